@@ -1,0 +1,60 @@
+"""The records every layer passes around: an article, a block of its body, a problem."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+BlockKind = Literal["paragraph", "heading", "quote", "caption", "list"]
+
+WORDS_PER_MINUTE = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Block:
+    """One paragraph-like piece of a cleaned body, so the reader can set quotes and captions apart."""
+
+    kind: BlockKind
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Article:
+    """A cleaned article; the raw file stays on disk so cleaning never hides anything."""
+
+    id: str  # stable for a path (and record number within a JSON Lines file)
+    path: str  # the file it came from
+    title: str
+    blocks: tuple[Block, ...]
+    title_derived: bool = False  # True when the title was made from the first sentence
+    date: dt.datetime | None = None
+    source: str | None = None  # the site or publication
+    place: str | None = None  # from a dateline such as "Pasuruan, 29/08/2022 - ..."
+    url: str | None = None
+    digest: str = ""  # hash of the article's content, for state that survives renames
+    record: int | None = None  # index of the record in a JSON / JSON Lines file
+    removed: tuple[str, ...] = field(default=())  # web leftovers the cleaner dropped
+    words: int = -1  # computed from the blocks when not given
+
+    def __post_init__(self) -> None:
+        if self.words < 0:
+            count = sum(len(block.text.split()) for block in self.blocks)
+            object.__setattr__(self, "words", count)
+
+    @property
+    def text(self) -> str:
+        """The clean body as plain text, paragraphs separated by blank lines."""
+        return "\n\n".join(block.text for block in self.blocks)
+
+    @property
+    def reading_minutes(self) -> int:
+        return max(1, round(self.words / WORDS_PER_MINUTE))
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """A file (or record) that could not be turned into an article, and why, in plain words."""
+
+    path: str
+    reason: str
