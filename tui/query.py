@@ -1,0 +1,384 @@
+"""The filter language: what a user types in the filter bar, read forgivingly into a `Query`.
+
+Grammar, informally (every slip is read as plain words and explained in `Query.hint`)::
+
+    word            all words must match, in any order, case- and accent-insensitively;
+                    the last bare word matches as a prefix (the user is still typing it)
+    word*           an explicit prefix
+    "a phrase"      the words next to each other, in this order
+    -word -"a b"    exclude articles that contain it
+    a OR b          either (also `a | b`); OR binds tighter than the implicit AND
+    title:word      in the title (also `title:"a phrase"`)
+    source:kompas   the source has a word starting with `kompas`
+    place:pasuruan  the dateline place has a word starting with `pasuruan`
+    year:2024       dated within 2024
+    date:2023       within a year, month (2023-05) or day (2023-05-01);
+    date:A..B       from the start of period A to the end of period B (either side may be left open)
+    after:2023-06   later than the whole period: on or after 2023-07-01
+    before:2024     earlier than the period's start: before 2024-01-01
+    is:unread       reading state: unread, read or starred
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tui.text import fold_words
+
+FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is")
+FLAGS = frozenset({"unread", "read", "starred"})
+FIELD_LIST = " ".join(f"{name}:" for name in FIELDS)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing to look for: a word, a prefix or a phrase, anywhere or in one field."""
+
+    words: tuple[str, ...]  # folded words; more than one means a phrase
+    prefix: bool = False  # the last word matches as a prefix
+    field: str | None = None  # None (title or body), "title", "source" or "place"
+
+    @property
+    def text(self) -> str:
+        """The folded words as typed, for highlighting and display."""
+        return " ".join(self.words)
+
+    @property
+    def is_phrase(self) -> bool:
+        return len(self.words) > 1
+
+    def __str__(self) -> str:
+        body = f'"{self.text}"' if self.is_phrase else self.text
+        if self.prefix:
+            body += "*"
+        return f"{self.field}:{body}" if self.field else body
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed filter: groups that must all match (each an OR of terms), exclusions and filters."""
+
+    text: str = ""
+    groups: tuple[tuple[Term, ...], ...] = ()  # AND of ORs
+    excluded: tuple[Term, ...] = ()  # any match excludes the article
+    start: dt.date | None = None  # on or after (inclusive)
+    end: dt.date | None = None  # before (exclusive)
+    flags: frozenset[str] = field(default_factory=frozenset)
+    hint: str | None = None  # what was read differently from how it was typed
+    empty_range: bool = False  # the date filters contradict each other, so nothing matches
+
+    @property
+    def terms(self) -> tuple[Term, ...]:
+        """Every positive term, in the order typed."""
+        return tuple(term for group in self.groups for term in group)
+
+    @property
+    def has_dates(self) -> bool:
+        return self.start is not None or self.end is not None or self.empty_range
+
+    @property
+    def is_empty(self) -> bool:
+        """True when the query filters nothing, so the caller can show everything."""
+        return not (self.groups or self.excluded or self.has_dates or self.flags)
+
+    @property
+    def has_words(self) -> bool:
+        """True when there is something to rank by relevance."""
+        return bool(self.groups)
+
+    @property
+    def positive_terms(self) -> tuple[str, ...]:
+        """The words and phrases worth highlighting: matched ones, never excluded ones."""
+        excluded = {term.text for term in self.excluded}
+        seen: list[str] = []
+        for term in self.terms:
+            if (
+                term.field in (None, "title")
+                and term.text not in excluded
+                and term.text not in seen
+            ):
+                seen.append(term.text)
+        return tuple(seen)
+
+    def describe(self) -> str:
+        """A normalized rendering of the query, so users can see how it was read."""
+        parts = [" OR ".join(str(term) for term in group) for group in self.groups]
+        parts += [f"-{term}" for term in self.excluded]
+        if self.start:
+            parts.append(f"after:{self.start - dt.timedelta(days=1)}")
+        if self.end:
+            parts.append(f"before:{self.end}")
+        parts += [f"is:{flag}" for flag in sorted(self.flags)]
+        return " ".join(parts)
+
+    def __str__(self) -> str:
+        return self.describe()
+
+
+# --- dates -----------------------------------------------------------------------------------
+
+_DATE = re.compile(r"(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?")
+
+
+def _period(text: str) -> tuple[dt.date, dt.date] | None:
+    """The [start, end) of a year, month or day written as 2023, 2023-05 or 2023-05-01."""
+    match = _DATE.fullmatch(text)
+    if not match:
+        return None
+    year, month, day = (int(part) if part else None for part in match.groups())
+    assert year is not None
+    try:
+        if month is None:
+            return dt.date(year, 1, 1), dt.date(year + 1, 1, 1)
+        if day is None:
+            start = dt.date(year, month, 1)
+            following = dt.date(year + month // 12, month % 12 + 1, 1)
+            return start, following
+        start = dt.date(year, month, day)
+        return start, start + dt.timedelta(days=1)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _range(name: str, value: str) -> tuple[dt.date | None, dt.date | None] | None:
+    """The [start, end) a date field asks for, or None when the value is not a date."""
+    if name in ("year", "before", "after") or ".." not in value:
+        if name == "year" and not re.fullmatch(r"\d{4}", value):
+            return None
+        period = _period(value)
+        if period is None:
+            return None
+        if name == "after":
+            return period[1], None
+        if name == "before":
+            return None, period[0]
+        return period
+    left, _, right = value.partition("..")
+    low = _period(left) if left else None
+    high = _period(right) if right else None
+    if (left and low is None) or (right and high is None) or not (left or right):
+        return None
+    return (low[0] if low else None), (high[1] if high else None)
+
+
+# --- tokens ----------------------------------------------------------------------------------
+
+
+@dataclass(slots=True)
+class _Item:
+    """A term as it is read, before OR groups are formed."""
+
+    term: Term | None = None  # None for an OR operator
+    negated: bool = False
+    bare: bool = False  # a plain word that may become the typing prefix
+    raw: str = ""
+
+
+_OR = _Item(raw="OR")
+
+
+class _Reader:
+    """A small hand-written scanner, because the language must forgive every slip."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.pos = 0
+        self.hints: list[str] = []
+        self.items: list[_Item] = []
+        self.start: dt.date | None = None
+        self.end: dt.date | None = None
+        self.flags: set[str] = set()
+
+    def hint(self, message: str) -> None:
+        if message not in self.hints:
+            self.hints.append(message)
+
+    def read(self) -> None:
+        text = self.text
+        while self.pos < len(text):
+            ch = text[self.pos]
+            if ch.isspace():
+                self.pos += 1
+            elif ch == "|":
+                self.pos += 1
+                self.items.append(_OR)
+            else:
+                self.read_item()
+
+    def read_quoted(self) -> str | None:
+        """Read a quoted phrase at pos (just after the quote), or None if it is never closed."""
+        close = self.text.find('"', self.pos)
+        if close < 0:
+            self.hint("unclosed quote: read as words")
+            return None
+        phrase = self.text[self.pos : close]
+        self.pos = close + 1
+        return phrase
+
+    def read_word(self) -> str:
+        start = self.pos
+        text = self.text
+        while self.pos < len(text) and not text[self.pos].isspace() and text[self.pos] not in '"|':
+            self.pos += 1
+        return text[start : self.pos]
+
+    def read_item(self) -> None:
+        negated = False
+        if self.text[self.pos] == "-":
+            negated = True
+            self.pos += 1
+            if self.pos >= len(self.text) or self.text[self.pos].isspace():
+                self.hint("a lone '-' excludes nothing: ignored")
+                return
+        if self.text[self.pos] == '"':
+            self.pos += 1
+            phrase = self.read_quoted()
+            if phrase is None:
+                return  # the rest is read as words by the main loop
+            self.add_words(phrase, negated=negated, field=None, prefix=False, raw=phrase)
+            return
+        word = self.read_word()
+        if not word:  # '-' right before '|': the main loop reads the '|'
+            self.hint("a lone '-' excludes nothing: ignored")
+            return
+        if word == "OR" and not negated:
+            self.items.append(_OR)
+            return
+        name, colon, value = word.partition(":")
+        if colon and name.lower() in FIELDS:
+            self.read_field(name.lower(), value, negated)
+            return
+        if colon and name and re.fullmatch(r"[A-Za-z]+", name):
+            self.hint(f"unknown field '{name}:' read as a word; fields: {FIELD_LIST}")
+        prefix = word.endswith("*")
+        self.add_words(word, negated=negated, field=None, prefix=prefix, raw=word, bare=not prefix)
+
+    def read_field(self, name: str, value: str, negated: bool) -> None:
+        if name in ("title", "source", "place"):
+            if not value and self.pos < len(self.text) and self.text[self.pos] == '"':
+                self.pos += 1
+                phrase = self.read_quoted()
+                if phrase is None:
+                    self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
+                    return
+                self.add_words(phrase, negated=negated, field=name, prefix=name != "title", raw="")
+                return
+            if not fold_words(value):
+                self.hint(f"'{name}:' needs a word after it: read as a word")
+                self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
+                return
+            prefix = name != "title" or value.endswith("*")
+            self.add_words(value, negated=negated, field=name, prefix=prefix, raw=value)
+            return
+        if name == "is":
+            flag = value.lower()
+            if flag in FLAGS and not negated:
+                self.flags.add(flag)
+                return
+            if negated and flag in ("read", "unread"):
+                self.flags.add("unread" if flag == "read" else "read")
+                return
+            self.hint(f"'is:' takes unread, read or starred: '{value}' read as a word")
+            self.add_words(f"is {value}", negated=negated, field=None, prefix=False, raw=value)
+            return
+        # year, date, after, before
+        period = _range(name, value)
+        if negated:
+            self.hint(f"dates cannot be excluded (try before: or after:): '-{name}:' read as words")
+        if period is None:
+            self.hint(f"'{name}:{value}' is not a date (try {name}:2024): read as words")
+        if period is None or negated:
+            self.add_words(f"{name} {value}", negated=negated, field=None, prefix=False, raw=value)
+            return
+        low, high = period
+        if low is not None and (self.start is None or low > self.start):
+            self.start = low
+        if high is not None and (self.end is None or high < self.end):
+            self.end = high
+
+    def add_words(
+        self,
+        text: str,
+        *,
+        negated: bool,
+        field: str | None,
+        prefix: bool,
+        raw: str,
+        bare: bool = False,
+    ) -> None:
+        words = tuple(fold_words(text))
+        if not words:
+            if negated:
+                self.hint("a lone '-' excludes nothing: ignored")
+            return
+        term = Term(words, prefix=prefix, field=field)
+        self.items.append(_Item(term=term, negated=negated, bare=bare and len(words) == 1, raw=raw))
+
+
+def _word_item(raw: str) -> _Item:
+    """An OR that joins nothing, read as the plain word it looks like."""
+    return _Item(term=Term(("or",)), bare=True, raw=raw)
+
+
+def parse(text: str) -> Query:
+    """Read a filter forgivingly: never raises, and says in `hint` what was read differently."""
+    reader = _Reader(text)
+    reader.read()
+    items = reader.items
+
+    # OR needs a positive term on each side; otherwise it is the word "or".
+    def joinable(item: _Item | None) -> bool:
+        return item is not None and item.term is not None and not item.negated
+
+    cleaned: list[_Item] = []
+    for index, item in enumerate(items):
+        if item.term is None:
+            before = cleaned[-1] if cleaned else None
+            after = items[index + 1] if index + 1 < len(items) else None
+            if not (joinable(before) and joinable(after)):
+                reader.hint("'OR' needs a word on each side: read as a word")
+                cleaned.append(_word_item(item.raw))
+                continue
+        cleaned.append(item)
+
+    # The last bare positive word is the one still being typed.
+    for index in range(len(cleaned) - 1, -1, -1):
+        item = cleaned[index]
+        if item.term is not None and not item.negated and item.bare:
+            term = item.term
+            cleaned[index] = _Item(Term(term.words, prefix=True, field=term.field), raw=item.raw)
+            break
+
+    groups: list[list[Term]] = []
+    excluded: list[Term] = []
+    join_next = False
+    for item in cleaned:
+        if item.term is None:
+            join_next = True
+            continue
+        if item.negated:
+            excluded.append(item.term)
+        elif join_next and groups:
+            if item.term not in groups[-1]:
+                groups[-1].append(item.term)
+        else:
+            groups.append([item.term])
+        join_next = False
+
+    start, end = reader.start, reader.end
+    empty_range = start is not None and end is not None and start >= end
+    flags = frozenset(reader.flags)
+    if {"read", "unread"} <= flags:
+        reader.hint("'is:read' and 'is:unread' together match nothing")
+    return Query(
+        text=text,
+        groups=tuple(tuple(group) for group in groups),
+        excluded=tuple(excluded),
+        start=start,
+        end=end,
+        flags=flags,
+        hint=reader.hints[0] if reader.hints else None,
+        empty_range=empty_range,
+    )
