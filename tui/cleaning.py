@@ -1,0 +1,340 @@
+"""Split a saved page's lines into title, metadata, body and leftovers, losing none of it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from tui.article import Block, BlockKind
+from tui.dates import find_date, is_date_line
+
+
+def _phrases(table: str) -> frozenset[str]:
+    """Read a phrase table written as "a | b | c", so the tables stay easy to read and extend."""
+    return frozenset(" ".join(phrase.split()) for phrase in table.split("|"))
+
+
+# Whole lines that are never article text (compared lower-cased, without trailing punctuation).
+LEFTOVER_LINES = _phrases(
+    """
+    lihat ke halaman asli | bagikan | bagikan artikel ini | share | share this | share this article
+    | share on facebook | share on twitter | share via | tweet | follow us | ikuti kami | follow
+    | beri nilai | beri komentar | kirim | bagaimana reaksi anda tentang artikel ini
+    | comments | comment | komentar | tulis komentar | leave a reply | leave a comment
+    | cancel reply | reply | balas | advertisement | advertisment | iklan
+    | scroll to continue with content | scroll to continue reading | konten terkait
+    | video pilihan | terpopuler | nilai tertinggi
+    | feature article | terbaru | headline | headlines | related articles | related posts
+    | related stories | related | most popular | most read | popular | populer | berita terkait
+    | artikel terkait | baca juga | read also | read more | see also | simak juga | lihat juga
+    | you may also like | you might also like | recommended | rekomendasi | rekomendasi untuk anda
+    | pilihan editor | editor's pick | editors' picks | trending | topik terkait | tags | tag
+    | like this | suka ini | print | cetak | email | facebook | twitter | x | whatsapp | telegram
+    | linkedin | line | copy link | salin link | salin tautan | subscribe | newsletter | sign up
+    | log in | login | masuk | daftar | menu | home | beranda | back to top | kembali ke atas
+    | previous | next | sebelumnya | selanjutnya | privacy policy | kebijakan privasi
+    | terms of use | terms of service | pedoman media siber | kontak | contact us | about us
+    | tentang kami | loading | memuat | load more | muat lebih banyak | all rights reserved
+    """
+)
+
+# Lines that start like a prompt, a link list or a footer (only when short, so prose survives).
+_LEFTOVER_START = re.compile(
+    r"(?:follow (?:us|kami|instagram|twitter|tiktok|@)|ikuti (?:kami|instagram|akun)"
+    r"|baca juga\b|read also\b|read more\s*:|simak juga\b|lihat juga\s*:|see also\s*:"
+    r"|baca (?:berita|artikel) (?:lainnya|lain)|©|\(c\)\s*\d{4}|copyright\b|hak cipta\b"
+    r"|kompasiana adalah platform blog|dapatkan (?:update|berita)|download aplikasi"
+    r"|unduh aplikasi|klik di ?sini|gabung (?:di|ke) (?:whatsapp|telegram)"
+    r"|join (?:our|us on)|sign up for|subscribe to|berlangganan|related\s*:|tags?\s*:"
+    r"|topik\s*:|share (?:this|on)\b|bagikan (?:ke|di|artikel)|advertisement\b"
+    r"|scroll to continue|artikel ini telah tayang di|this article (?:was|first) (?:originally )?"
+    r"(?:appeared|published))",
+    re.IGNORECASE,
+)
+_LEFTOVER_ANYWHERE = re.compile(
+    r"whatsapp channel.*\bdi sini\b|all rights reserved|hak cipta dilindungi"
+    r"|tidak mewakili pandangan redaksi|scroll to continue with content",
+    re.IGNORECASE,
+)
+# Markers after which, near the end of a page, nothing is article text any more.
+_FOOTER_MARKERS = _phrases(
+    """beri nilai|bagaimana reaksi anda tentang artikel ini|beri komentar
+    |konten terkait|related articles|related posts|related stories|leave a reply|leave a comment
+    |comments|komentar|tulis komentar|you may also like|you might also like|most popular
+    |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
+)
+_GLUED_TAIL = re.compile(r"\s*(Lihat ke Halaman Asli)\s*$", re.IGNORECASE)
+_TRAILING_PUNCT = " \t.:!?»›>|-–—…*#"
+_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
+
+_METADATA_LABEL = re.compile(
+    r"(?i)^(?:diperbarui|diterbitkan|dipublikasikan|dipublish|published|posted|updated|last updated"
+    r"|tanggal|date|tayang|terbit)\b(?:\s+on\b)?\s*[:,-]?\s*"
+)
+_BYLINE = re.compile(
+    r"(?i)^(?:by|oleh|penulis|reporter|pewarta|editor|penyunting|author|ditulis oleh|written by"
+    r"|kontributor)\s*:?\s+\S"
+)
+_CAPTION = re.compile(
+    r"(?i)^(?:(?:gambar|foto|image|photo|picture|ilustrasi|illustration|fig\.?|figure|grafik"
+    r"|sumber (?:foto|gambar)|dok\.|dokumentasi|credit|kredit foto)\s*\d*\s*[.:)\-–—]"
+    r"|\((?:dok|foto|photo|ist|istimewa|sumber)\b|(?:foto|photo|image)\s*/)"
+)
+_QUOTE_OPEN = '“"„«‘'
+_SAID = re.compile(
+    r"[,.!?]?\s*[”\"“’»]\s*,?\s*(?:ujar|kata|ungkap|ucap|tutur|jelas|terang|tegas|imbuh|lanjut"
+    r"|pungkas|papar|sebut|tambah|katanya|ujarnya|ungkapnya|said|says|added|explained|wrote"
+    r"|noted|told|according)\b",
+    re.IGNORECASE,
+)
+_QUOTE_CLOSE_END = re.compile(r"[”\"»’]\s*$")
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+_SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
+
+# Where a dateline or a footer names the site.
+_KNOWN_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(pattern, re.IGNORECASE), name)
+    for pattern, name in (
+        (r"kompasiana|lihat ke halaman asli", "Kompasiana"),
+        (r"kompas\.(?:com|id)", "Kompas.com"),
+        (r"^antara$|antaranews", "ANTARA"),
+        (r"detik(?:com|\.com|news)", "detikcom"),
+        (r"tempo\.co\b", "Tempo"),
+        (r"cnn ?indonesia", "CNN Indonesia"),
+        (r"tribunnews", "Tribunnews"),
+        (r"liputan6", "Liputan6.com"),
+        (r"republika", "Republika"),
+        (r"jawapos|jawa pos", "Jawa Pos"),
+        (r"okezone", "Okezone"),
+        (r"suara\.com", "Suara.com"),
+        (r"idn ?times", "IDN Times"),
+        (r"jakarta post", "The Jakarta Post"),
+        (r"jakarta globe", "Jakarta Globe"),
+        (r"\bbbc\b", "BBC"),
+        (r"^reuters$|reuters\.com", "Reuters"),
+        (r"medium\.com", "Medium"),
+    )
+)
+_COPYRIGHT_OWNER = re.compile(
+    r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
+    r"(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
+)
+_DATELINE = re.compile(
+    r"^(?P<place>[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,3})"
+    r"(?:\s*,\s*(?P<site>[A-Za-z][\w-]*\.(?:com|co\.id|co|id|net|org))"
+    r"|\s*\((?P<agency>[A-Z][\w .]{1,24})\)"
+    r"|\s*,\s*(?P<date>[^-–—]{6,80}?))"
+    r"\s*[-–—]+\s+\S"
+)
+
+
+@dataclass
+class Unit:
+    """One line or block on its way through cleaning; `para` groups lines into paragraphs."""
+
+    kind: str  # "" = decide from the text; else a BlockKind
+    text: str
+    para: int
+
+
+@dataclass
+class Cleaned:
+    """What cleaning found in a body, for the loader to merge with any metadata the format had."""
+
+    title: str | None = None
+    title_derived: bool = False
+    date: dt.datetime | None = None
+    source: str | None = None
+    place: str | None = None
+    blocks: tuple[Block, ...] = ()
+    removed: list[str] = field(default_factory=list)
+
+
+def tidy(text: str) -> str:
+    """Collapse runs of spaces and drop invisible characters, which saved pages are full of."""
+    return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
+
+
+def _key(line: str) -> str:
+    return line.lower().strip(_TRAILING_PUNCT).strip()
+
+
+def is_leftover(line: str) -> bool:
+    """Tell a share prompt, widget label, link list or footer line from article text."""
+    key = _key(line)
+    if key in LEFTOVER_LINES or not key:
+        return True
+    if len(line) <= 300 and _LEFTOVER_START.match(line):
+        return True
+    return len(line) <= 400 and bool(_LEFTOVER_ANYWHERE.search(line))
+
+
+def _menu_like(line: str) -> bool:
+    """A short line with no sentence in it, as menus and widget labels are."""
+    return len(line.split()) <= 4 and not _SENTENCE_END.search(line)
+
+
+def headline_like(line: str) -> bool:
+    """Whether a first line reads like a headline rather than a sentence of the body."""
+    if not 2 <= len(line) <= 200 or len(line.split()) > 30:
+        return False
+    if line[0].islower() or line.rstrip()[-1] in ".,;:…" or line.endswith("..."):
+        return False
+    return not _CAPTION.match(line)
+
+
+def derive_title(text: str, limit: int = 96) -> str:
+    """Make a title from the first sentence when the page gives none, short enough for a list."""
+    sentence = _SENTENCE_SPLIT.split(text, maxsplit=1)[0].strip()
+    if len(sentence) <= limit:
+        return sentence.rstrip(" .")
+    cut = sentence[:limit]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-–—(") + "…"
+
+
+def classify(text: str) -> BlockKind:
+    """Set captions and whole quotations apart from ordinary paragraphs."""
+    if len(text) <= 400 and _CAPTION.match(text):
+        return "caption"
+    if text[0] in _QUOTE_OPEN and (_QUOTE_CLOSE_END.search(text) or _SAID.search(text)):
+        return "quote"
+    return "paragraph"
+
+
+def source_from(lines: list[str]) -> str | None:
+    """Name the site from leftover lines (footers, prompts), using a table of known phrases."""
+    for line in lines:
+        for pattern, name in _KNOWN_SOURCES:
+            if pattern.search(line):
+                return name
+    for line in lines:
+        match = _COPYRIGHT_OWNER.match(line)
+        if match and not match.group("owner")[0].isdigit():
+            return match.group("owner").strip()
+    return None
+
+
+def _dateline(
+    text: str,
+) -> tuple[str | None, str | None, dt.datetime | None]:
+    """Read place, source and date from a dateline such as "Jakarta (ANTARA) - ..."."""
+    match = _DATELINE.match(text)
+    if match is None:
+        return None, None, None
+    place = match.group("place")
+    if len(place) < 3:
+        return None, None, None
+    place = place.title() if place.isupper() else place
+    if match.group("date"):
+        found = find_date(match.group("date"))
+        if found is None:
+            return None, None, None
+        return place, None, found[0]
+    site = match.group("site") or match.group("agency") or ""
+    return place, source_from([site]) or site.strip(), None
+
+
+def clean(units: list[Unit], title: str | None = None) -> Cleaned:
+    """Run the leftover rules over a body, head and tail first, and build the blocks."""
+    out = Cleaned(title=title)
+    removed = out.removed
+    labelled: dt.datetime | None = None  # from a "Diperbarui: ..." line, the most trusted
+    loose: dt.datetime | None = None  # from a line holding only a date
+    for unit in units:
+        unit.text = tidy(unit.text)
+    units = [unit for unit in units if unit.text]
+
+    # The head: leftovers, metadata and the title come before the first paragraph of text.
+    body: list[Unit] = []
+    in_head = True
+    for index, unit in enumerate(units):
+        if not in_head or index >= 15:
+            body.append(unit)
+            continue
+        text = unit.text
+        label = _METADATA_LABEL.match(text)
+        alone = index + 1 < len(units) and units[index + 1].para != unit.para
+        if is_leftover(text):
+            removed.append(text)
+        elif label and label.end() < len(text) and (found := find_date(text[label.end() :])):
+            removed.append(text)
+            labelled = labelled or found[0]
+        elif (when := is_date_line(text)) is not None:
+            removed.append(text)
+            loose = loose or when
+        elif _BYLINE.match(text) and len(text.split()) <= 8:
+            removed.append(text)
+        elif _CAPTION.match(text):
+            body.append(unit)
+        elif (
+            out.title is None
+            and not body
+            and alone
+            and (unit.kind == "heading" or (unit.kind == "" and headline_like(text)))
+        ):
+            out.title = text
+        elif not body and title is not None and _key(text) == _key(title):
+            removed.append(text)  # the title again, as pages repeat it
+        else:
+            body.append(unit)
+            in_head = False
+
+    # The body: known leftovers anywhere; after a strong footer marker near the end, everything.
+    kept: list[Unit] = []
+    total = sum(len(unit.text) for unit in body)
+    seen = 0
+    for position, unit in enumerate(body):
+        text = unit.text
+        if kept and _key(text) in _FOOTER_MARKERS and total - seen <= seen:
+            removed.extend(rest.text for rest in body[position:])
+            break
+        seen += len(text)
+        if is_leftover(text):
+            removed.append(text)
+            continue
+        tail = _GLUED_TAIL.search(text)
+        if tail and tail.start() > 0:
+            removed.append(tail.group(1))
+            unit.text = text[: tail.start()]
+        kept.append(unit)
+
+    # A trailing run of menu-like lines is a page's navigation, not the article's last words.
+    trailing: list[str] = []
+    while len(kept) > 1 and kept[-1].kind != "list" and _menu_like(kept[-1].text):
+        if _CAPTION.match(kept[-1].text):
+            break
+        trailing.append(kept.pop().text)
+    removed.extend(reversed(trailing))
+
+    out.blocks = _blocks(kept)
+    first = next((block for block in out.blocks if block.kind == "paragraph"), None)
+    if out.title is None and out.blocks:
+        out.title = derive_title((first or out.blocks[0]).text)
+        out.title_derived = True
+    if first is not None:
+        place, site, when = _dateline(first.text)
+        out.place, out.source = place, site
+        loose = loose or when
+    out.date = labelled or loose
+    out.source = source_from(removed) or out.source
+    return out
+
+
+def _blocks(units: list[Unit]) -> tuple[Block, ...]:
+    """Join the lines of each paragraph and decide each block's kind."""
+    blocks: list[Block] = []
+    group: list[Unit] = []
+    for unit in [*units, None]:
+        if group and (unit is None or unit.para != group[0].para):
+            text = " ".join(member.text for member in group)
+            kind = group[0].kind
+            blocks.append(Block(kind if kind else classify(text), text))  # type: ignore[arg-type]
+            group = []
+        if unit is not None:
+            group.append(unit)
+    return tuple(blocks)

@@ -1,0 +1,128 @@
+"""Publication dates as saved articles write them, in Indonesian and English."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+MONTHS: dict[str, int] = {
+    # Indonesian, full and the abbreviations newsrooms use.
+    "januari": 1, "jan": 1,
+    "februari": 2, "pebruari": 2, "feb": 2, "peb": 2,
+    "maret": 3, "mar": 3,
+    "april": 4, "apr": 4,
+    "mei": 5,
+    "juni": 6, "jun": 6,
+    "juli": 7, "jul": 7,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agust": 8,
+    "september": 9, "sep": 9, "sept": 9,
+    "oktober": 10, "okt": 10,
+    "november": 11, "nov": 11, "nop": 11, "nopember": 11,
+    "desember": 12, "des": 12,
+    # English.
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
+    "august": 8, "aug": 8, "october": 10, "oct": 10, "december": 12, "dec": 12,
+}  # fmt: skip
+
+_MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
+_TIME = (
+    r"(?:,?\s+(?:pukul\s+|jam\s+|at\s+|-\s+)?(?P<hh>[01]?\d|2[0-3])[:.](?P<mm>[0-5]\d)"
+    r"(?:[:.]\d\d)?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+)
+
+_ISO = re.compile(
+    r"(?<!\d)(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
+    r"(?:[T ](?P<hh>\d{2}):(?P<mm>\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?(?!\d)"
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\w)(?P<d>\d{{1,2}})\.?\s+(?P<mon>{_MONTH})\.?,?\s+(?P<y>\d{{4}})(?!\d){_TIME}",
+    re.IGNORECASE,
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<!\w)(?P<mon>{_MONTH})\.?\s+(?P<d>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y>\d{{4}})(?!\d)"
+    + _TIME,
+    re.IGNORECASE,
+)
+_NUMERIC = re.compile(
+    rf"(?<![\d/.-])(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})(?!\d){_TIME}"
+)
+_PATTERNS = (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC)
+
+# What may surround a date on a line that holds nothing else: weekday, time zone, separators.
+_DATE_LINE_REST = re.compile(
+    r"(?i)\b(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday"
+    r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
+    r"|wib|wita|wit|utc|gmt)\b|[\s,|·•()\-–—:.]+"
+)
+
+YEAR_MIN = 1900
+YEAR_MAX = 2100
+
+
+def _build(match: re.Match[str]) -> dt.datetime | None:
+    """Turn one match into a datetime, or None when the calendar says it cannot exist."""
+    groups = match.groupdict()
+    try:
+        year = int(groups["y"])
+        day = int(groups["d"])
+        if groups.get("mon"):
+            month = MONTHS[groups["mon"].lower().rstrip(".")]
+        else:
+            month = int(groups["m"])
+            if match.re is _NUMERIC and month > 12 and day <= 12:
+                day, month = month, day  # written month first, as in the US
+        hour = int(groups["hh"]) if groups.get("hh") else 0
+        minute = int(groups["mm"]) if groups.get("mm") else 0
+        ampm = (groups.get("ampm") or "").replace(".", "").lower()
+        if ampm == "pm" and hour < 12:
+            hour += 12
+        elif ampm == "am" and hour == 12:
+            hour = 0
+        if not YEAR_MIN <= year <= YEAR_MAX:
+            return None
+        return dt.datetime(year, month, day, hour, minute)
+    except (ValueError, KeyError):
+        return None
+
+
+def find_date(text: str) -> tuple[dt.datetime, re.Match[str]] | None:
+    """Find the first real date in a line, and where, so callers see how much of the line it is."""
+    best: tuple[dt.datetime, re.Match[str]] | None = None
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            when = _build(match)
+            if when is not None:
+                if best is None or match.start() < best[1].start():
+                    best = (when, match)
+                break
+    return best
+
+
+def parse_date(value: object) -> dt.datetime | None:
+    """Read a metadata date (string, date, datetime or timestamp) as a naive wall-clock time."""
+    if isinstance(value, dt.datetime):
+        return value.replace(tzinfo=None)
+    if isinstance(value, dt.date):
+        return dt.datetime(value.year, value.month, value.day)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        seconds = value / 1000 if value > 10_000_000_000 else value
+        try:
+            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+        except (OverflowError, OSError, ValueError):
+            return None
+    if isinstance(value, str):
+        found = find_date(value[:200])
+        return found[0] if found else None
+    return None
+
+
+def is_date_line(line: str) -> dt.datetime | None:
+    """A line holding only a date (a weekday or time zone may go with it) is metadata, not text."""
+    if len(line) > 80:
+        return None
+    found = find_date(line)
+    if found is None:
+        return None
+    when, match = found
+    rest = line[: match.start()] + " " + line[match.end() :]
+    return when if not _DATE_LINE_REST.sub("", rest) else None

@@ -1,0 +1,700 @@
+"""Find saved articles on disk and turn each file (or JSON record) into Articles and Problems."""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import io
+import json
+import os
+import re
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tui.article import Article, Block, Problem
+from tui.cleaning import Cleaned, Unit, clean, derive_title, source_from, tidy
+from tui.dates import parse_date
+
+SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
+)
+
+MB = 1024 * 1024
+TEXT_LIMIT = 16 * MB  # a text, Markdown or HTML file above this is reported, not loaded
+JSON_LIMIT = 256 * MB  # a JSON document (not JSON Lines) must be parsed whole, so it is capped
+LINE_LIMIT = 16 * MB  # one JSON Lines record
+
+_CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
+_HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article)", re.I)
+_HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
+_MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+_HTML_SUFFIXES = frozenset({".html", ".htm"})
+_JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+
+
+# ---------------------------------------------------------------- finding files
+
+
+def _reason(exc: OSError) -> str:
+    """Say what went wrong with the disk in a user's words rather than an errno."""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return "permission denied"
+    if exc.errno == errno.ELOOP:
+        return "link loop (too many levels of symbolic links)"
+    if exc.errno == errno.ENOENT:
+        return "no such file"
+    return (exc.strerror or str(exc)).lower()
+
+
+def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Problem]:
+    """Walk the given files and folders once each, in a stable order, so a big tree lists fast."""
+    seen: set[tuple[int, int]] = set()
+    for given in paths:
+        name = os.fspath(given)
+        try:
+            info = os.stat(name)
+        except FileNotFoundError:
+            yield Problem(name, "no such file or folder")
+            continue
+        except OSError as exc:
+            yield Problem(name, f"cannot open: {_reason(exc)}")
+            continue
+        key = (info.st_dev, info.st_ino)
+        if key in seen:
+            continue
+        seen.add(key)
+        if stat.S_ISDIR(info.st_mode):
+            yield from _walk(name, info.st_dev, seen)
+        else:
+            yield Path(name)  # named explicitly: always tried, whatever its suffix
+
+
+def _listing(folder: str) -> list[os.DirEntry[str]]:
+    with os.scandir(folder) as entries:
+        return sorted(entries, key=lambda entry: entry.name)
+
+
+def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path | Problem]:
+    """Depth-first over sorted names, without recursion, surviving link loops."""
+    try:
+        stack = [(iter(_listing(root)), device)]
+    except OSError as exc:
+        yield Problem(root, f"cannot open folder: {_reason(exc)}")
+        return
+    while stack:
+        entries, dev = stack[-1]
+        entry = next(entries, None)
+        if entry is None:
+            stack.pop()
+            continue
+        if entry.name.startswith("."):
+            continue
+        try:
+            linked = entry.is_symlink()
+            if entry.is_dir():
+                info = entry.stat()
+                key = (info.st_dev, info.st_ino)
+                if key in seen:
+                    continue
+                seen.add(key)
+                try:
+                    stack.append((iter(_listing(entry.path)), info.st_dev))
+                except OSError as exc:
+                    yield Problem(entry.path, f"cannot open folder: {_reason(exc)}")
+                continue
+            if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
+                continue
+            if linked:
+                info = entry.stat()
+                regular = stat.S_ISREG(info.st_mode)
+                key = (info.st_dev, info.st_ino)
+            else:
+                regular = entry.is_file()
+                key = (dev, entry.inode())  # no stat call: the folder's device, the entry's inode
+        except FileNotFoundError:
+            yield Problem(entry.path, "broken link (its target does not exist)")
+            continue
+        except OSError as exc:
+            yield Problem(entry.path, f"cannot read: {_reason(exc)}")
+            continue
+        if not regular:
+            yield Problem(entry.path, "not a regular file")
+        elif key not in seen:
+            seen.add(key)
+            yield Path(entry.path)
+
+
+# ---------------------------------------------------------------- loading
+
+
+def load_articles(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Article | Problem]:
+    """Everything the given paths hold, article by article, problems in their place."""
+    for found in find_files(paths):
+        if isinstance(found, Problem):
+            yield found
+        else:
+            yield from load_file(found)
+
+
+def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
+    """One file's articles and problems; nothing a file holds can make this raise."""
+    name = os.fspath(path)
+    try:
+        info = os.stat(name)
+        if stat.S_ISDIR(info.st_mode):
+            return [Problem(name, "is a folder, not a file")]
+        if not stat.S_ISREG(info.st_mode):
+            return [Problem(name, "not a regular file")]
+        if info.st_size == 0:
+            return [Problem(name, "empty file")]
+        suffix = os.path.splitext(name)[1].lower()
+        if suffix == ".jsonl" or (suffix == ".json" and info.st_size > JSON_LIMIT):
+            with open(name, "rb") as stream:
+                return _json_lines(stream.readline, name)
+        limit = JSON_LIMIT if suffix == ".json" else TEXT_LIMIT
+        if info.st_size > limit:
+            return [Problem(name, _too_large(info.st_size, limit))]
+        with open(name, "rb") as stream:
+            data = stream.read(limit + 1)
+    except FileNotFoundError:
+        return [Problem(name, "file disappeared while loading")]
+    except IsADirectoryError:
+        return [Problem(name, "is a folder, not a file")]
+    except OSError as exc:
+        return [Problem(name, f"cannot read: {_reason(exc)}")]
+    except Exception as exc:  # a parse error while streaming JSON Lines
+        return [Problem(name, f"could not parse: {exc}")]
+    if len(data) > limit:
+        return [Problem(name, _too_large(len(data), limit))]
+    return parse_bytes(data, name, suffix)
+
+
+def _too_large(size: int, limit: int) -> str:
+    return f"file too large to be an article ({size / MB:.0f} MB; the limit is {limit // MB} MB)"
+
+
+def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
+    """Turn a file's bytes into articles; the pure core, so tests need no disk."""
+    if suffix is None:
+        suffix = os.path.splitext(path)[1]
+    suffix = suffix.lower()
+    try:
+        if not data:
+            return [Problem(path, "empty file")]
+        if not data.strip():
+            return [Problem(path, "only whitespace")]
+        if suffix in _JSON_SUFFIXES:
+            return _json(data, path, suffix)
+        text = decode(data)
+        if text is None:
+            return [Problem(path, "binary file (not text)")]
+        if not text.strip():
+            return [Problem(path, "only whitespace")]
+        digest = _digest(data)
+        if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
+            return [_html(text, path, digest, {}, None)]
+        if suffix in _MARKDOWN_SUFFIXES:
+            return [_markdown(text, path, digest)]
+        return [_text(text, path, digest, {}, None)]
+    except Exception as exc:
+        return [Problem(path, f"could not parse: {exc}")]
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=8).hexdigest()
+
+
+def _article_id(path: str, record: int | None) -> str:
+    """Stable for a file wherever it is opened from (absolute path), plus the record number."""
+    key = os.path.abspath(path) if record is None else f"{os.path.abspath(path)}#{record}"
+    return hashlib.blake2b(key.encode("utf-8", "surrogateescape"), digest_size=6).hexdigest()
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def decode(data: bytes) -> str | None:
+    """Decode a text file's bytes (UTF-8 first, then legacy encodings); None for binary data."""
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        text = data.decode("utf-16", "replace")
+    else:
+        sample = data[:8192]
+        if b"\x00" in sample:
+            return None
+        controls = len(sample) - len(sample.translate(None, _CONTROL_BYTES))
+        if controls * 20 > len(sample):
+            return None
+        if data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            text = _decode_legacy(data)
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_legacy(data: bytes) -> str:
+    """Keep a mostly-UTF-8 file as UTF-8; otherwise read it as the Windows and Latin-1 encodings."""
+    lenient = data.decode("utf-8", "replace")
+    bad = lenient.count("\ufffd")
+    multibyte = sum(1 for char in lenient if char > "\x7f") - bad
+    if multibyte > bad:
+        return lenient  # real UTF-8 with a few broken bytes
+    declared = _HTML_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"), "replace")
+        except LookupError:
+            pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+# ---------------------------------------------------------------- formats
+
+
+def _article(
+    path: str,
+    digest: str,
+    cleaned: Cleaned,
+    meta: dict[str, Any],
+    record: int | None,
+) -> Article:
+    """Merge what the format's metadata says with what cleaning found, metadata first."""
+    title = meta.get("title") or cleaned.title
+    derived = not meta.get("title") and cleaned.title_derived
+    if not title:
+        title, derived = os.path.basename(path), True
+    return Article(
+        id=_article_id(path, record),
+        path=path,
+        title=title,
+        blocks=cleaned.blocks,
+        title_derived=derived,
+        date=meta.get("date") or cleaned.date,
+        source=meta.get("source") or cleaned.source,
+        place=meta.get("place") or cleaned.place,
+        url=meta.get("url"),
+        digest=digest,
+        record=record,
+        removed=tuple(cleaned.removed),
+    )
+
+
+def _lines_to_units(text: str) -> list[Unit]:
+    """Lines grouped into paragraphs by blank lines, or one per line when a text has none."""
+    lines = text.split("\n")
+    blank_separated = any(not line.strip() for line in lines[1:-1])
+    units: list[Unit] = []
+    para = 0
+    for line in lines:
+        if not line.strip():
+            para += 1
+            continue
+        units.append(Unit("", line, para))
+        if not blank_separated:
+            para += 1
+    return units
+
+
+def _text(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
+    cleaned = clean(_lines_to_units(text), meta.get("title"))
+    return _article(path, digest, cleaned, meta, record)
+
+
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
+_MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
+_MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
+_MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
+_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_MD_INLINE = (
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
+    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
+    (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+)
+_META_KEYS = {
+    "title": ("title", "headline", "name"),
+    "date": (
+        "date",
+        "published",
+        "published_at",
+        "publishedAt",
+        "datePublished",
+        "pubDate",
+        "created",
+        "created_at",
+        "updated",
+        "updated_at",
+    ),  # fmt: skip
+    "source": ("source", "site", "site_name", "publisher", "publication"),
+    "url": ("url", "link", "canonical_url", "permalink"),
+    "place": ("place", "location", "dateline"),
+}
+_TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "markdown",
+              "html", "content_html", "description", "summary")  # fmt: skip
+
+
+def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
+    """Pick title, date, source, url and place from a record or front matter, whatever the names."""
+    meta: dict[str, Any] = {}
+    for target, keys in _META_KEYS.items():
+        for key in keys:
+            value = fields.get(key)
+            if isinstance(value, dict):
+                value = value.get("name") or value.get("title")
+            if target == "date":
+                value = parse_date(value)
+            elif isinstance(value, str):
+                value = tidy(value) or None
+            elif value is not None and not isinstance(value, bool):
+                value = tidy(str(value)) or None
+            else:
+                value = None
+            if value:
+                meta[target] = value
+                break
+    if "source" not in meta and isinstance(meta.get("url"), str):
+        host = re.match(r"(?i)^[a-z]+://(?:www\.)?([^/:?#]+)", meta["url"])
+        if host:
+            meta["source"] = source_from([host.group(1)]) or host.group(1)
+    return meta
+
+
+def _markdown(text: str, path: str, digest: str) -> Article:
+    meta: dict[str, Any] = {}
+    removed: list[str] = []
+    front = _FRONT_MATTER.match(text)
+    if front:
+        try:
+            fields = yaml.safe_load(front.group(1) or "")
+        except yaml.YAMLError:
+            fields = None
+        if isinstance(fields, dict):
+            meta = _metadata(fields)
+        else:
+            removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
+        text = text[front.end() :]
+    cleaned = clean(_markdown_units(text), meta.get("title"))
+    cleaned.removed[:0] = removed
+    return _article(path, digest, cleaned, meta, None)
+
+
+def _inline(text: str) -> str:
+    for pattern, replacement in _MD_INLINE:
+        text = pattern.sub(replacement, text)
+    return text
+
+
+def _markdown_units(text: str) -> list[Unit]:
+    """Markdown blocks as units: headings, quotes, list items, images and paragraphs."""
+    units: list[Unit] = []
+    current: Unit | None = None
+    fenced = False
+    for line in text.split("\n"):
+        if line.lstrip().startswith(("```", "~~~")):
+            fenced, current = not fenced, None
+            continue
+        if fenced:
+            units.append(Unit("paragraph", line, len(units)))
+            continue
+        if not line.strip() or _MD_RULE.match(line):
+            current = None
+            continue
+        if (heading := _MD_HEADING.match(line)) is not None:
+            units.append(Unit("heading", _inline(heading.group(2)), len(units)))
+            current = None
+        elif (quote := _MD_QUOTE.match(line)) is not None:
+            if current is None or current.kind != "quote":
+                current = Unit("quote", "", len(units))
+                units.append(current)
+            current.text += " " + _inline(quote.group(1))
+        elif (item := _MD_LIST.match(line)) is not None:
+            number = f"{item.group(1)}. " if item.group(1) else ""
+            current = Unit("list", number + _inline(item.group(2)), len(units))
+            units.append(current)
+        elif (image := _MD_IMAGE.match(line.strip())) is not None:
+            if image.group(1).strip():
+                units.append(Unit("caption", image.group(1), len(units)))
+            current = None
+        elif current is not None and (current.kind in ("", "list") or line.startswith(" ")):
+            current.text += " " + _inline(line)
+        else:
+            current = Unit("", _inline(line), len(units))
+            units.append(current)
+    return units
+
+
+# ---------------------------------------------------------------- HTML
+
+_HTML_DROP = [
+    "nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg",
+    "button", "template",
+]  # fmt: skip
+_JUNK_CLASS = re.compile(
+    r"(?i)(?:^|[\s_-])(?:share|sharing|social|comments?|related|ads?|advert\w*|sponsor\w*"
+    r"|cookie\w*|menu|sidebar|newsletter|promo|popup|banner|breadcrumbs?|subscribe|recommend\w*"
+    r"|widget|tags)(?:$|[\s_-])"
+)
+_KEEP_TAGS = frozenset({"html", "body", "article", "main"})
+_BLOCK_TAGS = {
+    "p": "",
+    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
+    "h6": "heading", "blockquote": "quote", "figcaption": "caption", "li": "list",
+    "pre": "paragraph", "dd": "", "dt": "", "td": "", "caption": "caption",
+}  # fmt: skip
+_INLINE_TAGS = frozenset(
+    {
+        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
+        "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
+        "wbr", "del", "ins",
+    }
+)  # fmt: skip
+
+
+def _attribute(parser: Any, selector: str, name: str) -> str | None:
+    node = parser.css_first(selector)
+    value = node.attributes.get(name) if node is not None else None
+    return tidy(value) or None if isinstance(value, str) else None
+
+
+def _html(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
+    from selectolax.lexbor import LexborHTMLParser
+
+    page = LexborHTMLParser(text)
+    site = _attribute(page, 'meta[property="og:site_name"]', "content")
+    title = _attribute(page, 'meta[property="og:title"]', "content")
+    if title is None and (node := page.css_first("title")) is not None:
+        title = tidy(node.text()) or None
+        if title and site:
+            for separator in (" | ", " - ", " – ", " — ", " :: "):
+                head, _, tail = title.rpartition(separator)
+                if head and tail.strip().lower() == site.lower():
+                    title = head.strip()
+                    break
+    published = None
+    for selector, name in (
+        ('meta[property="article:published_time"]', "content"),
+        ('meta[itemprop="datePublished"]', "content"),
+        ('meta[name="date"]', "content"),
+        ('meta[name="pubdate"]', "content"),
+        ('meta[name="publish-date"]', "content"),
+        ('meta[name="DC.date.issued"]', "content"),
+        ("time[datetime]", "datetime"),
+    ):
+        published = parse_date(_attribute(page, selector, name))
+        if published:
+            break
+    url = _attribute(page, 'meta[property="og:url"]', "content") or _attribute(
+        page, 'link[rel="canonical"]', "href"
+    )
+    found = {"title": title, "date": published, "source": site, "url": url}
+    meta = {**{key: value for key, value in found.items() if value}, **meta}
+
+    page.strip_tags(_HTML_DROP)
+    junk = [
+        node
+        for node in page.css("[class], [id]")
+        if node.tag not in _KEEP_TAGS
+        and _JUNK_CLASS.search(f"{node.attributes.get('class')} {node.attributes.get('id')}")
+    ]
+    doomed = {node.mem_id for node in junk}
+    for node in junk:
+        parent = node.parent
+        while parent is not None and parent.mem_id not in doomed:
+            parent = parent.parent
+        if parent is None:  # an ancestor going too would free this node first
+            node.decompose()
+    articles = page.css("article")
+    root = max(articles, key=lambda node: len(node.text()), default=None)
+    if root is None or not root.text().strip():
+        root = page.css_first("main") or page.body
+    units: list[Unit] = []
+    if root is not None:
+        _html_units(root, units, [])
+    if "title" not in meta:
+        first = next((unit for unit in units if unit.kind == "heading"), None)
+        if first is not None and first is units[0]:
+            meta["title"] = tidy(first.text)
+    cleaned = clean(units, meta.get("title"))
+    return _article(path, digest, cleaned, meta, record)
+
+
+def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
+    """Collect block elements as units; loose inline text between blocks becomes a paragraph too."""
+    for child in node.iter(include_text=True):
+        tag = child.tag
+        if tag == "-text":
+            loose.append(child.text_content or "")
+        elif tag in _INLINE_TAGS:
+            loose.append(_text_of(child))
+        elif tag == "br":
+            loose.append("\n")
+        elif tag in _BLOCK_TAGS:
+            _flush(units, loose)
+            kind = _BLOCK_TAGS[tag]
+            if tag == "li" and child.css_first("p, li") is not None:
+                _html_units(child, units, [])
+            else:
+                units.append(Unit(kind, _text_of(child), len(units)))
+        elif tag not in ("-comment", "img", "hr"):
+            _flush(units, loose)
+            _html_units(child, units, [])
+            _flush(units, loose)
+    _flush(units, loose)
+
+
+def _flush(units: list[Unit], loose: list[str]) -> None:
+    for piece in "".join(loose).split("\n"):
+        if piece.strip():
+            units.append(Unit("", piece, len(units)))
+    loose.clear()
+
+
+def _text_of(node: Any) -> str:
+    """An element's text with line breaks as spaces and inline elements run together."""
+    parts: list[str] = []
+    for child in node.iter(include_text=True):
+        if child.tag == "-text":
+            parts.append(child.text_content or "")
+        elif child.tag == "br":
+            parts.append(" ")
+        elif child.tag != "-comment":
+            text = _text_of(child)
+            parts.append(text if child.tag in _INLINE_TAGS else f" {text} ")
+    return "".join(parts)
+
+
+# ---------------------------------------------------------------- JSON
+
+
+def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
+    """A JSON document holds one object or a list; JSON Lines (even misnamed) one per line."""
+    start = data.lstrip()[:1]
+    if suffix == ".json" and start == b"[":
+        try:
+            items = json.loads(data.decode("utf-8-sig", "replace"))
+        except json.JSONDecodeError as exc:
+            return [Problem(path, f"line {exc.lineno}: invalid JSON ({exc.msg})")]
+        if not isinstance(items, list):
+            return [Problem(path, "invalid JSON (not a list of articles)")]
+        results: list[Article | Problem] = []
+        for index, item in enumerate(items):
+            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            results.append(_record(item, raw, path, index, f"item {index + 1}"))
+        if not results:
+            return [Problem(path, "no articles (an empty list)")]
+        return results
+    if suffix == ".json":
+        try:
+            item = json.loads(data.decode("utf-8-sig", "replace"))
+        except json.JSONDecodeError as exc:
+            if exc.msg != "Extra data" and b"\n" not in data.strip():
+                return [Problem(path, f"invalid JSON ({exc.msg})")]
+        else:
+            return [_record(item, data, path, None, "the file")]
+    return _json_lines(io.BytesIO(data).readline, path)
+
+
+def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
+    """One record per line, each bad line its own problem, so one typo costs one article."""
+    results: list[Article | Problem] = []
+    record = 0
+    number = 0
+    while line := readline(LINE_LIMIT):
+        number += 1
+        if len(line) >= LINE_LIMIT and not line.endswith(b"\n"):
+            while (more := readline(LINE_LIMIT)) and not more.endswith(b"\n"):
+                pass
+            results.append(Problem(path, f"line {number}: record too large (over 16 MB)"))
+            record += 1
+            continue
+        if not line.strip():
+            continue
+        if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+            line = line[3:]
+        try:
+            item = json.loads(line.decode("utf-8", "replace"))
+        except json.JSONDecodeError as exc:
+            results.append(Problem(path, f"line {number}: invalid JSON ({exc.msg})"))
+        else:
+            results.append(_record(item, line.strip(), path, record, f"line {number}"))
+        record += 1
+    if not results:
+        return [Problem(path, "only whitespace")]
+    return results
+
+
+def _record(
+    item: object, raw: bytes, path: str, record: int | None, where: str
+) -> Article | Problem:
+    """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
+    if not isinstance(item, dict):
+        return Problem(path, f"{where}: not a JSON object")
+    meta = _metadata(item)
+    body = next(
+        (item[key] for key in _TEXT_KEYS if isinstance(item.get(key), str) and item[key].strip()),
+        None,
+    )
+    if body is None:
+        return Problem(path, f"{where}: no article text (no 'text', 'content' or 'body' field)")
+    text = body.replace("\r\n", "\n").replace("\r", "\n")
+    digest = _digest(raw)
+    try:
+        if re.search(r"<(?:p|div|br|h[1-6]|article|span|a)\b[^>]*>", text[:4096], re.I):
+            return _html(text, path, digest, meta, record)
+        return _text(text, path, digest, meta, record)
+    except Exception as exc:
+        return Problem(path, f"{where}: could not parse: {exc}")
+
+
+# ---------------------------------------------------------------- raw text
+
+
+def read_raw(article: Article) -> str:
+    """The file as it is on disk (or its JSON record), so cleaning never hides anything."""
+    try:
+        if article.record is None:
+            with open(article.path, "rb") as stream:
+                data = stream.read(TEXT_LIMIT)
+            return decode(data) or "(binary file: nothing to show)"
+        with open(article.path, "rb") as stream:
+            head = stream.read(4096).lstrip()
+            stream.seek(0)
+            if head.startswith(b"[") and os.path.splitext(article.path)[1].lower() == ".json":
+                items = json.loads(stream.read(JSON_LIMIT).decode("utf-8-sig", "replace"))
+                return json.dumps(items[article.record], indent=2, ensure_ascii=False)
+            record = 0
+            for line in stream:
+                if not line.strip():
+                    continue
+                if record == article.record:
+                    return line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\n")
+                record += 1
+        return f"(record {article.record} is no longer in {article.path})"
+    except FileNotFoundError:
+        return f"(the file {article.path} is gone)"
+    except OSError as exc:
+        return f"(cannot read {article.path}: {_reason(exc)})"
+    except Exception as exc:
+        return f"(cannot show the raw text: {exc})"
+
+
+__all__ = [
+    "SUFFIXES",
+    "Block",
+    "derive_title",
+    "find_files",
+    "load_articles",
+    "load_file",
+    "parse_bytes",
+    "read_raw",
+]
