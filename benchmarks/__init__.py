@@ -1,0 +1,1 @@
+"""Benchmarks for kliping: a corpus generator and timed drives of the list widget and the app."""
