@@ -185,6 +185,15 @@ def headline_like(line: str) -> bool:
     return not _CAPTION.match(line)
 
 
+def title_over_paragraph(lines: list[str]) -> bool:
+    """Whether a first line is a headline on top of a paragraph rather than its first wrapped line."""
+    if len(lines) < 2 or not lines[1].strip() or not headline_like(first := lines[0].strip()):
+        return False
+    words = [word for word in first.split() if word[0].isalpha()]
+    capitalised = sum(word[0].isupper() for word in words)
+    return capitalised * 4 >= len(words) * 3 or len(first) * 5 < len(lines[1].strip()) * 3
+
+
 def derive_title(text: str, limit: int = 96) -> str:
     """Make a title from the first sentence when the page gives none, short enough for a list."""
     sentence = _SENTENCE_SPLIT.split(text, maxsplit=1)[0].strip()

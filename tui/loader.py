@@ -16,12 +16,18 @@ from typing import Any
 import yaml
 
 from tui.article import Article, Block, Problem
-from tui.cleaning import Cleaned, Unit, clean, derive_title, source_from, tidy
+from tui.cleaning import (
+    Cleaned,
+    Unit,
+    clean,
+    derive_title,
+    source_from,
+    tidy,
+    title_over_paragraph,
+)
 from tui.dates import parse_date
 
-SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"}
-)
+SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"})
 
 MB = 1024 * 1024
 TEXT_LIMIT = 16 * MB  # a text, Markdown or HTML file above this is reported, not loaded
@@ -289,8 +295,8 @@ def _article(
 
 def _lines_to_units(text: str) -> list[Unit]:
     """Lines grouped into paragraphs by blank lines, or one per line when a text has none."""
-    lines = text.split("\n")
-    blank_separated = any(not line.strip() for line in lines[1:-1])
+    lines = text.strip("\n").split("\n")
+    blank_separated = any(not line.strip() for line in lines)
     units: list[Unit] = []
     para = 0
     for line in lines:
@@ -298,7 +304,7 @@ def _lines_to_units(text: str) -> list[Unit]:
             para += 1
             continue
         units.append(Unit("", line, para))
-        if not blank_separated:
+        if not blank_separated or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
 
@@ -541,7 +547,7 @@ def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
         elif tag in _BLOCK_TAGS:
             _flush(units, loose)
             kind = _BLOCK_TAGS[tag]
-            if tag == "li" and child.css_first("p, li") is not None:
+            if tag == "li" and child.css_first("p, ul, ol, blockquote") is not None:
                 _html_units(child, units, [])
             else:
                 units.append(Unit(kind, _text_of(child), len(units)))
@@ -633,9 +639,7 @@ def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | P
     return results
 
 
-def _record(
-    item: object, raw: bytes, path: str, record: int | None, where: str
-) -> Article | Problem:
+def _record(item: object, raw: bytes, path: str, record: int | None, where: str) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, f"{where}: not a JSON object")
