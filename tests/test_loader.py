@@ -494,6 +494,18 @@ def test_captions_and_quotes() -> None:
     assert kinds == ["caption"] * 4 + ["quote", "quote", "paragraph", "paragraph"]
 
 
+def test_lihat_ke_halaman_asli_glued_to_the_last_line() -> None:
+    article = parse_text("Satu kalimat.\nKalimat terakhir.Lihat ke Halaman Asli")
+    assert article.blocks[-1].text == "Kalimat terakhir."
+    assert article.removed == ("Lihat ke Halaman Asli",)
+    assert article.source == "Kompasiana"
+
+
+def test_spaces_tabs_and_invisible_characters_are_tidied() -> None:
+    article = parse_text("Judul\n\nSatu  dua\ttiga\u00a0\u00a0empat\u200b lima.\n\nAkhir kalimat.\n")
+    assert article.blocks[0].text == "Satu dua tiga empat lima."
+
+
 def test_text_without_blank_lines_is_one_paragraph_per_line() -> None:
     article = parse_text("Satu kalimat panjang di sini.\nDua kalimat.\nTiga kalimat.\n")
     assert [block.text for block in article.blocks] == [

@@ -89,7 +89,9 @@ _SAID = re.compile(
     re.IGNORECASE,
 )
 _QUOTE_CLOSE_END = re.compile(r"[”\"»’]\s*$")
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_SPACE_CHARS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
+# Only runs and odd spaces match, so ordinary single spaces cost nothing.
+_SPACES = re.compile(rf"{_SPACE_CHARS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
 
@@ -154,6 +156,8 @@ class Cleaned:
 
 def tidy(text: str) -> str:
     """Collapse runs of spaces and drop invisible characters, which saved pages are full of."""
+    if text.isascii():  # the common case, checked without a regex
+        return _SPACES.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
 
 
@@ -168,7 +172,7 @@ def is_leftover(line: str) -> bool:
         return True
     if len(line) <= 300 and _LEFTOVER_START.match(line):
         return True
-    return len(line) <= 400 and bool(_LEFTOVER_ANYWHERE.search(line))
+    return len(line) <= 250 and bool(_LEFTOVER_ANYWHERE.search(line))
 
 
 def _menu_like(line: str) -> bool:
@@ -306,7 +310,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         if is_leftover(text):
             removed.append(text)
             continue
-        tail = _GLUED_TAIL.search(text)
+        tail = _GLUED_TAIL.search(text, len(text) - 30) if "halaman asli" in text[-25:].lower() else None
         if tail and tail.start() > 0:
             removed.append(tail.group(1))
             unit.text = text[: tail.start()]

@@ -13,19 +13,9 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tui.article import Article, Block, Problem
-from tui.cleaning import (
-    Cleaned,
-    Unit,
-    clean,
-    derive_title,
-    source_from,
-    tidy,
-    title_over_paragraph,
-)
-from tui.dates import parse_date
+from tui import formats
+from tui.article import Article, Problem
+from tui.cleaning import Cleaned, clean
 
 SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"})
 
@@ -293,290 +283,22 @@ def _article(
     )
 
 
-def _lines_to_units(text: str) -> list[Unit]:
-    """Lines grouped into paragraphs by blank lines, or one per line when a text has none."""
-    lines = text.strip("\n").split("\n")
-    blank_separated = any(not line.strip() for line in lines)
-    units: list[Unit] = []
-    para = 0
-    for line in lines:
-        if not line.strip():
-            para += 1
-            continue
-        units.append(Unit("", line, para))
-        if not blank_separated or (len(units) == 1 and title_over_paragraph(lines)):
-            para += 1
-    return units
-
-
 def _text(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
-    cleaned = clean(_lines_to_units(text), meta.get("title"))
+    cleaned = clean(formats.text_units(text), meta.get("title"))
     return _article(path, digest, cleaned, meta, record)
 
 
-_FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
-_MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
-_MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
-_MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
-_MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
-_MD_INLINE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-)
-_META_KEYS = {
-    "title": ("title", "headline", "name"),
-    "date": (
-        "date",
-        "published",
-        "published_at",
-        "publishedAt",
-        "datePublished",
-        "pubDate",
-        "created",
-        "created_at",
-        "updated",
-        "updated_at",
-    ),  # fmt: skip
-    "source": ("source", "site", "site_name", "publisher", "publication"),
-    "url": ("url", "link", "canonical_url", "permalink"),
-    "place": ("place", "location", "dateline"),
-}
-_TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "markdown",
-              "html", "content_html", "description", "summary")  # fmt: skip
-
-
-def _metadata(fields: dict[str, Any]) -> dict[str, Any]:
-    """Pick title, date, source, url and place from a record or front matter, whatever the names."""
-    meta: dict[str, Any] = {}
-    for target, keys in _META_KEYS.items():
-        for key in keys:
-            value = fields.get(key)
-            if isinstance(value, dict):
-                value = value.get("name") or value.get("title")
-            if target == "date":
-                value = parse_date(value)
-            elif isinstance(value, str):
-                value = tidy(value) or None
-            elif value is not None and not isinstance(value, bool):
-                value = tidy(str(value)) or None
-            else:
-                value = None
-            if value:
-                meta[target] = value
-                break
-    if "source" not in meta and isinstance(meta.get("url"), str):
-        host = re.match(r"(?i)^[a-z]+://(?:www\.)?([^/:?#]+)", meta["url"])
-        if host:
-            meta["source"] = source_from([host.group(1)]) or host.group(1)
-    return meta
-
-
 def _markdown(text: str, path: str, digest: str) -> Article:
-    meta: dict[str, Any] = {}
-    removed: list[str] = []
-    front = _FRONT_MATTER.match(text)
-    if front:
-        try:
-            fields = yaml.safe_load(front.group(1) or "")
-        except yaml.YAMLError:
-            fields = None
-        if isinstance(fields, dict):
-            meta = _metadata(fields)
-        else:
-            removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
-        text = text[front.end() :]
-    cleaned = clean(_markdown_units(text), meta.get("title"))
+    units, meta, removed = formats.markdown(text)
+    cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
     return _article(path, digest, cleaned, meta, None)
 
 
-def _inline(text: str) -> str:
-    for pattern, replacement in _MD_INLINE:
-        text = pattern.sub(replacement, text)
-    return text
-
-
-def _markdown_units(text: str) -> list[Unit]:
-    """Markdown blocks as units: headings, quotes, list items, images and paragraphs."""
-    units: list[Unit] = []
-    current: Unit | None = None
-    fenced = False
-    for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced, current = not fenced, None
-            continue
-        if fenced:
-            units.append(Unit("paragraph", line, len(units)))
-            continue
-        if not line.strip() or _MD_RULE.match(line):
-            current = None
-            continue
-        if (heading := _MD_HEADING.match(line)) is not None:
-            units.append(Unit("heading", _inline(heading.group(2)), len(units)))
-            current = None
-        elif (quote := _MD_QUOTE.match(line)) is not None:
-            if current is None or current.kind != "quote":
-                current = Unit("quote", "", len(units))
-                units.append(current)
-            current.text += " " + _inline(quote.group(1))
-        elif (item := _MD_LIST.match(line)) is not None:
-            number = f"{item.group(1)}. " if item.group(1) else ""
-            current = Unit("list", number + _inline(item.group(2)), len(units))
-            units.append(current)
-        elif (image := _MD_IMAGE.match(line.strip())) is not None:
-            if image.group(1).strip():
-                units.append(Unit("caption", image.group(1), len(units)))
-            current = None
-        elif current is not None and (current.kind in ("", "list") or line.startswith(" ")):
-            current.text += " " + _inline(line)
-        else:
-            current = Unit("", _inline(line), len(units))
-            units.append(current)
-    return units
-
-
-# ---------------------------------------------------------------- HTML
-
-_HTML_DROP = [
-    "nav", "header", "footer", "aside", "script", "style", "noscript", "form", "iframe", "svg",
-    "button", "template",
-]  # fmt: skip
-_JUNK_CLASS = re.compile(
-    r"(?i)(?:^|[\s_-])(?:share|sharing|social|comments?|related|ads?|advert\w*|sponsor\w*"
-    r"|cookie\w*|menu|sidebar|newsletter|promo|popup|banner|breadcrumbs?|subscribe|recommend\w*"
-    r"|widget|tags)(?:$|[\s_-])"
-)
-_KEEP_TAGS = frozenset({"html", "body", "article", "main"})
-_BLOCK_TAGS = {
-    "p": "",
-    "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading", "h5": "heading",
-    "h6": "heading", "blockquote": "quote", "figcaption": "caption", "li": "list",
-    "pre": "paragraph", "dd": "", "dt": "", "td": "", "caption": "caption",
-}  # fmt: skip
-_INLINE_TAGS = frozenset(
-    {
-        "a", "abbr", "b", "bdi", "bdo", "cite", "code", "data", "dfn", "em", "font", "i", "kbd",
-        "mark", "q", "s", "samp", "small", "span", "strong", "sub", "sup", "time", "u", "var",
-        "wbr", "del", "ins",
-    }
-)  # fmt: skip
-
-
-def _attribute(parser: Any, selector: str, name: str) -> str | None:
-    node = parser.css_first(selector)
-    value = node.attributes.get(name) if node is not None else None
-    return tidy(value) or None if isinstance(value, str) else None
-
-
 def _html(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
-    from selectolax.lexbor import LexborHTMLParser
-
-    page = LexborHTMLParser(text)
-    site = _attribute(page, 'meta[property="og:site_name"]', "content")
-    title = _attribute(page, 'meta[property="og:title"]', "content")
-    if title is None and (node := page.css_first("title")) is not None:
-        title = tidy(node.text()) or None
-        if title and site:
-            for separator in (" | ", " - ", " – ", " — ", " :: "):
-                head, _, tail = title.rpartition(separator)
-                if head and tail.strip().lower() == site.lower():
-                    title = head.strip()
-                    break
-    published = None
-    for selector, name in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
-        ('meta[name="date"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ('meta[name="publish-date"]', "content"),
-        ('meta[name="DC.date.issued"]', "content"),
-        ("time[datetime]", "datetime"),
-    ):
-        published = parse_date(_attribute(page, selector, name))
-        if published:
-            break
-    url = _attribute(page, 'meta[property="og:url"]', "content") or _attribute(
-        page, 'link[rel="canonical"]', "href"
-    )
-    found = {"title": title, "date": published, "source": site, "url": url}
-    meta = {**{key: value for key, value in found.items() if value}, **meta}
-
-    page.strip_tags(_HTML_DROP)
-    junk = [
-        node
-        for node in page.css("[class], [id]")
-        if node.tag not in _KEEP_TAGS
-        and _JUNK_CLASS.search(f"{node.attributes.get('class')} {node.attributes.get('id')}")
-    ]
-    doomed = {node.mem_id for node in junk}
-    for node in junk:
-        parent = node.parent
-        while parent is not None and parent.mem_id not in doomed:
-            parent = parent.parent
-        if parent is None:  # an ancestor going too would free this node first
-            node.decompose()
-    articles = page.css("article")
-    root = max(articles, key=lambda node: len(node.text()), default=None)
-    if root is None or not root.text().strip():
-        root = page.css_first("main") or page.body
-    units: list[Unit] = []
-    if root is not None:
-        _html_units(root, units, [])
-    if "title" not in meta:
-        first = next((unit for unit in units if unit.kind == "heading"), None)
-        if first is not None and first is units[0]:
-            meta["title"] = tidy(first.text)
+    units, meta = formats.html(text, meta)
     cleaned = clean(units, meta.get("title"))
     return _article(path, digest, cleaned, meta, record)
-
-
-def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
-    """Collect block elements as units; loose inline text between blocks becomes a paragraph too."""
-    for child in node.iter(include_text=True):
-        tag = child.tag
-        if tag == "-text":
-            loose.append(child.text_content or "")
-        elif tag in _INLINE_TAGS:
-            loose.append(_text_of(child))
-        elif tag == "br":
-            loose.append("\n")
-        elif tag in _BLOCK_TAGS:
-            _flush(units, loose)
-            kind = _BLOCK_TAGS[tag]
-            if tag == "li" and child.css_first("p, ul, ol, blockquote") is not None:
-                _html_units(child, units, [])
-            else:
-                units.append(Unit(kind, _text_of(child), len(units)))
-        elif tag not in ("-comment", "img", "hr"):
-            _flush(units, loose)
-            _html_units(child, units, [])
-            _flush(units, loose)
-    _flush(units, loose)
-
-
-def _flush(units: list[Unit], loose: list[str]) -> None:
-    for piece in "".join(loose).split("\n"):
-        if piece.strip():
-            units.append(Unit("", piece, len(units)))
-    loose.clear()
-
-
-def _text_of(node: Any) -> str:
-    """An element's text with line breaks as spaces and inline elements run together."""
-    parts: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
-            parts.append(child.text_content or "")
-        elif child.tag == "br":
-            parts.append(" ")
-        elif child.tag != "-comment":
-            text = _text_of(child)
-            parts.append(text if child.tag in _INLINE_TAGS else f" {text} ")
-    return "".join(parts)
 
 
 # ---------------------------------------------------------------- JSON
@@ -643,9 +365,9 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: str)
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, f"{where}: not a JSON object")
-    meta = _metadata(item)
+    meta = formats.metadata(item)
     body = next(
-        (item[key] for key in _TEXT_KEYS if isinstance(item.get(key), str) and item[key].strip()),
+        (item[key] for key in formats.TEXT_KEYS if isinstance(item.get(key), str) and item[key].strip()),
         None,
     )
     if body is None:
@@ -694,8 +416,7 @@ def read_raw(article: Article) -> str:
 
 __all__ = [
     "SUFFIXES",
-    "Block",
-    "derive_title",
+    "decode",
     "find_files",
     "load_articles",
     "load_file",
