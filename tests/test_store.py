@@ -1,0 +1,312 @@
+"""The library finds what the filter asks for, ranks it sensibly, and survives restarts and damage."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from tui.article import Article, Block, Problem
+from tui.query import parse
+from tui.store import Library
+
+
+def make(
+    n: int,
+    title: str,
+    body: str,
+    date: dt.datetime | None = None,
+    source: str | None = None,
+    place: str | None = None,
+) -> Article:
+    return Article(
+        id=f"a{n}",
+        path=f"/c/{n}.txt",
+        title=title,
+        blocks=(Block("paragraph", body),),
+        date=date,
+        source=source,
+        place=place,
+        digest=f"d{n}",
+    )
+
+
+CORPUS = [
+    make(
+        1,
+        "Kesetaraan gender di desa",
+        "Warga desa berkumpul.",
+        dt.datetime(2022, 3, 1),
+        "Kompasiana",
+        "Pasuruan",
+    ),
+    make(
+        2,
+        "Laporan tahunan",
+        "Pertemuan mitra membahas kesetaraan.",
+        dt.datetime(2023, 5, 10),
+        "Tempo",
+        "Jakarta",
+    ),
+    make(
+        3, "Penguatan kapasitas OMS", "Pelatihan untuk organisasi.", dt.datetime(2023, 7, 1), "Kompas", None
+    ),
+    make(
+        4,
+        "Café culture",
+        "The running club meets at the café.",
+        dt.datetime(2024, 1, 2),
+        "The Guardian",
+        "London",
+    ),
+    make(5, "Tanpa tanggal", "Kami bertemu di kota untuk temu warga.", None, None, None),
+    make(
+        6,
+        "Forum pembelajaran bersama",
+        "Forum ini membahas kesetaraan dan inklusi sosial.",
+        dt.datetime(2021, 1, 1),
+        "Kompasiana",
+        "Surabaya",
+    ),
+]
+
+
+@pytest.fixture
+def library() -> Iterator[Library]:
+    lib = Library()
+    lib.put_files([(a.path, 100, 1, [a]) for a in CORPUS])
+    yield lib
+    lib.close()
+
+
+def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
+    by_key = {row.key: row.title for row in lib.rows()}
+    return [by_key[key] for key in lib.search(parse(text), **kwargs)]  # type: ignore[arg-type]
+
+
+def found(lib: Library, text: str, **kwargs: object) -> set[str]:
+    return set(titles(lib, text, **kwargs))
+
+
+def test_title_and_body_case_and_accent_insensitive(library: Library) -> None:
+    assert found(library, "laporan tahunan") == {"Laporan tahunan"}
+    assert found(library, "LAPORAN ") == {"Laporan tahunan"}
+    assert found(library, "cafe") == {"Café culture"}
+    assert found(library, "CAFÉ culture") == {"Café culture"}
+    assert found(library, "berkumpul") == {"Kesetaraan gender di desa"}
+
+
+def test_all_words_any_order(library: Library) -> None:
+    assert found(library, "desa gender") == {"Kesetaraan gender di desa"}
+    assert found(library, "gender tempo") == set()
+
+
+def test_prefix_while_typing(library: Library) -> None:
+    assert found(library, "pembel") == {"Forum pembelajaran bersama"}
+    assert found(library, "pembel ") == {"Forum pembelajaran bersama"}
+    assert found(library, "forum pembel") == {"Forum pembelajaran bersama"}
+    assert found(library, "pembel* forum") == {"Forum pembelajaran bersama"}
+
+
+def test_phrase(library: Library) -> None:
+    assert found(library, '"membahas kesetaraan"') == {"Laporan tahunan", "Forum pembelajaran bersama"}
+    assert found(library, '"mitra membahas"') == {"Laporan tahunan"}
+    assert found(library, '"kesetaraan membahas"') == set()
+    assert found(library, 'title:"kapasitas oms"') == {"Penguatan kapasitas OMS"}
+
+
+def test_exclusion(library: Library) -> None:
+    assert found(library, "kesetaraan -forum") == {"Kesetaraan gender di desa", "Laporan tahunan"}
+    assert found(library, '-"membahas kesetaraan" kesetaraan') == {"Kesetaraan gender di desa"}
+    assert "Café culture" not in found(library, "-cafe")
+    assert len(found(library, "-cafe")) == 5
+
+
+def test_or(library: Library) -> None:
+    assert found(library, "laporan OR forum") == {"Laporan tahunan", "Forum pembelajaran bersama"}
+    assert found(library, "kesetaraan desa | inklusi") == {
+        "Kesetaraan gender di desa",
+        "Forum pembelajaran bersama",
+    }
+
+
+def test_field_filters(library: Library) -> None:
+    assert found(library, "title:kesetaraan") == {"Kesetaraan gender di desa"}
+    assert found(library, "source:kompasiana") == {"Kesetaraan gender di desa", "Forum pembelajaran bersama"}
+    assert found(library, "source:kompas") == {
+        "Kesetaraan gender di desa",
+        "Forum pembelajaran bersama",
+        "Penguatan kapasitas OMS",
+    }
+    assert found(library, "source:guardian") == {"Café culture"}
+    assert found(library, "place:pasur") == {"Kesetaraan gender di desa"}
+    assert found(library, "year:2023") == {"Laporan tahunan", "Penguatan kapasitas OMS"}
+    assert found(library, "date:2023-05") == {"Laporan tahunan"}
+    assert found(library, "date:2022..2023-05") == {"Kesetaraan gender di desa", "Laporan tahunan"}
+    assert found(library, "after:2023-05") == {"Penguatan kapasitas OMS", "Café culture"}
+    assert found(library, "before:2022") == {"Forum pembelajaran bersama"}
+    assert found(library, "year:2022 year:2023") == set()
+    assert found(library, "kesetaraan -source:kompasiana") == {"Laporan tahunan"}
+
+
+def test_flags(library: Library) -> None:
+    keys = {row.title: row.key for row in library.rows()}
+    flags = {"read": {keys["Café culture"]}, "starred": {keys["Tanpa tanggal"]}}
+    assert found(library, "is:read", flags=flags) == {"Café culture"}
+    assert found(library, "is:starred", flags=flags) == {"Tanpa tanggal"}
+    assert len(found(library, "is:unread", flags=flags)) == 5
+    assert found(library, "is:unread cafe", flags=flags) == set()
+    assert found(library, "is:starred") == set()
+
+
+def test_stemming(library: Library) -> None:
+    assert found(library, "temu ") == {"Laporan tahunan", "Tanpa tanggal"}
+    assert found(library, "kuat ") == {"Penguatan kapasitas OMS"}
+    assert found(library, "run ") == {"Café culture"}
+
+
+def test_exact_outranks_stem_only(library: Library) -> None:
+    assert titles(library, "temu ") == ["Tanpa tanggal", "Laporan tahunan"]
+
+
+def test_title_match_ranks_above_body_match(library: Library) -> None:
+    ranked = titles(library, "kesetaraan")
+    assert ranked[0] == "Kesetaraan gender di desa"
+    assert set(ranked[1:]) == {"Laporan tahunan", "Forum pembelajaran bersama"}
+    # ties within a tier: newest first
+    assert ranked[1:] == ["Laporan tahunan", "Forum pembelajaran bersama"]
+
+
+def test_sorts_and_reverse(library: Library) -> None:
+    assert titles(library, "") == [
+        "Café culture",
+        "Penguatan kapasitas OMS",
+        "Laporan tahunan",
+        "Kesetaraan gender di desa",
+        "Forum pembelajaran bersama",
+        "Tanpa tanggal",
+    ]
+    assert titles(library, "", sort="date") == titles(library, "")
+    assert titles(library, "", sort="date", reverse=True) == titles(library, "")[::-1]
+    assert titles(library, "", sort="title")[:2] == ["Café culture", "Forum pembelajaran bersama"]
+    assert titles(library, "", sort="source")[0] == "Penguatan kapasitas OMS"  # Kompas
+    assert titles(library, "", sort="source")[-1] == "Tanpa tanggal"  # no source: last
+    counts = {a.title: a.words for a in CORPUS}
+    by_words = [counts[t] for t in titles(library, "", sort="words")]
+    assert by_words == sorted(by_words, reverse=True)
+    assert titles(library, "kesetaraan", sort="title") == [
+        "Forum pembelajaran bersama",
+        "Kesetaraan gender di desa",
+        "Laporan tahunan",
+    ]
+    with pytest.raises(ValueError):
+        library.search(parse(""), sort="colour")
+
+
+def test_round_trip(library: Library) -> None:
+    rows = {row.title: row for row in library.rows()}
+    assert len(rows) == 6 and library.count() == 6
+    row = rows["Café culture"]
+    assert row.date == dt.datetime(2024, 1, 2)
+    assert (row.source, row.place, row.words, row.path, row.digest) == (
+        "The Guardian",
+        "London",
+        7,
+        "/c/4.txt",
+        "d4",
+    )
+    assert library.article(row.key) == CORPUS[3]
+    assert library.article(10_000) is None
+
+
+def test_file_state_replace_and_forget(library: Library) -> None:
+    assert library.file_state()["/c/1.txt"] == (100, 1)
+    new = make(1, "Judul baru", "Isi yang sama sekali lain.", source="Detik")
+    rows = library.put_files([("/c/1.txt", 200, 2, [new, Problem("/c/1.txt", "record 2 is empty")])])
+    assert [r.title for r in rows] == ["Judul baru"]
+    assert library.file_state()["/c/1.txt"] == (200, 2)
+    assert found(library, "berkumpul") == set()
+    assert found(library, "sekali") == {"Judul baru"}
+    assert library.problems() == [Problem("/c/1.txt", "record 2 is empty")]
+    library.forget_files(["/c/1.txt", "/c/2.txt"])
+    assert "/c/1.txt" not in library.file_state()
+    assert library.count() == 4
+    assert found(library, "sekali") == set()
+    assert found(library, "laporan") == set()
+    assert library.problems() == []
+
+
+def test_reopen_keeps_everything(tmp_path: Path) -> None:
+    path = tmp_path / "cache" / "kliping.sqlite"
+    lib = Library(path)
+    assert lib.notice is None
+    lib.put_files(
+        [(a.path, 1, 2, [a]) for a in CORPUS] + [("/bad.txt", 3, 4, [Problem("/bad.txt", "empty")])]
+    )
+    lib.close()
+    again = Library(path)
+    assert again.notice is None
+    assert again.count() == 6
+    assert again.problems() == [Problem("/bad.txt", "empty")]
+    assert found(again, "temu ") == {"Laporan tahunan", "Tanpa tanggal"}
+    key = next(r.key for r in again.rows() if r.title == "Café culture")
+    assert again.article(key) == CORPUS[3]
+    assert again.file_state()["/bad.txt"] == (3, 4)
+    # new keys never collide with old ones
+    extra = again.put_files([("/c/new.txt", 1, 1, [make(9, "Baru", "baru")])])
+    assert extra[0].key not in {r.key for r in again.rows() if r.title != "Baru"}
+    again.close()
+
+
+def test_other_schema_version_is_rebuilt(tmp_path: Path) -> None:
+    path = tmp_path / "kliping.sqlite"
+    lib = Library(path)
+    lib.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
+    lib.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("UPDATE meta SET value = '0' WHERE name = 'schema'")
+    conn.close()
+    again = Library(path)
+    assert again.notice is not None and "version" in again.notice
+    assert again.count() == 0
+    again.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
+    assert again.count() == 1
+    again.close()
+
+
+@pytest.mark.parametrize("damage", ["garbage", "tables"])
+def test_damaged_file_is_moved_aside(tmp_path: Path, damage: str) -> None:
+    path = tmp_path / "kliping.sqlite"
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database at all" * 100)
+    else:
+        with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE something(other)")
+        conn.close()
+    lib = Library(path)
+    assert lib.notice is not None and "damaged" in lib.notice
+    aside = list(tmp_path.glob("kliping.sqlite.damaged-*"))
+    assert len(aside) == 1
+    assert lib.count() == 0
+    lib.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
+    assert found(lib, "desa") == {"Kesetaraan gender di desa"}
+    lib.close()
+
+
+def test_slips_never_fail(library: Library) -> None:
+    for text in ['"unclosed', "foo:bar", "year:abc", "a OR", "-", "OR", "*", '"', "title:", "AND NOT"]:
+        library.search(parse(text))
+
+
+def test_big_batch_stems_in_background(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "big.sqlite")
+    words = [f"kata{chr(97 + i % 26)}{chr(97 + i // 26 % 26)}{chr(97 + i // 676)}" for i in range(3000)]
+    articles = [make(100 + i, f"Judul {i}", " ".join(words[i * 100 : i * 100 + 100])) for i in range(30)]
+    articles.append(make(99, "Pertemuan", "pertemuan besar"))
+    lib.put_files([(a.path, 1, 1, [a]) for a in articles])
+    assert lib.wait_for_stems(timeout=60)
+    assert found(lib, "temu ") == {"Pertemuan"}
+    lib.close()

@@ -1,0 +1,722 @@
+"""One SQLite file per library: parsed articles, cache keys, a full-text index and its stems.
+
+Design, measured at 100k articles of ~4 KB on two cores (see benchmarks/bench_search.py):
+
+- FTS5 is contentless with ``detail=column`` and ``prefix='1 2 3'``: a 1–3 letter prefix is a
+  lookup, not a scan, and the index is 40% the size of ``detail=full``. ``detail=column`` has no
+  positions, so phrases are checked in Python on the candidates FTS5 finds, and bm25 cannot see
+  term frequencies; relevance is therefore ranked in tiers (exact words in the title, exact words
+  in the body, stem-only matches in the title, then in the body), newest first within a tier.
+- Every row of the index carries one extra token (``_ALL``) so a broad match can be fetched as
+  its small complement: moving 100k ids into Python costs 15–25 ms, counting them costs 3 ms.
+- Orders for every sort are kept in Python and rebuilt lazily after a write, so sorting the
+  matches is a walk over a cached list rather than a SQL sort.
+- Stemming (Sastrawi, ~50–200 µs a word) runs only on vocabulary never seen before; a large
+  batch of new words is stemmed on a background thread so a cold load is not held up by it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.article import Article, Block, BlockKind, Problem
+from tui.query import Query, Term
+from tui.search import MIN_STEM_LENGTH, stem
+from tui.text import fold, fold_words
+
+SORTS = ("relevance", "date", "title", "source", "words")
+
+_ALL = "zzkliping"  # a token every indexed row has, so "everything NOT x" is one FTS5 query
+_CHUNK = 500  # SQL variables per IN (...) list
+_INLINE_STEMS = 2000  # fewer new words than this are stemmed at once; more go to a thread
+_MAX_FORMS = 64  # stem expansions per query word
+_BYTES_TO_WORDS = bytes.maketrans(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZ!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n\r\x0b\x0c",
+    b"abcdefghijklmnopqrstuvwxyz" + b" " * 37,
+)
+
+_SCHEMA = """
+CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE articles(
+    key INTEGER PRIMARY KEY,
+    path TEXT NOT NULL,
+    id TEXT NOT NULL,
+    title TEXT NOT NULL,
+    title_derived INTEGER NOT NULL,
+    date TEXT,
+    stamp REAL,
+    day INTEGER,
+    source TEXT,
+    place TEXT,
+    url TEXT,
+    digest TEXT NOT NULL,
+    record INTEGER,
+    removed TEXT NOT NULL,
+    words INTEGER NOT NULL,
+    blocks TEXT NOT NULL
+);
+CREATE INDEX articles_path ON articles(path);
+CREATE TABLE problems(path TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX problems_path ON problems(path);
+CREATE TABLE terms(term TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID;
+CREATE INDEX terms_stem ON terms(stem);
+CREATE VIRTUAL TABLE fts USING fts5(
+    title, body, source, place, every,
+    content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3', detail=column
+);
+"""
+_TABLES = {"meta", "files", "articles", "problems", "terms", "fts"}
+
+_KeyTest = Callable[[int], bool]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the article list needs for one line, small enough to hold 100k in memory."""
+
+    key: int  # the article's rowid in the library
+    title: str
+    date: dt.datetime | None
+    source: str | None
+    place: str | None
+    words: int
+    path: str
+    digest: str
+
+
+@dataclass(slots=True)
+class _Orders:
+    """Every sort order of every key, rebuilt after a write, so sorting matches is a list walk."""
+
+    by_date: list[int]  # newest first, undated last
+    days: dict[int, int | None]  # key -> yyyymmdd
+    everything: frozenset[int]
+    positions: dict[str, dict[int, int]]
+    lists: dict[str, list[int]]
+
+
+def _day(date: dt.date | None) -> int | None:
+    return None if date is None else date.year * 10000 + date.month * 100 + date.day
+
+
+def _stamp(date: dt.datetime | None) -> float | None:
+    if date is None:
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=dt.timezone.utc)
+    return date.timestamp()
+
+
+def _quote(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def _body(blocks_json: str) -> str:
+    """The body exactly as it was indexed, rebuilt from stored blocks to delete its index entry."""
+    return "\n\n".join(text for _kind, text in json.loads(blocks_json))
+
+
+class Library:
+    """The cache and index of one collection, safe to share between a loader and search workers."""
+
+    SCHEMA_VERSION = 1
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        self.notice: str | None = None
+        self._lock = threading.RLock()
+        self._conn = self._open()
+        self._orders: _Orders | None = None
+        self._forms: dict[str, tuple[str, ...]] = {}
+        self._known_terms: set[str] | None = None
+        self._raw_seen: set[bytes] = set()
+        self._pending: list[str] = []
+        self._stemmer: threading.Thread | None = None
+        self._closing = False
+        row = self._conn.execute("SELECT max(key) FROM articles").fetchone()
+        self._next_key = (row[0] or 0) + 1
+        leftover = [r[0] for r in self._conn.execute("SELECT term FROM terms WHERE stem IS NULL")]
+        if leftover:
+            self._queue_stems(leftover)
+
+    # --- opening -------------------------------------------------------------------------
+
+    def _connect(self) -> sqlite3.Connection:
+        target = ":memory:" if self.path is None else str(self.path)
+        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA journal_mode=WAL")
+        conn.execute("PRAGMA synchronous=NORMAL")
+        conn.execute("PRAGMA temp_store=MEMORY")
+        conn.execute("PRAGMA cache_size=-65536")
+        return conn
+
+    def _open(self) -> sqlite3.Connection:
+        """Open the cache; rebuild one from another version, set a damaged one aside, never fail."""
+        if self.path is None:
+            memory = self._connect()
+            self._create(memory)
+            return memory
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn: sqlite3.Connection | None = None
+        try:
+            conn = self._connect()
+            problem = self._check(conn)
+        except sqlite3.DatabaseError as error:
+            problem = f"not a database: {error}"
+        if problem is None and conn is not None:
+            return conn
+        if conn is not None:
+            conn.close()
+        problem = problem or "unreadable"
+        if problem == "empty":
+            conn = self._connect()
+            self._create(conn)
+            return conn
+        if problem.startswith("version"):
+            self._remove_files()
+            self.notice = f"The cache was from another version of kliping ({problem}); rebuilt it."
+        else:
+            stamp = time.strftime("%Y%m%d-%H%M%S")
+            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+            os.replace(self.path, aside)
+            self._remove_files(keep_main=True)
+            self.notice = f"The cache was damaged ({problem}); moved it to {aside.name} and rebuilt."
+        conn = self._connect()
+        self._create(conn)
+        return conn
+
+    def _remove_files(self, keep_main: bool = False) -> None:
+        assert self.path is not None
+        suffixes = ("-wal", "-shm") if keep_main else ("", "-wal", "-shm")
+        for suffix in suffixes:
+            with_suffix = self.path.with_name(self.path.name + suffix)
+            if with_suffix.exists():
+                with_suffix.unlink()
+
+    def _check(self, conn: sqlite3.Connection) -> str | None:
+        """Say what is wrong with an existing cache file, or None when it can be used."""
+        tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table')")}
+        if not tables:
+            return "empty"
+        if not tables >= _TABLES:
+            return "unexpected tables"
+        found = conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
+        if found is None or found[0] != str(self.SCHEMA_VERSION):
+            return f"version {found[0] if found else 'unknown'}, expected {self.SCHEMA_VERSION}"
+        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+            return "integrity check failed"
+        return None
+
+    def _create(self, conn: sqlite3.Connection) -> None:
+        conn.executescript(_SCHEMA)
+        conn.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (str(self.SCHEMA_VERSION),))
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One transaction under the lock, so a batch is all or nothing and readers wait briefly."""
+        with self._lock:
+            conn = self._conn
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            conn.execute("COMMIT")
+            self._orders = None
+
+    # --- writing -------------------------------------------------------------------------
+
+    def file_state(self) -> dict[str, tuple[int, int]]:
+        """Size and mtime of every cached file, so the loader re-reads only what changed."""
+        with self._lock:
+            return {p: (s, m) for p, s, m in self._conn.execute("SELECT * FROM files")}
+
+    def put_files(self, batch: Sequence[tuple[str, int, int, Sequence[Article | Problem]]]) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction."""
+        rows: list[Row] = []
+        article_values: list[tuple[object, ...]] = []
+        index_values: list[tuple[object, ...]] = []
+        problem_values: list[tuple[str, str]] = []
+        raw: set[bytes] = set()
+        with self._write() as conn:
+            paths = [entry[0] for entry in batch]
+            self._delete_paths(conn, paths)
+            conn.executemany(
+                "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
+                [(path, size, mtime) for path, size, mtime, _ in batch],
+            )
+            key = self._next_key
+            for _path, _size, _mtime, items in batch:
+                for item in items:
+                    if isinstance(item, Problem):
+                        problem_values.append((item.path, item.reason))
+                        continue
+                    blocks = json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False)
+                    body = item.text
+                    article_values.append(
+                        (
+                            key,
+                            item.path,
+                            item.id,
+                            item.title,
+                            int(item.title_derived),
+                            None if item.date is None else item.date.isoformat(),
+                            _stamp(item.date),
+                            _day(item.date),
+                            item.source,
+                            item.place,
+                            item.url,
+                            item.digest,
+                            item.record,
+                            json.dumps(list(item.removed), ensure_ascii=False),
+                            item.words,
+                            blocks,
+                        )
+                    )
+                    index_values.append((key, item.title, body, item.source, item.place, _ALL))
+                    raw.update(item.title.encode().translate(_BYTES_TO_WORDS).split())
+                    raw.update(body.encode().translate(_BYTES_TO_WORDS).split())
+                    rows.append(
+                        Row(
+                            key,
+                            item.title,
+                            item.date,
+                            item.source,
+                            item.place,
+                            item.words,
+                            item.path,
+                            item.digest,
+                        )
+                    )
+                    key += 1
+            self._next_key = key
+            conn.executemany(
+                "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                article_values,
+            )
+            conn.executemany(
+                "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)",
+                index_values,
+            )
+            conn.executemany("INSERT INTO problems(path, reason) VALUES (?, ?)", problem_values)
+            new_terms = self._new_terms(conn, raw)
+            if new_terms:
+                conn.executemany("INSERT OR IGNORE INTO terms(term) VALUES (?)", [(t,) for t in new_terms])
+                if len(new_terms) < _INLINE_STEMS and self._stemmer is None:
+                    self._store_stems(conn, new_terms)
+        if new_terms and (len(new_terms) >= _INLINE_STEMS or self._stemmer is not None):
+            self._queue_stems(new_terms)
+        return rows
+
+    def _new_terms(self, conn: sqlite3.Connection, raw: set[bytes]) -> list[str]:
+        """Vocabulary never indexed before, found with C-speed splitting so stemming sees each word once."""
+        if self._known_terms is None:
+            self._known_terms = {r[0] for r in conn.execute("SELECT term FROM terms")}
+        fresh = raw - self._raw_seen
+        if len(self._raw_seen) > 2_000_000:
+            self._raw_seen.clear()
+        self._raw_seen |= fresh
+        known = self._known_terms
+        found: set[str] = set()
+        for token in fresh:
+            for word in fold_words(token.decode("utf-8", "replace")):
+                if word not in known:
+                    found.add(word)
+        known |= found
+        return sorted(found)
+
+    def _store_stems(self, conn: sqlite3.Connection, terms: Sequence[str]) -> None:
+        conn.executemany("UPDATE terms SET stem = ? WHERE term = ?", [(stem(term), term) for term in terms])
+        self._forms.clear()
+
+    def _queue_stems(self, terms: Sequence[str]) -> None:
+        """Stem a large vocabulary on a thread, so a cold load overlaps it with SQLite's work."""
+        with self._lock:
+            self._pending.extend(terms)
+            if self._stemmer is None:
+                self._stemmer = threading.Thread(target=self._stem_pending, name="kliping-stems", daemon=True)
+                self._stemmer.start()
+
+    def _stem_pending(self) -> None:
+        while True:
+            with self._lock:
+                chunk, self._pending = self._pending[:2000], self._pending[2000:]
+                if not chunk or self._closing:
+                    self._stemmer = None
+                    return
+            pairs = [(stem(term), term) for term in chunk]
+            with self._lock:
+                if self._closing:
+                    self._stemmer = None
+                    return
+                self._conn.execute("BEGIN")
+                self._conn.executemany("UPDATE terms SET stem = ? WHERE term = ?", pairs)
+                self._conn.execute("COMMIT")
+                self._forms.clear()
+
+    def wait_for_stems(self, timeout: float | None = None) -> bool:
+        """Block until background stemming is done (for tests and benchmarks); True when it is."""
+        thread = self._stemmer
+        if thread is not None:
+            thread.join(timeout)
+        return self._stemmer is None
+
+    def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str]) -> None:
+        """Remove the articles, index entries and problems of these files."""
+        for start in range(0, len(paths), _CHUNK):
+            chunk = paths[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            old = conn.execute(
+                f"SELECT key, title, blocks, source, place FROM articles WHERE path IN ({marks})",
+                chunk,
+            ).fetchall()
+            if old:
+                conn.executemany(
+                    "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
+                    "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
+                    [(k, t, _body(b), s, p, _ALL) for k, t, b, s, p in old],
+                )
+                conn.execute(f"DELETE FROM articles WHERE path IN ({marks})", chunk)
+            conn.execute(f"DELETE FROM problems WHERE path IN ({marks})", chunk)
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        """Drop files deleted since the last run."""
+        paths = list(paths)
+        if not paths:
+            return
+        with self._write() as conn:
+            self._delete_paths(conn, paths)
+            for start in range(0, len(paths), _CHUNK):
+                chunk = paths[start : start + _CHUNK]
+                marks = ",".join("?" * len(chunk))
+                conn.execute(f"DELETE FROM files WHERE path IN ({marks})", chunk)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def rows(self) -> list[Row]:
+        """Every article's list line, for a warm start without reading any file."""
+        parse = dt.datetime.fromisoformat
+        with self._lock:
+            cursor = self._conn.execute(
+                "SELECT key, title, date, source, place, words, path, digest FROM articles"
+            )
+            return [
+                Row(k, t, None if d is None else parse(d), s, p, w, path, digest)
+                for k, t, d, s, p, w, path, digest in cursor
+            ]
+
+    def problems(self) -> list[Problem]:
+        """Problems found when the files were last read, so a warm start still reports them."""
+        with self._lock:
+            return [Problem(p, r) for p, r in self._conn.execute("SELECT path, reason FROM problems")]
+
+    def article(self, key: int) -> Article | None:
+        """The whole article, fetched only when the reader shows it."""
+        with self._lock:
+            found = self._conn.execute(
+                "SELECT id, path, title, title_derived, date, source, place, url, digest, record, "
+                "removed, words, blocks FROM articles WHERE key = ?",
+                (key,),
+            ).fetchone()
+        if found is None:
+            return None
+        ident, path, title, derived, date, source, place, url, digest, record = found[:10]
+        removed, words, blocks = found[10:]
+        kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
+        return Article(
+            id=ident,
+            path=path,
+            title=title,
+            blocks=tuple(Block(kind, text) for kind, text in kinds),
+            title_derived=bool(derived),
+            date=None if date is None else dt.datetime.fromisoformat(date),
+            source=source,
+            place=place,
+            url=url,
+            digest=digest,
+            record=record,
+            removed=tuple(json.loads(removed)),
+            words=words,
+        )
+
+    def count(self) -> int:
+        with self._lock:
+            return int(self._conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def close(self) -> None:
+        """Stop background stemming and close the database."""
+        with self._lock:
+            self._closing = True
+        thread = self._stemmer
+        if thread is not None:
+            thread.join()
+        with self._lock:
+            self._conn.close()
+
+    # --- searching -----------------------------------------------------------------------
+
+    def _ensure_orders(self) -> _Orders:
+        if self._orders is None:
+            found = self._conn.execute(
+                "SELECT key, day FROM articles ORDER BY stamp IS NULL, stamp DESC, key DESC"
+            ).fetchall()
+            by_date = [key for key, _ in found]
+            self._orders = _Orders(
+                by_date=by_date,
+                days=dict(found),
+                everything=frozenset(by_date),
+                positions={},
+                lists={"date": by_date},
+            )
+        return self._orders
+
+    def _order(self, sort: str) -> list[int]:
+        orders = self._ensure_orders()
+        if sort not in orders.lists:
+            if sort == "title":
+                sql = "SELECT key FROM articles ORDER BY title = '', lower(title), key"
+            elif sort == "source":
+                sql = (
+                    "SELECT key FROM articles ORDER BY source IS NULL OR source = '', "
+                    "lower(source), stamp IS NULL, stamp DESC, key DESC"
+                )
+            else:
+                sql = "SELECT key FROM articles ORDER BY words DESC, key DESC"
+            orders.lists[sort] = [r[0] for r in self._conn.execute(sql)]
+        return orders.lists[sort]
+
+    def _position(self, sort: str) -> dict[int, int]:
+        orders = self._ensure_orders()
+        if sort not in orders.positions:
+            orders.positions[sort] = {key: i for i, key in enumerate(self._order(sort))}
+        return orders.positions[sort]
+
+    def _forms_of(self, word: str) -> tuple[str, ...]:
+        """Indexed words that share this word's stem, so `temu` also finds `pertemuan`."""
+        root = stem(word)
+        if root not in self._forms:
+            found = self._conn.execute(
+                "SELECT term FROM terms WHERE stem = ? LIMIT ?", (root, _MAX_FORMS)
+            ).fetchall()
+            self._forms[root] = tuple(r[0] for r in found)
+        return self._forms[root]
+
+    def _term_expr(self, term: Term, expand: bool) -> tuple[str, bool]:
+        """The FTS5 text for one term, and whether stems added anything to it."""
+        column = {"title": "title", "source": "source", "place": "place"}.get(
+            term.field or "", "{title body}"
+        )
+        star = "*" if term.prefix else ""
+        if term.is_phrase:
+            inner = " AND ".join(_quote(w) for w in term.words[:-1])
+            inner += f" AND {_quote(term.words[-1])}{star}"
+            return f"{column} : ({inner})", False
+        word = term.words[0]
+        options = [_quote(word) + star]
+        if expand and term.field in (None, "title"):
+            enough = len(word) >= (MIN_STEM_LENGTH if term.prefix else MIN_STEM_LENGTH - 1)
+            if enough:
+                for form in self._forms_of(word):
+                    if form != word and not (term.prefix and form.startswith(word)):
+                        options.append(_quote(form))
+        return f"{column} : ({' OR '.join(options)})", len(options) > 1
+
+    def _groups_expr(self, query: Query, expand: bool) -> tuple[str, bool]:
+        parts: list[str] = []
+        widened = False
+        for group in query.groups:
+            exprs = []
+            for term in group:
+                expr, grew = self._term_expr(term, expand)
+                widened |= grew
+                exprs.append(expr)
+            parts.append("(" + " OR ".join(exprs) + ")")
+        return " AND ".join(parts), widened
+
+    def _match(self, expr: str) -> set[int]:
+        """Keys matching an FTS5 expression, fetched as a complement when nearly everything matches."""
+        orders = self._ensure_orders()
+        total = len(orders.everything)
+        found = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expr,))
+        count = found.fetchone()[0]
+        if count == 0:
+            return set()
+        if count > total // 2:
+            rest = self._keys(f"every : {_quote(_ALL)} NOT ({expr})")
+            return set(orders.everything.difference(rest))
+        return self._keys(expr)
+
+    def _keys(self, expr: str) -> set[int]:
+        found = self._conn.execute(
+            "SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,)
+        ).fetchone()[0]
+        return set(map(int, found.split(","))) if found else set()
+
+    def _phrase_check(self, query: Query, keys: set[int], terms: Sequence[Term]) -> set[int]:
+        """Keep the keys whose text has each phrase word for word (the index stores no positions)."""
+        if not keys or not terms:
+            return keys
+        patterns = []
+        for term in terms:
+            words = [re.escape(w) for w in term.words]
+            tail = r"\w*" if term.prefix else ""
+            body = r"[\W_]+".join(words)
+            patterns.append((term.field, re.compile(rf"(?<![^\W_]){body}{tail}(?![^\W_])")))
+        kept: set[int] = set()
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), _CHUNK):
+            chunk = ordered[start : start + _CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, title, blocks in self._conn.execute(
+                f"SELECT key, title, blocks FROM articles WHERE key IN ({marks})", chunk
+            ):
+                title_text = fold(title)
+                full_text: str | None = None
+                for field, pattern in patterns:
+                    if field == "title":
+                        text = title_text
+                    else:
+                        if full_text is None:
+                            full_text = title_text + "\n" + fold(_body(blocks))
+                        text = full_text
+                    if not pattern.search(text):
+                        break
+                else:
+                    kept.add(key)
+        return kept
+
+    def _positive(self, query: Query, expand: bool) -> set[int]:
+        expr, widened = self._groups_expr(query, expand)
+        if expand and not widened:
+            return set()
+        keys = self._match(expr)
+        # Each group with a phrase must be checked word for word; OR groups keep other matches.
+        for group in query.groups:
+            phrases = [t for t in group if t.is_phrase]
+            if not phrases:
+                continue
+            others = [t for t in group if not t.is_phrase]
+            if others:
+                plain_expr = " OR ".join(self._term_expr(t, expand)[0] for t in others)
+                plain = keys & self._match(plain_expr)
+            else:
+                plain = set()
+            checked: set[int] = set()
+            for phrase in phrases:
+                checked |= self._phrase_check(query, keys - plain - checked, [phrase])
+            keys = plain | checked
+        return keys
+
+    def _excluded(self, query: Query) -> set[int]:
+        excluded: set[int] = set()
+        for term in query.excluded:
+            expr, _ = self._term_expr(term, expand=False)
+            keys = self._match(expr)
+            if term.is_phrase:
+                keys = self._phrase_check(query, keys, [term])
+            excluded |= keys
+        return excluded
+
+    def search(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Mapping[str, AbstractSet[int]] | None = None,
+    ) -> list[int]:
+        """Keys of the matching articles in display order; everything the filter bar can say."""
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        if query.empty_range:
+            return []
+        with self._lock:
+            orders = self._ensure_orders()
+            hits: set[int] | None = None
+            stem_only: set[int] = set()
+            try:
+                if query.groups:
+                    hits = self._positive(query, expand=False)
+                    stem_only = self._positive(query, expand=True) - hits
+                excluded = self._excluded(query) if query.excluded else set()
+            except sqlite3.OperationalError:
+                return []  # an FTS5 expression we did not foresee: match nothing rather than fail
+            filters = self._filters(query, flags or {})
+            if hits is None and not excluded and not filters:
+                keys = list(self._order("date" if sort == "relevance" else sort))
+                return keys[::-1] if reverse else keys
+            if hits is None:
+                hits = set(orders.everything)
+            hits |= stem_only
+            hits -= excluded
+            for keep in filters:
+                hits = {key for key in hits if keep(key)}
+            stem_only &= hits
+            if sort == "relevance" and query.groups:
+                keys = self._rank(query, hits, stem_only)
+            else:
+                keys = self._sorted(hits, "date" if sort == "relevance" else sort)
+        return keys[::-1] if reverse else keys
+
+    def _filters(self, query: Query, flags: Mapping[str, AbstractSet[int]]) -> list[_KeyTest]:
+        tests: list[_KeyTest] = []
+        if query.start is not None or query.end is not None:
+            low = _day(query.start) or 0
+            high = _day(query.end) or 99999999
+            days = self._ensure_orders().days
+
+            def in_range(key: int) -> bool:
+                day = days.get(key)
+                return day is not None and low <= day < high
+
+            tests.append(in_range)
+        read = flags.get("read", frozenset())
+        if "read" in query.flags:
+            tests.append(read.__contains__)
+        if "unread" in query.flags:
+            tests.append(lambda key: key not in read)
+        if "starred" in query.flags:
+            tests.append(flags.get("starred", frozenset()).__contains__)
+        return tests
+
+    def _sorted(self, keys: set[int], sort: str) -> list[int]:
+        """The keys in a cached order: walk the order for big sets, sort by position for small."""
+        order = self._order(sort)
+        if len(keys) * 8 > len(order):
+            return [key for key in order if key in keys]
+        return sorted(keys, key=self._position(sort).__getitem__)
+
+    def _rank(self, query: Query, hits: set[int], stem_only: set[int]) -> list[int]:
+        """Relevance tiers: exact words in the title, exact in the body, then the same for stems."""
+        exact = hits - stem_only
+        titled = self._title_hits(query)
+        tiers = [exact & titled, exact - titled, stem_only & titled, stem_only - titled]
+        ranked: list[int] = []
+        for tier in tiers:
+            if tier:
+                ranked.extend(self._sorted(tier, "date"))
+        return ranked
+
+    def _title_hits(self, query: Query) -> set[int]:
+        """Articles with any of the query's words or their forms in the title."""
+        options: list[str] = []
+        for term in query.terms:
+            if term.field in (None, "title") and not term.is_phrase:
+                expr, _ = self._term_expr(Term(term.words, term.prefix, "title"), expand=True)
+                options.append(expr)
+        if not options:
+            return set()
+        return self._match(" OR ".join(options))
