@@ -1,0 +1,75 @@
+"""Highlighting shows exactly why an article matched: words, prefixes, phrases, stems, accents."""
+
+from __future__ import annotations
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tui.query import parse
+from tui.search import match_spans, snippet, stem
+
+
+def marked(text: str, query: str) -> list[str]:
+    return [text[a:b] for a, b in match_spans(text, parse(query))]
+
+
+def test_stem() -> None:
+    assert stem("pertemuan") == stem("bertemu") == stem("temu") == "temu"
+    assert stem("penguatan") == stem("Menguatkan") == "kuat"
+    assert stem("running") == stem("runs") == "run"
+    assert stem("di") == "di"
+    assert stem("2024") == "2024"
+
+
+def test_words_case_and_accents() -> None:
+    text = "Kesetaraan di Café, KESETARAAN di cafe."
+    assert marked(text, "kesetaraan cafe ") == ["Kesetaraan", "Café", "KESETARAAN", "cafe"]
+
+
+def test_prefix_and_stems() -> None:
+    text = "Pertemuan mitra: kami bertemu dan menemukan penguatan kapasitas."
+    assert marked(text, "temu ") == ["Pertemuan", "bertemu", "menemukan"]
+    assert marked(text, "kuat ") == ["penguatan"]
+    assert marked(text, "kapa") == ["kapasitas"]
+
+
+def test_phrase_and_exclusions() -> None:
+    text = "Organisasi masyarakat sipil, masyarakat adat dan organisasi."
+    assert marked(text, '"masyarakat sipil"') == ["masyarakat sipil"]
+    assert marked(text, '"masyarakat sipil" -adat') == ["masyarakat sipil"]
+    assert marked(text, "-organisasi") == []
+
+
+def test_empty_query_marks_nothing() -> None:
+    assert match_spans("anything at all", parse("")) == []
+    assert match_spans("anything at all", parse("year:2024 source:x")) == []
+
+
+def test_forms_are_highlighted() -> None:
+    assert match_spans("ab cd", parse(""), frozenset({"cd"})) == [(3, 5)]
+
+
+def test_snippet_centres_first_match() -> None:
+    text = "Awal. " + "kata " * 40 + "Kami membahas penguatan kapasitas di desa. " + "lain " * 40
+    line, spans = snippet(text, parse("kuat "), width=60)
+    assert len(line) <= 60
+    assert line.startswith("…") and line.endswith("…")
+    assert [line[a:b] for a, b in spans] == ["penguatan"]
+
+
+def test_snippet_short_and_unmatched() -> None:
+    assert snippet("Pendek saja.", parse("pendek")) == ("Pendek saja.", [(0, 6)])
+    line, spans = snippet("x " * 100, parse("zzz"), width=20)
+    assert spans == [] and len(line) <= 20 and line.endswith("…")
+
+
+@given(st.text(max_size=300), st.text(max_size=30), st.integers(min_value=1, max_value=120))
+def test_spans_are_sorted_and_inside(text: str, query: str, width: int) -> None:
+    spans = match_spans(text, parse(query))
+    previous = -1
+    for start, end in spans:
+        assert previous < start < end <= len(text) or (previous <= start == 0 < end)
+        previous = end
+    line, shown = snippet(text, parse(query), width)
+    for start, end in shown:
+        assert 0 <= start < end <= len(line)
