@@ -9,6 +9,8 @@ Design, measured at 100k articles of ~4 KB on two cores (see benchmarks/bench_se
   in the body, stem-only matches in the title, then in the body), newest first within a tier.
 - Every row of the index carries one extra token (``_ALL``) so a broad match can be fetched as
   its small complement: moving 100k ids into Python costs 15–25 ms, counting them costs 3 ms.
+- Relevance tiers are skipped above 20,000 matches (1–3 letter prefixes): those are shown newest
+  first, which keeps a first keystroke inside the frame budget.
 - Orders for every sort are kept in Python and rebuilt lazily after a write, so sorting the
   matches is a walk over a cached list rather than a SQL sort.
 - Stemming (Sastrawi, ~50–200 µs a word) runs only on vocabulary never seen before; a large
@@ -41,6 +43,7 @@ _ALL = "zzkliping"  # a token every indexed row has, so "everything NOT x" is on
 _CHUNK = 500  # SQL variables per IN (...) list
 _INLINE_STEMS = 2000  # fewer new words than this are stemmed at once; more go to a thread
 _MAX_FORMS = 64  # stem expansions per query word
+_RANK_LIMIT = 20_000  # more matches than this are shown newest first: tiers would not fit a keystroke
 _BYTES_TO_WORDS = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n\r\x0b\x0c",
     b"abcdefghijklmnopqrstuvwxyz" + b" " * 37,
@@ -665,7 +668,11 @@ class Library:
             for keep in filters:
                 hits = {key for key in hits if keep(key)}
             stem_only &= hits
-            if sort == "relevance" and query.groups:
+            if len(hits) == len(orders.everything) and sort != "relevance":
+                keys = list(self._order(sort))
+            elif len(hits) == len(orders.everything) and len(hits) > _RANK_LIMIT:
+                keys = list(orders.by_date)
+            elif sort == "relevance" and query.groups and len(hits) <= _RANK_LIMIT:
                 keys = self._rank(query, hits, stem_only)
             else:
                 keys = self._sorted(hits, "date" if sort == "relevance" else sort)
