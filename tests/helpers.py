@@ -1,0 +1,94 @@
+"""Build small collections of articles on disk for tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+KOMPASIANA_TAIL = """
+Follow Instagram @kompasianacom juga Tiktok @kompasiana biar nggak ketinggalan event seru
+Baca juga cerita inspiratif langsung dari smartphone kamu di WhatsApp Channel Kompasiana di SINI
+
+BERI NILAI
+
+Bagaimana reaksi Anda tentang artikel ini?
+
+BERI KOMENTAR
+
+Kirim
+
+Konten Terkait
+
+Terpopuler
+
+Headline
+"""
+
+
+def write_article(
+    folder: Path,
+    name: str,
+    title: str,
+    date: str,
+    body: list[str],
+    *,
+    tail: str = "",
+) -> Path:
+    """A plain-text clipping: headline, date line, paragraphs, and optional web leftovers."""
+    text = f"{title}\n\nDiperbarui: {date}\n\n" + "\n\n".join(body) + "\n" + tail
+    path = folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def small_collection(folder: Path) -> Path:
+    """Three articles with distinct titles, dates and words, one with a Kompasiana tail."""
+    write_article(
+        folder,
+        "a.txt",
+        "Pelatihan Kader Desa di Makassar",
+        "2 Maret 2021 09:00",
+        [
+            "Makassar, 01/03/2021 - Sebanyak 40 kader desa mengikuti pelatihan advokasi "
+            "anggaran yang inklusif bagi penyandang disabilitas.",
+            "Pelatihan ini diselenggarakan oleh jaringan organisasi masyarakat sipil.",
+        ],
+    )
+    write_article(
+        folder,
+        "b.txt",
+        "Forum Pertemuan Mitra Program INKLUSI",
+        "13 Oktober 2022 18:10",
+        [
+            "Pasuruan, 29/08/2022 - Para mitra bertemu untuk memperkuat kapasitas organisasi.",
+            "Gambar 1. Dokumentasi pribadi pertemuan rutin",
+            "Pertemuan ini membahas penguatan jejaring dan strategi advokasi tematik.",
+        ],
+        tail=KOMPASIANA_TAIL,
+    )
+    write_article(
+        folder,
+        "c.txt",
+        "Koperasi Perempuan Tumbuh di Sumenep",
+        "5 Januari 2024 10:30",
+        [
+            "Koperasi yang dikelola perempuan di Sumenep kini memiliki 300 anggota aktif.",
+            "Mereka menjual hasil laut olahan ke pasar kabupaten setiap pekan.",
+        ],
+    )
+    return folder
+
+
+def many_articles(folder: Path, count: int) -> Path:
+    """Count small articles, numbered, with dates spread over years (for list tests)."""
+    for number in range(count):
+        year = 2000 + number % 25
+        month = 1 + number % 12
+        write_article(
+            folder,
+            f"bulk/{number // 500:03d}/{number:05d}.txt",
+            f"Artikel nomor {number} tentang desa {number % 7}",
+            f"{1 + number % 28} {['Januari', 'Maret', 'Mei', 'Juli'][number % 4]} {year} 10:00",
+            [f"Isi artikel {number} membahas kegiatan bulan {month} di desa {number % 7}."],
+        )
+    return folder

@@ -1,0 +1,250 @@
+"""Pilot tests: drive the real app with keys and check what a user would see."""
+
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+import pytest
+from textual import events
+from textual.pilot import Pilot
+from textual.worker import WorkerCancelled, WorkerFailed
+
+from tests.helpers import many_articles, small_collection
+from tui.app import KlipingApp
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+from tui.widgets.screens import HelpScreen, ProblemsScreen
+
+
+async def settle(pilot: Pilot[None]) -> None:
+    """Wait for loading, searching and the reader's fetch to finish."""
+    app = pilot.app
+    for _ in range(500):
+        await pilot.pause()
+        busy = [worker for worker in app.workers if not worker.is_finished]
+        if not busy and not getattr(app, "loading", False):
+            break
+        with contextlib.suppress(WorkerCancelled, WorkerFailed):
+            await app.workers.wait_for_complete(busy)
+    await pilot.pause()
+
+
+def titles(app: KlipingApp) -> list[str]:
+    return [row.title for row in app.query_one("#articles", ArticleList).articles]
+
+
+def status(app: KlipingApp) -> str:
+    return str(app.query_one("#status").render())
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    return small_collection(tmp_path / "clips")
+
+
+async def test_lists_every_article_newest_first(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert titles(app) == [
+            "Koperasi Perempuan Tumbuh di Sumenep",
+            "Forum Pertemuan Mitra Program INKLUSI",
+            "Pelatihan Kader Desa di Makassar",
+        ]
+        assert "3 of 3 articles" in status(app)
+
+
+async def test_reader_shows_clean_body_and_raw_toggle_shows_leftovers(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")  # the Kompasiana article
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        text = "\n".join(reader.text_lines)
+        assert "Forum Pertemuan Mitra Program INKLUSI" in text
+        assert "penguatan jejaring" in text
+        assert "13 Oct 2022 18:10" in text
+        assert "BERI NILAI" not in text
+        await pilot.press("r")
+        await settle(pilot)
+        raw = "\n".join(reader.text_lines)
+        assert "BERI NILAI" in raw
+        await pilot.press("r")
+        await settle(pilot)
+        assert "BERI NILAI" not in "\n".join(reader.text_lines)
+
+
+async def test_filter_narrows_highlights_and_escape_restores(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        assert isinstance(app.focused, FilterBar)
+        for key in "koperasi":
+            await pilot.press(key)
+        await settle(pilot)
+        assert titles(app) == ["Koperasi Perempuan Tumbuh di Sumenep"]
+        assert "1 of 3 articles" in status(app)
+        reader = app.query_one("#reader", Reader)
+        assert reader.match_count >= 2  # the title and the body
+        # The list marks the match in the title with the match style.
+        article_list = app.query_one("#articles", ArticleList)
+        line = article_list.render_line(0)
+        assert any(seg.style and seg.style.underline for seg in line if "Koperasi" in seg.text)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.query_one(FilterBar).value == ""
+        assert len(titles(app)) == 3
+        assert isinstance(app.focused, ArticleList)
+
+
+async def test_filter_is_accent_and_case_insensitive_any_order(collection: Path) -> None:
+    app = KlipingApp([collection], filter_text="SUMÉNEP koperasi")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert titles(app) == ["Koperasi Perempuan Tumbuh di Sumenep"]
+
+
+async def test_keys_typed_in_one_burst_all_arrive(collection: Path) -> None:
+    """A fast typist's "/koperasi<Enter>j" reaches the filter, then the list, losing nothing."""
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        burst = [("slash", "/")] + [(c, c) for c in "desa"] + [("enter", "\r"), ("G", "G")]
+        for key, character in burst:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.query_one(FilterBar).value == "desa"
+        article_list = app.query_one("#articles", ArticleList)
+        assert app.focused is article_list
+        assert titles(app) == ["Pelatihan Kader Desa di Makassar"]
+
+
+async def test_enter_in_filter_moves_to_first_match(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("G", "slash", "d", "e", "s", "a")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        assert app.focused is article_list
+        assert article_list.cursor == 0
+        assert titles(app)[0] == "Pelatihan Kader Desa di Makassar"
+
+
+async def test_keys_move_the_cursor_and_brackets_change_article(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 120)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        assert len(article_list.keys) == 120
+        await pilot.press("j", "j", "down")
+        assert article_list.cursor == 3
+        await pilot.press("k")
+        assert article_list.cursor == 2
+        await pilot.press("G")
+        assert article_list.cursor == 119
+        await pilot.press("g", "pagedown")
+        assert article_list.cursor > 10
+        await pilot.press("home", "enter")
+        await settle(pilot)
+        assert isinstance(app.focused, Reader)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert article_list.cursor == 1
+        reader = app.query_one("#reader", Reader)
+        assert reader.article is not None
+        assert reader.article.title == article_list.articles[1].title
+        await pilot.press("left_square_bracket")
+        assert article_list.cursor == 0
+        await pilot.press("escape")
+        assert app.focused is article_list
+
+
+async def test_mouse_click_selects_a_row(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        await pilot.click("#articles", offset=(5, 3))  # border, then rows 0, 1, 2
+        await settle(pilot)
+        assert article_list.cursor == 2
+        reader = app.query_one("#reader", Reader)
+        assert reader.article is not None
+        assert reader.article.title == "Pelatihan Kader Desa di Makassar"
+
+
+async def test_help_lists_every_key(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = str(app.screen.query_one("#help-text").render())
+        for words in ("Filter", "Raw/clean", "Next match", "Quit", "Previous", "Sort", "Help"):
+            assert words in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_problems_are_counted_and_listed(collection: Path) -> None:
+    (collection / "empty.txt").write_text("")
+    (collection / "binary.txt").write_bytes(b"\x00\x01\x02" * 100)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+        assert "2 problems" in status(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        lines = app.screen.query_one("#problems-log").lines
+        assert any("empty.txt" in line for line in lines)
+        assert any("binary.txt" in line for line in lines)
+
+
+async def test_narrow_terminal_stacks_list_above_reader(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        left = app.query_one("#left").region
+        reader = app.query_one("#reader").region
+        assert left.width == reader.width == 80
+        assert reader.y >= left.bottom
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        left = app.query_one("#left").region
+        reader = app.query_one("#reader").region
+        assert reader.x >= left.right
+        assert reader.y == left.y
+
+
+async def test_sort_key_cycles_order(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("s")  # relevance (= date without a query) -> date
+        await settle(pilot)
+        await pilot.press("s")  # -> title
+        await settle(pilot)
+        assert titles(app) == sorted(titles(app), key=str.lower)
+        await pilot.press("S")
+        await settle(pilot)
+        assert titles(app) == sorted(titles(app), key=str.lower, reverse=True)
+
+
+async def test_seeds_smoke(seeds: Path) -> None:
+    app = KlipingApp([seeds])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 2
+        assert any(title.startswith("Dukung Penguatan Kapasitas OMS") for title in titles(app))
+        assert "2 of 2 articles" in status(app)

@@ -1,0 +1,109 @@
+"""The command line contract: --list, --json, --filter, exit codes, problems on stderr."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import small_collection
+from tui.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    env = dict(os.environ, PYTHONPATH=str(ROOT))
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=env,
+        timeout=60,
+    )
+
+
+def test_list_prints_every_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", str(folder)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert len(out) == 3
+    assert "Koperasi Perempuan Tumbuh di Sumenep" in out[0]  # newest first
+    assert "05 Jan 2024" in out[0]
+
+
+def test_list_json_has_the_contract_fields(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", "--json", "--filter", "pertemuan", str(folder)]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert len(records) == 1
+    record = records[0]
+    for name in ("id", "path", "title", "date", "source", "words", "text"):
+        assert name in record
+    assert record["title"] == "Forum Pertemuan Mitra Program INKLUSI"
+    assert record["date"] == "2022-10-13T18:10:00"
+    assert record["path"].endswith("b.txt")
+    assert "penguatan jejaring" in record["text"]
+    assert "BERI NILAI" not in record["text"]
+    assert record["words"] == len(record["text"].split())
+
+
+def test_filter_matching_nothing_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", "--filter", "zzzzqqq", str(folder)]) == 1
+    assert capsys.readouterr().out == ""
+
+
+def test_problems_go_to_stderr_and_good_articles_still_list(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = small_collection(tmp_path / "clips")
+    (folder / "empty.txt").write_text("")
+    (folder / "broken.jsonl").write_text('{"title": "Baik", "text": "Isi yang baik."}\n{oops\n')
+    assert main(["--list", str(folder)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 4
+    errors = captured.err.splitlines()
+    assert any(line.startswith("kliping: ") and "empty.txt: " in line for line in errors)
+    assert any("broken.jsonl: " in line and "line 2" in line for line in errors)
+
+
+def test_missing_path_and_bad_usage_exit_2_without_traceback(tmp_path: Path) -> None:
+    result = run(["--list", str(tmp_path / "nope")])
+    assert result.returncode == 2
+    assert "no such file or folder" in result.stderr
+    assert "Traceback" not in result.stderr
+    result = run(["--bogus"])
+    assert result.returncode == 2
+    assert result.stderr.startswith("usage: kliping")
+    assert "Traceback" not in result.stderr
+
+
+def test_version() -> None:
+    result = run(["--version"])
+    assert result.returncode == 0
+    assert result.stdout.startswith("kliping ")
+
+
+def test_no_path_lists_bundled_seeds_from_anywhere(tmp_path: Path) -> None:
+    result = run(["--list", "--json", "--no-cache"], cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(records) == 2
+    kompasiana = [r for r in records if r["source"] == "Kompasiana"]
+    assert len(kompasiana) == 1
+    assert kompasiana[0]["date"].startswith("2022-10-13")
+
+
+def test_cache_is_used_and_follows_changes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", str(folder)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 3
+    (folder / "a.txt").unlink()
+    assert main(["--list", str(folder)]) == 0
+    assert len(capsys.readouterr().out.splitlines()) == 2

@@ -1,0 +1,338 @@
+"""The kliping app: compose the list, the reader and the filter bar, and wire loading and search."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
+from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from tui.article import Problem
+from tui.query import Query, parse
+from tui.search import snippet
+from tui.store import Library, Row
+from tui.sync import Update, sync
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+from tui.widgets.screens import HelpScreen, ProblemsScreen
+
+SORTS = ("relevance", "date", "title", "source", "words")
+REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
+
+
+class KlipingApp(App[None]):
+    """Browse, filter and read a collection of saved articles from the keyboard."""
+
+    TITLE = "kliping"
+    CSS_PATH = "app.tcss"
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+
+    BINDINGS = [
+        # Keys that move focus are priority bindings: they act the moment the key arrives, so the
+        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
+        Binding("slash", "focus_filter", "Filter", priority=True, id="app.filter"),
+        Binding("enter", "enter", "Read / go to list", show=False, priority=True, id="app.enter"),
+        Binding("escape", "escape", "Back / clear", show=False, priority=True, id="app.escape"),
+        Binding("down", "down", "Down", show=False, priority=True, id="app.down"),
+        Binding("r", "toggle_raw", "Raw/clean", id="app.raw"),
+        Binding("left_square_bracket", "previous_article", "Previous", id="app.previous"),
+        Binding("right_square_bracket", "next_article", "Next", id="app.next"),
+        Binding("s", "cycle_sort", "Sort", id="app.sort"),
+        Binding("S", "reverse_sort", "Reverse sort", show=False, id="app.reverse"),
+        Binding("p", "show_problems", "Problems", show=False, id="app.problems"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("q", "quit", "Quit", id="app.quit"),
+    ]
+
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        filter_text: str = "",
+        cache: Path | None = None,
+        processes: int | None = None,
+    ) -> None:
+        super().__init__()
+        self.paths = [str(path) for path in paths]
+        self.library = Library(cache)
+        self.rows: dict[int, Row] = {}
+        self.problems: list[Problem] = []
+        self.query_text = filter_text
+        self.current_query: Query = parse(filter_text)
+        self.sort = "relevance"
+        self.reverse = False
+        self.loading = True
+        self._dirty = False
+        self._processes = processes
+
+    def compose(self) -> ComposeResult:
+        yield FilterBar(self.query_text, id="filter")
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield ArticleList(id="articles")
+                yield Static(id="status")
+                yield ProgressBar(id="progress", show_eta=False)
+            yield Reader(self.library, id="reader")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#articles").border_title = "Articles"
+        if self.library.notice:
+            self.notify(self.library.notice, severity="warning", timeout=8)
+        self.query_one(ArticleList).focus()
+        self.set_interval(REFRESH_SECONDS, self._refresh_if_dirty)
+        self.load()
+        self._update_status()
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        worker = get_current_worker()
+        for update in sync(
+            self.library,
+            self.paths,
+            processes=self._processes,
+            should_stop=lambda: worker.is_cancelled,
+        ):
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._take_update, update)
+
+    def _take_update(self, update: Update) -> None:
+        for row in update.rows:
+            self.rows[row.key] = row
+        self.problems.extend(update.problems)
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(1, update.total), progress=update.done)
+        if update.rows or update.finished:
+            self._dirty = True
+        if update.finished:
+            self.loading = False
+            progress.display = False
+            self._refresh_if_dirty()
+        elif not self._shown_any:
+            self._refresh_if_dirty()  # the first rows appear at once, not after the next tick
+        self._update_status()
+
+    @property
+    def _shown_any(self) -> bool:
+        return bool(self.query_one(ArticleList).keys)
+
+    def _refresh_if_dirty(self) -> None:
+        if self._dirty:
+            self._dirty = False
+            self.run_search(self.query_text, keep=True)
+
+    # -- searching ----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, keep: bool = False) -> None:
+        query = parse(text)
+        keys = self.library.search(query, self.sort, self.reverse)
+        if get_current_worker().is_cancelled:
+            return
+        self.call_from_thread(self._show_results, text, query, keys, keep)
+
+    def _show_results(self, text: str, query: Query, keys: list[int], keep: bool) -> None:
+        if text != self.query_text:
+            return  # a newer keystroke is on its way
+        # While loading, the index can be a batch ahead of the rows the app has taken in.
+        shown = [key for key in keys if key in self.rows] if self.loading else keys
+        article_list = self.query_one(ArticleList)
+        changed = query != self.current_query
+        self.current_query = query
+        reader = self.query_one(Reader)
+        if changed:
+            reader.set_query(query)
+        article_list.show(self.rows, shown, query, keep=article_list.current_key, reset=not keep)
+        self._update_status()
+
+    # -- messages from the widgets ------------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        event.stop()
+        self.query_one(Reader).show_key(event.key)
+
+    @on(ArticleList.Chosen)
+    def article_chosen(self, event: ArticleList.Chosen) -> None:
+        event.stop()
+        self.focus_now(self.query_one(Reader))
+
+    @on(Reader.Shown)
+    def article_shown(self, event: Reader.Shown) -> None:
+        event.stop()
+        article_list = self.query_one(ArticleList)
+        query = self.current_query
+        key = article_list.current_key
+        if query.is_empty or key is None:
+            return
+        line, spans = snippet(event.article.text, query, width=200)
+        text = Text(line)
+        for start, end in spans:
+            text.stylize("bold underline", start, end)
+        article_list.set_snippet(key, text if spans else None)
+
+    @on(FilterBar.Left)
+    def filter_left(self, event: FilterBar.Left) -> None:
+        event.stop()
+        article_list = self.query_one(ArticleList)
+        if self.focused is article_list:
+            return
+        self.focus_now(article_list)
+        if not event.cleared:
+            article_list.action_first()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.filter_left(FilterBar.Left(cleared=False))
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def focus_now(self, widget: Widget) -> None:
+        """Move focus before the next key arrives: Widget.focus waits a tick, and fast typists lose keys."""
+        self.screen.set_focus(widget)
+
+    def _on_main_screen(self) -> bool:
+        return not isinstance(self.screen, ModalScreen)
+
+    def action_focus_filter(self) -> None:
+        filter_bar = self.query_one(FilterBar)
+        if not self._on_main_screen():
+            raise SkipAction()
+        if self.focused is filter_bar:
+            filter_bar.insert_text_at_cursor("/")
+        else:
+            self.focus_now(filter_bar)
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if not self._on_main_screen() or focused is None:
+            raise SkipAction()
+        if isinstance(focused, FilterBar):
+            self.filter_left(FilterBar.Left(cleared=False))
+        elif isinstance(focused, ArticleList):
+            focused.action_choose()
+            self.focus_now(self.query_one(Reader))
+        else:
+            raise SkipAction()
+
+    def action_escape(self) -> None:
+        focused = self.focused
+        if not self._on_main_screen():
+            raise SkipAction()
+        if isinstance(focused, FilterBar):
+            focused.action_clear()
+        elif isinstance(focused, Reader):
+            self.focus_now(self.query_one(ArticleList))
+        elif isinstance(focused, ArticleList) and self.query_one(FilterBar).value:
+            self.query_one(FilterBar).action_clear()
+        else:
+            raise SkipAction()
+
+    def action_down(self) -> None:
+        if self._on_main_screen() and isinstance(self.focused, FilterBar):
+            self.filter_left(FilterBar.Left(cleared=False))
+        else:
+            raise SkipAction()
+
+    def action_back_to_list(self) -> None:
+        self.focus_now(self.query_one(ArticleList))
+
+    def action_toggle_raw(self) -> None:
+        reader = self.query_one(Reader)
+        reader.raw = not reader.raw
+
+    def action_previous_article(self) -> None:
+        self.query_one(ArticleList).action_cursor_up()
+
+    def action_next_article(self) -> None:
+        self.query_one(ArticleList).action_cursor_down()
+
+    def action_cycle_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self.notify(f"Sorted by {self.sort_label}", timeout=2)
+        self.run_search(self.query_text, keep=True)
+
+    def action_reverse_sort(self) -> None:
+        self.reverse = not self.reverse
+        self.notify(f"Sorted by {self.sort_label}", timeout=2)
+        self.run_search(self.query_text, keep=True)
+
+    def action_show_problems(self) -> None:
+        self.push_screen(ProblemsScreen(self.problems))
+
+    def action_help(self) -> None:
+        if isinstance(self.screen, HelpScreen):
+            return
+        sections: list[tuple[str, Iterable[Binding]]] = [
+            ("Everywhere", _bindings(KlipingApp.BINDINGS)),
+            ("Article list", _bindings(ArticleList.BINDINGS)),
+            ("Reading pane", _bindings(Reader.BINDINGS)),
+            ("Filter bar", _bindings(FilterBar.BINDINGS)),
+            (
+                "Moving between panes",
+                [Binding("tab", "", "Next pane"), Binding("shift+tab", "", "Previous pane")],
+            ),
+        ]
+        self.push_screen(HelpScreen(sections))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        yield SystemCommand(
+            "Sort: next order",
+            "Cycle relevance, date, title, source, length",
+            self.action_cycle_sort,
+        )
+        yield SystemCommand("Sort: reverse", "Reverse the current order", self.action_reverse_sort)
+        yield SystemCommand(
+            "Raw / clean text",
+            "Show the file as saved, or the cleaned article",
+            self.action_toggle_raw,
+        )
+        yield SystemCommand("Problems", "Files that could not be loaded, and why", self.action_show_problems)
+        yield SystemCommand("Filter", "Focus the filter bar", self.action_focus_filter)
+
+    # -- status line --------------------------------------------------------------------------
+
+    @property
+    def sort_label(self) -> str:
+        name = "date" if self.sort == "relevance" and self.current_query.is_empty else self.sort
+        return f"{name}{' (reversed)' if self.reverse else ''}"
+
+    def _update_status(self) -> None:
+        shown = len(self.query_one(ArticleList).keys)
+        loaded = len(self.rows)
+        parts = [f"{shown:,} of {loaded:,} articles"]
+        if self.loading:
+            parts.append("loading…")
+        if self.problems:
+            count = len(self.problems)
+            parts.append(f"{count:,} problem{'s' if count != 1 else ''} (p)")
+        parts.append(f"sort: {self.sort_label}")
+        status = Text(" · ".join(parts))
+        if self.current_query.hint:
+            status.append(f"\n{self.current_query.hint}", style="italic")
+        self.query_one("#status", Static).update(status)
+
+
+def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+    return [b for b in bindings if isinstance(b, Binding)]

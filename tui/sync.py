@@ -1,0 +1,133 @@
+"""Bring a library up to date with folders on disk: reuse what the cache knows, parse only what changed."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from multiprocessing import get_context
+from pathlib import Path
+
+from tui.article import Article, Problem
+from tui.loader import find_files, load_file
+from tui.store import Library, Row
+
+BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
+PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
+
+FileItems = tuple[str, int, int, list[Article | Problem]]
+
+
+@dataclass
+class Update:
+    """A step of progress: rows to add to the list, problems to report, and how far the load is."""
+
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    done: int = 0
+    total: int = 0
+    finished: bool = False
+
+
+def parse_files(paths: Sequence[str]) -> list[FileItems]:
+    """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data."""
+    out: list[FileItems] = []
+    for path in paths:
+        try:
+            info = os.stat(path)
+            size, mtime = info.st_size, info.st_mtime_ns
+        except OSError:
+            size, mtime = -1, -1
+        out.append((path, size, mtime, load_file(path)))
+    return out
+
+
+def scan(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    """List every article file under the paths, with the size and mtime the cache is keyed by."""
+    files: list[tuple[str, int, int]] = []
+    problems: list[Problem] = []
+    for item in find_files(paths):
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        try:
+            info = item.stat()
+        except OSError as error:
+            problems.append(Problem(str(item), f"cannot read: {error.strerror or error}"))
+            continue
+        files.append((str(item), info.st_size, info.st_mtime_ns))
+    return files, problems
+
+
+def sync(
+    library: Library,
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    processes: int | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Iterator[Update]:
+    """Yield the cached rows first, then the rows of each parsed batch, so the list fills at once."""
+    files, scan_problems = scan(paths)
+    known = library.file_state()
+    wanted = {path for path, _, _ in files}
+    gone = [path for path in known if path not in wanted]
+    if gone:
+        library.forget_files(gone)
+    fresh = {path for path, size, mtime in files if known.get(path) == (size, mtime)}
+    stale = [path for path, _, _ in files if path not in fresh]
+    total = len(files)
+    first = Update(done=len(fresh), total=total, problems=list(scan_problems))
+    if fresh:
+        first.rows = [row for row in library.rows() if row.path in fresh]
+        first.problems += [p for p in library.problems() if p.path in fresh]
+    yield first
+    done = len(fresh)
+    for batch in _parse(stale, processes, should_stop or _never):
+        rows = library.put_files(batch)
+        done += len(batch)
+        problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
+        yield Update(rows=rows, problems=problems, done=done, total=total)
+    yield Update(done=done, total=total, finished=True)
+
+
+def _parse(
+    paths: list[str], processes: int | None, should_stop: Callable[[], bool]
+) -> Iterator[list[FileItems]]:
+    chunks = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
+    workers = processes if processes is not None else min(2, os.cpu_count() or 1)
+    if workers < 2 or len(paths) < PARALLEL_FROM:
+        for chunk in chunks:
+            if should_stop():
+                return
+            yield parse_files(chunk)
+        return
+    # "spawn": the app has threads running, and forking a threaded process is unsafe.
+    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+        pending: list[Future[list[FileItems]]] = []
+        next_chunk = 0
+        while next_chunk < len(chunks) or pending:
+            while next_chunk < len(chunks) and len(pending) < workers * 2:
+                pending.append(pool.submit(parse_files, chunks[next_chunk]))
+                next_chunk += 1
+            future = pending.pop(0)
+            if should_stop():
+                for other in pending:
+                    other.cancel()
+                return
+            yield future.result()
+
+
+def _never() -> bool:
+    return False
+
+
+def bundled_seeds() -> Path:
+    """The sample collection shipped with kliping, in a checkout or an installed package."""
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "seeds", here.parent / "seeds"):
+        if candidate.is_dir():
+            return candidate
+    return here / "seeds"

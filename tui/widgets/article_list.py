@@ -1,0 +1,301 @@
+"""The article list: a line-API view that renders only the rows on screen, so 1M rows cost what 40 do."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Region, Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from tui.formatting import count_words, short_date
+from tui.query import Query
+from tui.search import match_spans
+from tui.store import Row
+
+
+class ShownRows(Sequence[Row]):
+    """The rows the list shows, in order, without copying 100k of them."""
+
+    def __init__(self, rows: Mapping[int, Row], keys: Sequence[int]) -> None:
+        self._rows = rows
+        self._keys = keys
+
+    def __len__(self) -> int:
+        return len(self._keys)
+
+    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
+        return self._rows[self._keys[index]]
+
+
+class ArticleList(ScrollView, can_focus=True):
+    """One line per article: title, source, date and length, with the filter's matches highlighted."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("enter", "choose", "Read", id="list.read"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "article-list--cursor",
+        "article-list--match",
+        "article-list--meta",
+        "article-list--snippet",
+    }
+
+    DEFAULT_CSS = """
+    ArticleList {
+        background: $surface;
+        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        &:focus > .article-list--cursor {
+            background: $block-cursor-background;
+            color: $block-cursor-foreground;
+            text-style: bold;
+        }
+        & > .article-list--match { background: $warning 40%; text-style: bold underline; }
+        & > .article-list--meta { color: $text-muted; }
+        & > .article-list--snippet { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to another article (or to none, when the list is empty)."""
+
+        key: int | None
+
+    @dataclass
+    class Chosen(Message):
+        """The user asked to read the article under the cursor."""
+
+        key: int
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self._rows: Mapping[int, Row] = {}
+        self._keys: Sequence[int] = []
+        self._query: Query | None = None
+        self._snippet: tuple[int, Text] | None = None
+        self._cache: dict[tuple[int, int, bool], Strip] = {}
+        self.lang = "en"
+
+    # -- what the app gives and reads --------------------------------------------------------
+
+    @property
+    def articles(self) -> ShownRows:
+        """The shown articles, in order."""
+        return ShownRows(self._rows, self._keys)
+
+    @property
+    def keys(self) -> Sequence[int]:
+        return self._keys
+
+    @property
+    def current_key(self) -> int | None:
+        if 0 <= self.cursor < len(self._keys):
+            return self._keys[self.cursor]
+        return None
+
+    def show(
+        self,
+        rows: Mapping[int, Row],
+        keys: Sequence[int],
+        query: Query | None = None,
+        *,
+        keep: int | None = None,
+        reset: bool = False,
+    ) -> None:
+        """Show these keys; keep the cursor on `keep` when it is still shown, else go to the top."""
+        self._rows = rows
+        self._keys = keys
+        self._query = query if query is not None and not query.is_empty else None
+        self._snippet = None
+        self._cache.clear()
+        position = 0
+        if not reset and keep is not None:
+            try:
+                position = list(keys).index(keep) if len(keys) < 200_000 else 0
+            except ValueError:
+                position = 0
+        self._update_size()
+        old = self.cursor
+        self.cursor = min(position, max(0, len(keys) - 1))
+        if self.cursor == old:
+            self.post_message(self.Highlighted(self.current_key))
+        self._scroll_to_cursor()
+        self.refresh()
+
+    def set_snippet(self, key: int, snippet: Text | None) -> None:
+        """Show a line of matching text under the cursor's row, as search tools do."""
+        if snippet is None or key != self.current_key:
+            changed = self._snippet is not None
+            self._snippet = None
+        else:
+            changed = True
+            self._snippet = (key, snippet)
+        if changed:
+            self._update_size()
+            self.refresh()
+
+    # -- geometry -----------------------------------------------------------------------------
+
+    def _extra(self) -> int:
+        return 1 if self._snippet is not None else 0
+
+    def _update_size(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._keys) + self._extra())
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._update_size()
+
+    def _line_of(self, index: int) -> int:
+        if self._snippet is not None and index > self.cursor:
+            return index + 1
+        return index
+
+    def _index_at(self, line: int) -> int | None:
+        """The row index at a virtual line, or None for the snippet line."""
+        if self._snippet is not None and line > self.cursor:
+            if line == self.cursor + 1:
+                return None
+            return line - 1
+        return line
+
+    def _scroll_to_cursor(self) -> None:
+        if not self._keys:
+            return
+        top = self._line_of(self.cursor)
+        height = 1 + self._extra()
+        self.scroll_to_region(Region(0, top, 1, height), animate=False, force=True, immediate=True)
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        if self._snippet is not None:
+            self._snippet = None
+            self._update_size()
+        self._cache.pop((old, self.size.width, True), None)
+        self._cache.pop((new, self.size.width, False), None)
+        self._scroll_to_cursor()
+        self.refresh()
+        self.post_message(self.Highlighted(self.current_key))
+
+    # -- rendering ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        scroll_y = self.scroll_offset.y
+        width = self.size.width
+        line = scroll_y + y
+        base = self.rich_style
+        index = self._index_at(line)
+        if index is None and self._snippet is not None:
+            return self._render_snippet(self._snippet[1], width, base)
+        if index is None or index >= len(self._keys):
+            return Strip.blank(width, base)
+        is_cursor = index == self.cursor
+        cache_key = (index, width, is_cursor)
+        strip = self._cache.get(cache_key)
+        if strip is None:
+            strip = self._render_row(self._rows[self._keys[index]], width, is_cursor, base)
+            if len(self._cache) > 2000:
+                self._cache.clear()
+            self._cache[cache_key] = strip
+        return strip
+
+    def _render_row(self, row: Row, width: int, is_cursor: bool, base: Style) -> Strip:
+        meta_style = self.get_component_rich_style("article-list--meta", partial=True)
+        style = base
+        if is_cursor:
+            style = base + self.get_component_rich_style("article-list--cursor")
+        date = short_date(row.date, self.lang)
+        words = count_words(row.words)
+        source = row.source or ""
+        # Columns give way to the title as the pane narrows.
+        columns: list[tuple[str, int]] = []
+        if width >= 36:
+            columns.append((date, 11))
+        if width >= 48:
+            columns.append((source[:12], 12))
+        if width >= 58:
+            columns.append((words, 5))
+        title_width = max(4, width - 1 - sum(w + 1 for _, w in columns))
+        title = Text(row.title, no_wrap=True, overflow="ellipsis", end="")
+        if self._query is not None:
+            match_style = self.get_component_rich_style("article-list--match", partial=True)
+            for start, end in match_spans(row.title, self._query):
+                title.stylize(match_style, start, end)
+        title.truncate(title_width, overflow="ellipsis", pad=True)
+        line = Text(" ", end="")
+        line.append_text(title)
+        for value, column_width in columns:
+            line.append(" ")
+            line.append(value.rjust(column_width)[:column_width], meta_style)
+        line.truncate(width, pad=True)
+        line.stylize_before(style)
+        segments = [Segment(s.text, s.style) for s in line.render(self.app.console)]
+        return Strip(segments, width)
+
+    def _render_snippet(self, snippet: Text, width: int, base: Style) -> Strip:
+        text = Text("   ", end="")
+        text.append_text(snippet)
+        text.truncate(width, overflow="ellipsis", pad=True)
+        text.stylize_before(base + self.get_component_rich_style("article-list--snippet"))
+        return Strip(list(text.render(self.app.console)), width)
+
+    # -- keys and mouse -----------------------------------------------------------------------
+
+    def _page(self) -> int:
+        return max(1, self.scrollable_content_region.height - 1)
+
+    def _move(self, position: int) -> None:
+        if self._keys:
+            self.cursor = max(0, min(position, len(self._keys) - 1))
+
+    def action_cursor_down(self) -> None:
+        self._move(self.cursor + 1)
+
+    def action_cursor_up(self) -> None:
+        self._move(self.cursor - 1)
+
+    def action_page_down(self) -> None:
+        self._move(self.cursor + self._page())
+
+    def action_page_up(self) -> None:
+        self._move(self.cursor - self._page())
+
+    def action_first(self) -> None:
+        self._move(0)
+
+    def action_last(self) -> None:
+        self._move(len(self._keys) - 1)
+
+    def action_choose(self) -> None:
+        key = self.current_key
+        if key is not None:
+            self.post_message(self.Chosen(key))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = self._index_at(offset.y + self.scroll_offset.y)
+        if index is None:
+            index = self.cursor
+        if 0 <= index < len(self._keys):
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_choose()

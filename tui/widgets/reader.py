@@ -1,0 +1,322 @@
+"""The reading pane: a clean article at a comfortable measure, or the raw file, with matches marked."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.style import Style
+from rich.text import Span, Text
+from textual import events, work
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.worker import get_current_worker
+
+from tui.article import Article, Block
+from tui.formatting import long_date
+from tui.loader import read_raw
+from tui.query import Query
+from tui.search import match_spans
+from tui.store import Library
+
+_MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
+PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
+
+
+class Reader(ScrollView, can_focus=True):
+    """Shows one article; fetches it from the library in a thread so the event loop never waits on disk."""
+
+    BINDINGS = [
+        Binding("down,j", "scroll_down", "Down", show=False, id="reader.down"),
+        Binding("up,k", "scroll_up", "Up", show=False, id="reader.up"),
+        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
+        Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
+        Binding("home,g", "scroll_home", "Top", show=False, id="reader.top"),
+        Binding("end,G", "scroll_end", "Bottom", show=False, id="reader.bottom"),
+        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
+        Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+    ]
+
+    COMPONENT_CLASSES = {
+        "reader--title",
+        "reader--meta",
+        "reader--heading",
+        "reader--quote",
+        "reader--caption",
+        "reader--prefix",
+        "reader--match",
+        "reader--current-match",
+        "reader--notice",
+    }
+
+    DEFAULT_CSS = """
+    Reader {
+        background: $surface;
+        & > .reader--title { color: $text; text-style: bold; }
+        & > .reader--meta { color: $text-muted; }
+        & > .reader--heading { text-style: bold; }
+        & > .reader--quote { text-style: italic; }
+        & > .reader--caption { color: $text-muted; text-style: italic; }
+        & > .reader--prefix { color: $primary; }
+        & > .reader--match { background: $warning 40%; text-style: bold; }
+        & > .reader--current-match { background: $accent; color: $text; text-style: bold reverse; }
+        & > .reader--notice { color: $text-muted; text-style: italic; }
+    }
+    """
+
+    raw: reactive[bool] = reactive(False)
+    measure: reactive[int] = reactive(80)
+
+    @dataclass
+    class Shown(Message):
+        """An article is now on screen (the app uses it for the list's snippet)."""
+
+        article: Article
+
+    def __init__(self, library: Library, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.library = library
+        self.article: Article | None = None
+        self.query: Query | None = None
+        self.lang = "en"
+        self._raw_text: str | None = None
+        self._lines: list[Strip] = []
+        self._match_lines: list[int] = []
+        self._current_match = -1
+        self._built_width = -1
+        self._notice = "No article selected."
+
+    # -- what the app calls -------------------------------------------------------------------
+
+    def show_key(self, key: int | None) -> None:
+        """Fetch and show the article with this key, off the event loop."""
+        if key is None:
+            self.article = None
+            self._notice = "No article matches."
+            self._rebuild()
+            return
+        self._fetch(key)
+
+    @work(thread=True, exclusive=True, group="reader-fetch")
+    def _fetch(self, key: int) -> None:
+        article = self.library.article(key)
+        raw = read_raw(article) if article is not None and self.raw else None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._set_article, article, raw)
+
+    def _set_article(self, article: Article | None, raw: str | None) -> None:
+        same = self.article is not None and article is not None and self.article.id == article.id
+        self.article = article
+        self._raw_text = raw
+        self._notice = "This article is no longer in the library." if article is None else ""
+        self._rebuild(keep_scroll=same)
+        if article is not None:
+            self.post_message(self.Shown(article))
+            self.scroll_to_first_match()
+
+    def set_query(self, query: Query | None) -> None:
+        self.query = query if query is not None and not query.is_empty else None
+        self._current_match = -1
+        self._rebuild()
+
+    def watch_raw(self, raw: bool) -> None:
+        if self.article is None:
+            return
+        if raw and self._raw_text is None:
+            self._load_raw(self.article)
+        else:
+            self._rebuild()
+            self.scroll_to(y=0, animate=False)
+
+    @work(thread=True, exclusive=True, group="reader-raw")
+    def _load_raw(self, article: Article) -> None:
+        text = read_raw(article)
+        self.app.call_from_thread(self._set_raw, article, text)
+
+    def _set_raw(self, article: Article, text: str) -> None:
+        if self.article is article:
+            self._raw_text = text
+            self._rebuild()
+            self.scroll_to(y=0, animate=False)
+
+    def watch_measure(self) -> None:
+        self._rebuild()
+
+    # -- building the lines -------------------------------------------------------------------
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.size.width != self._built_width:
+            self._rebuild(keep_scroll=True)
+
+    def _style(self, name: str) -> Style:
+        return self.get_component_rich_style(name, partial=True)
+
+    def _rebuild(self, keep_scroll: bool = False) -> None:
+        width = self.size.width
+        self._built_width = width
+        if width <= 0:
+            return
+        measure = max(20, min(self.measure, width - 4))
+        margin = max(1, (width - measure) // 2)
+        texts: list[tuple[Text, str]] = []  # (text, prefix)
+        article = self.article
+        if article is None:
+            texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
+        elif self.raw:
+            raw = self._raw_text if self._raw_text is not None else "Reading the file…"
+            header = Text(f"Raw file: {article.path}", style=self._style("reader--meta"))
+            texts.append((header, ""))
+            for line in raw.split("\n"):
+                texts.append((self._marked(Text(line)), ""))
+            measure = max(20, width - 2)
+            margin = 1
+        else:
+            texts.append((self._marked(Text(article.title, style=self._style("reader--title"))), ""))
+            texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
+            texts.append((Text(""), ""))
+            for block in article.blocks:
+                texts.append((self._block_text(block), PREFIXES.get(block.kind, "")))
+                texts.append((Text(""), ""))
+        self._lines, self._match_lines = self._wrap(texts, measure, margin, width)
+        if self._match_lines and self._current_match >= len(self._match_lines):
+            self._current_match = 0
+        self._update_subtitle()
+        old_y = self.scroll_offset.y
+        self.virtual_size = Size(width, len(self._lines))
+        if not keep_scroll:
+            self.scroll_to(y=0, animate=False, immediate=True)
+        elif old_y:
+            self.scroll_to(y=old_y, animate=False, immediate=True)
+        self.refresh()
+
+    def _meta_line(self, article: Article) -> str:
+        parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
+        parts.append(f"{article.words} words")
+        parts.append(f"{article.reading_minutes} min read")
+        if article.title_derived:
+            parts.append("title from first sentence")
+        return " · ".join(part for part in parts if part)
+
+    def _block_text(self, block: Block) -> Text:
+        styles = {
+            "heading": "reader--heading",
+            "quote": "reader--quote",
+            "caption": "reader--caption",
+        }
+        style = self._style(styles[block.kind]) if block.kind in styles else Style()
+        return self._marked(Text(block.text, style=style))
+
+    def _marked(self, text: Text) -> Text:
+        if self.query is not None:
+            for start, end in match_spans(text.plain, self.query):
+                text.spans.append(Span(start, end, _MATCH))
+        return text
+
+    def _wrap(
+        self, texts: list[tuple[Text, str]], measure: int, margin: int, width: int
+    ) -> tuple[list[Strip], list[int]]:
+        console = self.app.console
+        base = self.rich_style
+        match_style = self._style("reader--match")
+        current_style = self._style("reader--current-match")
+        prefix_style = self._style("reader--prefix")
+        lines: list[Strip] = []
+        match_lines: list[int] = []
+        for text, prefix in texts:
+            wrapped = text.wrap(console, max(10, measure - len(prefix)), overflow="fold")
+            for number, line in enumerate(wrapped):
+                current_here = False
+                spans: list[Span] = []
+                for span in sorted(line.spans, key=lambda s: s.start):
+                    if span.style != _MATCH:
+                        spans.append(span)
+                        continue
+                    is_current = len(match_lines) == self._current_match
+                    current_here = current_here or is_current
+                    match_lines.append(len(lines))
+                    spans.append(span._replace(style=current_style if is_current else match_style))
+                line.spans[:] = spans
+                # The current match also gets a marker in the margin: never by colour alone.
+                out = Text(("▶" if current_here else " ").rjust(margin), end="")
+                if current_here:
+                    out.stylize(current_style, margin - 1, margin)
+                if prefix:
+                    shown = prefix if number == 0 or prefix != PREFIXES["list"] else "    "
+                    out.append(shown, prefix_style)
+                out.append_text(line)
+                out.truncate(width, pad=True)
+                out.stylize_before(base)
+                lines.append(Strip(list(out.render(console)), width))
+        return lines, match_lines
+
+    def render_line(self, y: int) -> Strip:
+        index = self.scroll_offset.y + y
+        if 0 <= index < len(self._lines):
+            return self._lines[index]
+        return Strip.blank(self.size.width, self.rich_style)
+
+    # -- matches and position -----------------------------------------------------------------
+
+    def _update_subtitle(self) -> None:
+        parts = []
+        if self.raw:
+            parts.append("raw")
+        if self._match_lines:
+            current = self._current_match + 1 if self._current_match >= 0 else 0
+            parts.append(f"match {current}/{len(self._match_lines)}")
+        height = self.scrollable_content_region.height
+        total = len(self._lines)
+        if total > height > 0:
+            percent = min(100, round(100 * (self.scroll_offset.y + height) / total))
+            parts.append(f"{percent}%")
+        self.border_subtitle = " · ".join(parts)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        super().watch_scroll_y(old_value, new_value)
+        self._update_subtitle()
+
+    @property
+    def match_count(self) -> int:
+        return len(self._match_lines)
+
+    @property
+    def current_match(self) -> int:
+        return self._current_match
+
+    def scroll_to_first_match(self) -> None:
+        if self._match_lines:
+            self._goto_match(0)
+
+    def _goto_match(self, index: int) -> None:
+        self._current_match = index % len(self._match_lines)
+        self._rebuild(keep_scroll=True)
+        y = self._match_lines[self._current_match]
+        height = self.scrollable_content_region.height
+        self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
+        self._update_subtitle()
+
+    def action_next_match(self) -> None:
+        if self._match_lines:
+            self._goto_match(self._current_match + 1)
+        else:
+            self.notify("No matches in this article." if self.query else "Type a filter first.")
+
+    def action_previous_match(self) -> None:
+        if self._match_lines:
+            self._goto_match(self._current_match - 1 if self._current_match > 0 else -1)
+        else:
+            self.notify("No matches in this article." if self.query else "Type a filter first.")
+
+    def action_page_down(self) -> None:
+        self.scroll_page_down(animate=False)
+
+    def action_page_up(self) -> None:
+        self.scroll_page_up(animate=False)
+
+    @property
+    def text_lines(self) -> list[str]:
+        """The pane's lines as plain text, for tests and copying."""
+        return [strip.text.rstrip() for strip in self._lines]

@@ -1,0 +1,72 @@
+"""Modal screens: the help that lists every key, and the list of files that could not be loaded."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Log, Static
+
+from tui.article import Problem
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key, built from the bindings themselves so the help cannot drift from the code."""
+
+    BINDINGS = [
+        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+    ]
+
+    def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
+        super().__init__(id="help")
+        self.sections = list(sections)
+
+    def compose(self) -> ComposeResult:
+        text = Text()
+        for title, bindings in self.sections:
+            text.append(f"{title}\n", style="bold")
+            for binding in bindings:
+                keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
+                text.append(f"  {keys:<22}", style="bold")
+                text.append(f"{binding.description}\n")
+            text.append("\n")
+        text.append("Esc closes this help.  Ctrl+P opens the command palette.", style="italic")
+        with Vertical(id="help-box") as box:
+            box.border_title = "Keys"
+            yield Static(text, id="help-text")
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
+
+
+class ProblemsScreen(ModalScreen[None]):
+    """The files that could not be read, each with its path and a plain reason."""
+
+    BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="problems.close")]
+
+    def __init__(self, problems: list[Problem]) -> None:
+        super().__init__(id="problems")
+        self.problems = problems
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="problems-box") as box:
+            count = len(self.problems)
+            box.border_title = f"{count} file{'s' if count != 1 else ''} not loaded"
+            box.border_subtitle = "Esc to close"
+            log = Log(id="problems-log", highlight=False)
+            yield log
+
+    def on_mount(self) -> None:
+        log = self.query_one(Log)
+        if not self.problems:
+            log.write_line("Every file loaded.")
+        log.write_lines(f"{p.path}: {p.reason}" for p in self.problems)
+        log.scroll_home(animate=False)
+        log.focus()
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
