@@ -15,7 +15,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Problem
 from tui.query import Query, parse
@@ -164,6 +164,22 @@ class KlipingApp(App[None]):
         article_list.show(self.rows, shown, query, keep=article_list.current_key, reset=not keep)
         self._update_status()
 
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failure in the background is told in plain words; the app and what it loaded stay."""
+        if event.state != WorkerState.ERROR:
+            return
+        error = event.worker.error
+        what = {"load": "Loading stopped", "run_search": "The search failed"}.get(
+            event.worker.name, "A background task failed"
+        )
+        self.notify(f"{what}: {error}", severity="error", timeout=15)
+        if event.worker.name == "load":
+            self.loading = False
+            self.query_one(ProgressBar).display = False
+            self._dirty = True
+            self._update_status()
+
     # -- messages from the widgets ------------------------------------------------------------
 
     @on(ArticleList.Highlighted)
@@ -295,7 +311,7 @@ class KlipingApp(App[None]):
         ]
         self.push_screen(HelpScreen(sections))
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
             "Sort: next order",

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
-from multiprocessing import get_context
+from multiprocessing import get_context, resource_tracker
 from pathlib import Path
 
 from tui.article import Article, Problem
@@ -104,6 +105,7 @@ def _parse(
                 return
             yield parse_files(chunk)
         return
+    _start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         pending: list[Future[list[FileItems]]] = []
@@ -118,6 +120,22 @@ def _parse(
                     other.cancel()
                 return
             yield future.result()
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's helper with a real stderr: under Textual, sys.stderr has no file descriptor."""
+    try:
+        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
+    except (AttributeError, OSError, ValueError):
+        usable = False
+    if usable or sys.__stderr__ is None:
+        return
+    captured = sys.stderr
+    sys.stderr = sys.__stderr__
+    try:
+        resource_tracker.ensure_running()
+    finally:
+        sys.stderr = captured
 
 
 def _never() -> bool:

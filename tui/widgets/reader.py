@@ -80,7 +80,7 @@ class Reader(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.library = library
         self.article: Article | None = None
-        self.query: Query | None = None
+        self.filter_query: Query | None = None
         self.lang = "en"
         self._raw_text: str | None = None
         self._lines: list[Strip] = []
@@ -118,7 +118,7 @@ class Reader(ScrollView, can_focus=True):
             self.scroll_to_first_match()
 
     def set_query(self, query: Query | None) -> None:
-        self.query = query if query is not None and not query.is_empty else None
+        self.filter_query = query if query is not None and not query.is_empty else None
         self._current_match = -1
         self._rebuild()
 
@@ -210,8 +210,8 @@ class Reader(ScrollView, can_focus=True):
         return self._marked(Text(block.text, style=style))
 
     def _marked(self, text: Text) -> Text:
-        if self.query is not None:
-            for start, end in match_spans(text.plain, self.query):
+        if self.filter_query is not None:
+            for start, end in match_spans(text.plain, self.filter_query):
                 text.spans.append(Span(start, end, _MATCH))
         return text
 
@@ -302,13 +302,13 @@ class Reader(ScrollView, can_focus=True):
         if self._match_lines:
             self._goto_match(self._current_match + 1)
         else:
-            self.notify("No matches in this article." if self.query else "Type a filter first.")
+            self.notify("No matches in this article." if self.filter_query else "Type a filter first.")
 
     def action_previous_match(self) -> None:
         if self._match_lines:
             self._goto_match(self._current_match - 1 if self._current_match > 0 else -1)
         else:
-            self.notify("No matches in this article." if self.query else "Type a filter first.")
+            self.notify("No matches in this article." if self.filter_query else "Type a filter first.")
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
