@@ -42,9 +42,23 @@ class KlipingApp(App[None]):
         # Keys that move focus are priority bindings: they act the moment the key arrives, so the
         # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
         Binding("slash", "focus_filter", "Filter", priority=True, id="app.filter"),
-        Binding("enter", "enter", "Read / go to list", show=False, priority=True, id="app.enter"),
-        Binding("escape", "escape", "Back / clear", show=False, priority=True, id="app.escape"),
-        Binding("down", "down", "Down", show=False, priority=True, id="app.down"),
+        Binding(
+            "enter",
+            "enter",
+            "Read the article (in the filter: go to the list)",
+            show=False,
+            priority=True,
+            id="app.enter",
+        ),
+        Binding(
+            "escape",
+            "escape",
+            "Back to the list (in the filter: clear it)",
+            show=False,
+            priority=True,
+            id="app.escape",
+        ),
+        Binding("down", "down", "In the filter: go to the list", show=False, priority=True, id="app.down"),
         Binding("r", "toggle_raw", "Raw/clean", id="app.raw"),
         Binding("left_square_bracket", "previous_article", "Previous", id="app.previous"),
         Binding("right_square_bracket", "next_article", "Next", id="app.next"),
