@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
@@ -88,6 +89,7 @@ class KlipingApp(App[None]):
         self.reverse = False
         self.loading = True
         self._dirty = False
+        self._next_refresh = 0.0
         self._processes = processes
 
     def compose(self) -> ComposeResult:
@@ -135,6 +137,7 @@ class KlipingApp(App[None]):
         if update.finished:
             self.loading = False
             progress.display = False
+            self._next_refresh = 0.0
             self._refresh_if_dirty()
         elif not self._shown_any:
             self._refresh_if_dirty()  # the first rows appear at once, not after the next tick
@@ -145,7 +148,9 @@ class KlipingApp(App[None]):
         return bool(self.query_one(ArticleList).keys)
 
     def _refresh_if_dirty(self) -> None:
-        if self._dirty:
+        # While loading, a refresh costs a search over everything loaded so far; spacing refreshes
+        # by five times that cost keeps loading from spending more than a sixth of its time on them.
+        if self._dirty and time.monotonic() >= self._next_refresh:
             self._dirty = False
             self.run_search(self.query_text, keep=True)
 
@@ -159,7 +164,9 @@ class KlipingApp(App[None]):
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, keep: bool = False) -> None:
         query = parse(text)
+        started = time.monotonic()
         keys = self.library.search(query, self.sort, self.reverse)
+        self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
         if get_current_worker().is_cancelled:
             return
         self.call_from_thread(self._show_results, text, query, keys, keep)

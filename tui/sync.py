@@ -15,6 +15,7 @@ from tui.loader import find_files, load_file
 from tui.store import Library, Row
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
+FIRST = 50  # files parsed before anything else, so the first rows show within a second
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
 
 FileItems = tuple[str, int, int, list[Article | Problem]]
@@ -97,24 +98,33 @@ def sync(
 def _parse(
     paths: list[str], processes: int | None, should_stop: Callable[[], bool]
 ) -> Iterator[list[FileItems]]:
-    chunks = [paths[i : i + BATCH] for i in range(0, len(paths), BATCH)]
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     if workers < 2 or len(paths) < PARALLEL_FROM:
-        for chunk in chunks:
+        for start in range(0, len(paths), BATCH):
             if should_stop():
                 return
-            yield parse_files(chunk)
+            yield parse_files(paths[start : start + BATCH])
         return
+    # The first few files are parsed here while the worker processes start, so rows appear at once.
+    head, rest = paths[:FIRST], paths[FIRST:]
+    chunks = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
     _start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
     with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
         pending: list[Future[list[FileItems]]] = []
         next_chunk = 0
-        while next_chunk < len(chunks) or pending:
-            while next_chunk < len(chunks) and len(pending) < workers * 2:
+
+        def refill() -> None:
+            nonlocal next_chunk
+            while next_chunk < len(chunks) and len(pending) < workers * 3:
                 pending.append(pool.submit(parse_files, chunks[next_chunk]))
                 next_chunk += 1
+
+        refill()
+        yield parse_files(head)
+        while pending:
             future = pending.pop(0)
+            refill()
             if should_stop():
                 for other in pending:
                     other.cancel()

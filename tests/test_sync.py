@@ -1,0 +1,71 @@
+"""Bringing the library up to date: cache reuse, changes, deletions, and parallel parsing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import many_articles, write_article
+from tui import sync as sync_module
+from tui.store import Library
+from tui.sync import Update, sync
+
+
+def run(library: Library, folder: Path, processes: int | None = 1) -> list[Update]:
+    return list(sync(library, [folder], processes=processes))
+
+
+def test_second_sync_reuses_the_cache_and_parses_nothing(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "c", 30)
+    cache = tmp_path / "cache.sqlite3"
+    first = run(Library(cache), folder)
+    assert sum(len(u.rows) for u in first) == 30
+    assert len(first) > 2  # the cached (empty) step, parsed batches, the end
+    second = run(Library(cache), folder)
+    assert len(second[0].rows) == 30  # everything comes from the cache at once
+    assert second[0].done == second[0].total == 30
+    assert all(not u.rows for u in second[1:])
+
+
+def test_changed_added_and_deleted_files_are_followed(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "c", 5)
+    cache = tmp_path / "cache.sqlite3"
+    run(Library(cache), folder)
+    files = sorted(folder.rglob("*.txt"))
+    files[0].unlink()
+    write_article(folder, "new.txt", "Artikel Baru Sekali", "1 Mei 2023 10:00", ["Isi baru."])
+    write_article(folder, files[1].relative_to(folder).as_posix(), "Judul Diubah", "2 Mei 2023", ["x"])
+    updates = run(Library(cache), folder)
+    cached = {row.title for row in updates[0].rows}
+    parsed = {row.title for u in updates[1:] for row in u.rows}
+    assert parsed == {"Artikel Baru Sekali", "Judul Diubah"}
+    assert len(cached) == 3
+    library = Library(cache)
+    assert len(library.rows()) == 5
+
+
+def test_parallel_parsing_gives_the_same_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = many_articles(tmp_path / "c", 120)
+    monkeypatch.setattr(sync_module, "PARALLEL_FROM", 10)
+    monkeypatch.setattr(sync_module, "FIRST", 7)
+    monkeypatch.setattr(sync_module, "BATCH", 25)
+    serial = run(Library(None), folder, processes=1)
+    parallel = run(Library(None), folder, processes=2)
+
+    def titles(updates: list[Update]) -> list[str]:
+        return sorted(row.title for u in updates for row in u.rows)
+
+    assert titles(parallel) == titles(serial)
+    assert len(titles(serial)) == 120
+    assert parallel[-1].finished and parallel[-1].done == 120
+
+
+def test_problems_are_reported_once_and_cached(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "c", 3)
+    (folder / "kosong.txt").write_text("   \n")
+    cache = tmp_path / "cache.sqlite3"
+    first = [p for u in run(Library(cache), folder) for p in u.problems]
+    assert [p.path.endswith("kosong.txt") for p in first] == [True]
+    second = [p for u in run(Library(cache), folder) for p in u.problems]
+    assert [p.reason for p in second] == [p.reason for p in first]
