@@ -76,9 +76,7 @@ def test_source_and_place_are_word_prefixes() -> None:
 
 
 def test_excluded_field() -> None:
-    assert parse("-source:kompasiana").excluded == (
-        Term(("kompasiana",), prefix=True, field="source"),
-    )
+    assert parse("-source:kompasiana").excluded == (Term(("kompasiana",), prefix=True, field="source"),)
 
 
 @pytest.mark.parametrize(
@@ -142,9 +140,7 @@ def test_empty() -> None:
         ("is:maybe", "'is:' takes", [['"is maybe"']]),
     ],
 )
-def test_slips_are_read_as_words_with_a_hint(
-    text: str, hint_start: str, expected: list[list[str]]
-) -> None:
+def test_slips_are_read_as_words_with_a_hint(text: str, hint_start: str, expected: list[list[str]]) -> None:
     query = parse(text)
     assert query.hint is not None
     assert query.hint.startswith(hint_start)
@@ -186,9 +182,9 @@ def test_any_printable_query_is_consistent(text: str) -> None:
         assert all(word and word == word.lower() for word in term.words)
     if query.is_empty:
         assert not query.positive_terms
-    assert (query.start is None or query.end is None or query.start < query.end) != (
-        query.empty_range
-    ) or (query.start is None or query.end is None)
+    assert (query.start is None or query.end is None or query.start < query.end) != (query.empty_range) or (
+        query.start is None or query.end is None
+    )
 
 
 @given(st.lists(st.sampled_from(["a", "b", "OR", "|", "-", '"', "title:", "x:", "year:", " "])))

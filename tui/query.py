@@ -94,11 +94,7 @@ class Query:
         excluded = {term.text for term in self.excluded}
         seen: list[str] = []
         for term in self.terms:
-            if (
-                term.field in (None, "title")
-                and term.text not in excluded
-                and term.text not in seen
-            ):
+            if term.field in (None, "title") and term.text not in excluded and term.text not in seen:
                 seen.append(term.text)
         return tuple(seen)
 

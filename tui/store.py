@@ -119,7 +119,7 @@ def _stamp(date: dt.datetime | None) -> float | None:
     if date is None:
         return None
     if date.tzinfo is None:
-        date = date.replace(tzinfo=dt.timezone.utc)
+        date = date.replace(tzinfo=dt.UTC)
     return date.timestamp()
 
 
