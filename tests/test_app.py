@@ -248,3 +248,48 @@ async def test_seeds_smoke(seeds: Path) -> None:
         assert len(titles(app)) == 2
         assert any(title.startswith("Dukung Penguatan Kapasitas OMS") for title in titles(app))
         assert "2 of 2 articles" in status(app)
+
+
+async def test_reading_width_keys_change_the_measure(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(160, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        widest = max(len(line) for line in reader.text_lines)
+        await pilot.press("minus", "minus")
+        await settle(pilot)
+        assert reader.measure == 60
+        assert max(len(line.strip()) for line in reader.text_lines) <= 60
+        await pilot.press("plus")
+        assert reader.measure == 70
+        for _ in range(30):
+            await pilot.press("plus")
+        assert reader.measure == 200
+        assert widest > 0
+
+
+async def test_copy_puts_the_clean_text_on_the_clipboard(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.press("y")
+        assert app.clipboard.startswith("Forum Pertemuan Mitra Program INKLUSI\n\n")
+        assert "penguatan jejaring" in app.clipboard
+        assert "BERI NILAI" not in app.clipboard
+
+
+async def test_open_runs_the_editor_on_the_file(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    calls: list[list[str]] = []
+    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    monkeypatch.setattr("tui.app.subprocess.run", lambda command, check: calls.append(command))
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        monkeypatch.setattr(type(app), "suspend", contextlib.nullcontext)
+        await pilot.press("o")
+        await pilot.pause()
+        assert calls == [["myeditor", "--wait", str(collection / "c.txt")]]

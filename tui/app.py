@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
+import subprocess
 import time
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -10,7 +13,7 @@ from pathlib import Path
 from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
@@ -29,6 +32,7 @@ from tui.widgets.reader import Reader
 from tui.widgets.screens import HelpScreen, ProblemsScreen
 
 SORTS = ("relevance", "date", "title", "source", "words")
+MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 
 
@@ -63,6 +67,10 @@ class KlipingApp(App[None]):
         Binding("r", "toggle_raw", "Raw/clean", id="app.raw"),
         Binding("left_square_bracket", "previous_article", "Previous", id="app.previous"),
         Binding("right_square_bracket", "next_article", "Next", id="app.next"),
+        Binding("plus,equals_sign", "wider", "Wider text", show=False, id="app.wider"),
+        Binding("minus", "narrower", "Narrower text", show=False, id="app.narrower"),
+        Binding("o", "open_file", "Open in $EDITOR", show=False, id="app.open"),
+        Binding("y", "copy_text", "Copy text", show=False, id="app.copy"),
         Binding("s", "cycle_sort", "Sort", id="app.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="app.reverse"),
         Binding("p", "show_problems", "Problems", show=False, id="app.problems"),
@@ -304,6 +312,43 @@ class KlipingApp(App[None]):
     def action_next_article(self) -> None:
         self.query_one(ArticleList).action_cursor_down()
 
+    def action_wider(self) -> None:
+        self._set_measure(self.query_one(Reader).measure + MEASURE_STEP)
+
+    def action_narrower(self) -> None:
+        self._set_measure(self.query_one(Reader).measure - MEASURE_STEP)
+
+    def _set_measure(self, measure: int) -> None:
+        reader = self.query_one(Reader)
+        reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        self.notify(f"Reading width: {reader.measure} columns", timeout=2)
+
+    def action_copy_text(self) -> None:
+        article = self.query_one(Reader).article
+        if article is None:
+            self.notify("No article to copy.", severity="warning")
+            return
+        self.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
+        self.notify(f"Copied “{article.title[:40]}” ({article.words:,} words).", timeout=3)
+
+    def action_open_file(self) -> None:
+        article = self.query_one(Reader).article
+        if article is None:
+            self.notify("No article to open.", severity="warning")
+            return
+        command = editor_command(article.path)
+        if command is None:
+            self.notify("Set $EDITOR or $PAGER to open files.", severity="warning")
+            return
+        try:
+            with self.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify("This terminal cannot hand over to an editor.", severity="warning")
+        except OSError as error:
+            self.notify(f"Could not run {command[0]}: {error.strerror or error}", severity="error")
+        self.refresh()
+
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self.notify(f"Sorted by {self.sort_label}", timeout=2)
@@ -369,6 +414,22 @@ class KlipingApp(App[None]):
         if self.current_query.hint:
             status.append(f"\n{self.current_query.hint}", style="italic")
         self.query_one("#status", Static).update(status)
+
+
+def editor_command(path: str) -> list[str] | None:
+    """The user's editor (or pager) with the file, split as a shell would split the variable."""
+    for variable in ("VISUAL", "EDITOR", "PAGER"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            try:
+                return [*shlex.split(value), path]
+            except ValueError:
+                return [value, path]
+    for fallback in ("less", "more"):
+        found = shutil.which(fallback)
+        if found:
+            return [found, path]
+    return None
 
 
 def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
