@@ -30,6 +30,7 @@ from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
 from tui.widgets.screens import HelpScreen, ProblemsScreen
+from tui.widgets.themes import HIGH_CONTRAST
 
 SORTS = ("relevance", "date", "title", "source", "words")
 MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
@@ -111,6 +112,7 @@ class KlipingApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.register_theme(HIGH_CONTRAST)
         self.query_one("#articles").border_title = "Articles"
         if self.library.notice:
             self.notify(self.library.notice, severity="warning", timeout=8)
@@ -185,10 +187,9 @@ class KlipingApp(App[None]):
         # While loading, the index can be a batch ahead of the rows the app has taken in.
         shown = [key for key in keys if key in self.rows] if self.loading else keys
         article_list = self.query_one(ArticleList)
-        changed = query != self.current_query
         self.current_query = query
         reader = self.query_one(Reader)
-        if changed:
+        if reader.filter_query != (None if query.is_empty else query):
             reader.set_query(query)
         article_list.show(self.rows, shown, query, keep=article_list.current_key, reset=not keep)
         self._update_status()

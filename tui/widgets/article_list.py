@@ -239,7 +239,8 @@ class ArticleList(ScrollView, can_focus=True):
             for start, end in match_spans(row.title, self._query):
                 title.stylize(match_style, start, end)
         title.truncate(title_width, overflow="ellipsis", pad=True)
-        line = Text(" ", end="")
+        # The cursor is also a symbol, so it shows without colour (NO_COLOR, monochrome terminals).
+        line = Text("›" if is_cursor else " ", end="")
         line.append_text(title)
         for value, column_width in columns:
             line.append(" ")

@@ -61,7 +61,7 @@ class Reader(ScrollView, can_focus=True):
         & > .reader--quote { text-style: italic; }
         & > .reader--caption { color: $text-muted; text-style: italic; }
         & > .reader--prefix { color: $primary; }
-        & > .reader--match { background: $warning 40%; text-style: bold; }
+        & > .reader--match { background: $warning 40%; text-style: bold underline; }
         & > .reader--current-match { background: $accent; color: $text; text-style: bold reverse; }
         & > .reader--notice { color: $text-muted; text-style: italic; }
     }
