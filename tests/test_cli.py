@@ -107,3 +107,30 @@ def test_cache_is_used_and_follows_changes(tmp_path: Path, capsys: pytest.Captur
     (folder / "a.txt").unlink()
     assert main(["--list", str(folder)]) == 0
     assert len(capsys.readouterr().out.splitlines()) == 2
+
+
+def test_plain_is_linear_text_without_boxes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", "--plain", "--filter", "koperasi", str(folder)]) == 0
+    out = capsys.readouterr().out
+    lines = out.splitlines()
+    assert lines[0] == "Koperasi Perempuan Tumbuh di Sumenep"
+    assert lines[1].startswith("Date: 05 Jan 2024 10:30.")
+    assert "300 anggota aktif" in out
+    assert not any(ch in out for ch in "│┃─━╭╮╰╯┌┐└┘")
+
+
+def test_output_that_cannot_encode_or_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="ascii")
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--list", "--plain", "--no-cache"],
+        capture_output=True,
+        env=env,
+        timeout=60,
+    )
+    assert result.returncode == 0
+    assert b"Traceback" not in result.stderr
+    shell = f"{sys.executable} -m tui --list --plain --no-cache | head -n 1"
+    piped = subprocess.run(shell, shell=True, capture_output=True, env=env, timeout=60)
+    assert piped.stdout.count(b"\n") == 1
+    assert b"Traceback" not in piped.stderr

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.article import Problem
-from tui.formatting import short_date
+from tui.formatting import long_date, short_date
 from tui.query import parse
 from tui.store import Library, Row
 from tui.sync import bundled_seeds, sync
@@ -36,6 +36,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--filter", metavar="QUERY", default="", help="start with this filter")
     parser.add_argument("--list", action="store_true", help="print the matching articles and exit (no UI)")
     parser.add_argument("--json", action="store_true", help="with --list: print JSON Lines")
+    parser.add_argument(
+        "--plain",
+        action="store_true",
+        help="with --list: print each article as plain text (title, details, body), for screen readers",
+    )
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the on-disk cache")
     parser.add_argument("--version", action="version", version=f"kliping {package_version()}")
     return parser
@@ -55,15 +60,28 @@ def cache_file(paths: Sequence[str]) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if args.json and not args.list:
-        parser.error("--json goes with --list")
+    if (args.json or args.plain) and not args.list:
+        parser.error("--json and --plain go with --list")
+    if args.json and args.plain:
+        parser.error("choose one of --json and --plain")
     paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(f"no such file or folder: {missing[0]}")
     cache = None if args.no_cache else _usable_cache(paths)
     if args.list:
-        return list_articles(paths, args.filter, as_json=args.json, cache=cache)
+        style = "json" if args.json else "plain" if args.plain else "lines"
+        for stream in (sys.stdout, sys.stderr):
+            # A terminal or pipe that cannot show a character gets a replacement, not a traceback.
+            if hasattr(stream, "reconfigure"):
+                stream.reconfigure(errors="replace")
+        try:
+            return list_articles(paths, args.filter, style=style, cache=cache)
+        except BrokenPipeError:
+            # The reader of the pipe (head, less) has gone: stop quietly, as other tools do.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            return 0
     # A higher frame rate cuts the keystroke-to-screen floor from ~40 ms to ~15 ms (DESIGN.md).
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import KlipingApp
@@ -80,7 +98,7 @@ def _usable_cache(paths: Sequence[str]) -> Path | None:
         return None
 
 
-def list_articles(paths: Sequence[str], filter_text: str, *, as_json: bool, cache: Path | None) -> int:
+def list_articles(paths: Sequence[str], filter_text: str, *, style: str, cache: Path | None) -> int:
     library = Library(cache)
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
@@ -94,10 +112,12 @@ def list_articles(paths: Sequence[str], filter_text: str, *, as_json: bool, cach
         print(f"kliping: filter: {query.hint}", file=sys.stderr)
     keys = library.search(query)
     out = sys.stdout
-    rows = {} if as_json else {row.key: row for row in library.rows()}
+    rows = {row.key: row for row in library.rows()} if style == "lines" else {}
     for key in keys:
-        if as_json:
+        if style == "json":
             _print_json(library, key, out)
+        elif style == "plain":
+            _print_plain(library, key, out)
         elif key in rows:
             _print_line(rows[key], out)
     library.close()
@@ -108,6 +128,23 @@ def _print_line(row: Row, out: TextIO) -> None:
     date = short_date(row.date) or "-"
     source = row.source or "-"
     out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {row.title}\n")
+
+
+def _print_plain(library: Library, key: int, out: TextIO) -> None:
+    """One article as linear text: no columns or boxes, so a screen reader reads it in order."""
+    article = library.article(key)
+    if article is None:
+        return
+    details = [
+        f"Date: {long_date(article.date)}" if article.date else "",
+        f"Source: {article.source}" if article.source else "",
+        f"Place: {article.place}" if article.place else "",
+        f"{article.words} words, {article.reading_minutes} min read",
+    ]
+    out.write(f"{article.title}\n")
+    out.write(". ".join(part for part in details if part) + ".\n")
+    out.write(f"File: {display_path(article.path)}\n\n")
+    out.write(article.text + "\n\n\n")
 
 
 def _print_json(library: Library, key: int, out: TextIO) -> None:
