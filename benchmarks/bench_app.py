@@ -370,7 +370,7 @@ def commit() -> str | None:
             capture_output=True, text=True, check=True,
         )  # fmt: skip
         dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--", "tui"],
+            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "tui"],
             capture_output=True, text=True, check=True,
         )  # fmt: skip
     except (OSError, subprocess.CalledProcessError):
