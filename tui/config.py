@@ -1,0 +1,319 @@
+"""Settings that last: a small TOML file in the platform's config folder, read forgivingly.
+
+Reading never fails: a file that cannot be read or parsed gives the defaults, and a bad value
+resets only its own key; either way the message says which file and which line, so the user can
+fix it. Writing is atomic (temporary file, fsync, rename), so a crash never leaves half a file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import difflib
+import os
+import re
+import tempfile
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+import platformdirs
+
+SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.store.SORTS (a test checks)
+LANGS = ("en", "id")
+MEASURE_MIN = 40
+MEASURE_MAX = 200
+
+
+@dataclass
+class Settings:
+    """What a user chose last time, so the app opens the way they left it."""
+
+    theme: str | None = None  # a Textual theme name, e.g. "textual-dark"; None = Textual's default
+    sort: str = "relevance"  # one of SORTS
+    reverse: bool = False
+    measure: int = 80  # reading width in columns, MEASURE_MIN..MEASURE_MAX
+    lang: str | None = None  # one of LANGS; None = from the locale
+    keymap: dict[str, str] = field(default_factory=dict)  # Textual keymap: binding id -> keys
+
+
+def default_config_path() -> Path:
+    """Where settings live, so they follow the platform's conventions (XDG config dir on Linux)."""
+    return Path(platformdirs.user_config_dir("kliping", appauthor=False)) / "config.toml"
+
+
+# --- reading -----------------------------------------------------------------------------
+
+_Problem = tuple[int | None, str]  # (line, what is wrong)
+
+_TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
+_HEADER = re.compile(r"^\s*\[\[?\s*(.*?)\s*\]\]?\s*(?:#.*)?$")
+_ASSIGN = re.compile(
+    r"""^\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*="""
+)
+_KEY_PART = re.compile(r"""[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'""")
+
+
+def _key_parts(text: str) -> tuple[str, ...]:
+    parts: list[str] = []
+    for part in _KEY_PART.findall(text):
+        if part.startswith('"'):
+            try:
+                part = tomllib.loads(f"x = {part}")["x"]
+            except tomllib.TOMLDecodeError:
+                part = part[1:-1]
+        elif part.startswith("'"):
+            part = part[1:-1]
+        parts.append(part)
+    return tuple(parts)
+
+
+def _key_lines(text: str) -> dict[tuple[str, ...], int]:
+    """The line each key is set on, found by a light scan, because tomllib does not say."""
+    lines: dict[tuple[str, ...], int] = {}
+    table: tuple[str, ...] = ()
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _HEADER.match(line)
+        if header and not _ASSIGN.match(line):
+            table = _key_parts(header.group(1))
+            for depth in range(1, len(table) + 1):
+                lines.setdefault(table[:depth], number)
+            continue
+        assign = _ASSIGN.match(line)
+        if assign:
+            key = table + _key_parts(assign.group(1))
+            for depth in range(1, len(key) + 1):
+                lines.setdefault(key[:depth], number)
+    return lines
+
+
+def _show(value: object) -> str:
+    """A value as the user wrote it, short, so a message can quote it."""
+    if isinstance(value, bool):
+        shown = "true" if value else "false"
+    elif isinstance(value, str):
+        shown = toml_string(value)
+    elif isinstance(value, dict):
+        shown = "a table"
+    elif isinstance(value, list):
+        shown = "a list"
+    else:
+        shown = str(value)
+    return shown if len(shown) <= 40 else shown[:37] + "..."
+
+
+def _flatten(table: dict[str, object], prefix: str = "") -> Iterator[tuple[str, object]]:
+    """Keymap entries with dotted ids, since `app.quit = "q"` unquoted is a nested table in TOML."""
+    for key, value in table.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            yield from _flatten(value, name + ".")
+        else:
+            yield name, value
+
+
+def _message(path: Path, problems: list[_Problem]) -> str:
+    parts: list[str] = []
+    for index, (line, what) in enumerate(problems):
+        where = str(path) if index == 0 else ""
+        if line is not None:
+            where = f"{where} line {line}".strip()
+        parts.append(f"{where}: {what}" if where else what)
+    return "; ".join(parts)
+
+
+def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, list[_Problem]]:
+    """Take each known key that has a usable value; every other key keeps its default."""
+    settings = Settings()
+    lines = _key_lines(text)
+    problems: list[_Problem] = []
+
+    def bad(key: str, what: str, *sub: str) -> None:
+        problems.append((lines.get((key, *sub)) or lines.get((key,)), what))
+
+    for key, value in data.items():
+        if key == "theme":
+            if isinstance(value, str):
+                settings.theme = value.strip() or None
+            else:
+                bad(
+                    key, f"theme must be a theme name in quotes, not {_show(value)} (using the default theme)"
+                )
+        elif key == "sort":
+            if isinstance(value, str) and value.strip().lower() in SORTS:
+                settings.sort = value.strip().lower()
+            else:
+                bad(
+                    key, f"sort must be one of {', '.join(SORTS)}, not {_show(value)} (using {settings.sort})"
+                )
+        elif key == "reverse":
+            if isinstance(value, bool):
+                settings.reverse = value
+            else:
+                bad(key, f"reverse must be true or false, not {_show(value)} (using false)")
+        elif key == "measure":
+            if isinstance(value, int) and not isinstance(value, bool):
+                settings.measure = min(MEASURE_MAX, max(MEASURE_MIN, value))
+                if settings.measure != value:
+                    bad(
+                        key,
+                        f"measure must be {MEASURE_MIN} to {MEASURE_MAX} columns (using {settings.measure})",
+                    )
+            else:
+                bad(
+                    key,
+                    f"measure must be a whole number of columns ({MEASURE_MIN} to {MEASURE_MAX}), "
+                    f"not {_show(value)} (using {settings.measure})",
+                )
+        elif key == "lang":
+            if isinstance(value, str) and value.strip().lower() in LANGS:
+                settings.lang = value.strip().lower()
+            else:
+                bad(key, f'lang must be "en" or "id", not {_show(value)} (using the system language)')
+        elif key == "keymap":
+            if not isinstance(value, dict):
+                bad(key, f"keymap must be a table of binding ids and keys, not {_show(value)} (ignored)")
+                continue
+            for binding, keys in _flatten(value):
+                if isinstance(keys, list) and keys and all(isinstance(k, str) for k in keys):
+                    keys = ",".join(keys)
+                if isinstance(keys, str) and keys.strip():
+                    settings.keymap[binding] = keys.strip()
+                else:
+                    sub = tuple(binding.split("."))
+                    line = lines.get((key, binding)) or lines.get((key, *sub)) or lines.get((key,))
+                    problems.append(
+                        (
+                            line,
+                            f'keymap "{binding}" must be keys in quotes such as "q,ctrl+q", '
+                            f"not {_show(keys)} (ignored)",
+                        )
+                    )
+        else:
+            known = ["theme", "sort", "reverse", "measure", "lang", "keymap"]
+            guess = difflib.get_close_matches(key, known, n=1)
+            hint = f" (did you mean {guess[0]}?)" if guess else ""
+            bad(key, f"unknown setting {key!r} ignored{hint}")
+    return settings, problems
+
+
+def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings, str | None]:
+    """The saved settings and, when something in the file was wrong, one message saying what and where."""
+    target = default_config_path() if path is None else Path(path)
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        return Settings(), None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        if isinstance(error, IsADirectoryError):
+            reason = "it is a folder, not a file"
+        return Settings(), f"{target}: could not read it ({reason}); using defaults"
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        return Settings(), f"{target} line {line}: not UTF-8 text; using defaults"
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        what = str(error)
+        where = _TOML_WHERE.search(what)
+        if where:
+            line, column = int(where.group(1)), int(where.group(2))
+            what = _TOML_WHERE.sub("", what)
+            place = f"line {line}, column {column}"
+        else:
+            line = max(1, len(text.splitlines()))
+            what = _TOML_END.sub("", what)
+            place = f"line {line} (end of file)"
+        what = what[:1].lower() + what[1:]
+        return Settings(), f"{target} {place}: {what}; using defaults"
+    except (ValueError, RecursionError) as error:  # pragma: no cover - tomllib raises only the above
+        return Settings(), f"{target}: could not read it ({error}); using defaults"
+    settings, problems = _read(target, data, text)
+    return settings, (_message(target, problems) if problems else None)
+
+
+# --- writing -----------------------------------------------------------------------------
+
+_ESCAPES = {'"': '\\"', "\\": "\\\\", "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r"}
+
+
+def toml_string(value: str) -> str:
+    """A TOML basic string, escaping what TOML forbids raw (quotes, backslashes, control characters)."""
+    out: list[str] = []
+    for char in value:
+        if char in _ESCAPES:
+            out.append(_ESCAPES[char])
+        elif ord(char) < 0x20 or ord(char) == 0x7F:
+            out.append(f"\\u{ord(char):04X}")
+        else:
+            out.append(char)
+    return '"' + "".join(out) + '"'
+
+
+def dump_settings(settings: Settings) -> str:
+    """The settings as TOML, with comments that tell a user editing by hand what each key takes."""
+    lines = ["# kliping settings. Edit freely; a wrong value is reported and its default used.", ""]
+    if settings.theme is None:
+        lines.append('# theme = "textual-dark"        # any Textual theme name')
+    else:
+        lines.append(f"theme = {toml_string(settings.theme)}")
+    lines.append(f"sort = {toml_string(settings.sort)}  # {', '.join(SORTS)}")
+    lines.append(f"reverse = {'true' if settings.reverse else 'false'}")
+    lines.append(
+        f"measure = {int(settings.measure)}  # reading width, {MEASURE_MIN} to {MEASURE_MAX} columns"
+    )
+    if settings.lang is None:
+        lines.append('# lang = "en"                   # "en" or "id"; unset = from the system locale')
+    else:
+        lines.append(f"lang = {toml_string(settings.lang)}")
+    lines += [
+        "",
+        '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',
+        "[keymap]",
+    ]
+    lines += [f"{toml_string(binding)} = {toml_string(keys)}" for binding, keys in settings.keymap.items()]
+    return "\n".join(lines) + "\n"
+
+
+@contextlib.contextmanager
+def write_atomically(path: str | os.PathLike[str], newline: str | None = None) -> Iterator[TextIO]:
+    """A text file that appears at `path` whole or not at all, so a crash or error never leaves half of one.
+
+    Writes to a temporary file in the same folder, fsyncs it and renames it over the target; on any
+    error the temporary file is removed, the target is untouched and the error propagates.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+    temp = Path(temp_name)
+    try:
+        with open(handle, "w", encoding="utf-8", newline=newline) as out:
+            yield out
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(temp, target.stat().st_mode & 0o7777)  # keep the old file's permissions
+        os.replace(temp, target)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            temp.unlink()
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable where the platform allows
+        folder = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(folder)
+        finally:
+            os.close(folder)
+
+
+def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> None:
+    """Write the settings atomically, creating the folder, so a crash mid-save keeps the old file."""
+    target = default_config_path() if path is None else Path(path)
+    text = dump_settings(settings)
+    with write_atomically(target) as out:
+        out.write(text)
