@@ -99,6 +99,7 @@ async def launch(
     ArticleList.show = show  # type: ignore[method-assign]
 
     result: dict[str, Any] = {}
+    pauses = GcPauses()
     started = perf()
     app = KlipingApp(paths=[corpus], cache=cache, processes=None)
     probe = FrameProbe(app)
@@ -128,14 +129,41 @@ async def launch(
         app.library.wait_for_stems(timeout=LOAD_TIMEOUT)
         result["stems_after_full_s"] = round(perf() - stems_started, 3)
         result["peak_rss_after_load"] = peak_rss_mb()
+        result["gc_during_load"] = pauses.report()
         if then == "session":
             await settle(0.3)
             gc.collect()
             result["typing"] = await typing_session(app, probe, article_list, parse)
             result["list_keys"] = await list_keys(app, pilot, probe, article_list, repeat)
+            result["gc_during_session"] = pauses.report()
         result["peak_rss"] = peak_rss_mb()
     ArticleList.show = original_show  # type: ignore[method-assign]
     return result
+
+
+class GcPauses:
+    """Times the garbage collector's pauses (a full collection walks every live row)."""
+
+    def __init__(self) -> None:
+        self._start = 0.0
+        self.pauses: dict[int, list[float]] = {0: [], 1: [], 2: []}
+        gc.callbacks.append(self._callback)
+
+    def _callback(self, phase: str, info: dict[str, int]) -> None:
+        if phase == "start":
+            self._start = perf()
+        else:
+            self.pauses[info["generation"]].append(perf() - self._start)
+
+    def report(self) -> dict[str, Any]:
+        """Pauses since the last report, by generation; then start counting afresh."""
+        out = {
+            f"gen{gen}": {"count": len(times), "max_ms": ms(max(times, default=0.0)),
+                          "total_ms": ms(sum(times))}
+            for gen, times in self.pauses.items()
+        }  # fmt: skip
+        self.pauses = {0: [], 1: [], 2: []}
+        return out
 
 
 async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: Any) -> dict[str, Any]:
