@@ -281,7 +281,9 @@ def dump_settings(settings: Settings) -> str:
 
 
 @contextlib.contextmanager
-def write_atomically(path: str | os.PathLike[str], newline: str | None = None) -> Iterator[TextIO]:
+def write_atomically(
+    path: str | os.PathLike[str], newline: str | None = None, errors: str = "strict"
+) -> Iterator[TextIO]:
     """A text file that appears at `path` whole or not at all, so a crash or error never leaves half of one.
 
     Writes to a temporary file in the same folder, fsyncs it and renames it over the target; on any
@@ -292,7 +294,7 @@ def write_atomically(path: str | os.PathLike[str], newline: str | None = None) -
     handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     temp = Path(temp_name)
     try:
-        with open(handle, "w", encoding="utf-8", newline=newline) as out:
+        with open(handle, "w", encoding="utf-8", newline=newline, errors=errors) as out:
             yield out
             out.flush()
             os.fsync(out.fileno())

@@ -1,0 +1,197 @@
+"""Export what a filter found as JSON Lines, CSV or Markdown, and read such a file back.
+
+Every format carries the same fields (title, date, source, place, url, path, words, text), is
+written as a stream so a million articles cost no more memory than one, and appears atomically:
+an error half-way leaves no partial file and any existing file untouched. Markdown escapes the few
+things that would confuse its structure, so `read_back` returns exactly what was written.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+from typing import TextIO
+
+from tui.article import Article
+from tui.config import write_atomically
+
+FORMATS = ("jsonl", "csv", "md")
+FIELDS = ("title", "date", "source", "place", "url", "path", "words", "text")
+OPTIONAL = ("date", "source", "place", "url")  # empty in CSV and absent in Markdown when unknown
+
+_SUFFIXES = {
+    ".jsonl": "jsonl",
+    ".json": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".md": "md",
+    ".markdown": "md",
+}
+_SEPARATOR = "\n---\n\n"
+# Punctuation that would turn a title or a metadata value into Markdown formatting when rendered.
+_INLINE_SPECIAL = frozenset("\\`*_[]<>#|~")
+# Body lines that would read as a heading, a rule (our separator among them), a setext underline or
+# an escape are prefixed with "\", which Markdown shows as the line itself and read_back removes.
+_RISKY_LINE = re.compile(r"\\|#|[-=*_][-=*_ \t]*$")
+
+
+def format_for(path: str) -> str | None:
+    """The export format a file name asks for, so users can choose by typing `found.csv`."""
+    return _SUFFIXES.get(Path(path).suffix.lower())
+
+
+def _record(article: Article) -> dict[str, str | int | None]:
+    return {
+        "title": article.title,
+        "date": article.date.isoformat() if article.date else None,
+        "source": article.source,
+        "place": article.place,
+        "url": article.url,
+        "path": article.path,
+        "words": article.words,
+        "text": article.text,
+    }
+
+
+# --- Markdown escaping -------------------------------------------------------------------
+
+
+def _escape_inline(text: str) -> str:
+    """One line of Markdown that renders as `text` and that `_unescape_inline` turns back into it."""
+    out: list[str] = []
+    for char in text:
+        if char in _INLINE_SPECIAL:
+            out.append("\\" + char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\r":
+            out.append("\\r")
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def _unescape_inline(text: str) -> str:
+    out: list[str] = []
+    chars = iter(text)
+    for char in chars:
+        if char != "\\":
+            out.append(char)
+            continue
+        following = next(chars, "")
+        out.append({"n": "\n", "r": "\r"}.get(following, following) if following else "\\")
+    return "".join(out)
+
+
+def _escape_body(text: str) -> str:
+    """The body with each risky line prefixed by a backslash, which Markdown shows as the line itself."""
+    return "\n".join("\\" + line if _RISKY_LINE.match(line) else line for line in text.split("\n"))
+
+
+def _unescape_body(text: str) -> str:
+    return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
+
+
+def _markdown(article: Article) -> str:
+    record = _record(article)
+    lines = [f"## {_escape_inline(article.title)}", ""]
+    for name in FIELDS[1:-1]:
+        value = record[name]
+        if value is not None:
+            lines.append(f"- {name}: {_escape_inline(str(value))}")
+    return "\n".join(lines) + "\n\n" + _escape_body(article.text) + "\n"
+
+
+# --- writing -----------------------------------------------------------------------------
+
+
+def write_articles(articles: Iterable[Article], out: TextIO, fmt: str) -> int:
+    """Write articles one at a time in `fmt`, so a huge export never sits in memory; return how many."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    count = 0
+    if fmt == "jsonl":
+        for article in articles:
+            out.write(json.dumps({"id": article.id, **_record(article)}, ensure_ascii=False) + "\n")
+            count += 1
+    elif fmt == "csv":
+        writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+        writer.writerow(FIELDS)
+        for article in articles:
+            record = _record(article)
+            writer.writerow(["" if record[name] is None else record[name] for name in FIELDS])
+            count += 1
+    else:
+        for article in articles:
+            section = _markdown(article)
+            out.write(section if count == 0 else _SEPARATOR + section)
+            count += 1
+    return count
+
+
+def export_articles(articles: Iterable[Article], path: str | os.PathLike[str], fmt: str) -> int:
+    """Write an export file atomically, so a failure half-way leaves any earlier file as it was.
+
+    Undecodable bytes in file names (surrogates) are written as backslash escapes, keeping the
+    file valid UTF-8; JSON readers turn those escapes back into the original characters.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    with write_atomically(path, newline="", errors="backslashreplace") as out:
+        return write_articles(articles, out, fmt)
+
+
+# --- reading back ------------------------------------------------------------------------
+
+
+def _text_or_none(value: object) -> str | None:
+    if value is None:
+        return None
+    return value if isinstance(value, str) else str(value)
+
+
+def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
+    if not text:
+        return
+    for number, section in enumerate(text.split(_SEPARATOR), start=1):
+        lines = section.removesuffix("\n").split("\n")
+        if not lines[0].startswith("## ") or len(lines) < 2 or lines[1] != "":
+            raise ValueError(f"article {number} does not start with a '## title' line and a blank line")
+        record: dict[str, str | None] = dict.fromkeys(FIELDS)
+        record["title"] = _unescape_inline(lines[0][3:])
+        index = 2
+        while index < len(lines) and lines[index] != "":
+            name, colon, value = lines[index].removeprefix("- ").partition(": ")
+            if not lines[index].startswith("- ") or not colon or name not in FIELDS:
+                raise ValueError(
+                    f"article {number} has a metadata line kliping did not write: {lines[index]!r}"
+                )
+            record[name] = _unescape_inline(value)
+            index += 1
+        record["text"] = _unescape_body("\n".join(lines[index + 1 :]))
+        yield record
+
+
+def read_back(path: str | os.PathLike[str], fmt: str) -> list[dict[str, str | None]]:
+    """Parse an export back into records (strings, None when unknown), to check an export is whole."""
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
+    with open(path, encoding="utf-8", newline="") as source:
+        if fmt == "jsonl":
+            records = []
+            for line in source:
+                if line.strip():
+                    data = json.loads(line)
+                    records.append({name: _text_or_none(value) for name, value in data.items()})
+            return records
+        if fmt == "csv":
+            rows = [dict(row) for row in csv.DictReader(source)]
+            return [
+                {name: (None if name in OPTIONAL and value == "" else value) for name, value in row.items()}
+                for row in rows
+            ]
+        return list(_read_markdown(source.read()))
