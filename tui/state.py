@@ -143,7 +143,8 @@ class ReadingState:
                 if result != ["ok"]:
                     raise _Damaged(f"integrity check failed: {result[0]}")
         except BaseException:
-            conn.execute("ROLLBACK")
+            if conn.in_transaction:  # SQLite may already have rolled back after some errors
+                conn.execute("ROLLBACK")
             raise
         conn.execute("COMMIT")
 
@@ -176,7 +177,8 @@ class ReadingState:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:  # SQLite may already have rolled back after some errors
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
 
