@@ -17,23 +17,29 @@ from textual.app import App, ComposeResult, SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
+from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Problem
+from tui.config import default_config_path, load_settings, save_settings
+from tui.export import export_articles, format_for
+from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.search import snippet
+from tui.state import ReadingState, default_state_path
 from tui.store import Library, Row
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
-from tui.widgets.screens import HelpScreen, ProblemsScreen
+from tui.widgets.screens import ExportScreen, HelpScreen, ProblemsScreen
 from tui.widgets.themes import HIGH_CONTRAST
 
 SORTS = ("relevance", "date", "title", "source", "words")
 MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
+READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 
 
@@ -64,7 +70,6 @@ class KlipingApp(App[None]):
             priority=True,
             id="app.escape",
         ),
-        Binding("down", "down", "In the filter: go to the list", show=False, priority=True, id="app.down"),
         Binding("r", "toggle_raw", "Raw/clean", id="app.raw"),
         Binding("left_square_bracket", "previous_article", "Previous", id="app.previous"),
         Binding("right_square_bracket", "next_article", "Next", id="app.next"),
@@ -72,6 +77,9 @@ class KlipingApp(App[None]):
         Binding("minus", "narrower", "Narrower text", show=False, id="app.narrower"),
         Binding("o", "open_file", "Open in $EDITOR", show=False, id="app.open"),
         Binding("y", "copy_text", "Copy text", show=False, id="app.copy"),
+        Binding("u", "toggle_read", "Read/unread", show=False, id="app.read"),
+        Binding("asterisk,f", "toggle_star", "Star", id="app.star"),
+        Binding("e", "export", "Export shown", show=False, id="app.export"),
         Binding("s", "cycle_sort", "Sort", id="app.sort"),
         Binding("S", "reverse_sort", "Reverse sort", show=False, id="app.reverse"),
         Binding("p", "show_problems", "Problems", show=False, id="app.problems"),
@@ -86,36 +94,49 @@ class KlipingApp(App[None]):
         filter_text: str = "",
         cache: Path | None = None,
         processes: int | None = None,
+        state_path: Path | None = None,
+        config_path: Path | None = None,
     ) -> None:
         super().__init__()
         self.paths = [str(path) for path in paths]
         self.library = Library(cache)
+        self.config_path = config_path or default_config_path()
+        self.settings, self._settings_message = load_settings(self.config_path)
+        self.state = ReadingState(state_path or default_state_path())
+        self.marks = Marks(self.state)
         self.rows: dict[int, Row] = {}
         self.problems: list[Problem] = []
         self.query_text = filter_text
         self.current_query: Query = parse(filter_text)
-        self.sort = "relevance"
-        self.reverse = False
+        self.sort = self.settings.sort
+        self.reverse = self.settings.reverse
         self.loading = True
         self._dirty = False
         self._next_refresh = 0.0
         self._processes = processes
+        self._read_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
-        yield FilterBar(self.query_text, id="filter")
+        filter_bar = FilterBar(self.query_text, id="filter")
+        filter_bar.history = self.state.history()
+        yield filter_bar
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ArticleList(id="articles")
                 yield Static(id="status")
                 yield ProgressBar(id="progress", show_eta=False)
-            yield Reader(self.library, id="reader")
+            yield Reader(self.library, self.state, id="reader")
         yield Footer()
 
     def on_mount(self) -> None:
         self.register_theme(HIGH_CONTRAST)
-        self.query_one("#articles").border_title = "Articles"
-        if self.library.notice:
-            self.notify(self.library.notice, severity="warning", timeout=8)
+        self._apply_settings()
+        article_list = self.query_one(ArticleList)
+        article_list.border_title = "Articles"
+        article_list.marks = self.marks
+        for notice in (self.library.notice, self.state.notice, self._settings_message):
+            if notice:
+                self.notify(notice, severity="warning", timeout=12)
         self.query_one(ArticleList).focus()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_dirty)
         self.load()
@@ -139,6 +160,7 @@ class KlipingApp(App[None]):
     def _take_update(self, update: Update) -> None:
         for row in update.rows:
             self.rows[row.key] = row
+        self.marks.add_rows(update.rows)
         self.problems.extend(update.problems)
         progress = self.query_one(ProgressBar)
         progress.update(total=max(1, update.total), progress=update.done)
@@ -175,7 +197,8 @@ class KlipingApp(App[None]):
     def run_search(self, text: str, keep: bool = False) -> None:
         query = parse(text)
         started = time.monotonic()
-        keys = self.library.search(query, self.sort, self.reverse)
+        flags = self.marks.flags() if query.flags else None
+        keys = self.library.search(query, self.sort, self.reverse, flags)
         self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
         if get_current_worker().is_cancelled:
             return
@@ -221,13 +244,22 @@ class KlipingApp(App[None]):
     def article_chosen(self, event: ArticleList.Chosen) -> None:
         event.stop()
         self.focus_now(self.query_one(Reader))
+        self._mark_read(event.key)
 
     @on(Reader.Shown)
     def article_shown(self, event: Reader.Shown) -> None:
         event.stop()
         article_list = self.query_one(ArticleList)
-        query = self.current_query
+        if self._read_timer is not None:
+            self._read_timer.stop()
         key = article_list.current_key
+        if key is not None:
+            if self.focused is self.query_one(Reader):
+                self._mark_read(key)  # moving with [ and ] while reading marks on the way
+            else:
+                # Resting on an article in the list reads it too, but a quick pass over it does not.
+                self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(key))
+        query = self.current_query
         if query.is_empty or key is None:
             return
         line, spans = snippet(event.article.text, query, width=200)
@@ -249,7 +281,66 @@ class KlipingApp(App[None]):
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self._remember_filter()
         self.filter_left(FilterBar.Left(cleared=False))
+
+    # -- reading state and settings -----------------------------------------------------------
+
+    def _mark_read(self, key: int) -> None:
+        row = self.rows.get(key)
+        if row is not None and not self.marks.has("read", key):
+            self.marks.put("read", row, True)
+            self.query_one(ArticleList).refresh_rows()
+            self._update_status()
+
+    def _toggle_mark(self, mark: Mark) -> None:
+        key = self.query_one(ArticleList).current_key
+        row = self.rows.get(key) if key is not None else None
+        if row is None:
+            return
+        value = self.marks.toggle(mark, row)
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decided; the resting timer must not undo it
+        self.query_one(ArticleList).refresh_rows()
+        self._update_status()
+        words = {("read", True): "Marked read", ("read", False): "Marked unread"}
+        words |= {("starred", True): "Starred", ("starred", False): "Unstarred"}
+        self.notify(f"{words[mark, value]}: {row.title[:50]}", timeout=2)
+
+    def action_toggle_read(self) -> None:
+        self._toggle_mark("read")
+
+    def action_toggle_star(self) -> None:
+        self._toggle_mark("starred")
+
+    def _remember_filter(self) -> None:
+        text = self.query_text.strip()
+        if text:
+            self.query_one(FilterBar).remember(text)
+            self.state.add_history(text)
+
+    def _apply_settings(self) -> None:
+        settings = self.settings
+        if settings.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        self.query_one(Reader).measure = settings.measure
+        if settings.keymap:
+            self.set_keymap(settings.keymap)
+        self.theme_changed_signal.subscribe(self, lambda theme: self._save_settings(theme=theme.name))
+
+    def _save_settings(self, **changes: object) -> None:
+        for name, value in changes.items():
+            setattr(self.settings, name, value)
+        try:
+            save_settings(self.settings, self.config_path)
+        except OSError as error:
+            self.notify(f"Could not save settings: {error.strerror or error}", severity="warning")
+
+    def on_unmount(self) -> None:
+        if self.query_text.strip():
+            self.state.add_history(self.query_text)
+        self.state.close()
+        self.library.close()
 
     # -- actions ------------------------------------------------------------------------------
 
@@ -274,6 +365,7 @@ class KlipingApp(App[None]):
         if not self._on_main_screen() or focused is None:
             raise SkipAction()
         if isinstance(focused, FilterBar):
+            self._remember_filter()
             self.filter_left(FilterBar.Left(cleared=False))
         elif isinstance(focused, ArticleList):
             focused.action_choose()
@@ -291,12 +383,6 @@ class KlipingApp(App[None]):
             self.focus_now(self.query_one(ArticleList))
         elif isinstance(focused, ArticleList) and self.query_one(FilterBar).value:
             self.query_one(FilterBar).action_clear()
-        else:
-            raise SkipAction()
-
-    def action_down(self) -> None:
-        if self._on_main_screen() and isinstance(self.focused, FilterBar):
-            self.filter_left(FilterBar.Left(cleared=False))
         else:
             raise SkipAction()
 
@@ -322,6 +408,7 @@ class KlipingApp(App[None]):
     def _set_measure(self, measure: int) -> None:
         reader = self.query_one(Reader)
         reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        self._save_settings(measure=reader.measure)
         self.notify(f"Reading width: {reader.measure} columns", timeout=2)
 
     def action_copy_text(self) -> None:
@@ -352,13 +439,41 @@ class KlipingApp(App[None]):
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+        self._save_settings(sort=self.sort)
         self.notify(f"Sorted by {self.sort_label}", timeout=2)
         self.run_search(self.query_text, keep=True)
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
+        self._save_settings(reverse=self.reverse)
         self.notify(f"Sorted by {self.sort_label}", timeout=2)
         self.run_search(self.query_text, keep=True)
+
+    def action_export(self) -> None:
+        keys = list(self.query_one(ArticleList).keys)
+        if not keys:
+            self.notify("No articles shown to export.", severity="warning")
+            return
+        default = str(Path.cwd() / "kliping-export.jsonl")
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export(keys, path)
+
+        self.push_screen(ExportScreen(len(keys), default), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, keys: list[int], path: str) -> None:
+        fmt = format_for(path) or "jsonl"
+        articles = (a for a in map(self.library.article, keys) if a is not None)
+        target = os.path.expanduser(path)
+        try:
+            count = export_articles(articles, target, fmt)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            self.call_from_thread(self.notify, f"Export failed: {reason}", severity="error", timeout=10)
+            return
+        self.call_from_thread(self.notify, f"Exported {count:,} articles to {target}", timeout=6)
 
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen(self.problems))
@@ -391,6 +506,11 @@ class KlipingApp(App[None]):
             "Show the file as saved, or the cleaned article",
             self.action_toggle_raw,
         )
+        yield SystemCommand(
+            "Export shown articles",
+            "Write the list as shown to JSON Lines, CSV or Markdown",
+            self.action_export,
+        )
         yield SystemCommand("Problems", "Files that could not be loaded, and why", self.action_show_problems)
         yield SystemCommand("Filter", "Focus the filter bar", self.action_focus_filter)
 
@@ -404,7 +524,9 @@ class KlipingApp(App[None]):
     def _update_status(self) -> None:
         shown = len(self.query_one(ArticleList).keys)
         loaded = len(self.rows)
-        parts = [f"{shown:,} of {loaded:,} articles"]
+        parts = [f"{shown:,} of {loaded:,} articles", f"{self.marks.unread:,} unread"]
+        if self.marks.starred:
+            parts.append(f"{self.marks.starred:,} starred")
         if self.loading:
             parts.append("loading…")
         if self.problems:

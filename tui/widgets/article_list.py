@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import count_words, short_date
+from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
 from tui.store import Row
@@ -54,6 +55,8 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--match",
         "article-list--meta",
         "article-list--snippet",
+        "article-list--unread",
+        "article-list--star",
     }
 
     DEFAULT_CSS = """
@@ -68,6 +71,8 @@ class ArticleList(ScrollView, can_focus=True):
         & > .article-list--match { background: $warning 40%; text-style: bold underline; }
         & > .article-list--meta { color: $text-muted; }
         & > .article-list--snippet { color: $text-muted; text-style: italic; }
+        & > .article-list--unread { text-style: bold; }
+        & > .article-list--star { color: $warning; }
     }
     """
 
@@ -93,6 +98,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._snippet: tuple[int, Text] | None = None
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self.lang = "en"
+        self.marks: Marks | None = None
 
     # -- what the app gives and reads --------------------------------------------------------
 
@@ -138,6 +144,11 @@ class ArticleList(ScrollView, can_focus=True):
         if self.cursor == old:
             self.post_message(self.Highlighted(self.current_key))
         self._scroll_to_cursor()
+        self.refresh()
+
+    def refresh_rows(self) -> None:
+        """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""
+        self._cache.clear()
         self.refresh()
 
     def set_snippet(self, key: int, snippet: Text | None) -> None:
@@ -232,8 +243,13 @@ class ArticleList(ScrollView, can_focus=True):
             columns.append((source[:12], 12))
         if width >= 58:
             columns.append((words, 5))
-        title_width = max(4, width - 1 - sum(w + 1 for _, w in columns))
+        marks = self.marks
+        unread = marks is not None and not marks.has("read", row.key)
+        starred = marks is not None and marks.has("starred", row.key)
+        title_width = max(4, width - 3 - sum(w + 1 for _, w in columns))
         title = Text(row.title, no_wrap=True, overflow="ellipsis", end="")
+        if unread:
+            title.stylize(self.get_component_rich_style("article-list--unread", partial=True))
         if self._query is not None:
             match_style = self.get_component_rich_style("article-list--match", partial=True)
             for start, end in match_spans(row.title, self._query):
@@ -241,6 +257,11 @@ class ArticleList(ScrollView, can_focus=True):
         title.truncate(title_width, overflow="ellipsis", pad=True)
         # The cursor is also a symbol, so it shows without colour (NO_COLOR, monochrome terminals).
         line = Text("›" if is_cursor else " ", end="")
+        # Unread and starred are symbols as well as styles, never colour alone.
+        line.append(
+            "★" if starred else " ", self.get_component_rich_style("article-list--star", partial=True)
+        )
+        line.append("•" if unread else " ")
         line.append_text(title)
         for value, column_width in columns:
             line.append(" ")

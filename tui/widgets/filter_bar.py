@@ -1,4 +1,4 @@
-"""The filter bar: an input that narrows the list with every keystroke."""
+"""The filter bar: an input that narrows the list with every keystroke, and remembers earlier filters."""
 
 from __future__ import annotations
 
@@ -13,26 +13,60 @@ class FilterBar(Input):
     """Where the user types the filter; Esc clears it and hands the keyboard back to the list."""
 
     BINDINGS = [
-        Binding("escape", "clear", "Clear filter", id="filter.clear"),
-        Binding("down", "leave", "To the list", show=False, id="filter.leave"),
+        Binding("escape", "clear", "Clear the filter and go to the list", id="filter.clear"),
+        Binding("up", "history_back", "Earlier filter", show=False, id="filter.history_back"),
+        Binding("down", "history_forward", "Later filter", show=False, id="filter.history_forward"),
     ]
 
     @dataclass
     class Left(Message):
-        """The user is done typing (Esc, Enter or Down) and wants the list."""
+        """The user is done typing (Esc or Enter) and wants the list."""
 
         cleared: bool
 
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(
             value=value,
-            placeholder='Filter: words, "a phrase", -not, a OR b, title: source: year:  (/ to focus)',
+            placeholder='Filter: words, "a phrase", -not, a OR b, title: source: year: is:unread  (/)',
             id=id,
         )
+        self.history: list[str] = []
+        self._position: int | None = None  # index into history while browsing it with up/down
+        self._draft = ""
 
     def action_clear(self) -> None:
         self.value = ""
+        self._position = None
         self.post_message(self.Left(cleared=True))
 
-    def action_leave(self) -> None:
-        self.post_message(self.Left(cleared=False))
+    def remember(self, query: str) -> None:
+        """Add a query to the history shown with up/down (the caller persists it)."""
+        query = query.strip()
+        if query:
+            if query in self.history:
+                self.history.remove(query)
+            self.history.append(query)
+        self._position = None
+
+    def action_history_back(self) -> None:
+        if not self.history:
+            return
+        if self._position is None:
+            self._draft = self.value
+            self._position = len(self.history)
+        self._position = max(0, self._position - 1)
+        self._recall(self.history[self._position])
+
+    def action_history_forward(self) -> None:
+        if self._position is None:
+            return
+        self._position += 1
+        if self._position >= len(self.history):
+            self._position = None
+            self._recall(self._draft)
+        else:
+            self._recall(self.history[self._position])
+
+    def _recall(self, value: str) -> None:
+        self.value = value
+        self.cursor_position = len(value)

@@ -20,6 +20,7 @@ from tui.formatting import long_date
 from tui.loader import read_raw
 from tui.query import Query
 from tui.search import match_spans
+from tui.state import ReadingState
 from tui.store import Library
 
 _MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
@@ -76,9 +77,10 @@ class Reader(ScrollView, can_focus=True):
 
         article: Article
 
-    def __init__(self, library: Library, *, id: str | None = None) -> None:
+    def __init__(self, library: Library, state: ReadingState | None = None, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.library = library
+        self.state = state
         self.article: Article | None = None
         self.filter_query: Query | None = None
         self.lang = "en"
@@ -88,6 +90,7 @@ class Reader(ScrollView, can_focus=True):
         self._current_match = -1
         self._built_width = -1
         self._notice = "No article selected."
+        self._pending_position: float | None = None
 
     # -- what the app calls -------------------------------------------------------------------
 
@@ -109,13 +112,19 @@ class Reader(ScrollView, can_focus=True):
 
     def _set_article(self, article: Article | None, raw: str | None) -> None:
         same = self.article is not None and article is not None and self.article.id == article.id
+        if not same:
+            self.save_position()
+            self._pending_position = None
         self.article = article
         self._raw_text = raw
         self._notice = "This article is no longer in the library." if article is None else ""
         self._rebuild(keep_scroll=same)
         if article is not None:
             self.post_message(self.Shown(article))
-            self.scroll_to_first_match()
+            if self._match_lines:
+                self.scroll_to_first_match()
+            elif not same:
+                self._restore_position(article)
 
     def set_query(self, query: Query | None) -> None:
         self.filter_query = query if query is not None and not query.is_empty else None
@@ -186,10 +195,13 @@ class Reader(ScrollView, can_focus=True):
         self._update_subtitle()
         old_y = self.scroll_offset.y
         self.virtual_size = Size(width, len(self._lines))
+        if self._pending_position is not None and self.scrollable_content_region.height > 0:
+            old_y, keep_scroll = round(self._pending_position * len(self._lines)), True
+            self._pending_position = None
         if not keep_scroll:
-            self.scroll_to(y=0, animate=False, immediate=True)
+            self.scroll_to(y=0, animate=False, immediate=True, force=True)
         elif old_y:
-            self.scroll_to(y=old_y, animate=False, immediate=True)
+            self.scroll_to(y=old_y, animate=False, immediate=True, force=True)
         self.refresh()
 
     def _meta_line(self, article: Article) -> str:
@@ -260,6 +272,30 @@ class Reader(ScrollView, can_focus=True):
 
     # -- matches and position -----------------------------------------------------------------
 
+    def on_unmount(self) -> None:
+        self.save_position()
+
+    def save_position(self) -> None:
+        """Remember how far into the article the reader got, by its content, for next time."""
+        article, state = self.article, self.state
+        if article is None or state is None or self.raw or not self._lines:
+            return
+        fraction = self.scroll_offset.y / max(1, len(self._lines))
+        if fraction > 0:
+            state.set_position(article.digest, fraction)
+        elif state.position(article.digest):
+            state.clear_position(article.digest)
+
+    def _restore_position(self, article: Article) -> None:
+        fraction = self.state.position(article.digest) if self.state is not None else None
+        if not fraction:
+            return
+        if not self._lines or self.scrollable_content_region.height <= 0:
+            self._pending_position = fraction  # not laid out yet: restore after the first layout
+            return
+        self.scroll_to(y=round(fraction * len(self._lines)), animate=False, immediate=True, force=True)
+        self._update_subtitle()
+
     def _update_subtitle(self) -> None:
         parts = []
         if self.raw:
@@ -295,7 +331,7 @@ class Reader(ScrollView, can_focus=True):
         self._rebuild(keep_scroll=True)
         y = self._match_lines[self._current_match]
         height = self.scrollable_content_region.height
-        self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True)
+        self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True, force=True)
         self._update_subtitle()
 
     def action_next_match(self) -> None:

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Log, Static
+from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
+from tui.export import format_for
 
 
 class HelpScreen(ModalScreen[None]):
@@ -70,3 +71,41 @@ class ProblemsScreen(ModalScreen[None]):
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """Ask where to write the shown articles; the file name's suffix picks the format."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+
+    def __init__(self, count: int, default_path: str) -> None:
+        super().__init__(id="export")
+        self.count = count
+        self.default_path = default_path
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="export-box") as box:
+            box.border_title = f"Export {self.count:,} article{'s' if self.count != 1 else ''}"
+            box.border_subtitle = "Enter to write · Esc to cancel"
+            yield Static("File (.jsonl, .csv or .md):", id="export-label")
+            yield Input(self.default_path, id="export-path")
+            yield Static("", id="export-error")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        path = event.value.strip()
+        if not path:
+            self.query_one("#export-error", Static).update("Type a file name.")
+            return
+        if format_for(path) is None:
+            self.query_one("#export-error", Static).update(
+                "End the name with .jsonl, .csv or .md to choose the format."
+            )
+            return
+        self.dismiss(path)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,223 @@
+"""The reading workflow: state that lasts, in-article search, history, settings, export."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import small_collection
+from tests.test_app import settle, status, titles
+from tui.app import KlipingApp
+from tui.config import default_config_path, load_settings
+from tui.export import read_back
+from tui.state import default_state_path
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+from tui.widgets.screens import ExportScreen
+
+
+@pytest.fixture
+def collection(tmp_path: Path) -> Path:
+    return small_collection(tmp_path / "clips")
+
+
+def first_title(app: KlipingApp) -> str:
+    return app.query_one("#articles", ArticleList).articles[0].title
+
+
+async def test_star_survives_a_restart_and_shows_as_a_symbol(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        assert "1 starred" in status(app)
+        assert "★" in app.query_one("#articles", ArticleList).render_line(0).text
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "★" in app.query_one("#articles", ArticleList).render_line(0).text
+        await pilot.press("slash", *"is:starred", "enter")
+        await settle(pilot)
+        assert titles(app) == ["Koperasi Perempuan Tumbuh di Sumenep"]
+
+
+async def test_renaming_a_file_keeps_its_state(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+    (collection / "c.txt").rename(collection / "renamed-elsewhere.txt")
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.marks.starred == 1
+        row = app.query_one("#articles", ArticleList).articles[0]
+        assert row.path.endswith("renamed-elsewhere.txt")
+        assert app.marks.has("starred", row.key)
+
+
+async def test_opening_marks_read_and_u_toggles(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert "3 unread" in status(app)
+        line = app.query_one("#articles", ArticleList).render_line(0).text
+        assert line[2] == "•"  # unread is a symbol, not only bold
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "2 unread" in status(app)
+        assert app.query_one("#articles", ArticleList).render_line(0).text[2] == " "
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert "3 unread" in status(app)
+        await pilot.press("u", "slash", *"is:unread", "enter")
+        await settle(pilot)
+        assert len(titles(app)) == 2
+        await pilot.press("escape", "slash", *"is:read", "enter")
+        await settle(pilot)
+        assert titles(app) == ["Koperasi Perempuan Tumbuh di Sumenep"]
+
+
+async def test_brackets_in_the_reader_mark_read_on_the_way(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "right_square_bracket")
+        await settle(pilot)
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.marks.unread == 0
+
+
+async def test_n_and_shift_n_step_through_matches_with_an_indicator(collection: Path) -> None:
+    app = KlipingApp([collection], filter_text="pertemuan")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        count = reader.match_count
+        assert count >= 3  # title, "pertemuan rutin" caption, "Pertemuan ini"
+        assert reader.current_match == 0
+        assert f"match 1/{count}" in str(reader.border_subtitle)
+        await pilot.press("enter")
+        await pilot.press("n")
+        assert reader.current_match == 1
+        assert f"match 2/{count}" in str(reader.border_subtitle)
+        marked = [i for i, line in enumerate(reader.text_lines) if line.lstrip().startswith("▶")]
+        assert len(marked) == 1
+        await pilot.press("N", "N")
+        assert reader.current_match == count - 1  # wraps around
+        await pilot.press("n")
+        assert reader.current_match == 0
+
+
+async def test_filter_history_is_recalled_with_up_and_kept_between_runs(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"koperasi", "enter")
+        await pilot.press("slash", "escape", "slash", *"desa", "enter")
+        await settle(pilot)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "up")
+        assert app.query_one(FilterBar).value == "desa"
+        await pilot.press("up")
+        assert app.query_one(FilterBar).value == "koperasi"
+        await pilot.press("down", "down")
+        assert app.query_one(FilterBar).value == ""
+
+
+async def test_sort_and_width_are_remembered(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("s", "s", "minus")  # -> title
+        await settle(pilot)
+    settings, message = load_settings(default_config_path())
+    assert message is None
+    assert (settings.sort, settings.measure) == ("title", 70)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.sort == "title"
+        assert app.query_one("#reader", Reader).measure == 70
+        assert titles(app) == sorted(titles(app), key=str.lower)
+
+
+async def test_broken_config_gets_a_message_naming_the_line_and_defaults(collection: Path) -> None:
+    config = default_config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('sort = "date"\nmeasure = = 3\n')
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert any("line 2" in m and "config.toml" in m for m in messages)
+        assert len(titles(app)) == 3
+
+
+async def test_broken_state_database_is_moved_aside_with_a_message(collection: Path) -> None:
+    state = default_state_path()
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(b"this is not a database" * 100)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert any("damaged" in n.message for n in app._notifications)
+        await pilot.press("asterisk")
+        assert app.marks.starred == 1
+    aside = list(state.parent.glob("state.sqlite3.damaged-*"))
+    assert len(aside) == 1
+    assert aside[0].read_bytes().startswith(b"this is not a database")
+    with sqlite3.connect(state) as db:
+        assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+async def test_reading_position_is_restored(collection: Path, tmp_path: Path) -> None:
+    long_body = [f"Paragraf nomor {n} tentang desa dan koperasi perempuan." for n in range(120)]
+    from tests.helpers import write_article
+
+    write_article(collection, "long.txt", "Artikel Panjang Sekali", "6 Januari 2024", long_body)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert first_title(app) == "Artikel Panjang Sekali"
+        await pilot.press("enter", "pagedown", "pagedown")
+        await settle(pilot)
+        where = app.query_one("#reader", Reader).scroll_offset.y
+        assert where > 20
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert abs(app.query_one("#reader", Reader).scroll_offset.y - where) <= 1
+
+
+@pytest.mark.parametrize("suffix", ["jsonl", "csv", "md"])
+async def test_export_writes_what_the_list_shows(collection: Path, tmp_path: Path, suffix: str) -> None:
+    target = tmp_path / f"out.{suffix}"
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"desa OR koperasi", "enter")
+        await settle(pilot)
+        shown = titles(app)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        field = app.screen.query_one("#export-path")
+        field.value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+    records = read_back(target, suffix)
+    assert [r["title"] for r in records] == shown
+    assert len(shown) == 2
+    assert all(r["text"] for r in records)
+    if suffix == "jsonl":
+        first = json.loads(target.read_text().splitlines()[0])
+        assert first["path"].endswith(".txt")

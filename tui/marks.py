@@ -1,0 +1,67 @@
+"""Read and starred marks by article key, kept in step with the reading state stored by content digest."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Literal
+
+from tui.state import ReadingState
+from tui.store import Row
+
+Mark = Literal["read", "starred"]
+
+
+class Marks:
+    """The list and the search work with keys; the state file works with digests; this maps between."""
+
+    def __init__(self, state: ReadingState) -> None:
+        self.state = state
+        self._digests: dict[Mark, set[str]] = {"read": state.read(), "starred": state.starred()}
+        self.keys: dict[Mark, set[int]] = {"read": set(), "starred": set()}
+        self._keys_of: dict[str, list[int]] = {}
+        self.total = 0
+
+    def add_rows(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.total += 1
+            self._keys_of.setdefault(row.digest, []).append(row.key)
+            for mark, digests in self._digests.items():
+                if row.digest in digests:
+                    self.keys[mark].add(row.key)
+
+    def has(self, mark: Mark, key: int) -> bool:
+        return key in self.keys[mark]
+
+    def put(self, mark: Mark, row: Row, value: bool) -> None:
+        """Mark or unmark an article, and every copy of it (same content, another path)."""
+        if (row.digest in self._digests[mark]) == value:
+            return
+        if mark == "read":
+            self.state.set_read(row.digest, value)
+        else:
+            if self.state.toggle_star(row.digest) != value:  # pragma: no cover - another window raced us
+                self.state.toggle_star(row.digest)
+        keys = self._keys_of.get(row.digest, [row.key])
+        if value:
+            self._digests[mark].add(row.digest)
+            self.keys[mark].update(keys)
+        else:
+            self._digests[mark].discard(row.digest)
+            self.keys[mark].difference_update(keys)
+
+    def toggle(self, mark: Mark, row: Row) -> bool:
+        value = row.digest not in self._digests[mark]
+        self.put(mark, row, value)
+        return value
+
+    def flags(self) -> dict[str, set[int]]:
+        """Copies for a search running in another thread while the user goes on marking."""
+        return {"read": set(self.keys["read"]), "starred": set(self.keys["starred"])}
+
+    @property
+    def unread(self) -> int:
+        return self.total - len(self.keys["read"])
+
+    @property
+    def starred(self) -> int:
+        return len(self.keys["starred"])
