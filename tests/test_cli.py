@@ -134,3 +134,31 @@ def test_output_that_cannot_encode_or_a_closed_pipe_is_not_a_traceback(tmp_path:
     piped = subprocess.run(shell, shell=True, capture_output=True, env=env, timeout=60)
     assert piped.stdout.count(b"\n") == 1
     assert b"Traceback" not in piped.stderr
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_format_and_output_write_the_filtered_articles(tmp_path: Path, fmt: str) -> None:
+    from tui.export import read_back
+
+    folder = small_collection(tmp_path / "clips")
+    target = tmp_path / f"found.{fmt}"
+    assert main(["--list", "--filter", "desa OR koperasi", "-o", str(target), str(folder)]) == 0
+    records = read_back(target, fmt)
+    assert [r["title"] for r in records] == [
+        "Koperasi Perempuan Tumbuh di Sumenep",
+        "Pelatihan Kader Desa di Makassar",
+    ]
+    assert all(r["text"] and r["path"] for r in records)
+
+
+def test_format_to_stdout_and_bad_combinations(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["--list", "--format", "csv", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].startswith("title,date,source")
+    for bad in (["--format", "csv", str(folder)], ["--list", "--json", "--plain", str(folder)]):
+        with pytest.raises(SystemExit) as stop:
+            main(bad)
+        assert stop.value.code == 2
+    with pytest.raises(SystemExit):
+        main(["--list", "-o", str(tmp_path / "x.unknown"), str(folder)])

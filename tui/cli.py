@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import hashlib
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -13,8 +12,12 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.article import Problem
+from tui.config import LANGS
+from tui.export import FORMATS, export_articles, format_for, write_articles
 from tui.formatting import long_date, short_date
+from tui.marks import Marks
 from tui.query import parse
+from tui.state import ReadingState, default_state_path
 from tui.store import Library, Row
 from tui.sync import bundled_seeds, sync
 
@@ -35,12 +38,21 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("paths", nargs="*", metavar="PATH", help="folders or files to open")
     parser.add_argument("--filter", metavar="QUERY", default="", help="start with this filter")
     parser.add_argument("--list", action="store_true", help="print the matching articles and exit (no UI)")
-    parser.add_argument("--json", action="store_true", help="with --list: print JSON Lines")
+    parser.add_argument(
+        "--json", action="store_true", help="with --list: print JSON Lines (= --format jsonl)"
+    )
+    parser.add_argument(
+        "--format", choices=FORMATS, help="with --list: write the articles as JSON Lines, CSV or Markdown"
+    )
+    parser.add_argument(
+        "-o", "--output", metavar="FILE", help="with --list: write to FILE (atomically) instead of stdout"
+    )
     parser.add_argument(
         "--plain",
         action="store_true",
         help="with --list: print each article as plain text (title, details, body), for screen readers",
     )
+    parser.add_argument("--lang", choices=LANGS, help="language of the interface (default: from the locale)")
     parser.add_argument("--no-cache", action="store_true", help="do not read or write the on-disk cache")
     parser.add_argument("--version", action="version", version=f"kliping {package_version()}")
     return parser
@@ -60,23 +72,27 @@ def cache_file(paths: Sequence[str]) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    if (args.json or args.plain) and not args.list:
-        parser.error("--json and --plain go with --list")
-    if args.json and args.plain:
-        parser.error("choose one of --json and --plain")
+    if (args.json or args.plain or args.format or args.output) and not args.list:
+        parser.error("--json, --plain, --format and --output go with --list")
+    if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
+        parser.error("choose one of --json, --plain and --format")
+    if args.output and not (args.format or args.json):
+        args.format = format_for(args.output)
+        if args.format is None:
+            parser.error("say --format, or end the --output name with .jsonl, .csv or .md")
     paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(f"no such file or folder: {missing[0]}")
     cache = None if args.no_cache else _usable_cache(paths)
     if args.list:
-        style = "json" if args.json else "plain" if args.plain else "lines"
+        style = "jsonl" if args.json else args.format or ("plain" if args.plain else "lines")
         for stream in (sys.stdout, sys.stderr):
             # A terminal or pipe that cannot show a character gets a replacement, not a traceback.
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
         try:
-            return list_articles(paths, args.filter, style=style, cache=cache)
+            return list_articles(paths, args.filter, style=style, cache=cache, output=args.output)
         except BrokenPipeError:
             # The reader of the pipe (head, less) has gone: stop quietly, as other tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -98,7 +114,9 @@ def _usable_cache(paths: Sequence[str]) -> Path | None:
         return None
 
 
-def list_articles(paths: Sequence[str], filter_text: str, *, style: str, cache: Path | None) -> int:
+def list_articles(
+    paths: Sequence[str], filter_text: str, *, style: str, cache: Path | None, output: str | None = None
+) -> int:
     library = Library(cache)
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
@@ -110,13 +128,25 @@ def list_articles(paths: Sequence[str], filter_text: str, *, style: str, cache: 
     query = parse(filter_text)
     if query.hint:
         print(f"kliping: filter: {query.hint}", file=sys.stderr)
-    keys = library.search(query)
+    flags = _flags(library) if query.flags else None
+    keys = library.search(query, flags=flags)
     out = sys.stdout
+    if style in FORMATS:
+        articles = (a for a in map(library.article, keys) if a is not None)
+        if output is None:
+            write_articles(articles, out, style)
+        else:
+            try:
+                count = export_articles(articles, output, style)
+            except OSError as error:
+                print(f"kliping: {display_path(output)}: {error.strerror or error}", file=sys.stderr)
+                return 2
+            print(f"kliping: wrote {count} articles to {display_path(output)}", file=sys.stderr)
+        library.close()
+        return 0 if keys else 1
     rows = {row.key: row for row in library.rows()} if style == "lines" else {}
     for key in keys:
-        if style == "json":
-            _print_json(library, key, out)
-        elif style == "plain":
+        if style == "plain":
             _print_plain(library, key, out)
         elif key in rows:
             _print_line(rows[key], out)
@@ -147,23 +177,13 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
     out.write(article.text + "\n\n\n")
 
 
-def _print_json(library: Library, key: int, out: TextIO) -> None:
-    article = library.article(key)
-    if article is None:
-        return
-    record = {
-        "id": article.id,
-        "path": article.path,
-        "title": article.title,
-        "title_derived": article.title_derived,
-        "date": article.date.isoformat() if article.date else None,
-        "source": article.source,
-        "place": article.place,
-        "url": article.url,
-        "words": article.words,
-        "text": article.text,
-    }
-    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+def _flags(library: Library) -> dict[str, set[int]]:
+    """The reading state as key sets, for is:read / is:unread / is:starred on the command line."""
+    state = ReadingState(default_state_path())
+    marks = Marks(state)
+    marks.add_rows(library.rows())
+    state.close()
+    return marks.flags()
 
 
 def display_path(path: str) -> str:
