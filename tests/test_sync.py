@@ -69,3 +69,25 @@ def test_problems_are_reported_once_and_cached(tmp_path: Path) -> None:
     assert [p.path.endswith("kosong.txt") for p in first] == [True]
     second = [p for u in run(Library(cache), folder) for p in u.problems]
     assert [p.reason for p in second] == [p.reason for p in first]
+
+
+def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import store
+
+    folder = many_articles(tmp_path / "c", 300)
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    run(library, folder)
+    library.close()
+    size = cache.stat().st_size
+    with open(cache, "r+b") as damaged:  # garbage over the middle of the file, header intact
+        damaged.seek(size // 3)
+        damaged.write(b"\xde\xad\xbe\xef" * (size // 12))
+    monkeypatch.setattr(store, "QUICK_CHECK_BELOW", 0)  # as for a large cache: no check at open
+    library = Library(cache)
+    updates = run(library, folder)
+    assert sum(len(u.rows) for u in updates) == 300
+    assert library.notice is not None and "damaged" in library.notice
+    assert list(tmp_path.glob("cache.sqlite3.damaged-*"))

@@ -132,6 +132,9 @@ def _body(blocks_json: str) -> str:
     return "\n\n".join(text for _kind, text in json.loads(blocks_json))
 
 
+QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes
+
+
 class Library:
     """The cache and index of one collection, safe to share between a loader and search workers."""
 
@@ -192,14 +195,31 @@ class Library:
             self._remove_files()
             self.notice = f"The cache was from another version of kliping ({problem}); rebuilt it."
         else:
-            stamp = time.strftime("%Y%m%d-%H%M%S")
-            aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
-            os.replace(self.path, aside)
-            self._remove_files(keep_main=True)
-            self.notice = f"The cache was damaged ({problem}); moved it to {aside.name} and rebuilt."
+            self._move_aside(problem)
         conn = self._connect()
         self._create(conn)
         return conn
+
+    def _move_aside(self, problem: str) -> None:
+        assert self.path is not None
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
+        os.replace(self.path, aside)
+        self._remove_files(keep_main=True)
+        self.notice = f"The cache was damaged ({problem}); moved it to {aside.name} and rebuilt."
+
+    def set_aside(self, problem: str) -> None:
+        """Damage found while in use: keep the file for inspection and go on with an empty cache."""
+        with self._lock:
+            self._conn.close()
+            if self.path is None:
+                self._conn = self._connect()
+            else:
+                self._move_aside(problem)
+                self._conn = self._connect()
+            self._create(self._conn)
+            self._orders = None
+            self._next_key = 1
 
     def _remove_files(self, keep_main: bool = False) -> None:
         assert self.path is not None
@@ -219,7 +239,11 @@ class Library:
         found = conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
         if found is None or found[0] != str(self.SCHEMA_VERSION):
             return f"version {found[0] if found else 'unknown'}, expected {self.SCHEMA_VERSION}"
-        if conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
+        # A full check reads the whole file (2.7 s at 100k articles), so only small caches get it at
+        # open; damage found later in a large one is handled by set_aside() when a read fails.
+        assert self.path is not None
+        small = self.path.stat().st_size < QUICK_CHECK_BELOW
+        if small and conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
             return "integrity check failed"
         return None
 

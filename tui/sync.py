@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sqlite3
 import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -73,7 +74,13 @@ def sync(
 ) -> Iterator[Update]:
     """Yield the cached rows first, then the rows of each parsed batch, so the list fills at once."""
     files, scan_problems = scan(paths)
-    known = library.file_state()
+    try:
+        known = library.file_state()
+        cached_rows = library.rows() if known else []
+        cached_problems = library.problems() if known else []
+    except sqlite3.DatabaseError as error:
+        library.set_aside(str(error))  # damaged inside: start again from the files
+        known, cached_rows, cached_problems = {}, [], []
     wanted = {path for path, _, _ in files}
     gone = [path for path in known if path not in wanted]
     if gone:
@@ -83,8 +90,8 @@ def sync(
     total = len(files)
     first = Update(done=len(fresh), total=total, problems=list(scan_problems))
     if fresh:
-        first.rows = [row for row in library.rows() if row.path in fresh]
-        first.problems += [p for p in library.problems() if p.path in fresh]
+        first.rows = [row for row in cached_rows if row.path in fresh]
+        first.problems += [p for p in cached_problems if p.path in fresh]
     yield first
     done = len(fresh)
     for batch in _parse(stale, processes, should_stop or _never):
