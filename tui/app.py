@@ -25,6 +25,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from tui.article import Problem
 from tui.config import default_config_path, load_settings, save_settings
 from tui.export import export_articles, format_for
+from tui.formatting import number
+from tui.i18n import _, current_language, ngettext
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.search import snippet
@@ -53,11 +55,11 @@ class KlipingApp(App[None]):
     BINDINGS = [
         # Keys that move focus are priority bindings: they act the moment the key arrives, so the
         # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
-        Binding("slash", "focus_filter", "Filter", priority=True, id="app.filter"),
+        Binding("slash", "focus_filter", _("Filter"), priority=True, id="app.filter"),
         Binding(
             "enter",
             "enter",
-            "Read the article (in the filter: go to the list)",
+            _("Read the article (in the filter: go to the list)"),
             show=False,
             priority=True,
             id="app.enter",
@@ -65,26 +67,37 @@ class KlipingApp(App[None]):
         Binding(
             "escape",
             "escape",
-            "Back to the list (in the filter: clear it)",
+            _("Back to the list (in the filter: clear it)"),
             show=False,
             priority=True,
             id="app.escape",
         ),
-        Binding("r", "toggle_raw", "Raw/clean", id="app.raw"),
-        Binding("left_square_bracket", "previous_article", "Previous", id="app.previous"),
-        Binding("right_square_bracket", "next_article", "Next", id="app.next"),
-        Binding("plus,equals_sign", "wider", "Wider text", show=False, id="app.wider"),
-        Binding("minus", "narrower", "Narrower text", show=False, id="app.narrower"),
-        Binding("o", "open_file", "Open in $EDITOR", show=False, id="app.open"),
-        Binding("y", "copy_text", "Copy text", show=False, id="app.copy"),
-        Binding("u", "toggle_read", "Read/unread", show=False, id="app.read"),
-        Binding("asterisk,f", "toggle_star", "Star", id="app.star"),
-        Binding("e", "export", "Export shown", show=False, id="app.export"),
-        Binding("s", "cycle_sort", "Sort", id="app.sort"),
-        Binding("S", "reverse_sort", "Reverse sort", show=False, id="app.reverse"),
-        Binding("p", "show_problems", "Problems", show=False, id="app.problems"),
-        Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
+        Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
+        Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
+        Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
+        Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
+        Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
+        Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
+        Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
+        Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
+        Binding("e", "export", _("Export shown"), show=False, id="app.export"),
+        Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
+        Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
+        Binding("p", "show_problems", _("Problems"), show=False, id="app.problems"),
+        Binding("question_mark", "help", _("Help"), id="app.help"),
+        Binding("q", "quit", _("Quit"), id="app.quit"),
+        # Textual adds this one itself unless the app has it: ours carries a translated label.
+        Binding(
+            "ctrl+p",
+            "command_palette",
+            _("palette"),
+            show=False,
+            key_display=App.COMMAND_PALETTE_DISPLAY,
+            priority=True,
+            tooltip=_("Open the command palette"),
+            id="app.palette",
+        ),
     ]
 
     def __init__(
@@ -132,8 +145,9 @@ class KlipingApp(App[None]):
         self.register_theme(HIGH_CONTRAST)
         self._apply_settings()
         article_list = self.query_one(ArticleList)
-        article_list.border_title = "Articles"
+        article_list.border_title = _("Articles")
         article_list.marks = self.marks
+        article_list.lang = self.query_one(Reader).lang = current_language()
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
                 self.notify(notice, severity="warning", timeout=12)
@@ -223,8 +237,8 @@ class KlipingApp(App[None]):
         if event.state != WorkerState.ERROR:
             return
         error = event.worker.error
-        what = {"load": "Loading stopped", "run_search": "The search failed"}.get(
-            event.worker.name, "A background task failed"
+        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
+            event.worker.name, _("A background task failed")
         )
         self.notify(f"{what}: {error}", severity="error", timeout=15)
         if event.worker.name == "load":
@@ -303,8 +317,8 @@ class KlipingApp(App[None]):
             self._read_timer.stop()  # the user decided; the resting timer must not undo it
         self.query_one(ArticleList).refresh_rows()
         self._update_status()
-        words = {("read", True): "Marked read", ("read", False): "Marked unread"}
-        words |= {("starred", True): "Starred", ("starred", False): "Unstarred"}
+        words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
+        words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
         self.notify(f"{words[mark, value]}: {row.title[:50]}", timeout=2)
 
     def action_toggle_read(self) -> None:
@@ -334,7 +348,10 @@ class KlipingApp(App[None]):
         try:
             save_settings(self.settings, self.config_path)
         except OSError as error:
-            self.notify(f"Could not save settings: {error.strerror or error}", severity="warning")
+            self.notify(
+                _("Could not save settings: {reason}").format(reason=error.strerror or error),
+                severity="warning",
+            )
 
     def on_unmount(self) -> None:
         if self.query_text.strip():
@@ -409,50 +426,58 @@ class KlipingApp(App[None]):
         reader = self.query_one(Reader)
         reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
         self._save_settings(measure=reader.measure)
-        self.notify(f"Reading width: {reader.measure} columns", timeout=2)
+        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2)
 
     def action_copy_text(self) -> None:
         article = self.query_one(Reader).article
         if article is None:
-            self.notify("No article to copy.", severity="warning")
+            self.notify(_("No article to copy."), severity="warning")
             return
         self.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
-        self.notify(f"Copied “{article.title[:40]}” ({article.words:,} words).", timeout=3)
+        words = number(article.words, current_language())
+        message = ngettext(
+            "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
+        )
+        self.notify(message.format(title=article.title[:40], words=words), timeout=3)
 
     def action_open_file(self) -> None:
         article = self.query_one(Reader).article
         if article is None:
-            self.notify("No article to open.", severity="warning")
+            self.notify(_("No article to open."), severity="warning")
             return
         command = editor_command(article.path)
         if command is None:
-            self.notify("Set $EDITOR or $PAGER to open files.", severity="warning")
+            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning")
             return
         try:
             with self.suspend():
                 subprocess.run(command, check=False)
         except SuspendNotSupported:
-            self.notify("This terminal cannot hand over to an editor.", severity="warning")
+            self.notify(_("This terminal cannot hand over to an editor."), severity="warning")
         except OSError as error:
-            self.notify(f"Could not run {command[0]}: {error.strerror or error}", severity="error")
+            reason = error.strerror or error
+            self.notify(
+                _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
+                severity="error",
+            )
         self.refresh()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._save_settings(sort=self.sort)
-        self.notify(f"Sorted by {self.sort_label}", timeout=2)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2)
         self.run_search(self.query_text, keep=True)
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
         self._save_settings(reverse=self.reverse)
-        self.notify(f"Sorted by {self.sort_label}", timeout=2)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2)
         self.run_search(self.query_text, keep=True)
 
     def action_export(self) -> None:
         keys = list(self.query_one(ArticleList).keys)
         if not keys:
-            self.notify("No articles shown to export.", severity="warning")
+            self.notify(_("No articles shown to export."), severity="warning")
             return
         default = str(Path.cwd() / "kliping-export.jsonl")
 
@@ -471,9 +496,11 @@ class KlipingApp(App[None]):
             count = export_articles(articles, target, fmt)
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            self.call_from_thread(self.notify, f"Export failed: {reason}", severity="error", timeout=10)
+            failed = _("Export failed: {reason}").format(reason=reason)
+            self.call_from_thread(self.notify, failed, severity="error", timeout=10)
             return
-        self.call_from_thread(self.notify, f"Exported {count:,} articles to {target}", timeout=6)
+        done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
+        self.call_from_thread(self.notify, done.format(count=self.number(count), path=target), timeout=6)
 
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen(self.problems))
@@ -482,13 +509,13 @@ class KlipingApp(App[None]):
         if isinstance(self.screen, HelpScreen):
             return
         sections: list[tuple[str, Iterable[Binding]]] = [
-            ("Everywhere", _bindings(KlipingApp.BINDINGS)),
-            ("Article list", _bindings(ArticleList.BINDINGS)),
-            ("Reading pane", _bindings(Reader.BINDINGS)),
-            ("Filter bar", _bindings(FilterBar.BINDINGS)),
+            (_("Everywhere"), _bindings(KlipingApp.BINDINGS)),
+            (_("Article list"), _bindings(ArticleList.BINDINGS)),
+            (_("Reading pane"), _bindings(Reader.BINDINGS)),
+            (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
             (
-                "Moving between panes",
-                [Binding("tab", "", "Next pane"), Binding("shift+tab", "", "Previous pane")],
+                _("Moving between panes"),
+                [Binding("tab", "", _("Next pane")), Binding("shift+tab", "", _("Previous pane"))],
             ),
         ]
         self.push_screen(HelpScreen(sections))
@@ -496,47 +523,72 @@ class KlipingApp(App[None]):
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         yield SystemCommand(
-            "Sort: next order",
-            "Cycle relevance, date, title, source, length",
+            _("Sort: next order"),
+            _("Cycle relevance, date, title, source, length"),
             self.action_cycle_sort,
         )
-        yield SystemCommand("Sort: reverse", "Reverse the current order", self.action_reverse_sort)
+        yield SystemCommand(_("Sort: reverse"), _("Reverse the current order"), self.action_reverse_sort)
         yield SystemCommand(
-            "Raw / clean text",
-            "Show the file as saved, or the cleaned article",
+            _("Raw / clean text"),
+            _("Show the file as saved, or the cleaned article"),
             self.action_toggle_raw,
         )
         yield SystemCommand(
-            "Export shown articles",
-            "Write the list as shown to JSON Lines, CSV or Markdown",
+            _("Export shown articles"),
+            _("Write the list as shown to JSON Lines, CSV or Markdown"),
             self.action_export,
         )
-        yield SystemCommand("Problems", "Files that could not be loaded, and why", self.action_show_problems)
-        yield SystemCommand("Filter", "Focus the filter bar", self.action_focus_filter)
+        yield SystemCommand(
+            _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
+        )
+        yield SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter)
 
     # -- status line --------------------------------------------------------------------------
 
     @property
     def sort_label(self) -> str:
         name = "date" if self.sort == "relevance" and self.current_query.is_empty else self.sort
-        return f"{name}{' (reversed)' if self.reverse else ''}"
+        label = sort_names()[name]
+        return _("{order} (reversed)").format(order=label) if self.reverse else label
+
+    def number(self, count: int) -> str:
+        """A count with the language's thousands separator (1,234 / 1.234)."""
+        return number(count, current_language())
 
     def _update_status(self) -> None:
         shown = len(self.query_one(ArticleList).keys)
         loaded = len(self.rows)
-        parts = [f"{shown:,} of {loaded:,} articles", f"{self.marks.unread:,} unread"]
+        n = self.number
+        articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", loaded)
+        parts = [
+            articles.format(shown=n(shown), total=n(loaded)),
+            _("{count} unread").format(count=n(self.marks.unread)),
+        ]
         if self.marks.starred:
-            parts.append(f"{self.marks.starred:,} starred")
+            parts.append(_("{count} starred").format(count=n(self.marks.starred)))
         if self.loading:
-            parts.append("loading…")
+            parts.append(_("loading…"))
         if self.problems:
             count = len(self.problems)
-            parts.append(f"{count:,} problem{'s' if count != 1 else ''} (p)")
-        parts.append(f"sort: {self.sort_label}")
+            parts.append(
+                ngettext("{count} problem (p)", "{count} problems (p)", count).format(count=n(count))
+            )
+        parts.append(_("sort: {order}").format(order=self.sort_label))
         status = Text(" · ".join(parts))
         if self.current_query.hint:
             status.append(f"\n{self.current_query.hint}", style="italic")
         self.query_one("#status", Static).update(status)
+
+
+def sort_names() -> dict[str, str]:
+    """The sort orders as the status line and notices name them."""
+    return {
+        "relevance": _("relevance"),
+        "date": _("date"),
+        "title": _("title"),
+        "source": _("source"),
+        "words": _("words"),
+    }
 
 
 def editor_command(path: str) -> list[str] | None:
@@ -556,4 +608,5 @@ def editor_command(path: str) -> list[str] | None:
 
 
 def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
-    return [b for b in bindings if isinstance(b, Binding)]
+    # The palette key is named in the help's closing line rather than listed.
+    return [b for b in bindings if isinstance(b, Binding) and b.action != "command_palette"]

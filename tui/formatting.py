@@ -35,3 +35,9 @@ def count_words(words: int) -> str:
     if words < 10000:
         return f"{words / 1000:.1f}k"
     return f"{words // 1000}k"
+
+
+def number(value: int, lang: str = "en") -> str:
+    """A count with the thousands separator the language uses (1,234 in English, 1.234 in Indonesian)."""
+    text = f"{value:,}"
+    return text.replace(",", ".") if lang == "id" else text

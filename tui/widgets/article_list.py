@@ -17,6 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from tui.formatting import count_words, short_date
+from tui.i18n import _
 from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
@@ -41,13 +42,13 @@ class ArticleList(ScrollView, can_focus=True):
     """One line per article: title, source, date and length, with the filter's matches highlighted."""
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
-        Binding("home,g", "first", "First", show=False, id="list.first"),
-        Binding("end,G", "last", "Last", show=False, id="list.last"),
-        Binding("enter", "choose", "Read", id="list.read"),
+        Binding("down,j", "cursor_down", _("Down"), show=False, id="list.down"),
+        Binding("up,k", "cursor_up", _("Up"), show=False, id="list.up"),
+        Binding("pagedown,space", "page_down", _("Page down"), show=False, id="list.page_down"),
+        Binding("pageup", "page_up", _("Page up"), show=False, id="list.page_up"),
+        Binding("home,g", "first", _("First"), show=False, id="list.first"),
+        Binding("end,G", "last", _("Last"), show=False, id="list.last"),
+        Binding("enter", "choose", _("Read"), id="list.read"),
     ]
 
     COMPONENT_CLASSES = {
@@ -246,7 +247,7 @@ class ArticleList(ScrollView, can_focus=True):
         marks = self.marks
         unread = marks is not None and not marks.has("read", row.key)
         starred = marks is not None and marks.has("starred", row.key)
-        title_width = max(4, width - 3 - sum(w + 1 for _, w in columns))
+        title_width = max(4, width - 3 - sum(w + 1 for _value, w in columns))
         title = Text(row.title, no_wrap=True, overflow="ellipsis", end="")
         if unread:
             title.stylize(self.get_component_rich_style("article-list--unread", partial=True))

@@ -8,14 +8,16 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
+from tui.i18n import _
+
 
 class FilterBar(Input):
     """Where the user types the filter; Esc clears it and hands the keyboard back to the list."""
 
     BINDINGS = [
-        Binding("escape", "clear", "Clear the filter and go to the list", id="filter.clear"),
-        Binding("up", "history_back", "Earlier filter", show=False, id="filter.history_back"),
-        Binding("down", "history_forward", "Later filter", show=False, id="filter.history_forward"),
+        Binding("escape", "clear", _("Clear the filter and go to the list"), id="filter.clear"),
+        Binding("up", "history_back", _("Earlier filter"), show=False, id="filter.history_back"),
+        Binding("down", "history_forward", _("Later filter"), show=False, id="filter.history_forward"),
     ]
 
     @dataclass
@@ -27,7 +29,7 @@ class FilterBar(Input):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(
             value=value,
-            placeholder='Filter: words, "a phrase", -not, a OR b, title: source: year: is:unread  (/)',
+            placeholder=_('Filter: words, "a phrase", -not, a OR b, title: source: year: is:unread  (/)'),
             id=id,
         )
         self.history: list[str] = []

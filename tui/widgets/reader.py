@@ -17,6 +17,7 @@ from textual.worker import get_current_worker
 
 from tui.article import Article, Block
 from tui.formatting import long_date
+from tui.i18n import _, ngettext
 from tui.loader import read_raw
 from tui.query import Query
 from tui.search import match_spans
@@ -31,14 +32,14 @@ class Reader(ScrollView, can_focus=True):
     """Shows one article; fetches it from the library in a thread so the event loop never waits on disk."""
 
     BINDINGS = [
-        Binding("down,j", "scroll_down", "Down", show=False, id="reader.down"),
-        Binding("up,k", "scroll_up", "Up", show=False, id="reader.up"),
-        Binding("pagedown,space", "page_down", "Page down", show=False, id="reader.page_down"),
-        Binding("pageup,b", "page_up", "Page up", show=False, id="reader.page_up"),
-        Binding("home,g", "scroll_home", "Top", show=False, id="reader.top"),
-        Binding("end,G", "scroll_end", "Bottom", show=False, id="reader.bottom"),
-        Binding("n", "next_match", "Next match", show=False, id="reader.next_match"),
-        Binding("N", "previous_match", "Previous match", show=False, id="reader.previous_match"),
+        Binding("down,j", "scroll_down", _("Down"), show=False, id="reader.down"),
+        Binding("up,k", "scroll_up", _("Up"), show=False, id="reader.up"),
+        Binding("pagedown,space", "page_down", _("Page down"), show=False, id="reader.page_down"),
+        Binding("pageup,b", "page_up", _("Page up"), show=False, id="reader.page_up"),
+        Binding("home,g", "scroll_home", _("Top"), show=False, id="reader.top"),
+        Binding("end,G", "scroll_end", _("Bottom"), show=False, id="reader.bottom"),
+        Binding("n", "next_match", _("Next match"), show=False, id="reader.next_match"),
+        Binding("N", "previous_match", _("Previous match"), show=False, id="reader.previous_match"),
     ]
 
     COMPONENT_CLASSES = {
@@ -89,7 +90,7 @@ class Reader(ScrollView, can_focus=True):
         self._match_lines: list[int] = []
         self._current_match = -1
         self._built_width = -1
-        self._notice = "No article selected."
+        self._notice = _("No article selected.")
         self._pending_position: float | None = None
 
     # -- what the app calls -------------------------------------------------------------------
@@ -98,7 +99,7 @@ class Reader(ScrollView, can_focus=True):
         """Fetch and show the article with this key, off the event loop."""
         if key is None:
             self.article = None
-            self._notice = "No article matches."
+            self._notice = _("No article matches.")
             self._rebuild()
             return
         self._fetch(key)
@@ -117,7 +118,7 @@ class Reader(ScrollView, can_focus=True):
             self._pending_position = None
         self.article = article
         self._raw_text = raw
-        self._notice = "This article is no longer in the library." if article is None else ""
+        self._notice = _("This article is no longer in the library.") if article is None else ""
         self._rebuild(keep_scroll=same)
         if article is not None:
             self.post_message(self.Shown(article))
@@ -175,8 +176,8 @@ class Reader(ScrollView, can_focus=True):
         if article is None:
             texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
         elif self.raw:
-            raw = self._raw_text if self._raw_text is not None else "Reading the file…"
-            header = Text(f"Raw file: {article.path}", style=self._style("reader--meta"))
+            raw = self._raw_text if self._raw_text is not None else _("Reading the file…")
+            header = Text(_("Raw file: {path}").format(path=article.path), style=self._style("reader--meta"))
             texts.append((header, ""))
             for line in raw.split("\n"):
                 texts.append((self._marked(Text(line)), ""))
@@ -206,10 +207,11 @@ class Reader(ScrollView, can_focus=True):
 
     def _meta_line(self, article: Article) -> str:
         parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
-        parts.append(f"{article.words} words")
-        parts.append(f"{article.reading_minutes} min read")
+        parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
+        minutes = article.reading_minutes
+        parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
         if article.title_derived:
-            parts.append("title from first sentence")
+            parts.append(_("title from first sentence"))
         return " · ".join(part for part in parts if part)
 
     def _block_text(self, block: Block) -> Text:
@@ -299,10 +301,10 @@ class Reader(ScrollView, can_focus=True):
     def _update_subtitle(self) -> None:
         parts = []
         if self.raw:
-            parts.append("raw")
+            parts.append(_("raw"))
         if self._match_lines:
             current = self._current_match + 1 if self._current_match >= 0 else 0
-            parts.append(f"match {current}/{len(self._match_lines)}")
+            parts.append(_("match {current}/{total}").format(current=current, total=len(self._match_lines)))
         height = self.scrollable_content_region.height
         total = len(self._lines)
         if total > height > 0:
@@ -338,13 +340,13 @@ class Reader(ScrollView, can_focus=True):
         if self._match_lines:
             self._goto_match(self._current_match + 1)
         else:
-            self.notify("No matches in this article." if self.filter_query else "Type a filter first.")
+            self.notify(_("No matches in this article.") if self.filter_query else _("Type a filter first."))
 
     def action_previous_match(self) -> None:
         if self._match_lines:
             self._goto_match(self._current_match - 1 if self._current_match > 0 else -1)
         else:
-            self.notify("No matches in this article." if self.filter_query else "Type a filter first.")
+            self.notify(_("No matches in this article.") if self.filter_query else _("Type a filter first."))
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)

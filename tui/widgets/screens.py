@@ -13,13 +13,15 @@ from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
 from tui.export import format_for
+from tui.formatting import number
+from tui.i18n import _, current_language, ngettext
 
 
 class HelpScreen(ModalScreen[None]):
     """Every key, built from the bindings themselves so the help cannot drift from the code."""
 
     BINDINGS = [
-        Binding("escape,q,question_mark", "dismiss", "Close", id="help.close"),
+        Binding("escape,q,question_mark", "dismiss", _("Close"), id="help.close"),
     ]
 
     def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
@@ -35,9 +37,9 @@ class HelpScreen(ModalScreen[None]):
                 text.append(f"  {keys:<22}", style="bold")
                 text.append(f"{binding.description}\n")
             text.append("\n")
-        text.append("Esc closes this help.  Ctrl+P opens the command palette.", style="italic")
+        text.append(_("Esc closes this help.  Ctrl+P opens the command palette."), style="italic")
         with Vertical(id="help-box") as box:
-            box.border_title = "Keys"
+            box.border_title = _("Keys")
             yield Static(text, id="help-text")
 
     async def action_dismiss(self, result: None = None) -> None:
@@ -47,7 +49,7 @@ class HelpScreen(ModalScreen[None]):
 class ProblemsScreen(ModalScreen[None]):
     """The files that could not be read, each with its path and a plain reason."""
 
-    BINDINGS = [Binding("escape,q,p", "dismiss", "Close", id="problems.close")]
+    BINDINGS = [Binding("escape,q,p", "dismiss", _("Close"), id="problems.close")]
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(id="problems")
@@ -56,15 +58,16 @@ class ProblemsScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="problems-box") as box:
             count = len(self.problems)
-            box.border_title = f"{count} file{'s' if count != 1 else ''} not loaded"
-            box.border_subtitle = "Esc to close"
+            title = ngettext("{count} file not loaded", "{count} files not loaded", count)
+            box.border_title = title.format(count=number(count, current_language()))
+            box.border_subtitle = _("Esc to close")
             log = Log(id="problems-log", highlight=False)
             yield log
 
     def on_mount(self) -> None:
         log = self.query_one(Log)
         if not self.problems:
-            log.write_line("Every file loaded.")
+            log.write_line(_("Every file loaded."))
         log.write_lines(f"{p.path}: {p.reason}" for p in self.problems)
         log.scroll_home(animate=False)
         log.focus()
@@ -76,7 +79,7 @@ class ProblemsScreen(ModalScreen[None]):
 class ExportScreen(ModalScreen[str | None]):
     """Ask where to write the shown articles; the file name's suffix picks the format."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel", id="export.cancel")]
+    BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export.cancel")]
 
     def __init__(self, count: int, default_path: str) -> None:
         super().__init__(id="export")
@@ -85,9 +88,10 @@ class ExportScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="export-box") as box:
-            box.border_title = f"Export {self.count:,} article{'s' if self.count != 1 else ''}"
-            box.border_subtitle = "Enter to write · Esc to cancel"
-            yield Static("File (.jsonl, .csv or .md):", id="export-label")
+            title = ngettext("Export {count} article", "Export {count} articles", self.count)
+            box.border_title = title.format(count=number(self.count, current_language()))
+            box.border_subtitle = _("Enter to write · Esc to cancel")
+            yield Static(_("File (.jsonl, .csv or .md):"), id="export-label")
             yield Input(self.default_path, id="export-path")
             yield Static("", id="export-error")
 
@@ -98,11 +102,11 @@ class ExportScreen(ModalScreen[str | None]):
         event.stop()
         path = event.value.strip()
         if not path:
-            self.query_one("#export-error", Static).update("Type a file name.")
+            self.query_one("#export-error", Static).update(_("Type a file name."))
             return
         if format_for(path) is None:
             self.query_one("#export-error", Static).update(
-                "End the name with .jsonl, .csv or .md to choose the format."
+                _("End the name with .jsonl, .csv or .md to choose the format.")
             )
             return
         self.dismiss(path)
