@@ -293,3 +293,17 @@ async def test_open_runs_the_editor_on_the_file(
         await pilot.press("o")
         await pilot.pause()
         assert calls == [["myeditor", "--wait", str(collection / "c.txt")]]
+
+
+async def test_warm_start_shows_the_cache_then_drops_deleted_files(collection: Path) -> None:
+    app = KlipingApp([collection], cache=collection.parent / "cache.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+    (collection / "a.txt").unlink()
+    (collection / "c.txt").write_text("Judul Baru Koperasi\n\nIsi yang diperbarui.\n")
+    app = KlipingApp([collection], cache=collection.parent / "cache.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert sorted(titles(app)) == ["Forum Pertemuan Mitra Program INKLUSI", "Judul Baru Koperasi"]
+        assert "2 of 2 articles" in status(app)

@@ -126,6 +126,7 @@ class KlipingApp(App[None]):
         self.loading = True
         self._dirty = False
         self._next_refresh = 0.0
+        self._rows_version = 0
         self._processes = processes
         self._read_timer: Timer | None = None
 
@@ -172,6 +173,15 @@ class KlipingApp(App[None]):
             self.call_from_thread(self._take_update, update)
 
     def _take_update(self, update: Update) -> None:
+        if update.removed or update.rows:
+            self._rows_version += 1
+        if update.removed:
+            gone = [row for row in self.rows.values() if row.path in update.removed]
+            for row in gone:
+                del self.rows[row.key]
+            self.marks.remove_rows(gone)
+            self.problems = [p for p in self.problems if p.path not in update.removed]
+            self._dirty = True
         for row in update.rows:
             self.rows[row.key] = row
         self.marks.add_rows(update.rows)
@@ -209,6 +219,7 @@ class KlipingApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, keep: bool = False) -> None:
+        version = self._rows_version
         query = parse(text)
         started = time.monotonic()
         flags = self.marks.flags() if query.flags else None
@@ -216,13 +227,17 @@ class KlipingApp(App[None]):
         self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
         if get_current_worker().is_cancelled:
             return
-        self.call_from_thread(self._show_results, text, query, keys, keep)
+        self.call_from_thread(self._show_results, text, query, keys, keep, version)
 
-    def _show_results(self, text: str, query: Query, keys: list[int], keep: bool) -> None:
+    def _show_results(self, text: str, query: Query, keys: list[int], keep: bool, version: int) -> None:
         if text != self.query_text:
             return  # a newer keystroke is on its way
-        # While loading, the index can be a batch ahead of the rows the app has taken in.
-        shown = [key for key in keys if key in self.rows] if self.loading else keys
+        # While loading, the index can be a batch ahead of the rows the app has taken in; and rows
+        # taken out while this search ran must not be shown.
+        stale = version != self._rows_version
+        shown = [key for key in keys if key in self.rows] if self.loading or stale else keys
+        if stale:
+            self._dirty = True
         article_list = self.query_one(ArticleList)
         self.current_query = query
         reader = self.query_one(Reader)

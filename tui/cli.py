@@ -12,9 +12,10 @@ from pathlib import Path
 from typing import TextIO
 
 from tui.article import Problem
-from tui.config import LANGS
+from tui.config import LANGS, load_settings
 from tui.export import FORMATS, export_articles, format_for, write_articles
 from tui.formatting import long_date, short_date
+from tui.i18n import _, current_language, ngettext, set_language
 from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
@@ -72,18 +73,20 @@ def cache_file(paths: Sequence[str]) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # Before tui.app is imported: its key bindings take their labels from the language at import time.
+    set_language(args.lang or load_settings()[0].lang)
     if (args.json or args.plain or args.format or args.output) and not args.list:
-        parser.error("--json, --plain, --format and --output go with --list")
+        parser.error(_("--json, --plain, --format and --output go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
-        parser.error("choose one of --json, --plain and --format")
+        parser.error(_("choose one of --json, --plain and --format"))
     if args.output and not (args.format or args.json):
         args.format = format_for(args.output)
         if args.format is None:
-            parser.error("say --format, or end the --output name with .jsonl, .csv or .md")
+            parser.error(_("say --format, or end the --output name with .jsonl, .csv or .md"))
     paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
-        parser.error(f"no such file or folder: {missing[0]}")
+        parser.error(_("no such file or folder: {path}").format(path=missing[0]))
     cache = None if args.no_cache else _usable_cache(paths)
     if args.list:
         style = "jsonl" if args.json else args.format or ("plain" if args.plain else "lines")
@@ -110,7 +113,7 @@ def _usable_cache(paths: Sequence[str]) -> Path | None:
     try:
         return cache_file(paths)
     except OSError as error:
-        print(f"kliping: cache disabled: {error}", file=sys.stderr)
+        print("kliping: " + _("cache disabled: {reason}").format(reason=error), file=sys.stderr)
         return None
 
 
@@ -122,12 +125,14 @@ def list_articles(
         print(f"kliping: {library.notice}", file=sys.stderr)
     problems: list[Problem] = []
     for update in sync(library, paths):
+        if update.removed:
+            problems = [p for p in problems if p.path not in update.removed]
         problems.extend(update.problems)
     for problem in problems:
         print(f"kliping: {display_path(problem.path)}: {problem.reason}", file=sys.stderr)
     query = parse(filter_text)
     if query.hint:
-        print(f"kliping: filter: {query.hint}", file=sys.stderr)
+        print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     flags = _flags(library) if query.flags else None
     keys = library.search(query, flags=flags)
     out = sys.stdout
@@ -141,7 +146,8 @@ def list_articles(
             except OSError as error:
                 print(f"kliping: {display_path(output)}: {error.strerror or error}", file=sys.stderr)
                 return 2
-            print(f"kliping: wrote {count} articles to {display_path(output)}", file=sys.stderr)
+            wrote = ngettext("wrote {count} article to {path}", "wrote {count} articles to {path}", count)
+            print("kliping: " + wrote.format(count=count, path=display_path(output)), file=sys.stderr)
         library.close()
         return 0 if keys else 1
     rows = {row.key: row for row in library.rows()} if style == "lines" else {}
@@ -155,7 +161,7 @@ def list_articles(
 
 
 def _print_line(row: Row, out: TextIO) -> None:
-    date = short_date(row.date) or "-"
+    date = short_date(row.date, current_language()) or "-"
     source = row.source or "-"
     out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {row.title}\n")
 
@@ -165,15 +171,19 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
     article = library.article(key)
     if article is None:
         return
+    lang = current_language()
+    words = ngettext("{count} word", "{count} words", article.words).format(count=article.words)
+    minutes = article.reading_minutes
+    reading = ngettext("{count} min read", "{count} min read", minutes).format(count=minutes)
     details = [
-        f"Date: {long_date(article.date)}" if article.date else "",
-        f"Source: {article.source}" if article.source else "",
-        f"Place: {article.place}" if article.place else "",
-        f"{article.words} words, {article.reading_minutes} min read",
+        _("Date: {date}").format(date=long_date(article.date, lang)) if article.date else "",
+        _("Source: {source}").format(source=article.source) if article.source else "",
+        _("Place: {place}").format(place=article.place) if article.place else "",
+        f"{words}, {reading}",
     ]
     out.write(f"{article.title}\n")
     out.write(". ".join(part for part in details if part) + ".\n")
-    out.write(f"File: {display_path(article.path)}\n\n")
+    out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
     out.write(article.text + "\n\n\n")
 
 

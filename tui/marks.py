@@ -29,6 +29,17 @@ class Marks:
                 if row.digest in digests:
                     self.keys[mark].add(row.key)
 
+    def remove_rows(self, rows: Iterable[Row]) -> None:
+        for row in rows:
+            self.total -= 1
+            keys = self._keys_of.get(row.digest)
+            if keys is not None and row.key in keys:
+                keys.remove(row.key)
+                if not keys:
+                    del self._keys_of[row.digest]
+            for marked in self.keys.values():
+                marked.discard(row.key)
+
     def has(self, mark: Mark, key: int) -> bool:
         return key in self.keys[mark]
 

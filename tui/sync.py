@@ -28,6 +28,7 @@ class Update:
 
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    removed: set[str] = field(default_factory=set)  # paths whose earlier rows and problems are gone
     done: int = 0
     total: int = 0
     finished: bool = False
@@ -72,8 +73,11 @@ def sync(
     processes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
 ) -> Iterator[Update]:
-    """Yield the cached rows first, then the rows of each parsed batch, so the list fills at once."""
-    files, scan_problems = scan(paths)
+    """Yield the cached rows first, then what changed on disk, then the rows of each parsed batch.
+
+    The cached rows come before the folders are even listed, so a warm start shows the whole list
+    at once; the next update takes back the rows of files since deleted or changed.
+    """
     try:
         known = library.file_state()
         cached_rows = library.rows() if known else []
@@ -81,6 +85,9 @@ def sync(
     except sqlite3.DatabaseError as error:
         library.set_aside(str(error))  # damaged inside: start again from the files
         known, cached_rows, cached_problems = {}, [], []
+    if cached_rows or cached_problems:
+        yield Update(rows=cached_rows, problems=cached_problems, done=len(known), total=len(known))
+    files, scan_problems = scan(paths)
     wanted = {path for path, _, _ in files}
     gone = [path for path in known if path not in wanted]
     if gone:
@@ -88,11 +95,8 @@ def sync(
     fresh = {path for path, size, mtime in files if known.get(path) == (size, mtime)}
     stale = [path for path, _, _ in files if path not in fresh]
     total = len(files)
-    first = Update(done=len(fresh), total=total, problems=list(scan_problems))
-    if fresh:
-        first.rows = [row for row in cached_rows if row.path in fresh]
-        first.problems += [p for p in cached_problems if p.path in fresh]
-    yield first
+    removed = set(known) - fresh
+    yield Update(done=len(fresh), total=total, problems=list(scan_problems), removed=removed)
     done = len(fresh)
     for batch in _parse(stale, processes, should_stop or _never):
         rows = library.put_files(batch)
