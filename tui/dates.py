@@ -106,7 +106,7 @@ def parse_date(value: object) -> dt.datetime | None:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 10_000_000_000 else value
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.timezone.utc).replace(tzinfo=None)
+            return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import yaml
@@ -33,13 +34,16 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 _MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+# Each span stops at the next opening mark, so a line of unpaired marks costs linear time, not quadratic.
 _MD_INLINE = (
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),
-    (re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1"), r"\2"),
+    (re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)"), r"\1"),
+    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
+    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
+_MD_MARK = re.compile(r"[\[*_`]")
 _META_KEYS = {
     "title": ("title", "headline", "name"),
     "date": (
@@ -107,6 +111,8 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
 
 
 def _inline(text: str) -> str:
+    if _MD_MARK.search(text) is None:  # most lines have no inline markup: skip the six passes
+        return text
     for pattern, replacement in _MD_INLINE:
         text = pattern.sub(replacement, text)
     return text
@@ -115,39 +121,46 @@ def _inline(text: str) -> str:
 def _markdown_units(text: str) -> list[Unit]:
     """Markdown blocks as units: headings, quotes, list items, images and paragraphs."""
     units: list[Unit] = []
-    current: Unit | None = None
+    pieces: list[list[str]] = []  # each unit's lines, joined once at the end: a long block stays linear
+    current: list[str] | None = None  # the pieces of the open quote, list item or paragraph
+    kind = ""
+
+    def start(unit_kind: str, first: str) -> list[str]:
+        units.append(Unit(unit_kind, "", len(units)))
+        pieces.append([first])
+        return pieces[-1]
+
     fenced = False
     for line in text.split("\n"):
         if line.lstrip().startswith(("```", "~~~")):
             fenced, current = not fenced, None
             continue
         if fenced:
-            units.append(Unit("paragraph", line, len(units)))
+            start("paragraph", line)
             continue
         if not line.strip() or _MD_RULE.match(line):
             current = None
             continue
         if (heading := _MD_HEADING.match(line)) is not None:
-            units.append(Unit("heading", _inline(heading.group(2)), len(units)))
+            start("heading", _inline(heading.group(2)))
             current = None
         elif (quote := _MD_QUOTE.match(line)) is not None:
-            if current is None or current.kind != "quote":
-                current = Unit("quote", "", len(units))
-                units.append(current)
-            current.text += " " + _inline(quote.group(1))
+            if current is None or kind != "quote":
+                current, kind = start("quote", ""), "quote"
+            current.append(_inline(quote.group(1)))
         elif (item := _MD_LIST.match(line)) is not None:
             number = f"{item.group(1)}. " if item.group(1) else ""
-            current = Unit("list", number + _inline(item.group(2)), len(units))
-            units.append(current)
+            current, kind = start("list", number + _inline(item.group(2))), "list"
         elif (image := _MD_IMAGE.match(line.strip())) is not None:
             if image.group(1).strip():
-                units.append(Unit("caption", image.group(1), len(units)))
+                start("caption", image.group(1))
             current = None
-        elif current is not None and (current.kind in ("", "list") or line.startswith(" ")):
-            current.text += " " + _inline(line)
+        elif current is not None and (kind in ("", "list") or line.startswith(" ")):
+            current.append(_inline(line))
         else:
-            current = Unit("", _inline(line), len(units))
-            units.append(current)
+            current, kind = start("", _inline(line)), ""
+    for unit, lines in zip(units, pieces, strict=True):
+        unit.text = " ".join(lines)
     return units
 
 
@@ -248,26 +261,31 @@ def html(text: str, meta: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
 
 def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
     """Collect block elements as units; loose inline text between blocks becomes a paragraph too."""
-    for child in node.iter(include_text=True):
+    # A stack instead of recursion: a page nested thousands of elements deep is still read.
+    stack: list[tuple[Iterator[Any], list[str]]] = [(node.iter(include_text=True), loose)]
+    while stack:
+        children, pending = stack[-1]
+        child = next(children, None)
+        if child is None:
+            _flush(units, pending)
+            stack.pop()
+            continue
         tag = child.tag
         if tag == "-text":
-            loose.append(child.text_content or "")
+            pending.append(child.text_content or "")
         elif tag in _INLINE_TAGS:
-            loose.append(_text_of(child))
+            pending.append(_text_of(child))
         elif tag == "br":
-            loose.append("\n")
+            pending.append("\n")
         elif tag in _BLOCK_TAGS:
-            _flush(units, loose)
-            kind = _BLOCK_TAGS[tag]
+            _flush(units, pending)
             if tag == "li" and child.css_first("p, ul, ol, blockquote") is not None:
-                _html_units(child, units, [])
+                stack.append((child.iter(include_text=True), []))
             else:
-                units.append(Unit(kind, _text_of(child), len(units)))
+                units.append(Unit(_BLOCK_TAGS[tag], _text_of(child), len(units)))
         elif tag not in ("-comment", "img", "hr"):
-            _flush(units, loose)
-            _html_units(child, units, [])
-            _flush(units, loose)
-    _flush(units, loose)
+            _flush(units, pending)
+            stack.append((child.iter(include_text=True), []))
 
 
 def _flush(units: list[Unit], loose: list[str]) -> None:
@@ -280,12 +298,19 @@ def _flush(units: list[Unit], loose: list[str]) -> None:
 def _text_of(node: Any) -> str:
     """An element's text with line breaks as spaces and inline elements run together."""
     parts: list[str] = []
-    for child in node.iter(include_text=True):
-        if child.tag == "-text":
+    stack: list[tuple[Iterator[Any], str]] = [(node.iter(include_text=True), "")]
+    while stack:
+        children, closing = stack[-1]
+        child = next(children, None)
+        if child is None:
+            parts.append(closing)
+            stack.pop()
+        elif child.tag == "-text":
             parts.append(child.text_content or "")
         elif child.tag == "br":
             parts.append(" ")
         elif child.tag != "-comment":
-            text = _text_of(child)
-            parts.append(text if child.tag in _INLINE_TAGS else f" {text} ")
+            space = "" if child.tag in _INLINE_TAGS else " "
+            parts.append(space)
+            stack.append((child.iter(include_text=True), space))
     return "".join(parts)

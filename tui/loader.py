@@ -261,11 +261,15 @@ def _article(
     cleaned: Cleaned,
     meta: dict[str, Any],
     record: int | None,
-) -> Article:
+    where: str = "",
+) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
     title = meta.get("title") or cleaned.title
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
+        if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
+            what = "only web page leftovers" if cleaned.removed else "nothing but markup"
+            return Problem(path, f"{where}no article text ({what})")
         title, derived = os.path.basename(path), True
     return Article(
         id=_article_id(path, record),
@@ -283,22 +287,26 @@ def _article(
     )
 
 
-def _text(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
+def _text(
+    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
+) -> Article | Problem:
     cleaned = clean(formats.text_units(text), meta.get("title"))
-    return _article(path, digest, cleaned, meta, record)
+    return _article(path, digest, cleaned, meta, record, where)
 
 
-def _markdown(text: str, path: str, digest: str) -> Article:
+def _markdown(text: str, path: str, digest: str) -> Article | Problem:
     units, meta, removed = formats.markdown(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
     return _article(path, digest, cleaned, meta, None)
 
 
-def _html(text: str, path: str, digest: str, meta: dict[str, Any], record: int | None) -> Article:
+def _html(
+    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
+) -> Article | Problem:
     units, meta = formats.html(text, meta)
     cleaned = clean(units, meta.get("title"))
-    return _article(path, digest, cleaned, meta, record)
+    return _article(path, digest, cleaned, meta, record, where)
 
 
 # ---------------------------------------------------------------- JSON
@@ -376,8 +384,8 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: str)
     digest = _digest(raw)
     try:
         if re.search(r"<(?:p|div|br|h[1-6]|article|span|a)\b[^>]*>", text[:4096], re.I):
-            return _html(text, path, digest, meta, record)
-        return _text(text, path, digest, meta, record)
+            return _html(text, path, digest, meta, record, f"{where}: ")
+        return _text(text, path, digest, meta, record, f"{where}: ")
     except Exception as exc:
         return Problem(path, f"{where}: could not parse: {exc}")
 
