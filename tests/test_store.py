@@ -310,3 +310,14 @@ def test_big_batch_stems_in_background(tmp_path: Path) -> None:
     assert lib.wait_for_stems(timeout=60)
     assert found(lib, "temu ") == {"Pertemuan"}
     lib.close()
+
+
+def test_remembered_answers_are_forgotten_on_every_write(tmp_path: Path) -> None:
+    lib = Library(None)
+    lib.put_files([("/c/1.txt", 1, 1, [make(1, "Satu koperasi", "isi pertama")])])
+    first = lib.search(parse("koperasi"))
+    assert lib.search(parse("koperasi")) is first  # the same answer, not searched again
+    lib.put_files([("/c/2.txt", 1, 1, [make(2, "Dua koperasi", "isi kedua")])])
+    assert len(lib.search(parse("koperasi"))) == 2
+    lib.forget_files(["/c/1.txt"])
+    assert len(lib.search(parse("koperasi"))) == 1

@@ -133,6 +133,7 @@ def _body(blocks_json: str) -> str:
 
 
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes
+ANSWERS_KEPT = 64  # recent search answers kept until the next write
 
 
 class Library:
@@ -146,6 +147,7 @@ class Library:
         self._lock = threading.RLock()
         self._conn = self._open()
         self._orders: _Orders | None = None
+        self._answers: dict[tuple[Query, str, bool], list[int]] = {}
         self._forms: dict[str, tuple[str, ...]] = {}
         self._known_terms: set[str] | None = None
         self._raw_seen: set[bytes] = set()
@@ -219,6 +221,7 @@ class Library:
                 self._conn = self._connect()
             self._create(self._conn)
             self._orders = None
+            self._answers.clear()
             self._next_key = 1
 
     def _remove_files(self, keep_main: bool = False) -> None:
@@ -264,6 +267,7 @@ class Library:
                 raise
             conn.execute("COMMIT")
             self._orders = None
+            self._answers.clear()
 
     # --- writing -------------------------------------------------------------------------
 
@@ -668,6 +672,28 @@ class Library:
         """Keys of the matching articles in display order; everything the filter bar can say."""
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        # Typing goes back and forth (backspace, retyping): answers are kept until the next write.
+        remembered = (query, sort, reverse) if not flags else None
+        if remembered is not None:
+            with self._lock:
+                cached = self._answers.get(remembered)
+            if cached is not None:
+                return cached
+        keys = self._search(query, sort, reverse, flags)
+        if remembered is not None:
+            with self._lock:
+                if len(self._answers) >= ANSWERS_KEPT:
+                    self._answers.pop(next(iter(self._answers)))
+                self._answers[remembered] = keys
+        return keys
+
+    def _search(
+        self,
+        query: Query,
+        sort: str,
+        reverse: bool,
+        flags: Mapping[str, AbstractSet[int]] | None,
+    ) -> list[int]:
         if query.empty_range:
             return []
         with self._lock:
