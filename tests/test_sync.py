@@ -91,3 +91,14 @@ def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
     assert sum(len(u.rows) for u in updates) == 300
     assert library.notice is not None and "damaged" in library.notice
     assert list(tmp_path.glob("cache.sqlite3.damaged-*"))
+
+
+def test_articles_cross_processes_unchanged(tmp_path: Path) -> None:
+    import pickle
+
+    from tui.sync import parse_files
+
+    folder = many_articles(tmp_path / "c", 3)
+    items = parse_files([str(p) for p in sorted(folder.rglob("*.txt"))])
+    assert pickle.loads(pickle.dumps(items)) == items
+    assert all(item for *_, item in items)
