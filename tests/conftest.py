@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+
+# Before any test module imports tui: the key bindings take their labels from the language at import.
+os.environ.pop("KLIPING_LANG", None)
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -17,6 +22,18 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Tests see the English interface whatever the developer's locale, and leave it English."""
+    from tui.i18n import set_language
+
+    monkeypatch.delenv("KLIPING_LANG", raising=False)
+    monkeypatch.setenv("LANGUAGE", "en")  # read before LANG, by us and by subprocesses
+    yield
+    set_language("en")  # a test that ran the command line in-process may have chosen Indonesian
+    os.environ.pop("KLIPING_LANG", None)
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ import gettext
 import io
 import os
 import sys
+from collections.abc import Mapping
 from pathlib import Path
 
 DOMAIN = "kliping"
@@ -17,17 +18,24 @@ _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
 
 
-def language_from_locale(environ: dict[str, str] | None = None) -> str:
-    """The language the user's locale asks for (LANGUAGE, LC_ALL, LC_MESSAGES, LANG), if we have it."""
+def language_from_locale(environ: Mapping[str, str] | None = None) -> str:
+    """The language the user's locale asks for, if we have it: LANGUAGE's list first, then the locale.
+
+    The locale is the first of LC_ALL, LC_MESSAGES and LANG that is set, as POSIX has it, so
+    LC_ALL=C.UTF-8 means English even when LANG names Indonesian.
+    """
     env = os.environ if environ is None else environ
-    for variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
-        for part in env.get(variable, "").split(":"):
-            code = part.split(".")[0].split("_")[0].split("@")[0].lower()
-            if code in LANGUAGES:
-                return code
-            if code in ("in", "ind"):  # old and three-letter codes for Indonesian
-                return "id"
-    return "en"
+    for part in env.get("LANGUAGE", "").split(":"):
+        if _code(part) in LANGUAGES:
+            return _code(part)
+    locale = next((env[name] for name in ("LC_ALL", "LC_MESSAGES", "LANG") if env.get(name)), "")
+    return _code(locale) if _code(locale) in LANGUAGES else "en"
+
+
+def _code(locale: str) -> str:
+    """The language code of a locale name: id_ID.UTF-8 -> id (and the old "in" and "ind" -> id)."""
+    code = locale.split(".")[0].split("@")[0].split("_")[0].lower()
+    return "id" if code in ("in", "ind") else code
 
 
 def set_language(language: str | None) -> str:

@@ -1,0 +1,275 @@
+"""Both interface languages: every message in both catalogues, .mo files current, Indonesian end to end."""
+
+from __future__ import annotations
+
+import ast
+import gettext
+import io
+import os
+import re
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+from babel.messages.catalog import Catalog, Message
+from babel.messages.pofile import read_po
+
+from tui import i18n
+from tui.cli import main
+from tui.config import Settings, default_config_path, save_settings
+
+ROOT = Path(__file__).resolve().parent.parent
+PLACEHOLDER = re.compile(r"\{\w*\}")
+
+
+def source_messages() -> dict[str, str | None]:
+    """Every message literal given to _() or ngettext() under tui/: msgid -> plural (None for _)."""
+    messages: dict[str, str | None] = {}
+    for path in sorted((ROOT / "tui").rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            wanted = {"_": 1, "ngettext": 2}.get(node.func.id)
+            if wanted is None:
+                continue
+            args = node.args[:wanted]
+            literals = [a.value for a in args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
+            where = f"{path.relative_to(ROOT)}:{node.lineno}"
+            assert len(literals) == wanted, (
+                f"{where}: {node.func.id}() takes string literals, or no catalogue can hold it"
+            )
+            messages[literals[0]] = literals[1] if wanted == 2 else None
+    return messages
+
+
+def catalogue(lang: str) -> Catalog:
+    with (i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po").open("rb") as po_file:
+        return read_po(po_file, locale=lang)
+
+
+def entries(catalog: Catalog) -> dict[str, Message]:
+    return {(m.id[0] if isinstance(m.id, tuple) else m.id): m for m in catalog if m.id}
+
+
+def test_the_source_has_messages() -> None:
+    messages = source_messages()
+    assert len(messages) > 100
+    assert messages["{shown} of {total} article"] == "{shown} of {total} articles"
+
+
+@pytest.mark.parametrize(("lang", "plurals"), [("en", 2), ("id", 1)])
+def test_every_message_is_translated_and_none_is_stale(lang: str, plurals: int) -> None:
+    catalog = catalogue(lang)
+    assert catalog.num_plurals == plurals
+    found = entries(catalog)
+    for msgid, plural in source_messages().items():
+        message = found.get(msgid)
+        assert message is not None, f"{lang}: {msgid!r} is not in the catalogue"
+        assert not message.fuzzy, f"{lang}: {msgid!r} is marked fuzzy"
+        if plural is None:
+            assert isinstance(message.string, str), f"{lang}: {msgid!r} should not be a plural entry"
+            strings = [message.string]
+            expected = set(PLACEHOLDER.findall(msgid))
+        else:
+            assert message.id == (msgid, plural), f"{lang}: {msgid!r} has another plural"
+            strings = list(message.string)
+            assert len(strings) == plurals, f"{lang}: {msgid!r} needs {plurals} forms"
+            expected = set(PLACEHOLDER.findall(msgid)) | set(PLACEHOLDER.findall(plural))
+        for string in strings:
+            assert string.strip(), f"{lang}: {msgid!r} has no translation"
+            # A misspelt placeholder would be a KeyError in .format() when the message is shown.
+            assert set(PLACEHOLDER.findall(string)) == expected, f"{lang}: {msgid!r} -> {string!r}"
+    stale = set(found) - set(source_messages())
+    assert not stale, f"{lang}: catalogue entries no code uses: {sorted(stale)}"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_compiled_catalogues_match_their_sources(lang: str) -> None:
+    po_path = i18n.LOCALE_DIR / lang / "LC_MESSAGES" / f"{i18n.DOMAIN}.po"
+    fresh = gettext.GNUTranslations(io.BytesIO(i18n.compiled(po_path)))
+    committed = gettext.GNUTranslations(io.BytesIO(po_path.with_suffix(".mo").read_bytes()))
+    assert committed._catalog == fresh._catalog, "stale .mo: run `python -m tui.i18n compile`"  # type: ignore[attr-defined]
+
+
+def test_compile_rebuilds_only_what_changed(tmp_path: Path) -> None:
+    locale_dir = tmp_path / "locale"
+    shutil.copytree(i18n.LOCALE_DIR, locale_dir)
+    assert i18n.compile_catalogues(locale_dir) == []
+    mo_path = locale_dir / "id" / "LC_MESSAGES" / f"{i18n.DOMAIN}.mo"
+    mo_path.unlink()
+    assert i18n.compile_catalogues(locale_dir) == [mo_path]
+    translation = gettext.translation(i18n.DOMAIN, locale_dir, languages=["id"])
+    assert translation.gettext("Filter") == "Saring"
+
+
+@pytest.mark.parametrize(
+    ("environ", "expected"),
+    [
+        ({"LANG": "id_ID.UTF-8"}, "id"),
+        ({"LANG": "C.UTF-8"}, "en"),
+        ({}, "en"),
+        ({"LANG": "en_US.UTF-8"}, "en"),
+        ({"LANG": "fr_FR.UTF-8"}, "en"),
+        ({"LC_ALL": "C.UTF-8", "LANG": "id_ID.UTF-8"}, "en"),  # LC_ALL wins, as POSIX says
+        ({"LC_MESSAGES": "id_ID", "LANG": "en_GB.UTF-8"}, "id"),
+        ({"LANGUAGE": "id:en", "LANG": "en_US.UTF-8"}, "id"),
+        ({"LANGUAGE": "fr:en", "LANG": "id_ID.UTF-8"}, "en"),
+        ({"LANG": "in_ID"}, "id"),  # the old code for Indonesian
+    ],
+)
+def test_language_from_locale(environ: dict[str, str], expected: str) -> None:
+    assert i18n.language_from_locale(environ) == expected
+
+
+def english_env() -> dict[str, str]:
+    """The test process's environment, without the language variables conftest set."""
+    env = dict(os.environ)
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", i18n.ENVIRONMENT):
+        env.pop(name, None)
+    return env
+
+
+APP_SCRIPT = textwrap.dedent(
+    """
+    import asyncio, contextlib, sys
+    from tui.i18n import set_language
+    set_language(sys.argv[1])
+    from textual.worker import WorkerCancelled, WorkerFailed
+    from tui.app import KlipingApp
+    from tui.sync import bundled_seeds
+
+    async def settle(pilot):
+        app = pilot.app
+        for _ in range(500):
+            await pilot.pause()
+            busy = [worker for worker in app.workers if not worker.is_finished]
+            if not busy and not getattr(app, "loading", False):
+                break
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await app.workers.wait_for_complete(busy)
+        await pilot.pause()
+
+    async def run():
+        app = KlipingApp([bundled_seeds()])
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            print("STATUS", app.query_one("#status").render())
+            print("BORDER", app.query_one("#articles").border_title)
+            print("FOOTER", " | ".join(str(key.description) for key in app.query("FooterKey")))
+            print("LIST", app.query_one("#articles").render_line(0).text)
+            await pilot.press("enter")
+            await settle(pilot)
+            print("READER", " ".join(line.strip() for line in app.query_one("#reader").text_lines[:8]))
+            await pilot.press("escape", "question_mark")
+            await settle(pilot)
+            print("HELP", app.screen.query_one("#help-text").render())
+
+    asyncio.run(run())
+    """
+)
+
+
+def run_app(lang: str) -> str:
+    result = subprocess.run(
+        [sys.executable, "-c", APP_SCRIPT, lang],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=english_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_the_interface_in_indonesian_end_to_end() -> None:
+    out = run_app("id")
+    status = next(line for line in out.splitlines() if line.startswith("STATUS"))
+    assert re.fullmatch(r"STATUS 2 dari 2 artikel · 2 belum dibaca · urutan: tanggal", status)
+    assert "BORDER Artikel" in out
+    footer = next(line for line in out.splitlines() if line.startswith("FOOTER"))
+    assert "Saring" in footer and "Bantuan" in footer and "Keluar" in footer and "palet" in footer
+    assert "13 Okt 2022" in out
+    assert "13 Okt 2022 18:10 · Kompasiana · Pasuruan · 431 kata · 2 menit baca" in out
+    assert "Di mana saja" in out and "Daftar artikel" in out and "Esc menutup bantuan ini." in out
+    for english in ("articles", "unread", "Filter", "Quit", "words", "min read", "Everywhere"):
+        assert english not in out.replace("FOOTER", "").replace("filter", ""), english
+
+
+def test_the_interface_in_english_end_to_end() -> None:
+    out = run_app("en")
+    assert "STATUS 2 of 2 articles · 2 unread · sort: date" in out
+    assert "13 Oct 2022 18:10 · Kompasiana · Pasuruan · 431 words · 2 min read" in out
+    assert "Filter" in out and "Everywhere" in out
+    assert "artikel" not in out.replace("ARTICLES", "") and "Saring" not in out
+
+
+def test_list_in_indonesian_from_the_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--list", "--lang", "id", "--plain"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=english_env(),
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Tanggal: 13 Okt 2022" in result.stdout
+    assert "Sumber: Kompasiana" in result.stdout
+    assert "431 kata, 2 menit baca." in result.stdout
+    assert "Berkas: " in result.stdout
+    for english in ("Date:", "Source:", "words", "min read", "File:", "Oct"):
+        assert english not in result.stdout
+
+
+def plain_list(capsys: pytest.CaptureFixture[str], *args: str) -> str:
+    assert main(["--list", "--plain", "--no-cache", *args]) == 0
+    return capsys.readouterr().out
+
+
+def test_the_locale_chooses_when_nothing_else_does(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("LANGUAGE")
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "id_ID.UTF-8")
+    assert "Tanggal: 13 Okt 2022" in plain_list(capsys)
+    assert os.environ[i18n.ENVIRONMENT] == "id"  # for the loader's worker processes
+    monkeypatch.setenv("LANG", "C.UTF-8")
+    assert "Date: 13 Oct 2022" in plain_list(capsys)
+
+
+def test_the_saved_setting_beats_the_locale_and_lang_beats_both(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "en")
+    save_settings(Settings(lang="id"), default_config_path())
+    assert "Tanggal: 13 Okt 2022" in plain_list(capsys)
+    assert "Date: 13 Oct 2022" in plain_list(capsys, "--lang", "en")
+    save_settings(Settings(lang="en"), default_config_path())
+    monkeypatch.setenv("LANGUAGE", "id")
+    assert "Date: 13 Oct 2022" in plain_list(capsys)
+    assert "Tanggal: 13 Okt 2022" in plain_list(capsys, "--lang", "id")
+
+
+def test_kliping_with_an_indonesian_locale_starts_in_indonesian() -> None:
+    """The real entry point in a terminal, as `LANG=id_ID.UTF-8 kliping` runs it."""
+    pexpect = pytest.importorskip("pexpect")
+    kliping = Path(sys.executable).parent / "kliping"
+    if not kliping.exists():
+        pytest.skip("the kliping script is not installed in this environment")
+    env = english_env() | {"LANG": "id_ID.UTF-8", "TERM": "xterm-256color"}
+    child = pexpect.spawn(str(kliping), env=env, dimensions=(36, 120), encoding="utf-8", timeout=30)
+    try:
+        child.expect("belum dibaca")
+        child.expect("Saring")
+    finally:
+        child.sendline("q")
+        child.terminate(force=True)
