@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import errno
 import hashlib
 import io
@@ -11,7 +12,7 @@ import re
 import stat
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from tui import formats
 from tui.article import Article, Problem
@@ -21,8 +22,8 @@ SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm
 
 MB = 1024 * 1024
 TEXT_LIMIT = 16 * MB  # a text, Markdown or HTML file above this is reported, not loaded
-JSON_LIMIT = 256 * MB  # a JSON document (not JSON Lines) must be parsed whole, so it is capped
-LINE_LIMIT = 16 * MB  # one JSON Lines record
+LINE_LIMIT = 16 * MB  # one JSON record: a JSON Lines line, an item of a JSON list, a one-object file
+CHUNK = 1 * MB  # how much of a JSON list is read at a time
 
 _CONTROL_BYTES = bytes(b for b in range(32) if b not in b"\t\n\r\f\v\x1b")
 _HTML_SNIFF = re.compile(rb"^\s*(?:<!doctype html|<html|<head|<body|<meta|<article)", re.I)
@@ -148,13 +149,17 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
         if info.st_size == 0:
             return [Problem(name, "empty file")]
         suffix = os.path.splitext(name)[1].lower()
-        if suffix == ".jsonl" or (suffix == ".json" and info.st_size > JSON_LIMIT):
-            with open(name, "rb") as stream:
-                return _json_lines(stream.readline, name)
-        limit = JSON_LIMIT if suffix == ".json" else TEXT_LIMIT
-        if info.st_size > limit:
-            return [Problem(name, _too_large(info.st_size, limit))]
+        limit = LINE_LIMIT if suffix == ".json" else TEXT_LIMIT
         with open(name, "rb") as stream:
+            # JSON Lines and JSON lists are read a record at a time, so their size costs no memory.
+            if suffix == ".jsonl":
+                return _json_lines(stream.readline, name)
+            if suffix == ".json" and _starts_list(stream):
+                return _json_list(stream, name)
+            if suffix == ".json" and info.st_size > limit:
+                return _json_lines(stream.readline, name)  # one huge object, or misnamed JSON Lines
+            if info.st_size > limit:
+                return [Problem(name, _too_large(info.st_size, limit))]
             data = stream.read(limit + 1)
     except FileNotFoundError:
         return [Problem(name, "file disappeared while loading")]
@@ -314,21 +319,8 @@ def _html(
 
 def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     """A JSON document holds one object or a list; JSON Lines (even misnamed) one per line."""
-    start = data.lstrip()[:1]
-    if suffix == ".json" and start == b"[":
-        try:
-            items = json.loads(data.decode("utf-8-sig", "replace"))
-        except json.JSONDecodeError as exc:
-            return [Problem(path, f"line {exc.lineno}: invalid JSON ({exc.msg})")]
-        if not isinstance(items, list):
-            return [Problem(path, "invalid JSON (not a list of articles)")]
-        results: list[Article | Problem] = []
-        for index, item in enumerate(items):
-            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
-            results.append(_record(item, raw, path, index, f"item {index + 1}"))
-        if not results:
-            return [Problem(path, "no articles (an empty list)")]
-        return results
+    if suffix == ".json" and _starts_list(stream := io.BytesIO(data)):
+        return _json_list(stream, path)
     if suffix == ".json":
         try:
             item = json.loads(data.decode("utf-8-sig", "replace"))
@@ -340,20 +332,117 @@ def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     return _json_lines(io.BytesIO(data).readline, path)
 
 
-def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
-    """One record per line, each bad line its own problem, so one typo costs one article."""
+def _starts_list(stream: IO[bytes]) -> bool:
+    """Whether a JSON document is a list, judged by its first bytes; the stream is left at its start."""
+    head = stream.read(4096).lstrip()
+    stream.seek(0)
+    return head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] == b"["
+
+
+def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
+    """A JSON list of records, each item its own article or problem."""
     results: list[Article | Problem] = []
-    record = 0
+    for index, item in _list_items(stream):
+        if isinstance(item, _Broken):
+            results.append(Problem(path, item.reason))
+            break
+        raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        results.append(_record(item, raw, path, index, f"item {index + 1}"))
+    if not results:
+        return [Problem(path, "no articles (an empty list)")]
+    return results
+
+
+class _Broken:
+    """Where a JSON list stops making sense; nothing after it can be read."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+
+
+def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
+    """The items of a JSON list, decoded one at a time from a stream read a chunk at a time."""
+    decoder = json.JSONDecoder()
+    text = codecs.getincrementaldecoder("utf-8-sig")("replace")
+    buffer, pos, done = "", 0, False
+
+    def more() -> bool:
+        nonlocal buffer, pos, done
+        if done:
+            return False
+        chunk = stream.read(CHUNK)
+        done = not chunk
+        buffer = buffer[pos:] + text.decode(chunk, final=done)
+        pos = 0
+        return True
+
+    def next_char() -> str:
+        nonlocal pos
+        while True:
+            while pos < len(buffer) and buffer[pos] in " \t\r\n":
+                pos += 1
+            if pos < len(buffer) or not more():
+                return buffer[pos : pos + 1]
+
+    if next_char() != "[":
+        yield 0, _Broken("invalid JSON (not a list of articles)")
+        return
+    pos += 1
+    index = 0
+    while True:
+        char = next_char()
+        if char == "]" and index == 0:
+            return
+        if not char:
+            yield index, _Broken(f"item {index + 1}: the list is cut short (no closing ']')")
+            return
+        while True:
+            try:
+                item, end = decoder.raw_decode(buffer, pos)
+                break
+            except json.JSONDecodeError as exc:
+                if len(buffer) - pos > LINE_LIMIT or not more():
+                    too_large = len(buffer) - pos > LINE_LIMIT
+                    reason = "record too large (over 16 MB)" if too_large else f"invalid JSON ({exc.msg})"
+                    yield index, _Broken(f"item {index + 1}: {reason}")
+                    return
+        # An item that ends exactly at the buffer's end may be a number cut short: read on first.
+        if end == len(buffer) and more():
+            continue
+        pos = end
+        yield index, item
+        index += 1
+        char = next_char()
+        if char == "]":
+            return
+        if not char:
+            yield index, _Broken(f"item {index + 1}: the list is cut short (no closing ']')")
+            return
+        if char != ",":
+            yield index, _Broken(f"item {index + 1}: invalid JSON (expected ',' or ']')")
+            return
+        pos += 1
+
+
+def _lines(readline: Callable[[int], bytes]) -> Iterator[tuple[int, bytes | None]]:
+    """Each non-blank line with its number, None for a line over the limit, never more than it in memory."""
     number = 0
     while line := readline(LINE_LIMIT):
         number += 1
         if len(line) >= LINE_LIMIT and not line.endswith(b"\n"):
             while (more := readline(LINE_LIMIT)) and not more.endswith(b"\n"):
                 pass
+            yield number, None
+        elif line.strip():
+            yield number, line
+
+
+def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
+    """One record per line, each bad line its own problem, so one typo costs one article."""
+    results: list[Article | Problem] = []
+    for record, (number, line) in enumerate(_lines(readline)):
+        if line is None:
             results.append(Problem(path, f"line {number}: record too large (over 16 MB)"))
-            record += 1
-            continue
-        if not line.strip():
             continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
@@ -363,7 +452,6 @@ def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | P
             results.append(Problem(path, f"line {number}: invalid JSON ({exc.msg})"))
         else:
             results.append(_record(item, line.strip(), path, record, f"line {number}"))
-        record += 1
     if not results:
         return [Problem(path, "only whitespace")]
     return results
@@ -401,18 +489,14 @@ def read_raw(article: Article) -> str:
                 data = stream.read(TEXT_LIMIT)
             return decode(data) or "(binary file: nothing to show)"
         with open(article.path, "rb") as stream:
-            head = stream.read(4096).lstrip()
-            stream.seek(0)
-            if head.startswith(b"[") and os.path.splitext(article.path)[1].lower() == ".json":
-                items = json.loads(stream.read(JSON_LIMIT).decode("utf-8-sig", "replace"))
-                return json.dumps(items[article.record], indent=2, ensure_ascii=False)
-            record = 0
-            for line in stream:
-                if not line.strip():
-                    continue
-                if record == article.record:
+            if os.path.splitext(article.path)[1].lower() == ".json" and _starts_list(stream):
+                for index, item in _list_items(stream):
+                    if index == article.record and not isinstance(item, _Broken):
+                        return json.dumps(item, indent=2, ensure_ascii=False)
+                return f"(record {article.record} is no longer in {article.path})"
+            for record, (_, line) in enumerate(_lines(stream.readline)):
+                if record == article.record and line is not None:
                     return line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\n")
-                record += 1
         return f"(record {article.record} is no longer in {article.path})"
     except FileNotFoundError:
         return f"(the file {article.path} is gone)"
