@@ -161,6 +161,7 @@ APP_SCRIPT = textwrap.dedent(
             print("BORDER", app.query_one("#articles").border_title)
             print("FOOTER", " | ".join(str(key.description) for key in app.query("FooterKey")))
             print("LIST", app.query_one("#articles").render_line(0).text)
+            print("PALETTE", " | ".join(command.title for command in app.get_system_commands(app.screen)))
             await pilot.press("enter")
             await settle(pilot)
             print("READER", " ".join(line.strip() for line in app.query_one("#reader").text_lines[:8]))
@@ -196,8 +197,20 @@ def test_the_interface_in_indonesian_end_to_end() -> None:
     assert "Saring" in footer and "Bantuan" in footer and "Keluar" in footer and "palet" in footer
     assert "13 Okt 2022" in out
     assert "13 Okt 2022 18:10 · Kompasiana · Pasuruan · 431 kata · 2 menit baca" in out
+    palette = next(line for line in out.splitlines() if line.startswith("PALETTE"))
+    assert "Tema" in palette and "Tangkapan layar" in palette and "Urutkan: balik" in palette
     assert "Di mana saja" in out and "Daftar artikel" in out and "Esc menutup bantuan ini." in out
-    for english in ("articles", "unread", "Filter", "Quit", "words", "min read", "Everywhere"):
+    for english in (
+        "articles",
+        "unread",
+        "Filter",
+        "Quit",
+        "words",
+        "min read",
+        "Everywhere",
+        "Theme",
+        "Sort",
+    ):
         assert english not in out.replace("FOOTER", "").replace("filter", ""), english
 
 

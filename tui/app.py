@@ -536,7 +536,10 @@ class KlipingApp(App[None]):
         self.push_screen(HelpScreen(sections))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        words = textual_words()
+        for command in super().get_system_commands(screen):
+            title = words.get(command.title, command.title)
+            yield command._replace(title=title, help=words.get(command.help, command.help))
         yield SystemCommand(
             _("Sort: next order"),
             _("Cycle relevance, date, title, source, length"),
@@ -603,6 +606,27 @@ def sort_names() -> dict[str, str]:
         "title": _("title"),
         "source": _("source"),
         "words": _("words"),
+    }
+
+
+def textual_words() -> dict[str, str]:
+    """Textual's own palette entries, translated by their English text (any added later stay English)."""
+    return {
+        "Theme": _("Theme"),
+        "Change the current theme": _("Change the current theme"),
+        "Quit": _("Quit"),
+        "Quit the application as soon as possible": _("Quit the application as soon as possible"),
+        "Keys": _("Keys"),
+        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
+        "Show help for the focused widget and a summary of available keys": _(
+            "Show help for the focused widget and a summary of available keys"
+        ),
+        "Minimize": _("Minimize"),
+        "Minimize the widget and restore to normal size": _("Minimize the widget and restore to normal size"),
+        "Maximize": _("Maximize"),
+        "Maximize the focused widget": _("Maximize the focused widget"),
+        "Screenshot": _("Screenshot"),
+        "Save an SVG 'screenshot' of the current screen": _("Save an SVG 'screenshot' of the current screen"),
     }
 
 
