@@ -165,6 +165,7 @@ class Library:
     def _connect(self) -> sqlite3.Connection:
         target = ":memory:" if self.path is None else str(self.path)
         conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        conn.execute("PRAGMA busy_timeout=10000")  # a second window waits its turn instead of failing
         conn.execute("PRAGMA journal_mode=WAL")
         conn.execute("PRAGMA synchronous=NORMAL")
         conn.execute("PRAGMA temp_store=MEMORY")
@@ -290,7 +291,9 @@ class Library:
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
                 [(path, size, mtime) for path, size, mtime, _ in batch],
             )
-            key = self._next_key
+            # Another window may have added articles since we opened: take keys after its too.
+            latest = conn.execute("SELECT max(key) FROM articles").fetchone()[0] or 0
+            key = max(self._next_key, latest + 1)
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
