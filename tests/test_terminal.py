@@ -1,0 +1,169 @@
+"""Real-terminal tests: the installed command in a pseudo-terminal, its output read by a terminal emulator.
+
+Pilot tests drive the app headless; these check what only a real terminal shows: that the
+command starts, answers keys, and on `q` exits 0 and hands the terminal back (alternate
+screen left, cursor shown), at a large and at the classic 80x24 size.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+pexpect = pytest.importorskip("pexpect")
+pyte = pytest.importorskip("pyte")
+
+KOMPASIANA = "Dukung Penguatan Kapasitas OMS"
+LEAVE_ALTERNATE_SCREEN = b"\x1b[?1049l"
+SHOW_CURSOR = b"\x1b[?25h"
+
+
+def command() -> list[str]:
+    """The installed `kliping` beside this Python, else on PATH, else `python -m tui`."""
+    beside = Path(sys.executable).with_name("kliping")
+    if beside.exists():
+        return [str(beside)]
+    found = shutil.which("kliping")
+    return [found] if found else [sys.executable, "-m", "tui"]
+
+
+class Terminal:
+    """A child process in a pty whose output is fed to a pyte screen, as a terminal would show it."""
+
+    def __init__(self, args: list[str], cols: int, rows: int, home: Path) -> None:
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "COLUMNS": str(cols),
+            "LINES": str(rows),
+            **{
+                name: str(home / name.lower())
+                for name in ("XDG_CACHE_HOME", "XDG_DATA_HOME", "XDG_CONFIG_HOME")
+            },
+        }
+        env.pop("NO_COLOR", None)
+        env.pop("TEXTUAL", None)
+        self.screen = pyte.Screen(cols, rows)
+        self.stream = pyte.ByteStream(self.screen)
+        self.raw = bytearray()
+        program, *rest = command() + args
+        self.child = pexpect.spawn(program, rest, dimensions=(rows, cols), env=env, timeout=10)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen.display)
+
+    def pump(self, seconds: float = 0.05) -> bool:
+        """Feed whatever the program wrote within `seconds`; False once it has exited."""
+        try:
+            data = self.child.read_nonblocking(65536, timeout=seconds)
+        except pexpect.TIMEOUT:
+            return True
+        except pexpect.EOF:
+            return False
+        self.raw += data
+        self.stream.feed(data)
+        return True
+
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 10) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if predicate(self.text):
+                return
+            if not self.pump():
+                break
+        if not predicate(self.text):
+            pytest.fail(f"timed out waiting for {what}; the screen shows:\n{self.text}")
+
+    def press(self, keys: str) -> None:
+        self.child.send(keys)
+
+    def exit_status(self, timeout: float = 5) -> int | None:
+        """Read the program's last output, then its exit status, or None if it is still running."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and self.pump(0.1):
+            pass
+        self.child.close(force=False)
+        status: int | None = self.child.exitstatus
+        return status
+
+    def kill(self) -> None:
+        if self.child.isalive():
+            self.child.terminate(force=True)
+
+
+HELP_SCROLL_BUG = (
+    "tui/widgets/screens.py HelpScreen.compose: the keys sit in a Vertical that cannot take focus, "
+    "so at 80x24 the 31 lines below the fold (Quit among them) cannot be scrolled to from the keyboard"
+)
+SIZES = [(120, 35), (80, 24)]
+
+
+@pytest.fixture
+def terminal(request: pytest.FixtureRequest, tmp_path: Path) -> Terminal:
+    cols, rows = request.param
+    term = Terminal(["--no-cache"], cols, rows, tmp_path)
+    request.addfinalizer(term.kill)
+    return term
+
+
+def filter_to_the_kompasiana_article(terminal: Terminal) -> None:
+    terminal.wait_for(lambda screen: "2 of 2 articles" in screen, "the seeds to load")
+    terminal.press("/")
+    time.sleep(0.2)  # the filter bar takes focus before the words arrive
+    terminal.press("rumah inklusi")
+    terminal.wait_for(lambda screen: "1 of 2 articles" in screen, "the filter to narrow the list")
+    terminal.wait_for(lambda screen: KOMPASIANA in screen, "the reader to show the Kompasiana article")
+    terminal.press("\r")
+    time.sleep(0.2)
+
+
+def quit_and_check_the_terminal_is_restored(terminal: Terminal) -> None:
+    terminal.press("q")
+    status = terminal.exit_status()
+    assert status == 0, f"exit status {status}; the screen shows:\n{terminal.text}"
+    raw = bytes(terminal.raw)
+    assert b"Traceback" not in raw and "Traceback" not in terminal.text
+    # The terminal is handed back: the last word on the alternate screen and the cursor is "restore".
+    assert raw.rfind(LEAVE_ALTERNATE_SCREEN) > raw.rfind(b"\x1b[?1049h")
+    assert raw.rfind(SHOW_CURSOR) > raw.rfind(b"\x1b[?25l")
+    tail = raw[max(raw.rfind(LEAVE_ALTERNATE_SCREEN), raw.rfind(SHOW_CURSOR)) :]
+    assert len(tail) < 200, f"output after the terminal was restored: {tail!r}"
+
+
+@pytest.mark.parametrize("terminal", SIZES, indirect=True, ids=["120x35", "80x24"])
+def test_filter_read_and_quit_restore_the_terminal(terminal: Terminal) -> None:
+    filter_to_the_kompasiana_article(terminal)
+    quit_and_check_the_terminal_is_restored(terminal)
+
+
+@pytest.mark.parametrize(
+    "terminal",
+    [
+        pytest.param((120, 35), id="120x35"),
+        pytest.param((80, 24), id="80x24", marks=pytest.mark.xfail(reason=HELP_SCROLL_BUG, strict=True)),
+    ],
+    indirect=True,
+)
+def test_filter_read_help_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
+    filter_to_the_kompasiana_article(terminal)
+    terminal.press("?")
+    terminal.wait_for(lambda screen: "Keys" in screen and "Filter" in screen, "the help to open")
+    for _ in range(5):  # a small terminal shows the first keys; the rest is a scroll away
+        if "Quit" in terminal.text:
+            break
+        terminal.press("\x1b[6~")  # Page Down
+        terminal.pump(0.3)
+    terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys", timeout=2)
+    terminal.press("\x1b")
+    terminal.wait_for(
+        lambda screen: "Keys" not in screen and "1 of 2 articles" in screen, "the help to close"
+    )
+    time.sleep(0.2)
+    quit_and_check_the_terminal_is_restored(terminal)
