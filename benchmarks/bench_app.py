@@ -101,7 +101,7 @@ async def launch(
     result: dict[str, Any] = {}
     pauses = GcPauses()
     started = perf()
-    app = KlipingApp(paths=[corpus], cache=cache, processes=None)
+    app = KlipingApp(paths=[corpus], cache=cache, processes=None, tune_gc=True)
     probe = FrameProbe(app)
     async with app.run_test(size=SIZE) as pilot:
         result["run_test_entered_ms"] = ms(perf() - started)

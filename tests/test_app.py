@@ -24,7 +24,7 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(500):
         await pilot.pause()
         busy = [worker for worker in app.workers if not worker.is_finished]
-        if not busy and not getattr(app, "loading", False):
+        if not busy and not getattr(app, "loading", False) and not getattr(app, "_dirty", False):
             break
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete(busy)

@@ -105,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import KlipingApp
 
-    KlipingApp(paths, filter_text=args.filter, cache=cache).run()
+    KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True).run()
     return 0
 
 

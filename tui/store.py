@@ -50,10 +50,10 @@ _BYTES_TO_WORDS = bytes.maketrans(
 )
 
 _SCHEMA = """
-CREATE TABLE meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)
+CREATE TABLE IF NOT EXISTS meta(name TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)
     WITHOUT ROWID;
-CREATE TABLE articles(
+CREATE TABLE IF NOT EXISTS articles(
     key INTEGER PRIMARY KEY,
     path TEXT NOT NULL,
     id TEXT NOT NULL,
@@ -71,12 +71,12 @@ CREATE TABLE articles(
     words INTEGER NOT NULL,
     blocks TEXT NOT NULL
 );
-CREATE INDEX articles_path ON articles(path);
-CREATE TABLE problems(path TEXT NOT NULL, reason TEXT NOT NULL);
-CREATE INDEX problems_path ON problems(path);
-CREATE TABLE terms(term TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID;
-CREATE INDEX terms_stem ON terms(stem);
-CREATE VIRTUAL TABLE fts USING fts5(
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE TABLE IF NOT EXISTS problems(path TEXT NOT NULL, reason TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
+CREATE TABLE IF NOT EXISTS terms(term TEXT PRIMARY KEY, stem TEXT) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS terms_stem ON terms(stem);
+CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
     title, body, source, place, every,
     content='', tokenize='unicode61 remove_diacritics 2', prefix='1 2 3', detail=column
 );
@@ -148,6 +148,7 @@ class Library:
         self._conn = self._open()
         self._orders: _Orders | None = None
         self._answers: dict[tuple[Query, str, bool], list[int]] = {}
+        self._writes = 0  # counts writes, so an answer computed across one is not kept
         self._forms: dict[str, tuple[str, ...]] = {}
         self._known_terms: set[str] | None = None
         self._raw_seen: set[bytes] = set()
@@ -223,6 +224,7 @@ class Library:
             self._create(self._conn)
             self._orders = None
             self._answers.clear()
+            self._writes += 1
             self._next_key = 1
 
     def _remove_files(self, keep_main: bool = False) -> None:
@@ -253,7 +255,10 @@ class Library:
 
     def _create(self, conn: sqlite3.Connection) -> None:
         conn.executescript(_SCHEMA)
-        conn.execute("INSERT INTO meta(name, value) VALUES ('schema', ?)", (str(self.SCHEMA_VERSION),))
+        # Idempotent, because two windows opening a new cache at once may both get here.
+        conn.execute(
+            "INSERT OR IGNORE INTO meta(name, value) VALUES ('schema', ?)", (str(self.SCHEMA_VERSION),)
+        )
 
     @contextmanager
     def _write(self) -> Iterator[sqlite3.Connection]:
@@ -269,6 +274,7 @@ class Library:
             conn.execute("COMMIT")
             self._orders = None
             self._answers.clear()
+            self._writes += 1
 
     # --- writing -------------------------------------------------------------------------
 
@@ -677,14 +683,16 @@ class Library:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         # Typing goes back and forth (backspace, retyping): answers are kept until the next write.
         remembered = (query, sort, reverse) if not flags else None
-        if remembered is not None:
-            with self._lock:
-                cached = self._answers.get(remembered)
-            if cached is not None:
-                return cached
+        with self._lock:
+            written = self._writes
+            cached = self._answers.get(remembered) if remembered is not None else None
+        if cached is not None:
+            return cached
         keys = self._search(query, sort, reverse, flags)
         if remembered is not None:
             with self._lock:
+                if self._writes != written:
+                    return keys  # a write landed meanwhile: this answer may already be out of date
                 if len(self._answers) >= ANSWERS_KEPT:
                     self._answers.pop(next(iter(self._answers)))
                 self._answers[remembered] = keys

@@ -127,10 +127,12 @@ class Reader(ScrollView, can_focus=True):
             elif not same:
                 self._restore_position(article)
 
-    def set_query(self, query: Query | None) -> None:
+    def set_query(self, query: Query | None, *, rebuild: bool = True) -> None:
+        """Take a new filter; without `rebuild`, the marks appear when the next article is shown."""
         self.filter_query = query if query is not None and not query.is_empty else None
         self._current_match = -1
-        self._rebuild()
+        if rebuild:
+            self._rebuild()
 
     def watch_raw(self, raw: bool) -> None:
         if self.article is None:
