@@ -20,7 +20,7 @@ with no traceback and no "Errno", and that nothing raises.
 | symlink loop (a.txt -> b.txt -> a.txt), a link to the folder itself, a dangling link, a second link to a good file | loops reported: "cannot read: link loop (too many levels of symbolic links)"; dangling: "broken link (its target does not exist)"; the folder link and the duplicate are skipped silently, so nothing loads twice |
 | 200 nested folders | the article at the bottom loads |
 | a file name with a newline | loads; the name is printed as ``\\n`` on one line |
-| a file name with invalid UTF-8 bytes | XFAIL: the store cannot take the path (UnicodeEncodeError in ``Library.put_files``), so the CLI dies with a traceback and the app loads nothing |
+| a file name with invalid UTF-8 bytes | loads; the cache stores the name with its bytes spelled out and gives the same name back; printed with ``\\xff`` escapes |
 | JSON Lines with bad lines (not JSON, a list, a string, a record with no text, blank lines) | good records load; each bad line reported once with its line number |
 | a JSON list with a broken item; a JSON Lines file of blank lines | items before the break load; "item 2: invalid JSON (...)"; "only whitespace" |
 | HTML with unclosed tags | loads (the parser closes them) |
@@ -272,10 +272,6 @@ def malformed_html(folder: Path, _: pytest.MonkeyPatch) -> Expect:
     )
 
 
-STORE_PATH_BUG = (
-    "tui/store.py Library.put_files -> _delete_paths: sqlite3 cannot encode a path holding "
-    "surrogate escapes (undecodable bytes in a file name): UnicodeEncodeError"
-)
 
 CASES: dict[str, Build] = {
     "binary": binary_files,
@@ -294,14 +290,7 @@ CASES: dict[str, Build] = {
     "jsonl": malformed_json,
     "html": malformed_html,
 }
-PARAMS = [
-    pytest.param(
-        name,
-        id=name,
-        marks=[pytest.mark.xfail(reason=STORE_PATH_BUG, strict=True)] if name == "undecodable-name" else [],
-    )
-    for name in CASES
-]
+PARAMS = [pytest.param(name, id=name) for name in CASES]
 
 
 @pytest.fixture

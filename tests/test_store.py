@@ -321,3 +321,21 @@ def test_remembered_answers_are_forgotten_on_every_write(tmp_path: Path) -> None
     assert len(lib.search(parse("koperasi"))) == 2
     lib.forget_files(["/c/1.txt"])
     assert len(lib.search(parse("koperasi"))) == 1
+
+
+def test_undecodable_names_and_broken_escapes_are_stored_and_given_back(tmp_path: Path) -> None:
+    lib = Library(tmp_path / "cache.sqlite3")
+    path = "/c/nama\udcff.txt"  # a file name byte that is not UTF-8, as os.scandir gives it
+    article = make(1, "Judul \udcff rusak", "isi koperasi \ud800 aneh")  # lone surrogates from JSON
+    article = Article(**{**{f: getattr(article, f) for f in article.__dataclass_fields__}, "path": path})
+    lib.put_files([(path, 5, 5, [article, Problem(path, "contoh")])])
+    again = Library(tmp_path / "cache.sqlite3")
+    assert again.file_state() == {path: (5, 5)}
+    assert [row.path for row in again.rows()] == [path]
+    assert [p.path for p in again.problems()] == [path]
+    (key,) = again.search(parse("koperasi"))
+    stored = again.article(key)
+    assert stored is not None and stored.path == path
+    assert stored.title == "Judul ? rusak"
+    again.forget_files([path])
+    assert again.rows() == [] and again.file_state() == {}

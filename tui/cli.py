@@ -14,7 +14,7 @@ from typing import TextIO
 from tui.article import Problem
 from tui.config import LANGS, load_settings
 from tui.export import FORMATS, export_articles, format_for, write_articles
-from tui.formatting import long_date, short_date
+from tui.formatting import display_path, long_date, short_date
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.marks import Marks
 from tui.query import parse
@@ -194,11 +194,6 @@ def _flags(library: Library) -> dict[str, set[int]]:
     marks.add_rows(library.rows())
     state.close()
     return marks.flags()
-
-
-def display_path(path: str) -> str:
-    """A path safe to print on one line: newlines and undecodable bytes shown as escapes."""
-    return path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\n", "\\n")
 
 
 if __name__ == "__main__":

@@ -41,3 +41,8 @@ def number(value: int, lang: str = "en") -> str:
     """A count with the thousands separator the language uses (1,234 in English, 1.234 in Indonesian)."""
     text = f"{value:,}"
     return text.replace(",", ".") if lang == "id" else text
+
+
+def display_path(path: str) -> str:
+    """A path safe to print on one line: newlines and undecodable bytes shown as escapes."""
+    return path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\n", "\\n")

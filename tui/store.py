@@ -29,7 +29,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.article import Article, Block, BlockKind, Problem
@@ -134,6 +134,44 @@ def _body(blocks_json: str) -> str:
 
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes
 ANSWERS_KEPT = 64  # recent search answers kept until the next write
+
+
+_ESCAPED = "\ufffe"  # marks a path stored with its undecodable bytes spelled out
+
+
+def _db_path(path: str) -> str:
+    """A path as SQLite can store it: file names may hold bytes that are not UTF-8 (surrogates)."""
+    if path.isascii():
+        return path
+    try:
+        path.encode("utf-8")
+    except UnicodeEncodeError:
+        return _ESCAPED + path.encode("utf-8", "surrogateescape").decode("latin-1")
+    return path
+
+
+def _real_path(stored: str) -> str:
+    if stored.startswith(_ESCAPED):
+        return stored[1:].encode("latin-1").decode("utf-8", "surrogateescape")
+    return stored
+
+
+def _sound_text(article: Article) -> Article:
+    """The article with any lone surrogates (from broken JSON escapes) replaced, so SQLite takes it."""
+
+    def fix(text: str | None) -> str | None:
+        return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+    blocks = tuple(Block(b.kind, fix(b.text) or "") for b in article.blocks)
+    return replace(
+        article,
+        title=fix(article.title) or "",
+        blocks=blocks,
+        source=fix(article.source),
+        place=fix(article.place),
+        url=fix(article.url),
+        removed=tuple(fix(r) or "" for r in article.removed),
+    )
 
 
 class Library:
@@ -281,7 +319,7 @@ class Library:
     def file_state(self) -> dict[str, tuple[int, int]]:
         """Size and mtime of every cached file, so the loader re-reads only what changed."""
         with self._lock:
-            return {p: (s, m) for p, s, m in self._conn.execute("SELECT * FROM files")}
+            return {_real_path(p): (s, m) for p, s, m in self._conn.execute("SELECT * FROM files")}
 
     def put_files(self, batch: Sequence[tuple[str, int, int, Sequence[Article | Problem]]]) -> list[Row]:
         """Replace what each file had with its newly parsed items, in one transaction."""
@@ -295,7 +333,7 @@ class Library:
             self._delete_paths(conn, paths)
             conn.executemany(
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
-                [(path, size, mtime) for path, size, mtime, _ in batch],
+                [(_db_path(path), size, mtime) for path, size, mtime, _ in batch],
             )
             # Another window may have added articles since we opened: take keys after its too.
             latest = conn.execute("SELECT max(key) FROM articles").fetchone()[0] or 0
@@ -303,14 +341,19 @@ class Library:
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
-                        problem_values.append((item.path, item.reason))
+                        problem_values.append((_db_path(item.path), item.reason))
                         continue
+                    try:
+                        item.title.encode()
+                        item.text.encode()
+                    except UnicodeEncodeError:
+                        item = _sound_text(item)
                     blocks = json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False)
                     body = item.text
                     article_values.append(
                         (
                             key,
-                            item.path,
+                            _db_path(item.path),
                             item.id,
                             item.title,
                             int(item.title_derived),
@@ -417,6 +460,7 @@ class Library:
 
     def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str]) -> None:
         """Remove the articles, index entries and problems of these files."""
+        paths = [_db_path(path) for path in paths]
         for start in range(0, len(paths), _CHUNK):
             chunk = paths[start : start + _CHUNK]
             marks = ",".join("?" * len(chunk))
@@ -440,8 +484,9 @@ class Library:
             return
         with self._write() as conn:
             self._delete_paths(conn, paths)
-            for start in range(0, len(paths), _CHUNK):
-                chunk = paths[start : start + _CHUNK]
+            stored = [_db_path(path) for path in paths]
+            for start in range(0, len(stored), _CHUNK):
+                chunk = stored[start : start + _CHUNK]
                 marks = ",".join("?" * len(chunk))
                 conn.execute(f"DELETE FROM files WHERE path IN ({marks})", chunk)
 
@@ -455,14 +500,15 @@ class Library:
                 "SELECT key, title, date, source, place, words, path, digest FROM articles"
             )
             return [
-                Row(k, t, None if d is None else parse(d), s, p, w, path, digest)
+                Row(k, t, None if d is None else parse(d), s, p, w, _real_path(path), digest)
                 for k, t, d, s, p, w, path, digest in cursor
             ]
 
     def problems(self) -> list[Problem]:
         """Problems found when the files were last read, so a warm start still reports them."""
         with self._lock:
-            return [Problem(p, r) for p, r in self._conn.execute("SELECT path, reason FROM problems")]
+            found = self._conn.execute("SELECT path, reason FROM problems")
+            return [Problem(_real_path(p), r) for p, r in found]
 
     def article(self, key: int) -> Article | None:
         """The whole article, fetched only when the reader shows it."""
@@ -479,7 +525,7 @@ class Library:
         kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
         return Article(
             id=ident,
-            path=path,
+            path=_real_path(path),
             title=title,
             blocks=tuple(Block(kind, text) for kind, text in kinds),
             title_derived=bool(derived),

@@ -16,7 +16,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.article import Article, Block
-from tui.formatting import long_date
+from tui.formatting import display_path, long_date
 from tui.i18n import _, ngettext
 from tui.loader import read_raw
 from tui.query import Query
@@ -179,7 +179,10 @@ class Reader(ScrollView, can_focus=True):
             texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
         elif self.raw:
             raw = self._raw_text if self._raw_text is not None else _("Reading the file…")
-            header = Text(_("Raw file: {path}").format(path=article.path), style=self._style("reader--meta"))
+            header = Text(
+                _("Raw file: {path}").format(path=display_path(article.path)),
+                style=self._style("reader--meta"),
+            )
             texts.append((header, ""))
             for line in raw.split("\n"):
                 texts.append((self._marked(Text(line)), ""))
