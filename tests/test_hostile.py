@@ -272,7 +272,6 @@ def malformed_html(folder: Path, _: pytest.MonkeyPatch) -> Expect:
     )
 
 
-
 CASES: dict[str, Build] = {
     "binary": binary_files,
     "invalid-utf8": invalid_utf8_in_the_middle,

@@ -157,6 +157,7 @@ APP_SCRIPT = textwrap.dedent(
         app = KlipingApp([bundled_seeds()])
         async with app.run_test(size=(120, 36)) as pilot:
             await settle(pilot)
+            from textual.geometry import Region
             print("STATUS", app.query_one("#status").render())
             print("BORDER", app.query_one("#articles").border_title)
             print("FOOTER", " | ".join(str(key.description) for key in app.query("FooterKey")))
@@ -167,7 +168,8 @@ APP_SCRIPT = textwrap.dedent(
             print("READER", " ".join(line.strip() for line in app.query_one("#reader").text_lines[:8]))
             await pilot.press("escape", "question_mark")
             await settle(pilot)
-            print("HELP", app.screen.query_one("#help-text").render())
+            help_text = app.screen.query_one("#help-text")
+            print("HELP", " ".join(line.text for line in help_text.render_lines(Region(0, 0, 100, 200))))
 
     asyncio.run(run())
     """

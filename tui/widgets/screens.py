@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from rich.console import Group
+from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, Log, Static
 
@@ -22,6 +24,8 @@ class HelpScreen(ModalScreen[None]):
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", _("Close"), id="help.close"),
+        Binding("j", "scroll('down')", _("Down"), show=False, id="help.down"),
+        Binding("k", "scroll('up')", _("Up"), show=False, id="help.up"),
     ]
 
     def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
@@ -29,18 +33,31 @@ class HelpScreen(ModalScreen[None]):
         self.sections = list(sections)
 
     def compose(self) -> ComposeResult:
-        text = Text()
+        # A grid, so a long description wraps within its own column, not under the keys.
+        table = Table.grid(padding=(0, 2))
+        table.add_column(no_wrap=True, style="bold")
+        table.add_column()
         for title, bindings in self.sections:
-            text.append(f"{title}\n", style="bold")
+            table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
                 keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-                text.append(f"  {keys:<22}", style="bold")
-                text.append(f"{binding.description}\n")
-            text.append("\n")
-        text.append(_("Esc closes this help.  Ctrl+P opens the command palette."), style="italic")
-        with Vertical(id="help-box") as box:
+                table.add_row("  " + keys, binding.description)
+            table.add_row("", "")
+        hint = Text(_("Esc closes this help.  Ctrl+P opens the command palette."), style="italic")
+        # Scrollable and focused, so every key is reachable on a small terminal (80x24).
+        with VerticalScroll(id="help-box") as box:
             box.border_title = _("Keys")
-            yield Static(text, id="help-text")
+            yield Static(Group(table, hint), id="help-text")
+
+    def on_mount(self) -> None:
+        self.query_one("#help-box").focus()
+
+    def action_scroll(self, direction: str) -> None:
+        box = self.query_one("#help-box", VerticalScroll)
+        if direction == "down":
+            box.scroll_down(animate=False)
+        else:
+            box.scroll_up(animate=False)
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
