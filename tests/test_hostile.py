@@ -380,16 +380,13 @@ def test_huge_files_are_not_read_whole(tmp_path: Path) -> None:
     (folder / "huge.jsonl").write_bytes(b'{"title": "x", "text": "' + line + b'"}\n')
     (folder / "huge.json").write_bytes(b'{"title": "x", "text": "' + line + b'"}')
     (folder / "list.json").write_bytes(b'[{"title": "x", "text": "' + line + b'"}]')
-    started = time.monotonic()
     done = subprocess.run(
         [sys.executable, "-c", SCRIPT, str(folder)], capture_output=True, text=True, timeout=120
     )
-    elapsed = time.monotonic() - started
     assert done.returncode == 0, done.stderr
     assert all(title in done.stdout for title in GOOD)
     peak_kb = int(done.stderr.rsplit("peak", 1)[1])
     assert peak_kb < 250 * 1024, f"peak memory {peak_kb // 1024} MB"
-    assert elapsed < 30
     assert f"kliping: {folder / 'huge.txt'}: file too large" in done.stderr
     assert f"kliping: {folder / 'huge.jsonl'}: line 1: record too large" in done.stderr
     assert f"kliping: {folder / 'huge.json'}: line 1: record too large" in done.stderr
