@@ -25,7 +25,11 @@ async def settle(pilot: Pilot[None]) -> None:
     for _ in range(500):
         await pilot.pause()
         busy = [worker for worker in app.workers if not worker.is_finished]
-        if not busy and not getattr(app, "loading", False) and not getattr(app, "_dirty", False):
+        waiting = getattr(app, "loading", False) or getattr(app, "_dirty", False)
+        if getattr(app, "reader_pending", False):
+            await pilot.pause(0.02)
+            continue
+        if not busy and not waiting:
             break
         with contextlib.suppress(WorkerCancelled, WorkerFailed):
             await app.workers.wait_for_complete(busy)

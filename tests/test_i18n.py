@@ -147,6 +147,9 @@ APP_SCRIPT = textwrap.dedent(
         for _ in range(500):
             await pilot.pause()
             busy = [worker for worker in app.workers if not worker.is_finished]
+            if getattr(app, "reader_pending", False) or getattr(app, "_dirty", False):
+                await pilot.pause(0.02)
+                continue
             if not busy and not getattr(app, "loading", False):
                 break
             with contextlib.suppress(WorkerCancelled, WorkerFailed):

@@ -42,6 +42,7 @@ from tui.widgets.themes import HIGH_CONTRAST
 
 SORTS = ("relevance", "date", "title", "source", "words")
 MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
+READER_DELAY_SECONDS = 0.03  # the reader follows the list's cursor this much later
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 
@@ -132,6 +133,8 @@ class KlipingApp(App[None]):
         self._rows_version = 0
         self._processes = processes
         self._read_timer: Timer | None = None
+        self._reader_timer: Timer | None = None
+        self.reader_pending = False
 
     def compose(self) -> ComposeResult:
         filter_bar = FilterBar(self.query_text, id="filter")
@@ -282,7 +285,18 @@ class KlipingApp(App[None]):
     @on(ArticleList.Highlighted)
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
-        self.query_one(Reader).show_key(event.key)
+        # The reader follows a moment later, so a keystroke's list change is painted first and
+        # holding j, or typing fast, does not wrap an article per key.
+        if self._reader_timer is not None:
+            self._reader_timer.stop()
+        key = event.key
+        self.reader_pending = True
+
+        def follow() -> None:
+            self.reader_pending = False
+            self.query_one(Reader).show_key(key)
+
+        self._reader_timer = self.set_timer(READER_DELAY_SECONDS, follow)
 
     @on(ArticleList.Chosen)
     def article_chosen(self, event: ArticleList.Chosen) -> None:
