@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["tui.article", "tui.loader", "tui.query", "tui.search", "tui.store", "tui.sync", "tui.cli"]
+CORE = ["tui.article", "tui.db", "tui.loader", "tui.query", "tui.search", "tui.store", "tui.sync", "tui.cli"]
 
 
 @pytest.mark.parametrize("module", CORE)

@@ -21,6 +21,8 @@ from types import TracebackType
 
 import platformdirs
 
+from tui.db import connect
+
 SCHEMA_VERSION = 1
 HISTORY_LIMIT = 500
 BUSY_TIMEOUT_MS = 10_000
@@ -64,16 +66,7 @@ class ReadingState:
     # --- opening -------------------------------------------------------------------------
 
     def _connect(self, target: str) -> sqlite3.Connection:
-        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        try:
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            if target != ":memory:":
-                conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
-        except BaseException:
-            conn.close()
-            raise
-        return conn
+        return connect(target, BUSY_TIMEOUT_MS)
 
     def _open(self) -> sqlite3.Connection:
         """Open or create the state file; set a damaged one aside; fall back to memory rather than fail."""

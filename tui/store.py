@@ -33,6 +33,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from tui.article import Article, Block, BlockKind, Problem
+from tui.db import connect
 from tui.query import Query, Term
 from tui.search import MIN_STEM_LENGTH, stem
 from tui.text import fold, fold_words
@@ -203,10 +204,7 @@ class Library:
 
     def _connect(self) -> sqlite3.Connection:
         target = ":memory:" if self.path is None else str(self.path)
-        conn = sqlite3.connect(target, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA busy_timeout=10000")  # a second window waits its turn instead of failing
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA synchronous=NORMAL")
+        conn = connect(target)  # a second window waits its turn instead of failing
         conn.execute("PRAGMA temp_store=MEMORY")
         conn.execute("PRAGMA cache_size=-65536")
         return conn
