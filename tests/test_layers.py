@@ -9,7 +9,26 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = ["tui.article", "tui.db", "tui.loader", "tui.query", "tui.search", "tui.store", "tui.sync", "tui.cli"]
+CORE = [
+    "tui.article",
+    "tui.cleaning",
+    "tui.cli",
+    "tui.config",
+    "tui.dates",
+    "tui.db",
+    "tui.export",
+    "tui.formats",
+    "tui.formatting",
+    "tui.i18n",
+    "tui.loader",
+    "tui.marks",
+    "tui.query",
+    "tui.search",
+    "tui.state",
+    "tui.store",
+    "tui.sync",
+    "tui.text",
+]
 
 
 @pytest.mark.parametrize("module", CORE)
