@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import tomllib
 from pathlib import Path
 
@@ -264,14 +262,3 @@ def test_save_keeps_the_files_permissions(tmp_path: Path) -> None:
 def test_settings_lists_are_consistent() -> None:
     assert Settings().sort in SORTS
     assert set(LANGS) == {"en", "id"}
-
-
-def test_does_not_import_textual_or_rich() -> None:
-    code = (
-        "import sys; import tui.config; "
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == ""

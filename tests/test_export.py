@@ -6,8 +6,6 @@ import datetime as dt
 import io
 import json
 import os
-import subprocess
-import sys
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -293,14 +291,3 @@ def test_any_text_round_trips(
         assert export_articles(articles, path, fmt) == len(articles)
         records = read_back(path, fmt)
     assert [{name: r[name] for name in CHECKED} for r in records] == [expected(a) for a in articles]
-
-
-def test_does_not_import_textual_or_rich() -> None:
-    code = (
-        "import sys; import tui.export; "
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == ""

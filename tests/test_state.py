@@ -8,7 +8,6 @@ import sqlite3
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path
 
 import pytest
@@ -304,24 +303,11 @@ def test_two_processes_writing_at_once(tmp_path: Path) -> None:
         assert process.stdout is not None
         assert process.stdout.readline().strip() == "ready"
     go.touch()
-    started = time.monotonic()
     for process in processes:
         out, err = process.communicate(timeout=120)
         assert process.returncode == 0, err
         assert out.split()[-1] == "199"
-    assert time.monotonic() - started < 120
     with ReadingState(path) as state:
         starred = state.starred()
     assert starred == {f"{p}{n:06d}" for p in "ab" for n in range(200)}
     assert integrity(path) == "ok"
-
-
-def test_does_not_import_textual_or_rich() -> None:
-    code = (
-        "import sys; import tui.state; "
-        "print(','.join(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich'))))"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True
-    )
-    assert result.stdout.strip() == ""
