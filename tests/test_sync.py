@@ -102,3 +102,17 @@ def test_articles_cross_processes_unchanged(tmp_path: Path) -> None:
     items = parse_files([str(p) for p in sorted(folder.rglob("*.txt"))])
     assert pickle.loads(pickle.dumps(items)) == items
     assert all(item for *_, item in items)
+
+
+def test_warm_start_sends_the_newest_screenful_first(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "c", 260)
+    cache = tmp_path / "cache.sqlite3"
+    run(Library(cache), folder)
+    updates = run(Library(cache), folder)
+    head = updates[0]
+    assert head.newest_first and len(head.rows) == sync_module.FIRST_SCREEN
+    dates = [row.date for row in head.rows]
+    assert dates == sorted(dates, reverse=True)
+    everything = sorted((row.date for u in updates for row in u.rows), reverse=True)
+    assert dates == everything[: len(dates)]  # really the newest of all
+    assert len({row.key for u in updates for row in u.rows}) == 260  # and nothing twice

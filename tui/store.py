@@ -34,6 +34,7 @@ from pathlib import Path
 
 from tui.article import Article, Block, BlockKind, Problem
 from tui.db import connect
+from tui.i18n import _
 from tui.query import Query, Term
 from tui.search import MIN_STEM_LENGTH, stem
 from tui.text import fold, fold_words
@@ -206,7 +207,7 @@ class Library:
         target = ":memory:" if self.path is None else str(self.path)
         conn = connect(target)  # a second window waits its turn instead of failing
         conn.execute("PRAGMA temp_store=MEMORY")
-        conn.execute("PRAGMA cache_size=-65536")
+        conn.execute("PRAGMA cache_size=-16384")  # 16 MB: the OS caches the file too
         return conn
 
     def _open(self) -> sqlite3.Connection:
@@ -221,19 +222,21 @@ class Library:
             conn = self._connect()
             problem = self._check(conn)
         except sqlite3.DatabaseError as error:
-            problem = f"not a database: {error}"
+            problem = _("not a database: {error}").format(error=error)
         if problem is None and conn is not None:
             return conn
         if conn is not None:
             conn.close()
-        problem = problem or "unreadable"
+        problem = problem or _("unreadable")
         if problem == "empty":
             conn = self._connect()
             self._create(conn)
             return conn
         if problem.startswith("version"):
             self._remove_files()
-            self.notice = f"The cache was from another version of kliping ({problem}); rebuilt it."
+            self.notice = _("The cache was from another version of kliping ({problem}); rebuilt it.").format(
+                problem=problem
+            )
         else:
             self._move_aside(problem)
         conn = self._connect()
@@ -246,7 +249,9 @@ class Library:
         aside = self.path.with_name(f"{self.path.name}.damaged-{stamp}")
         os.replace(self.path, aside)
         self._remove_files(keep_main=True)
-        self.notice = f"The cache was damaged ({problem}); moved it to {aside.name} and rebuilt."
+        self.notice = _("The cache was damaged ({problem}); moved it to {name} and rebuilt.").format(
+            problem=problem, name=aside.name
+        )
 
     def set_aside(self, problem: str) -> None:
         """Damage found while in use: keep the file for inspection and go on with an empty cache."""
@@ -277,7 +282,7 @@ class Library:
         if not tables:
             return "empty"
         if not tables >= _TABLES:
-            return "unexpected tables"
+            return _("unexpected tables")
         found = conn.execute("SELECT value FROM meta WHERE name='schema'").fetchone()
         if found is None or found[0] != str(self.SCHEMA_VERSION):
             return f"version {found[0] if found else 'unknown'}, expected {self.SCHEMA_VERSION}"
@@ -286,7 +291,7 @@ class Library:
         assert self.path is not None
         small = self.path.stat().st_size < QUICK_CHECK_BELOW
         if small and conn.execute("PRAGMA quick_check").fetchone()[0] != "ok":
-            return "integrity check failed"
+            return _("integrity check failed")
         return None
 
     def _create(self, conn: sqlite3.Connection) -> None:
@@ -339,6 +344,8 @@ class Library:
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
+                        # The reason is stored as text, in the language of the run that parsed the file:
+                        # a warm start in the other language shows it as it was, until the file changes.
                         problem_values.append((_db_path(item.path), item.reason))
                         continue
                     try:
@@ -490,12 +497,19 @@ class Library:
 
     # --- reading -------------------------------------------------------------------------
 
-    def rows(self) -> list[Row]:
-        """Every article's list line, for a warm start without reading any file."""
+    def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
+        """Every article's list line, for a warm start without reading any file.
+
+        Newest first is the list's own default order, so a first slice of it can be shown as is.
+        """
         parse = dt.datetime.fromisoformat
+        order = " ORDER BY stamp IS NULL, stamp DESC, key DESC" if newest_first else ""
         with self._lock:
             cursor = self._conn.execute(
                 "SELECT key, title, date, source, place, words, path, digest FROM articles"
+                + order
+                + " LIMIT ?",
+                (limit,),
             )
             return [
                 Row(k, t, None if d is None else parse(d), s, p, w, _real_path(path), digest)

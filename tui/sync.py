@@ -16,6 +16,7 @@ from tui.loader import find_files, load_file
 from tui.store import Library, Row
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
+FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
 FIRST = 50  # files parsed before anything else, so the first rows show within a second
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
 
@@ -29,6 +30,7 @@ class Update:
     rows: list[Row] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     removed: set[str] = field(default_factory=set)  # paths whose earlier rows and problems are gone
+    newest_first: bool = False  # the rows are the newest of all, in date order: showable as they are
     done: int = 0
     total: int = 0
     finished: bool = False
@@ -80,7 +82,12 @@ def sync(
     """
     try:
         known = library.file_state()
-        cached_rows = library.rows() if known else []
+        # The newest screenful first: it is the top of the list as the user first sees it.
+        head = library.rows(newest_first=True, limit=FIRST_SCREEN) if known else []
+        if head:
+            yield Update(rows=head, done=len(known), total=len(known), newest_first=True)
+        shown = {row.key for row in head}
+        cached_rows = [row for row in library.rows() if row.key not in shown] if known else []
         cached_problems = library.problems() if known else []
     except sqlite3.DatabaseError as error:
         library.set_aside(str(error))  # damaged inside: start again from the files
