@@ -20,6 +20,8 @@ from typing import TextIO
 
 import platformdirs
 
+from tui.i18n import _
+
 SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.store.SORTS (a test checks)
 LANGS = ("en", "id")
 MEASURE_MIN = 40
@@ -96,9 +98,9 @@ def _show(value: object) -> str:
     elif isinstance(value, str):
         shown = toml_string(value)
     elif isinstance(value, dict):
-        shown = "a table"
+        shown = _("a table")
     elif isinstance(value, list):
-        shown = "a list"
+        shown = _("a list")
     else:
         shown = str(value)
     return shown if len(shown) <= 40 else shown[:37] + "..."
@@ -114,12 +116,16 @@ def _flatten(table: dict[str, object], prefix: str = "") -> Iterator[tuple[str, 
             yield name, value
 
 
+def _line(line: int) -> str:
+    return _("line {number}").format(number=line)
+
+
 def _message(path: Path, problems: list[_Problem]) -> str:
     parts: list[str] = []
     for index, (line, what) in enumerate(problems):
         where = str(path) if index == 0 else ""
         if line is not None:
-            where = f"{where} line {line}".strip()
+            where = f"{where} {_line(line)}".strip()
         parts.append(f"{where}: {what}" if where else what)
     return "; ".join(parts)
 
@@ -139,42 +145,65 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                 settings.theme = value.strip() or None
             else:
                 bad(
-                    key, f"theme must be a theme name in quotes, not {_show(value)} (using the default theme)"
+                    key,
+                    _("theme must be a theme name in quotes, not {value} (using the default theme)").format(
+                        value=_show(value)
+                    ),
                 )
         elif key == "sort":
             if isinstance(value, str) and value.strip().lower() in SORTS:
                 settings.sort = value.strip().lower()
             else:
                 bad(
-                    key, f"sort must be one of {', '.join(SORTS)}, not {_show(value)} (using {settings.sort})"
+                    key,
+                    _("sort must be one of {sorts}, not {value} (using {default})").format(
+                        sorts=", ".join(SORTS), value=_show(value), default=settings.sort
+                    ),
                 )
         elif key == "reverse":
             if isinstance(value, bool):
                 settings.reverse = value
             else:
-                bad(key, f"reverse must be true or false, not {_show(value)} (using false)")
+                bad(
+                    key,
+                    _("reverse must be true or false, not {value} (using false)").format(value=_show(value)),
+                )
         elif key == "measure":
             if isinstance(value, int) and not isinstance(value, bool):
                 settings.measure = min(MEASURE_MAX, max(MEASURE_MIN, value))
                 if settings.measure != value:
                     bad(
                         key,
-                        f"measure must be {MEASURE_MIN} to {MEASURE_MAX} columns (using {settings.measure})",
+                        _("measure must be {low} to {high} columns (using {measure})").format(
+                            low=MEASURE_MIN, high=MEASURE_MAX, measure=settings.measure
+                        ),
                     )
             else:
                 bad(
                     key,
-                    f"measure must be a whole number of columns ({MEASURE_MIN} to {MEASURE_MAX}), "
-                    f"not {_show(value)} (using {settings.measure})",
+                    _(
+                        "measure must be a whole number of columns ({low} to {high}), "
+                        "not {value} (using {measure})"
+                    ).format(low=MEASURE_MIN, high=MEASURE_MAX, value=_show(value), measure=settings.measure),
                 )
         elif key == "lang":
             if isinstance(value, str) and value.strip().lower() in LANGS:
                 settings.lang = value.strip().lower()
             else:
-                bad(key, f'lang must be "en" or "id", not {_show(value)} (using the system language)')
+                bad(
+                    key,
+                    _('lang must be "en" or "id", not {value} (using the system language)').format(
+                        value=_show(value)
+                    ),
+                )
         elif key == "keymap":
             if not isinstance(value, dict):
-                bad(key, f"keymap must be a table of binding ids and keys, not {_show(value)} (ignored)")
+                bad(
+                    key,
+                    _("keymap must be a table of binding ids and keys, not {value} (ignored)").format(
+                        value=_show(value)
+                    ),
+                )
                 continue
             for binding, keys in _flatten(value):
                 if isinstance(keys, list) and keys and all(isinstance(k, str) for k in keys):
@@ -187,15 +216,24 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                     problems.append(
                         (
                             line,
-                            f'keymap "{binding}" must be keys in quotes such as "q,ctrl+q", '
-                            f"not {_show(keys)} (ignored)",
+                            _(
+                                'keymap "{binding}" must be keys in quotes such as "q,ctrl+q", '
+                                "not {value} (ignored)"
+                            ).format(binding=binding, value=_show(keys)),
                         )
                     )
         else:
             known = ["theme", "sort", "reverse", "measure", "lang", "keymap"]
             guess = difflib.get_close_matches(key, known, n=1)
-            hint = f" (did you mean {guess[0]}?)" if guess else ""
-            bad(key, f"unknown setting {key!r} ignored{hint}")
+            if guess:
+                bad(
+                    key,
+                    _("unknown setting {key} ignored (did you mean {guess}?)").format(
+                        key=repr(key), guess=guess[0]
+                    ),
+                )
+            else:
+                bad(key, _("unknown setting {key} ignored").format(key=repr(key)))
     return settings, problems
 
 
@@ -209,13 +247,17 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
     except OSError as error:
         reason = error.strerror or str(error)
         if isinstance(error, IsADirectoryError):
-            reason = "it is a folder, not a file"
-        return Settings(), f"{target}: could not read it ({reason}); using defaults"
+            reason = _("it is a folder, not a file")
+        return Settings(), _("{path}: could not read it ({reason}); using defaults").format(
+            path=target, reason=reason
+        )
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Settings(), f"{target} line {line}: not UTF-8 text; using defaults"
+        return Settings(), _("{path} line {line}: not UTF-8 text; using defaults").format(
+            path=target, line=line
+        )
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -224,15 +266,19 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
         if where:
             line, column = int(where.group(1)), int(where.group(2))
             what = _TOML_WHERE.sub("", what)
-            place = f"line {line}, column {column}"
+            place = _("line {line}, column {column}").format(line=line, column=column)
         else:
             line = max(1, len(text.splitlines()))
             what = _TOML_END.sub("", what)
-            place = f"line {line} (end of file)"
+            place = _("line {line} (end of file)").format(line=line)
         what = what[:1].lower() + what[1:]
-        return Settings(), f"{target} {place}: {what}; using defaults"
+        return Settings(), _("{path} {place}: {error}; using defaults").format(
+            path=target, place=place, error=what
+        )
     except (ValueError, RecursionError) as error:  # pragma: no cover - tomllib raises only the above
-        return Settings(), f"{target}: could not read it ({error}); using defaults"
+        return Settings(), _("{path}: could not read it ({reason}); using defaults").format(
+            path=target, reason=error
+        )
     settings, problems = _read(target, data, text)
     return settings, (_message(target, problems) if problems else None)
 

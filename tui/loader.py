@@ -17,6 +17,7 @@ from typing import IO, Any
 from tui import formats
 from tui.article import Article, Problem
 from tui.cleaning import Cleaned, clean
+from tui.i18n import _
 
 SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"})
 
@@ -39,11 +40,11 @@ _JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 def _reason(exc: OSError) -> str:
     """Say what went wrong with the disk in a user's words rather than an errno."""
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return "permission denied"
+        return _("permission denied")
     if exc.errno == errno.ELOOP:
-        return "link loop (too many levels of symbolic links)"
+        return _("link loop (too many levels of symbolic links)")
     if exc.errno == errno.ENOENT:
-        return "no such file"
+        return _("no such file")
     return (exc.strerror or str(exc)).lower()
 
 
@@ -55,10 +56,10 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Probl
         try:
             info = os.stat(name)
         except FileNotFoundError:
-            yield Problem(name, "no such file or folder")
+            yield Problem(name, _("no such file or folder"))
             continue
         except OSError as exc:
-            yield Problem(name, f"cannot open: {_reason(exc)}")
+            yield Problem(name, _("cannot open: {reason}").format(reason=_reason(exc)))
             continue
         key = (info.st_dev, info.st_ino)
         if key in seen:
@@ -80,7 +81,7 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
     try:
         stack = [(iter(_listing(root)), device)]
     except OSError as exc:
-        yield Problem(root, f"cannot open folder: {_reason(exc)}")
+        yield Problem(root, _("cannot open folder: {reason}").format(reason=_reason(exc)))
         return
     while stack:
         entries, dev = stack[-1]
@@ -101,7 +102,7 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
                 try:
                     stack.append((iter(_listing(entry.path)), info.st_dev))
                 except OSError as exc:
-                    yield Problem(entry.path, f"cannot open folder: {_reason(exc)}")
+                    yield Problem(entry.path, _("cannot open folder: {reason}").format(reason=_reason(exc)))
                 continue
             if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
                 continue
@@ -113,13 +114,13 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
                 regular = entry.is_file()
                 key = (dev, entry.inode())  # no stat call: the folder's device, the entry's inode
         except FileNotFoundError:
-            yield Problem(entry.path, "broken link (its target does not exist)")
+            yield Problem(entry.path, _("broken link (its target does not exist)"))
             continue
         except OSError as exc:
-            yield Problem(entry.path, f"cannot read: {_reason(exc)}")
+            yield Problem(entry.path, _("cannot read: {reason}").format(reason=_reason(exc)))
             continue
         if not regular:
-            yield Problem(entry.path, "not a regular file")
+            yield Problem(entry.path, _("not a regular file"))
         elif key not in seen:
             seen.add(key)
             yield Path(entry.path)
@@ -143,11 +144,11 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
     try:
         info = os.stat(name)
         if stat.S_ISDIR(info.st_mode):
-            return [Problem(name, "is a folder, not a file")]
+            return [Problem(name, _("is a folder, not a file"))]
         if not stat.S_ISREG(info.st_mode):
-            return [Problem(name, "not a regular file")]
+            return [Problem(name, _("not a regular file"))]
         if info.st_size == 0:
-            return [Problem(name, "empty file")]
+            return [Problem(name, _("empty file"))]
         suffix = os.path.splitext(name)[1].lower()
         limit = LINE_LIMIT if suffix == ".json" else TEXT_LIMIT
         with open(name, "rb") as stream:
@@ -162,20 +163,36 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
                 return [Problem(name, _too_large(info.st_size, limit))]
             data = stream.read(limit + 1)
     except FileNotFoundError:
-        return [Problem(name, "file disappeared while loading")]
+        return [Problem(name, _("file disappeared while loading"))]
     except IsADirectoryError:
-        return [Problem(name, "is a folder, not a file")]
+        return [Problem(name, _("is a folder, not a file"))]
     except OSError as exc:
-        return [Problem(name, f"cannot read: {_reason(exc)}")]
+        return [Problem(name, _("cannot read: {reason}").format(reason=_reason(exc)))]
     except Exception as exc:  # a parse error while streaming JSON Lines
-        return [Problem(name, f"could not parse: {exc}")]
+        return [Problem(name, _("could not parse: {error}").format(error=exc))]
     if len(data) > limit:
         return [Problem(name, _too_large(len(data), limit))]
     return parse_bytes(data, name, suffix)
 
 
 def _too_large(size: int, limit: int) -> str:
-    return f"file too large to be an article ({size / MB:.0f} MB; the limit is {limit // MB} MB)"
+    return _("file too large to be an article ({size} MB; the limit is {limit} MB)").format(
+        size=f"{size / MB:.0f}", limit=limit // MB
+    )
+
+
+def _line(number: int) -> str:
+    """Where a JSON Lines problem is, as a reason starts: "line 3"."""
+    return _("line {number}").format(number=number)
+
+
+def _item(index: int) -> str:
+    """Where a JSON list problem is, counting from 1: "item 3"."""
+    return _("item {number}").format(number=index + 1)
+
+
+def _too_long(where: str) -> str:
+    return _("{where}: record too large (over {limit} MB)").format(where=where, limit=LINE_LIMIT // MB)
 
 
 def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
@@ -185,16 +202,16 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
     suffix = suffix.lower()
     try:
         if not data:
-            return [Problem(path, "empty file")]
+            return [Problem(path, _("empty file"))]
         if not data.strip():
-            return [Problem(path, "only whitespace")]
+            return [Problem(path, _("only whitespace"))]
         if suffix in _JSON_SUFFIXES:
             return _json(data, path, suffix)
         text = decode(data)
         if text is None:
-            return [Problem(path, "binary file (not text)")]
+            return [Problem(path, _("binary file (not text)"))]
         if not text.strip():
-            return [Problem(path, "only whitespace")]
+            return [Problem(path, _("only whitespace"))]
         digest = _digest(data)
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
@@ -202,7 +219,7 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return [_markdown(text, path, digest)]
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
-        return [Problem(path, f"could not parse: {exc}")]
+        return [Problem(path, _("could not parse: {error}").format(error=exc))]
 
 
 def _digest(data: bytes) -> str:
@@ -273,8 +290,8 @@ def _article(
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
-            what = "only web page leftovers" if cleaned.removed else "nothing but markup"
-            return Problem(path, f"{where}no article text ({what})")
+            what = _("only web page leftovers") if cleaned.removed else _("nothing but markup")
+            return Problem(path, where + _("no article text ({what})").format(what=what))
         title, derived = os.path.basename(path), True
     return Article(
         id=_article_id(path, record),
@@ -326,9 +343,9 @@ def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
             item = json.loads(data.decode("utf-8-sig", "replace"))
         except json.JSONDecodeError as exc:
             if exc.msg != "Extra data" and b"\n" not in data.strip():
-                return [Problem(path, f"invalid JSON ({exc.msg})")]
+                return [Problem(path, _("invalid JSON ({error})").format(error=exc.msg))]
         else:
-            return [_record(item, data, path, None, "the file")]
+            return [_record(item, data, path, None, _("the file"))]
     return _json_lines(io.BytesIO(data).readline, path)
 
 
@@ -347,9 +364,9 @@ def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
             results.append(Problem(path, item.reason))
             break
         raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        results.append(_record(item, raw, path, index, f"item {index + 1}"))
+        results.append(_record(item, raw, path, index, _item(index)))
     if not results:
-        return [Problem(path, "no articles (an empty list)")]
+        return [Problem(path, _("no articles (an empty list)"))]
     return results
 
 
@@ -385,7 +402,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                 return buffer[pos : pos + 1]
 
     if next_char() != "[":
-        yield 0, _Broken("invalid JSON (not a list of articles)")
+        yield 0, _Broken(_("invalid JSON (not a list of articles)"))
         return
     pos += 1
     index = 0
@@ -394,7 +411,10 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
         if char == "]" and index == 0:
             return
         if not char:
-            yield index, _Broken(f"item {index + 1}: the list is cut short (no closing ']')")
+            yield (
+                index,
+                _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index))),
+            )
             return
         while True:
             try:
@@ -402,9 +422,14 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                 break
             except json.JSONDecodeError as exc:
                 if len(buffer) - pos > LINE_LIMIT or not more():
-                    too_large = len(buffer) - pos > LINE_LIMIT
-                    reason = "record too large (over 16 MB)" if too_large else f"invalid JSON ({exc.msg})"
-                    yield index, _Broken(f"item {index + 1}: {reason}")
+                    where = _item(index)
+                    if len(buffer) - pos > LINE_LIMIT:
+                        yield index, _Broken(_too_long(where))
+                    else:
+                        yield (
+                            index,
+                            _Broken(_("{where}: invalid JSON ({error})").format(where=where, error=exc.msg)),
+                        )
                     return
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
         if end == len(buffer) and more():
@@ -416,10 +441,13 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
         if char == "]":
             return
         if not char:
-            yield index, _Broken(f"item {index + 1}: the list is cut short (no closing ']')")
+            yield (
+                index,
+                _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index))),
+            )
             return
         if char != ",":
-            yield index, _Broken(f"item {index + 1}: invalid JSON (expected ',' or ']')")
+            yield index, _Broken(_("{where}: invalid JSON (expected ',' or ']')").format(where=_item(index)))
             return
         pos += 1
 
@@ -442,32 +470,36 @@ def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | P
     results: list[Article | Problem] = []
     for record, (number, line) in enumerate(_lines(readline)):
         if line is None:
-            results.append(Problem(path, f"line {number}: record too large (over 16 MB)"))
+            results.append(Problem(path, _too_long(_line(number))))
             continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         try:
             item = json.loads(line.decode("utf-8", "replace"))
         except json.JSONDecodeError as exc:
-            results.append(Problem(path, f"line {number}: invalid JSON ({exc.msg})"))
+            results.append(
+                Problem(path, _("{where}: invalid JSON ({error})").format(where=_line(number), error=exc.msg))
+            )
         else:
-            results.append(_record(item, line.strip(), path, record, f"line {number}"))
+            results.append(_record(item, line.strip(), path, record, _line(number)))
     if not results:
-        return [Problem(path, "only whitespace")]
+        return [Problem(path, _("only whitespace"))]
     return results
 
 
 def _record(item: object, raw: bytes, path: str, record: int | None, where: str) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
-        return Problem(path, f"{where}: not a JSON object")
+        return Problem(path, _("{where}: not a JSON object").format(where=where))
     meta = formats.metadata(item)
     body = next(
         (item[key] for key in formats.TEXT_KEYS if isinstance(item.get(key), str) and item[key].strip()),
         None,
     )
     if body is None:
-        return Problem(path, f"{where}: no article text (no 'text', 'content' or 'body' field)")
+        return Problem(
+            path, _("{where}: no article text (no 'text', 'content' or 'body' field)").format(where=where)
+        )
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     digest = _digest(raw)
     try:
@@ -475,7 +507,7 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: str)
             return _html(text, path, digest, meta, record, f"{where}: ")
         return _text(text, path, digest, meta, record, f"{where}: ")
     except Exception as exc:
-        return Problem(path, f"{where}: could not parse: {exc}")
+        return Problem(path, _("{where}: could not parse: {error}").format(where=where, error=exc))
 
 
 # ---------------------------------------------------------------- raw text
@@ -487,23 +519,25 @@ def read_raw(article: Article) -> str:
         if article.record is None:
             with open(article.path, "rb") as stream:
                 data = stream.read(TEXT_LIMIT)
-            return decode(data) or "(binary file: nothing to show)"
+            return decode(data) or _("(binary file: nothing to show)")
         with open(article.path, "rb") as stream:
             if os.path.splitext(article.path)[1].lower() == ".json" and _starts_list(stream):
                 for index, item in _list_items(stream):
                     if index == article.record and not isinstance(item, _Broken):
                         return json.dumps(item, indent=2, ensure_ascii=False)
-                return f"(record {article.record} is no longer in {article.path})"
-            for record, (_, line) in enumerate(_lines(stream.readline)):
+                return _("(record {record} is no longer in {path})").format(
+                    record=article.record, path=article.path
+                )
+            for record, (_number, line) in enumerate(_lines(stream.readline)):
                 if record == article.record and line is not None:
                     return line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\n")
-        return f"(record {article.record} is no longer in {article.path})"
+        return _("(record {record} is no longer in {path})").format(record=article.record, path=article.path)
     except FileNotFoundError:
-        return f"(the file {article.path} is gone)"
+        return _("(the file {path} is gone)").format(path=article.path)
     except OSError as exc:
-        return f"(cannot read {article.path}: {_reason(exc)})"
+        return _("(cannot read {path}: {reason})").format(path=article.path, reason=_reason(exc))
     except Exception as exc:
-        return f"(cannot show the raw text: {exc})"
+        return _("(cannot show the raw text: {error})").format(error=exc)
 
 
 __all__ = [

@@ -25,6 +25,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from tui.i18n import _
 from tui.text import fold_words
 
 FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is")
@@ -151,7 +152,7 @@ def _range(name: str, value: str) -> tuple[dt.date | None, dt.date | None] | Non
         if name == "before":
             return None, period[0]
         return period
-    left, _, right = value.partition("..")
+    left, _dots, right = value.partition("..")
     low = _period(left) if left else None
     high = _period(right) if right else None
     if (left and low is None) or (right and high is None) or not (left or right):
@@ -207,7 +208,7 @@ class _Reader:
         """Read a quoted phrase at pos (just after the quote), or None if it is never closed."""
         close = self.text.find('"', self.pos)
         if close < 0:
-            self.hint("unclosed quote: read as words")
+            self.hint(_("unclosed quote: read as words"))
             return None
         phrase = self.text[self.pos : close]
         self.pos = close + 1
@@ -226,7 +227,7 @@ class _Reader:
             negated = True
             self.pos += 1
             if self.pos >= len(self.text) or self.text[self.pos].isspace():
-                self.hint("a lone '-' excludes nothing: ignored")
+                self.hint(_("a lone '-' excludes nothing: ignored"))
                 return
         if self.text[self.pos] == '"':
             self.pos += 1
@@ -237,7 +238,7 @@ class _Reader:
             return
         word = self.read_word()
         if not word:  # '-' right before '|': the main loop reads the '|'
-            self.hint("a lone '-' excludes nothing: ignored")
+            self.hint(_("a lone '-' excludes nothing: ignored"))
             return
         if word == "OR" and not negated:
             self.items.append(_OR)
@@ -247,7 +248,11 @@ class _Reader:
             self.read_field(name.lower(), value, negated)
             return
         if colon and name and re.fullmatch(r"[A-Za-z]+", name):
-            self.hint(f"unknown field '{name}:' read as a word; fields: {FIELD_LIST}")
+            self.hint(
+                _("unknown field '{name}:' read as a word; fields: {fields}").format(
+                    name=name, fields=FIELD_LIST
+                )
+            )
         prefix = word.endswith("*")
         self.add_words(word, negated=negated, field=None, prefix=prefix, raw=word, bare=not prefix)
 
@@ -262,7 +267,7 @@ class _Reader:
                 self.add_words(phrase, negated=negated, field=name, prefix=name != "title", raw="")
                 return
             if not fold_words(value):
-                self.hint(f"'{name}:' needs a word after it: read as a word")
+                self.hint(_("'{name}:' needs a word after it: read as a word").format(name=name))
                 self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
                 return
             prefix = name != "title" or value.endswith("*")
@@ -276,15 +281,23 @@ class _Reader:
             if negated and flag in ("read", "unread"):
                 self.flags.add("unread" if flag == "read" else "read")
                 return
-            self.hint(f"'is:' takes unread, read or starred: '{value}' read as a word")
+            self.hint(_("'is:' takes unread, read or starred: '{value}' read as a word").format(value=value))
             self.add_words(f"is {value}", negated=negated, field=None, prefix=False, raw=value)
             return
         # year, date, after, before
         period = _range(name, value)
         if negated:
-            self.hint(f"dates cannot be excluded (try before: or after:): '-{name}:' read as words")
+            self.hint(
+                _("dates cannot be excluded (try before: or after:): '-{name}:' read as words").format(
+                    name=name
+                )
+            )
         if period is None:
-            self.hint(f"'{name}:{value}' is not a date (try {name}:2024): read as words")
+            self.hint(
+                _("'{name}:{value}' is not a date (try {name}:2024): read as words").format(
+                    name=name, value=value
+                )
+            )
         if period is None or negated:
             self.add_words(f"{name} {value}", negated=negated, field=None, prefix=False, raw=value)
             return
@@ -307,7 +320,7 @@ class _Reader:
         words = tuple(fold_words(text))
         if not words:
             if negated:
-                self.hint("a lone '-' excludes nothing: ignored")
+                self.hint(_("a lone '-' excludes nothing: ignored"))
             return
         term = Term(words, prefix=prefix, field=field)
         self.items.append(_Item(term=term, negated=negated, bare=bare and len(words) == 1, raw=raw))
@@ -334,7 +347,7 @@ def parse(text: str) -> Query:
             before = cleaned[-1] if cleaned else None
             after = items[index + 1] if index + 1 < len(items) else None
             if not (joinable(before) and joinable(after)):
-                reader.hint("'OR' needs a word on each side: read as a word")
+                reader.hint(_("'OR' needs a word on each side: read as a word"))
                 cleaned.append(_word_item(item.raw))
                 continue
         cleaned.append(item)
@@ -367,7 +380,7 @@ def parse(text: str) -> Query:
     empty_range = start is not None and end is not None and start >= end
     flags = frozenset(reader.flags)
     if {"read", "unread"} <= flags:
-        reader.hint("'is:read' and 'is:unread' together match nothing")
+        reader.hint(_("'is:read' and 'is:unread' together match nothing"))
     return Query(
         text=text,
         groups=tuple(tuple(group) for group in groups),

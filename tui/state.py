@@ -22,6 +22,7 @@ from types import TracebackType
 import platformdirs
 
 from tui.db import connect
+from tui.i18n import _
 
 SCHEMA_VERSION = 1
 HISTORY_LIMIT = 500
@@ -80,16 +81,16 @@ class ReadingState:
                 return self._open_file()
             except _Damaged as damage:
                 aside = self._set_aside()
-                self.notice = (
-                    f"The reading state file was unusable ({damage}), so it was moved to {aside} "
+                self.notice = _(
+                    "The reading state file was unusable ({problem}), so it was moved to {path} "
                     "and a fresh one started."
-                )
+                ).format(problem=damage, path=aside)
                 return self._open_file()
         except (OSError, sqlite3.Error, _Damaged) as error:
-            self.notice = (
-                f"Could not open the reading state file {self.path} ({error}), so read marks, stars "
+            self.notice = _(
+                "Could not open the reading state file {path} ({error}), so read marks, stars "
                 "and history will not be kept this session."
-            )
+            ).format(path=self.path, error=error)
             conn = self._connect(":memory:")
             self._prepare(conn)
             return conn
@@ -128,13 +129,19 @@ class ReadingState:
                         conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={SCHEMA_VERSION}")
             elif version > SCHEMA_VERSION:
-                raise _Damaged(f"written by a newer kliping, schema version {version}")
+                raise _Damaged(
+                    _("written by a newer kliping, schema version {version}").format(version=version)
+                )
             elif version != SCHEMA_VERSION or not tables >= _TABLES:
-                raise _Damaged(f"unexpected schema version {version} with tables {sorted(tables)}")
+                raise _Damaged(
+                    _("unexpected schema version {version} with tables {tables}").format(
+                        version=version, tables=sorted(tables)
+                    )
+                )
             else:
                 result = [r[0] for r in conn.execute("PRAGMA integrity_check")]
                 if result != ["ok"]:
-                    raise _Damaged(f"integrity check failed: {result[0]}")
+                    raise _Damaged(_("integrity check failed: {result}").format(result=result[0]))
         except BaseException:
             if conn.in_transaction:  # SQLite may already have rolled back after some errors
                 conn.execute("ROLLBACK")
