@@ -269,7 +269,10 @@ class KlipingApp(App[None]):
             # The list goes first; the reader re-marks its article when the list's
             # Highlighted message has it fetched again, so it is wrapped once, not twice.
             reader.set_query(query, rebuild=False)
-        article_list.show(self.rows, shown, query, keep=article_list.current_key, reset=not keep)
+        # Rows arriving while loading keep the cursor on the article the user went to; one who
+        # has not moved yet stays at the top, where the newest articles keep arriving.
+        keep_key = article_list.current_key if article_list.moved else None
+        article_list.show(self.rows, shown, query, keep=keep_key, reset=not keep)
         self._update_status()
 
     @on(Worker.StateChanged)

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import islice
 from multiprocessing import get_context, resource_tracker
 from pathlib import Path
 
@@ -94,6 +95,19 @@ def sync(
         known, cached_rows, cached_problems = {}, [], []
     if cached_rows or cached_problems:
         yield Update(rows=cached_rows, problems=cached_problems, done=len(known), total=len(known))
+    early_read: set[str] = set()
+    if not known:
+        # Cold start: the first few files are read before the whole tree is listed, so rows
+        # appear within a second even when listing 100k files takes most of one.
+        paths = list(paths)
+        early = [p for p in islice(find_files(paths), FIRST) if not isinstance(p, Problem)]
+        if early:
+            batch = parse_files([str(p) for p in early])
+            early_read = {path for path, *_ in batch}
+            rows = library.put_files(batch)
+            problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
+            yield Update(rows=rows, problems=problems, done=len(batch), total=len(batch))
+            known = library.file_state()
     files, scan_problems = scan(paths)
     wanted = {path for path, _, _ in files}
     gone = [path for path in known if path not in wanted]
@@ -102,7 +116,9 @@ def sync(
     fresh = {path for path, size, mtime in files if known.get(path) == (size, mtime)}
     stale = [path for path, _, _ in files if path not in fresh]
     total = len(files)
-    removed = set(known) - fresh
+    # What is not fresh is taken back, except what this run read first and then saw vanish:
+    # that was reported (e.g. "file disappeared while loading") and the report stands.
+    removed = {path for path in known if path not in fresh and (path in wanted or path not in early_read)}
     yield Update(done=len(fresh), total=total, problems=list(scan_problems), removed=removed)
     done = len(fresh)
     for batch in _parse(stale, processes, should_stop or _never):

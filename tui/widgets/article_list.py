@@ -100,6 +100,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self.lang = "en"
         self.marks: Marks | None = None
+        self.moved = False  # has the user moved the cursor since the list was last reset?
 
     # -- what the app gives and reads --------------------------------------------------------
 
@@ -133,6 +134,8 @@ class ArticleList(ScrollView, can_focus=True):
         self._query = query if query is not None and not query.is_empty else None
         self._snippet = None
         self._cache.clear()
+        if reset:
+            self.moved = False
         position = 0
         if not reset and keep is not None:
             try:
@@ -285,6 +288,7 @@ class ArticleList(ScrollView, can_focus=True):
         return max(1, self.scrollable_content_region.height - 1)
 
     def _move(self, position: int) -> None:
+        self.moved = True
         if self._keys:
             self.cursor = max(0, min(position, len(self._keys) - 1))
 
@@ -319,6 +323,7 @@ class ArticleList(ScrollView, can_focus=True):
         if index is None:
             index = self.cursor
         if 0 <= index < len(self._keys):
+            self.moved = True
             self.cursor = index
             if event.chain >= 2:
                 self.action_choose()
