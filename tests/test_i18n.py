@@ -291,3 +291,82 @@ def test_kliping_with_an_indonesian_locale_starts_in_indonesian() -> None:
     finally:
         child.sendline("q")
         child.terminate(force=True)
+
+
+MESSAGES_SCRIPT = textwrap.dedent(
+    """
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    from tui.config import load_settings
+    from tui.loader import parse_bytes
+    from tui.query import parse
+    from tui.store import Library
+
+    if __name__ == "__main__":
+        print("EMPTY", parse_bytes(b"", "x.txt")[0].reason)
+        print("SPACES", parse_bytes(b"  \\n", "x.txt")[0].reason)
+        print("JSONL", parse_bytes(b'{"text": "a"}\\n{"text": ', "x.jsonl")[1].reason)
+        print("HINT", parse('"abc').hint)
+        print("FIELD", parse("foo:bar").hint)
+        config, cache = sys.argv[1], sys.argv[2]
+        print("CONFIG", load_settings(config)[1])
+        print("CACHE", Library(cache).notice)
+        # The loader's worker processes are spawned, and learn the language from KLIPING_LANG.
+        with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
+            print("WORKER", pool.submit(parse_bytes, b"\\x00\\x01", "x.txt").result()[0].reason)
+    """
+)
+
+
+def test_loader_filter_and_notices_in_indonesian(tmp_path: Path) -> None:
+    """Reasons, hints and notices come out in the language of the run, in workers too."""
+    config = tmp_path / "config.toml"
+    config.write_text('sort = "size"\nmeasure = 300\n', encoding="utf-8")
+    cache = tmp_path / "cache.sqlite3"
+    cache.write_bytes(b"not a database at all, just some bytes" * 200)
+    result = subprocess.run(
+        [sys.executable, "-c", MESSAGES_SCRIPT, str(config), str(cache)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=english_env() | {i18n.ENVIRONMENT: "id"},
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
+    assert lines["EMPTY"] == "berkas kosong"
+    assert lines["SPACES"] == "hanya spasi"
+    # Python's own words (the JSON decoder's message) stay as Python gives them, in the translated frame.
+    assert lines["JSONL"] == "baris 2: JSON tidak sah (Expecting value)"
+    assert lines["HINT"] == "tanda kutip tidak ditutup: dibaca sebagai kata"
+    assert lines["FIELD"].startswith("kolom 'foo:' tidak dikenal, dibaca sebagai kata; kolom yang ada: ")
+    assert lines["CONFIG"] == (
+        f"{config} baris 1: sort harus salah satu dari relevance, date, title, source, words, "
+        'bukan "size" (relevance dipakai); baris 2: measure harus 40 sampai 200 kolom (200 dipakai)'
+    )
+    assert lines["CACHE"].startswith("Cache rusak (bukan basis data: ")
+    assert lines["WORKER"] == "berkas biner (bukan teks)"
+
+
+def test_list_reports_problems_in_indonesian(tmp_path: Path) -> None:
+    folder = tmp_path / "kliping"
+    folder.mkdir()
+    (folder / "kosong.txt").write_bytes(b"")
+    (folder / "artikel.txt").write_text("Judul\n\nIsi artikel yang cukup panjang.\n", encoding="utf-8")
+    env = english_env() | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--list", "--lang", "id", "--filter", '"judul', str(folder)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "kosong.txt: berkas kosong" in result.stderr
+    assert "tanda kutip tidak ditutup: dibaca sebagai kata" in result.stderr
+    assert "empty file" not in result.stderr and "unclosed" not in result.stderr
