@@ -13,6 +13,7 @@ from multiprocessing import get_context, resource_tracker
 from pathlib import Path
 
 from tui.article import Article, Problem
+from tui.i18n import _
 from tui.loader import find_files, load_file
 from tui.store import Library, Row
 
@@ -63,7 +64,8 @@ def scan(
         try:
             info = item.stat()
         except OSError as error:
-            problems.append(Problem(str(item), f"cannot read: {error.strerror or error}"))
+            reason = _("cannot read: {reason}").format(reason=error.strerror or error)
+            problems.append(Problem(str(item), reason))
             continue
         files.append((str(item), info.st_size, info.st_mtime_ns))
     return files, problems
