@@ -179,9 +179,8 @@ async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: 
     per_key: list[dict[str, Any]] = []
     mismatches = 0
     for key, text in session_keys():
-        begin = perf()
-        expected = app.library.search(parse(text), app.sort, app.reverse)
-        search_only.append(perf() - begin)
+        # Nothing is searched before the key is sent: the library keeps recent answers, and a
+        # search here would hand the app a ready answer and hide the search from the figure.
         sent = send_key(app, key)
         after = sent
         while True:
@@ -190,8 +189,12 @@ async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: 
                 break
             after = listed  # a show for an older text; wait for the next one
         frame = await probe.frame_after(listed)
+        expected = app.library.search(parse(text), app.sort, app.reverse)
         if list(article_list.keys) != expected:
             mismatches += 1
+        begin = perf()
+        app.library._search(parse(text), app.sort, app.reverse, None)  # the search alone, uncached
+        search_only.append(perf() - begin)
         to_list.append(listed - sent)
         to_paint.append(frame - sent)
         per_key.append(

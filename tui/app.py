@@ -131,6 +131,7 @@ class KlipingApp(App[None]):
         self._dirty = False
         self._next_refresh = 0.0
         self._rows_version = 0
+        self._rows_at_refresh = 0
         self._processes = processes
         self._read_timer: Timer | None = None
         self._reader_timer: Timer | None = None
@@ -199,6 +200,8 @@ class KlipingApp(App[None]):
         progress.update(total=max(1, update.total), progress=update.done)
         if update.rows or update.finished:
             self._dirty = True
+        if len(self.rows) >= 2 * self._rows_at_refresh:
+            self._next_refresh = 0.0  # twice as many rows as the list shows: worth showing now
         if update.finished:
             self.loading = False
             # What is loaded now lives as long as the app: the collector need not scan it again,
@@ -214,6 +217,8 @@ class KlipingApp(App[None]):
                 # search, which at 100k first spends a quarter second building its orders.
                 self.query_one(ArticleList).show(self.rows, [row.key for row in update.rows])
             self._refresh_if_dirty()  # the first rows appear at once, not after the next tick
+        else:
+            self._refresh_if_dirty()  # spaced by its cost, unless the rows have doubled
         self._update_status()
 
     @property
@@ -229,6 +234,7 @@ class KlipingApp(App[None]):
         # by five times that cost keeps loading from spending more than a sixth of its time on them.
         if self._dirty and time.monotonic() >= self._next_refresh:
             self._dirty = False
+            self._rows_at_refresh = len(self.rows)
             self.run_search(self.query_text, keep=True)
 
     # -- searching ----------------------------------------------------------------------------

@@ -26,7 +26,8 @@ import re
 import sqlite3
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from bisect import bisect_left, bisect_right
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -85,7 +86,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 _TABLES = {"meta", "files", "articles", "problems", "terms", "fts"}
 
-_KeyTest = Callable[[int], bool]
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +111,7 @@ class _Orders:
     everything: frozenset[int]
     positions: dict[str, dict[int, int]]
     lists: dict[str, list[int]]
+    ascending_days: list[int] | None = None  # -day along by_date, for bisecting a date range
 
 
 def _day(date: dt.date | None) -> int | None:
@@ -770,9 +771,15 @@ class Library:
             hits: set[int] | None = None
             stem_only: set[int] = set()
             try:
+                skipped_exact = False
                 if query.groups:
-                    hits = self._positive(query, expand=False)
-                    stem_only = self._positive(query, expand=True) - hits
+                    wide = self._positive(query, expand=True)  # empty when no stems add a form
+                    if wide and (sort != "relevance" or len(wide) > _RANK_LIMIT):
+                        # The order will not tell exact from stem matches: one search of all forms.
+                        hits, skipped_exact = wide, True
+                    else:
+                        hits = self._positive(query, expand=False)
+                        stem_only = wide - hits
                 excluded = self._excluded(query) if query.excluded else set()
             except sqlite3.OperationalError:
                 return []  # an FTS5 expression we did not foresee: match nothing rather than fail
@@ -784,8 +791,13 @@ class Library:
                 hits = set(orders.everything)
             hits |= stem_only
             hits -= excluded
-            for keep in filters:
-                hits = {key for key in hits if keep(key)}
+            for keep, keys_of_filter in filters:
+                if keep:
+                    hits &= keys_of_filter
+                else:
+                    hits -= keys_of_filter
+            if skipped_exact and sort == "relevance" and len(hits) <= _RANK_LIMIT:
+                stem_only = hits - self._positive(query, expand=False)  # few left: rank them after all
             stem_only &= hits
             if len(hits) == len(orders.everything) and sort != "relevance":
                 keys = list(self._order(sort))
@@ -797,26 +809,35 @@ class Library:
                 keys = self._sorted(hits, "date" if sort == "relevance" else sort)
         return keys[::-1] if reverse else keys
 
-    def _filters(self, query: Query, flags: Mapping[str, AbstractSet[int]]) -> list[_KeyTest]:
-        tests: list[_KeyTest] = []
+    def _filters(
+        self, query: Query, flags: Mapping[str, AbstractSet[int]]
+    ) -> list[tuple[bool, AbstractSet[int]]]:
+        """(keep, keys) pairs: keep only those keys, or (keep=False) drop them; set operations only."""
+        found: list[tuple[bool, AbstractSet[int]]] = []
         if query.start is not None or query.end is not None:
             low = _day(query.start) or 0
             high = _day(query.end) or 99999999
-            days = self._ensure_orders().days
-
-            def in_range(key: int) -> bool:
-                day = days.get(key)
-                return day is not None and low <= day < high
-
-            tests.append(in_range)
+            found.append((True, self._keys_between(low, high)))
         read = flags.get("read", frozenset())
         if "read" in query.flags:
-            tests.append(read.__contains__)
+            found.append((True, read))
         if "unread" in query.flags:
-            tests.append(lambda key: key not in read)
+            found.append((False, read))
         if "starred" in query.flags:
-            tests.append(flags.get("starred", frozenset()).__contains__)
-        return tests
+            found.append((True, flags.get("starred", frozenset())))
+        return found
+
+    def _keys_between(self, low: int, high: int) -> set[int]:
+        """Keys dated low <= day < high: a slice of the date order, found by bisection."""
+        orders = self._ensure_orders()
+        if orders.ascending_days is None:
+            dated = [orders.days[key] for key in orders.by_date]
+            count = sum(1 for day in dated if day is not None)
+            orders.ascending_days = [-(day or 0) for day in dated[:count]]  # by_date is newest first
+        days = orders.ascending_days
+        first = bisect_left(days, -high + 1)  # newest day below high
+        last = bisect_right(days, -low)  # oldest day at or after low
+        return set(orders.by_date[first:last])
 
     def _sorted(self, keys: set[int], sort: str) -> list[int]:
         """The keys in a cached order: walk the order for big sets, sort by position for small."""
