@@ -339,3 +339,24 @@ def test_undecodable_names_and_broken_escapes_are_stored_and_given_back(tmp_path
     assert stored.title == "Judul ? rusak"
     again.forget_files([path])
     assert again.rows() == [] and again.file_state() == {}
+
+
+def test_date_ranges_match_a_plain_comparison(tmp_path: Path) -> None:
+    import random
+
+    rng = random.Random(5)
+    lib = Library(None)
+    articles = []
+    for n in range(300):
+        date = None if n % 17 == 0 else dt.datetime(2018 + n % 7, 1 + n % 12, 1 + rng.randrange(28), n % 24)
+        articles.append(make(n, f"Judul {n}", "isi desa", date=date))
+    lib.put_files([(f"/c/{n}.txt", 1, 1, [a]) for n, a in enumerate(articles)])
+    for text, low, high in [
+        ("year:2020", dt.date(2020, 1, 1), dt.date(2021, 1, 1)),
+        ("date:2019-03..2021-06", dt.date(2019, 3, 1), dt.date(2021, 7, 1)),
+        ("after:2023-06", dt.date(2023, 7, 1), dt.date(9999, 1, 1)),
+        ("before:2019", dt.date(1, 1, 1), dt.date(2019, 1, 1)),
+    ]:
+        expected = {a.title for a in articles if a.date and low <= a.date.date() < high}
+        assert found(lib, text) == expected, text
+        assert found(lib, text + " desa") == expected, text
