@@ -221,3 +221,19 @@ async def test_export_writes_what_the_list_shows(collection: Path, tmp_path: Pat
     if suffix == "jsonl":
         first = json.loads(target.read_text().splitlines()[0])
         assert first["path"].endswith(".txt")
+
+
+async def test_key_remaps_from_the_config_file_take_effect(collection: Path) -> None:
+    config = default_config_path()
+    config.parent.mkdir(parents=True, exist_ok=True)
+    config.write_text('[keymap]\n"app.star" = "x"\n')
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert not [n for n in app._notifications if "config" in n.message]
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.marks.starred == 1
+        await pilot.press("asterisk")  # the old key no longer stars
+        await settle(pilot)
+        assert app.marks.starred == 1
