@@ -87,7 +87,6 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 _TABLES = {"meta", "files", "articles", "problems", "terms", "fts"}
 
 
-
 @dataclass(frozen=True, slots=True)
 class Row:
     """What the article list needs for one line, small enough to hold 100k in memory."""
