@@ -10,6 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 CORE = [
+    "tui.editor",
     "tui.article",
     "tui.cleaning",
     "tui.cli",

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import gc
 import os
-import shlex
-import shutil
 import subprocess
 import time
 from collections.abc import Iterable, Sequence
@@ -20,11 +18,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
 from textual.timer import Timer
 from textual.widget import Widget
-from textual.widgets import Footer, Input, ProgressBar, Static
+from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Problem
 from tui.config import default_config_path, load_settings, save_settings
+from tui.editor import editor_command
 from tui.export import export_articles, format_for
 from tui.formatting import number
 from tui.i18n import _, current_language, ngettext
@@ -35,9 +34,11 @@ from tui.state import ReadingState, default_state_path
 from tui.store import Library, Row
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
+from tui.widgets.commands import textual_words
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
 from tui.widgets.screens import ExportScreen, HelpScreen, ProblemsScreen
+from tui.widgets.status import StatusLine, sort_label
 from tui.widgets.themes import HIGH_CONTRAST
 
 SORTS = ("relevance", "date", "title", "source", "words")
@@ -144,7 +145,7 @@ class KlipingApp(App[None]):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ArticleList(id="articles")
-                yield Static(id="status")
+                yield StatusLine(id="status")
                 yield ProgressBar(id="progress", show_eta=False)
             yield Reader(self.library, self.state, id="reader")
         yield Footer()
@@ -561,7 +562,9 @@ class KlipingApp(App[None]):
             self.call_from_thread(self.notify, failed, severity="error", timeout=10)
             return
         done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
-        self.call_from_thread(self.notify, done.format(count=self.number(count), path=target), timeout=6)
+        self.call_from_thread(
+            self.notify, done.format(count=number(count, current_language()), path=target), timeout=6
+        )
 
     def action_show_problems(self) -> None:
         self.push_screen(ProblemsScreen(self.problems))
@@ -611,85 +614,19 @@ class KlipingApp(App[None]):
 
     @property
     def sort_label(self) -> str:
-        name = "date" if self.sort == "relevance" and self.current_query.is_empty else self.sort
-        label = sort_names()[name]
-        return _("{order} (reversed)").format(order=label) if self.reverse else label
-
-    def number(self, count: int) -> str:
-        """A count with the language's thousands separator (1,234 / 1.234)."""
-        return number(count, current_language())
+        return sort_label(self.sort, self.reverse, self.current_query.is_empty)
 
     def _update_status(self) -> None:
-        shown = len(self.query_one(ArticleList).keys)
-        loaded = len(self.rows)
-        n = self.number
-        articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", loaded)
-        parts = [
-            articles.format(shown=n(shown), total=n(loaded)),
-            _("{count} unread").format(count=n(self.marks.unread)),
-        ]
-        if self.marks.starred:
-            parts.append(_("{count} starred").format(count=n(self.marks.starred)))
-        if self.loading:
-            parts.append(_("loading…"))
-        if self.problems:
-            count = len(self.problems)
-            parts.append(
-                ngettext("{count} problem (p)", "{count} problems (p)", count).format(count=n(count))
-            )
-        parts.append(_("sort: {order}").format(order=self.sort_label))
-        status = Text(" · ".join(parts))
-        if self.current_query.hint:
-            status.append(f"\n{self.current_query.hint}", style="italic")
-        self.query_one("#status", Static).update(status)
-
-
-def sort_names() -> dict[str, str]:
-    """The sort orders as the status line and notices name them."""
-    return {
-        "relevance": _("relevance"),
-        "date": _("date"),
-        "title": _("title"),
-        "source": _("source"),
-        "words": _("words"),
-    }
-
-
-def textual_words() -> dict[str, str]:
-    """Textual's own palette entries, translated by their English text (any added later stay English)."""
-    return {
-        "Theme": _("Theme"),
-        "Change the current theme": _("Change the current theme"),
-        "Quit": _("Quit"),
-        "Quit the application as soon as possible": _("Quit the application as soon as possible"),
-        "Keys": _("Keys"),
-        "Hide the keys and widget help panel": _("Hide the keys and widget help panel"),
-        "Show help for the focused widget and a summary of available keys": _(
-            "Show help for the focused widget and a summary of available keys"
-        ),
-        "Minimize": _("Minimize"),
-        "Minimize the widget and restore to normal size": _("Minimize the widget and restore to normal size"),
-        "Maximize": _("Maximize"),
-        "Maximize the focused widget": _("Maximize the focused widget"),
-        "Screenshot": _("Screenshot"),
-        "Save an SVG 'screenshot' of the current screen": _("Save an SVG 'screenshot' of the current screen"),
-    }
-
-
-def editor_command(path: str) -> list[str] | None:
-    """The user's editor (or pager) with the file, split as a shell would split the variable."""
-    for variable in ("VISUAL", "EDITOR", "PAGER"):
-        value = os.environ.get(variable, "").strip()
-        if value:
-            try:
-                return [*shlex.split(value), path]
-            except ValueError:
-                return [value, path]
-    for fallback in ("less", "more"):
-        found = shutil.which(fallback)
-        if found:
-            return [found, path]
-    return None
+        self.query_one("#status", StatusLine).show(
+            shown=len(self.query_one(ArticleList).keys),
+            loaded=len(self.rows),
+            unread=self.marks.unread,
+            starred=self.marks.starred,
+            problems=len(self.problems),
+            loading=self.loading,
+            order=self.sort_label,
+            hint=self.current_query.hint,
+        )
 
 
 def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:

@@ -1,0 +1,67 @@
+"""The status line under the list: how many articles are shown, unread, starred, and in what order."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from tui.formatting import number
+from tui.i18n import _, current_language, ngettext
+
+
+def sort_names() -> dict[str, str]:
+    """The sort orders as the status line and notices name them."""
+    return {
+        "relevance": _("relevance"),
+        "date": _("date"),
+        "title": _("title"),
+        "source": _("source"),
+        "words": _("words"),
+    }
+
+
+def sort_label(sort: str, reverse: bool, no_query: bool) -> str:
+    """The order as the user sees it: relevance means date while nothing is typed."""
+    name = "date" if sort == "relevance" and no_query else sort
+    label = sort_names()[name]
+    return _("{order} (reversed)").format(order=label) if reverse else label
+
+
+class StatusLine(Static):
+    """Counts and the sort order in one line, and a second line for a filter hint."""
+
+    def show(
+        self,
+        *,
+        shown: int,
+        loaded: int,
+        unread: int,
+        starred: int,
+        problems: int,
+        loading: bool,
+        order: str,
+        hint: str | None,
+    ) -> None:
+        language = current_language()
+
+        def n(count: int) -> str:
+            return number(count, language)
+
+        articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", loaded)
+        parts = [
+            articles.format(shown=n(shown), total=n(loaded)),
+            _("{count} unread").format(count=n(unread)),
+        ]
+        if starred:
+            parts.append(_("{count} starred").format(count=n(starred)))
+        if loading:
+            parts.append(_("loading…"))
+        if problems:
+            parts.append(
+                ngettext("{count} problem (p)", "{count} problems (p)", problems).format(count=n(problems))
+            )
+        parts.append(_("sort: {order}").format(order=order))
+        status = Text(" · ".join(parts))
+        if hint:
+            status.append(f"\n{hint}", style="italic")
+        self.update(status)
