@@ -169,11 +169,16 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- geometry -----------------------------------------------------------------------------
 
+    @property
+    def _width(self) -> int:
+        """Columns for text: the widget less its scrollbar, which would otherwise cover the last ones."""
+        return self.scrollable_content_region.width
+
     def _extra(self) -> int:
         return 1 if self._snippet is not None else 0
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._keys) + self._extra())
+        self.virtual_size = Size(self._width, len(self._keys) + self._extra())
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
@@ -203,8 +208,8 @@ class ArticleList(ScrollView, can_focus=True):
         if self._snippet is not None:
             self._snippet = None
             self._update_size()
-        self._cache.pop((old, self.size.width, True), None)
-        self._cache.pop((new, self.size.width, False), None)
+        self._cache.pop((old, self._width, True), None)
+        self._cache.pop((new, self._width, False), None)
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self.current_key))
@@ -213,7 +218,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         scroll_y = self.scroll_offset.y
-        width = self.size.width
+        width = self._width
         line = scroll_y + y
         base = self.rich_style
         index = self._index_at(line)
@@ -244,8 +249,8 @@ class ArticleList(ScrollView, can_focus=True):
         if width >= 36:
             columns.append((date, 11))
         if width >= 48:
-            columns.append((source[:12], 12))
-        if width >= 58:
+            columns.append((source[:11], 11))
+        if width >= 54:
             columns.append((words, 5))
         marks = self.marks
         unread = marks is not None and not marks.has("read", row.key)

@@ -160,14 +160,14 @@ class Reader(ScrollView, can_focus=True):
     # -- building the lines -------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.size.width != self._built_width:
+        if self.scrollable_content_region.width != self._built_width:
             self._rebuild(keep_scroll=True)
 
     def _style(self, name: str) -> Style:
         return self.get_component_rich_style(name, partial=True)
 
     def _rebuild(self, keep_scroll: bool = False) -> None:
-        width = self.size.width
+        width = self.scrollable_content_region.width
         self._built_width = width
         if width <= 0:
             return
@@ -275,7 +275,7 @@ class Reader(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         if 0 <= index < len(self._lines):
             return self._lines[index]
-        return Strip.blank(self.size.width, self.rich_style)
+        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
 
     # -- matches and position -----------------------------------------------------------------
 
