@@ -151,11 +151,11 @@ def test_filter_read_help_and_quit_in_a_real_terminal(terminal: Terminal) -> Non
     filter_to_the_kompasiana_article(terminal)
     terminal.press("?")
     terminal.wait_for(lambda screen: "Keys" in screen and "Filter" in screen, "the help to open")
-    for _ in range(5):  # a small terminal shows the first keys; the rest is a scroll away
+    for _ in range(40):  # a small terminal shows the first keys; the rest is a scroll away
         if "Quit" in terminal.text:
             break
-        terminal.press("\x1b[6~")  # Page Down
-        terminal.pump(0.3)
+        terminal.press("j")  # a line at a time, so a slow screen cannot make it scroll past
+        terminal.pump(0.1)
     terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys", timeout=2)
     terminal.press("\x1b")
     terminal.wait_for(
