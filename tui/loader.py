@@ -186,6 +186,10 @@ def _line(number: int) -> str:
     return _("line {number}").format(number=number)
 
 
+def _cut_short(index: int) -> _Broken:
+    return _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index)))
+
+
 def _item(index: int) -> str:
     """Where a JSON list problem is, counting from 1: "item 3"."""
     return _("item {number}").format(number=index + 1)
@@ -411,10 +415,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
         if char == "]" and index == 0:
             return
         if not char:
-            yield (
-                index,
-                _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index))),
-            )
+            yield index, _cut_short(index)
             return
         while True:
             try:
@@ -441,10 +442,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
         if char == "]":
             return
         if not char:
-            yield (
-                index,
-                _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index))),
-            )
+            yield index, _cut_short(index)
             return
         if char != ",":
             yield index, _Broken(_("{where}: invalid JSON (expected ',' or ']')").format(where=_item(index)))
