@@ -314,3 +314,19 @@ async def test_warm_start_shows_the_cache_then_drops_deleted_files(collection: P
         await settle(pilot)
         assert sorted(titles(app)) == ["Forum Pertemuan Mitra Program INKLUSI", "Judul Baru Koperasi"]
         assert "2 of 2 articles" in status(app)
+
+
+async def test_the_cursor_row_shows_whether_the_list_has_focus(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        focused = list(article_list.render_line(0))[0].style
+        await pilot.press("slash")
+        await settle(pilot)
+        blurred = list(article_list.render_line(0))[0].style
+        assert focused is not None and blurred is not None
+        assert focused.bgcolor != blurred.bgcolor  # the row drawn before focus moved is not reused
+        await pilot.press("escape")
+        await settle(pilot)
+        assert list(article_list.render_line(0))[0].style == focused
