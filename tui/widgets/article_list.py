@@ -140,7 +140,7 @@ class ArticleList(ScrollView, can_focus=True):
         position = 0
         if not reset and keep is not None:
             try:
-                position = list(keys).index(keep) if len(keys) < 200_000 else 0
+                position = keys.index(keep)  # no copy: this runs on every keystroke
             except ValueError:
                 position = 0
         self._update_size()
