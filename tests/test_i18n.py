@@ -135,26 +135,12 @@ def english_env() -> dict[str, str]:
 
 APP_SCRIPT = textwrap.dedent(
     """
-    import asyncio, contextlib, sys
+    import asyncio, sys
     from tui.i18n import set_language
     set_language(sys.argv[1])
-    from textual.worker import WorkerCancelled, WorkerFailed
+    from tests.test_app import settle  # imported after the language is set: bindings read it
     from tui.app import KlipingApp
     from tui.sync import bundled_seeds
-
-    async def settle(pilot):
-        app = pilot.app
-        for _ in range(500):
-            await pilot.pause()
-            busy = [worker for worker in app.workers if not worker.is_finished]
-            if getattr(app, "reader_pending", False) or getattr(app, "_dirty", False):
-                await pilot.pause(0.02)
-                continue
-            if not busy and not getattr(app, "loading", False):
-                break
-            with contextlib.suppress(WorkerCancelled, WorkerFailed):
-                await app.workers.wait_for_complete(busy)
-        await pilot.pause()
 
     async def run():
         app = KlipingApp([bundled_seeds()])
@@ -179,18 +165,23 @@ APP_SCRIPT = textwrap.dedent(
 )
 
 
-def run_app(lang: str) -> str:
+def run_python(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """Python in a fresh process from the checkout, with no language set by the environment."""
     result = subprocess.run(
-        [sys.executable, "-c", APP_SCRIPT, lang],
+        [sys.executable, *args],
         capture_output=True,
         text=True,
         timeout=120,
         cwd=ROOT,
-        env=english_env(),
+        env=english_env() | (env or {}),
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    return result.stdout
+    return result
+
+
+def run_app(lang: str) -> str:
+    return run_python("-c", APP_SCRIPT, lang).stdout
 
 
 def test_the_interface_in_indonesian_end_to_end() -> None:
@@ -228,16 +219,7 @@ def test_the_interface_in_english_end_to_end() -> None:
 
 
 def test_list_in_indonesian_from_the_command_line() -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "tui", "--list", "--lang", "id", "--plain"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=english_env(),
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python("-m", "tui", "--list", "--lang", "id", "--plain")
     assert "Tanggal: 13 Okt 2022" in result.stdout
     assert "Sumber: Kompasiana" in result.stdout
     assert "431 kata, 2 menit baca." in result.stdout
@@ -326,16 +308,7 @@ def test_loader_filter_and_notices_in_indonesian(tmp_path: Path) -> None:
     config.write_text('sort = "size"\nmeasure = 300\n', encoding="utf-8")
     cache = tmp_path / "cache.sqlite3"
     cache.write_bytes(b"not a database at all, just some bytes" * 200)
-    result = subprocess.run(
-        [sys.executable, "-c", MESSAGES_SCRIPT, str(config), str(cache)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=english_env() | {i18n.ENVIRONMENT: "id"},
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr
+    result = run_python("-c", MESSAGES_SCRIPT, str(config), str(cache), env={i18n.ENVIRONMENT: "id"})
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
     assert lines["EMPTY"] == "berkas kosong"
     assert lines["SPACES"] == "hanya spasi"
@@ -356,17 +329,17 @@ def test_list_reports_problems_in_indonesian(tmp_path: Path) -> None:
     folder.mkdir()
     (folder / "kosong.txt").write_bytes(b"")
     (folder / "artikel.txt").write_text("Judul\n\nIsi artikel yang cukup panjang.\n", encoding="utf-8")
-    env = english_env() | {"XDG_CACHE_HOME": str(tmp_path / "cache")}
-    result = subprocess.run(
-        [sys.executable, "-m", "tui", "--list", "--lang", "id", "--filter", '"judul', str(folder)],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        cwd=ROOT,
-        env=env,
-        check=False,
+    result = run_python(
+        "-m",
+        "tui",
+        "--list",
+        "--lang",
+        "id",
+        "--filter",
+        '"judul',
+        str(folder),
+        env={"XDG_CACHE_HOME": str(tmp_path / "cache")},
     )
-    assert result.returncode == 0, result.stderr
     assert "kosong.txt: berkas kosong" in result.stderr
     assert "tanda kutip tidak ditutup: dibaca sebagai kata" in result.stderr
     assert "empty file" not in result.stderr and "unclosed" not in result.stderr
