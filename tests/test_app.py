@@ -330,3 +330,58 @@ async def test_the_cursor_row_shows_whether_the_list_has_focus(collection: Path)
         await pilot.press("escape")
         await settle(pilot)
         assert list(article_list.render_line(0))[0].style == focused
+
+
+async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import app as app_module
+
+    monkeypatch.setattr(app_module, "PAGE_ROWS", 20)
+    monkeypatch.setattr(app_module, "REST_SECONDS", 0.6)
+    app = KlipingApp([many_articles(tmp_path / "many", 120)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        await pilot.press("/", *"desa")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.query_text == "desa" and len(article_list.keys) == 20:
+                break
+        assert len(article_list.keys) == 20 and app.counting
+        assert "20+ of 120 articles" in status(app)
+        page = list(article_list.keys)
+        await pilot.press("escape")  # back to the list: Esc in the bar clears it, so go by focus
+        app.query_one(ArticleList).focus()
+        await pilot.press("down", "down", "down")
+        chosen = article_list.current_key
+        await settle(pilot)
+        assert len(article_list.keys) == 120 and not app.counting
+        assert list(article_list.keys[:20]) == page
+        assert article_list.current_key == chosen  # the rest arrived without moving the cursor
+        assert "120 of 120 articles" in status(app)
+
+
+async def test_typing_on_stops_the_search_for_what_was_typed_before(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui import app as app_module
+
+    monkeypatch.setattr(app_module, "PAGE_ROWS", 5)
+    monkeypatch.setattr(app_module, "REST_SECONDS", 0.5)  # longer than the pilot takes per key
+    app = KlipingApp([many_articles(tmp_path / "many", 60)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        searched: list[str] = []
+        original = app.library.search
+
+        def spy(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            searched.append(query.text)
+            return original(query, *args, **kwargs)
+
+        monkeypatch.setattr(app.library, "search", spy)
+        await pilot.press("/", *"desa isi")
+        await settle(pilot)
+        # Keys come faster than the pause that starts a whole answer: only the last text gets one.
+        assert searched == ["desa isi"]
+        assert len(app.query_one("#articles", ArticleList).keys) == 60

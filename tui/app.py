@@ -31,7 +31,7 @@ from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.search import snippet
 from tui.state import ReadingState, default_state_path
-from tui.store import Library, Row
+from tui.store import Library, Row, Stopped
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.commands import textual_words
@@ -46,6 +46,8 @@ MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in column
 READER_DELAY_SECONDS = 0.03  # the reader follows the list's cursor this much later
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
+PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
+REST_SECONDS = 0.08  # and the rest of the answer once typing has paused this long
 
 
 class KlipingApp(App[None]):
@@ -137,6 +139,7 @@ class KlipingApp(App[None]):
         self._read_timer: Timer | None = None
         self._reader_timer: Timer | None = None
         self.reader_pending = False
+        self.counting = False  # the list shows the first page of an answer; the rest is coming
 
     def compose(self) -> ComposeResult:
         filter_bar = FilterBar(self.query_text, id="filter")
@@ -247,17 +250,39 @@ class KlipingApp(App[None]):
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def run_search(self, text: str, keep: bool = False) -> None:
+        """The first screenful of the answer at once, the rest when typing pauses.
+
+        A newer keystroke cancels this worker, and a cancelled worker's search stops within a
+        millisecond, so the whole answer is only ever computed for text the user rests on.
+        """
+        worker = get_current_worker()
         version = self._rows_version
         query = parse(text)
         started = time.monotonic()
         flags = self.marks.flags() if query.flags else None
-        keys = self.library.search(query, self.sort, self.reverse, flags)
-        self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
-        if get_current_worker().is_cancelled:
+        page = self.library.search_page(query, self.sort, self.reverse, flags, limit=PAGE_ROWS)
+        if worker.is_cancelled:
             return
-        self.call_from_thread(self._show_results, text, query, keys, keep, version)
+        self.call_from_thread(self._show_results, text, query, page.keys, keep, version, page.complete)
+        if not page.complete:
+            resting = time.monotonic() + REST_SECONDS
+            while time.monotonic() < resting:
+                if worker.is_cancelled:
+                    return
+                time.sleep(0.01)
+            stop = lambda: worker.is_cancelled  # noqa: E731
+            try:
+                keys = self.library.search(query, self.sort, self.reverse, flags, stop=stop)
+            except Stopped:
+                return
+            if worker.is_cancelled:
+                return
+            self.call_from_thread(self._show_results, text, query, keys, True, version, True)
+        self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
 
-    def _show_results(self, text: str, query: Query, keys: list[int], keep: bool, version: int) -> None:
+    def _show_results(
+        self, text: str, query: Query, keys: list[int], keep: bool, version: int, complete: bool
+    ) -> None:
         if text != self.query_text:
             return  # a newer keystroke is on its way
         # While loading, the index can be a batch ahead of the rows the app has taken in; and rows
@@ -270,6 +295,12 @@ class KlipingApp(App[None]):
                 self._next_refresh = 0.0
                 self._refresh_if_dirty()  # loading is over: the answer for the final rows, now
         article_list = self.query_one(ArticleList)
+        page = article_list.keys
+        self.counting = not complete
+        if page and query == self.current_query and len(shown) > len(page) and shown[: len(page)] == page:
+            article_list.extend(shown)  # the rest of the answer whose first page is on screen
+            self._update_status()
+            return
         self.current_query = query
         reader = self.query_one(Reader)
         if reader.filter_query != (None if query.is_empty else query):
@@ -619,6 +650,7 @@ class KlipingApp(App[None]):
     def _update_status(self) -> None:
         self.query_one("#status", StatusLine).show(
             shown=len(self.query_one(ArticleList).keys),
+            more=self.counting,
             loaded=len(self.rows),
             unread=self.marks.unread,
             starred=self.marks.starred,

@@ -26,8 +26,7 @@ import re
 import sqlite3
 import threading
 import time
-from bisect import bisect_left, bisect_right
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -46,7 +45,15 @@ _ALL = "zzkliping"  # a token every indexed row has, so "everything NOT x" is on
 _CHUNK = 500  # SQL variables per IN (...) list
 _INLINE_STEMS = 2000  # fewer new words than this are stemmed at once; more go to a thread
 _MAX_FORMS = 64  # stem expansions per query word
-_RANK_LIMIT = 20_000  # more matches than this are shown newest first: tiers would not fit a keystroke
+_FETCH = 2048  # keys fetched from a search cursor between checks for a newer search
+_INDEXED_PREFIX = 3  # prefixes this long are in the index (prefix='1 2 3'); longer ones are spelled out
+_MAX_PREFIX_TERMS = 64  # a longer prefix with more indexed words than this is left to FTS5
+# Keys are (minute of the article's date << _SEQ_BITS) + n, so the rowid order is the date order:
+# FTS5 walks a doclist newest first and stops after a page, and a date range is a rowid range.
+_SEQ_BITS = 30
+_FIRST_DAY = dt.date(1000, 1, 1).toordinal()
+_LAST_MINUTE = (dt.date(9999, 12, 31).toordinal() - _FIRST_DAY + 1) * 1440
+_NO_KEY = (1 << 63) - 1  # above every key: the largest integer SQLite holds
 _BYTES_TO_WORDS = bytes.maketrans(
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZ!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~\t\n\r\x0b\x0c",
     b"abcdefghijklmnopqrstuvwxyz" + b" " * 37,
@@ -105,12 +112,31 @@ class Row:
 class _Orders:
     """Every sort order of every key, rebuilt after a write, so sorting matches is a list walk."""
 
-    by_date: list[int]  # newest first, undated last
-    days: dict[int, int | None]  # key -> yyyymmdd
-    everything: frozenset[int]
+    by_date: list[int]  # newest first, undated last: the keys from the highest down
     positions: dict[str, dict[int, int]]
     lists: dict[str, list[int]]
-    ascending_days: list[int] | None = None  # -day along by_date, for bisecting a date range
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The first keys of an answer, and whether they are all of it."""
+
+    keys: list[int]
+    complete: bool
+
+
+class Stopped(Exception):
+    """A search given up because the caller no longer wants its answer."""
+
+
+def _minute(date: dt.date | None) -> int:
+    """Minutes from the year 1000 to the date by its own clock, plus one; 0 when undated."""
+    if date is None:
+        return 0
+    minutes = (date.toordinal() - _FIRST_DAY) * 1440
+    if isinstance(date, dt.datetime):
+        minutes += date.hour * 60 + date.minute
+    return min(max(minutes, 0), _LAST_MINUTE) + 1
 
 
 def _day(date: dt.date | None) -> int | None:
@@ -179,7 +205,7 @@ def _sound_text(article: Article) -> Article:
 class Library:
     """The cache and index of one collection, safe to share between a loader and search workers."""
 
-    SCHEMA_VERSION = 1
+    SCHEMA_VERSION = 2  # 2: keys in date order
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = None if path is None else Path(path)
@@ -190,13 +216,12 @@ class Library:
         self._answers: dict[tuple[Query, str, bool], list[int]] = {}
         self._writes = 0  # counts writes, so an answer computed across one is not kept
         self._forms: dict[str, tuple[str, ...]] = {}
+        self._prefixes: dict[str, tuple[str, ...] | None] = {}
         self._known_terms: set[str] | None = None
         self._raw_seen: set[bytes] = set()
         self._pending: list[str] = []
         self._stemmer: threading.Thread | None = None
         self._closing = False
-        row = self._conn.execute("SELECT max(key) FROM articles").fetchone()
-        self._next_key = (row[0] or 0) + 1
         leftover = [r[0] for r in self._conn.execute("SELECT term FROM terms WHERE stem IS NULL")]
         if leftover:
             self._queue_stems(leftover)
@@ -264,9 +289,9 @@ class Library:
                 self._conn = self._connect()
             self._create(self._conn)
             self._orders = None
+            self._prefixes.clear()
             self._answers.clear()
             self._writes += 1
-            self._next_key = 1
 
     def _remove_files(self, keep_main: bool = False) -> None:
         assert self.path is not None
@@ -314,6 +339,7 @@ class Library:
                 raise
             conn.execute("COMMIT")
             self._orders = None
+            self._prefixes.clear()
             self._answers.clear()
             self._writes += 1
 
@@ -338,9 +364,7 @@ class Library:
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
                 [(_db_path(path), size, mtime) for path, size, mtime, _ in batch],
             )
-            # Another window may have added articles since we opened: take keys after its too.
-            latest = conn.execute("SELECT max(key) FROM articles").fetchone()[0] or 0
-            key = max(self._next_key, latest + 1)
+            next_keys: dict[int, int] = {}  # per minute, read in this transaction: other windows write too
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
@@ -353,6 +377,7 @@ class Library:
                         item.text.encode()
                     except UnicodeEncodeError:
                         item = _sound_text(item)
+                    key = self._new_key(conn, _minute(item.date), next_keys)
                     blocks = json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False)
                     body = item.text
                     article_values.append(
@@ -390,8 +415,6 @@ class Library:
                             item.digest,
                         )
                     )
-                    key += 1
-            self._next_key = key
             conn.executemany(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 article_values,
@@ -409,6 +432,19 @@ class Library:
         if new_terms and (len(new_terms) >= _INLINE_STEMS or self._stemmer is not None):
             self._queue_stems(new_terms)
         return rows
+
+    @staticmethod
+    def _new_key(conn: sqlite3.Connection, minute: int, next_keys: dict[int, int]) -> int:
+        """A key after every other of the same minute, so keys sort by date, then by arrival."""
+        key = next_keys.get(minute)
+        if key is None:
+            base = minute << _SEQ_BITS
+            latest = conn.execute(
+                "SELECT max(key) FROM articles WHERE key >= ? AND key < ?", (base, base + (1 << _SEQ_BITS))
+            ).fetchone()[0]
+            key = base if latest is None else latest + 1
+        next_keys[minute] = key + 1
+        return key
 
     def _new_terms(self, conn: sqlite3.Connection, raw: set[bytes]) -> list[str]:
         """Vocabulary never indexed before, found with C-speed splitting so stemming sees each word once."""
@@ -503,7 +539,7 @@ class Library:
         Newest first is the list's own default order, so a first slice of it can be shown as is.
         """
         parse = dt.datetime.fromisoformat
-        order = " ORDER BY stamp IS NULL, stamp DESC, key DESC" if newest_first else ""
+        order = " ORDER BY key DESC" if newest_first else ""
         with self._lock:
             cursor = self._conn.execute(
                 "SELECT key, title, date, source, place, words, path, digest FROM articles"
@@ -569,17 +605,8 @@ class Library:
 
     def _ensure_orders(self) -> _Orders:
         if self._orders is None:
-            found = self._conn.execute(
-                "SELECT key, day FROM articles ORDER BY stamp IS NULL, stamp DESC, key DESC"
-            ).fetchall()
-            by_date = [key for key, _ in found]
-            self._orders = _Orders(
-                by_date=by_date,
-                days=dict(found),
-                everything=frozenset(by_date),
-                positions={},
-                lists={"date": by_date},
-            )
+            by_date = [r[0] for r in self._conn.execute("SELECT key FROM articles ORDER BY key DESC")]
+            self._orders = _Orders(by_date=by_date, positions={}, lists={"date": by_date})
         return self._orders
 
     def _order(self, sort: str) -> list[int]:
@@ -589,8 +616,7 @@ class Library:
                 sql = "SELECT key FROM articles ORDER BY title = '', lower(title), key"
             elif sort == "source":
                 sql = (
-                    "SELECT key FROM articles ORDER BY source IS NULL OR source = '', "
-                    "lower(source), stamp IS NULL, stamp DESC, key DESC"
+                    "SELECT key FROM articles ORDER BY source IS NULL OR source = '', lower(source), key DESC"
                 )
             else:
                 sql = "SELECT key FROM articles ORDER BY words DESC, key DESC"
@@ -613,6 +639,22 @@ class Library:
             self._forms[root] = tuple(r[0] for r in found)
         return self._forms[root]
 
+    def _prefix_forms(self, word: str) -> tuple[str, ...] | None:
+        """The indexed words a typed prefix stands for, or None when there are too many to list.
+
+        FTS5 answers a prefix longer than its prefix index by merging every matching word's list
+        in one go (17 ms for `peng*` at 100k), and nothing can stop it half-way. The same words
+        named one by one are read lazily, so a first page costs under a millisecond. The terms
+        table holds every word of every title and body, split and folded as the index does.
+        """
+        if word not in self._prefixes:
+            found = self._conn.execute(
+                "SELECT term FROM terms WHERE term >= ? AND term < ? LIMIT ?",
+                (word, word + "\U0010ffff", _MAX_PREFIX_TERMS + 1),
+            ).fetchall()
+            self._prefixes[word] = None if len(found) > _MAX_PREFIX_TERMS else tuple(r[0] for r in found)
+        return self._prefixes[word]
+
     def _term_expr(self, term: Term, expand: bool) -> tuple[str, bool]:
         """The FTS5 text for one term, and whether stems added anything to it."""
         column = {"title": "title", "source": "source", "place": "place"}.get(
@@ -625,13 +667,19 @@ class Library:
             return f"{column} : ({inner})", False
         word = term.words[0]
         options = [_quote(word) + star]
+        if term.prefix and len(word) > _INDEXED_PREFIX and term.field in (None, "title"):
+            forms = self._prefix_forms(word)
+            if forms is not None:
+                options = [_quote(word)] + [_quote(form) for form in forms if form != word]
+        widened = False
         if expand and term.field in (None, "title"):
             enough = len(word) >= (MIN_STEM_LENGTH if term.prefix else MIN_STEM_LENGTH - 1)
             if enough:
                 for form in self._forms_of(word):
                     if form != word and not (term.prefix and form.startswith(word)):
                         options.append(_quote(form))
-        return f"{column} : ({' OR '.join(options)})", len(options) > 1
+                        widened = True
+        return f"{column} : ({' OR '.join(options)})", widened
 
     def _groups_expr(self, query: Query, expand: bool) -> tuple[str, bool]:
         parts: list[str] = []
@@ -645,18 +693,90 @@ class Library:
             parts.append("(" + " OR ".join(exprs) + ")")
         return " AND ".join(parts), widened
 
-    def _match(self, expr: str) -> set[int]:
-        """Keys matching an FTS5 expression, fetched as a complement when nearly everything matches."""
-        orders = self._ensure_orders()
-        total = len(orders.everything)
-        found = self._conn.execute("SELECT count(*) FROM fts WHERE fts MATCH ?", (expr,))
-        count = found.fetchone()[0]
-        if count == 0:
-            return set()
-        if count > total // 2:
-            rest = self._keys(f"every : {_quote(_ALL)} NOT ({expr})")
-            return set(orders.everything.difference(rest))
-        return self._keys(expr)
+    def _title_expr(self, query: Query) -> str | None:
+        """Any of the query's words, or their forms, in the title: what lifts a match a tier."""
+        options: list[str] = []
+        for term in query.terms:
+            if term.field in (None, "title") and not term.is_phrase:
+                expr, _ = self._term_expr(Term(term.words, term.prefix, "title"), expand=True)
+                options.append(expr)
+        return " OR ".join(options) if options else None
+
+    def _tiers(self, query: Query, ranked: bool) -> list[str]:
+        """FTS5 expressions whose matches, each newest first and one after another, are the answer.
+
+        Ranked, they are the relevance tiers: exact words with one in the title, exact words
+        elsewhere, then the same for matches only through a shared stem. They never overlap.
+        """
+        if query.groups:
+            exact, _ = self._groups_expr(query, expand=False)
+            wide, widened = self._groups_expr(query, expand=True)
+            if not ranked:
+                tiers = [wide]
+            else:
+                titled = self._title_expr(query)
+                tiers = []
+                for base in [exact] + ([f"({wide}) NOT ({exact})"] if widened else []):
+                    if titled is None:
+                        tiers.append(base)
+                    else:
+                        tiers += [f"({base}) AND ({titled})", f"({base}) NOT ({titled})"]
+        else:
+            tiers = [f"every : {_quote(_ALL)}"]
+        excluded = [self._term_expr(t, expand=False)[0] for t in query.excluded if not t.is_phrase]
+        if excluded:
+            tiers = [f"({tier}) NOT ({' OR '.join(excluded)})" for tier in tiers]
+        return tiers
+
+    @staticmethod
+    def _key_range(query: Query) -> tuple[int, int]:
+        """The keys of the query's dates, low <= key < high; undated articles only without dates."""
+        if not query.has_dates:
+            return 0, _NO_KEY
+        low = _minute(query.start) if query.start is not None else 1
+        high = _minute(query.end) << _SEQ_BITS if query.end is not None else _NO_KEY
+        return low << _SEQ_BITS, high
+
+    def _checker(
+        self, query: Query, flags: Mapping[str, AbstractSet[int]]
+    ) -> Callable[[list[int]], list[int]] | None:
+        """What the index cannot tell, checked on each fetched batch: phrases and reading flags."""
+        keep: list[AbstractSet[int]] = []
+        drop: list[AbstractSet[int]] = []
+        read = flags.get("read", frozenset())
+        if "read" in query.flags:
+            keep.append(read)
+        if "unread" in query.flags:
+            drop.append(read)
+        if "starred" in query.flags:
+            keep.append(flags.get("starred", frozenset()))
+        phrase_groups = [group for group in query.groups if any(t.is_phrase for t in group)]
+        excluded_phrases = [t for t in query.excluded if t.is_phrase]
+        if not (keep or drop or phrase_groups or excluded_phrases):
+            return None
+        plain: dict[int, set[int]] = {}  # per group: keys matching its terms that are not phrases
+
+        def check(keys: list[int]) -> list[int]:
+            for wanted in keep:
+                keys = [key for key in keys if key in wanted]
+            for unwanted in drop:
+                keys = [key for key in keys if key not in unwanted]
+            if not keys or not (phrase_groups or excluded_phrases):
+                return keys
+            passed = set(keys)
+            for number, group in enumerate(phrase_groups):
+                others = [t for t in group if not t.is_phrase]
+                if others and number not in plain:
+                    plain[number] = self._keys(" OR ".join(self._term_expr(t, True)[0] for t in others))
+                ok = passed & plain[number] if others else set()
+                for phrase in (t for t in group if t.is_phrase):
+                    ok |= self._phrase_check(passed - ok, [phrase])
+                passed = ok
+            for term in excluded_phrases:
+                passed -= self._phrase_check(passed, [term])
+            return [key for key in keys if key in passed]
+
+        return check
 
     def _keys(self, expr: str) -> set[int]:
         found = self._conn.execute(
@@ -664,7 +784,7 @@ class Library:
         ).fetchone()[0]
         return set(map(int, found.split(","))) if found else set()
 
-    def _phrase_check(self, query: Query, keys: set[int], terms: Sequence[Term]) -> set[int]:
+    def _phrase_check(self, keys: set[int], terms: Sequence[Term]) -> set[int]:
         """Keep the keys whose text has each phrase word for word (the index stores no positions)."""
         if not keys or not terms:
             return keys
@@ -697,37 +817,34 @@ class Library:
                     kept.add(key)
         return kept
 
-    def _positive(self, query: Query, expand: bool) -> set[int]:
-        expr, widened = self._groups_expr(query, expand)
-        if expand and not widened:
-            return set()
-        keys = self._match(expr)
-        # Each group with a phrase must be checked word for word; OR groups keep other matches.
-        for group in query.groups:
-            phrases = [t for t in group if t.is_phrase]
-            if not phrases:
-                continue
-            others = [t for t in group if not t.is_phrase]
-            if others:
-                plain_expr = " OR ".join(self._term_expr(t, expand)[0] for t in others)
-                plain = keys & self._match(plain_expr)
-            else:
-                plain = set()
-            checked: set[int] = set()
-            for phrase in phrases:
-                checked |= self._phrase_check(query, keys - plain - checked, [phrase])
-            keys = plain | checked
-        return keys
-
-    def _excluded(self, query: Query) -> set[int]:
-        excluded: set[int] = set()
-        for term in query.excluded:
-            expr, _ = self._term_expr(term, expand=False)
-            keys = self._match(expr)
-            if term.is_phrase:
-                keys = self._phrase_check(query, keys, [term])
-            excluded |= keys
-        return excluded
+    def _stream(
+        self,
+        tiers: Sequence[str],
+        key_range: tuple[int, int],
+        descending: bool,
+        limit: int | None,
+        check: Callable[[list[int]], list[int]] | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """The tiers' matches in order, fetched in batches, up to `limit`."""
+        order = "DESC" if descending else "ASC"
+        sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid {order}"
+        found: list[int] = []
+        for expr in tiers if descending else tiers[::-1]:
+            cursor = self._conn.execute(sql, (expr, *key_range))
+            try:
+                while limit is None or len(found) < limit:
+                    size = _FETCH if limit is None or check is not None else min(_FETCH, limit - len(found))
+                    rows = cursor.fetchmany(size)
+                    if not rows:
+                        break
+                    keys = [row[0] for row in rows]
+                    found.extend(keys if check is None else check(keys))
+                    if stop is not None and stop():
+                        raise Stopped
+            finally:
+                cursor.close()
+        return found if limit is None else found[:limit]
 
     def search(
         self,
@@ -735,8 +852,13 @@ class Library:
         sort: str = "relevance",
         reverse: bool = False,
         flags: Mapping[str, AbstractSet[int]] | None = None,
+        stop: Callable[[], bool] | None = None,
     ) -> list[int]:
-        """Keys of the matching articles in display order; everything the filter bar can say."""
+        """Keys of the matching articles in display order; everything the filter bar can say.
+
+        `stop` is asked now and then; when it says yes, the search raises Stopped within about a
+        millisecond, so a search nobody waits for any more does not hold up the next one.
+        """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         # Typing goes back and forth (backspace, retyping): answers are kept until the next write.
@@ -746,15 +868,48 @@ class Library:
             cached = self._answers.get(remembered) if remembered is not None else None
         if cached is not None:
             return cached
-        keys = self._search(query, sort, reverse, flags)
+        keys = self._search(query, sort, reverse, flags, None, stop)
         if remembered is not None:
-            with self._lock:
-                if self._writes != written:
-                    return keys  # a write landed meanwhile: this answer may already be out of date
-                if len(self._answers) >= ANSWERS_KEPT:
-                    self._answers.pop(next(iter(self._answers)))
-                self._answers[remembered] = keys
+            self._remember(remembered, keys, written)
         return keys
+
+    def search_page(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Mapping[str, AbstractSet[int]] | None = None,
+        limit: int = 200,
+    ) -> Page:
+        """The first `limit` keys of search()'s answer, found without finding the rest when it can be.
+
+        In relevance or date order, with no phrase or reading flag to check, FTS5 walks its lists
+        newest first and stops after a page: about a millisecond at 100k, however many match.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        remembered = (query, sort, reverse)
+        with self._lock:
+            written = self._writes
+            cached = self._answers.get(remembered) if not flags else None
+        if cached is not None:
+            return Page(cached, True)
+        phrases = any(t.is_phrase for t in query.terms + query.excluded)
+        if flags or phrases or sort not in ("relevance", "date"):
+            return Page(self.search(query, sort, reverse, flags), True)
+        keys = self._search(query, sort, reverse, None, limit + 1, None)
+        if len(keys) > limit:
+            return Page(keys[:limit], False)
+        self._remember(remembered, keys, written)
+        return Page(keys, True)
+
+    def _remember(self, remembered: tuple[Query, str, bool], keys: list[int], written: int) -> None:
+        with self._lock:
+            if self._writes != written:
+                return  # a write landed meanwhile: this answer may already be out of date
+            if len(self._answers) >= ANSWERS_KEPT:
+                self._answers.pop(next(iter(self._answers)))
+            self._answers[remembered] = keys
 
     def _search(
         self,
@@ -762,107 +917,39 @@ class Library:
         sort: str,
         reverse: bool,
         flags: Mapping[str, AbstractSet[int]] | None,
+        limit: int | None,
+        stop: Callable[[], bool] | None,
     ) -> list[int]:
         if query.empty_range:
             return []
         with self._lock:
-            orders = self._ensure_orders()
-            hits: set[int] | None = None
-            stem_only: set[int] = set()
+            if query.is_empty:
+                order = self._order("date" if sort == "relevance" else sort)
+                keys = order[::-1] if reverse else list(order)
+                return keys if limit is None else keys[:limit]
+            check = self._checker(query, flags or {})
+            if stop is not None:
+                self._conn.set_progress_handler(lambda: int(stop()), 1000)
             try:
-                skipped_exact = False
-                if query.groups:
-                    wide = self._positive(query, expand=True)  # empty when no stems add a form
-                    if wide and (sort != "relevance" or len(wide) > _RANK_LIMIT):
-                        # The order will not tell exact from stem matches: one search of all forms.
-                        hits, skipped_exact = wide, True
-                    else:
-                        hits = self._positive(query, expand=False)
-                        stem_only = wide - hits
-                excluded = self._excluded(query) if query.excluded else set()
-            except sqlite3.OperationalError:
+                tiers = self._tiers(query, ranked=sort == "relevance")
+                if sort in ("relevance", "date"):
+                    return self._stream(tiers, self._key_range(query), not reverse, limit, check, stop)
+                found = set(self._stream(tiers, self._key_range(query), True, None, check, stop))
+            except sqlite3.OperationalError as error:
+                if stop is not None and stop():
+                    raise Stopped from error
                 return []  # an FTS5 expression we did not foresee: match nothing rather than fail
-            filters = self._filters(query, flags or {})
-            if hits is None and not excluded and not filters:
-                keys = list(self._order("date" if sort == "relevance" else sort))
-                return keys[::-1] if reverse else keys
-            if hits is None:
-                hits = set(orders.everything)
-            hits |= stem_only
-            hits -= excluded
-            for keep, keys_of_filter in filters:
-                if keep:
-                    hits &= keys_of_filter
-                else:
-                    hits -= keys_of_filter
-            if skipped_exact and sort == "relevance" and len(hits) <= _RANK_LIMIT:
-                stem_only = hits - self._positive(query, expand=False)  # few left: rank them after all
-            stem_only &= hits
-            if len(hits) == len(orders.everything) and sort != "relevance":
-                keys = list(self._order(sort))
-            elif len(hits) == len(orders.everything) and len(hits) > _RANK_LIMIT:
-                keys = list(orders.by_date)
-            elif sort == "relevance" and query.groups and len(hits) <= _RANK_LIMIT:
-                keys = self._rank(query, hits, stem_only)
-            else:
-                keys = self._sorted(hits, "date" if sort == "relevance" else sort)
+            finally:
+                if stop is not None:
+                    self._conn.set_progress_handler(None, 0)
+            keys = self._sorted(found, sort)
         return keys[::-1] if reverse else keys
-
-    def _filters(
-        self, query: Query, flags: Mapping[str, AbstractSet[int]]
-    ) -> list[tuple[bool, AbstractSet[int]]]:
-        """(keep, keys) pairs: keep only those keys, or (keep=False) drop them; set operations only."""
-        found: list[tuple[bool, AbstractSet[int]]] = []
-        if query.start is not None or query.end is not None:
-            low = _day(query.start) or 0
-            high = _day(query.end) or 99999999
-            found.append((True, self._keys_between(low, high)))
-        read = flags.get("read", frozenset())
-        if "read" in query.flags:
-            found.append((True, read))
-        if "unread" in query.flags:
-            found.append((False, read))
-        if "starred" in query.flags:
-            found.append((True, flags.get("starred", frozenset())))
-        return found
-
-    def _keys_between(self, low: int, high: int) -> set[int]:
-        """Keys dated low <= day < high: a slice of the date order, found by bisection."""
-        orders = self._ensure_orders()
-        if orders.ascending_days is None:
-            dated = [orders.days[key] for key in orders.by_date]
-            count = sum(1 for day in dated if day is not None)
-            orders.ascending_days = [-(day or 0) for day in dated[:count]]  # by_date is newest first
-        days = orders.ascending_days
-        first = bisect_left(days, -high + 1)  # newest day below high
-        last = bisect_right(days, -low)  # oldest day at or after low
-        return set(orders.by_date[first:last])
 
     def _sorted(self, keys: set[int], sort: str) -> list[int]:
         """The keys in a cached order: walk the order for big sets, sort by position for small."""
         order = self._order(sort)
         if len(keys) * 8 > len(order):
             return [key for key in order if key in keys]
-        return sorted(keys, key=self._position(sort).__getitem__)
-
-    def _rank(self, query: Query, hits: set[int], stem_only: set[int]) -> list[int]:
-        """Relevance tiers: exact words in the title, exact in the body, then the same for stems."""
-        exact = hits - stem_only
-        titled = self._title_hits(query)
-        tiers = [exact & titled, exact - titled, stem_only & titled, stem_only - titled]
-        ranked: list[int] = []
-        for tier in tiers:
-            if tier:
-                ranked.extend(self._sorted(tier, "date"))
-        return ranked
-
-    def _title_hits(self, query: Query) -> set[int]:
-        """Articles with any of the query's words or their forms in the title."""
-        options: list[str] = []
-        for term in query.terms:
-            if term.field in (None, "title") and not term.is_phrase:
-                expr, _ = self._term_expr(Term(term.words, term.prefix, "title"), expand=True)
-                options.append(expr)
-        if not options:
-            return set()
-        return self._match(" OR ".join(options))
+        position = self._position(sort)
+        last = len(order)  # keys another window added since the orders were built go last
+        return sorted(keys, key=lambda key: position.get(key, last))

@@ -151,6 +151,12 @@ class ArticleList(ScrollView, can_focus=True):
         self._scroll_to_cursor()
         self.refresh()
 
+    def extend(self, keys: Sequence[int]) -> None:
+        """The whole answer, after its first page was shown: the rows on screen and the cursor stay."""
+        self._keys = keys
+        self._update_size()
+        self.refresh()
+
     def refresh_rows(self) -> None:
         """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""
         self._cache.clear()

@@ -34,6 +34,7 @@ class StatusLine(Static):
         self,
         *,
         shown: int,
+        more: bool = False,
         loaded: int,
         unread: int,
         starred: int,
@@ -48,8 +49,9 @@ class StatusLine(Static):
             return number(count, language)
 
         articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", loaded)
+        # While the rest of an answer is being counted, its first page shows as "200+".
         parts = [
-            articles.format(shown=n(shown), total=n(loaded)),
+            articles.format(shown=n(shown) + ("+" if more else ""), total=n(loaded)),
             _("{count} unread").format(count=n(unread)),
         ]
         if starred:

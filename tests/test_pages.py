@@ -1,0 +1,181 @@
+"""A first page of an answer is the top of the whole answer, found without finding the rest."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from tui import store
+from tui.article import Article, Block
+from tui.query import parse
+from tui.search import stem
+from tui.store import Library, Stopped
+from tui.text import fold_words
+
+VOCABULARY = [
+    *("temu", "bertemu", "pertemuan", "menemukan", "kuat", "penguatan", "memperkuat", "kekuatan"),
+    *("kembang", "pengembangan", "kelola", "pengelolaan", "desa", "warga", "kapasitas", "oms"),
+    *("inklusi", "madani", "perempuan", "disabilitas", "sosial", "program", "mitra", "forum", "laporan"),
+]
+
+
+def corpus(count: int, seed: int = 3) -> list[Article]:
+    rng = random.Random(seed)
+    articles = []
+    for n in range(count):
+        if n % 13 == 0:
+            date = None
+        else:
+            # Few distinct minutes, so many articles share one and their order is the arrival order.
+            date = dt.datetime(2019 + rng.randrange(6), 1 + rng.randrange(12), 1 + rng.randrange(28), 10)
+        title = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randrange(1, 4))).capitalize()
+        body = " ".join(rng.choice(VOCABULARY) for _ in range(rng.randrange(5, 40)))
+        articles.append(
+            Article(
+                id=f"a{n}",
+                path=f"/c/{n}.txt",
+                title=title,
+                blocks=(Block("paragraph", body),),
+                date=date,
+                digest=f"d{n}",
+            )
+        )
+    return articles
+
+
+ARTICLES = corpus(1500)
+BY_PATH = {a.path: a for a in ARTICLES}
+
+
+def fill(lib: Library) -> None:
+    # Two batches, so keys of one minute come from two transactions.
+    half = len(ARTICLES) // 2
+    for part in (ARTICLES[:half], ARTICLES[half:]):
+        lib.put_files([(a.path, 1, 1, [a]) for a in part])
+
+
+@pytest.fixture(scope="module")
+def library() -> Iterator[Library]:
+    lib = Library()
+    fill(lib)
+    yield lib
+    lib.close()
+
+
+QUERIES = [
+    "",
+    "p",
+    "pe",
+    "pen",
+    "peng",
+    "pengu",
+    "penguatan",
+    "penguatan ",
+    "temu ",
+    "kuat",
+    "kapasitas oms",
+    "desa OR forum",
+    "inklusi -madani",
+    "-desa",
+    "year:2021",
+    "year:2022 desa",
+    "date:2020-03..2021-06 warga",
+    "before:2020 pe",
+    "title:laporan",
+    "zzz",
+]
+
+
+def test_keys_follow_the_date_newest_first_and_undated_last(library: Library) -> None:
+    rows = library.rows(newest_first=True)
+    dated = [row.date for row in rows if row.date is not None]
+    assert dated == sorted(dated, reverse=True)
+    assert all(row.date is None for row in rows[len(dated) :])
+    assert len(rows) == len(ARTICLES)
+    # Within one minute the later arrival comes first, as it did when the order was by date, then key.
+    same = [row for row in rows if row.date == rows[0].date]
+    assert len(same) > 1
+    numbers = [int(row.path[3:-4]) for row in same]
+    assert numbers == sorted(numbers, reverse=True)
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_page_is_the_top_of_the_answer(library: Library, text: str) -> None:
+    for sort in ("relevance", "date"):
+        for reverse in (False, True):
+            whole = library.search(parse(text), sort, reverse)
+            for limit in (1, 7, 200, len(whole), len(whole) + 1):
+                library._answers.clear()  # a page must be found, not taken from the whole answer
+                page = library.search_page(parse(text), sort, reverse, limit=limit)
+                assert page.keys == whole[:limit], (text, sort, reverse, limit)
+                assert page.complete == (len(whole) <= limit)
+
+
+def test_other_sorts_give_the_whole_answer_at_once(library: Library) -> None:
+    for sort in ("title", "source", "words"):
+        page = library.search_page(parse("desa"), sort, limit=5)
+        assert page.complete and page.keys == library.search(parse("desa"), sort)
+
+
+def tier(article: Article, word: str) -> int:
+    """0: the word itself, in the title; 1: the word, elsewhere; 2, 3: the same for stem-only."""
+    title = fold_words(article.title)
+    words = title + fold_words(article.text)
+    root = stem(word)
+    exact = word in words
+    titled = any(t == word or stem(t) == root for t in title)
+    return (0 if exact else 2) + (0 if titled else 1)
+
+
+@pytest.mark.parametrize("word", ["penguatan", "pertemuan", "pengelolaan", "kapasitas"])
+def test_relevance_is_tiers_then_newest_first(library: Library, word: str) -> None:
+    rows = {row.key: row for row in library.rows()}
+    root = stem(word)
+    expected = {
+        a.path
+        for a in ARTICLES
+        if any(w == word or stem(w) == root for w in fold_words(a.title + " " + a.text))
+    }
+    ranked = library.search(parse(word + " "))
+    assert {rows[key].path for key in ranked} == expected
+    tiers = [tier(BY_PATH[rows[key].path], word) for key in ranked]
+    assert tiers == sorted(tiers)
+    assert len(set(tiers)) > 1
+    for a, b in zip(ranked, ranked[1:], strict=False):
+        if tier(BY_PATH[rows[a].path], word) == tier(BY_PATH[rows[b].path], word):
+            assert a > b  # newest first: keys are in date order
+
+
+@pytest.mark.parametrize("prefix", ["peng", "pengu", "penguat", "kapa", "dis", "zzzz", "temu"])
+def test_prefixes_spelled_out_find_what_fts5_finds(
+    library: Library, prefix: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    spelled = library.search(parse(prefix))
+    assert library._prefixes.get(prefix) is not None or len(prefix) <= store._INDEXED_PREFIX
+    monkeypatch.setattr(store, "_MAX_PREFIX_TERMS", 0)  # every prefix left to FTS5
+    plain = Library()
+    fill(plain)
+    assert plain.search(parse(prefix)) == spelled
+    assert not plain._prefixes.get(prefix)
+    plain.close()
+
+
+def test_a_search_can_be_stopped_and_the_library_still_answers(library: Library) -> None:
+    with pytest.raises(Stopped):
+        library.search(parse("warga"), stop=lambda: True)
+    calls = 0
+
+    def later() -> bool:
+        nonlocal calls
+        calls += 1
+        return calls > 3
+
+    with pytest.raises(Stopped):
+        library.search(parse("desa OR warga OR forum"), "date", stop=later)
+    assert calls > 3
+    # Nothing stopped is remembered, and the connection no longer asks to stop.
+    assert library.search(parse("warga")) == library.search(parse("warga"), stop=lambda: False)
+    assert len(library.search(parse("desa OR warga OR forum"), "date")) > 0
