@@ -134,6 +134,8 @@ async def launch(
             await settle(0.3)
             gc.collect()
             result["typing"] = await typing_session(app, probe, article_list, parse)
+            await settle(0.3)
+            result["typing_paced"] = await typing_session(app, probe, article_list, parse, pace=0.15)
             result["list_keys"] = await list_keys(app, pilot, probe, article_list, repeat)
             result["gc_during_session"] = pauses.report()
         result["peak_rss"] = peak_rss_mb()
@@ -166,18 +168,31 @@ class GcPauses:
         return out
 
 
-async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: Any) -> dict[str, Any]:
-    """Type the scripted session into #filter; time each key until the list and frame follow."""
+async def typing_session(
+    app: Any, probe: FrameProbe, article_list: Any, parse: Any, pace: float | None = None
+) -> dict[str, Any]:
+    """Type the scripted session into #filter; time each key until the list and frame follow.
+
+    Without `pace` the next key follows 30 ms after the frame (a burst, faster than the pause
+    after which the app fetches the rest of an answer, so only first pages are fetched). With
+    `pace` the keys are that many seconds apart, like a person typing: the rest of each answer
+    is fetched between keys, and a key that lands while it is being fetched has to stop it.
+    """
+    from tui.app import PAGE_ROWS
     from tui.widgets.article_list import ArticleList
 
     app.query_one("#filter").focus()
     await settle(0.1)
+    app.library._answers.clear()  # each session starts with nothing remembered
     shown = Stamp(article_list, "show")
     to_list: list[float] = []
     to_paint: list[float] = []
+    to_whole: list[float] = []
+    page_only: list[float] = []
     search_only: list[float] = []
     per_key: list[dict[str, Any]] = []
     mismatches = 0
+    unfinished = 0
     for key, text in session_keys():
         # Nothing is searched before the key is sent: the library keeps recent answers, and a
         # search here would hand the app a ready answer and hide the search from the figure.
@@ -189,29 +204,48 @@ async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: 
                 break
             after = listed  # a show for an older text; wait for the next one
         frame = await probe.frame_after(listed)
-        expected = app.library.search(parse(text), app.sort, app.reverse)
-        if list(article_list.keys) != expected:
-            mismatches += 1
-        begin = perf()
-        app.library._search(parse(text), app.sort, app.reverse, None)  # the search alone, uncached
-        search_only.append(perf() - begin)
         to_list.append(listed - sent)
         to_paint.append(frame - sent)
+        if pace is not None:
+            whole: float | None = None
+            while perf() < sent + pace:
+                if whole is None and not app.counting:
+                    whole = perf() - sent
+                await asyncio.sleep(0.002)
+            if whole is None:
+                unfinished += 1  # still fetching the rest when the next key came
+            else:
+                to_whole.append(whole)
+        expected = app.library.search(parse(text), app.sort, app.reverse)
+        keys = list(article_list.keys)
+        if keys != (expected[: len(keys)] if app.counting else expected):
+            mismatches += 1
+        begin = perf()
+        app.library._search(parse(text), app.sort, app.reverse, None, PAGE_ROWS + 1, None)
+        page_only.append(perf() - begin)
+        begin = perf()
+        app.library._search(parse(text), app.sort, app.reverse, None, None, None)  # uncached
+        search_only.append(perf() - begin)
         per_key.append(
             {
                 "text": text,
-                "shown": len(article_list.keys),
+                "shown": len(keys),
+                "answer": len(expected),
+                "page_ms": ms(page_only[-1]),
                 "search_ms": ms(search_only[-1]),
                 "to_list_ms": ms(to_list[-1]),
                 "to_paint_ms": ms(to_paint[-1]),
             }
         )
-        await settle(0.03)
+        if pace is None:
+            await settle(0.03)
     assert isinstance(article_list, ArticleList)
-    return {
+    result = {
         "keystrokes": len(to_list),
+        "pace_ms": None if pace is None else ms(pace),
         "to_list": summary(to_list),
         "to_paint": summary(to_paint),
+        "page_call": summary(page_only),
         "search_call": summary(search_only),
         "mismatched_lists": mismatches,
         "slowest": sorted(per_key, key=lambda k: -k["to_paint_ms"])[:8],
@@ -219,6 +253,10 @@ async def typing_session(app: Any, probe: FrameProbe, article_list: Any, parse: 
         "per_key_to_list_ms": [entry["to_list_ms"] for entry in per_key],
         "per_key_to_paint_ms": [entry["to_paint_ms"] for entry in per_key],
     }
+    if pace is not None:
+        result["to_whole_answer"] = summary(to_whole)
+        result["rest_unfinished_at_next_key"] = unfinished
+    return result
 
 
 async def list_keys(
@@ -367,6 +405,10 @@ def bench_size(count: int, seed: int, repeat: int, phases: Sequence[str]) -> dic
             "p50_paint": ratio(typing["to_paint"]["p50_ms"], scan.get("p50_ms")),
             "p95_paint": ratio(typing["to_paint"]["p95_ms"], scan.get("p95_ms")),
         }
+        paced = report["warm"].get("typing_paced")
+        if paced:
+            report["ratio_to_naive"]["paced_p50"] = ratio(paced["to_list"]["p50_ms"], scan.get("p50_ms"))
+            report["ratio_to_naive"]["paced_p95"] = ratio(paced["to_list"]["p95_ms"], scan.get("p95_ms"))
     return report
 
 
@@ -374,6 +416,7 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
     """The figures the README's targets talk about, pulled out of one size's report."""
     cold, warm = report.get("cold", {}), report.get("warm", {})
     typing = warm.get("typing", {})
+    paced = warm.get("typing_paced", {})
     keys = warm.get("list_keys", {})
     return {
         "first_paint_cold_s": cold.get("first_paint_s"),
@@ -385,6 +428,11 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
         "keystroke_to_paint_p50_ms": typing.get("to_paint", {}).get("p50_ms"),
         "keystroke_to_paint_p95_ms": typing.get("to_paint", {}).get("p95_ms"),
         "keystroke_max_ms": typing.get("to_paint", {}).get("max_ms"),
+        "paced_keystroke_to_list_p50_ms": paced.get("to_list", {}).get("p50_ms"),
+        "paced_keystroke_to_list_p95_ms": paced.get("to_list", {}).get("p95_ms"),
+        "paced_keystroke_to_paint_p95_ms": paced.get("to_paint", {}).get("p95_ms"),
+        "paced_to_whole_answer_p50_ms": paced.get("to_whole_answer", {}).get("p50_ms"),
+        "paced_to_whole_answer_p95_ms": paced.get("to_whole_answer", {}).get("p95_ms"),
         "ratio_to_naive": report.get("ratio_to_naive"),
         "cursor_down_paint_p95_ms": keys.get("cursor_down", {}).get("paint", {}).get("p95_ms"),
         "page_down_paint_p95_ms": keys.get("page_down", {}).get("paint", {}).get("p95_ms"),

@@ -360,3 +360,19 @@ def test_date_ranges_match_a_plain_comparison(tmp_path: Path) -> None:
         expected = {a.title for a in articles if a.date and low <= a.date.date() < high}
         assert found(lib, text) == expected, text
         assert found(lib, text + " desa") == expected, text
+
+
+def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui import store
+
+    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 10)
+    lib = Library(None)
+    lib.put_files([(f"/c/{n}.txt", 1, 1, [make(n, f"Judul {n} desa", "isi kota")]) for n in range(8)])
+    lib.search(parse("desa"))  # 8 keys
+    lib.search(parse("judul"))  # 8 more: the first answer goes
+    assert list(lib._answers) == [(parse("judul"), "relevance", False)]
+    lib.search(parse("judul 3"))
+    assert len(lib._answers) == 2
+    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 5)
+    lib.search(parse("kota"))  # bigger than the whole budget: not kept, and nothing else goes
+    assert len(lib._answers) == 2

@@ -44,6 +44,7 @@ from tui.widgets.themes import HIGH_CONTRAST
 SORTS = ("relevance", "date", "title", "source", "words")
 MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
 READER_DELAY_SECONDS = 0.03  # the reader follows the list's cursor this much later
+READER_TYPING_DELAY_SECONDS = 0.12  # or this much, when the list changed because of typing
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
@@ -343,9 +344,13 @@ class KlipingApp(App[None]):
 
         def follow() -> None:
             self.reader_pending = False
-            self.query_one(Reader).show_key(key)
+            for reader in self.query(Reader):  # none while the app is closing
+                reader.show_key(key)
 
-        self._reader_timer = self.set_timer(READER_DELAY_SECONDS, follow)
+        # While typing, the list changes on every key; the article is wrapped once typing pauses.
+        typing = isinstance(self.focused, FilterBar)
+        delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
+        self._reader_timer = self.set_timer(delay, follow)
 
     @on(ArticleList.Chosen)
     def article_chosen(self, event: ArticleList.Chosen) -> None:

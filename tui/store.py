@@ -30,6 +30,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
+from operator import itemgetter
 from pathlib import Path
 
 from tui.article import Article, Block, BlockKind, Problem
@@ -151,6 +152,9 @@ def _stamp(date: dt.datetime | None) -> float | None:
     return date.timestamp()
 
 
+_first = itemgetter(0)
+
+
 def _quote(word: str) -> str:
     return '"' + word.replace('"', '""') + '"'
 
@@ -162,6 +166,7 @@ def _body(blocks_json: str) -> str:
 
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes
 ANSWERS_KEPT = 64  # recent search answers kept until the next write
+ANSWER_KEYS_KEPT = 400_000  # and at most this many keys in all of them (about 16 MB)
 
 
 _ESCAPED = "\ufffe"  # marks a path stored with its undecodable bytes spelled out
@@ -415,6 +420,10 @@ class Library:
                             item.digest,
                         )
                     )
+            # FTS5 writes out what it holds each time a rowid comes lower than the last one, so
+            # inserting a batch's keys (dates) in random order made 100k articles 2.5 times slower.
+            article_values.sort(key=_first)
+            index_values.sort(key=_first)
             conn.executemany(
                 "INSERT INTO articles VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 article_values,
@@ -907,8 +916,14 @@ class Library:
         with self._lock:
             if self._writes != written:
                 return  # a write landed meanwhile: this answer may already be out of date
-            if len(self._answers) >= ANSWERS_KEPT:
-                self._answers.pop(next(iter(self._answers)))
+            if len(keys) > ANSWER_KEYS_KEPT:
+                return
+            # Each remembered key costs about 40 bytes: a handful of answers of 90k keys is enough.
+            kept = sum(map(len, self._answers.values()))
+            while self._answers and (
+                len(self._answers) >= ANSWERS_KEPT or kept + len(keys) > ANSWER_KEYS_KEPT
+            ):
+                kept -= len(self._answers.pop(next(iter(self._answers))))
             self._answers[remembered] = keys
 
     def _search(

@@ -57,6 +57,7 @@ class Reader(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     Reader {
         background: $surface;
+        overflow-x: hidden;  /* lines are wrapped to the width: never a horizontal scrollbar */
         & > .reader--title { color: $text; text-style: bold; }
         & > .reader--meta { color: $text-muted; }
         & > .reader--heading { text-style: bold; }
@@ -119,11 +120,13 @@ class Reader(ScrollView, can_focus=True):
         self.article = article
         self._raw_text = raw
         self._notice = _("This article is no longer in the library.") if article is None else ""
+        if self.filter_query is not None:
+            self._current_match = 0  # an article opens at its first match: marked in the one wrap
         self._rebuild(keep_scroll=same)
         if article is not None:
             self.post_message(self.Shown(article))
             if self._match_lines:
-                self.scroll_to_first_match()
+                self._scroll_to_match()
             elif not same:
                 self._restore_position(article)
 
@@ -199,6 +202,7 @@ class Reader(ScrollView, can_focus=True):
         if self._match_lines and self._current_match >= len(self._match_lines):
             self._current_match = 0
         self._update_subtitle()
+        self.call_after_refresh(self._update_subtitle)  # the percentage read, once laid out again
         old_y = self.scroll_offset.y
         self.virtual_size = Size(width, len(self._lines))
         if self._pending_position is not None and self.scrollable_content_region.height > 0:
@@ -336,6 +340,9 @@ class Reader(ScrollView, can_focus=True):
     def _goto_match(self, index: int) -> None:
         self._current_match = index % len(self._match_lines)
         self._rebuild(keep_scroll=True)
+        self._scroll_to_match()
+
+    def _scroll_to_match(self) -> None:
         y = self._match_lines[self._current_match]
         height = self.scrollable_content_region.height
         self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True, force=True)

@@ -30,6 +30,8 @@ def sort_label(sort: str, reverse: bool, no_query: bool) -> str:
 class StatusLine(Static):
     """Counts and the sort order in one line, and a second line for a filter hint."""
 
+    _lines = 0
+
     def show(
         self,
         *,
@@ -66,4 +68,8 @@ class StatusLine(Static):
         status = Text(" · ".join(parts))
         if hint:
             status.append(f"\n{hint}", style="italic")
-        self.update(status)
+        # A new layout costs the whole screen a repaint; only a hint appearing or going needs one.
+        width = self.content_region.width
+        lines = len(status.wrap(self.app.console, width)) if width > 0 else -1
+        self.update(status, layout=lines != self._lines)
+        self._lines = lines
