@@ -179,3 +179,30 @@ def test_a_search_can_be_stopped_and_the_library_still_answers(library: Library)
     # Nothing stopped is remembered, and the connection no longer asks to stop.
     assert library.search(parse("warga")) == library.search(parse("warga"), stop=lambda: False)
     assert len(library.search(parse("desa OR warga OR forum"), "date")) > 0
+
+
+def test_a_crowded_minute_lends_keys_from_the_next_and_filters_stay_exact() -> None:
+    lib = Library()
+    noon = dt.datetime(2023, 5, 1, 12, 0)
+    crowd = [
+        Article(id=f"c{n}", path=f"/c/{n}.txt", title=f"Ramai {n}", blocks=(Block("paragraph", "desa"),),
+                date=noon, digest=f"c{n}")
+        for n in range(150)
+    ]  # fmt: skip
+    later = Article(id="l", path="/c/later.txt", title="Sesudahnya", blocks=(Block("paragraph", "desa"),),
+                    date=noon + dt.timedelta(minutes=1), digest="l")  # fmt: skip
+    undated = Article(
+        id="u", path="/c/u.txt", title="Tanpa", blocks=(Block("paragraph", "desa"),), digest="u"
+    )
+    lib.put_files([(a.path, 1, 1, [a]) for a in crowd[:100]])
+    lib.put_files([(later.path, 1, 1, [later]), (undated.path, 1, 1, [undated])])
+    lib.put_files([(a.path, 1, 1, [a]) for a in crowd[100:]])
+    rows = lib.rows(newest_first=True)
+    assert len({row.key for row in rows}) == 152
+    assert rows[-1].title == "Tanpa"
+    assert len(lib.search(parse("date:2023-05-01"))) == 151
+    assert len(lib.search(parse("date:2023-05-01 desa"))) == 151
+    assert len(lib.search(parse("after:2023-05-01"))) == 0
+    assert len(lib.search(parse("before:2023-05-01"))) == 0
+    assert [lib.article(key).title for key in lib.search(parse("desa"))][-1] == "Tanpa"  # type: ignore[union-attr]
+    lib.close()
