@@ -48,9 +48,11 @@ READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much la
 READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: wrapping an article
 # between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
+AFTER_LOADING_GC = (5_000, 10, 10)  # the collector's thresholds once loading is done
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
-REST_SECONDS = 0.08  # and the rest of the answer once typing has paused this long
+REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
+# closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
 class KlipingApp(App[None]):
@@ -215,6 +217,9 @@ class KlipingApp(App[None]):
             # which removes pauses of up to 80 ms at 100k articles (benchmarks/README.md).
             if self.tune_gc:
                 gc.freeze()
+                # Collecting rarely suits loading; afterwards each young-generation collection
+                # walked 50k objects, a 20 ms pause in the middle of typing. Small ones instead.
+                gc.set_threshold(*AFTER_LOADING_GC)
             progress.display = False
             self._next_refresh = 0.0
             self._refresh_if_dirty()
