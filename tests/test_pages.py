@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -206,3 +207,22 @@ def test_a_crowded_minute_lends_keys_from_the_next_and_filters_stay_exact() -> N
     assert len(lib.search(parse("before:2023-05-01"))) == 0
     assert [lib.article(key).title for key in lib.search(parse("desa"))][-1] == "Tanpa"  # type: ignore[union-attr]
     lib.close()
+
+
+def test_the_date_order_follows_writes_and_another_window(tmp_path: Path) -> None:
+    one, two = Library(tmp_path / "cache.sqlite3"), Library(tmp_path / "cache.sqlite3")
+    articles = corpus(400, seed=9)
+    one.put_files([(a.path, 1, 1, [a]) for a in articles[:100]])
+    one.search(parse(""))  # the orders exist now, and are kept up to date from here on
+    two.put_files([(a.path, 1, 1, [a]) for a in articles[100:250]])  # another window, same minutes
+    one.put_files([(a.path, 1, 1, [a]) for a in articles[250:]])
+    one.forget_files([a.path for a in articles[:30]])
+    keys = [row.key for row in Library(tmp_path / "cache.sqlite3").rows()]
+    assert len(keys) == len(set(keys)) == 370
+    mine = one.search(parse(""))
+    assert mine == sorted(mine, reverse=True)
+    fresh = Library(tmp_path / "cache.sqlite3")
+    assert set(mine) <= set(fresh.search(parse("")))  # one's order has what one wrote, in order
+    assert len(set(fresh.search(parse("")))) == 370
+    for lib in (one, two, fresh):
+        lib.close()

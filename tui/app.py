@@ -49,6 +49,7 @@ READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: 
 # between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 AFTER_LOADING_GC = (5_000, 10, 10)  # the collector's thresholds once loading is done
+REFRESH_COST_FACTOR = 10  # while loading, a refresh waits ten times its own cost before the next
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
 REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
@@ -243,7 +244,7 @@ class KlipingApp(App[None]):
 
     def _refresh_if_dirty(self) -> None:
         # While loading, a refresh costs a search over everything loaded so far; spacing refreshes
-        # by five times that cost keeps loading from spending more than a sixth of its time on them.
+        # by ten times that cost keeps loading from spending more than an eleventh of its time on them.
         if self._dirty and time.monotonic() >= self._next_refresh:
             self._dirty = False
             self._rows_at_refresh = len(self.rows)
@@ -286,7 +287,7 @@ class KlipingApp(App[None]):
             if worker.is_cancelled:
                 return
             self.call_from_thread(self._show_results, text, query, keys, True, version, True)
-        self._next_refresh = time.monotonic() + 5 * (time.monotonic() - started)
+        self._next_refresh = time.monotonic() + REFRESH_COST_FACTOR * (time.monotonic() - started)
 
     def _show_results(
         self, text: str, query: Query, keys: list[int], keep: bool, version: int, complete: bool
