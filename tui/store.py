@@ -949,6 +949,9 @@ class Library:
     ) -> Page:
         """The first `limit` keys of search()'s answer, found without finding the rest when it can be.
 
+        `complete` says the keys are the whole answer, which they are, however many, when the
+        whole answer was as cheap to give.
+
         In relevance or date order, with no phrase or reading flag to check, FTS5 walks its lists
         newest first and stops after a page: about a millisecond at 100k, however many match.
         """
@@ -961,7 +964,9 @@ class Library:
         if cached is not None:
             return Page(cached, True)
         phrases = any(t.is_phrase for t in query.terms + query.excluded)
-        if flags or phrases or sort not in ("relevance", "date"):
+        if flags or phrases or sort not in ("relevance", "date") or query.is_empty:
+            # No page to find: a phrase or a flag is checked on every match, another sort needs
+            # them all, and without a filter the whole answer is a kept order.
             return Page(self.search(query, sort, reverse, flags), True)
         keys = self._search(query, sort, reverse, None, limit + 1, None)
         if len(keys) > limit:
