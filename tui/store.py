@@ -925,18 +925,12 @@ class Library:
         `stop` is asked now and then; when it says yes, the search raises Stopped within about a
         millisecond, so a search nobody waits for any more does not hold up the next one.
         """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
-        # Typing goes back and forth (backspace, retyping): answers are kept until the next write.
-        remembered = (query, sort, reverse) if not flags else None
-        with self._lock:
-            written = self._writes
-            cached = self._answers.get(remembered) if remembered is not None else None
+        cached, written = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return cached
         keys = self._search(query, sort, reverse, flags, None, stop)
-        if remembered is not None:
-            self._remember(remembered, keys, written)
+        if not flags:
+            self._remember((query, sort, reverse), keys, written)
         return keys
 
     def search_page(
@@ -955,12 +949,7 @@ class Library:
         In relevance or date order, with no phrase or reading flag to check, FTS5 walks its lists
         newest first and stops after a page: about a millisecond at 100k, however many match.
         """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
-        remembered = (query, sort, reverse)
-        with self._lock:
-            written = self._writes
-            cached = self._answers.get(remembered) if not flags else None
+        cached, written = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return Page(cached, True)
         phrases = any(t.is_phrase for t in query.terms + query.excluded)
@@ -971,8 +960,22 @@ class Library:
         keys = self._search(query, sort, reverse, None, limit + 1, None)
         if len(keys) > limit:
             return Page(keys[:limit], False)
-        self._remember(remembered, keys, written)
+        self._remember((query, sort, reverse), keys, written)
         return Page(keys, True)
+
+    def _recall(
+        self, query: Query, sort: str, reverse: bool, flags: Mapping[str, AbstractSet[int]] | None
+    ) -> tuple[list[int] | None, int]:
+        """A kept answer, if there is one, and the count of writes to keep a new one against.
+
+        Typing goes back and forth (backspace, retyping): answers are kept until the next write.
+        Answers with reading flags are not kept, since marks change without a write here.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        with self._lock:
+            cached = None if flags else self._answers.get((query, sort, reverse))
+            return cached, self._writes
 
     def _remember(self, remembered: tuple[Query, str, bool], keys: list[int], written: int) -> None:
         with self._lock:
