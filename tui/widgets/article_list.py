@@ -25,6 +25,7 @@ from tui.search import match_spans
 from tui.store import Row
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
+DRAW_AHEAD_NEW_ROWS_SECONDS = 0.3  # or this long after new rows: typing brings new ones every key
 
 
 class ShownRows(Sequence[Row]):
@@ -154,14 +155,14 @@ class ArticleList(ScrollView, can_focus=True):
             self.post_message(self.Highlighted(self.current_key))
         self._scroll_to_cursor()
         self.refresh()
-        self._draw_ahead_soon()
+        self._draw_ahead_soon(DRAW_AHEAD_NEW_ROWS_SECONDS)
 
     def extend(self, keys: Sequence[int]) -> None:
         """The whole answer, after its first page was shown: the rows on screen and the cursor stay."""
         self._keys = keys
         self._update_size()
         self.refresh()
-        self._draw_ahead_soon()
+        self._draw_ahead_soon(DRAW_AHEAD_NEW_ROWS_SECONDS)
 
     def refresh_rows(self) -> None:
         """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""
@@ -228,10 +229,10 @@ class ArticleList(ScrollView, can_focus=True):
         self.post_message(self.Highlighted(self.current_key))
         self._draw_ahead_soon()
 
-    def _draw_ahead_soon(self) -> None:
+    def _draw_ahead_soon(self, delay: float = DRAW_AHEAD_SECONDS) -> None:
         if self._ahead_timer is not None:
             self._ahead_timer.stop()
-        self._ahead_timer = self.set_timer(DRAW_AHEAD_SECONDS, self._draw_ahead)
+        self._ahead_timer = self.set_timer(delay, self._draw_ahead)
 
     def _draw_ahead(self) -> None:
         """Draw the rows a page below and above the view while idle, so paging finds them drawn.
