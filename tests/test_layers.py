@@ -19,6 +19,7 @@ CORE = [
     "tui.db",
     "tui.export",
     "tui.formats",
+    "tui.fts",
     "tui.formatting",
     "tui.i18n",
     "tui.loader",

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tui import store
+from tui import fts
 from tui.article import Article, Block
 from tui.query import parse
 from tui.search import stem
@@ -158,12 +158,12 @@ def test_prefixes_spelled_out_find_what_fts5_finds(
     library: Library, prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     spelled = library.search(parse(prefix))
-    assert library._prefixes.get(prefix) is not None or len(prefix) <= store._INDEXED_PREFIX
-    monkeypatch.setattr(store, "_MAX_PREFIX_TERMS", 0)  # every prefix left to FTS5
+    assert library._fts.prefixes.get(prefix) is not None or len(prefix) <= fts.INDEXED_PREFIX
+    monkeypatch.setattr(fts, "MAX_PREFIX_TERMS", 0)  # every prefix left to FTS5
     plain = Library()
     fill(plain)
     assert plain.search(parse(prefix)) == spelled
-    assert not plain._prefixes.get(prefix)
+    assert not plain._fts.prefixes.get(prefix)
     plain.close()
 
 

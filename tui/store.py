@@ -40,20 +40,17 @@ from pathlib import Path
 
 from tui.article import Article, Block, BlockKind, Problem
 from tui.db import connect
+from tui.fts import ALL, Expressions
 from tui.i18n import _
 from tui.query import Query, Term
-from tui.search import MIN_STEM_LENGTH, stem
+from tui.search import stem
 from tui.text import fold, fold_words
 
 SORTS = ("relevance", "date", "title", "source", "words")
 
-_ALL = "zzkliping"  # a token every indexed row has, so "everything NOT x" is one FTS5 query
 _CHUNK = 500  # SQL variables per IN (...) list
 _INLINE_STEMS = 2000  # fewer new words than this are stemmed at once; more go to a thread
-_MAX_FORMS = 64  # stem expansions per query word
 _FETCH = 2048  # keys fetched from a search cursor between checks for a newer search
-_INDEXED_PREFIX = 3  # prefixes this long are in the index (prefix='1 2 3'); longer ones are spelled out
-_MAX_PREFIX_TERMS = 64  # a longer prefix with more indexed words than this is left to FTS5
 # A dated article's key is _DATED + (minute of its date << _SEQ_BITS) + n, an undated one's counts
 # up from 1, so the rowid order is the date order (undated last, newest first):
 # FTS5 walks a doclist newest first and stops after a page, and a date range is a rowid range.
@@ -170,10 +167,6 @@ def _stamp(date: dt.datetime | None) -> float | None:
 _first = itemgetter(0)
 
 
-def _quote(word: str) -> str:
-    return '"' + word.replace('"', '""') + '"'
-
-
 def _body(blocks_json: str) -> str:
     """The body exactly as it was indexed, rebuilt from stored blocks to delete its index entry."""
     return "\n\n".join(text for _kind, text in json.loads(blocks_json))
@@ -235,8 +228,7 @@ class Library:
         self._orders: _Orders | None = None
         self._answers: dict[tuple[Query, str, bool], list[int]] = {}
         self._writes = 0  # counts writes, so an answer computed across one is not kept
-        self._forms: dict[str, tuple[str, ...]] = {}
-        self._prefixes: dict[str, tuple[str, ...] | None] = {}
+        self._fts = Expressions(lambda: self._conn)
         self._slots: dict[int, int] | None = None  # see _key_slots
         self._slots_version = 0
         self._added: list[int] = []  # keys written and removed by the transaction under way
@@ -314,7 +306,7 @@ class Library:
             self._create(self._conn)
             self._orders = None
             self._slots = None
-            self._prefixes.clear()
+            self._fts.prefixes.clear()
             self._answers.clear()
             self._writes += 1
 
@@ -367,7 +359,7 @@ class Library:
                 raise
             conn.execute("COMMIT")
             self._follow_writes()
-            self._prefixes.clear()
+            self._fts.prefixes.clear()
             self._answers.clear()
             self._writes += 1
 
@@ -429,7 +421,7 @@ class Library:
                             blocks,
                         )
                     )
-                    index_values.append((key, item.title, body, item.source, item.place, _ALL))
+                    index_values.append((key, item.title, body, item.source, item.place, ALL))
                     raw.update(item.title.encode().translate(_BYTES_TO_WORDS).split())
                     raw.update(body.encode().translate(_BYTES_TO_WORDS).split())
                     rows.append(
@@ -517,7 +509,7 @@ class Library:
 
     def _store_stems(self, conn: sqlite3.Connection, terms: Sequence[str]) -> None:
         conn.executemany("UPDATE terms SET stem = ? WHERE term = ?", [(stem(term), term) for term in terms])
-        self._forms.clear()
+        self._fts.forms.clear()
 
     def _queue_stems(self, terms: Sequence[str]) -> None:
         """Stem a large vocabulary on a thread, so a cold load overlaps it with SQLite's work."""
@@ -542,7 +534,7 @@ class Library:
                 self._conn.execute("BEGIN")
                 self._conn.executemany("UPDATE terms SET stem = ? WHERE term = ?", pairs)
                 self._conn.execute("COMMIT")
-                self._forms.clear()
+                self._fts.forms.clear()
 
     def wait_for_stems(self, timeout: float | None = None) -> bool:
         """Block until background stemming is done (for tests and benchmarks); True when it is."""
@@ -579,7 +571,7 @@ class Library:
                 conn.executemany(
                     "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                    [(k, t, _body(b), s, p, _ALL) for k, t, b, s, p in old],
+                    [(k, t, _body(b), s, p, ALL) for k, t, b, s, p in old],
                 )
                 conn.execute(f"DELETE FROM articles WHERE path IN ({marks})", chunk)
             conn.execute(f"DELETE FROM problems WHERE path IN ({marks})", chunk)
@@ -695,105 +687,6 @@ class Library:
             orders.positions[sort] = {key: i for i, key in enumerate(self._order(sort))}
         return orders.positions[sort]
 
-    def _forms_of(self, word: str) -> tuple[str, ...]:
-        """Indexed words that share this word's stem, so `temu` also finds `pertemuan`."""
-        root = stem(word)
-        if root not in self._forms:
-            found = self._conn.execute(
-                "SELECT term FROM terms WHERE stem = ? LIMIT ?", (root, _MAX_FORMS)
-            ).fetchall()
-            self._forms[root] = tuple(r[0] for r in found)
-        return self._forms[root]
-
-    def _prefix_forms(self, word: str) -> tuple[str, ...] | None:
-        """The indexed words a typed prefix stands for, or None when there are too many to list.
-
-        FTS5 answers a prefix longer than its prefix index by merging every matching word's list
-        in one go (17 ms for `peng*` at 100k), and nothing can stop it half-way. The same words
-        named one by one are read lazily, so a first page costs under a millisecond. The terms
-        table holds every word of every title and body, split and folded as the index does.
-        """
-        if word not in self._prefixes:
-            found = self._conn.execute(
-                "SELECT term FROM terms WHERE term >= ? AND term < ? LIMIT ?",
-                (word, word + "\U0010ffff", _MAX_PREFIX_TERMS + 1),
-            ).fetchall()
-            self._prefixes[word] = None if len(found) > _MAX_PREFIX_TERMS else tuple(r[0] for r in found)
-        return self._prefixes[word]
-
-    def _term_expr(self, term: Term, expand: bool) -> tuple[str, bool]:
-        """The FTS5 text for one term, and whether stems added anything to it."""
-        column = {"title": "title", "source": "source", "place": "place"}.get(
-            term.field or "", "{title body}"
-        )
-        star = "*" if term.prefix else ""
-        if term.is_phrase:
-            inner = " AND ".join(_quote(w) for w in term.words[:-1])
-            inner += f" AND {_quote(term.words[-1])}{star}"
-            return f"{column} : ({inner})", False
-        word = term.words[0]
-        options = [_quote(word) + star]
-        if term.prefix and len(word) > _INDEXED_PREFIX and term.field in (None, "title"):
-            forms = self._prefix_forms(word)
-            if forms is not None:
-                options = [_quote(word)] + [_quote(form) for form in forms if form != word]
-        widened = False
-        if expand and term.field in (None, "title"):
-            enough = len(word) >= (MIN_STEM_LENGTH if term.prefix else MIN_STEM_LENGTH - 1)
-            if enough:
-                for form in self._forms_of(word):
-                    if form != word and not (term.prefix and form.startswith(word)):
-                        options.append(_quote(form))
-                        widened = True
-        return f"{column} : ({' OR '.join(options)})", widened
-
-    def _groups_expr(self, query: Query, expand: bool) -> tuple[str, bool]:
-        parts: list[str] = []
-        widened = False
-        for group in query.groups:
-            exprs = []
-            for term in group:
-                expr, grew = self._term_expr(term, expand)
-                widened |= grew
-                exprs.append(expr)
-            parts.append("(" + " OR ".join(exprs) + ")")
-        return " AND ".join(parts), widened
-
-    def _title_expr(self, query: Query) -> str | None:
-        """Any of the query's words, or their forms, in the title: what lifts a match a tier."""
-        options: list[str] = []
-        for term in query.terms:
-            if term.field in (None, "title") and not term.is_phrase:
-                expr, _ = self._term_expr(Term(term.words, term.prefix, "title"), expand=True)
-                options.append(expr)
-        return " OR ".join(options) if options else None
-
-    def _tiers(self, query: Query, ranked: bool) -> list[str]:
-        """FTS5 expressions whose matches, each newest first and one after another, are the answer.
-
-        Ranked, they are the relevance tiers: exact words with one in the title, exact words
-        elsewhere, then the same for matches only through a shared stem. They never overlap.
-        """
-        if query.groups:
-            exact, _ = self._groups_expr(query, expand=False)
-            wide, widened = self._groups_expr(query, expand=True)
-            if not ranked:
-                tiers = [wide]
-            else:
-                titled = self._title_expr(query)
-                tiers = []
-                for base in [exact] + ([f"({wide}) NOT ({exact})"] if widened else []):
-                    if titled is None:
-                        tiers.append(base)
-                    else:
-                        tiers += [f"({base}) AND ({titled})", f"({base}) NOT ({titled})"]
-        else:
-            tiers = [f"every : {_quote(_ALL)}"]
-        excluded = [self._term_expr(t, expand=False)[0] for t in query.excluded if not t.is_phrase]
-        if excluded:
-            tiers = [f"({tier}) NOT ({' OR '.join(excluded)})" for tier in tiers]
-        return tiers
-
     @staticmethod
     def _key_range(query: Query) -> tuple[int, int]:
         """The keys of the query's dates, low <= key < high; undated articles only without dates."""
@@ -833,7 +726,7 @@ class Library:
             for number, group in enumerate(phrase_groups):
                 others = [t for t in group if not t.is_phrase]
                 if others and number not in plain:
-                    plain[number] = self._keys(" OR ".join(self._term_expr(t, True)[0] for t in others))
+                    plain[number] = self._keys(" OR ".join(self._fts.term(t, True)[0] for t in others))
                 ok = passed & plain[number] if others else set()
                 for phrase in (t for t in group if t.is_phrase):
                     ok |= self._phrase_check(passed - ok, [phrase])
@@ -1011,7 +904,7 @@ class Library:
             if stop is not None:
                 self._conn.set_progress_handler(lambda: int(stop()), 1000)
             try:
-                tiers = self._tiers(query, ranked=sort == "relevance")
+                tiers = self._fts.tiers(query, ranked=sort == "relevance")
                 if sort in ("relevance", "date"):
                     return self._stream(tiers, self._key_range(query), not reverse, limit, check, stop)
                 found = set(self._stream(tiers, self._key_range(query), True, None, check, stop))
