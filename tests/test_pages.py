@@ -235,3 +235,16 @@ def test_without_a_filter_the_page_is_everything(library: Library) -> None:
     for reverse in (False, True):
         page = library.search_page(parse(""), "relevance", reverse, limit=10)
         assert page.complete and len(page.keys) == len(ARTICLES)
+
+
+def test_a_file_written_twice_between_searches_is_listed_once() -> None:
+    lib = Library()
+    first, *rest = corpus(5, seed=4)
+    lib.put_files([(a.path, 1, 1, [a]) for a in rest])
+    lib.search(parse(""))  # the date order exists; what follows is merged into it when needed
+    lib.put_files([(first.path, 1, 1, [first])])
+    lib.put_files([(first.path, 2, 2, [first])])  # changed on disk: its old key goes, a new one comes
+    keys = lib.search(parse(""))
+    assert sorted(keys, reverse=True) == keys == [row.key for row in lib.rows(newest_first=True)]
+    assert len(keys) == 5
+    lib.close()
