@@ -80,13 +80,27 @@ def compiled(po_path: Path) -> bytes:
     return buffer.getvalue()
 
 
+def messages(mo_data: bytes) -> dict[object, str]:
+    """What a .mo file says: its translations and plural rule, not the header's tool stamp.
+
+    The header carries `Generated-By: Babel x.y`, so two builds of the same catalogue by two
+    Babel releases differ in bytes while saying the same thing.
+    """
+    translation = gettext.GNUTranslations(io.BytesIO(mo_data))
+    catalog: dict[object, str] = dict(translation._catalog)  # type: ignore[attr-defined]
+    header = catalog.pop("", "")
+    plural_rule = [line for line in header.splitlines() if line.lower().startswith("plural-forms:")]
+    catalog[("", "Plural-Forms")] = "\n".join(plural_rule)
+    return catalog
+
+
 def compile_catalogues(locale_dir: Path = LOCALE_DIR) -> list[Path]:
-    """Rebuild every .mo file next to its .po file; returns the ones that changed."""
+    """Rebuild every .mo file whose messages differ from its .po file; returns the ones written."""
     changed = []
     for po_path in catalogue_paths(locale_dir):
         mo_path = po_path.with_suffix(".mo")
         data = compiled(po_path)
-        if not mo_path.exists() or mo_path.read_bytes() != data:
+        if not mo_path.exists() or messages(mo_path.read_bytes()) != messages(data):
             mo_path.write_bytes(data)
             changed.append(mo_path)
     return changed
