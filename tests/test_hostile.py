@@ -38,6 +38,7 @@ import builtins
 import json
 import os
 import random
+import re
 import stat
 import subprocess
 import sys
@@ -50,6 +51,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from textual.widgets._toast import Toast
 
 import tui.loader
 from tests.helpers import write_article
@@ -58,6 +60,7 @@ from tui.app import KlipingApp
 from tui.cli import display_path, main
 from tui.loader import parse_bytes
 from tui.widgets.article_list import ArticleList
+from tui.widgets.reader import Reader
 
 GOOD = ("Artikel Baik Pertama Tentang Desa", "Artikel Baik Kedua Tentang Kader")
 MB = 1024 * 1024
@@ -437,3 +440,92 @@ def test_pathological_markup_parses_in_linear_time(text: str, suffix: str) -> No
     for item in results:
         if isinstance(item, tui.loader.Problem):
             assert "recursion" not in item.reason and "could not parse" not in item.reason
+
+
+# ---------------------------------------------------------------- escape sequences in files
+
+# What an attacker puts in a clipping: a window title, a clipboard write, a planted link, a screen
+# clear, a one-character CSI (U+009B), and a right-to-left override that reverses "exe.png".
+ESCAPES = "\x1b]0;pwned\x07berita \x1b]52;c;aGVsbG8=\x07 \x1b]8;;http://evil.example\x07tautan\x1b]8;;\x07"
+HOSTILE_TITLE = f"Judul {ESCAPES} \x9b2J \u202egnp.exe"
+HOSTILE_BODY = f"Teks badan \x1b[2J dengan {ESCAPES} dan \x9b31m warna. Kalimat lain yang cukup panjang."
+# Bytes no text output may carry: C0 controls but tab and line ends, DEL, and C1 controls.
+RAW_CONTROL = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def escape_clippings(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "escapes.txt").write_text(f"{HOSTILE_TITLE}\n\n{HOSTILE_BODY}\n", encoding="utf-8")
+    (folder / "records.jsonl").write_text(
+        json.dumps({"title": HOSTILE_TITLE, "text": HOSTILE_BODY, "source": "Situs\x1b]0;x\x07"}) + "\n",
+        encoding="utf-8",
+    )
+    (folder / "bad\x1b]0;pwned\x07name.json").write_text("{not json", encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "style", [["--list"], ["--list", "--plain"], ["--format", "md"], ["--format", "csv"]]
+)
+def test_text_outputs_show_control_characters_as_escapes(
+    style: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    escape_clippings(tmp_path)
+    args = style if style[0] == "--list" else ["--list", *style]
+    assert main([*args, "--no-cache", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert not RAW_CONTROL.search(out), out
+    assert not RAW_CONTROL.search(err), err
+    assert "\\x1b]0;pwned\\x07" in out  # shown, not hidden: the reader sees what the file holds
+    assert "\\x1b]0;pwned\\x07name.json" in err  # the problem's path too
+    if style == ["--list"]:
+        assert "\\u202egnp.exe" in out  # the override is visible in a title
+
+
+def test_json_lines_keep_the_text_and_escape_every_control(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    escape_clippings(tmp_path)
+    assert main(["--list", "--json", "--no-cache", str(tmp_path)]) == 0
+    out, _err = capsys.readouterr()
+    assert not RAW_CONTROL.search(out)
+    bodies = {json.loads(line)["text"] for line in out.splitlines()}
+    assert any("\x1b]0;pwned\x07" in body and "\x9b31m" in body for body in bodies)
+
+
+async def test_the_app_shows_control_characters_as_escapes(tmp_path: Path) -> None:
+    escape_clippings(tmp_path)
+    app = KlipingApp([tmp_path], cache=None)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        reader = app.query_one(Reader)
+        lines = [strip.text for strip in (article_list.render_line(y) for y in range(3))]
+        assert any("\\x1b]0;pwned" in line for line in lines), lines
+        await pilot.press("enter")
+        await settle(pilot)
+        for text in (*lines, *reader.text_lines):
+            assert not RAW_CONTROL.search(text), text
+        assert any("\\x1b[2J" in line for line in reader.text_lines)
+        await pilot.press("r")  # the raw file, as saved
+        await settle(pilot)
+        # The text file shows \x9b; the JSON Lines file holds the escape \u009b already.
+        assert any("\\x9b31m" in line or "\\u009b31m" in line for line in reader.text_lines)
+        for text in reader.text_lines:
+            assert not RAW_CONTROL.search(text), text
+
+
+async def test_titles_are_never_read_as_markup(tmp_path: Path) -> None:
+    """A title with `[/]` crashed the star toast; `[@click=app.quit]` made the toast a quit button."""
+    write_article(
+        tmp_path, "a.txt", "Judul [/] penutup [@click=app.quit]x[/]", "1 Mei 2024", ["Isi berita. " * 20]
+    )
+    app = KlipingApp([tmp_path], cache=None)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk")
+        await settle(pilot)
+        toasts = list(app._notifications)
+        assert toasts and "[@click=app.quit]" in toasts[-1].message
+        shown = Toast(toasts[-1]).render()  # what the toast draws: MarkupError before, or a button
+        assert "[@click=app.quit]x[/]" in str(shown)
+        assert app.is_running

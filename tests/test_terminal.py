@@ -163,3 +163,27 @@ def test_filter_read_help_and_quit_in_a_real_terminal(terminal: Terminal) -> Non
     )
     time.sleep(0.2)
     quit_and_check_the_terminal_is_restored(terminal)
+
+
+def test_escape_sequences_in_files_never_reach_the_terminal(tmp_path: Path) -> None:
+    """A clipping that tries to set the window title, write the clipboard or plant a link, seen raw."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    osc = "\x1b]0;pwned\x07 \x1b]52;c;aGVsbG8=\x07 \x1b]8;;http://evil.example\x07link\x1b]8;;\x07"
+    body = "Badan artikel yang cukup panjang untuk dibaca sebagai teks biasa oleh pemuat. " * 4
+    (folder / "a.txt").write_text(f"Judul {osc} \x9b2J\n\n{body}{osc} \x9b31m teks.\n", encoding="utf-8")
+    (folder / "bad\x1b]0;pwned\x07.json").write_text("{", encoding="utf-8")
+    term = Terminal(["--no-cache", str(folder)], 120, 35, tmp_path)
+    try:
+        term.wait_for(lambda screen: "\\x1b]0;pwned" in screen, "the title with its escapes shown")
+        for keys in ("\r", "r", "p"):  # the reader, the raw file, the problems with the file's name
+            term.press(keys)
+            time.sleep(0.3)
+            term.pump(0.2)
+        term.wait_for(lambda screen: "bad\\x1b]0;pwned" in screen, "the problem's path shown escaped")
+        raw = bytes(term.raw)
+        for planted in (b"\x1b]0;pwned", b"\x1b]52;", b"\x1b]8;;http://evil", "\x9b".encode()):
+            assert planted not in raw, planted
+        assert term.screen.title != "pwned"
+    finally:
+        term.kill()

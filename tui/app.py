@@ -25,7 +25,7 @@ from tui.article import Problem
 from tui.config import default_config_path, load_settings, save_settings
 from tui.editor import editor_command
 from tui.export import export_articles, format_for
-from tui.formatting import number
+from tui.formatting import display_path, number, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
@@ -171,7 +171,7 @@ class KlipingApp(App[None]):
         article_list.lang = self.query_one(Reader).lang = current_language()
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
-                self.notify(notice, severity="warning", timeout=12)
+                self.notify(notice, severity="warning", timeout=12, markup=False)
         self.query_one(ArticleList).focus()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_dirty)
         self.load()
@@ -331,7 +331,7 @@ class KlipingApp(App[None]):
         what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
             event.worker.name, _("A background task failed")
         )
-        self.notify(f"{what}: {error}", severity="error", timeout=15)
+        self.notify(f"{what}: {error}", severity="error", timeout=15, markup=False)
         if event.worker.name == "load":
             self.loading = False
             self.query_one(ProgressBar).display = False
@@ -425,7 +425,7 @@ class KlipingApp(App[None]):
         self._update_status()
         words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
         words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
-        self.notify(f"{words[mark, value]}: {row.title[:50]}", timeout=2)
+        self.notify(f"{words[mark, value]}: {visible_line(row.title)[:50]}", timeout=2, markup=False)
 
     def action_toggle_read(self) -> None:
         self._toggle_mark("read")
@@ -457,6 +457,7 @@ class KlipingApp(App[None]):
             self.notify(
                 _("Could not save settings: {reason}").format(reason=error.strerror or error),
                 severity="warning",
+                markup=False,
             )
 
     def on_unmount(self) -> None:
@@ -532,58 +533,61 @@ class KlipingApp(App[None]):
         reader = self.query_one(Reader)
         reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
         self._save_settings(measure=reader.measure)
-        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2)
+        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
 
     def action_copy_text(self) -> None:
         article = self.query_one(Reader).article
         if article is None:
-            self.notify(_("No article to copy."), severity="warning")
+            self.notify(_("No article to copy."), severity="warning", markup=False)
             return
         self.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
         words = number(article.words, current_language())
         message = ngettext(
             "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
         )
-        self.notify(message.format(title=article.title[:40], words=words), timeout=3)
+        self.notify(
+            message.format(title=visible_line(article.title)[:40], words=words), timeout=3, markup=False
+        )
 
     def action_open_file(self) -> None:
         article = self.query_one(Reader).article
         if article is None:
-            self.notify(_("No article to open."), severity="warning")
+            self.notify(_("No article to open."), severity="warning", markup=False)
             return
         command = editor_command(article.path)
         if command is None:
-            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning")
+            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
             return
         try:
             with self.suspend():
                 subprocess.run(command, check=False)
         except SuspendNotSupported:
-            self.notify(_("This terminal cannot hand over to an editor."), severity="warning")
+            self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
         except OSError as error:
             reason = error.strerror or error
             self.notify(
                 _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
                 severity="error",
+                markup=False,
             )
         self.refresh()
 
     def action_cycle_sort(self) -> None:
         self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
         self._save_settings(sort=self.sort)
-        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
         self.run_search(self.query_text, keep=True)
 
     def action_reverse_sort(self) -> None:
         self.reverse = not self.reverse
         self._save_settings(reverse=self.reverse)
-        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
         self.run_search(self.query_text, keep=True)
 
     def action_export(self) -> None:
         keys = list(self.query_one(ArticleList).keys)
         if not keys:
-            self.notify(_("No articles shown to export."), severity="warning")
+            self.notify(_("No articles shown to export."), severity="warning", markup=False)
             return
         default = str(Path.cwd() / "kliping-export.jsonl")
 
@@ -603,11 +607,14 @@ class KlipingApp(App[None]):
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             failed = _("Export failed: {reason}").format(reason=reason)
-            self.call_from_thread(self.notify, failed, severity="error", timeout=10)
+            self.call_from_thread(self.notify, failed, severity="error", timeout=10, markup=False)
             return
         done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
         self.call_from_thread(
-            self.notify, done.format(count=number(count, current_language()), path=target), timeout=6
+            self.notify,
+            done.format(count=number(count, current_language()), path=display_path(target)),
+            timeout=6,
+            markup=False,
         )
 
     def action_show_problems(self) -> None:

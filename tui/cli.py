@@ -14,7 +14,7 @@ from typing import TextIO
 from tui.article import Problem
 from tui.config import LANGS, load_settings
 from tui.export import FORMATS, export_articles, format_for, write_articles
-from tui.formatting import display_path, long_date, short_date
+from tui.formatting import VisibleWriter, display_path, long_date, short_date, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.marks import Marks
 from tui.query import parse
@@ -129,13 +129,14 @@ def list_articles(
             problems = [p for p in problems if p.path not in update.removed]
         problems.extend(update.problems)
     for problem in problems:
-        print(f"kliping: {display_path(problem.path)}: {problem.reason}", file=sys.stderr)
+        print(f"kliping: {display_path(problem.path)}: {visible_line(problem.reason)}", file=sys.stderr)
     query = parse(filter_text)
     if query.hint:
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     flags = _flags(library) if query.flags else None
     keys = library.search(query, flags=flags)
-    out = sys.stdout
+    # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
+    out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
     if style in FORMATS:
         articles = (a for a in map(library.article, keys) if a is not None)
         if output is None:
@@ -162,8 +163,8 @@ def list_articles(
 
 def _print_line(row: Row, out: TextIO) -> None:
     date = short_date(row.date, current_language()) or "-"
-    source = row.source or "-"
-    out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {row.title}\n")
+    source = visible_line(row.source or "-")
+    out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {visible_line(row.title)}\n")
 
 
 def _print_plain(library: Library, key: int, out: TextIO) -> None:
@@ -181,7 +182,7 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
         _("Place: {place}").format(place=article.place) if article.place else "",
         f"{words}, {reading}",
     ]
-    out.write(f"{article.title}\n")
+    out.write(f"{visible_line(article.title)}\n")
     out.write(". ".join(part for part in details if part) + ".\n")
     out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
     out.write(article.text + "\n\n\n")

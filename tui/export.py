@@ -109,6 +109,15 @@ def _markdown(article: Article) -> str:
 # --- writing -----------------------------------------------------------------------------
 
 
+# json.dumps escapes C0 controls but passes DEL and the C1 controls, which terminals obey
+# (U+009B is a CSI): escaped the JSON way, the record is the same and safe to print.
+_C1 = re.compile("[\x7f-\x9f]")
+
+
+def _json_escape(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04x}"
+
+
 def write_articles(articles: Iterable[Article], out: TextIO, fmt: str) -> int:
     """Write articles one at a time in `fmt`, so a huge export never sits in memory; return how many."""
     if fmt not in FORMATS:
@@ -116,7 +125,8 @@ def write_articles(articles: Iterable[Article], out: TextIO, fmt: str) -> int:
     count = 0
     if fmt == "jsonl":
         for article in articles:
-            out.write(json.dumps({"id": article.id, **_record(article)}, ensure_ascii=False) + "\n")
+            line = json.dumps({"id": article.id, **_record(article)}, ensure_ascii=False)
+            out.write(_C1.sub(_json_escape, line) + "\n")
             count += 1
     elif fmt == "csv":
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import TextIO
 
 MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -43,6 +45,70 @@ def number(value: int, lang: str = "en") -> str:
     return text.replace(",", ".") if lang == "id" else text
 
 
+# What a file must never send to the terminal: C0 controls (ESC starts every escape sequence, BEL
+# ends OSC ones), DEL and the C1 controls (U+009B is a one-character CSI on many terminals).
+_CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"
+# Invisible characters that change what a reader sees: bidi overrides and isolates turn
+# "txt.exe" into "exe.txt", zero-width ones hide inside words and paths.
+_INVISIBLE = "\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_UNSAFE = re.compile(f"[{_CONTROLS}]")
+_UNSAFE_LINE = re.compile(f"[\t\n{_CONTROLS}{_INVISIBLE}]")
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    if code == 0x09:
+        return "\\t"
+    if code == 0x0A:
+        return "\\n"
+    if code == 0x0D:
+        return "\\r"
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """Text from a file made safe for a terminal: control characters shown as escapes (\\x1b).
+
+    Newlines and tabs stay, and so do the invisible marks that right-to-left and joined scripts
+    need in running text: this is for bodies. Every text output and widget passes file text
+    through here or `visible_line`, so an article cannot set the terminal's title, write its
+    clipboard or move the cursor.
+    """
+    if _UNSAFE.search(text) is None:  # the common case costs one scan
+        return text
+    return _UNSAFE.sub(_escape, text)
+
+
+def visible_line(text: str) -> str:
+    """One line of file text (a title, a source, a path) made safe: newlines, tabs, bidi overrides and
+    zero-width characters shown as escapes too, so a name cannot pass for another."""
+    if _UNSAFE_LINE.search(text) is None:
+        return text
+    return _UNSAFE_LINE.sub(_escape, text)
+
+
+_UNSAFE_STREAM = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+class VisibleWriter:
+    """A text stream that shows control characters as escapes: what `--list` prints goes through it.
+
+    Line ends (\\n, and \\r\\n for CSV) and tabs pass; a lone \\r, which would let a line
+    overwrite what came before it on screen, does not.
+    """
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        if _UNSAFE_STREAM.search(text) is not None:
+            text = _UNSAFE_STREAM.sub(_escape, text)
+        return self.out.write(text)
+
+    def flush(self) -> None:
+        self.out.flush()
+
+
 def display_path(path: str) -> str:
-    """A path safe to print on one line: newlines and undecodable bytes shown as escapes."""
-    return path.encode("utf-8", "backslashreplace").decode("utf-8").replace("\n", "\\n")
+    """A path safe to print on one line: controls, newlines and undecodable bytes shown as escapes."""
+    return visible_line(path.encode("utf-8", "backslashreplace").decode("utf-8"))

@@ -17,7 +17,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from tui.formatting import count_words, short_date
+from tui.formatting import count_words, short_date, visible_line
 from tui.i18n import _
 from tui.marks import Marks
 from tui.query import Query
@@ -309,7 +309,7 @@ class ArticleList(ScrollView, can_focus=True):
             style = self._style("cursor")
         date = short_date(row.date, self.lang)
         words = count_words(row.words)
-        source = row.source or ""
+        source = visible_line(row.source or "")
         # Columns give way to the title as the pane narrows.
         columns: list[tuple[str, int]] = []
         if width >= 36:
@@ -322,12 +322,13 @@ class ArticleList(ScrollView, can_focus=True):
         unread = marks is not None and not marks.has("read", row.key)
         starred = marks is not None and marks.has("starred", row.key)
         title_width = max(4, width - 3 - sum(w + 1 for _value, w in columns))
-        title = Text(row.title, no_wrap=True, overflow="ellipsis", end="")
+        shown_title = visible_line(row.title)
+        title = Text(shown_title, no_wrap=True, overflow="ellipsis", end="")
         if unread:
             title.stylize(self._style("unread"))
         if self._query is not None:
             match_style = self._style("match")
-            for start, end in match_spans(row.title, self._query):
+            for start, end in match_spans(shown_title, self._query):
                 title.stylize(match_style, start, end)
         title.truncate(title_width, overflow="ellipsis", pad=True)
         # The cursor is also a symbol, so it shows without colour (NO_COLOR, monochrome terminals).

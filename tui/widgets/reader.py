@@ -16,7 +16,7 @@ from textual.strip import Strip
 from textual.worker import get_current_worker
 
 from tui.article import Article, Block
-from tui.formatting import display_path, long_date
+from tui.formatting import display_path, long_date, visible, visible_line
 from tui.i18n import _, ngettext
 from tui.loader import read_raw
 from tui.query import Query
@@ -188,11 +188,13 @@ class Reader(ScrollView, can_focus=True):
             )
             texts.append((header, ""))
             for line in raw.split("\n"):
-                texts.append((self._marked(Text(line)), ""))
+                texts.append((self._marked(Text(visible(line))), ""))
             measure = max(20, width - 2)
             margin = 1
         else:
-            texts.append((self._marked(Text(article.title, style=self._style("reader--title"))), ""))
+            texts.append(
+                (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
+            )
             texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
             texts.append((Text(""), ""))
             for block in article.blocks:
@@ -216,6 +218,7 @@ class Reader(ScrollView, can_focus=True):
 
     def _meta_line(self, article: Article) -> str:
         parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
+        parts = [visible_line(part) for part in parts]
         parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
         minutes = article.reading_minutes
         parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
@@ -230,7 +233,7 @@ class Reader(ScrollView, can_focus=True):
             "caption": "reader--caption",
         }
         style = self._style(styles[block.kind]) if block.kind in styles else Style()
-        return self._marked(Text(block.text, style=style))
+        return self._marked(Text(visible(block.text), style=style))
 
     def _marked(self, text: Text) -> Text:
         if self.filter_query is not None:
@@ -352,13 +355,19 @@ class Reader(ScrollView, can_focus=True):
         if self._match_lines:
             self._goto_match(self._current_match + 1)
         else:
-            self.notify(_("No matches in this article.") if self.filter_query else _("Type a filter first."))
+            self.notify(
+                _("No matches in this article.") if self.filter_query else _("Type a filter first."),
+                markup=False,
+            )
 
     def action_previous_match(self) -> None:
         if self._match_lines:
             self._goto_match(self._current_match - 1 if self._current_match > 0 else -1)
         else:
-            self.notify(_("No matches in this article.") if self.filter_query else _("Type a filter first."))
+            self.notify(
+                _("No matches in this article.") if self.filter_query else _("Type a filter first."),
+                markup=False,
+            )
 
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)

@@ -15,7 +15,7 @@ from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
 from tui.export import format_for
-from tui.formatting import display_path, number
+from tui.formatting import display_path, number, visible_line
 from tui.i18n import _, current_language, ngettext
 
 
@@ -85,7 +85,7 @@ class ProblemsScreen(ModalScreen[None]):
         log = self.query_one(Log)
         if not self.problems:
             log.write_line(_("Every file loaded."))
-        log.write_lines(f"{display_path(p.path)}: {p.reason}" for p in self.problems)
+        log.write_lines(f"{display_path(p.path)}: {visible_line(p.reason)}" for p in self.problems)
         log.scroll_home(animate=False)
         log.focus()
 
