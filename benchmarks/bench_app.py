@@ -6,7 +6,7 @@ For each size it reuses `benchmarks/out/corpus-N` (or generates it with gen_corp
 runs three phases, each in its own process so one phase's memory does not skew the next:
 
 - cold:  no cache file. Launch time to the first frame showing >= 1 article, and to fully
-         indexed (`app.loading` False and every article in the list). Peak RSS.
+         indexed (`app.session.loading` False and every article in the list). Peak RSS.
 - warm:  the cache the cold phase left. Launch to first frame and to the full list, then a
          scripted typing session in the filter bar (key -> list updated -> frame painted for
          each keystroke), then cursor down / page down in the list. Peak RSS.
@@ -117,14 +117,14 @@ async def launch(
         result["first_paint_s"] = round(first_frame - started, 3)
         result["first_rows"] = next(count for _, count in shows if count)
 
-        while app.loading or len(article_list.keys) < len(app.rows):
+        while app.session.loading or len(article_list.keys) < len(app.session.rows):
             if perf() > deadline:
                 raise TimeoutError("loading did not finish")
             await asyncio.sleep(0.01)
         full = perf()
         result["full_list_s"] = round(full - started, 3)
-        result["articles"] = len(app.rows)
-        result["problems"] = len(app.problems)
+        result["articles"] = len(app.session.rows)
+        result["problems"] = len(app.session.problems)
         stems_started = perf()
         app.library.wait_for_stems(timeout=LOAD_TIMEOUT)
         result["stems_after_full_s"] = round(perf() - stems_started, 3)
@@ -182,7 +182,7 @@ async def typing_session(
     `pace` the keys are that many seconds apart, like a person typing: the rest of each answer
     is fetched between keys, and a key that lands while it is being fetched has to stop it.
     """
-    from tui.app import PAGE_ROWS
+    from tui.screens.main import PAGE_ROWS
     from tui.widgets.article_list import ArticleList
 
     app.query_one("#filter").focus()
@@ -205,7 +205,7 @@ async def typing_session(
         after = sent
         while True:
             listed = await shown.call_after(after, timeout=60)
-            if app.query_text == text:
+            if app.session.query_text == text:
                 break
             after = listed  # a show for an older text; wait for the next one
         frame = await probe.frame_after(listed)
@@ -214,7 +214,7 @@ async def typing_session(
         if pace is not None:
             whole: float | None = None
             while perf() < sent + pace:
-                if whole is None and not app.counting:
+                if whole is None and not app.session.counting:
                     whole = perf() - sent
                 await asyncio.sleep(0.002)
             if whole is None:
@@ -224,21 +224,21 @@ async def typing_session(
         # What the list shows is checked, and the search timed alone, after the session: doing it
         # here would block the event loop and hold the library between keys.
         keys = article_list.keys
-        shown_keys.append((text, len(keys), hash(tuple(keys)), list(keys[:PAGE_ROWS]), app.counting))
+        shown_keys.append((text, len(keys), hash(tuple(keys)), list(keys[:PAGE_ROWS]), app.session.counting))
         if pace is None:
             await settle(0.03)
     for index, (text, count, digest, first, counting) in enumerate(shown_keys):
-        expected = app.library.search(parse(text), app.sort, app.reverse)
+        expected = app.library.search(parse(text), app.session.sort, app.session.reverse)
         if counting:  # a first page: the top of the whole answer
             right = count == len(first) and first == expected[:count]
         else:
             right = count == len(expected) and digest == hash(tuple(expected))
         mismatches += not right
         begin = perf()
-        app.library._search(parse(text), app.sort, app.reverse, None, PAGE_ROWS + 1, None)
+        app.library._search(parse(text), app.session.sort, app.session.reverse, None, PAGE_ROWS + 1, None)
         page_only.append(perf() - begin)
         begin = perf()
-        app.library._search(parse(text), app.sort, app.reverse, None, None, None)  # uncached
+        app.library._search(parse(text), app.session.sort, app.session.reverse, None, None, None)  # uncached
         search_only.append(perf() - begin)
         per_key.append(
             {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -13,26 +14,26 @@ from textual.worker import WorkerCancelled, WorkerFailed
 
 from tests.helpers import many_articles, small_collection
 from tui.app import KlipingApp
+from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
-from tui.widgets.screens import HelpScreen, ProblemsScreen
 
 
 async def settle(pilot: Pilot[None]) -> None:
-    """Wait for loading, searching and the reader's fetch to finish."""
+    """Wait on the app's own state: loading over, the list up to date, the reader caught up, no worker."""
     app = pilot.app
-    for _ in range(500):
+    for _ in range(2000):
         await pilot.pause()
         busy = [worker for worker in app.workers if not worker.is_finished]
-        waiting = getattr(app, "loading", False) or getattr(app, "_dirty", False)
-        if getattr(app, "reader_pending", False):
-            await pilot.pause(0.02)
-            continue
-        if not busy and not waiting:
+        idle = all(getattr(screen, "idle", True) for screen in app.screen_stack)
+        if not busy and idle:
             break
-        with contextlib.suppress(WorkerCancelled, WorkerFailed):
-            await app.workers.wait_for_complete(busy)
+        if busy:
+            with contextlib.suppress(WorkerCancelled, WorkerFailed):
+                await app.workers.wait_for_complete(busy)
+        else:
+            await pilot.pause(0.01)  # a timer (the reader's follow) is due: let the loop run it
     await pilot.pause()
 
 
@@ -292,7 +293,7 @@ async def test_open_runs_the_editor_on_the_file(
 ) -> None:
     calls: list[list[str]] = []
     monkeypatch.setenv("EDITOR", "myeditor --wait")
-    monkeypatch.setattr("tui.app.subprocess.run", lambda command, check: calls.append(command))
+    monkeypatch.setattr("tui.screens.main.subprocess.run", lambda command, check: calls.append(command))
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -335,7 +336,7 @@ async def test_the_cursor_row_shows_whether_the_list_has_focus(collection: Path)
 async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import app as app_module
+    from tui.screens import main as app_module
 
     monkeypatch.setattr(app_module, "PAGE_ROWS", 20)
     monkeypatch.setattr(app_module, "REST_SECONDS", 0.6)
@@ -346,9 +347,9 @@ async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
         await pilot.press("/", *"desa")
         for _ in range(200):
             await pilot.pause(0.01)
-            if app.query_text == "desa" and len(article_list.keys) == 20:
+            if app.session.query_text == "desa" and len(article_list.keys) == 20:
                 break
-        assert len(article_list.keys) == 20 and app.counting
+        assert len(article_list.keys) == 20 and app.session.counting
         assert "20+ of 120 articles" in status(app)
         page = list(article_list.keys)
         await pilot.press("escape")  # back to the list: Esc in the bar clears it, so go by focus
@@ -356,7 +357,7 @@ async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
         await pilot.press("down", "down", "down")
         chosen = article_list.current_key
         await settle(pilot)
-        assert len(article_list.keys) == 120 and not app.counting
+        assert len(article_list.keys) == 120 and not app.session.counting
         assert list(article_list.keys[:20]) == page
         assert article_list.current_key == chosen  # the rest arrived without moving the cursor
         assert "120 of 120 articles" in status(app)
@@ -365,7 +366,7 @@ async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
 async def test_typing_on_stops_the_search_for_what_was_typed_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import app as app_module
+    from tui.screens import main as app_module
 
     monkeypatch.setattr(app_module, "PAGE_ROWS", 5)
     monkeypatch.setattr(app_module, "REST_SECONDS", 0.5)  # longer than the pilot takes per key
@@ -385,3 +386,38 @@ async def test_typing_on_stops_the_search_for_what_was_typed_before(
         # Keys come faster than the pause that starts a whole answer: only the last text gets one.
         assert searched == ["desa isi"]
         assert len(app.query_one("#articles", ArticleList).keys) == 60
+
+
+async def test_rows_taken_back_after_a_warm_start_leave_the_list_first(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The crash on start when files changed since the last run, without relying on timing.
+
+    The cache's newest rows are shown at once; the next update takes back those whose files
+    changed. The list must never hold a key whose row is gone (a KeyError on the next frame).
+    """
+    from tui.screens import main as main_module
+    from tui.store import Library
+    from tui.sync import Update, sync
+
+    cache = collection.parent / "cache.sqlite3"
+    library = Library(cache)
+    for _update in sync(library, [str(collection)]):
+        pass
+    rows = library.rows(newest_first=True)
+    library.close()
+    changed = {rows[0].path, rows[2].path}  # the cursor's article and one below it
+
+    def replay(library: object, paths: object, **kwargs: object) -> Iterator[Update]:
+        yield Update(rows=rows, newest_first=True, done=3, total=3)
+        yield Update(removed=changed, done=1, total=3)
+        yield Update(done=3, total=3, finished=True)
+
+    monkeypatch.setattr(main_module, "sync", replay)
+    app = KlipingApp([collection], cache=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        assert [row.title for row in article_list.articles] == [rows[1].title]
+        assert [strip.text.strip() for strip in map(article_list.render_line, range(2))][1] == ""
+        assert article_list.current_key == rows[1].key

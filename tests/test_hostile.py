@@ -331,12 +331,12 @@ async def test_app_survives(hostile: tuple[Path, Expect]) -> None:
     app = KlipingApp([folder])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert not app.loading
-        assert Counter(row.title for row in app.rows.values()) == Counter([*GOOD, *expect.titles])
+        assert not app.session.loading
+        assert Counter(row.title for row in app.session.rows.values()) == Counter([*GOOD, *expect.titles])
         shown = [row.title for row in app.query_one("#articles", ArticleList).articles]
         assert sorted(shown) == sorted([*GOOD, *expect.titles])
-        assert Counter((p.path, p.reason) for p in app.problems) == Counter(expect.problems)
-        for problem in app.problems:
+        assert Counter((p.path, p.reason) for p in app.session.problems) == Counter(expect.problems)
+        for problem in app.session.problems:
             no_jargon(problem.reason)
         await pilot.press("p")  # the problems screen draws every kind of name without raising
         await settle(pilot)

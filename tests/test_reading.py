@@ -13,11 +13,11 @@ from tests.test_app import settle, status, titles
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
 from tui.export import read_back
+from tui.screens.dialogs import ExportScreen
 from tui.state import default_state_path
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
-from tui.widgets.screens import ExportScreen
 
 
 @pytest.fixture
@@ -55,10 +55,10 @@ async def test_renaming_a_file_keeps_its_state(collection: Path) -> None:
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert app.marks.starred == 1
+        assert app.session.marks.starred == 1
         row = app.query_one("#articles", ArticleList).articles[0]
         assert row.path.endswith("renamed-elsewhere.txt")
-        assert app.marks.has("starred", row.key)
+        assert app.session.marks.has("starred", row.key)
 
 
 async def test_opening_marks_read_and_u_toggles(collection: Path) -> None:
@@ -91,7 +91,7 @@ async def test_brackets_in_the_reader_mark_read_on_the_way(collection: Path) -> 
         await settle(pilot)
         await pilot.press("right_square_bracket")
         await settle(pilot)
-        assert app.marks.unread == 0
+        assert app.session.marks.unread == 0
 
 
 async def test_n_and_shift_n_step_through_matches_with_an_indicator(collection: Path) -> None:
@@ -145,7 +145,7 @@ async def test_sort_and_width_are_remembered(collection: Path) -> None:
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert app.sort == "title"
+        assert app.session.sort == "title"
         assert app.query_one("#reader", Reader).measure == 70
         assert titles(app) == sorted(titles(app), key=str.lower)
 
@@ -171,7 +171,7 @@ async def test_broken_state_database_is_moved_aside_with_a_message(collection: P
         await settle(pilot)
         assert any("damaged" in n.message for n in app._notifications)
         await pilot.press("asterisk")
-        assert app.marks.starred == 1
+        assert app.session.marks.starred == 1
     aside = list(state.parent.glob("state.sqlite3.damaged-*"))
     assert len(aside) == 1
     assert aside[0].read_bytes().startswith(b"this is not a database")
@@ -233,7 +233,7 @@ async def test_key_remaps_from_the_config_file_take_effect(collection: Path) -> 
         assert not [n for n in app._notifications if "config" in n.message]
         await pilot.press("x")
         await settle(pilot)
-        assert app.marks.starred == 1
+        assert app.session.marks.starred == 1
         await pilot.press("asterisk")  # the old key no longer stars
         await settle(pilot)
-        assert app.marks.starred == 1
+        assert app.session.marks.starred == 1

@@ -26,7 +26,7 @@ async def test_thousands_of_articles_list_filter_and_move(corpus: Path) -> None:
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         article_list = app.query_one("#articles", ArticleList)
-        loaded = len(app.rows)
+        loaded = len(app.session.rows)
         assert loaded >= 2900  # a few generated files are deliberately not articles
         assert f"{loaded:,} of {loaded:,} articles" in status(app)
         dates = [row.date for row in article_list.articles if row.date]
@@ -43,7 +43,7 @@ async def test_thousands_of_articles_list_filter_and_move(corpus: Path) -> None:
         assert 0 < shown < loaded
         assert f"{shown:,} of {loaded:,} articles" in status(app)
         # Every title matches "pelatihan" or a form of it ("dilatih", "pelatih"), and shows where.
-        assert all(match_spans(row.title, app.current_query) for row in article_list.articles)
+        assert all(match_spans(row.title, app.session.query) for row in article_list.articles)
         assert any("pelatihan" in row.title.lower() for row in article_list.articles)
         line = article_list.render_line(0)
         assert any(seg.style and seg.style.underline for seg in line)

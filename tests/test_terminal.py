@@ -36,7 +36,9 @@ def command() -> list[str]:
 class Terminal:
     """A child process in a pty whose output is fed to a pyte screen, as a terminal would show it."""
 
-    def __init__(self, args: list[str], cols: int, rows: int, home: Path) -> None:
+    def __init__(
+        self, args: list[str], cols: int, rows: int, home: Path, program: list[str] | None = None
+    ) -> None:
         env = {
             **os.environ,
             "TERM": "xterm-256color",
@@ -52,7 +54,7 @@ class Terminal:
         self.screen = pyte.Screen(cols, rows)
         self.stream = pyte.ByteStream(self.screen)
         self.raw = bytearray()
-        program, *rest = command() + args
+        program, *rest = (program or command()) + args
         self.child = pexpect.spawn(program, rest, dimensions=(rows, cols), env=env, timeout=10)
 
     @property
@@ -185,5 +187,31 @@ def test_escape_sequences_in_files_never_reach_the_terminal(tmp_path: Path) -> N
         for planted in (b"\x1b]0;pwned", b"\x1b]52;", b"\x1b]8;;http://evil", "\x9b".encode()):
             assert planted not in raw, planted
         assert term.screen.title != "pwned"
+    finally:
+        term.kill()
+
+
+def test_an_unexpected_error_restores_the_terminal_and_leaves_a_crash_log(tmp_path: Path) -> None:
+    """The last guard: no traceback over the screen, one line naming the log, exit status 70."""
+    boom = (
+        "import sys, tui.widgets.article_list as a\n"
+        "def render_line(self, y): raise RuntimeError('planted for the test')\n"
+        "a.ArticleList.render_line = render_line\n"
+        "from tui.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    script = tmp_path / "boom.py"
+    script.write_text(boom, encoding="utf-8")
+    term = Terminal([], 100, 30, tmp_path, program=[sys.executable, str(script)])
+    try:
+        status = term.exit_status(timeout=20)
+        raw = bytes(term.raw)
+        assert status == 70, raw[-500:]
+        assert b"Traceback" not in raw and b"planted for the test" not in raw
+        assert raw.rfind(LEAVE_ALTERNATE_SCREEN) > raw.rfind(b"\x1b[?1049h")
+        line = raw[raw.rfind(LEAVE_ALTERNATE_SCREEN) :].decode(errors="replace")
+        assert "unexpected error" in line
+        logs = list((tmp_path / "xdg_cache_home" / "kliping" / "crashes").glob("crash-*.log"))
+        assert any("planted for the test" in log.read_text() for log in logs)
     finally:
         term.kill()

@@ -6,6 +6,7 @@ import argparse
 import hashlib
 import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
@@ -21,6 +22,8 @@ from tui.query import parse
 from tui.state import ReadingState, default_state_path
 from tui.store import Library, Row
 from tui.sync import bundled_seeds, sync
+
+CRASHED = 70  # EX_SOFTWARE: an internal error, as sysexits.h has it
 
 
 def package_version() -> str:
@@ -105,8 +108,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import KlipingApp
 
-    KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True).run()
-    return 0
+    crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
+    app = KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir)
+    app.run()
+    if app.crash_log is not None:
+        # The terminal is restored by now; the traceback is in the log, not over the user's screen.
+        message = _("kliping stopped on an unexpected error; the details are in {path}")
+        print("kliping: " + message.format(path=display_path(str(app.crash_log))), file=sys.stderr)
+        return CRASHED
+    return app.return_code or 0
 
 
 def _usable_cache(paths: Sequence[str]) -> Path | None:

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Literal
 
 from tui.state import ReadingState
 from tui.store import Row
 
 Mark = Literal["read", "starred"]
+Write = Callable[[Callable[[], object]], None]  # runs a state write now, or queues it for a thread
+
+
+def _now(write: Callable[[], object]) -> None:
+    write()
 
 
 class Marks:
     """The list and the search work with keys; the state file works with digests; this maps between."""
 
-    def __init__(self, state: ReadingState) -> None:
+    def __init__(self, state: ReadingState, write: Write = _now) -> None:
         self.state = state
+        self._write = write  # the app passes a queue, so the event loop never waits on SQLite
         self._digests: dict[Mark, set[str]] = {"read": state.read(), "starred": state.starred()}
         self.keys: dict[Mark, set[int]] = {"read": set(), "starred": set()}
         self._keys_of: dict[str, list[int]] = {}
@@ -47,11 +53,11 @@ class Marks:
         """Mark or unmark an article, and every copy of it (same content, another path)."""
         if (row.digest in self._digests[mark]) == value:
             return
+        state, digest = self.state, row.digest
         if mark == "read":
-            self.state.set_read(row.digest, value)
+            self._write(lambda: state.set_read(digest, value))
         else:
-            if self.state.toggle_star(row.digest) != value:  # pragma: no cover - another window raced us
-                self.state.toggle_star(row.digest)
+            self._write(lambda: state.set_starred(digest, value))
         keys = self._keys_of.get(row.digest, [row.key])
         if value:
             self._digests[mark].add(row.digest)

@@ -231,6 +231,10 @@ class ReadingState:
         """Flip the read mark and say what it is now, so the caller need not read it back."""
         return self._set_flag("read", digest, None)
 
+    def set_starred(self, digest: str, starred: bool = True) -> None:
+        """Star or unstar an article: the value the user sees, whatever another window did meanwhile."""
+        self._set_flag("starred", digest, bool(starred))
+
     def toggle_star(self, digest: str) -> bool:
         """Flip the star and say what it is now, so the caller need not read it back."""
         return self._set_flag("starred", digest, None)

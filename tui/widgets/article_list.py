@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -163,6 +163,27 @@ class ArticleList(ScrollView, can_focus=True):
         self._update_size()
         self.refresh()
         self._draw_ahead_soon(DRAW_AHEAD_NEW_ROWS_SECONDS)
+
+    def forget(self, keys: Set[int]) -> None:
+        """Rows the session let go of (their files changed or went): they leave the list at once.
+
+        The list reads its rows from the session's mapping as it draws, so a key it still held
+        after its row was gone would fail on the next frame.
+        """
+        if not any(key in keys for key in self._keys):
+            return
+        current = self.current_key
+        self._keys = [key for key in self._keys if key not in keys]
+        if self._snippet is not None and self._snippet[0] in keys:
+            self._snippet = None
+        self._cache.clear()
+        self._update_size()
+        if current in keys:  # the cursor's article went: the cursor stays where it was
+            self.cursor = min(self.cursor, max(0, len(self._keys) - 1))
+            self.post_message(self.Highlighted(self.current_key))
+        elif current is not None:
+            self.cursor = self._keys.index(current)
+        self.refresh()
 
     def refresh_rows(self) -> None:
         """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""

@@ -6,30 +6,26 @@ from dataclasses import dataclass
 
 from rich.style import Style
 from rich.text import Span, Text
-from textual import events, work
+from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
-from textual.worker import get_current_worker
 
 from tui.article import Article, Block
 from tui.formatting import display_path, long_date, visible, visible_line
 from tui.i18n import _, ngettext
-from tui.loader import read_raw
 from tui.query import Query
 from tui.search import match_spans
-from tui.state import ReadingState
-from tui.store import Library
 
 _MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
 PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
 
 
 class Reader(ScrollView, can_focus=True):
-    """Shows one article; fetches it from the library in a thread so the event loop never waits on disk."""
+    """Shows the article it is given; it touches no file or database (the screen fetches and saves)."""
 
     BINDINGS = [
         Binding("down,j", "scroll_down", _("Down"), show=False, id="reader.down"),
@@ -75,14 +71,25 @@ class Reader(ScrollView, can_focus=True):
 
     @dataclass
     class Shown(Message):
-        """An article is now on screen (the app uses it for the list's snippet)."""
+        """An article is now on screen (the screen uses it for the list's snippet and read marks)."""
 
         article: Article
 
-    def __init__(self, library: Library, state: ReadingState | None = None, *, id: str | None = None) -> None:
+    @dataclass
+    class PositionChanged(Message):
+        """The reader leaves an article at this fraction of its length (0: the top), to keep for next time."""
+
+        digest: str
+        fraction: float
+
+    @dataclass
+    class RawWanted(Message):
+        """The raw view was asked for an article whose file has not been read yet."""
+
+        article: Article
+
+    def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self.library = library
-        self.state = state
         self.article: Article | None = None
         self.filter_query: Query | None = None
         self.lang = "en"
@@ -96,30 +103,27 @@ class Reader(ScrollView, can_focus=True):
 
     # -- what the app calls -------------------------------------------------------------------
 
-    def show_key(self, key: int | None) -> None:
-        """Fetch and show the article with this key, off the event loop."""
-        if key is None:
-            self.article = None
-            self._notice = _("No article matches.")
-            self._rebuild()
-            return
-        self._fetch(key)
+    def show_nothing(self) -> None:
+        """No article to show: the list is empty."""
+        self.show(None, notice=_("No article matches."))
 
-    @work(thread=True, exclusive=True, group="reader-fetch")
-    def _fetch(self, key: int) -> None:
-        article = self.library.article(key)
-        raw = read_raw(article) if article is not None and self.raw else None
-        if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._set_article, article, raw)
-
-    def _set_article(self, article: Article | None, raw: str | None) -> None:
+    def show(
+        self,
+        article: Article | None,
+        raw: str | None = None,
+        position: float | None = None,
+        *,
+        notice: str | None = None,
+    ) -> None:
+        """Show an article (with its raw file text, if read) at a remembered position (0.0-1.0)."""
         same = self.article is not None and article is not None and self.article.id == article.id
         if not same:
-            self.save_position()
+            self._leave()
             self._pending_position = None
         self.article = article
         self._raw_text = raw
-        self._notice = _("This article is no longer in the library.") if article is None else ""
+        if article is None:
+            self._notice = notice or _("This article is no longer in the library.")
         if self.filter_query is not None:
             self._current_match = 0  # an article opens at its first match: marked in the one wrap
         self._rebuild(keep_scroll=same)
@@ -127,8 +131,8 @@ class Reader(ScrollView, can_focus=True):
             self.post_message(self.Shown(article))
             if self._match_lines:
                 self._scroll_to_match()
-            elif not same:
-                self._restore_position(article)
+            elif not same and position:
+                self._restore_position(position)
 
     def set_query(self, query: Query | None, *, rebuild: bool = True) -> None:
         """Take a new filter; without `rebuild`, the marks appear when the next article is shown."""
@@ -141,17 +145,12 @@ class Reader(ScrollView, can_focus=True):
         if self.article is None:
             return
         if raw and self._raw_text is None:
-            self._load_raw(self.article)
-        else:
-            self._rebuild()
-            self.scroll_to(y=0, animate=False)
+            self.post_message(self.RawWanted(self.article))
+        self._rebuild()
+        self.scroll_to(y=0, animate=False)
 
-    @work(thread=True, exclusive=True, group="reader-raw")
-    def _load_raw(self, article: Article) -> None:
-        text = read_raw(article)
-        self.app.call_from_thread(self._set_raw, article, text)
-
-    def _set_raw(self, article: Article, text: str) -> None:
+    def show_raw(self, article: Article, text: str) -> None:
+        """The raw file text of an article, read by the screen after `RawWanted`."""
         if self.article is article:
             self._raw_text = text
             self._rebuild()
@@ -286,24 +285,20 @@ class Reader(ScrollView, can_focus=True):
 
     # -- matches and position -----------------------------------------------------------------
 
-    def on_unmount(self) -> None:
-        self.save_position()
+    @property
+    def position(self) -> float | None:
+        """How far into the clean article the reader is (0.0-1.0), or None when that means nothing."""
+        if self.article is None or self.raw or not self._lines:
+            return None
+        return self.scroll_offset.y / max(1, len(self._lines))
 
-    def save_position(self) -> None:
-        """Remember how far into the article the reader got, by its content, for next time."""
-        article, state = self.article, self.state
-        if article is None or state is None or self.raw or not self._lines:
-            return
-        fraction = self.scroll_offset.y / max(1, len(self._lines))
-        if fraction > 0:
-            state.set_position(article.digest, fraction)
-        elif state.position(article.digest):
-            state.clear_position(article.digest)
+    def _leave(self) -> None:
+        """Tell the screen where the reader left the article it is leaving, to keep for next time."""
+        position = self.position
+        if self.article is not None and position is not None:
+            self.post_message(self.PositionChanged(self.article.digest, position))
 
-    def _restore_position(self, article: Article) -> None:
-        fraction = self.state.position(article.digest) if self.state is not None else None
-        if not fraction:
-            return
+    def _restore_position(self, fraction: float) -> None:
         if not self._lines or self.scrollable_content_region.height <= 0:
             self._pending_position = fraction  # not laid out yet: restore after the first layout
             return
@@ -335,10 +330,6 @@ class Reader(ScrollView, can_focus=True):
     @property
     def current_match(self) -> int:
         return self._current_match
-
-    def scroll_to_first_match(self) -> None:
-        if self._match_lines:
-            self._goto_match(0)
 
     def _goto_match(self, index: int) -> None:
         self._current_match = index % len(self._match_lines)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.reactive import reactive
 from textual.widgets import Static
 
 from tui.formatting import number
 from tui.i18n import _, current_language, ngettext
+from tui.session import Status
 
 
 def sort_names() -> dict[str, str]:
@@ -30,46 +32,35 @@ def sort_label(sort: str, reverse: bool, no_query: bool) -> str:
 class StatusLine(Static):
     """Counts and the sort order in one line, and a second line for a filter hint."""
 
+    status: reactive[Status] = reactive(Status, always_update=False, layout=False, repaint=False)
     _lines = 0
 
-    def show(
-        self,
-        *,
-        shown: int,
-        more: bool = False,
-        loaded: int,
-        unread: int,
-        starred: int,
-        problems: int,
-        loading: bool,
-        order: str,
-        hint: str | None,
-    ) -> None:
+    def watch_status(self, status: Status) -> None:
         language = current_language()
 
         def n(count: int) -> str:
             return number(count, language)
 
-        articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", loaded)
+        articles = ngettext("{shown} of {total} article", "{shown} of {total} articles", status.loaded)
         # While the rest of an answer is being counted, its first page shows as "200+".
         parts = [
-            articles.format(shown=n(shown) + ("+" if more else ""), total=n(loaded)),
-            _("{count} unread").format(count=n(unread)),
+            articles.format(shown=n(status.shown) + ("+" if status.more else ""), total=n(status.loaded)),
+            _("{count} unread").format(count=n(status.unread)),
         ]
-        if starred:
-            parts.append(_("{count} starred").format(count=n(starred)))
-        if loading:
+        if status.starred:
+            parts.append(_("{count} starred").format(count=n(status.starred)))
+        if status.loading:
             parts.append(_("loading…"))
-        if problems:
-            parts.append(
-                ngettext("{count} problem (p)", "{count} problems (p)", problems).format(count=n(problems))
-            )
+        if status.problems:
+            problems = ngettext("{count} problem (p)", "{count} problems (p)", status.problems)
+            parts.append(problems.format(count=n(status.problems)))
+        order = sort_label(status.sort, status.reverse, status.no_query)
         parts.append(_("sort: {order}").format(order=order))
-        status = Text(" · ".join(parts))
-        if hint:
-            status.append(f"\n{hint}", style="italic")
+        line = Text(" · ".join(parts))
+        if status.hint:
+            line.append(f"\n{status.hint}", style="italic")
         # A new layout costs the whole screen a repaint; only a hint appearing or going needs one.
         width = self.content_region.width
-        lines = len(status.wrap(self.app.console, width)) if width > 0 else -1
-        self.update(status, layout=lines != self._lines)
+        lines = len(line.wrap(self.app.console, width)) if width > 0 else -1
+        self.update(line, layout=lines != self._lines)
         self._lines = lines

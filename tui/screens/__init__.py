@@ -1,0 +1,1 @@
+"""Screens: the main one (list, reader, filter) and the dialogs over it."""

@@ -1,0 +1,539 @@
+"""The main screen: the filter bar, the article list and the reader, and the workers that feed them.
+
+The screen wires; the rules live in `tui.session` (what the list shows as loading and searching go
+on) and the widgets (how a row or an article looks). Workers run in threads and hand their results
+back with `call_from_thread`; only handlers on the event loop change the session and the widgets.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import time
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from rich.text import Text
+from textual import on, work
+from textual.actions import SkipAction
+from textual.app import ComposeResult, SuspendNotSupported
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.reactive import reactive
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, ProgressBar
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.article import Article
+from tui.editor import editor_command
+from tui.export import export_articles, format_for
+from tui.formatting import display_path, number, visible_line
+from tui.i18n import _, current_language, ngettext
+from tui.loader import read_raw
+from tui.marks import Mark
+from tui.query import parse
+from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.search import snippet
+from tui.session import Answer, Session, Status
+from tui.store import Library, Stopped
+from tui.sync import Update, sync
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+from tui.widgets.status import StatusLine, sort_label
+
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
+
+MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
+READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
+# key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
+READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: wrapping an article
+# between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
+READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
+REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
+PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
+REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
+# closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
+
+
+class MainScreen(Screen[None]):
+    """The list, the reader and the filter bar, fed by the loader and the searches."""
+
+    BINDINGS = [
+        # Keys that move focus are priority bindings: they act the moment the key arrives, so the
+        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
+        Binding("slash", "focus_filter", _("Filter"), priority=True, id="app.filter"),
+        Binding(
+            "enter",
+            "enter",
+            _("Read the article (in the filter: go to the list)"),
+            show=False,
+            priority=True,
+            id="app.enter",
+        ),
+        Binding(
+            "escape",
+            "escape",
+            _("Back to the list (in the filter: clear it)"),
+            show=False,
+            priority=True,
+            id="app.escape",
+        ),
+        Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
+        Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
+        Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
+        Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
+        Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
+        Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
+        Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
+        Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
+        Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
+        Binding("e", "export", _("Export shown"), show=False, id="app.export"),
+        Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
+        Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
+        Binding("p", "show_problems", _("Problems"), show=False, id="app.problems"),
+    ]
+
+    status: reactive[Status] = reactive(Status, always_update=False)
+
+    def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
+        super().__init__(id="main-screen")
+        self.library = library
+        self.session = session
+        self.paths = paths
+        self.processes = processes
+        self._read_timer: Timer | None = None
+        self._reader_timer: Timer | None = None
+        self._reader: Reader | None = None
+
+    @property
+    def kliping(self) -> KlipingApp:
+        return cast("KlipingApp", self.app)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    @property
+    def idle(self) -> bool:
+        """Nothing on its way: loading is over, the list has the latest rows, the reader has caught up."""
+        return self.session.settled and self._reader_timer is None
+
+    def compose(self) -> ComposeResult:
+        filter_bar = FilterBar(self.session.query_text, id="filter")
+        filter_bar.history = self.kliping.state.history()
+        yield filter_bar
+        with Horizontal(id="main"):
+            with Vertical(id="left"):
+                yield ArticleList(id="articles")
+                yield StatusLine(id="status").data_bind(MainScreen.status)
+                yield ProgressBar(id="progress", show_eta=False)
+            self._reader = Reader(id="reader")
+            yield self._reader
+        yield Footer()
+
+    def on_mount(self) -> None:
+        articles = self.articles
+        articles.border_title = _("Articles")
+        articles.marks = self.session.marks
+        articles.lang = self.reader.lang = current_language()
+        self.reader.measure = self.kliping.settings.measure
+        self.set_focus(articles)
+        self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
+        self.load()
+        self._update_status()
+
+    def on_unmount(self) -> None:
+        """Keep where the reader is in its article for next time: the reader is unmounted by now,
+        but the object still knows."""
+        reader = self._reader
+        if reader is not None and reader.article is not None and reader.position is not None:
+            self.kliping.save_position(reader.article.digest, reader.position)
+
+    def _update_status(self) -> None:
+        self.status = self.session.status(len(self.articles.keys))
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        worker = get_current_worker()
+        for update in sync(
+            self.library, self.paths, processes=self.processes, should_stop=lambda: worker.is_cancelled
+        ):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._take_update, update)
+
+    def _take_update(self, update: Update) -> None:
+        articles = self.articles
+        applied = self.session.apply(update, shown_any=bool(articles.keys))
+        if applied.removed:
+            articles.forget(applied.removed)  # rows and keys handed to the list always agree
+        progress = self.query_one(ProgressBar)
+        progress.update(total=max(1, update.total), progress=update.done)
+        if applied.finished:
+            self.kliping.loaded()
+            progress.display = False
+        if applied.first_rows:
+            articles.show(self.session.rows, applied.first_rows)
+        self._refresh_if_due()
+        self._update_status()
+
+    def _refresh_if_due(self) -> None:
+        if self.session.refresh_due():
+            self.run_search(self.session.query_text, keep=True)
+
+    # -- searching ----------------------------------------------------------------------------
+
+    @on(Input.Changed, "#filter")
+    def filter_changed(self, event: Input.Changed) -> None:
+        self.session.typed(event.value)
+        self.run_search(event.value)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def run_search(self, text: str, keep: bool = False) -> None:
+        """The first screenful of the answer at once, the rest when typing pauses.
+
+        A newer keystroke cancels this worker, and a cancelled worker's search stops within a
+        millisecond, so the whole answer is only ever computed for text the user rests on.
+        """
+        worker = get_current_worker()
+        session = self.session
+        version = session.rows_version
+        query = parse(text)
+        started = time.monotonic()
+        flags = session.marks.flags() if query.flags else None
+        page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
+        if worker.is_cancelled:
+            return
+        first = Answer(text, query, page.keys, version, page.complete, keep)
+        self.app.call_from_thread(self._show_answer, first)
+        if not page.complete:
+            resting = time.monotonic() + REST_SECONDS
+            while time.monotonic() < resting:
+                if worker.is_cancelled:
+                    return
+                time.sleep(0.01)
+            stop = lambda: worker.is_cancelled  # noqa: E731
+            try:
+                keys = self.library.search(query, session.sort, session.reverse, flags, stop=stop)
+            except Stopped:
+                return
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._show_answer, Answer(text, query, keys, version, True, True))
+        self.app.call_from_thread(session.searched, time.monotonic() - started)
+
+    def _show_answer(self, answer: Answer) -> None:
+        articles = self.articles
+        shown = self.session.accept(answer, articles.keys)
+        if shown is None:
+            return
+        if shown.extend:
+            articles.extend(shown.keys)
+        else:
+            reader = self.reader
+            if reader.filter_query != (None if answer.query.is_empty else answer.query):
+                # The list goes first; the reader re-marks its article when the list's
+                # Highlighted message has it fetched again, so it is wrapped once, not twice.
+                reader.set_query(answer.query, rebuild=False)
+            # Rows arriving while loading keep the cursor on the article the user went to; one
+            # who has not moved yet stays at the top, where the newest articles keep arriving.
+            keep_key = articles.current_key if articles.moved else None
+            articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=shown.reset)
+        if shown.search_again:
+            self._refresh_if_due()
+        self._update_status()
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failure in the background is told in plain words; the app and what it loaded stay."""
+        if event.state != WorkerState.ERROR:
+            return
+        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
+            event.worker.name, _("A background task failed")
+        )
+        self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
+        if event.worker.name == "load":
+            self.session.stopped_loading()
+            self.query_one(ProgressBar).display = False
+            self._refresh_if_due()
+            self._update_status()
+
+    # -- the reader follows the list ----------------------------------------------------------
+
+    @on(ArticleList.Highlighted)
+    def article_highlighted(self, event: ArticleList.Highlighted) -> None:
+        event.stop()
+        # The reader follows a moment later, so a keystroke's list change is painted first and
+        # holding j, or typing fast, does not wrap an article per key.
+        if self._reader_timer is not None:
+            self._reader_timer.stop()
+        key = event.key
+
+        def follow() -> None:
+            self._reader_timer = None
+            if key is None:
+                self.reader.show_nothing()
+            else:
+                self._fetch(key, self.reader.raw)
+
+        # While typing, the list changes on every key; the article is wrapped once typing pauses.
+        typing = isinstance(self.focused, FilterBar)
+        delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
+        self._reader_timer = self.set_timer(delay, follow)
+
+    @work(thread=True, exclusive=True, group="reader-fetch")
+    def _fetch(self, key: int, raw: bool) -> None:
+        """The article, its raw text when the raw view is on, and where the reader left it last time."""
+        article = self.library.article(key)
+        text = read_raw(article) if article is not None and raw else None
+        position = self.kliping.state.position(article.digest) if article is not None else None
+        if not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self.reader.show, article, text, position)
+
+    @on(Reader.RawWanted)
+    def raw_wanted(self, event: Reader.RawWanted) -> None:
+        event.stop()
+        self._read_raw(event.article)
+
+    @work(thread=True, exclusive=True, group="reader-raw")
+    def _read_raw(self, article: Article) -> None:
+        text = read_raw(article)
+        self.app.call_from_thread(self.reader.show_raw, article, text)
+
+    @on(Reader.PositionChanged)
+    def position_changed(self, event: Reader.PositionChanged) -> None:
+        event.stop()
+        self.kliping.save_position(event.digest, event.fraction)
+
+    @on(ArticleList.Chosen)
+    def article_chosen(self, event: ArticleList.Chosen) -> None:
+        event.stop()
+        self.set_focus(self.reader)
+        self._mark_read(event.key)
+
+    @on(Reader.Shown)
+    def article_shown(self, event: Reader.Shown) -> None:
+        event.stop()
+        articles = self.articles
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        key = articles.current_key
+        if key is not None:
+            if self.focused is self.reader:
+                self._mark_read(key)  # moving with [ and ] while reading marks on the way
+            else:
+                # Resting on an article in the list reads it too, but a quick pass over it does not.
+                self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(key))
+        query = self.session.query
+        if query.is_empty or key is None:
+            return
+        line, spans = snippet(event.article.text, query, width=200)
+        text = Text(visible_line(line))
+        for start, end in spans:
+            text.stylize("bold underline", start, end)
+        articles.set_snippet(key, text if spans else None)
+
+    # -- the filter bar -----------------------------------------------------------------------
+
+    @on(FilterBar.Left)
+    def filter_left(self, event: FilterBar.Left) -> None:
+        event.stop()
+        self._to_list(first=not event.cleared)
+
+    def _to_list(self, *, first: bool) -> None:
+        articles = self.articles
+        if self.focused is articles:
+            return
+        self.set_focus(articles)
+        if first:
+            articles.action_first()
+
+    @on(Input.Submitted, "#filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self._remember_filter()
+        self._to_list(first=True)
+
+    def _remember_filter(self) -> None:
+        text = self.session.query_text.strip()
+        if text:
+            self.filter_bar.remember(text)
+            self.kliping.remember_filter(text)
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def _mark_read(self, key: int) -> None:
+        if not self.session.marks.has("read", key) and self.session.mark("read", key, True):
+            self.articles.refresh_rows()
+            self._update_status()
+
+    def _toggle_mark(self, mark: Mark) -> None:
+        key = self.articles.current_key
+        value = self.session.mark(mark, key) if key is not None else None
+        if key is None or value is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decided; the resting timer must not undo it
+        self.articles.refresh_rows()
+        self._update_status()
+        words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
+        words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
+        title = visible_line(self.session.rows[key].title)[:50]
+        self.notify(f"{words[mark, value]}: {title}", timeout=2, markup=False)
+
+    def action_toggle_read(self) -> None:
+        self._toggle_mark("read")
+
+    def action_toggle_star(self) -> None:
+        self._toggle_mark("starred")
+
+    # -- keys ---------------------------------------------------------------------------------
+
+    def action_focus_filter(self) -> None:
+        filter_bar = self.filter_bar
+        if self.focused is filter_bar:
+            filter_bar.insert_text_at_cursor("/")
+        else:
+            self.set_focus(filter_bar)
+
+    def action_enter(self) -> None:
+        focused = self.focused
+        if isinstance(focused, FilterBar):
+            self._remember_filter()
+            self._to_list(first=True)
+        elif isinstance(focused, ArticleList):
+            focused.action_choose()
+            self.set_focus(self.reader)
+        else:
+            raise SkipAction()
+
+    def action_escape(self) -> None:
+        focused = self.focused
+        if isinstance(focused, FilterBar):
+            focused.action_clear()
+        elif isinstance(focused, Reader):
+            self.set_focus(self.articles)
+        elif isinstance(focused, ArticleList) and self.filter_bar.value:
+            self.filter_bar.action_clear()
+        else:
+            raise SkipAction()
+
+    def action_toggle_raw(self) -> None:
+        self.reader.raw = not self.reader.raw
+
+    def action_previous_article(self) -> None:
+        self.articles.action_cursor_up()
+
+    def action_next_article(self) -> None:
+        self.articles.action_cursor_down()
+
+    def action_wider(self) -> None:
+        self._set_measure(self.reader.measure + MEASURE_STEP)
+
+    def action_narrower(self) -> None:
+        self._set_measure(self.reader.measure - MEASURE_STEP)
+
+    def _set_measure(self, measure: int) -> None:
+        reader = self.reader
+        reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        self.kliping.save_settings(measure=reader.measure)
+        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
+
+    def action_copy_text(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to copy."), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
+        words = number(article.words, current_language())
+        message = ngettext(
+            "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
+        )
+        title = visible_line(article.title)[:40]
+        self.notify(message.format(title=title, words=words), timeout=3, markup=False)
+
+    def action_open_file(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to open."), severity="warning", markup=False)
+            return
+        command = editor_command(article.path)
+        if command is None:
+            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
+        except OSError as error:
+            reason = error.strerror or error
+            self.notify(
+                _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
+                severity="error",
+                markup=False,
+            )
+        self.app.refresh()
+
+    @property
+    def sort_label(self) -> str:
+        session = self.session
+        return sort_label(session.sort, session.reverse, session.query.is_empty)
+
+    def action_cycle_sort(self) -> None:
+        self.session.next_sort()
+        self._sorted()
+
+    def action_reverse_sort(self) -> None:
+        self.session.reverse = not self.session.reverse
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
+        self.run_search(self.session.query_text, keep=True)
+
+    def action_export(self) -> None:
+        keys = list(self.articles.keys)
+        if not keys:
+            self.notify(_("No articles shown to export."), severity="warning", markup=False)
+            return
+        default = str(Path.cwd() / "kliping-export.jsonl")
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export(keys, path)
+
+        self.app.push_screen(ExportScreen(len(keys), default), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, keys: list[int], path: str) -> None:
+        fmt = format_for(path) or "jsonl"
+        articles = (a for a in map(self.library.article, keys) if a is not None)
+        target = os.path.expanduser(path)
+        try:
+            count = export_articles(articles, target, fmt)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            failed = _("Export failed: {reason}").format(reason=reason)
+            self.app.call_from_thread(self.notify, failed, severity="error", timeout=10, markup=False)
+            return
+        done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
+        message = done.format(count=number(count, current_language()), path=display_path(target))
+        self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
+
+    def action_show_problems(self) -> None:
+        self.app.push_screen(ProblemsScreen(self.session.problems))

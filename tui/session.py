@@ -1,0 +1,222 @@
+"""One run of the app, without Textual: the rows loaded, the problems, the marks, the filter and the
+order, and the rules that decide what the list shows as loading and searching go on.
+
+The main screen owns a `Session`, hands it what the loader and the searches bring, and does what it
+answers (`Applied`, `Shown`); the rules here are unit-tested without a terminal.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from tui.article import Problem
+from tui.marks import Mark, Marks
+from tui.query import Query, parse
+from tui.store import Row
+from tui.sync import Update
+
+SORTS = ("relevance", "date", "title", "source", "words")
+REFRESH_COST_FACTOR = 10  # while loading, a refresh waits ten times its own cost before the next
+
+
+@dataclass(frozen=True)
+class Status:
+    """What the status line says, as data: the widget turns it into words."""
+
+    shown: int = 0
+    more: bool = False  # the list shows the first page of an answer; the rest is coming
+    loaded: int = 0
+    unread: int = 0
+    starred: int = 0
+    problems: int = 0
+    loading: bool = True
+    sort: str = "relevance"
+    reverse: bool = False
+    no_query: bool = True
+    hint: str | None = None
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What one loader update changed, for the screen to pass on to the list."""
+
+    removed: frozenset[int] = frozenset()  # keys that must leave the list now
+    first_rows: list[int] | None = None  # warm start: the newest rows, showable before any search
+    refresh_now: bool = False  # search again at once rather than at the next tick
+    finished: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """Keys a search found for `text`, with what the search knew when it started."""
+
+    text: str
+    query: Query
+    keys: Sequence[int]
+    version: int  # the session's rows_version when the search started
+    complete: bool  # False: the first page only; the rest comes when typing pauses
+    keep: bool = False  # keep the cursor's article (new rows, a new order) rather than go to the top
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the list must do with an answer."""
+
+    keys: Sequence[int]
+    extend: bool = False  # the rest of the answer whose first page is on screen: cursor and rows stay
+    reset: bool = True  # a new answer: the cursor goes to the top
+    search_again: bool = False  # rows changed while the search ran: its answer is only a stopgap
+
+
+@dataclass
+class Session:
+    """The state of one run that is not a widget's: rows, problems, marks, sort, filter, loading."""
+
+    marks: Marks
+    sort: str = "relevance"
+    reverse: bool = False
+    query_text: str = ""
+    rows: dict[int, Row] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    loading: bool = True
+    counting: bool = False
+    rows_version: int = 0  # bumped whenever rows come or go, so an answer can tell it is stale
+    _dirty: bool = False
+    _next_refresh: float = 0.0
+    _rows_at_refresh: int = 0
+
+    def __post_init__(self) -> None:
+        self.query: Query = parse(self.query_text)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def apply(self, update: Update, *, shown_any: bool) -> Applied:
+        """Take in a loader update; say which keys leave the list and whether to search again now."""
+        removed: set[int] = set()
+        if update.removed or update.rows:
+            self.rows_version += 1
+        if update.removed:
+            gone = [row for row in self.rows.values() if row.path in update.removed]
+            for row in gone:
+                del self.rows[row.key]
+                removed.add(row.key)
+            self.marks.remove_rows(gone)
+            self.problems = [p for p in self.problems if p.path not in update.removed]
+            self._dirty = True
+        for row in update.rows:
+            self.rows[row.key] = row
+        self.marks.add_rows(update.rows)
+        self.problems.extend(update.problems)
+        if update.rows or update.finished:
+            self._dirty = True
+        refresh_now = len(self.rows) >= 2 * self._rows_at_refresh  # twice as many rows as shown
+        first_rows = None
+        if update.finished:
+            self.loading = False
+            refresh_now = True
+        elif not shown_any:
+            refresh_now = True  # the first rows appear at once, not after the next tick
+            if update.newest_first and self.query.is_empty and self.date_order:
+                # Warm start: the newest cached rows are the top of the list; show them before any
+                # search, which at 100k first spends a quarter second building its orders.
+                first_rows = [row.key for row in update.rows if row.key in self.rows]
+        if refresh_now:
+            self._next_refresh = 0.0
+        return Applied(frozenset(removed), first_rows, refresh_now, update.finished)
+
+    def stopped_loading(self) -> None:
+        """Loading failed: what came so far stays, and the list is brought up to date with it."""
+        self.loading = False
+        self._dirty = True
+        self._next_refresh = 0.0
+
+    def refresh_due(self, now: float | None = None) -> bool:
+        """Whether the list should search again for new rows now; taking the answer clears it.
+
+        While loading, a refresh costs a search over everything loaded so far; spacing refreshes
+        by ten times that cost keeps loading from spending more than an eleventh of its time on them.
+        """
+        if self._dirty and (time.monotonic() if now is None else now) >= self._next_refresh:
+            self._dirty = False
+            self._rows_at_refresh = len(self.rows)
+            return True
+        return False
+
+    def searched(self, cost: float, now: float | None = None) -> None:
+        """A search took `cost` seconds: the next refresh while loading waits ten times that."""
+        self._next_refresh = (time.monotonic() if now is None else now) + REFRESH_COST_FACTOR * cost
+
+    @property
+    def settled(self) -> bool:
+        """Nothing left to take in: loading is over and the list has the latest rows."""
+        return not self.loading and not self._dirty
+
+    # -- searching ----------------------------------------------------------------------------
+
+    def typed(self, text: str) -> None:
+        self.query_text = text
+
+    def accept(self, answer: Answer, on_screen: Sequence[int]) -> Shown | None:
+        """What the list does with a search's answer, given the keys it shows now; None: drop it."""
+        if answer.text != self.query_text:
+            return None  # a newer keystroke is on its way
+        # The list draws its rows from `rows`, so it is only ever given keys found there: while
+        # loading the index can be a batch ahead of the rows taken in, rows taken out while this
+        # search ran must not be shown, and a file changed between two runs has its old row in
+        # the index until its new one is written (about 4 ms for 100k keys, after typing pauses).
+        stale = answer.version != self.rows_version
+        rows = self.rows
+        keys = [key for key in answer.keys if key in rows]
+        search_again = False
+        if stale:
+            self._dirty = True
+            if not self.loading:
+                self._next_refresh = 0.0
+                search_again = True  # loading is over: the answer for the final rows, now
+        self.counting = not answer.complete
+        page = on_screen
+        if (
+            page
+            and answer.query == self.query
+            and len(keys) > len(page)
+            and all(a == b for a, b in zip(page, keys, strict=False))
+        ):
+            return Shown(keys, extend=True, reset=False, search_again=search_again)
+        self.query = answer.query
+        return Shown(keys, reset=not answer.keep, search_again=search_again)
+
+    # -- marks, order and status --------------------------------------------------------------
+
+    def mark(self, mark: Mark, key: int, value: bool | None = None) -> bool | None:
+        """Set (or with None, flip) a mark; returns the new value, or None for a key not loaded."""
+        row = self.rows.get(key)
+        if row is None:
+            return None
+        if value is None:
+            return self.marks.toggle(mark, row)
+        self.marks.put(mark, row, value)
+        return value
+
+    def next_sort(self) -> None:
+        self.sort = SORTS[(SORTS.index(self.sort) + 1) % len(SORTS)]
+
+    @property
+    def date_order(self) -> bool:
+        return self.sort in ("relevance", "date") and not self.reverse
+
+    def status(self, shown: int) -> Status:
+        return Status(
+            shown=shown,
+            more=self.counting,
+            loaded=len(self.rows),
+            unread=self.marks.unread,
+            starred=self.marks.starred,
+            problems=len(self.problems),
+            loading=self.loading,
+            sort=self.sort,
+            reverse=self.reverse,
+            no_query=self.query.is_empty,
+            hint=self.query.hint,
+        )
