@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from tests.helpers import many_articles
+from tui.library import Library
 from tui.query import parse
-from tui.store import Library
 from tui.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from tui.article import Article, Block
 from tui.query import parse
-from tui.store import Library
+from tui.library import Library
 library = Library(sys.argv[1])
 n = 0
 while True:
@@ -62,7 +62,7 @@ def test_two_instances_loading_the_same_folder_at_once(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "c", 400)
     cache = tmp_path / "cache.sqlite3"
     code = (
-        "import sys; from tui.store import Library; from tui.sync import sync; "
+        "import sys; from tui.library import Library; from tui.sync import sync; "
         "lib = Library(sys.argv[1]); [None for _ in sync(lib, [sys.argv[2]], processes=1)]; "
         "print(lib.count())"
     )

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tui.article import Article, Block, Problem
+from tui.library import Library
 from tui.query import parse
-from tui.store import Library
 
 
 def make(
@@ -267,7 +267,7 @@ def test_other_schema_version_is_rebuilt(tmp_path: Path) -> None:
     lib.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
     lib.close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value = '0' WHERE name = 'schema'")
+        conn.execute("PRAGMA user_version = 3")
     conn.close()
     again = Library(path)
     assert again.notice is not None and "version" in again.notice
@@ -363,9 +363,9 @@ def test_date_ranges_match_a_plain_comparison(tmp_path: Path) -> None:
 
 
 def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui import store
+    from tui.library import answers
 
-    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 10)
+    monkeypatch.setattr(answers, "ANSWER_KEYS_KEPT", 10)
     lib = Library(None)
     lib.put_files([(f"/c/{n}.txt", 1, 1, [make(n, f"Judul {n} desa", "isi kota")]) for n in range(8)])
     lib.search(parse("desa"))  # 8 keys
@@ -373,6 +373,6 @@ def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.Monkey
     assert list(lib._answers) == [(parse("judul"), "relevance", False)]
     lib.search(parse("judul 3"))
     assert len(lib._answers) == 2
-    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 5)
+    monkeypatch.setattr(answers, "ANSWER_KEYS_KEPT", 5)
     lib.search(parse("kota"))  # bigger than the whole budget: not kept, and nothing else goes
     assert len(lib._answers) == 2

@@ -8,7 +8,7 @@ import pytest
 
 from tests.helpers import many_articles, write_article
 from tui import sync as sync_module
-from tui.store import Library
+from tui.library import Library
 from tui.sync import Update, sync
 
 
@@ -74,7 +74,9 @@ def test_problems_are_reported_once_and_cached(tmp_path: Path) -> None:
 def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import store
+    import dataclasses
+
+    from tui.library import schema
 
     folder = many_articles(tmp_path / "c", 300)
     cache = tmp_path / "cache.sqlite3"
@@ -85,7 +87,8 @@ def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
     with open(cache, "r+b") as damaged:  # garbage over the middle of the file, header intact
         damaged.seek(size // 3)
         damaged.write(b"\xde\xad\xbe\xef" * (size // 12))
-    monkeypatch.setattr(store, "QUICK_CHECK_BELOW", 0)  # as for a large cache: no check at open
+    # As for a large cache: no check at open.
+    monkeypatch.setattr(schema, "SCHEMA", dataclasses.replace(schema.SCHEMA, check_below=0))
     library = Library(cache)
     updates = run(library, folder)
     assert sum(len(u.rows) for u in updates) == 300

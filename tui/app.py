@@ -27,11 +27,11 @@ from tui.editor import editor_command
 from tui.export import export_articles, format_for
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import _, current_language, ngettext
+from tui.library import Library, Row, Stopped
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.search import snippet
 from tui.state import ReadingState, default_state_path
-from tui.store import Library, Row, Stopped
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.commands import textual_words

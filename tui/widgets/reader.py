@@ -18,11 +18,11 @@ from textual.worker import get_current_worker
 from tui.article import Article, Block
 from tui.formatting import display_path, long_date, visible, visible_line
 from tui.i18n import _, ngettext
+from tui.library import Library
 from tui.loader import read_raw
 from tui.query import Query
 from tui.search import match_spans
 from tui.state import ReadingState
-from tui.store import Library
 
 _MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
 PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
