@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -119,3 +120,26 @@ def test_warm_start_sends_the_newest_screenful_first(tmp_path: Path) -> None:
     everything = sorted((row.date for u in updates for row in u.rows), reverse=True)
     assert dates == everything[: len(dates)]  # really the newest of all
     assert len({row.key for u in updates for row in u.rows}) == 260  # and nothing twice
+
+
+def test_a_folder_typed_relative_or_absolute_shares_one_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many_articles(tmp_path / "c2k", 12)
+    (tmp_path / "c2k" / "kosong.txt").write_text("   \n")
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache.sqlite3"
+    first = list(sync(Library(cache), ["c2k"], processes=1))
+    assert sum(len(u.rows) for u in first) == 12
+    assert all(row.path.startswith("c2k/") for u in first for row in u.rows)
+    for typed in (str(tmp_path / "c2k"), "./c2k/"):
+        library = Library(cache)
+        again = list(sync(library, [typed], processes=1))
+        assert len(again[0].rows) == 12 and again[0].done == again[0].total  # all from the cache
+        assert all(not u.rows and not u.removed for u in again[1:])  # nothing parsed, nothing taken back
+        shown = str(Path(typed))  # as the loader gives them: pathlib's form of what was typed
+        assert all(row.path.startswith(shown + os.sep) for row in again[0].rows)
+        assert [p.path for u in again for p in u.problems] == [os.path.join(shown, "kosong.txt")]
+        article = library.article(again[0].rows[0].key)
+        assert article is not None and article.path == again[0].rows[0].path
+        library.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
+from pathlib import Path
 
 _ESCAPED = "\ufffe"  # marks a path stored with its undecodable bytes spelled out
 
@@ -30,27 +31,33 @@ class Paths:
     """Stored paths are absolute; shown paths start the way this run's folders were typed."""
 
     def __init__(self) -> None:
-        self._roots: list[tuple[str, str, str]] = []  # (absolute root, its prefix with a separator, as typed)
+        # (absolute root, the same with a separator, as typed with one or "" for ".")
+        self._roots: list[tuple[str, str, str]] = []
 
     def typed_as(self, roots: Iterable[str | os.PathLike[str]]) -> None:
-        """Give paths under these files and folders back in the form they were typed in."""
+        """Give paths under these files and folders back in the form the loader gives them.
+
+        The loader's paths are pathlib's (`./c2k/` walks as `c2k/...`), and what follows the root
+        in a stored path is already normal (no `.`, no `//`), so joining the two is plain text.
+        """
         self._roots = []
         for root in roots:
-            typed = os.fspath(root)
+            typed = str(Path(root))
             absolute = os.path.abspath(typed)
             if absolute != typed:
                 prefix = absolute if absolute.endswith(os.sep) else absolute + os.sep
-                self._roots.append((absolute, prefix, typed))
+                joined = "" if typed == "." else typed if typed.endswith(os.sep) else typed + os.sep
+                self._roots.append((absolute, prefix, joined))
 
     def stored(self, path: str) -> str:
         return _escape(os.path.abspath(path))
 
     def shown(self, stored: str) -> str:
-        """The path as the loader gives it this run (joined to its root as a folder walk joins it)."""
+        """The path as the loader gives it this run."""
         path = _unescape(stored)
-        for absolute, prefix, typed in self._roots:
-            if path == absolute:
-                return typed
+        for absolute, prefix, joined in self._roots:
             if path.startswith(prefix):
-                return os.path.join(typed, path[len(prefix) :])
+                return joined + path[len(prefix) :]
+            if path == absolute:
+                return joined.rstrip(os.sep) or "."
         return path
