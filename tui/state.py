@@ -134,10 +134,6 @@ class ReadingState:
         """Mark an article read or unread, as opening it or a key press asks."""
         self._set_flag("read", digest, bool(read))
 
-    def toggle_read(self, digest: str) -> bool:
-        """Flip the read mark and say what it is now, so the caller need not read it back."""
-        return self._set_flag("read", digest, None)
-
     def toggle_star(self, digest: str) -> bool:
         """Flip the star and say what it is now, so the caller need not read it back."""
         return self._set_flag("starred", digest, None)
