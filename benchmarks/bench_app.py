@@ -306,7 +306,7 @@ def run_phase(corpus: Path, cache: Path, phase: str, repeat: int) -> dict[str, A
 
 
 def naive_phase(cache: Path, texts: Sequence[str]) -> dict[str, Any]:
-    from tui.store import Library
+    from tui.library import Library
 
     library = Library(cache)
     started = perf()

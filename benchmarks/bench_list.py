@@ -255,14 +255,14 @@ def _value_for(name: str, annotation: object, index: int, rng: random.Random, ti
 
 
 def row_factory() -> tuple[type[Any], Callable[[int], Any], str]:
-    """Build synthetic `tui.store.Row`s, whatever the fields turn out to be.
+    """Build synthetic `tui.library.Row`s, whatever the fields turn out to be.
 
-    Returns (Row class, maker, origin); origin is "tui.store" or "stub" when the store module
+    Returns (Row class, maker, origin); origin is "tui.library" or "stub" when the store module
     is not written yet (then a stand-in Row with the fields the list reads is installed).
     """
-    origin = "tui.store"
+    origin = "tui.library"
     try:
-        from tui.store import Row
+        from tui.library import Row
     except ImportError:
         origin = "stub"
 
@@ -274,15 +274,15 @@ def row_factory() -> tuple[type[Any], Callable[[int], Any], str]:
             source: str | None
             words: int
 
-        stub = types.ModuleType("tui.store")
+        stub = types.ModuleType("tui.library")
         stub.Row = Row  # type: ignore[attr-defined]
         stub.Library = object  # type: ignore[attr-defined]
-        sys.modules["tui.store"] = stub
+        sys.modules["tui.library"] = stub
 
     rng = random.Random(7)
     titles = [" ".join(rng.choices(TITLE_WORDS, k=rng.randint(5, 14))) for _ in range(20_000)]
     if dataclasses.is_dataclass(Row):
-        hints = typing.get_type_hints(Row) if origin == "tui.store" else {}
+        hints = typing.get_type_hints(Row) if origin == "tui.library" else {}
         fields = [
             (f.name, hints.get(f.name, f.type))
             for f in dataclasses.fields(Row)

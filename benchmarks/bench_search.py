@@ -18,8 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tui.article import Article, Block  # noqa: E402
+from tui.library import Library  # noqa: E402
 from tui.query import parse  # noqa: E402
-from tui.store import Library  # noqa: E402
 
 REAL = [
     "temu",

@@ -396,8 +396,8 @@ async def test_rows_taken_back_after_a_warm_start_leave_the_list_first(
     The cache's newest rows are shown at once; the next update takes back those whose files
     changed. The list must never hold a key whose row is gone (a KeyError on the next frame).
     """
+    from tui.library import Library
     from tui.screens import main as main_module
-    from tui.store import Library
     from tui.sync import Update, sync
 
     cache = collection.parent / "cache.sqlite3"

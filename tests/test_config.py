@@ -42,7 +42,7 @@ def test_missing_file_gives_defaults_quietly(tmp_path: Path) -> None:
 
 
 def test_sorts_match_the_library() -> None:
-    from tui.store import SORTS as LIBRARY_SORTS
+    from tui.library import SORTS as LIBRARY_SORTS
 
     assert SORTS == LIBRARY_SORTS
 

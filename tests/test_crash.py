@@ -10,8 +10,8 @@ import time
 from pathlib import Path
 
 from tests.helpers import many_articles
+from tui.library import Library
 from tui.query import parse
-from tui.store import Library
 from tui.sync import sync
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,7 +21,7 @@ import sys
 from pathlib import Path
 from tui.article import Article, Block
 from tui.query import parse
-from tui.store import Library
+from tui.library import Library
 library = Library(sys.argv[1])
 n = 0
 while True:
@@ -53,7 +53,7 @@ def test_a_writer_killed_mid_way_leaves_a_sound_cache(tmp_path: Path) -> None:
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     library = Library(cache)
     assert library.notice is None
-    kept = library.count()
+    kept = len(library.rows())
     assert kept >= confirmed  # every write that returned is there (the last may be one more)
     assert len(library.search(parse("desa"))) == kept
 
@@ -62,9 +62,9 @@ def test_two_instances_loading_the_same_folder_at_once(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "c", 400)
     cache = tmp_path / "cache.sqlite3"
     code = (
-        "import sys; from tui.store import Library; from tui.sync import sync; "
+        "import sys; from tui.library import Library; from tui.sync import sync; "
         "lib = Library(sys.argv[1]); [None for _ in sync(lib, [sys.argv[2]], processes=1)]; "
-        "print(lib.count())"
+        "print(len(lib.rows()))"
     )
     runs = [
         subprocess.Popen(
@@ -85,7 +85,7 @@ def test_two_instances_loading_the_same_folder_at_once(tmp_path: Path) -> None:
     library = Library(cache)
     updates = list(sync(library, [folder], processes=1))
     assert len({row.path for u in updates for row in u.rows}) == 400
-    assert library.count() == 400  # each file once, whoever wrote it last
+    assert len(library.rows()) == 400  # each file once, whoever wrote it last
 
 
 def test_two_windows_adding_different_files_do_not_collide(tmp_path: Path) -> None:

@@ -296,7 +296,7 @@ MESSAGES_SCRIPT = textwrap.dedent(
     from tui.config import load_settings
     from tui.loader import parse_bytes
     from tui.query import parse
-    from tui.store import Library
+    from tui.library import Library
 
     if __name__ == "__main__":
         print("EMPTY", parse_bytes(b"", "x.txt")[0].reason)

@@ -9,11 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from tui import fts
 from tui.article import Article, Block
+from tui.library import Library, Stopped, fts
 from tui.query import parse
 from tui.search import stem
-from tui.store import Library, Stopped
 from tui.text import fold_words
 
 VOCABULARY = [

@@ -195,7 +195,7 @@ def test_token_soup_parses(parts: list[str]) -> None:
 
 def test_no_ui_imports() -> None:
     code = (
-        "import sys, tui.query, tui.search, tui.store, tui.text; "
+        "import sys, tui.query, tui.search, tui.library, tui.text; "
         "bad = [m for m in sys.modules if m.split('.')[0] in ('textual', 'rich')]; "
         "assert not bad, bad"
     )

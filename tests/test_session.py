@@ -6,11 +6,11 @@ import datetime as dt
 from pathlib import Path
 
 from tui.article import Problem
+from tui.library import Row
 from tui.marks import Marks
 from tui.query import parse
 from tui.session import Answer, Session
 from tui.state import ReadingState
-from tui.store import Row
 from tui.sync import Update
 
 

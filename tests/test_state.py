@@ -40,8 +40,8 @@ def test_marks_round_trip_in_memory() -> None:
     state.set_read("bb")
     state.set_read("bb", False)
     assert state.read() == {"aa"}
-    assert state.toggle_read("cc") is True
-    assert state.toggle_read("aa") is False
+    state.set_read("cc")
+    state.set_read("aa", False)
     assert state.read() == {"cc"}
     assert state.toggle_star("aa") is True
     assert state.toggle_star("dd") is True
@@ -188,7 +188,7 @@ def test_someone_elses_database_is_moved_aside(tmp_path: Path) -> None:
     state = ReadingState(path)
     assert state.notice is not None
     assert list(tmp_path.glob("state.sqlite3.damaged-*"))
-    state.toggle_read("aa")
+    state.set_read("aa")
     assert state.read() == {"aa"}
 
 

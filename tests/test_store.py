@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from tui.article import Article, Block, Problem
+from tui.library import Library
 from tui.query import parse
-from tui.store import Library
 
 
 def make(
@@ -208,7 +208,7 @@ def test_sorts_and_reverse(library: Library) -> None:
 
 def test_round_trip(library: Library) -> None:
     rows = {row.title: row for row in library.rows()}
-    assert len(rows) == 6 and library.count() == 6
+    assert len(rows) == 6 and len(library.rows()) == 6
     row = rows["Café culture"]
     assert row.date == dt.datetime(2024, 1, 2)
     assert (row.source, row.place, row.words, row.path, row.digest) == (
@@ -233,7 +233,7 @@ def test_file_state_replace_and_forget(library: Library) -> None:
     assert library.problems() == [Problem("/c/1.txt", "record 2 is empty")]
     library.forget_files(["/c/1.txt", "/c/2.txt"])
     assert "/c/1.txt" not in library.file_state()
-    assert library.count() == 4
+    assert len(library.rows()) == 4
     assert found(library, "sekali") == set()
     assert found(library, "laporan") == set()
     assert library.problems() == []
@@ -249,7 +249,7 @@ def test_reopen_keeps_everything(tmp_path: Path) -> None:
     lib.close()
     again = Library(path)
     assert again.notice is None
-    assert again.count() == 6
+    assert len(again.rows()) == 6
     assert again.problems() == [Problem("/bad.txt", "empty")]
     assert found(again, "temu ") == {"Laporan tahunan", "Tanpa tanggal"}
     key = next(r.key for r in again.rows() if r.title == "Café culture")
@@ -267,13 +267,13 @@ def test_other_schema_version_is_rebuilt(tmp_path: Path) -> None:
     lib.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
     lib.close()
     with sqlite3.connect(path) as conn:
-        conn.execute("UPDATE meta SET value = '0' WHERE name = 'schema'")
+        conn.execute("PRAGMA user_version = 3")
     conn.close()
     again = Library(path)
     assert again.notice is not None and "version" in again.notice
-    assert again.count() == 0
+    assert len(again.rows()) == 0
     again.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
-    assert again.count() == 1
+    assert len(again.rows()) == 1
     again.close()
 
 
@@ -290,7 +290,7 @@ def test_damaged_file_is_moved_aside(tmp_path: Path, damage: str) -> None:
     assert lib.notice is not None and "damaged" in lib.notice
     aside = list(tmp_path.glob("kliping.sqlite.damaged-*"))
     assert len(aside) == 1
-    assert lib.count() == 0
+    assert len(lib.rows()) == 0
     lib.put_files([(CORPUS[0].path, 1, 1, [CORPUS[0]])])
     assert found(lib, "desa") == {"Kesetaraan gender di desa"}
     lib.close()
@@ -363,9 +363,9 @@ def test_date_ranges_match_a_plain_comparison(tmp_path: Path) -> None:
 
 
 def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.MonkeyPatch) -> None:
-    from tui import store
+    from tui.library import answers
 
-    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 10)
+    monkeypatch.setattr(answers, "ANSWER_KEYS_KEPT", 10)
     lib = Library(None)
     lib.put_files([(f"/c/{n}.txt", 1, 1, [make(n, f"Judul {n} desa", "isi kota")]) for n in range(8)])
     lib.search(parse("desa"))  # 8 keys
@@ -373,6 +373,6 @@ def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.Monkey
     assert list(lib._answers) == [(parse("judul"), "relevance", False)]
     lib.search(parse("judul 3"))
     assert len(lib._answers) == 2
-    monkeypatch.setattr(store, "ANSWER_KEYS_KEPT", 5)
+    monkeypatch.setattr(answers, "ANSWER_KEYS_KEPT", 5)
     lib.search(parse("kota"))  # bigger than the whole budget: not kept, and nothing else goes
     assert len(lib._answers) == 2

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.helpers import many_articles, write_article
 from tui import sync as sync_module
-from tui.store import Library
+from tui.library import Library
 from tui.sync import Update, sync
 
 
@@ -74,7 +75,9 @@ def test_problems_are_reported_once_and_cached(tmp_path: Path) -> None:
 def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui import store
+    import dataclasses
+
+    from tui.library import schema
 
     folder = many_articles(tmp_path / "c", 300)
     cache = tmp_path / "cache.sqlite3"
@@ -85,7 +88,8 @@ def test_damage_found_after_opening_sets_the_cache_aside_and_reloads(
     with open(cache, "r+b") as damaged:  # garbage over the middle of the file, header intact
         damaged.seek(size // 3)
         damaged.write(b"\xde\xad\xbe\xef" * (size // 12))
-    monkeypatch.setattr(store, "QUICK_CHECK_BELOW", 0)  # as for a large cache: no check at open
+    # As for a large cache: no check at open.
+    monkeypatch.setattr(schema, "SCHEMA", dataclasses.replace(schema.SCHEMA, check_below=0))
     library = Library(cache)
     updates = run(library, folder)
     assert sum(len(u.rows) for u in updates) == 300
@@ -116,3 +120,26 @@ def test_warm_start_sends_the_newest_screenful_first(tmp_path: Path) -> None:
     everything = sorted((row.date for u in updates for row in u.rows), reverse=True)
     assert dates == everything[: len(dates)]  # really the newest of all
     assert len({row.key for u in updates for row in u.rows}) == 260  # and nothing twice
+
+
+def test_a_folder_typed_relative_or_absolute_shares_one_cache(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    many_articles(tmp_path / "c2k", 12)
+    (tmp_path / "c2k" / "kosong.txt").write_text("   \n")
+    monkeypatch.chdir(tmp_path)
+    cache = tmp_path / "cache.sqlite3"
+    first = list(sync(Library(cache), ["c2k"], processes=1))
+    assert sum(len(u.rows) for u in first) == 12
+    assert all(row.path.startswith("c2k/") for u in first for row in u.rows)
+    for typed in (str(tmp_path / "c2k"), "./c2k/"):
+        library = Library(cache)
+        again = list(sync(library, [typed], processes=1))
+        assert len(again[0].rows) == 12 and again[0].done == again[0].total  # all from the cache
+        assert all(not u.rows and not u.removed for u in again[1:])  # nothing parsed, nothing taken back
+        shown = str(Path(typed))  # as the loader gives them: pathlib's form of what was typed
+        assert all(row.path.startswith(shown + os.sep) for row in again[0].rows)
+        assert [p.path for u in again for p in u.problems] == [os.path.join(shown, "kosong.txt")]
+        article = library.article(again[0].rows[0].key)
+        assert article is not None and article.path == again[0].rows[0].path
+        library.close()

@@ -17,12 +17,12 @@ from textual.screen import Screen
 
 from tui.config import default_config_path, load_settings, save_settings
 from tui.i18n import _
+from tui.library import Library
 from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen
 from tui.screens.main import MainScreen
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
-from tui.store import Library
 from tui.widgets.article_list import ArticleList
 from tui.widgets.commands import textual_words
 from tui.widgets.filter_bar import FilterBar
@@ -78,7 +78,11 @@ class KlipingApp(App[None]):
         self.config_path = config_path or default_config_path()
         self.settings, self._settings_message = load_settings(self.config_path)
         self.state = ReadingState(state_path or default_state_path())
-        self.writes = WriteQueue(self._write_failed)
+        self.writes = WriteQueue(
+            failed=lambda error: self.post_message(self.WriteFailed(str(error))),
+            notices=self.state.take_notices,
+            told=lambda notice: self.post_message(self.WriteFailed(notice, worded=True)),
+        )
         marks = Marks(self.state, self.writes)
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
@@ -148,13 +152,13 @@ class KlipingApp(App[None]):
         """A state write failed on the writer's thread (posting a message is safe from any thread)."""
 
         reason: str
-
-    def _write_failed(self, error: BaseException) -> None:
-        self.post_message(self.WriteFailed(str(error)))
+        worded: bool = False  # the state's own sentence, to show as it is
 
     def on_kliping_app_write_failed(self, event: WriteFailed) -> None:
         """The marks stay for this run; the user hears once that they could not be kept."""
-        if not self._unsaved_told:
+        if event.worded:
+            self.notify(event.reason, severity="warning", timeout=12, markup=False)
+        elif not self._unsaved_told:
             self._unsaved_told = True
             message = _("Could not save reading marks ({reason}); they are kept until you quit.")
             self.notify(message.format(reason=event.reason), severity="warning", timeout=12, markup=False)

@@ -17,10 +17,10 @@ from tui.config import LANGS, load_settings
 from tui.export import FORMATS, export_articles, format_for, write_articles
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
+from tui.library import Library, Row
 from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
-from tui.store import Library, Row
 from tui.sync import bundled_seeds, sync
 
 CRASHED = 70  # EX_SOFTWARE: an internal error, as sysexits.h has it
@@ -135,6 +135,8 @@ def list_articles(
         print(f"kliping: {library.notice}", file=sys.stderr)
     problems: list[Problem] = []
     for update in sync(library, paths):
+        for notice in update.notices:  # said at once: e.g. the cache could not be written
+            print(f"kliping: {notice}", file=sys.stderr)
         if update.removed:
             problems = [p for p in problems if p.path not in update.removed]
         problems.extend(update.problems)

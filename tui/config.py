@@ -22,7 +22,7 @@ import platformdirs
 
 from tui.i18n import _
 
-SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.store.SORTS (a test checks)
+SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.library.SORTS (a test checks)
 LANGS = ("en", "id")
 MEASURE_MIN = 40
 MEASURE_MAX = 200

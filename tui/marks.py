@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Literal
 
+from tui.library import Row
 from tui.state import ReadingState
-from tui.store import Row
 
 Mark = Literal["read", "starred"]
 Write = Callable[[Callable[[], object]], None]  # runs a state write now, or queues it for a thread

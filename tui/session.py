@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tui.article import Problem
+from tui.library import Row
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
-from tui.store import Row
 from tui.sync import Update
 
 SORTS = ("relevance", "date", "title", "source", "words")

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from tui.article import Article, Problem
 from tui.i18n import _
+from tui.library import Library, Row
 from tui.loader import find_files, load_file
-from tui.store import Library, Row
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
@@ -33,6 +33,7 @@ class Update:
     problems: list[Problem] = field(default_factory=list)
     removed: set[str] = field(default_factory=set)  # paths whose earlier rows and problems are gone
     newest_first: bool = False  # the rows are the newest of all, in date order: showable as they are
+    notices: list[str] = field(default_factory=list)  # said once: e.g. the cache could not be written
     done: int = 0
     total: int = 0
     finished: bool = False
@@ -83,6 +84,8 @@ def sync(
     The cached rows come before the folders are even listed, so a warm start shows the whole list
     at once; the next update takes back the rows of files since deleted or changed.
     """
+    paths = list(paths)
+    library.typed_as(paths)
     try:
         known = library.file_state()
         # The newest screenful first: it is the top of the list as the user first sees it.
@@ -101,14 +104,19 @@ def sync(
     if not known:
         # Cold start: the first few files are read before the whole tree is listed, so rows
         # appear within a second even when listing 100k files takes most of one.
-        paths = list(paths)
         early = [p for p in islice(find_files(paths), FIRST) if not isinstance(p, Problem)]
         if early:
             batch = parse_files([str(p) for p in early])
             early_read = {path for path, *_ in batch}
             rows = library.put_files(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
-            yield Update(rows=rows, problems=problems, done=len(batch), total=len(batch))
+            yield Update(
+                rows=rows,
+                problems=problems,
+                done=len(batch),
+                total=len(batch),
+                notices=library.take_notices(),
+            )
             known = library.file_state()
     files, scan_problems = scan(paths)
     wanted = {path for path, _, _ in files}
@@ -121,14 +129,20 @@ def sync(
     # What is not fresh is taken back, except what this run read first and then saw vanish:
     # that was reported (e.g. "file disappeared while loading") and the report stands.
     removed = {path for path in known if path not in fresh and (path in wanted or path not in early_read)}
-    yield Update(done=len(fresh), total=total, problems=list(scan_problems), removed=removed)
+    yield Update(
+        done=len(fresh),
+        total=total,
+        problems=list(scan_problems),
+        removed=removed,
+        notices=library.take_notices(),
+    )
     done = len(fresh)
     for batch in _parse(stale, processes, should_stop or _never):
         rows = library.put_files(batch)
         done += len(batch)
         problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
-        yield Update(rows=rows, problems=problems, done=done, total=total)
-    yield Update(done=done, total=total, finished=True)
+        yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
+    yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
 def _parse(

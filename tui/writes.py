@@ -16,9 +16,18 @@ class WriteQueue:
     write. `close` waits for what is queued, so nothing the user did is lost on quit.
     """
 
-    def __init__(self, failed: Callable[[BaseException], None] | None = None) -> None:
+    def __init__(
+        self,
+        failed: Callable[[BaseException], object] | None = None,
+        notices: Callable[[], list[str]] | None = None,
+        told: Callable[[str], object] | None = None,
+    ) -> None:
+        """`failed` hears of a write that raised; `notices` is asked after each write what the
+        store has to say (it carried on in memory when the disk refused), and `told` hears it."""
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="kliping-state")
         self._failed = failed
+        self._notices = notices
+        self._told = told
         self._lock = threading.Lock()
         self._closed = False
 
@@ -35,6 +44,9 @@ class WriteQueue:
         except (OSError, sqlite3.Error, ValueError) as error:
             if self._failed is not None:
                 self._failed(error)
+        if self._notices is not None and self._told is not None:
+            for notice in self._notices():
+                self._told(notice)
 
     def wait(self) -> None:
         """Block until every write queued so far is done (for tests and for quitting)."""

@@ -30,13 +30,13 @@ from tui.editor import editor_command
 from tui.export import export_articles, format_for
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import _, current_language, ngettext
+from tui.library import Library, Stopped
 from tui.loader import read_raw
 from tui.marks import Mark
 from tui.query import parse
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
 from tui.search import snippet
 from tui.session import Answer, Session, Status
-from tui.store import Library, Stopped
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -177,6 +177,8 @@ class MainScreen(Screen[None]):
 
     def _take_update(self, update: Update) -> None:
         articles = self.articles
+        for notice in update.notices:  # said once: e.g. the cache could not be written
+            self.notify(notice, severity="warning", timeout=12, markup=False)
         applied = self.session.apply(update, shown_any=bool(articles.keys))
         if applied.removed:
             articles.forget(applied.removed)  # rows and keys handed to the list always agree

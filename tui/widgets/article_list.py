@@ -19,10 +19,10 @@ from textual.timer import Timer
 
 from tui.formatting import count_words, short_date, visible_line
 from tui.i18n import _
+from tui.library import Row
 from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
-from tui.store import Row
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
 DRAW_AHEAD_NEW_ROWS_SECONDS = 0.3  # or this long after new rows: typing brings new ones every key

@@ -1,0 +1,178 @@
+"""A full disk or a read-only folder is not a crash: the cache and the state go on in memory, and say so once.
+
+Run as root, chmod does not make anything unwritable, so the disk is filled with SQLite's own
+limit (PRAGMA max_page_count at the file's current size) and a read-only file is opened
+read-only; a folder that cannot be made sits under /proc.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import many_articles, write_article
+from tui import sqlite as sqlite_module
+from tui.cli import main
+from tui.library import Library
+from tui.query import parse
+from tui.state import ReadingState
+from tui.sync import sync
+
+NOWHERE = Path("/proc/kliping-cannot-be-made")  # no one, not even root, makes a folder here
+
+
+def fill_the_disk(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, a database file opened cannot grow by a single page."""
+    connect = sqlite_module.connect
+
+    def full(target: str, busy_timeout_ms: int = sqlite_module.BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        conn = connect(target, busy_timeout_ms)
+        if target != ":memory:":
+            pages = conn.execute("PRAGMA page_count").fetchone()[0]
+            conn.execute(f"PRAGMA max_page_count={max(pages, 1)}")
+        return conn
+
+    monkeypatch.setattr(sqlite_module, "connect", full)
+
+
+def open_read_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """From now on, database files open read-only, as on a read-only mount."""
+
+    def read_only(target: str, busy_timeout_ms: int = sqlite_module.BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        if target == ":memory:":
+            return sqlite3.connect(target, check_same_thread=False, isolation_level=None)
+        uri = f"{Path(target).resolve().as_uri()}?mode=ro"
+        return sqlite3.connect(uri, uri=True, check_same_thread=False, isolation_level=None)
+
+    monkeypatch.setattr(sqlite_module, "connect", read_only)
+
+
+def count_in_file(path: Path) -> int:
+    conn = sqlite3.connect(path)
+    try:
+        return int(conn.execute("SELECT count(*) FROM articles").fetchone()[0])
+    finally:
+        conn.close()
+
+
+def test_the_cache_goes_on_in_memory_when_the_disk_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = many_articles(tmp_path / "c", 20)
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    list(sync(library, [folder], processes=1))
+    library.close()
+    for n in range(40):
+        write_article(
+            folder, f"baru/{n}.txt", f"Artikel baru {n}", "1 Mei 2023", ["Isi yang panjang. " * 200]
+        )
+    fill_the_disk(monkeypatch)
+    library = Library(cache)
+    assert library.notice is None  # opening needs no room
+    updates = list(sync(library, [folder], processes=1))
+    notices = [notice for update in updates for notice in update.notices]
+    assert len(notices) == 1 and "Could not write the cache" in notices[0] and str(cache) in notices[0]
+    assert updates[-1].finished
+    assert len(library.rows()) == 60  # what the file held came along, and the new articles too
+    assert len(library.search(parse("baru"))) == 40
+    library.put_files([(str(folder / "baru" / "0.txt"), 1, 1, [])])  # later writes go to memory quietly
+    assert library.take_notices() == []
+    library.close()
+    assert count_in_file(cache) == 20  # the file is as the last write that fitted left it
+
+
+def test_list_says_once_that_the_cache_is_full_and_lists_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = many_articles(tmp_path / "c", 5)
+    assert main(["--list", str(folder)]) == 0
+    capsys.readouterr()
+    for n in range(30):
+        write_article(
+            folder, f"baru/{n}.txt", f"Artikel baru {n}", "1 Mei 2023", ["Isi yang panjang. " * 200]
+        )
+    fill_the_disk(monkeypatch)
+    assert main(["--list", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    assert len(out.splitlines()) == 35
+    assert err.count("Could not write the cache") == 1, err
+    assert "Traceback" not in err
+
+
+def test_a_read_only_cache_is_read_and_then_kept_in_memory(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = many_articles(tmp_path / "c", 10)
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    list(sync(library, [folder], processes=1))
+    library.close()
+    write_article(folder, "baru.txt", "Artikel baru", "1 Mei 2023", ["Isi baru."])
+    open_read_only(monkeypatch)
+    library = Library(cache)
+    updates = list(sync(library, [folder], processes=1))
+    assert len(updates[0].rows) == 10  # the warm start still comes from the file
+    notices = [notice for update in updates for notice in [library.notice, *update.notices] if notice]
+    assert len(set(notices)) == 1 and "cache" in notices[0]
+    assert len(library.rows()) == 11
+    library.close()
+    assert count_in_file(cache) == 10
+
+
+def test_a_cache_folder_that_cannot_be_made_means_no_cache(tmp_path: Path) -> None:
+    library = Library(NOWHERE / "cache.sqlite3")
+    assert library.notice is not None and "Could not open the cache" in library.notice
+    folder = many_articles(tmp_path / "c", 3)
+    updates = list(sync(library, [folder], processes=1))
+    assert sum(len(update.rows) for update in updates) == 3
+    assert not NOWHERE.exists()
+
+
+def test_marks_are_kept_for_the_run_when_the_state_file_cannot_grow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    fill_the_disk(monkeypatch)
+    state = ReadingState(path)
+    assert state.notice is None
+    for n in range(300):
+        state.set_position(f"digest-{n:04d}-" + "x" * 60, 0.5)
+    state.set_read("bb")
+    notices = state.take_notices()
+    assert len(notices) == 1 and "Could not save" in notices[0]
+    assert state.take_notices() == []
+    assert state.starred() == {"aa"}  # what was saved before is still there
+    assert state.read() == {"bb"}
+    assert state.position("digest-0299-" + "x" * 60) == 0.5
+    state.close()
+    with ReadingState(path) as again:
+        assert again.starred() == {"aa"} and again.read() == set()
+
+
+def test_a_read_only_state_file_keeps_its_marks_and_this_runs_marks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    open_read_only(monkeypatch)
+    state = ReadingState(path)
+    assert state.starred() == {"aa"}
+    assert state.toggle_star("bb") is True
+    assert state.starred() == {"aa", "bb"}
+    said = [state.notice, *state.take_notices()]
+    assert len([notice for notice in said if notice]) == 1
+    state.close()
+
+
+def test_a_state_folder_that_cannot_be_made_keeps_marks_for_the_run() -> None:
+    state = ReadingState(NOWHERE / "state.sqlite3")
+    assert state.notice is not None and "will not be kept" in state.notice
+    state.set_read("aa")
+    assert state.read() == {"aa"}
+    state.close()

@@ -1,0 +1,228 @@
+"""The one class callers use: the cache and full-text index of one collection.
+
+Design, measured at 100k articles of ~4 KB on two cores (see benchmarks/):
+
+- FTS5 is contentless with ``detail=column`` and ``prefix='1 2 3'``: a 1–3 letter prefix is a
+  lookup, not a scan, and the index is 40% the size of ``detail=full``. ``detail=column`` has no
+  positions, so phrases are checked in Python on the candidates FTS5 finds, and bm25 cannot see
+  term frequencies; relevance is therefore ranked in tiers (exact words in the title, exact words
+  in the body, stem-only matches in the title, then in the body), newest first within a tier.
+- Keys are in date order (keys.py), so each tier is one FTS5 query read newest first, and a page
+  of any answer is the first rows of the first tiers: FTS5 reads its lists lazily, so 200 rows
+  out of 90,000 matches take about a millisecond. A date filter is a rowid range.
+- The whole answer is read the same way, in batches, and can be stopped between batches and
+  (through SQLite's progress handler) inside one, so a search for text the user has already
+  typed past gives way within a millisecond (matching.py).
+- Orders for the other sorts are kept in Python (orders.py); stems are found on a thread
+  (vocabulary.py); recent answers are kept until the next write (answers.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sqlite3
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from pathlib import Path
+
+from tui.article import Article, Problem
+from tui.library import schema
+from tui.library.answers import Answers
+from tui.library.fts import Expressions
+from tui.library.matching import Matcher
+from tui.library.orders import SORTS, Orders
+from tui.library.paths import Paths
+from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from
+from tui.library.vocabulary import Vocabulary
+from tui.library.writer import FileItems, Writer
+from tui.query import Query
+from tui.sqlite import Database
+
+
+class Library:
+    """The cache and index of one collection, safe to share between a loader and search workers."""
+
+    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+        self.path = None if path is None else Path(path)
+        self._db = Database(self.path, schema.SCHEMA, schema.wording())
+        self.notice: str | None = self._db.notice
+        self._paths = Paths()
+        self._fts = Expressions(lambda: self._db.conn)
+        self._orders = Orders(lambda: self._db.conn)
+        self._answers = Answers()
+        self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
+        self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
+        self._writer = Writer(self._db, self._paths, self._vocabulary, self._written)
+
+    @property
+    def _conn(self) -> sqlite3.Connection:  # for benchmarks that count what is stored
+        return self._db.conn
+
+    def _written(self, added: list[int], removed: set[int]) -> None:
+        self._orders.follow(added, removed)
+        self._fts.prefixes.clear()
+        self._answers.written()
+
+    def typed_as(self, roots: Iterable[str | os.PathLike[str]]) -> None:
+        """Paths are stored absolute, so any spelling of a folder finds its cache; give them back
+        in the form these roots were typed in this run."""
+        self._paths.typed_as(roots)
+
+    def take_notices(self) -> list[str]:
+        """What went wrong since opening (the cache could no longer be written), to be said once."""
+        return self._db.take_notices()
+
+    def set_aside(self, problem: str) -> None:
+        """Damage found while in use: keep the file for inspection and go on with an empty cache."""
+        with self._db.lock:
+            self._db.reset(problem)
+            self.notice = self._db.notice
+            self._orders.forget()
+            self._writer.slots.forget()
+            self._vocabulary.forget()
+            self._fts.prefixes.clear()
+            self._fts.forms.clear()
+            self._answers.written()
+
+    # --- writing -------------------------------------------------------------------------
+
+    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction."""
+        return self._writer.put_files(batch)
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        """Drop files deleted since the last run."""
+        self._writer.forget_files(paths)
+
+    def wait_for_stems(self, timeout: float | None = None) -> bool:
+        """Block until background stemming is done (for tests and benchmarks); True when it is."""
+        return self._vocabulary.wait(timeout)
+
+    # --- reading -------------------------------------------------------------------------
+
+    def file_state(self) -> dict[str, tuple[int, int]]:
+        """Size and mtime of every cached file, so the loader re-reads only what changed."""
+        shown = self._paths.shown
+        with self._db.lock:
+            return {shown(p): (s, m) for p, s, m in self._db.conn.execute("SELECT * FROM files")}
+
+    def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
+        """Every article's list line, for a warm start without reading any file.
+
+        Newest first is the list's own default order, so a first slice of it can be shown as is.
+        """
+        parse = dt.datetime.fromisoformat
+        shown = self._paths.shown
+        order = " ORDER BY key DESC" if newest_first else ""
+        with self._db.lock:
+            cursor = self._db.conn.execute(
+                "SELECT key, title, date, source, place, words, path, digest FROM articles"
+                + order
+                + " LIMIT ?",
+                (limit,),
+            )
+            return [
+                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest)
+                for k, t, d, s, p, w, path, digest in cursor
+            ]
+
+    def problems(self) -> list[Problem]:
+        """Problems found when the files were last read, so a warm start still reports them."""
+        with self._db.lock:
+            found = self._db.conn.execute("SELECT path, reason FROM problems")
+            return [Problem(self._paths.shown(p), r) for p, r in found]
+
+    def article(self, key: int) -> Article | None:
+        """The whole article, fetched only when the reader shows it."""
+        with self._db.lock:
+            found = self._db.conn.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE key = ?", (key,)
+            ).fetchone()
+        return None if found is None else article_from(found, self._paths.shown(found[1]))
+
+    def close(self) -> None:
+        """Stop background stemming and close the database."""
+        self._vocabulary.close()
+        self._db.close()
+
+    # --- searching -----------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Mapping[str, AbstractSet[int]] | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[int]:
+        """Keys of the matching articles in display order; everything the filter bar can say.
+
+        `stop` is asked now and then; when it says yes, the search raises Stopped within about a
+        millisecond, so a search nobody waits for any more does not hold up the next one.
+        """
+        cached, writes = self._recall(query, sort, reverse, flags)
+        if cached is not None:
+            return cached
+        keys = self._search(query, sort, reverse, flags, None, stop)
+        if not flags:
+            with self._db.lock:
+                self._answers.remember((query, sort, reverse), keys, writes)
+        return keys
+
+    def search_page(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Mapping[str, AbstractSet[int]] | None = None,
+        limit: int = 200,
+    ) -> Page:
+        """The first `limit` keys of search()'s answer, found without finding the rest when it can be.
+
+        `complete` says the keys are the whole answer, which they are, however many, when the
+        whole answer was as cheap to give.
+
+        In relevance or date order, with no phrase or reading flag to check, FTS5 walks its lists
+        newest first and stops after a page: about a millisecond at 100k, however many match.
+        """
+        cached, writes = self._recall(query, sort, reverse, flags)
+        if cached is not None:
+            return Page(cached, True)
+        phrases = any(t.is_phrase for t in query.terms + query.excluded)
+        if flags or phrases or sort not in ("relevance", "date") or query.is_empty:
+            # No page to find: a phrase or a flag is checked on every match, another sort needs
+            # them all, and without a filter the whole answer is a kept order.
+            return Page(self.search(query, sort, reverse, flags), True)
+        keys = self._search(query, sort, reverse, None, limit + 1, None)
+        if len(keys) > limit:
+            return Page(keys[:limit], False)
+        with self._db.lock:
+            self._answers.remember((query, sort, reverse), keys, writes)
+        return Page(keys, True)
+
+    def _recall(
+        self, query: Query, sort: str, reverse: bool, flags: Mapping[str, AbstractSet[int]] | None
+    ) -> tuple[list[int] | None, int]:
+        """A kept answer, if there is one, and the count of writes to keep a new one against.
+
+        Answers with reading flags are not kept, since marks change without a write here.
+        """
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        with self._db.lock:
+            cached = None if flags else self._answers.get((query, sort, reverse))
+            return cached, self._answers.writes
+
+    def _search(
+        self,
+        query: Query,
+        sort: str,
+        reverse: bool,
+        flags: Mapping[str, AbstractSet[int]] | None,
+        limit: int | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """The answer, never kept (benchmarks time it uncached)."""
+        with self._db.lock:
+            return self._matcher.search(query, sort, reverse, flags, limit, stop)

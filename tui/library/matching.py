@@ -1,0 +1,176 @@
+"""Finding the keys a query matches: FTS5 tiers read newest first in batches, what the index cannot
+tell (phrases, reading flags) checked on each batch, and a way to stop a search nobody wants."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+
+from tui.library.fts import Expressions
+from tui.library.keys import key_range
+from tui.library.orders import Orders
+from tui.library.records import Stopped, body
+from tui.library.writer import CHUNK
+from tui.query import Query, Term
+from tui.text import fold
+
+FETCH = 2048  # keys fetched from a search cursor between checks for a newer search
+
+Check = Callable[[list[int]], list[int]]
+Flags = Mapping[str, AbstractSet[int]]
+
+
+class Matcher:
+    """Answers a query in display order; callers hold the library's lock."""
+
+    def __init__(
+        self, connection: Callable[[], sqlite3.Connection], fts: Expressions, orders: Orders
+    ) -> None:
+        self._conn = connection  # the library's current connection (it changes after damage)
+        self._fts = fts
+        self._orders = orders
+
+    def search(
+        self,
+        query: Query,
+        sort: str,
+        reverse: bool,
+        flags: Flags | None,
+        limit: int | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        if query.empty_range:
+            return []
+        if query.is_empty:
+            order = self._orders.order("date" if sort == "relevance" else sort)
+            keys = order[::-1] if reverse else list(order)
+            return keys if limit is None else keys[:limit]
+        conn = self._conn()
+        check = self._checker(query, flags or {})
+        if stop is not None:
+            conn.set_progress_handler(lambda: int(stop()), 1000)
+        try:
+            tiers = self._fts.tiers(query, ranked=sort == "relevance")
+            if sort in ("relevance", "date"):
+                return self._stream(tiers, key_range(query), not reverse, limit, check, stop)
+            found = set(self._stream(tiers, key_range(query), True, None, check, stop))
+        except sqlite3.OperationalError as error:
+            if stop is not None and stop():
+                raise Stopped from error
+            return []  # an FTS5 expression we did not foresee: match nothing rather than fail
+        finally:
+            if stop is not None:
+                conn.set_progress_handler(None, 0)
+        keys = self._orders.sort(found, sort)
+        return keys[::-1] if reverse else keys
+
+    def _checker(self, query: Query, flags: Flags) -> Check | None:
+        """What the index cannot tell, checked on each fetched batch: phrases and reading flags."""
+        keep: list[AbstractSet[int]] = []
+        drop: list[AbstractSet[int]] = []
+        read = flags.get("read", frozenset())
+        if "read" in query.flags:
+            keep.append(read)
+        if "unread" in query.flags:
+            drop.append(read)
+        if "starred" in query.flags:
+            keep.append(flags.get("starred", frozenset()))
+        phrase_groups = [group for group in query.groups if any(t.is_phrase for t in group)]
+        excluded_phrases = [t for t in query.excluded if t.is_phrase]
+        if not (keep or drop or phrase_groups or excluded_phrases):
+            return None
+        plain: dict[int, set[int]] = {}  # per group: keys matching its terms that are not phrases
+
+        def check(keys: list[int]) -> list[int]:
+            for wanted in keep:
+                keys = [key for key in keys if key in wanted]
+            for unwanted in drop:
+                keys = [key for key in keys if key not in unwanted]
+            if not keys or not (phrase_groups or excluded_phrases):
+                return keys
+            passed = set(keys)
+            for number, group in enumerate(phrase_groups):
+                others = [t for t in group if not t.is_phrase]
+                if others and number not in plain:
+                    plain[number] = self._keys(" OR ".join(self._fts.term(t, True)[0] for t in others))
+                ok = passed & plain[number] if others else set()
+                for phrase in (t for t in group if t.is_phrase):
+                    ok |= self._phrase_check(passed - ok, [phrase])
+                passed = ok
+            for term in excluded_phrases:
+                passed -= self._phrase_check(passed, [term])
+            return [key for key in keys if key in passed]
+
+        return check
+
+    def _keys(self, expr: str) -> set[int]:
+        found = (
+            self._conn()
+            .execute("SELECT group_concat(rowid) FROM fts WHERE fts MATCH ?", (expr,))
+            .fetchone()[0]
+        )
+        return set(map(int, found.split(","))) if found else set()
+
+    def _phrase_check(self, keys: set[int], terms: Sequence[Term]) -> set[int]:
+        """Keep the keys whose text has each phrase word for word (the index stores no positions)."""
+        if not keys or not terms:
+            return keys
+        patterns = []
+        for term in terms:
+            words = [re.escape(w) for w in term.words]
+            tail = r"\w*" if term.prefix else ""
+            joined = r"[\W_]+".join(words)
+            patterns.append((term.field, re.compile(rf"(?<![^\W_]){joined}{tail}(?![^\W_])")))
+        kept: set[int] = set()
+        ordered = sorted(keys)
+        for start in range(0, len(ordered), CHUNK):
+            chunk = ordered[start : start + CHUNK]
+            marks = ",".join("?" * len(chunk))
+            for key, title, blocks in self._conn().execute(
+                f"SELECT key, title, blocks FROM articles WHERE key IN ({marks})", chunk
+            ):
+                title_text = fold(title)
+                full_text: str | None = None
+                for column, pattern in patterns:
+                    if column == "title":
+                        text = title_text
+                    else:
+                        if full_text is None:
+                            full_text = title_text + "\n" + fold(body(blocks))
+                        text = full_text
+                    if not pattern.search(text):
+                        break
+                else:
+                    kept.add(key)
+        return kept
+
+    def _stream(
+        self,
+        tiers: Sequence[str],
+        keys_between: tuple[int, int],
+        descending: bool,
+        limit: int | None,
+        check: Check | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """The tiers' matches in order, fetched in batches, up to `limit`."""
+        order = "DESC" if descending else "ASC"
+        sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid {order}"
+        found: list[int] = []
+        for expr in tiers if descending else tiers[::-1]:
+            cursor = self._conn().execute(sql, (expr, *keys_between))
+            try:
+                while limit is None or len(found) < limit:
+                    size = FETCH if limit is None or check is not None else min(FETCH, limit - len(found))
+                    rows = cursor.fetchmany(size)
+                    if not rows:
+                        break
+                    keys = [row[0] for row in rows]
+                    found.extend(keys if check is None else check(keys))
+                    if stop is not None and stop():
+                        raise Stopped
+            finally:
+                cursor.close()
+        return found if limit is None else found[:limit]

@@ -1,0 +1,124 @@
+"""What the library gives back (a Row per list line, a Page of keys) and how an article is stored."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from tui.article import Article, Block, BlockKind
+
+ARTICLE_COLUMNS = (
+    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """What the article list needs for one line, small enough to hold 100k in memory."""
+
+    key: int  # the article's rowid in the library
+    title: str
+    date: dt.datetime | None
+    source: str | None
+    place: str | None
+    words: int
+    path: str
+    digest: str
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """The first keys of an answer, and whether they are all of it."""
+
+    keys: list[int]
+    complete: bool
+
+
+class Stopped(Exception):
+    """A search given up because the caller no longer wants its answer."""
+
+
+def body(blocks_json: str) -> str:
+    """The body exactly as it was indexed, rebuilt from stored blocks to delete its index entry."""
+    return "\n\n".join(text for _kind, text in json.loads(blocks_json))
+
+
+def sound_text(article: Article) -> Article:
+    """The article with any lone surrogates (from broken JSON escapes) replaced, so SQLite takes it."""
+    try:
+        article.title.encode()
+        article.text.encode()
+        return article
+    except UnicodeEncodeError:
+        pass
+
+    def fix(text: str | None) -> str | None:
+        return None if text is None else text.encode("utf-8", "replace").decode("utf-8")
+
+    blocks = tuple(Block(b.kind, fix(b.text) or "") for b in article.blocks)
+    return replace(
+        article,
+        title=fix(article.title) or "",
+        blocks=blocks,
+        source=fix(article.source),
+        place=fix(article.place),
+        url=fix(article.url),
+        removed=tuple(fix(r) or "" for r in article.removed),
+    )
+
+
+def _day(date: dt.date | None) -> int | None:
+    return None if date is None else date.year * 10000 + date.month * 100 + date.day
+
+
+def _stamp(date: dt.datetime | None) -> float | None:
+    if date is None:
+        return None
+    if date.tzinfo is None:
+        date = date.replace(tzinfo=dt.UTC)
+    return date.timestamp()
+
+
+def article_values(key: int, stored_path: str, item: Article) -> tuple[object, ...]:
+    """The articles table's row for an article, in the order of the writer's INSERT."""
+    return (
+        key,
+        stored_path,
+        item.id,
+        item.title,
+        int(item.title_derived),
+        None if item.date is None else item.date.isoformat(),
+        _stamp(item.date),
+        _day(item.date),
+        item.source,
+        item.place,
+        item.url,
+        item.digest,
+        item.record,
+        json.dumps(list(item.removed), ensure_ascii=False),
+        item.words,
+        json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False),
+    )
+
+
+def article_from(found: Any, path: str) -> Article:
+    """An article from the articles table's ARTICLE_COLUMNS, with its path as shown."""
+    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks = found
+    kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
+    return Article(
+        id=ident,
+        path=path,
+        title=title,
+        blocks=tuple(Block(kind, text) for kind, text in kinds),
+        title_derived=bool(derived),
+        date=None if date is None else dt.datetime.fromisoformat(date),
+        source=source,
+        place=place,
+        url=url,
+        digest=digest,
+        record=record,
+        removed=tuple(json.loads(removed)),
+        words=words,
+    )
