@@ -293,7 +293,7 @@ async def test_open_runs_the_editor_on_the_file(
 ) -> None:
     calls: list[list[str]] = []
     monkeypatch.setenv("EDITOR", "myeditor --wait")
-    monkeypatch.setattr("tui.screens.main.subprocess.run", lambda command, check: calls.append(command))
+    monkeypatch.setattr("tui.screens.actions.subprocess.run", lambda command, check: calls.append(command))
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

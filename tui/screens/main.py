@@ -7,34 +7,27 @@ back with `call_from_thread`; only handlers on the event loop change the session
 
 from __future__ import annotations
 
-import os
-import subprocess
 import time
-from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult, SuspendNotSupported
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
-from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Article
-from tui.editor import editor_command
-from tui.export import export_articles, format_for
-from tui.formatting import display_path, number, visible_line
-from tui.i18n import _, current_language, ngettext
+from tui.formatting import visible_line
+from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
-from tui.marks import Mark
 from tui.query import parse
-from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.screens.actions import ArticleActions
 from tui.search import snippet
 from tui.session import Answer, Session, Status
 from tui.sync import Update, sync
@@ -44,9 +37,8 @@ from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine, sort_label
 
 if TYPE_CHECKING:
-    from tui.app import KlipingApp
+    pass
 
-MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
 READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
 READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: wrapping an article
@@ -58,7 +50,7 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
-class MainScreen(Screen[None]):
+class MainScreen(ArticleActions):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
@@ -109,22 +101,6 @@ class MainScreen(Screen[None]):
         self._reader: Reader | None = None
 
     @property
-    def kliping(self) -> KlipingApp:
-        return cast("KlipingApp", self.app)
-
-    @property
-    def articles(self) -> ArticleList:
-        return self.query_one(ArticleList)
-
-    @property
-    def reader(self) -> Reader:
-        return self.query_one(Reader)
-
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
-
-    @property
     def idle(self) -> bool:
         """Nothing on its way: loading is over, the list has the latest rows, the reader has caught up."""
         return self.session.settled and self._reader_timer is None
@@ -159,9 +135,6 @@ class MainScreen(Screen[None]):
         reader = self._reader
         if reader is not None and reader.article is not None and reader.position is not None:
             self.kliping.save_position(reader.article.digest, reader.position)
-
-    def _update_status(self) -> None:
-        self.status = self.session.status(len(self.articles.keys))
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -257,6 +230,24 @@ class MainScreen(Screen[None]):
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
+
+    @property
+    def sort_label(self) -> str:
+        session = self.session
+        return sort_label(session.sort, session.reverse, session.query.is_empty)
+
+    def action_cycle_sort(self) -> None:
+        self.session.next_sort()
+        self._sorted()
+
+    def action_reverse_sort(self) -> None:
+        self.session.reverse = not self.session.reverse
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
+        self.run_search(self.session.query_text, keep=True)
 
     @on(Worker.StateChanged)
     def worker_failed(self, event: Worker.StateChanged) -> None:
@@ -375,33 +366,6 @@ class MainScreen(Screen[None]):
             self.filter_bar.remember(text)
             self.kliping.remember_filter(text)
 
-    # -- marks --------------------------------------------------------------------------------
-
-    def _mark_read(self, key: int) -> None:
-        if not self.session.marks.has("read", key) and self.session.mark("read", key, True):
-            self.articles.refresh_rows()
-            self._update_status()
-
-    def _toggle_mark(self, mark: Mark) -> None:
-        key = self.articles.current_key
-        value = self.session.mark(mark, key) if key is not None else None
-        if key is None or value is None:
-            return
-        if self._read_timer is not None:
-            self._read_timer.stop()  # the user decided; the resting timer must not undo it
-        self.articles.refresh_rows()
-        self._update_status()
-        words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
-        words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
-        title = visible_line(self.session.rows[key].title)[:50]
-        self.notify(f"{words[mark, value]}: {title}", timeout=2, markup=False)
-
-    def action_toggle_read(self) -> None:
-        self._toggle_mark("read")
-
-    def action_toggle_star(self) -> None:
-        self._toggle_mark("starred")
-
     # -- keys ---------------------------------------------------------------------------------
 
     def action_focus_filter(self) -> None:
@@ -433,109 +397,8 @@ class MainScreen(Screen[None]):
         else:
             raise SkipAction()
 
-    def action_toggle_raw(self) -> None:
-        self.reader.raw = not self.reader.raw
-
     def action_previous_article(self) -> None:
         self.articles.action_cursor_up()
 
     def action_next_article(self) -> None:
         self.articles.action_cursor_down()
-
-    def action_wider(self) -> None:
-        self._set_measure(self.reader.measure + MEASURE_STEP)
-
-    def action_narrower(self) -> None:
-        self._set_measure(self.reader.measure - MEASURE_STEP)
-
-    def _set_measure(self, measure: int) -> None:
-        reader = self.reader
-        reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
-        self.kliping.save_settings(measure=reader.measure)
-        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
-
-    def action_copy_text(self) -> None:
-        article = self.reader.article
-        if article is None:
-            self.notify(_("No article to copy."), severity="warning", markup=False)
-            return
-        self.app.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
-        words = number(article.words, current_language())
-        message = ngettext(
-            "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
-        )
-        title = visible_line(article.title)[:40]
-        self.notify(message.format(title=title, words=words), timeout=3, markup=False)
-
-    def action_open_file(self) -> None:
-        article = self.reader.article
-        if article is None:
-            self.notify(_("No article to open."), severity="warning", markup=False)
-            return
-        command = editor_command(article.path)
-        if command is None:
-            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
-            return
-        try:
-            with self.app.suspend():
-                subprocess.run(command, check=False)
-        except SuspendNotSupported:
-            self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
-        except OSError as error:
-            reason = error.strerror or error
-            self.notify(
-                _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
-                severity="error",
-                markup=False,
-            )
-        self.app.refresh()
-
-    @property
-    def sort_label(self) -> str:
-        session = self.session
-        return sort_label(session.sort, session.reverse, session.query.is_empty)
-
-    def action_cycle_sort(self) -> None:
-        self.session.next_sort()
-        self._sorted()
-
-    def action_reverse_sort(self) -> None:
-        self.session.reverse = not self.session.reverse
-        self._sorted()
-
-    def _sorted(self) -> None:
-        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
-        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
-        self.run_search(self.session.query_text, keep=True)
-
-    def action_export(self) -> None:
-        keys = list(self.articles.keys)
-        if not keys:
-            self.notify(_("No articles shown to export."), severity="warning", markup=False)
-            return
-        default = str(Path.cwd() / "kliping-export.jsonl")
-
-        def chosen(path: str | None) -> None:
-            if path:
-                self.export(keys, path)
-
-        self.app.push_screen(ExportScreen(len(keys), default), chosen)
-
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, keys: list[int], path: str) -> None:
-        fmt = format_for(path) or "jsonl"
-        articles = (a for a in map(self.library.article, keys) if a is not None)
-        target = os.path.expanduser(path)
-        try:
-            count = export_articles(articles, target, fmt)
-        except (OSError, ValueError) as error:
-            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
-            failed = _("Export failed: {reason}").format(reason=reason)
-            self.app.call_from_thread(self.notify, failed, severity="error", timeout=10, markup=False)
-            return
-        done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
-        message = done.format(count=number(count, current_language()), path=display_path(target))
-        self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
-
-    def action_show_problems(self) -> None:
-        self.app.push_screen(ProblemsScreen(self.session.problems))

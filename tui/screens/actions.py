@@ -1,0 +1,169 @@
+"""What the keys do to the article under the cursor and to the list as shown: marks, raw view,
+reading width, copy, open, sort, export, problems. The main screen adds the wiring around them."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from pathlib import Path
+from typing import TYPE_CHECKING, cast
+
+from textual import work
+from textual.app import SuspendNotSupported
+from textual.screen import Screen
+from textual.timer import Timer
+
+from tui.editor import editor_command
+from tui.export import export_articles, format_for
+from tui.formatting import display_path, number, visible_line
+from tui.i18n import _, current_language, ngettext
+from tui.library import Library
+from tui.marks import Mark
+from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.session import Session, Status
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
+
+MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
+
+
+class ArticleActions(Screen[None]):
+    """The actions of the main screen's keys that act on articles, and the parts they reach."""
+
+    library: Library
+    session: Session
+    status: Status
+    _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
+
+    @property
+    def kliping(self) -> KlipingApp:
+        return cast("KlipingApp", self.app)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def _update_status(self) -> None:
+        self.status = self.session.status(len(self.articles.keys))
+
+    # -- marks --------------------------------------------------------------------------------
+
+    def _mark_read(self, key: int) -> None:
+        if not self.session.marks.has("read", key) and self.session.mark("read", key, True):
+            self.articles.refresh_rows()
+            self._update_status()
+
+    def _toggle_mark(self, mark: Mark) -> None:
+        key = self.articles.current_key
+        value = self.session.mark(mark, key) if key is not None else None
+        if key is None or value is None:
+            return
+        if self._read_timer is not None:
+            self._read_timer.stop()  # the user decided; the resting timer must not undo it
+        self.articles.refresh_rows()
+        self._update_status()
+        words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
+        words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
+        title = visible_line(self.session.rows[key].title)[:50]
+        self.notify(f"{words[mark, value]}: {title}", timeout=2, markup=False)
+
+    def action_toggle_read(self) -> None:
+        self._toggle_mark("read")
+
+    def action_toggle_star(self) -> None:
+        self._toggle_mark("starred")
+
+    def action_toggle_raw(self) -> None:
+        self.reader.raw = not self.reader.raw
+
+    def action_wider(self) -> None:
+        self._set_measure(self.reader.measure + MEASURE_STEP)
+
+    def action_narrower(self) -> None:
+        self._set_measure(self.reader.measure - MEASURE_STEP)
+
+    def _set_measure(self, measure: int) -> None:
+        reader = self.reader
+        reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        self.kliping.save_settings(measure=reader.measure)
+        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
+
+    def action_copy_text(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to copy."), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
+        words = number(article.words, current_language())
+        message = ngettext(
+            "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
+        )
+        title = visible_line(article.title)[:40]
+        self.notify(message.format(title=title, words=words), timeout=3, markup=False)
+
+    def action_open_file(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to open."), severity="warning", markup=False)
+            return
+        command = editor_command(article.path)
+        if command is None:
+            self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
+            return
+        try:
+            with self.app.suspend():
+                subprocess.run(command, check=False)
+        except SuspendNotSupported:
+            self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
+        except OSError as error:
+            reason = error.strerror or error
+            self.notify(
+                _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
+                severity="error",
+                markup=False,
+            )
+        self.app.refresh()
+
+    def action_export(self) -> None:
+        keys = list(self.articles.keys)
+        if not keys:
+            self.notify(_("No articles shown to export."), severity="warning", markup=False)
+            return
+        default = str(Path.cwd() / "kliping-export.jsonl")
+
+        def chosen(path: str | None) -> None:
+            if path:
+                self.export(keys, path)
+
+        self.app.push_screen(ExportScreen(len(keys), default), chosen)
+
+    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
+    def export(self, keys: list[int], path: str) -> None:
+        fmt = format_for(path) or "jsonl"
+        articles = (a for a in map(self.library.article, keys) if a is not None)
+        target = os.path.expanduser(path)
+        try:
+            count = export_articles(articles, target, fmt)
+        except (OSError, ValueError) as error:
+            reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
+            failed = _("Export failed: {reason}").format(reason=reason)
+            self.app.call_from_thread(self.notify, failed, severity="error", timeout=10, markup=False)
+            return
+        done = ngettext("Exported {count} article to {path}", "Exported {count} articles to {path}", count)
+        message = done.format(count=number(count, current_language()), path=display_path(target))
+        self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
+
+    def action_show_problems(self) -> None:
+        self.app.push_screen(ProblemsScreen(self.session.problems))
