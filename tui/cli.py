@@ -104,7 +104,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
             return 0
-    # A higher frame rate cuts the keystroke-to-screen floor from ~40 ms to ~15 ms (DESIGN.md).
+    # A higher frame rate cuts the keystroke-to-screen floor from ~40 ms to ~15 ms (docs/ARCHITECTURE.md).
     os.environ.setdefault("TEXTUAL_FPS", "240")
     from tui.app import KlipingApp
 
