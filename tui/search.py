@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Set as AbstractSet
 from functools import lru_cache
 
 import snowballstemmer
@@ -56,10 +55,10 @@ def _word_matchers(query: Query) -> tuple[set[str], list[str], set[str], list[tu
     return exact, prefixes, stems, phrases
 
 
-def match_spans(text: str, query: Query, forms: AbstractSet[str] = frozenset()) -> list[tuple[int, int]]:
+def match_spans(text: str, query: Query) -> list[tuple[int, int]]:
     """Where the query matched in `text`, so the reader and list can highlight exactly that."""
     exact, prefixes, stems, phrases = _word_matchers(query)
-    if not (exact or prefixes or stems or phrases or forms):
+    if not (exact or prefixes or stems or phrases):
         return []
     spans: list[tuple[int, int]] = []
     tokens: list[tuple[int, int, str]] = []
@@ -68,7 +67,6 @@ def match_spans(text: str, query: Query, forms: AbstractSet[str] = frozenset()) 
         tokens.append((match.start(), match.end(), folded))
         if (
             folded in exact
-            or folded in forms
             or any(folded.startswith(prefix) for prefix in prefixes)
             or (len(folded) >= MIN_STEM_LENGTH - 1 and stems and stem(folded) in stems)
         ):
