@@ -237,3 +237,48 @@ async def test_key_remaps_from_the_config_file_take_effect(collection: Path) -> 
         await pilot.press("asterisk")  # the old key no longer stars
         await settle(pilot)
         assert app.session.marks.starred == 1
+
+
+async def test_editing_a_file_keeps_its_star_read_mark_and_position(collection: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite3"
+    app = KlipingApp([collection], cache=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk", "enter")  # starred, then opened: read
+        await settle(pilot)
+        assert app.session.marks.starred == 1 and app.session.marks.unread == 2
+    with (collection / "c.txt").open("a", encoding="utf-8") as file:
+        file.write("\nSatu kalimat yang ditambahkan sesudahnya oleh pemilik kliping.\n")
+    app = KlipingApp([collection], cache=cache)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert app.session.marks.starred == 1 and app.session.marks.unread == 2
+        assert "★" in app.query_one("#articles", ArticleList).render_line(0).text
+
+
+@pytest.mark.parametrize("read_when", ["opened", "rested"])
+async def test_typing_or_starting_never_marks_an_article_read(
+    collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_when: str
+) -> None:
+    from tui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "READ_AFTER_SECONDS", 0.05)
+    config = tmp_path / "config.toml"
+    config.write_text(f'read_when = "{read_when}"\n', encoding="utf-8")
+    app = KlipingApp([collection], config_path=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.2)  # well past the resting time, at start
+        assert app.session.marks.unread == 3
+        await pilot.press("slash", *"koperasi")
+        await settle(pilot)
+        await pilot.pause(0.2)  # resting while typing a filter
+        assert app.session.marks.unread == 3
+        await pilot.press("escape", "j")  # back in the list, moved: resting there reads when asked
+        await settle(pilot)
+        await pilot.pause(0.2)
+        await settle(pilot)
+        assert app.session.marks.unread == (2 if read_when == "rested" else 3)
+        await pilot.press("enter")  # opening always reads
+        await settle(pilot)
+        assert app.session.marks.unread == 2

@@ -45,10 +45,6 @@ def test_empty_query_marks_nothing() -> None:
     assert match_spans("anything at all", parse("year:2024 source:x")) == []
 
 
-def test_forms_are_highlighted() -> None:
-    assert match_spans("ab cd", parse(""), frozenset({"cd"})) == [(3, 5)]
-
-
 def test_snippet_centres_first_match() -> None:
     text = "Awal. " + "kata " * 40 + "Kami membahas penguatan kapasitas di desa. " + "lain " * 40
     line, spans = snippet(text, parse("kuat "), width=60)

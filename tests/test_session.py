@@ -109,3 +109,21 @@ def test_the_status_is_data(tmp_path: Path) -> None:
     assert status.loading and status.sort == "title" and status.hint
     s.next_sort()
     assert s.sort == "source"
+
+
+def test_marks_follow_an_article_through_an_edit(tmp_path: Path) -> None:
+    state = ReadingState(tmp_path / "state.sqlite3")
+    s = Session(Marks(state))
+    s.apply(Update(rows=[row(1, "a.txt"), row(2, "b.txt")]), shown_any=False)
+    s.mark("starred", 1, True)
+    s.mark("read", 1, True)
+    state.set_position("d1", 0.5)
+    s.apply(Update(removed={"a.txt"}), shown_any=True)  # the file changed on disk
+    edited = Row(7, "Artikel 1 (diedit)", None, None, None, 120, "a.txt", "d1-edited")
+    s.apply(Update(rows=[edited]), shown_any=True)
+    assert s.marks.has("starred", 7) and s.marks.has("read", 7)
+    assert state.starred() == {"d1-edited"} and state.read() == {"d1-edited"}
+    assert state.position("d1-edited") == 0.5
+    fresh = Row(8, "Baru", None, None, None, 50, "c.txt", "d8")  # a new article at a new path
+    s.apply(Update(rows=[fresh]), shown_any=True)
+    assert not s.marks.has("starred", 8) and not s.marks.has("read", 8)

@@ -199,6 +199,15 @@ class KlipingApp(App[None]):
             (_("Reading pane"), _bindings(Reader.BINDINGS)),
             (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
             (
+                _("Read marks"),
+                [
+                    Binding(
+                        "enter", "", _("Opening an article (Enter, [ ], the reading pane) marks it read")
+                    ),
+                    Binding("u", "", _("Mark read or unread by hand")),
+                ],
+            ),
+            (
                 _("Moving between panes"),
                 [Binding("tab", "", _("Next pane")), Binding("shift+tab", "", _("Previous pane"))],
             ),

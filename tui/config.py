@@ -24,6 +24,7 @@ from tui.i18n import _
 
 SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.library.SORTS (a test checks)
 LANGS = ("en", "id")
+READ_WHEN = ("opened", "rested")  # opened: Enter, [ ] and reading; rested: also 2 s on it in the list
 MEASURE_MIN = 40
 MEASURE_MAX = 200
 
@@ -38,6 +39,7 @@ class Settings:
     measure: int = 80  # reading width in columns, MEASURE_MIN..MEASURE_MAX
     lang: str | None = None  # one of LANGS; None = from the locale
     keymap: dict[str, str] = field(default_factory=dict)  # Textual keymap: binding id -> keys
+    read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
 
 
 def default_config_path() -> Path:
@@ -196,6 +198,16 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         value=_show(value)
                     ),
                 )
+        elif key == "read_when":
+            if isinstance(value, str) and value.strip().lower() in READ_WHEN:
+                settings.read_when = value.strip().lower()
+            else:
+                bad(
+                    key,
+                    _("read_when must be one of {choices}, not {value} (using {default})").format(
+                        choices=", ".join(READ_WHEN), value=_show(value), default=settings.read_when
+                    ),
+                )
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -223,7 +235,7 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "keymap"]
+            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "keymap"]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -317,6 +329,10 @@ def dump_settings(settings: Settings) -> str:
         lines.append('# lang = "en"                   # "en" or "id"; unset = from the system locale')
     else:
         lines.append(f"lang = {toml_string(settings.lang)}")
+    lines.append(
+        f"read_when = {toml_string(settings.read_when)}  # opened (Enter, [ ], reading), or rested "
+        "(also 2 s on it in the list)"
+    )
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',

@@ -46,6 +46,22 @@ class Marks:
             for marked in self.keys.values():
                 marked.discard(row.key)
 
+    def follow(self, old: Row, new: Row) -> None:
+        """The article at `old`'s path was edited and came back as `new`: its marks go with it.
+
+        Call it after `old` was removed and before `new` is added, so `add_rows` finds the marks.
+        """
+        if old.digest == new.digest:
+            return
+        state, keep_old = self.state, bool(self._keys_of.get(old.digest))
+        for digests in self._digests.values():
+            if old.digest in digests:
+                digests.add(new.digest)
+                if not keep_old:
+                    digests.discard(old.digest)
+        # Always written, marked or not: the reading position lives only in the state file.
+        self._write(lambda: state.follow(old.digest, new.digest, keep_old=keep_old))
+
     def has(self, mark: Mark, key: int) -> bool:
         return key in self.keys[mark]
 

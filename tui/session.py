@@ -83,6 +83,7 @@ class Session:
     loading: bool = True
     counting: bool = False
     rows_version: int = 0  # bumped whenever rows come or go, so an answer can tell it is stale
+    _left: dict[str, list[Row]] = field(default_factory=dict)  # rows taken back, by path
     _dirty: bool = False
     _next_refresh: float = 0.0
     _rows_at_refresh: int = 0
@@ -102,9 +103,11 @@ class Session:
             for row in gone:
                 del self.rows[row.key]
                 removed.add(row.key)
+                self._left.setdefault(row.path, []).append(row)
             self.marks.remove_rows(gone)
             self.problems = [p for p in self.problems if p.path not in update.removed]
             self._dirty = True
+        self._follow_edits(update.rows)
         for row in update.rows:
             self.rows[row.key] = row
         self.marks.add_rows(update.rows)
@@ -125,6 +128,23 @@ class Session:
         if refresh_now:
             self._next_refresh = 0.0
         return Applied(frozenset(removed), first_rows, refresh_now, update.finished)
+
+    def _follow_edits(self, rows: list[Row]) -> None:
+        """A file taken back and read again with other content was edited: its marks follow it.
+
+        A renamed or moved file keeps its content, so its marks follow it by digest anyway; only
+        a file with one article is matched by path (a JSON file's records have no stable order).
+        """
+        if not self._left:
+            return
+        by_path: dict[str, list[Row]] = {}
+        for row in rows:
+            if row.path in self._left:
+                by_path.setdefault(row.path, []).append(row)
+        for path, new in by_path.items():
+            old = self._left.pop(path)
+            if len(old) == 1 and len(new) == 1:
+                self.marks.follow(old[0], new[0])
 
     def stopped_loading(self) -> None:
         """Loading failed: what came so far stays, and the list is brought up to date with it."""

@@ -142,6 +142,31 @@ class ReadingState:
         """Flip the star and say what it is now, so the caller need not read it back."""
         return self._set_flag("starred", digest, None)
 
+    def follow(self, old: str, new: str, *, keep_old: bool = False) -> None:
+        """An article's content changed (an edit): its marks and position go to the new digest.
+
+        Marks the new digest already has are kept (read or starred stays so); the old digest's
+        row goes unless another copy of that content is still in the library.
+        """
+
+        def move(conn: sqlite3.Connection) -> None:
+            row = conn.execute(
+                "SELECT read, starred, position FROM marks WHERE digest = ?", (old,)
+            ).fetchone()
+            if row is None:
+                return
+            conn.execute(
+                "INSERT INTO marks(digest, read, starred, position, changed) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT(digest) DO UPDATE SET read = max(read, excluded.read), "
+                "starred = max(starred, excluded.starred), "
+                "position = coalesce(position, excluded.position), changed = excluded.changed",
+                (new, row[0], row[1], row[2], time.time()),
+            )
+            if not keep_old:
+                conn.execute("DELETE FROM marks WHERE digest = ?", (old,))
+
+        self._write(move)
+
     def position(self, digest: str) -> float | None:
         """How far through an article the reader got (0.0–1.0), so reopening it resumes there."""
         with self._db.lock:

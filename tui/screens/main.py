@@ -327,8 +327,9 @@ class MainScreen(ArticleActions):
         if key is not None:
             if self.focused is self.reader:
                 self._mark_read(key)  # moving with [ and ] while reading marks on the way
-            else:
-                # Resting on an article in the list reads it too, but a quick pass over it does not.
+            elif self.kliping.settings.read_when == "rested" and self.focused is articles and articles.moved:
+                # Resting on an article in the list reads it too, if the user asked for that, but a
+                # quick pass over it does not, nor does typing a filter or starting the app.
                 self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(key))
         query = self.session.query
         if query.is_empty or key is None:
