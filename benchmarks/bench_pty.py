@@ -108,14 +108,19 @@ class Terminal:
         return chunks[-1][0] if chunks else None
 
     def wait_quiet(
-        self, quiet: float, timeout: float, ready: Callable[[Replay], bool] | None = None
+        self,
+        quiet: float,
+        timeout: float,
+        ready: Callable[[Replay], bool] | None = None,
+        *,
+        blink: bool = True,
     ) -> float:
         """Wait until the screen outside the top rows (the input's blinking cursor) stays still.
 
         Returns the time of the last chunk that changed the screen there, once `quiet` seconds
         have passed without another and `ready(screen)` holds. The log is replayed only when the
-        raw output looks quiet (nothing, or only small chunks, for `quiet` seconds), so the check
-        takes no time from the app while it paints. Raises TimeoutError, or RuntimeError when the
+        raw output looks quiet (nothing for `quiet` seconds, or with `blink` only small chunks),
+        so the check takes no time from the app while it paints. Raises TimeoutError, or RuntimeError when the
         child exits.
         """
         monitor = self.monitor
@@ -127,7 +132,7 @@ class Terminal:
             chunks = self.chunks
             since = now - quiet
             recent = itertools.takewhile(lambda c, since=since: c[0] >= since, reversed(chunks))
-            if chunks and all(len(data) <= SMALL_CHUNK for _t, data in recent):
+            if chunks and all(blink and len(data) <= SMALL_CHUNK for _t, data in recent):
                 monitor.catch_up(chunks)
                 last = monitor.last_change
                 if last is not None and now - last >= quiet and (ready is None or ready(monitor.replay)):
@@ -446,7 +451,10 @@ class Frame:
             parts.append(f"status [{status_text(replay, layout)}]")
         reader = layout.reader.changed(replay, old)
         if reader:
-            parts.append(f"reader ({len(reader)} rows)")
+            box = layout.reader
+            lines = (replay.text(y, box.x0 + 1, box.x1 - 1).strip() for y in range(box.y0 + 1, box.y1 - 1))
+            title = next((line for line in lines if line), "")
+            parts.append(f"reader ({len(reader)} rows, {title[:24]!r})")
         if layout.footer.changed(replay, old):
             parts.append("footer")
         took = self.end - self.start
@@ -482,11 +490,14 @@ class Frame:
         ]
         cursor = [y - rows.y0 + 1 for y in range(rows.y0, rows.y1) if replay.rows[y][rows.x0].data == "›"]
         spans = _spans([y - rows.y0 + 1 for y in changed])
+        snippet_text = ""
+        if snippet:
+            snippet_text = replay.text(rows.y0 + snippet[0] - 1, rows.x0 + 3, rows.x0 + 27).strip()
         detail = ", ".join(f"{count} {kind}" for kind, count in kinds.items() if count)
         top = replay.text(rows.y0, rows.x0 + 3, rows.x0 + 28).strip()
         return (
             f"list rows {spans} of {n} ({detail}); cursor at {cursor[0] if cursor else '-'}, "
-            + (f"snippet line at {snippet[0]}" if snippet else "no snippet")
+            + (f"snippet line at {snippet[0]} {snippet_text!r}" if snippet else "no snippet")
             + f", row 1 {top!r}"
         )
 
@@ -581,7 +592,7 @@ def run_start(argv: Sequence[str], env: dict[str, str], quiet: float, timeout: f
     load = os.getloadavg()
     term = Terminal(argv, env, ROOT)
     try:
-        last = term.wait_quiet(quiet, timeout, is_loaded)
+        last = term.wait_quiet(quiet, timeout, is_loaded, blink=False)
         term.send(b"q", "q")
         term.close()
     finally:
@@ -614,7 +625,7 @@ def run_typing(
     slash: float | None = None
     try:
         ready = None if floor else is_loaded
-        start_quiet = term.wait_quiet(quiet, timeout, ready)
+        start_quiet = term.wait_quiet(quiet, timeout, ready, blink=floor)
         if not floor:
             slash = term.send(b"/", "/")
             time.sleep(pause)
