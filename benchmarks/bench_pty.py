@@ -345,6 +345,7 @@ class KeyReport:
     last: float | None = None
     first_any: float | None = None  # any change on screen
     last_with_scrollbar: float | None = None
+    list_frames: int = 0  # frames (chunks < 3 ms apart) that changed the region: 1 is a still list
     lines: list[str] = field(default_factory=list)  # the frame-by-frame account
 
 
@@ -372,6 +373,8 @@ def measure_keys(
 
     def close_frame() -> None:
         nonlocal frame
+        if frame.key is not None and frame.moved_region:
+            frame.key.list_frames += 1
         if frame.key is not None and frame.changed:
             layout = find_layout(replay)
             if layout is not None:
@@ -405,6 +408,7 @@ def measure_keys(
         if key.first_any is None:
             key.first_any = after
         if region.changed(replay, old):
+            frame.moved_region = True
             key.first = after if key.first is None else key.first
             key.last = after
         if wide.changed(replay, old):
@@ -422,6 +426,7 @@ class Frame:
         self.start = self.end = 0.0
         self.size = 0
         self.key: KeyReport | None = None
+        self.moved_region = False
 
     def add(self, t: float, size: int, old: dict[int, Row], key: KeyReport | None) -> None:
         if not self.changed:
@@ -521,11 +526,14 @@ def key_summary(reports: Sequence[KeyReport]) -> dict[str, Any]:
         "last_change": stats(lasts),
         "last_change_with_scrollbar": stats(wide),
         "no_change": [k.name for k in reports if k.first is None],
+        # A still list changes once per key; more is the list moving again after its first change.
+        "keys_changed_more_than_once": sum(1 for k in reports if k.list_frames > 1),
         "keys": [
             {
                 "key": k.name,
                 "first_ms": None if k.first is None else ms(k.first),
                 "last_ms": None if k.last is None else ms(k.last),
+                "list_frames": k.list_frames,
                 "first_any_ms": None if k.first_any is None else ms(k.first_any),
             }
             for k in reports
@@ -738,7 +746,7 @@ def frames_account(title: str, reports: Sequence[KeyReport]) -> str:
     for k in reports:
         first = "-" if k.first is None else f"{k.first * 1000:.1f}"
         last = "-" if k.last is None else f"{k.last * 1000:.1f}"
-        lines.append(f"key {k.name!r}: region first {first} ms, last {last} ms")
+        lines.append(f"key {k.name!r}: region first {first} ms, last {last} ms, in {k.list_frames} frames")
         lines.extend(k.lines)
     return "\n".join(lines) + "\n"
 
