@@ -17,6 +17,7 @@ from tui.app import KlipingApp
 from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 
 
@@ -421,3 +422,33 @@ async def test_rows_taken_back_after_a_warm_start_leave_the_list_first(
         assert [row.title for row in article_list.articles] == [rows[1].title]
         assert [strip.text.strip() for strip in map(article_list.render_line, range(2))][1] == ""
         assert article_list.current_key == rows[1].key
+
+
+async def test_the_list_is_still_once_a_key_has_shown_its_first_page(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The rows of a key's first frame are the rows that stay: the rest of the answer, the reader
+    and the words around the match (a line of its own now) move none of them."""
+    from tui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "PAGE_ROWS", 40)  # more than a screenful, fewer than all
+    monkeypatch.setattr(main_module, "REST_SECONDS", 0.3)
+    app = KlipingApp([many_articles(tmp_path / "many", 120)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        await pilot.press("/", *"desa")
+        for _ in range(200):
+            await pilot.pause(0.01)
+            if app.session.query_text == "desa" and len(article_list.keys) == 40:
+                break
+        await pilot.pause()  # the frame that shows it: laid out and painted
+        assert app.session.counting  # the first page, the rest to come
+        height = article_list.scrollable_content_region.height
+        first_frame = [article_list.render_line(y).text for y in range(height)]
+        match_line = app.query_one(MatchLine)
+        assert match_line.display and "desa" in str(match_line.render()).lower()
+        await settle(pilot)
+        assert not app.session.counting and len(article_list.keys) == 120
+        assert article_list.scrollable_content_region.height == height
+        assert [article_list.render_line(y).text for y in range(height)] == first_frame

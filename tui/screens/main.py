@@ -8,9 +8,9 @@ back with `call_from_thread`; only handlers on the event loop change the session
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from rich.text import Text
 from textual import on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
@@ -22,17 +22,17 @@ from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Article
-from tui.formatting import visible_line
 from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
-from tui.query import parse
+from tui.query import Query, parse
 from tui.screens.actions import ArticleActions
 from tui.search import snippet
 from tui.session import Answer, Session, Status
 from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine, sort_label
 
@@ -99,6 +99,7 @@ class MainScreen(ArticleActions):
         self._read_timer: Timer | None = None
         self._reader_timer: Timer | None = None
         self._reader: Reader | None = None
+        self._snippet_width = 60  # the match line's width, read by the search thread
 
     @property
     def idle(self) -> bool:
@@ -112,6 +113,7 @@ class MainScreen(ArticleActions):
         with Horizontal(id="main"):
             with Vertical(id="left"):
                 yield ArticleList(id="articles")
+                yield MatchLine(id="match-line")
                 yield StatusLine(id="status").data_bind(MainScreen.status)
                 yield ProgressBar(id="progress", show_eta=False)
             self._reader = Reader(id="reader")
@@ -128,6 +130,13 @@ class MainScreen(ArticleActions):
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
         self._update_status()
+
+    def on_resize(self) -> None:
+        self.call_after_refresh(self._measure_match_line)
+
+    def _measure_match_line(self) -> None:
+        width = self.query_one(MatchLine).content_region.width or self.articles.content_region.width
+        self._snippet_width = max(20, width)
 
     def on_unmount(self) -> None:
         """Keep where the reader is in its article for next time: the reader is unmounted by now,
@@ -192,7 +201,7 @@ class MainScreen(ArticleActions):
         page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
         if worker.is_cancelled:
             return
-        first = Answer(text, query, page.keys, version, page.complete, keep)
+        first = Answer(text, query, page.keys, version, page.complete, keep, self._snippet(query, page.keys))
         self.app.call_from_thread(self._show_answer, first)
         if not page.complete:
             resting = time.monotonic() + REST_SECONDS
@@ -209,6 +218,17 @@ class MainScreen(ArticleActions):
                 return
             self.app.call_from_thread(self._show_answer, Answer(text, query, keys, version, True, True))
         self.app.call_from_thread(session.searched, time.monotonic() - started)
+
+    def _snippet(self, query: Query, keys: Sequence[int]) -> tuple[str, list[tuple[int, int]]] | None:
+        """The words around the first match in the answer's top article, so the first frame after
+        a key shows them (about a millisecond, in the search's thread)."""
+        if query.is_empty or not keys:
+            return None
+        article = self.library.article(keys[0])
+        if article is None:
+            return None
+        line, spans = snippet(article.text, query, width=self._snippet_width)
+        return (line, spans) if spans else None
 
     def _show_answer(self, answer: Answer) -> None:
         articles = self.articles
@@ -227,6 +247,13 @@ class MainScreen(ArticleActions):
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=shown.reset)
+            match_line = self.query_one(MatchLine)
+            match_line.display = not answer.query.is_empty  # in the answer's own frame: rows stay put
+            top = shown.keys[0] if shown.keys else None
+            if articles.cursor == 0 and answer.snippet is not None and top == answer.keys[0]:
+                match_line.show(*answer.snippet)
+            elif shown.reset:
+                match_line.show(None)
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
@@ -324,6 +351,9 @@ class MainScreen(ArticleActions):
         if self._read_timer is not None:
             self._read_timer.stop()
         key = articles.current_key
+        row = self.session.rows.get(key) if key is not None else None
+        if row is None or row.digest != event.article.digest:
+            return  # the list has moved on since the reader fetched this article
         if key is not None:
             if self.focused is self.reader:
                 self._mark_read(key)  # moving with [ and ] while reading marks on the way
@@ -332,13 +362,9 @@ class MainScreen(ArticleActions):
                 # quick pass over it does not, nor does typing a filter or starting the app.
                 self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(key))
         query = self.session.query
-        if query.is_empty or key is None:
-            return
-        line, spans = snippet(event.article.text, query, width=200)
-        text = Text(visible_line(line))
-        for start, end in spans:
-            text.stylize("bold underline", start, end)
-        articles.set_snippet(key, text if spans else None)
+        if not query.is_empty:
+            line, spans = snippet(event.article.text, query, width=self._snippet_width)
+            self.query_one(MatchLine).show(line if spans else None, spans)
 
     # -- the filter bar -----------------------------------------------------------------------
 

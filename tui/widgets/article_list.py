@@ -59,7 +59,6 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--cursor",
         "article-list--match",
         "article-list--meta",
-        "article-list--snippet",
         "article-list--unread",
         "article-list--star",
     }
@@ -67,6 +66,8 @@ class ArticleList(ScrollView, can_focus=True):
     DEFAULT_CSS = """
     ArticleList {
         background: $surface;
+        overflow-x: hidden;  /* rows are cut to the width: a horizontal scrollbar would take a row */
+        scrollbar-gutter: stable;  /* and the width never depends on the vertical one showing */
         & > .article-list--cursor { background: $block-cursor-blurred-background; }
         &:focus > .article-list--cursor {
             background: $block-cursor-background;
@@ -75,7 +76,6 @@ class ArticleList(ScrollView, can_focus=True):
         }
         & > .article-list--match { background: $warning 40%; text-style: bold underline; }
         & > .article-list--meta { color: $text-muted; }
-        & > .article-list--snippet { color: $text-muted; text-style: italic; }
         & > .article-list--unread { text-style: bold; }
         & > .article-list--star { color: $warning; }
     }
@@ -100,7 +100,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows: Mapping[int, Row] = {}
         self._keys: Sequence[int] = []
         self._query: Query | None = None
-        self._snippet: tuple[int, Text] | None = None
         self._ahead_timer: Timer | None = None
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self.lang = "en"
@@ -138,7 +137,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows = rows
         self._keys = keys
         self._query = query if query is not None and not query.is_empty else None
-        self._snippet = None
         self._cache.clear()
         if reset:
             self.moved = False
@@ -174,8 +172,6 @@ class ArticleList(ScrollView, can_focus=True):
             return
         current = self.current_key
         self._keys = [key for key in self._keys if key not in keys]
-        if self._snippet is not None and self._snippet[0] in keys:
-            self._snippet = None
         self._cache.clear()
         self._update_size()
         if current in keys:  # the cursor's article went: the cursor stays where it was
@@ -190,18 +186,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self.refresh()
 
-    def set_snippet(self, key: int, snippet: Text | None) -> None:
-        """Show a line of matching text under the cursor's row, as search tools do."""
-        if snippet is None or key != self.current_key:
-            changed = self._snippet is not None
-            self._snippet = None
-        else:
-            changed = True
-            self._snippet = (key, snippet)
-        if changed:
-            self._update_size()
-            self.refresh()
-
     # -- geometry -----------------------------------------------------------------------------
 
     @property
@@ -209,40 +193,19 @@ class ArticleList(ScrollView, can_focus=True):
         """Columns for text: the widget less its scrollbar, which would otherwise cover the last ones."""
         return self.scrollable_content_region.width
 
-    def _extra(self) -> int:
-        return 1 if self._snippet is not None else 0
-
     def _update_size(self) -> None:
-        self.virtual_size = Size(self._width, len(self._keys) + self._extra())
+        self.virtual_size = Size(self._width, len(self._keys))
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
         self._update_size()
 
-    def _line_of(self, index: int) -> int:
-        if self._snippet is not None and index > self.cursor:
-            return index + 1
-        return index
-
-    def _index_at(self, line: int) -> int | None:
-        """The row index at a virtual line, or None for the snippet line."""
-        if self._snippet is not None and line > self.cursor:
-            if line == self.cursor + 1:
-                return None
-            return line - 1
-        return line
-
     def _scroll_to_cursor(self) -> None:
         if not self._keys:
             return
-        top = self._line_of(self.cursor)
-        height = 1 + self._extra()
-        self.scroll_to_region(Region(0, top, 1, height), animate=False, force=True, immediate=True)
+        self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        if self._snippet is not None:
-            self._snippet = None
-            self._update_size()
         self._cache.pop((old, self._width, True), None)
         self._cache.pop((new, self._width, False), None)
         self._scroll_to_cursor()
@@ -264,7 +227,7 @@ class ArticleList(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if not self._keys or self._width <= 0 or height <= 0:
             return
-        top = self._index_at(self.scroll_offset.y) or 0
+        top = self.scroll_offset.y
         base = self._style("base")
         below = range(top + height, min(len(self._keys), top + 2 * height))
         above = range(max(0, top - height), top)
@@ -296,8 +259,6 @@ class ArticleList(ScrollView, can_focus=True):
                 style = base
             elif name == "cursor":
                 style = base + self.get_component_rich_style("article-list--cursor")
-            elif name == "snippet":
-                style = base + self.get_component_rich_style("article-list--snippet")
             else:
                 style = self.get_component_rich_style(f"article-list--{name}", partial=True)
             self._styles[name] = style
@@ -308,10 +269,8 @@ class ArticleList(ScrollView, can_focus=True):
         width = self._width
         line = scroll_y + y
         base = self._style("base")
-        index = self._index_at(line)
-        if index is None and self._snippet is not None:
-            return self._render_snippet(self._snippet[1], width, base)
-        if index is None or index >= len(self._keys):
+        index = line
+        if index >= len(self._keys):
             return Strip.blank(width, base)
         is_cursor = index == self.cursor
         cache_key = (index, width, is_cursor)
@@ -366,13 +325,6 @@ class ArticleList(ScrollView, can_focus=True):
         segments = [Segment(s.text, s.style) for s in line.render(self.app.console)]
         return Strip(segments, width)
 
-    def _render_snippet(self, snippet: Text, width: int, base: Style) -> Strip:
-        text = Text("   ", end="")
-        text.append_text(snippet)
-        text.truncate(width, overflow="ellipsis", pad=True)
-        text.stylize_before(self._style("snippet"))
-        return Strip(list(text.render(self.app.console)), width)
-
     # -- keys and mouse -----------------------------------------------------------------------
 
     def _page(self) -> int:
@@ -410,9 +362,7 @@ class ArticleList(ScrollView, can_focus=True):
         offset = event.get_content_offset(self)
         if offset is None:
             return
-        index = self._index_at(offset.y + self.scroll_offset.y)
-        if index is None:
-            index = self.cursor
+        index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self._keys):
             self.moved = True
             self.cursor = index

@@ -54,6 +54,7 @@ class Reader(ScrollView, can_focus=True):
     Reader {
         background: $surface;
         overflow-x: hidden;  /* lines are wrapped to the width: never a horizontal scrollbar */
+        scrollbar-gutter: stable;  /* the width to wrap at never depends on the scrollbar showing */
         & > .reader--title { color: $text; text-style: bold; }
         & > .reader--meta { color: $text-muted; }
         & > .reader--heading { text-style: bold; }

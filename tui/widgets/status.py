@@ -56,11 +56,11 @@ class StatusLine(Static):
             parts.append(problems.format(count=n(status.problems)))
         order = sort_label(status.sort, status.reverse, status.no_query)
         parts.append(_("sort: {order}").format(order=order))
-        line = Text(" · ".join(parts))
+        # One line, cut with an ellipsis rather than wrapped: a count growing by a digit must not
+        # push the list up a row (it did at 100k), nor push the filter's hint out of sight.
+        line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
         if status.hint:
             line.append(f"\n{status.hint}", style="italic")
-        # A new layout costs the whole screen a repaint; only a hint appearing or going needs one.
-        width = self.content_region.width
-        lines = len(line.wrap(self.app.console, width)) if width > 0 else -1
+        lines = 2 if status.hint else 1
         self.update(line, layout=lines != self._lines)
         self._lines = lines
