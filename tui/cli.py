@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import os
+import signal
 import sys
 import tempfile
 from collections.abc import Sequence
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Problem
 from tui.config import LANGS, load_settings
@@ -22,6 +25,9 @@ from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
 from tui.sync import bundled_seeds, sync
+
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
 
 CRASHED = 70  # EX_SOFTWARE: an internal error, as sysexits.h has it
 
@@ -76,6 +82,10 @@ def cache_file(paths: Sequence[str]) -> Path:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    # argparse drops a value of exactly "--" (`--filter=--` gives []): take it as typed.
+    for option in ("filter", "output"):
+        if isinstance(getattr(args, option), list):
+            setattr(args, option, "--")
     # Before tui.app is imported: its key bindings take their labels from the language at import time.
     set_language(args.lang or load_settings()[0].lang)
     if (args.json or args.plain or args.format or args.output) and not args.list:
@@ -90,6 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(_("no such file or folder: {path}").format(path=missing[0]))
+    if not args.list and not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        # The app reads keys from a terminal and draws on one: on a pipe it would wait unseen.
+        message = _("the app needs a terminal on stdin and stdout; for pipes and scripts use --list")
+        print("kliping: " + message, file=sys.stderr)
+        return 2
     cache = None if args.no_cache else _usable_cache(paths)
     if args.list:
         style = "jsonl" if args.json else args.format or ("plain" if args.plain else "lines")
@@ -110,6 +125,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
     app = KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir)
+    _exit_cleanly_on_signals(app)
     app.run()
     if app.crash_log is not None:
         # The terminal is restored by now; the traceback is in the log, not over the user's screen.
@@ -117,6 +133,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kliping: " + message.format(path=display_path(str(app.crash_log))), file=sys.stderr)
         return CRASHED
     return app.return_code or 0
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _exit_cleanly_on_signals(app: KlipingApp) -> None:
+    """SIGTERM or SIGHUP asks the app to quit as `q` does, so the terminal is handed back restored.
+
+    Python runs the handler on the main thread between bytecodes, where the app's event loop
+    runs: `call_soon_threadsafe` wakes the loop, which then exits the app in the ordinary way.
+    """
+
+    def handler(signum: int, _frame: object) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not started yet, or gone: nothing on the screen to restore
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
 
 
 def _usable_cache(paths: Sequence[str]) -> Path | None:
