@@ -28,6 +28,8 @@ from dataclasses import dataclass, field
 from tui.i18n import _
 from tui.text import fold_words
 
+MAX_CHARS = 2000  # a filter is read this far: pasting a whole article must not cost gigabytes
+MAX_TERMS = 64  # words, phrases and fields read; each one is a clause in every FTS5 expression
 FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is")
 FLAGS = frozenset({"unread", "read", "starred"})
 FIELD_LIST = " ".join(f"{name}:" for name in FIELDS)
@@ -195,6 +197,9 @@ class _Reader:
     def read(self) -> None:
         text = self.text
         while self.pos < len(text):
+            if len(self.items) >= MAX_TERMS:
+                self.hint(_("only the first {count} words of the filter are used").format(count=MAX_TERMS))
+                return
             ch = text[self.pos]
             if ch.isspace():
                 self.pos += 1
@@ -317,7 +322,7 @@ class _Reader:
         raw: str,
         bare: bool = False,
     ) -> None:
-        words = tuple(fold_words(text))
+        words = tuple(fold_words(text))[:MAX_TERMS]
         if not words:
             if negated:
                 self.hint(_("a lone '-' excludes nothing: ignored"))
@@ -331,9 +336,22 @@ def _word_item(raw: str) -> _Item:
     return _Item(term=Term(("or",)), bare=True, raw=raw)
 
 
+def _within_limit(text: str) -> str:
+    """The first MAX_CHARS characters, cut after the last whole word when there is one."""
+    if len(text) <= MAX_CHARS:
+        return text
+    head = text[:MAX_CHARS]
+    if text[MAX_CHARS].isspace():
+        return head
+    cut = max(head.rfind(" "), head.rfind("\t"), head.rfind("\n"))
+    return head[:cut] if cut > 0 else head
+
+
 def parse(text: str) -> Query:
     """Read a filter forgivingly: never raises, and says in `hint` what was read differently."""
-    reader = _Reader(text)
+    reader = _Reader(_within_limit(text))
+    if len(text) > MAX_CHARS:
+        reader.hint(_("only the first {count} characters of the filter are used").format(count=MAX_CHARS))
     reader.read()
     items = reader.items
 
