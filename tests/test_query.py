@@ -242,3 +242,30 @@ def test_searching_a_pasted_megabyte_builds_bounded_expressions(tmp_path: Path) 
     assert sum(len(tier) for tier in tiers) < 200_000
     assert library.search(query) == []
     library.close()
+
+
+@pytest.mark.parametrize(
+    ("indonesian", "english"),
+    [
+        ("judul:rumah", "title:rumah"),
+        ('judul:"rumah inklusi"', 'title:"rumah inklusi"'),
+        ("sumber:kompas", "source:kompas"),
+        ("tempat:pasuruan", "place:pasuruan"),
+        ("tahun:2024", "year:2024"),
+        ("tanggal:2023-05..2023-07", "date:2023-05..2023-07"),
+        ("setelah:2023-06", "after:2023-06"),
+        ("sebelum:2024", "before:2024"),
+        ("-Judul:banjir desa", "-title:banjir desa"),
+        ("desa ATAU kota", "desa OR kota"),
+        ("judul:desa ATAU sumber:antara banjir", "title:desa OR source:antara banjir"),
+    ],
+)
+def test_fields_and_or_in_indonesian(indonesian: str, english: str) -> None:
+    assert parse(indonesian).describe() == parse(english).describe()
+    assert parse(indonesian).hint is None
+
+
+def test_atau_in_lower_case_or_alone_is_a_word() -> None:
+    assert words(parse("desa atau kota")) == [["desa"], ["atau"], ["kota*"]]
+    alone = parse("ATAU")
+    assert words(alone) == [["atau*"]] and alone.hint is not None
