@@ -6,6 +6,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -162,3 +163,44 @@ def test_format_to_stdout_and_bad_combinations(tmp_path: Path, capsys: pytest.Ca
         assert stop.value.code == 2
     with pytest.raises(SystemExit):
         main(["--list", "-o", str(tmp_path / "x.unknown"), str(folder)])
+
+
+def test_a_filter_of_two_dashes_is_a_filter_not_a_traceback(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    small_collection(tmp_path)
+    assert main(["--list", "--no-cache", "--filter=--", str(tmp_path)]) == 0
+    captured = capsys.readouterr()
+    assert len(captured.out.splitlines()) == 3  # excludes nothing, so everything is listed
+    assert "a lone '-' excludes nothing" in captured.err
+
+
+def test_the_app_without_a_terminal_says_so_and_exits_2(tmp_path: Path) -> None:
+    """stdin and stdout are pipes here: the app would wait for keys no one can type."""
+    small_collection(tmp_path)
+    start = time.monotonic()
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "--no-cache", str(tmp_path)],
+        input="",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert time.monotonic() - start < 30
+    assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr
+    assert "--list" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_output_to_dev_stdout_writes_through_it(tmp_path: Path) -> None:
+    """`-o /dev/stdout` reaches the pipe; reached through a link so a regression replaces only the link."""
+    small_collection(tmp_path / "clips")
+    link = tmp_path / "stdout.csv"
+    link.symlink_to("/dev/stdout")
+    result = run(["--list", "--no-cache", "-o", str(link), str(tmp_path / "clips")])
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("title,date,source")
+    assert link.is_symlink()

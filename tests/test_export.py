@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import io
 import json
 import os
 import tempfile
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -291,3 +293,84 @@ def test_any_text_round_trips(
         assert export_articles(articles, path, fmt) == len(articles)
         records = read_back(path, fmt)
     assert [{name: r[name] for name in CHECKED} for r in records] == [expected(a) for a in articles]
+
+
+# --- safe to share -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_an_export_takes_the_users_umask(tmp_path: Path, fmt: str) -> None:
+    """A file made to be shared is readable by others under umask 022, as `touch` would make it."""
+    old = os.umask(0o022)
+    try:
+        export_articles(TRICKY[:1], tmp_path / f"out.{fmt}", fmt)
+        os.umask(0o077)
+        export_articles(TRICKY[:1], tmp_path / f"private.{fmt}", fmt)
+    finally:
+        os.umask(old)
+    assert (tmp_path / f"out.{fmt}").stat().st_mode & 0o777 == 0o644
+    assert (tmp_path / f"private.{fmt}").stat().st_mode & 0o777 == 0o600
+
+
+def test_an_export_over_an_old_file_keeps_its_permissions(tmp_path: Path) -> None:
+    path = tmp_path / "out.csv"
+    path.write_text("old", encoding="utf-8")
+    path.chmod(0o640)
+    export_articles(TRICKY[:1], path, "csv")
+    assert path.stat().st_mode & 0o777 == 0o640
+
+
+FORMULAS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\tTAB", "\rCR", "'=quoted"]
+
+
+def test_csv_cells_a_spreadsheet_would_run_are_neutralised(tmp_path: Path) -> None:
+    items = [article(text, "body", source=text, place=text, path=text) for text in FORMULAS]
+    path = tmp_path / "out.csv"
+    export_articles(items, path, "csv")
+    with path.open(encoding="utf-8", newline="") as source:
+        rows = list(csv.reader(source))[1:]
+    for row, text in zip(rows, FORMULAS, strict=True):
+        title, _date, src, place, _url, file_path, words, _text = row
+        for cell in (title, src, place, file_path):
+            assert cell == "'" + text, cell  # shown as text by Excel, LibreOffice and Sheets
+        assert words.isdigit()
+    assert [r["title"] for r in read_back(path, "csv")] == FORMULAS  # and read back as written
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_to_a_device_or_fifo_is_written_through(tmp_path: Path, fmt: str) -> None:
+    """`-o /dev/null` or a FIFO stays what it is: the export goes into it, nothing replaces it.
+
+    The device is reached through a symlink in tmp_path, so code that replaces what it is given
+    (run as root, say) replaces only the link, never the machine's /dev/null.
+    """
+    null = tmp_path / "null"
+    null.symlink_to("/dev/null")
+    export_articles(TRICKY, null, fmt)
+    assert null.is_symlink() and null.is_char_device()
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    export_articles(TRICKY[:1], fifo, fmt)
+    reader.join(5)  # a daemon: if the FIFO was replaced, the blocked reader is left behind
+    assert fifo.is_fifo()
+    assert received and b"Rumah Inklusi" in received[0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["null", "pipe"]
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_output_to_a_symlink_writes_its_target(tmp_path: Path, fmt: str) -> None:
+    target = tmp_path / "real" / f"found.{fmt}"
+    target.parent.mkdir()
+    target.write_text("old", encoding="utf-8")
+    link = tmp_path / f"link.{fmt}"
+    link.symlink_to(target)
+    export_articles(TRICKY[:2], link, fmt)
+    assert link.is_symlink() and link.resolve() == target
+    assert len(read_back(target, fmt)) == 2
+    dangling = tmp_path / f"dangling.{fmt}"
+    dangling.symlink_to(tmp_path / "real" / f"new.{fmt}")
+    export_articles(TRICKY[:1], dangling, fmt)
+    assert dangling.is_symlink() and len(read_back(tmp_path / "real" / f"new.{fmt}", fmt)) == 1

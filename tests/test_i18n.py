@@ -355,3 +355,34 @@ def test_list_reports_problems_in_indonesian(tmp_path: Path) -> None:
     assert "kosong.txt: berkas kosong" in result.stderr
     assert "tanda kutip tidak ditutup: dibaca sebagai kata" in result.stderr
     assert "empty file" not in result.stderr and "unclosed" not in result.stderr
+
+
+def test_help_and_usage_errors_in_indonesian(capsys: pytest.CaptureFixture[str]) -> None:
+    """argparse's own words (usage, options, error) as well as kliping's, read before parsing."""
+    try:
+        with pytest.raises(SystemExit) as done:
+            main(["--lang", "id", "--help"])
+        assert done.value.code == 0
+        help_text = capsys.readouterr().out
+        for indonesian in ("penggunaan: kliping", "argumen posisi:", "opsi:", "tampilkan pesan bantuan"):
+            assert indonesian in help_text
+        assert "mulai dengan saringan ini" in help_text
+        assert "usage:" not in help_text and "options:" not in help_text
+        for argv, expected in [
+            (["--lang=id", "--format", "xml"], "pilihan tidak sah: 'xml'"),
+            (["--bogus", "--lang", "id"], "argumen tidak dikenal: --bogus"),
+            (["--lang", "id", "--filter"], "argumen --filter: perlu satu nilai"),
+            (["--lang", "id", "--json"], "hanya bersama --list"),
+        ]:
+            with pytest.raises(SystemExit) as done:
+                main(argv)
+            assert done.value.code == 2
+            err = capsys.readouterr().err
+            assert err.startswith("penggunaan: kliping"), err
+            assert "kliping: galat: " in err and expected in err, err
+        with pytest.raises(SystemExit):
+            main(["--lang", "en", "--bogus"])
+        err = capsys.readouterr().err
+        assert err.startswith("usage: kliping") and "error: unrecognized arguments" in err
+    finally:
+        i18n.set_language("en")

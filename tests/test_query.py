@@ -5,12 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tui.query import Query, Term, parse
+from tests.helpers import small_collection
+from tui.library import Library
+from tui.library.fts import Expressions
+from tui.query import MAX_CHARS, MAX_TERMS, Query, Term, parse
+from tui.sync import sync
 
 
 def words(query: Query) -> list[list[str]]:
@@ -200,3 +205,67 @@ def test_no_ui_imports() -> None:
         "assert not bad, bad"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def pasted_megabyte() -> str:
+    """A megabyte of distinct words, as when a whole article is pasted into the filter by mistake."""
+    words = (f"kata{n} rumah{n % 97}" for n in range(200_000))
+    return " ".join(words)[:1_000_000]
+
+
+def test_a_pasted_megabyte_is_read_only_so_far_and_says_so() -> None:
+    text = pasted_megabyte()
+    query = parse(text)
+    assert len(query.terms) <= MAX_TERMS
+    assert query.hint is not None and str(MAX_CHARS) in query.hint
+    assert query.terms[0].text == "kata0"
+    assert parse(" ".join(["desa"] * 10) + " " + "x" * MAX_CHARS).hint == (
+        f"only the first {MAX_CHARS} characters of the filter are used"
+    )  # the half word at the cut is dropped, not searched as a prefix
+    many = parse(" ".join(f"w{n}" for n in range(200)))
+    assert (
+        len(many.terms) == MAX_TERMS
+        and many.hint == f"only the first {MAX_TERMS} words of the filter are used"
+    )
+    phrase = parse('"' + " ".join(f"w{n}" for n in range(300)) + '"')
+    assert all(len(term.words) <= MAX_TERMS for term in phrase.terms)
+
+
+def test_searching_a_pasted_megabyte_builds_bounded_expressions(tmp_path: Path) -> None:
+    """Every term is a clause in every relevance tier: unbounded, 1 MB of words grew memory past 9 GB."""
+    small_collection(tmp_path)
+    library = Library(None)
+    for _update in sync(library, [tmp_path], processes=1):
+        pass
+    query = parse(pasted_megabyte())
+    tiers = Expressions(lambda: library._db.conn).tiers(query, ranked=True)
+    assert sum(len(tier) for tier in tiers) < 200_000
+    assert library.search(query) == []
+    library.close()
+
+
+@pytest.mark.parametrize(
+    ("indonesian", "english"),
+    [
+        ("judul:rumah", "title:rumah"),
+        ('judul:"rumah inklusi"', 'title:"rumah inklusi"'),
+        ("sumber:kompas", "source:kompas"),
+        ("tempat:pasuruan", "place:pasuruan"),
+        ("tahun:2024", "year:2024"),
+        ("tanggal:2023-05..2023-07", "date:2023-05..2023-07"),
+        ("setelah:2023-06", "after:2023-06"),
+        ("sebelum:2024", "before:2024"),
+        ("-Judul:banjir desa", "-title:banjir desa"),
+        ("desa ATAU kota", "desa OR kota"),
+        ("judul:desa ATAU sumber:antara banjir", "title:desa OR source:antara banjir"),
+    ],
+)
+def test_fields_and_or_in_indonesian(indonesian: str, english: str) -> None:
+    assert parse(indonesian).describe() == parse(english).describe()
+    assert parse(indonesian).hint is None
+
+
+def test_atau_in_lower_case_or_alone_is_a_word() -> None:
+    assert words(parse("desa atau kota")) == [["desa"], ["atau"], ["kota*"]]
+    alone = parse("ATAU")
+    assert words(alone) == [["atau*"]] and alone.hint is not None

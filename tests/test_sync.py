@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -143,3 +147,64 @@ def test_a_folder_typed_relative_or_absolute_shares_one_cache(
         article = library.article(again[0].rows[0].key)
         assert article is not None and article.path == again[0].rows[0].path
         library.close()
+
+
+ORPHAN_SCRIPT = """
+import os, sys, time
+from tui import sync
+sync.PARALLEL_FROM = 0
+folder = sys.argv[1]
+paths = []
+for n in range(sync.FIRST + 8):
+    path = os.path.join(folder, f"{n}.txt")
+    if n < sync.FIRST:
+        with open(path, "w") as out:
+            out.write(f"Judul {n}\\n\\nBadan artikel nomor {n}.\\n")
+    else:
+        os.mkfifo(path)  # a worker that opens it waits forever, as on a slow disk
+    paths.append(path)
+batches = sync._parse(paths, 2, lambda: False)
+next(batches)
+import multiprocessing
+print(" ".join(str(child.pid) for child in multiprocessing.active_children()), flush=True)
+time.sleep(120)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
+def test_parse_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
+    """A kliping killed with SIGKILL (or the OOM killer) leaves no worker processes behind."""
+    root = Path(__file__).resolve().parent.parent
+    parent = subprocess.Popen(
+        [sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)],
+        stdout=subprocess.PIPE,
+        text=True,
+        cwd=root,
+        env=dict(os.environ, PYTHONPATH=str(root)),
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
+        assert pids, "no worker processes started"
+        deadline = time.monotonic() + 15
+        while not all(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.05)
+    finally:
+        parent.kill()
+        parent.wait()
+    deadline = time.monotonic() + 5
+    while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    survivors = [pid for pid in pids if alive(pid)]
+    for pid in survivors:
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, f"workers outlived the parent: {survivors}"
+
+
+def alive(pid: int) -> bool:
+    """True while the process exists and is not a zombie waiting for a parent that is gone."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except FileNotFoundError:
+        return False

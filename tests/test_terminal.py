@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -213,5 +214,21 @@ def test_an_unexpected_error_restores_the_terminal_and_leaves_a_crash_log(tmp_pa
         assert "unexpected error" in line
         logs = list((tmp_path / "xdg_cache_home" / "kliping" / "crashes").glob("crash-*.log"))
         assert any("planted for the test" in log.read_text() for log in logs)
+    finally:
+        term.kill()
+
+
+def test_sigterm_leaves_the_alternate_screen_and_shows_the_cursor(tmp_path: Path) -> None:
+    """`kill PID` (a closed tmux pane, a service manager) quits as `q` does: the terminal comes back."""
+    term = Terminal(["--no-cache"], 100, 30, tmp_path)
+    try:
+        term.wait_for(lambda screen: "2 of 2 articles" in screen, "the seeds to load")
+        term.child.kill(signal.SIGTERM)
+        status = term.exit_status(timeout=10)
+        raw = bytes(term.raw)
+        assert status == 128 + signal.SIGTERM, raw[-300:]
+        assert b"Traceback" not in raw
+        assert raw.rfind(LEAVE_ALTERNATE_SCREEN) > raw.rfind(b"\x1b[?1049h")
+        assert raw.rfind(SHOW_CURSOR) > raw.rfind(b"\x1b[?25l")
     finally:
         term.kill()

@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import contextlib
 import hashlib
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from functools import partial
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Problem
 from tui.config import LANGS, load_settings
@@ -23,6 +27,9 @@ from tui.query import parse
 from tui.state import ReadingState, default_state_path
 from tui.sync import bundled_seeds, sync
 
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
+
 CRASHED = 70  # EX_SOFTWARE: an internal error, as sysexits.h has it
 
 
@@ -34,32 +41,93 @@ def package_version() -> str:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The parser, its help in the language of this run (set it first, with argparse's own words)."""
     parser = argparse.ArgumentParser(
         prog="kliping",
-        description="Browse, filter and read saved articles (.txt .md .html .jsonl .json) "
-        "from the keyboard. With no PATH, opens the bundled sample collection.",
+        description=_(
+            "Browse, filter and read saved articles (.txt .md .html .jsonl .json) "
+            "from the keyboard. With no PATH, opens the bundled sample collection."
+        ),
     )
-    parser.add_argument("paths", nargs="*", metavar="PATH", help="folders or files to open")
-    parser.add_argument("--filter", metavar="QUERY", default="", help="start with this filter")
-    parser.add_argument("--list", action="store_true", help="print the matching articles and exit (no UI)")
+    parser.add_argument("paths", nargs="*", metavar="PATH", help=_("folders or files to open"))
+    parser.add_argument("--filter", metavar="QUERY", default="", help=_("start with this filter"))
+    parser.add_argument("--list", action="store_true", help=_("print the matching articles and exit (no UI)"))
     parser.add_argument(
-        "--json", action="store_true", help="with --list: print JSON Lines (= --format jsonl)"
+        "--json", action="store_true", help=_("with --list: print JSON Lines (= --format jsonl)")
     )
     parser.add_argument(
-        "--format", choices=FORMATS, help="with --list: write the articles as JSON Lines, CSV or Markdown"
+        "--format",
+        choices=FORMATS,
+        help=_("with --list: write the articles as JSON Lines, CSV or Markdown"),
     )
     parser.add_argument(
-        "-o", "--output", metavar="FILE", help="with --list: write to FILE (atomically) instead of stdout"
+        "-o",
+        "--output",
+        metavar="FILE",
+        help=_("with --list: write to FILE (atomically) instead of stdout"),
     )
     parser.add_argument(
         "--plain",
         action="store_true",
-        help="with --list: print each article as plain text (title, details, body), for screen readers",
+        help=_("with --list: print each article as plain text (title, details, body), for screen readers"),
     )
-    parser.add_argument("--lang", choices=LANGS, help="language of the interface (default: from the locale)")
-    parser.add_argument("--no-cache", action="store_true", help="do not read or write the on-disk cache")
-    parser.add_argument("--version", action="version", version=f"kliping {package_version()}")
+    parser.add_argument(
+        "--lang", choices=LANGS, help=_("language of the interface (default: from the locale)")
+    )
+    parser.add_argument("--no-cache", action="store_true", help=_("do not read or write the on-disk cache"))
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"kliping {package_version()}",
+        help=_("show the version and exit"),
+    )
     return parser
+
+
+def _argparse_messages() -> dict[str, str]:
+    """argparse's own words that a user of kliping can meet, in the language of this run."""
+    return {
+        "usage: ": _("usage: "),
+        "positional arguments": _("positional arguments"),
+        "options": _("options"),
+        "show this help message and exit": _("show this help message and exit"),
+        "%(prog)s: error: %(message)s\n": _("%(prog)s: error: %(message)s\n"),
+        "argument %(argument_name)s: %(message)s": _("argument %(argument_name)s: %(message)s"),
+        "unrecognized arguments: %s": _("unrecognized arguments: %s"),
+        "the following arguments are required: %s": _("the following arguments are required: %s"),
+        "expected one argument": _("expected one argument"),
+        "ambiguous option: %(option)s could match %(matches)s": _(
+            "ambiguous option: %(option)s could match %(matches)s"
+        ),
+        "ignored explicit argument %r": _("ignored explicit argument %r"),
+        "invalid choice: %(value)r (choose from %(choices)s)": _(
+            "invalid choice: %(value)r (choose from %(choices)s)"
+        ),
+        "invalid %(type)s value: %(value)r": _("invalid %(type)s value: %(value)r"),
+    }
+
+
+@contextlib.contextmanager
+def _argparse_translated() -> Iterator[None]:
+    """argparse asks gettext's default domain, which kliping does not use: point it at ours meanwhile."""
+    table = _argparse_messages()
+    saved = argparse._  # type: ignore[attr-defined]
+    argparse._ = lambda message: table.get(message, message)  # type: ignore[attr-defined]
+    try:
+        yield
+    finally:
+        argparse._ = saved  # type: ignore[attr-defined]
+
+
+def _lang_in(argv: Sequence[str]) -> str | None:
+    """The --lang asked for, read before parsing, so that the help and the errors are in it."""
+    for index, arg in enumerate(argv):
+        if arg == "--":
+            break
+        value = argv[index + 1] if arg == "--lang" and index + 1 < len(argv) else arg.removeprefix("--lang=")
+        if (arg == "--lang" or arg.startswith("--lang=")) and value in LANGS:
+            return value
+    return None
 
 
 def cache_file(paths: Sequence[str]) -> Path:
@@ -74,10 +142,20 @@ def cache_file(paths: Sequence[str]) -> Path:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    # Before tui.app is imported: its key bindings take their labels from the language at import time.
+    set_language(_lang_in(argv) or load_settings()[0].lang)
+    with _argparse_translated():
+        return _run(argv)
+
+
+def _run(argv: list[str]) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    # Before tui.app is imported: its key bindings take their labels from the language at import time.
-    set_language(args.lang or load_settings()[0].lang)
+    # argparse drops a value of exactly "--" (`--filter=--` gives []): take it as typed.
+    for option in ("filter", "output"):
+        if isinstance(getattr(args, option), list):
+            setattr(args, option, "--")
     if (args.json or args.plain or args.format or args.output) and not args.list:
         parser.error(_("--json, --plain, --format and --output go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
@@ -90,6 +168,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(_("no such file or folder: {path}").format(path=missing[0]))
+    if not args.list and not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+        # The app reads keys from a terminal and draws on one: on a pipe it would wait unseen.
+        message = _("the app needs a terminal on stdin and stdout; for pipes and scripts use --list")
+        print("kliping: " + message, file=sys.stderr)
+        return 2
     cache = None if args.no_cache else _usable_cache(paths)
     if args.list:
         style = "jsonl" if args.json else args.format or ("plain" if args.plain else "lines")
@@ -110,6 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
     app = KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir)
+    _exit_cleanly_on_signals(app)
     app.run()
     if app.crash_log is not None:
         # The terminal is restored by now; the traceback is in the log, not over the user's screen.
@@ -117,6 +201,32 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("kliping: " + message.format(path=display_path(str(app.crash_log))), file=sys.stderr)
         return CRASHED
     return app.return_code or 0
+
+
+def _is_terminal(stream: TextIO | None) -> bool:
+    try:
+        return stream is not None and stream.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _exit_cleanly_on_signals(app: KlipingApp) -> None:
+    """SIGTERM or SIGHUP asks the app to quit as `q` does, so the terminal is handed back restored.
+
+    Python runs the handler on the main thread between bytecodes, where the app's event loop
+    runs: `call_soon_threadsafe` wakes the loop, which then exits the app in the ordinary way.
+    """
+
+    def handler(signum: int, _frame: object) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+        except RuntimeError:  # not started yet, or gone: nothing on the screen to restore
+            raise SystemExit(128 + signum) from None
+        loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), handler)
 
 
 def _usable_cache(paths: Sequence[str]) -> Path | None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import contextlib
 import difflib
+import errno
 import os
 import re
-import tempfile
+import secrets
+import stat
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -349,12 +351,18 @@ def write_atomically(
     """A text file that appears at `path` whole or not at all, so a crash or error never leaves half of one.
 
     Writes to a temporary file in the same folder, fsyncs it and renames it over the target; on any
-    error the temporary file is removed, the target is untouched and the error propagates.
+    error the temporary file is removed, the target is untouched and the error propagates. A new
+    file takes the user's umask (0644 under umask 022), an existing one keeps its permissions.
+    A path that is not a regular file (a device such as /dev/null, /dev/stdout, a FIFO) is written
+    through, not replaced; a symlink keeps pointing where it did and its target is what changes.
     """
-    target = Path(path)
+    if _written_through(path):
+        with open(path, "w", encoding="utf-8", newline=newline, errors=errors) as out:
+            yield out
+        return
+    target = Path(os.path.realpath(path))  # a symlink stays: the file it names is replaced
     target.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    temp = Path(temp_name)
+    handle, temp = _temporary_beside(target)
     try:
         with open(handle, "w", encoding="utf-8", newline=newline, errors=errors) as out:
             yield out
@@ -373,6 +381,32 @@ def write_atomically(
             os.fsync(folder)
         finally:
             os.close(folder)
+
+
+def _written_through(path: str | os.PathLike[str]) -> bool:
+    """True for what a rename would wrongly replace: a device, a FIFO, a socket, /dev/stdout."""
+    if os.path.abspath(path).startswith(("/dev/", "/proc/")):
+        return True
+    try:
+        return not stat.S_ISREG(os.stat(path).st_mode)  # follows symlinks: it is the target that counts
+    except OSError:
+        return False  # a new path (or a dangling symlink): created atomically
+
+
+def _temporary_beside(target: Path) -> tuple[int, Path]:
+    """A new temporary file next to `target`, opened with mode 0666 so the umask decides, as for any file.
+
+    tempfile.mkstemp would make it 0600, and the rename would hand that on to a file meant to be shared.
+    """
+    for _attempt in range(100):
+        temp = target.with_name(f".{target.name}.{secrets.token_hex(4)}.tmp")
+        try:
+            return os.open(
+                temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666
+            ), temp
+        except FileExistsError:
+            continue
+    raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
 
 
 def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> None:

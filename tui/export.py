@@ -3,7 +3,8 @@
 Every format carries the same fields (title, date, source, place, url, path, words, text), is
 written as a stream so a million articles cost no more memory than one, and appears atomically:
 an error half-way leaves no partial file and any existing file untouched. Markdown escapes the few
-things that would confuse its structure, so `read_back` returns exactly what was written.
+things that would confuse its structure, and a CSV cell a spreadsheet would run as a formula gets a
+leading `'`, so `read_back` returns exactly what was written.
 """
 
 from __future__ import annotations
@@ -37,6 +38,23 @@ _INLINE_SPECIAL = frozenset("\\`*_[]<>#|~")
 # Body lines that would read as a heading, a rule (our separator among them), a setext underline or
 # an escape are prefixed with "\", which Markdown shows as the line itself and read_back removes.
 _RISKY_LINE = re.compile(r"\\|#|[-=*_][-=*_ \t]*$")
+
+
+# A spreadsheet runs a cell that starts with one of these as a formula (OWASP's "CSV injection").
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _neutralise(cell: str) -> str:
+    """The cell as a spreadsheet shows it, never runs it: a leading `'` makes it text.
+
+    A cell that already starts with quotes before a formula character gets one more, so that
+    `_restore` can always take exactly one away.
+    """
+    return "'" + cell if cell.lstrip("'").startswith(_FORMULA_START) else cell
+
+
+def _restore(cell: str) -> str:
+    return cell[1:] if cell.startswith("'") and cell.lstrip("'").startswith(_FORMULA_START) else cell
 
 
 def format_for(path: str) -> str | None:
@@ -133,7 +151,9 @@ def write_articles(articles: Iterable[Article], out: TextIO, fmt: str) -> int:
         writer.writerow(FIELDS)
         for article in articles:
             record = _record(article)
-            writer.writerow(["" if record[name] is None else record[name] for name in FIELDS])
+            writer.writerow(
+                ["" if record[name] is None else _neutralise(str(record[name])) for name in FIELDS]
+            )
             count += 1
     else:
         for article in articles:
@@ -199,7 +219,7 @@ def read_back(path: str | os.PathLike[str], fmt: str) -> list[dict[str, str | No
                     records.append({name: _text_or_none(value) for name, value in data.items()})
             return records
         if fmt == "csv":
-            rows = [dict(row) for row in csv.DictReader(source)]
+            rows = [{name: _restore(value) for name, value in row.items()} for row in csv.DictReader(source)]
             return [
                 {name: (None if name in OPTIONAL and value == "" else value) for name, value in row.items()}
                 for row in rows

@@ -17,6 +17,9 @@ Grammar, informally (every slip is read as plain words and explained in `Query.h
     after:2023-06   later than the whole period: on or after 2023-07-01
     before:2024     earlier than the period's start: before 2024-01-01
     is:unread       reading state: unread, read or starred
+
+Each field also has its Indonesian name (judul: sumber: tempat: tahun: tanggal: setelah: sebelum:)
+and `ATAU` is OR, whatever the interface language, so a filter reads the same for everyone.
 """
 
 from __future__ import annotations
@@ -28,7 +31,19 @@ from dataclasses import dataclass, field
 from tui.i18n import _
 from tui.text import fold_words
 
+MAX_CHARS = 2000  # a filter is read this far: pasting a whole article must not cost gigabytes
+MAX_TERMS = 64  # words, phrases and fields read; each one is a clause in every FTS5 expression
 FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is")
+ALIASES = {
+    "judul": "title",
+    "sumber": "source",
+    "tempat": "place",
+    "tahun": "year",
+    "tanggal": "date",
+    "setelah": "after",
+    "sebelum": "before",
+}
+OR_WORDS = frozenset({"OR", "ATAU"})  # in capitals only: "atau" and "or" are ordinary words
 FLAGS = frozenset({"unread", "read", "starred"})
 FIELD_LIST = " ".join(f"{name}:" for name in FIELDS)
 
@@ -195,6 +210,9 @@ class _Reader:
     def read(self) -> None:
         text = self.text
         while self.pos < len(text):
+            if len(self.items) >= MAX_TERMS:
+                self.hint(_("only the first {count} words of the filter are used").format(count=MAX_TERMS))
+                return
             ch = text[self.pos]
             if ch.isspace():
                 self.pos += 1
@@ -240,12 +258,13 @@ class _Reader:
         if not word:  # '-' right before '|': the main loop reads the '|'
             self.hint(_("a lone '-' excludes nothing: ignored"))
             return
-        if word == "OR" and not negated:
-            self.items.append(_OR)
+        if word in OR_WORDS and not negated:
+            self.items.append(_Item(raw=word))
             return
         name, colon, value = word.partition(":")
-        if colon and name.lower() in FIELDS:
-            self.read_field(name.lower(), value, negated)
+        field_name = ALIASES.get(name.lower(), name.lower())
+        if colon and field_name in FIELDS:
+            self.read_field(field_name, value, negated)
             return
         if colon and name and re.fullmatch(r"[A-Za-z]+", name):
             self.hint(
@@ -317,7 +336,7 @@ class _Reader:
         raw: str,
         bare: bool = False,
     ) -> None:
-        words = tuple(fold_words(text))
+        words = tuple(fold_words(text))[:MAX_TERMS]
         if not words:
             if negated:
                 self.hint(_("a lone '-' excludes nothing: ignored"))
@@ -328,12 +347,25 @@ class _Reader:
 
 def _word_item(raw: str) -> _Item:
     """An OR that joins nothing, read as the plain word it looks like."""
-    return _Item(term=Term(("or",)), bare=True, raw=raw)
+    return _Item(term=Term(tuple(fold_words(raw)) or ("or",)), bare=True, raw=raw)
+
+
+def _within_limit(text: str) -> str:
+    """The first MAX_CHARS characters, cut after the last whole word when there is one."""
+    if len(text) <= MAX_CHARS:
+        return text
+    head = text[:MAX_CHARS]
+    if text[MAX_CHARS].isspace():
+        return head
+    cut = max(head.rfind(" "), head.rfind("\t"), head.rfind("\n"))
+    return head[:cut] if cut > 0 else head
 
 
 def parse(text: str) -> Query:
     """Read a filter forgivingly: never raises, and says in `hint` what was read differently."""
-    reader = _Reader(text)
+    reader = _Reader(_within_limit(text))
+    if len(text) > MAX_CHARS:
+        reader.hint(_("only the first {count} characters of the filter are used").format(count=MAX_CHARS))
     reader.read()
     items = reader.items
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -20,6 +22,7 @@ from tui.loader import find_files, load_file
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
 FIRST = 50  # files parsed before anything else, so the first rows show within a second
+WATCHDOG_SECONDS = 0.5  # how often a worker checks that kliping is still there
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
 
 FileItems = tuple[str, int, int, list[Article | Problem]]
@@ -160,7 +163,12 @@ def _parse(
     chunks = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
     _start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
-    with ProcessPoolExecutor(max_workers=workers, mp_context=get_context("spawn")) as pool:
+    with ProcessPoolExecutor(
+        max_workers=workers,
+        mp_context=get_context("spawn"),
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    ) as pool:
         pending: list[Future[list[FileItems]]] = []
         next_chunk = 0
 
@@ -180,6 +188,22 @@ def _parse(
                     other.cancel()
                 return
             yield future.result()
+
+
+def _die_with_parent(parent: int) -> None:
+    """Runs first in each worker: a thread ends the worker once kliping is gone, even killed with SIGKILL.
+
+    A worker busy on one file (a huge one, a FIFO, a hung network mount) never reads the queue
+    that would tell it the pool closed, so without this it outlives the app. When the parent dies
+    the worker is handed to another process, and `os.getppid()` changes: checked twice a second.
+    """
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="kliping-watchdog", daemon=True).start()
 
 
 def _start_resource_tracker() -> None:

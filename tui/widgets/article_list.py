@@ -68,13 +68,13 @@ class ArticleList(ScrollView, can_focus=True):
         background: $surface;
         overflow-x: hidden;  /* rows are cut to the width: a horizontal scrollbar would take a row */
         scrollbar-gutter: stable;  /* and the width never depends on the vertical one showing */
-        & > .article-list--cursor { background: $block-cursor-blurred-background; }
+        & > .article-list--cursor { background: $block-cursor-blurred-background; color: $text; }
         &:focus > .article-list--cursor {
             background: $block-cursor-background;
-            color: $block-cursor-foreground;
+            color: auto 100%;
             text-style: bold;
         }
-        & > .article-list--match { background: $warning 40%; text-style: bold underline; }
+        & > .article-list--match { background: $warning-muted; color: auto 100%; text-style: bold underline; }
         & > .article-list--meta { color: $text-muted; }
         & > .article-list--unread { text-style: bold; }
         & > .article-list--star { color: $warning; }
@@ -259,6 +259,9 @@ class ArticleList(ScrollView, can_focus=True):
                 style = base
             elif name == "cursor":
                 style = base + self.get_component_rich_style("article-list--cursor")
+            elif name in ("meta", "match"):
+                # Whole styles: a partial one cannot work out `auto` (as in $text) against its background.
+                style = base + self.get_component_rich_style(f"article-list--{name}")
             else:
                 style = self.get_component_rich_style(f"article-list--{name}", partial=True)
             self._styles[name] = style
@@ -283,7 +286,7 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, base: Style) -> Strip:
-        meta_style = self._style("meta")
+        meta_style = Style() if is_cursor else self._style("meta")  # the cursor row is one colour
         style = base
         if is_cursor:
             style = self._style("cursor")

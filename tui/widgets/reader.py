@@ -61,8 +61,8 @@ class Reader(ScrollView, can_focus=True):
         & > .reader--quote { text-style: italic; }
         & > .reader--caption { color: $text-muted; text-style: italic; }
         & > .reader--prefix { color: $primary; }
-        & > .reader--match { background: $warning 40%; text-style: bold underline; }
-        & > .reader--current-match { background: $accent; color: $text; text-style: bold reverse; }
+        & > .reader--match { background: $warning-muted; color: auto 100%; text-style: bold underline; }
+        & > .reader--current-match { background: $accent; color: auto 100%; text-style: bold; }
         & > .reader--notice { color: $text-muted; text-style: italic; }
     }
     """
@@ -99,6 +99,7 @@ class Reader(ScrollView, can_focus=True):
         self._match_lines: list[int] = []
         self._current_match = -1
         self._built_width = -1
+        self._built_theme: str | None = None  # the theme whose colours the built lines hold
         self._notice = _("No article selected.")
         self._pending_position: float | None = None
 
@@ -167,7 +168,17 @@ class Reader(ScrollView, can_focus=True):
             self._rebuild(keep_scroll=True)
 
     def _style(self, name: str) -> Style:
-        return self.get_component_rich_style(name, partial=True)
+        # Whole styles: a partial one cannot work out `auto` (as in $text) against its background.
+        return self.get_component_rich_style(name)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        theme = self.app.theme
+        if theme != self._built_theme:
+            # A new theme: the built lines hold the old one's colours (rebuilt once the new ones apply).
+            if self._built_theme is not None:
+                self.call_after_refresh(self._rebuild, keep_scroll=True)
+            self._built_theme = theme
 
     def _rebuild(self, keep_scroll: bool = False) -> None:
         width = self.scrollable_content_region.width
