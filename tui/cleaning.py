@@ -66,7 +66,7 @@ _FOOTER_MARKERS = _phrases(
 )
 _GLUED_TAIL = re.compile(r"\s*(Lihat ke Halaman Asli)\s*$", re.IGNORECASE)
 _TRAILING_PUNCT = " \t.:!?»›>|-–—…*#"
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？]['\"”’)」』]*$")
 
 _METADATA_LABEL = re.compile(
     r"(?i)^(?:diperbarui|diterbitkan|dipublikasikan|dipublish|published|posted|updated|last updated"
@@ -177,7 +177,16 @@ def is_leftover(line: str) -> bool:
 
 def _menu_like(line: str) -> bool:
     """A short line with no sentence in it, as menus and widget labels are."""
-    return len(line.split()) <= 4 and not _SENTENCE_END.search(line)
+    return len(line.split()) <= 4 and len(line) <= 40 and not _SENTENCE_END.search(line)
+
+
+def _prose(units: list[Unit]) -> bool:
+    """Whether most of what follows is paragraphs of sentences (article text), not link titles."""
+    total = sum(len(unit.text) for unit in units)
+    prose = sum(
+        len(unit.text) for unit in units if len(unit.text.split()) >= 20 and _SENTENCE_END.search(unit.text)
+    )
+    return prose * 2 > total
 
 
 def headline_like(line: str) -> bool:
@@ -303,7 +312,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     seen = 0
     for position, unit in enumerate(body):
         text = unit.text
-        if kept and _key(text) in _FOOTER_MARKERS and total - seen <= seen:
+        if kept and _key(text) in _FOOTER_MARKERS and total - seen <= seen and not _prose(body[position + 1 :]):
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)

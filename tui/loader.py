@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui import formats
+from tui import formats, webpage
 from tui.article import Article, Problem
 from tui.cleaning import Cleaned, clean
 from tui.i18n import _
@@ -330,7 +330,7 @@ def _markdown(text: str, path: str, digest: str) -> Article | Problem:
 def _html(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
-    units, meta = formats.html(text, meta)
+    units, meta = webpage.html(text, meta)
     cleaned = clean(units, meta.get("title"))
     return _article(path, digest, cleaned, meta, record, where)
 
