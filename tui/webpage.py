@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from html import unescape
 from collections.abc import Iterator
 from typing import Any
 
@@ -107,6 +108,34 @@ def _names_site(part: str, names: set[str]) -> bool:
     )
 
 
+def _head_of(title: str, heading: str) -> bool:
+    """Whether a title is the page's heading plus a suffix after a separator ("Heading | Site")."""
+    if not title.casefold().startswith(heading.casefold()):
+        return False
+    rest = title[len(heading) :]
+    return any(rest.startswith(separator) for separator in _SEPARATORS) or rest.startswith((" ⋆", " |"))
+
+
+def heading_date(page: Any) -> dt.datetime | None:
+    """A date printed on a line of its own just above or below the page's <h1>, as bylines do."""
+    h1 = page.css_first("h1")
+    if h1 is None or not (heading := tidy(h1.text())):
+        return None
+    body = page.body
+    if body is None:
+        return None
+    lines = [tidy(line) for line in body.text(separator="\n").split("\n")]
+    lines = [line for line in lines if line]
+    first = heading.split("\n")[0]
+    where = next((index for index, line in enumerate(lines) if line == first), None)
+    if where is None:
+        return None
+    for line in lines[max(0, where - 3) : where + 10]:
+        if len(line) <= 80 and (found := find_date(line)):
+            return found[0]
+    return None
+
+
 def metadata(page: Any) -> dict[str, Any]:
     """Title, date, source and url from JSON-LD, meta tags and the page, best evidence first."""
     items = _json_ld(page)
@@ -136,10 +165,14 @@ def metadata(page: Any) -> dict[str, Any]:
     if not title and (node := page.css_first("title")) is not None:
         title = tidy(node.text()) or None
     if title:
-        title = site_suffix_removed(title, site, host) or title
+        title = site_suffix_removed(unescape(title), site, host) or title
+        h1 = page.css_first("h1")
+        heading = tidy(unescape(h1.text())) if h1 is not None else ""
+        if heading and len(heading) < len(title) and _head_of(title, heading):
+            title = heading
 
     date: dt.datetime | None = None
-    for item in articles:
+    for item in chosen:
         date = parse_date(item.get("datePublished")) or parse_date(item.get("dateCreated"))
         if date:
             break
@@ -155,9 +188,6 @@ def metadata(page: Any) -> dict[str, Any]:
                 "publishdate",
                 "publish-date",
                 "publish_date",
-                "date",
-                "dc.date",
-                "DC.date",
                 "DC.date.issued",
                 "dcterms.date",
                 "sailthru.date",
@@ -172,6 +202,7 @@ def metadata(page: Any) -> dict[str, Any]:
             date = parse_date(node.attributes.get("datetime"))
             if date:
                 break
+    date = date or parse_date(_meta(page, "date", "dc.date", "DC.date", "dcterms.created"))
     if not site and host:
         site = source_from([host]) or host
     found = {"title": title, "date": date, "source": site, "url": url}
@@ -264,6 +295,10 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     page = LexborHTMLParser(text)
     meta = metadata(page)
     units, traf_date = _trafilatura(text)
+    if "date" not in meta:
+        page.strip_tags(["script", "style", "noscript", "template", "svg"])
+        if near := heading_date(page):
+            meta["date"] = near
     if _size(units) < SHORT:
         own, own_meta = formats.html(text, {})
         if _size(own) > _size(units):
