@@ -212,19 +212,30 @@ def metadata(page: Any) -> dict[str, Any]:
 # ---------------------------------------------------------------- body
 
 
-def _trafilatura(text: str) -> tuple[list[Unit], dt.datetime | None]:
-    """trafilatura's article body as units, and its date (htmldate), or nothing when it finds none."""
+def _trafilatura(text: str) -> list[Unit]:
+    """trafilatura's article body as units, or nothing when it finds none."""
     try:
         import trafilatura
     except ImportError:  # pragma: no cover - a declared dependency, but the page still reads without it
-        return [], None
-    document = trafilatura.bare_extraction(text, include_comments=False, with_metadata=True)
+        return []
+    document = trafilatura.bare_extraction(text, include_comments=False, with_metadata=False)
     if document is None or getattr(document, "body", None) is None:
-        return [], None
+        return []
     units: list[Unit] = []
     _tei_units(document.body, units, "")
-    date = parse_date(getattr(document, "date", None))
-    return units, date
+    return units
+
+
+def _htmldate(text: str) -> dt.datetime | None:
+    """htmldate's reading of the page (the one trafilatura uses), without its slow free-text search."""
+    try:
+        import htmldate
+    except ImportError:  # pragma: no cover
+        return None
+    try:
+        return parse_date(htmldate.find_date(text, original_date=True, extensive_search=False))
+    except Exception:
+        return None
 
 
 _TEI_BLOCK = {"p": "", "head": "heading", "item": "list", "quote": "quote", "code": "paragraph"}
@@ -294,7 +305,7 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
 
     page = LexborHTMLParser(text)
     meta = metadata(page)
-    units, traf_date = _trafilatura(text)
+    units = _trafilatura(text)
     if "date" not in meta:
         page.strip_tags(["script", "style", "noscript", "template", "svg"])
         if near := heading_date(page):
@@ -306,10 +317,8 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
             meta = {**own_meta, **meta}
     if not units:
         units = visible_lines(LexborHTMLParser(text))
-    if "date" not in meta:
-        line_date = _date_line(units)
-        if line_date or traf_date:
-            meta["date"] = line_date or traf_date
+    if "date" not in meta and (when := _htmldate(text) or _date_line(units)):
+        meta["date"] = when
     return units, {**meta, **given}
 
 
