@@ -36,6 +36,8 @@ LEFTOVER_LINES = _phrases(
     | previous | next | sebelumnya | selanjutnya | privacy policy | kebijakan privasi
     | terms of use | terms of service | pedoman media siber | kontak | contact us | about us
     | tentang kami | loading | memuat | load more | muat lebih banyak | all rights reserved
+    | lihat foto | see photo | view gallery | back to gallery | skip to content | skip to main content
+    | scroll to resume content | advertisement scroll to continue with content
     """
 )
 
@@ -63,6 +65,19 @@ _FOOTER_MARKERS = _phrases(
     |konten terkait|related articles|related posts|related stories|leave a reply|leave a comment
     |comments|komentar|tulis komentar|you may also like|you might also like|most popular
     |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
+)
+# An embed placeholder a scraper left ("[Gambas:Video 20detik]", "[Instagram: …]"), a newsroom editor's
+# initials on their own line ("(aln)", "(dvs/jat)"), a "watch the video" prompt.
+_PLACEHOLDER = re.compile(
+    r"^\[[\w .-]{2,30}:[^\]]{0,80}\]$|^\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
+    r"|^(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b"
+    r"|^a post shared by\b",
+    re.IGNORECASE,
+)
+# Widget words a scraper glued into a paragraph, in capitals as the page showed them.
+_INLINE_LEFTOVER = re.compile(
+    r"\s*\b(?:ADVERTISEMENT\s+)?SCROLL TO (?:CONTINUE|RESUME) (?:WITH |READING )?CONTENT\b\s*"
+    r"|\s*\bADVERTISEMENT\b\s*|\s*\[Gambas:[^\]]{0,80}\]\s*"
 )
 _GLUED_TAIL = re.compile(r"\s*(Lihat ke Halaman Asli)\s*$", re.IGNORECASE)
 _TRAILING_PUNCT = " \t.:!?»›>|-–—…*#"
@@ -121,7 +136,7 @@ _KNOWN_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 _COPYRIGHT_OWNER = re.compile(
     r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
-    r"(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
+    r"(?:(?:pt|cv)\.?\s+)?(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
 )
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,3})"
@@ -165,12 +180,20 @@ def _key(line: str) -> str:
     return line.lower().strip(_TRAILING_PUNCT).strip()
 
 
+def dated_label(line: str) -> dt.datetime | None:
+    """The date of a labelled line such as "Diperbarui 18 Jun 2025, 14:05 WIB" or "Published: …"."""
+    label = _METADATA_LABEL.match(line)
+    if label and label.end() < len(line) and len(line) <= 120 and (found := find_date(line[label.end() :])):
+        return found[0]
+    return None
+
+
 def is_leftover(line: str) -> bool:
     """Tell a share prompt, widget label, link list or footer line from article text."""
     key = _key(line)
     if key in LEFTOVER_LINES or not key:
         return True
-    if len(line) <= 300 and _LEFTOVER_START.match(line):
+    if len(line) <= 300 and (_LEFTOVER_START.match(line) or _PLACEHOLDER.match(line)):
         return True
     return len(line) <= 250 and bool(_LEFTOVER_ANYWHERE.search(line))
 
@@ -178,6 +201,20 @@ def is_leftover(line: str) -> bool:
 def _menu_like(line: str) -> bool:
     """A short line with no sentence in it, as menus and widget labels are."""
     return len(line.split()) <= 4 and len(line) <= 40 and not _SENTENCE_END.search(line)
+
+
+_SITE_NAME = re.compile(r"(?i)^[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|or\.id|go\.id|id|co|net|org|news|tv)$")
+
+
+def _channel_line(units: list[Unit], index: int) -> bool:
+    """A site or channel name under the title: a domain, a known site, or a short name over a date."""
+    text = units[index].text
+    if not _menu_like(text) or len(text) > 30 or units[index].kind not in ("", "heading"):
+        return False
+    if _SITE_NAME.match(text) or source_from([text]) is not None and len(text.split()) <= 3:
+        return True
+    following = units[index + 1].text if index + 1 < len(units) else ""
+    return bool(is_date_line(following) or dated_label(following))
 
 
 def _prose(units: list[Unit]) -> bool:
@@ -272,6 +309,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     units = [unit for unit in units if unit.text]
 
     # The head: leftovers, metadata and the title come before the first paragraph of text.
+    channel: str | None = None  # a site or channel line under the title ("detikNews", "kompas.com")
     body: list[Unit] = []
     in_head = True
     for index, unit in enumerate(units):
@@ -283,9 +321,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         alone = index + 1 < len(units) and units[index + 1].para != unit.para
         if is_leftover(text):
             removed.append(text)
-        elif label and label.end() < len(text) and (found := find_date(text[label.end() :])):
+        elif label and (found_label := dated_label(text)):
             removed.append(text)
-            labelled = labelled or found[0]
+            labelled = labelled or found_label
         elif (when := is_date_line(text)) is not None:
             removed.append(text)
             loose = loose or when
@@ -293,6 +331,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             removed.append(text)
         elif _CAPTION.match(text):
             body.append(unit)
+        elif out.title is not None and not body and channel is None and _channel_line(units, index):
+            removed.append(text)
+            channel = source_from([text]) or text
         elif (
             out.title is None
             and not body
@@ -319,6 +360,13 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         if is_leftover(text):
             removed.append(text)
             continue
+        if ("SCROLL TO" in text or "ADVERTISEMENT" in text or "[Gambas:" in text) and (
+            cut := _INLINE_LEFTOVER.sub(" ", text).strip()
+        ) != text:
+            removed.extend(found.strip() for found in _INLINE_LEFTOVER.findall(text))
+            unit.text = text = cut
+            if not text:
+                continue
         tail = _GLUED_TAIL.search(text, len(text) - 30) if "halaman asli" in text[-25:].lower() else None
         if tail and tail.start() > 0:
             removed.append(tail.group(1))
@@ -343,7 +391,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         out.place, out.source = place, site
         loose = loose or when
     out.date = labelled or loose
-    out.source = source_from(removed) or out.source
+    out.source = channel or source_from(removed) or out.source
     return out
 
 

@@ -8,24 +8,43 @@ from typing import Any
 
 import yaml
 
-from tui.cleaning import Unit, source_from, tidy, title_over_paragraph
-from tui.dates import parse_date
+from tui.cleaning import Unit, dated_label, source_from, tidy, title_over_paragraph
+from tui.dates import is_date_line, parse_date
 
 
 def text_units(text: str) -> list[Unit]:
     """Lines grouped into paragraphs by blank lines, or one per line when a text has none."""
     lines = text.strip("\n").split("\n")
     blank_separated = any(not line.strip() for line in lines)
+    header = _header_lines(lines) if blank_separated else 0
     units: list[Unit] = []
     para = 0
-    for line in lines:
+    for number, line in enumerate(lines):
         if not line.strip():
             para += 1
             continue
         units.append(Unit("", line, para))
-        if not blank_separated or (len(units) == 1 and title_over_paragraph(lines)):
+        if not blank_separated or number < header or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
+
+
+def _header_lines(lines: list[str]) -> int:
+    """How many lines of a copied page's first block are a header (title, site, date), one unit each.
+
+    "Title / detik.com / Rabu, 18 Jun 2025 07:30 WIB" with no blank line between them is three
+    lines of metadata, not a paragraph: the block is split when a line after the first is a date
+    line or a label such as "Diperbarui …", and every line after the first is short.
+    """
+    end = next((index for index, line in enumerate(lines) if not line.strip()), len(lines))
+    if not 2 <= end <= 6:
+        return 0
+    rest = [line.strip() for line in lines[1:end]]
+    if any(len(line) > 100 for line in rest):
+        return 0
+    if not any(is_date_line(line) or dated_label(line) for line in rest):
+        return 0
+    return end
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)

@@ -310,9 +310,11 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
         page.strip_tags(["script", "style", "noscript", "template", "svg"])
         if near := heading_date(page):
             meta["date"] = near
-    if _size(units) < SHORT:
+    # trafilatura falls back to one flat paragraph of the whole page when it finds no structure;
+    # our own path keeps the page's paragraphs then, and reads what it finds on a near-empty answer.
+    if _size(units) < SHORT or len({unit.para for unit in units}) == 1:
         own, own_meta = formats.html(text, {})
-        if _size(own) > _size(units):
+        if _size(own) > _size(units) or (len(own) >= 3 and _size(own) * 2 >= _size(units)):
             units = own
             meta = {**own_meta, **meta}
     if not units:
