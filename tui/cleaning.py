@@ -331,9 +331,6 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             removed.append(text)
         elif _CAPTION.match(text):
             body.append(unit)
-        elif out.title is not None and not body and channel is None and _channel_line(units, index):
-            removed.append(text)
-            channel = source_from([text]) or text
         elif (
             out.title is None
             and not body
@@ -343,6 +340,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             out.title = text
         elif not body and title is not None and _key(text) == _key(title):
             removed.append(text)  # the title again, as pages repeat it
+        elif out.title is not None and not body and channel is None and _channel_line(units, index):
+            removed.append(text)
+            channel = source_from([text]) or text
         else:
             body.append(unit)
             in_head = False

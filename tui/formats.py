@@ -23,7 +23,7 @@ def text_units(text: str) -> list[Unit]:
         if not line.strip():
             para += 1
             continue
-        units.append(Unit("", line, para))
+        units.append(Unit("heading" if header and number == 0 else "", line, para))
         if not blank_separated or number < header or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
@@ -63,34 +63,47 @@ _MD_INLINE = (
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
 _MD_MARK = re.compile(r"[\[*_`]")
+# Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
-    "title": ("title", "headline", "name"),
+    "title": ("title", "headline", "judul", "judul_berita", "name"),
     "date": (
-        "date",
-        "published",
-        "published_at",
-        "publishedAt",
-        "datePublished",
-        "pubDate",
-        "created",
-        "created_at",
-        "updated",
-        "updated_at",
-    ),  # fmt: skip
-    "source": ("source", "site", "site_name", "publisher", "publication"),
-    "url": ("url", "link", "canonical_url", "permalink"),
-    "place": ("place", "location", "dateline"),
-}
-TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "markdown",
-              "html", "content_html", "description", "summary")  # fmt: skip
+        "date", "published", "published_at", "publishedAt", "published_date", "publish_date",
+        "publication_date", "datePublished", "pubDate", "pub_date", "tanggal", "tanggal_publikasi",
+        "tanggal_terbit", "tgl", "waktu", "waktu_terbit", "created", "created_at", "timestamp",
+        "time", "updated", "updated_at",
+    ),
+    "source": ("source", "site", "site_name", "publisher", "publication", "sumber", "media", "portal"),
+    "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
+    "place": ("place", "location", "dateline", "lokasi", "tempat"),
+}  # fmt: skip
+TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext", "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks",
+             "markdown", "html", "content_html", "description",
+             "summary", "deskripsi", "ringkasan")  # fmt: skip
+
+
+def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
+    """The values of the keys a record has, in the keys' order; names match whatever their case."""
+    folded: dict[str, Any] | None = None
+    for key in keys:
+        if key in fields:
+            yield fields[key]
+            continue
+        if folded is None:
+            folded = {str(name).strip().lower(): value for name, value in reversed(fields.items())}
+        if key.lower() in folded:
+            yield folded[key.lower()]
+
+
+def body_of(fields: dict[str, Any]) -> str | None:
+    """A record's article text: the first non-empty text field, whatever it is called."""
+    return next((value for value in lookup(fields, TEXT_KEYS) if isinstance(value, str) and value.strip()), None)
 
 
 def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     """Pick title, date, source, url and place from a record or front matter, whatever the names."""
     meta: dict[str, Any] = {}
     for target, keys in _META_KEYS.items():
-        for key in keys:
-            value = fields.get(key)
+        for value in lookup(fields, keys):
             if isinstance(value, dict):
                 value = value.get("name") or value.get("title")
             if target == "date":
