@@ -602,7 +602,9 @@ def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:
         path = tmp_path / name
         path.parent.mkdir(exist_ok=True)
         path.write_text(BODY)
-    found = [str(Path(item).relative_to(tmp_path)) for item in find_files([tmp_path]) if isinstance(item, Path)]
+    found = [
+        str(Path(item).relative_to(tmp_path)) for item in find_files([tmp_path]) if isinstance(item, Path)
+    ]
     assert found == ["a.TXT", "b.md", "d.jsonl", "sub/z.html"]
     problems = [item for item in find_files([tmp_path]) if isinstance(item, Problem)]
     assert problems == [Problem(str(tmp_path / "c.xyz"), "a file type kliping does not read (.xyz)")]

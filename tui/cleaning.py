@@ -107,6 +107,7 @@ _QUOTE_CLOSE_END = re.compile(r"[”\"»’]\s*$")
 _SPACE_CHARS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Only runs and odd spaces match, so ordinary single spaces cost nothing.
 _SPACES = re.compile(rf"{_SPACE_CHARS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\t\n]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
 
@@ -169,8 +170,17 @@ class Cleaned:
     removed: list[str] = field(default_factory=list)
 
 
+def strip_controls(text: str, keep: str = "") -> str:
+    """Remove C0 and C1 control characters (ESC, BEL, CSI U+009B, DEL…): a terminal would obey them."""
+    if text.isprintable():  # the common case, checked in C
+        return text
+    return _CONTROL.sub(lambda match: match.group(0) if match.group(0) in keep else "", text)
+
+
 def tidy(text: str) -> str:
-    """Collapse runs of spaces and drop invisible characters, which saved pages are full of."""
+    """Collapse runs of spaces and drop invisible and control characters, which saved pages are full of."""
+    if not text.isprintable():
+        text = _CONTROL.sub(lambda match: " " if match.group(0) in "\t\n" else "", text)
     if text.isascii():  # the common case, checked without a regex
         return _SPACES.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
@@ -353,7 +363,12 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     seen = 0
     for position, unit in enumerate(body):
         text = unit.text
-        if kept and _key(text) in _FOOTER_MARKERS and total - seen <= seen and not _prose(body[position + 1 :]):
+        if (
+            kept
+            and _key(text) in _FOOTER_MARKERS
+            and total - seen <= seen
+            and not _prose(body[position + 1 :])
+        ):
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)

@@ -67,7 +67,7 @@ def pdf(data: bytes) -> Read:
         if reader.is_encrypted and not reader.decrypt(""):
             return _("encrypted PDF (it needs a password)")
         pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES]]
-        info = reader.metadata or {}
+        info: Any = reader.metadata or {}
     except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
         return _("could not parse: {error}").format(error=exc)
     if not any(page.strip() for page in pages):

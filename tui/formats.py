@@ -76,9 +76,11 @@ _META_KEYS = {
     "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
     "place": ("place", "location", "dateline", "lokasi", "tempat"),
 }  # fmt: skip
-TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext", "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks",
-             "markdown", "html", "content_html", "description",
-             "summary", "deskripsi", "ringkasan")  # fmt: skip
+TEXT_KEYS = (
+    "text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext",
+    "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks", "markdown", "html",
+    "content_html", "description", "summary", "deskripsi", "ringkasan",
+)  # fmt: skip
 
 
 def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
@@ -96,7 +98,9 @@ def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
 
 def body_of(fields: dict[str, Any]) -> str | None:
     """A record's article text: the first non-empty text field, whatever it is called."""
-    return next((value for value in lookup(fields, TEXT_KEYS) if isinstance(value, str) and value.strip()), None)
+    return next(
+        (value for value in lookup(fields, TEXT_KEYS) if isinstance(value, str) and value.strip()), None
+    )
 
 
 def metadata(fields: dict[str, Any]) -> dict[str, Any]:

@@ -16,13 +16,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui import documents, formats, webpage
-from tui.article import Article, Problem
-from tui.cleaning import Cleaned, clean
+from tui.article import Article, Block, Problem
+from tui.cleaning import Cleaned, clean, strip_controls
 from tui.i18n import _
 
 SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"}
-    | documents.SUFFIXES
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"} | documents.SUFFIXES
 )
 
 MB = 1024 * 1024
@@ -340,20 +339,30 @@ def _article(
             what = _("only web page leftovers") if cleaned.removed else _("nothing but markup")
             return Problem(path, where + _("no article text ({what})").format(what=what))
         title, derived = os.path.basename(path), True
+    blocks = cleaned.blocks
+    if not all(block.text.isprintable() for block in blocks):
+        blocks = tuple(Block(block.kind, strip_controls(block.text, "\n\t")) for block in blocks)
     return Article(
         id=_article_id(path, record),
         path=path,
-        title=title,
-        blocks=cleaned.blocks,
+        title=strip_controls(title),
+        blocks=blocks,
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
-        source=meta.get("source") or cleaned.source,
-        place=meta.get("place") or cleaned.place,
-        url=meta.get("url"),
+        source=_field(meta.get("source") or cleaned.source),
+        place=_field(meta.get("place") or cleaned.place),
+        url=_field(meta.get("url")),
         digest=digest,
         record=record,
         removed=tuple(cleaned.removed),
     )
+
+
+def _field(value: object) -> str | None:
+    """A metadata field as the list and reader show it: text without control characters, or None."""
+    if value is None:
+        return None
+    return strip_controls(str(value)) or None
 
 
 def _text(

@@ -12,7 +12,6 @@ import datetime as dt
 import json
 import re
 from html import unescape
-from collections.abc import Iterator
 from typing import Any
 
 from tui.cleaning import Unit, source_from, tidy
@@ -219,10 +218,11 @@ def _trafilatura(text: str) -> list[Unit]:
     except ImportError:  # pragma: no cover - a declared dependency, but the page still reads without it
         return []
     document = trafilatura.bare_extraction(text, include_comments=False, with_metadata=False)
-    if document is None or getattr(document, "body", None) is None:
+    body = getattr(document, "body", None)
+    if body is None:
         return []
     units: list[Unit] = []
-    _tei_units(document.body, units, "")
+    _tei_units(body, units, "")
     return units
 
 
