@@ -372,9 +372,6 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)
-        if is_leftover(text):
-            removed.append(text)
-            continue
         if ("SCROLL TO" in text or "ADVERTISEMENT" in text or "[Gambas:" in text) and (
             cut := _INLINE_LEFTOVER.sub(" ", text).strip()
         ) != text:
@@ -382,6 +379,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             unit.text = text = cut
             if not text:
                 continue
+        if is_leftover(text):
+            removed.append(text)
+            continue
         tail = _GLUED_TAIL.search(text, len(text) - 30) if "halaman asli" in text[-25:].lower() else None
         if tail and tail.start() > 0:
             removed.append(tail.group(1))

@@ -83,7 +83,11 @@ def pdf(data: bytes) -> Read:
 
 
 def reflow(text: str) -> str:
-    """Join a PDF's hard-wrapped lines into paragraphs: a paragraph ends at a short line or a blank one."""
+    """Join a PDF's hard-wrapped lines into paragraphs: a paragraph ends at a short line or a blank one.
+
+    Lines of a paragraph run to the text's width (the median of the longer lines); its last line, a
+    heading or a date line is shorter.
+    """
     lines = [line.rstrip() for line in text.replace("\r", "\n").split("\n")]
     lengths = [len(line) for line in lines if len(line.strip()) > 20]
     width = statistics.median(lengths) if lengths else 0
@@ -99,7 +103,7 @@ def reflow(text: str) -> str:
             current[-1] = current[-1][:-1] + line.strip()
         else:
             current.append(line.strip())
-        if len(line) < width * 0.75 and re.search(r"[.!?:;”\"’)]$", line.strip()):
+        if len(line) < width * 0.75:  # a short line ends a paragraph (or is a title or a date)
             out.append(" ".join(current))
             current = []
     if current:

@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from tui.cleaning import Unit, dated_label, source_from, tidy, title_over_paragraph
+from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
 
 
@@ -17,13 +17,15 @@ def text_units(text: str) -> list[Unit]:
     lines = text.strip("\n").split("\n")
     blank_separated = any(not line.strip() for line in lines)
     header = _header_lines(lines) if blank_separated else 0
+    # In a header, the title is its first line that is not a leftover ("Lihat Foto" over a headline).
+    title_line = next((n for n in range(header) if not is_leftover(lines[n])), -1)
     units: list[Unit] = []
     para = 0
     for number, line in enumerate(lines):
         if not line.strip():
             para += 1
             continue
-        units.append(Unit("heading" if header and number == 0 else "", line, para))
+        units.append(Unit("heading" if number == title_line else "", line, para))
         if not blank_separated or number < header or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
