@@ -123,8 +123,8 @@ def test_a_copyright_line_never_gives_the_source_pt() -> None:
 
 
 def test_photo_caption_before_the_title_and_a_title_ending_in_dots() -> None:
-    article = text_article(f"Lihat Foto\nPerusahaan Klaim Ponsel Buatan Lokal, Ahli: Mustahil...\nkompas.com\n"
-                           f"Kompas.com- 18/06/2025, 21:04 WIB\n\n{BODY}")  # fmt: skip
+    header = "Lihat Foto\nPerusahaan Klaim Ponsel Buatan Lokal, Ahli: Mustahil...\nkompas.com\n"
+    article = text_article(f"{header}Kompas.com- 18/06/2025, 21:04 WIB\n\n{BODY}")
     assert article.title == "Perusahaan Klaim Ponsel Buatan Lokal, Ahli: Mustahil..."
     assert article.date == dt.datetime(2025, 6, 18, 21, 4)
     assert article.source == "Kompas.com"
@@ -279,7 +279,8 @@ def test_canonical_url_og_url_and_domain_source() -> None:
 
 
 def test_visible_date_by_the_heading() -> None:
-    body = f"<div><span>Home</span></div><h1>Budget Deal Reached</h1><div>By Staff</div><div>March 12, 2024</div>{EN_BODY}"
+    body = "<div><span>Home</span></div><h1>Budget Deal Reached</h1><div>By Staff</div>"
+    body += f"<div>March 12, 2024</div>{EN_BODY}"
     article = one(parse_bytes(page("<title>Budget Deal Reached</title>", body), "p.html"))
     assert article.date == dt.datetime(2024, 3, 12)
 
@@ -444,7 +445,8 @@ def make_mhtml(html: str, location: str = "https://contoh.id/berita/1") -> bytes
         + location
         + "\r\n\r\n"
         + html.replace("=", "=3D")
-        + "\r\n------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\niVBORw0KGgo=\r\n"
+        + "\r\n------B\r\nContent-Type: image/png\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        + "iVBORw0KGgo=\r\n"
         "------B--\r\n"
     ).encode()
 
