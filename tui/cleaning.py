@@ -41,7 +41,9 @@ LEFTOVER_LINES = _phrases(
     """
 )
 
-# Lines that start like a prompt, a link list or a footer (only when short, so prose survives).
+# Lines that start like a prompt, a link list or a footer (only when short, so prose survives);
+# also an embed placeholder a scraper left ("[Gambas:Video 20detik]", "[Instagram: …]"), a newsroom
+# editor's initials on their own line ("(aln)", "(dvs/jat)") and a "watch the video" prompt.
 _LEFTOVER_START = re.compile(
     r"(?:follow (?:us|kami|instagram|twitter|tiktok|@)|ikuti (?:kami|instagram|akun)"
     r"|baca juga\b|read also\b|read more\s*:|simak juga\b|lihat juga\s*:|see also\s*:"
@@ -51,7 +53,9 @@ _LEFTOVER_START = re.compile(
     r"|join (?:our|us on)|sign up for|subscribe to|berlangganan|related\s*:|tags?\s*:"
     r"|topik\s*:|share (?:this|on)\b|bagikan (?:ke|di|artikel)|advertisement\b"
     r"|scroll to continue|artikel ini telah tayang di|this article (?:was|first) (?:originally )?"
-    r"(?:appeared|published))",
+    r"(?:appeared|published)"
+    r"|\[[\w .-]{2,30}:[^\]]{0,80}\]$|\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
+    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b)",
     re.IGNORECASE,
 )
 _LEFTOVER_ANYWHERE = re.compile(
@@ -59,20 +63,13 @@ _LEFTOVER_ANYWHERE = re.compile(
     r"|tidak mewakili pandangan redaksi|scroll to continue with content",
     re.IGNORECASE,
 )
+_ANYWHERE_WORDS = ("whatsapp", "rights reserved", "hak cipta", "mewakili", "scroll to")
 # Markers after which, near the end of a page, nothing is article text any more.
 _FOOTER_MARKERS = _phrases(
     """beri nilai|bagaimana reaksi anda tentang artikel ini|beri komentar
     |konten terkait|related articles|related posts|related stories|leave a reply|leave a comment
     |comments|komentar|tulis komentar|you may also like|you might also like|most popular
     |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
-)
-# An embed placeholder a scraper left ("[Gambas:Video 20detik]", "[Instagram: …]"), a newsroom editor's
-# initials on their own line ("(aln)", "(dvs/jat)"), a "watch the video" prompt.
-_PLACEHOLDER = re.compile(
-    r"^\[[\w .-]{2,30}:[^\]]{0,80}\]$|^\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
-    r"|^(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b"
-    r"|^a post shared by\b",
-    re.IGNORECASE,
 )
 # Widget words a scraper glued into a paragraph, in capitals as the page showed them.
 _INLINE_LEFTOVER = re.compile(
@@ -108,6 +105,9 @@ _SPACE_CHARS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Only runs and odd spaces match, so ordinary single spaces cost nothing.
 _SPACES = re.compile(rf"{_SPACE_CHARS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\t\n]")
+_ASCII_CONTROLS = bytes([*range(32), 127])
+_C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8
+_CONTROL_ONLY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
 
@@ -135,6 +135,7 @@ _KNOWN_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"medium\.com", "Medium"),
     )
 )
+_ANY_KNOWN_SOURCE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _KNOWN_SOURCES), re.I)
 _COPYRIGHT_OWNER = re.compile(
     r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
     r"(?:(?:pt|cv)\.?\s+)?(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
@@ -171,16 +172,24 @@ class Cleaned:
 
 
 def strip_controls(text: str, keep: str = "") -> str:
-    """Remove C0 and C1 control characters (ESC, BEL, CSI U+009B, DEL…): a terminal would obey them."""
+    """Remove C0 and C1 control characters (ESC, BEL, CSI U+009B, DEL…): a terminal would obey them.
+
+    `keep` names the ones to leave (a body's newlines and tabs).
+    """
     if text.isprintable():  # the common case, checked in C
         return text
     return _CONTROL.sub(lambda match: match.group(0) if match.group(0) in keep else "", text)
 
 
+def has_controls(text: str) -> bool:
+    """Whether a text holds a control character other than a newline or a tab (C-speed byte scans)."""
+    data = text.encode("utf-8", "surrogatepass")
+    c0 = len(data) - len(data.translate(None, _ASCII_CONTROLS)) - data.count(b"\n") - data.count(b"\t")
+    return c0 > 0 or (b"\xc2" in data and _C1_BYTES.search(data) is not None)
+
+
 def tidy(text: str) -> str:
-    """Collapse runs of spaces and drop invisible and control characters, which saved pages are full of."""
-    if not text.isprintable():
-        text = _CONTROL.sub(lambda match: " " if match.group(0) in "\t\n" else "", text)
+    """Collapse runs of spaces and drop invisible characters, which saved pages are full of."""
     if text.isascii():  # the common case, checked without a regex
         return _SPACES.sub(" ", text).strip() if "  " in text or "\t" in text else text.strip()
     return _SPACES.sub(" ", _INVISIBLE.sub("", text)).strip()
@@ -203,9 +212,14 @@ def is_leftover(line: str) -> bool:
     key = _key(line)
     if key in LEFTOVER_LINES or not key:
         return True
-    if len(line) <= 300 and (_LEFTOVER_START.match(line) or _PLACEHOLDER.match(line)):
+    if len(line) <= 300 and _LEFTOVER_START.match(line):
         return True
-    return len(line) <= 250 and bool(_LEFTOVER_ANYWHERE.search(line))
+    # The phrases' words are looked for first (plain substring scans in C); the regex confirms.
+    return (
+        len(line) <= 250
+        and any(word in key for word in _ANYWHERE_WORDS)
+        and bool(_LEFTOVER_ANYWHERE.search(line))
+    )
 
 
 def _menu_like(line: str) -> bool:
@@ -278,6 +292,8 @@ def classify(text: str) -> BlockKind:
 def source_from(lines: list[str]) -> str | None:
     """Name the site from leftover lines (footers, prompts), using a table of known phrases."""
     for line in lines:
+        if _ANY_KNOWN_SOURCE.search(line) is None:  # one scan per line; the table's order decides below
+            continue
         for pattern, name in _KNOWN_SOURCES:
             if pattern.search(line):
                 return name
@@ -308,8 +324,11 @@ def _dateline(
     return place, source_from([site]) or site.strip(), None
 
 
-def clean(units: list[Unit], title: str | None = None) -> Cleaned:
-    """Run the leftover rules over a body, head and tail first, and build the blocks."""
+def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -> Cleaned:
+    """Run the leftover rules over a body, head and tail first, and build the blocks.
+
+    `raw` is the text the units came from, when there is one: some checks then scan it once.
+    """
     out = Cleaned(title=title)
     removed = out.removed
     labelled: dt.datetime | None = None  # from a "Diperbarui: ..." line, the most trusted
@@ -360,6 +379,8 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     # The body: known leftovers anywhere; after a strong footer marker near the end, everything.
     kept: list[Unit] = []
     total = sum(len(unit.text) for unit in body)
+    whole = raw if raw is not None else "\n".join(unit.text for unit in body)
+    glued = "SCROLL TO" in whole or "ADVERTISEMENT" in whole or "[Gambas:" in whole  # one scan, not per line
     seen = 0
     for position, unit in enumerate(body):
         text = unit.text
@@ -372,9 +393,11 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)
-        if ("SCROLL TO" in text or "ADVERTISEMENT" in text or "[Gambas:" in text) and (
-            cut := _INLINE_LEFTOVER.sub(" ", text).strip()
-        ) != text:
+        if (
+            glued
+            and ("SCROLL TO" in text or "ADVERTISEMENT" in text or "[Gambas:" in text)
+            and (cut := _INLINE_LEFTOVER.sub(" ", text).strip()) != text
+        ):
             removed.extend(found.strip() for found in _INLINE_LEFTOVER.findall(text))
             unit.text = text = cut
             if not text:

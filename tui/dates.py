@@ -93,6 +93,8 @@ def find_date(text: str) -> tuple[dt.datetime, re.Match[str]] | None:
     """Find the first real date in a line, and where, so callers see how much of the line it is."""
     best: tuple[dt.datetime, re.Match[str]] | None = None
     for pattern in _PATTERNS:
+        if pattern is _YEAR_FIRST and "/" not in text:
+            continue  # the rarest form, skipped cheaply on most lines
         for match in pattern.finditer(text):
             when = _build(match)
             if when is not None:

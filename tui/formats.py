@@ -17,16 +17,19 @@ def text_units(text: str) -> list[Unit]:
     lines = text.strip("\n").split("\n")
     blank_separated = any(not line.strip() for line in lines)
     header = _header_lines(lines) if blank_separated else 0
-    # In a header, the title is its first line that is not a leftover ("Lihat Foto" over a headline).
-    title_line = next((n for n in range(header) if not is_leftover(lines[n])), -1)
     units: list[Unit] = []
     para = 0
-    for number, line in enumerate(lines):
+    if header:  # a copied page's header: one unit per line, the title marked as the heading
+        title_line = next((n for n in range(header) if not is_leftover(lines[n])), -1)
+        for number in range(header):
+            units.append(Unit("heading" if number == title_line else "", lines[number], number))
+        lines, para = lines[header:], header
+    for line in lines:
         if not line.strip():
             para += 1
             continue
-        units.append(Unit("heading" if number == title_line else "", line, para))
-        if not blank_separated or number < header or (len(units) == 1 and title_over_paragraph(lines)):
+        units.append(Unit("", line, para))
+        if not blank_separated or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
 
@@ -38,7 +41,7 @@ def _header_lines(lines: list[str]) -> int:
     lines of metadata, not a paragraph: the block is split when a line after the first is a date
     line or a label such as "Diperbarui …", and every line after the first is short.
     """
-    end = next((index for index, line in enumerate(lines) if not line.strip()), len(lines))
+    end = next((index for index in range(min(len(lines), 7)) if not lines[index].strip()), 7)
     if not 2 <= end <= 6:
         return 0
     rest = [line.strip() for line in lines[1:end]]

@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from tui import documents, formats, webpage
 from tui.article import Article, Block, Problem
-from tui.cleaning import Cleaned, clean, strip_controls
+from tui.cleaning import Cleaned, clean, has_controls, strip_controls
 from tui.i18n import _
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -330,8 +330,12 @@ def _article(
     meta: dict[str, Any],
     record: int | None,
     where: str = "",
+    controls: bool = True,
 ) -> Article | Problem:
-    """Merge what the format's metadata says with what cleaning found, metadata first."""
+    """Merge what the format's metadata says with what cleaning found, metadata first.
+
+    `controls` False says the text the body came from has no control characters (checked once).
+    """
     title = meta.get("title") or cleaned.title
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
@@ -340,7 +344,7 @@ def _article(
             return Problem(path, where + _("no article text ({what})").format(what=what))
         title, derived = os.path.basename(path), True
     blocks = cleaned.blocks
-    if not all(block.text.isprintable() for block in blocks):
+    if controls and has_controls("".join(block.text for block in blocks)):  # one scan, not one per block
         blocks = tuple(Block(block.kind, strip_controls(block.text, "\n\t")) for block in blocks)
     return Article(
         id=_article_id(path, record),
@@ -368,8 +372,8 @@ def _field(value: object) -> str | None:
 def _text(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
-    cleaned = clean(formats.text_units(text), meta.get("title"))
-    return _article(path, digest, cleaned, meta, record, where)
+    cleaned = clean(formats.text_units(text), meta.get("title"), text)
+    return _article(path, digest, cleaned, meta, record, where, controls=has_controls(text))
 
 
 def _markdown(text: str, path: str, digest: str) -> Article | Problem:
