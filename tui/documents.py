@@ -68,8 +68,8 @@ def pdf(data: bytes) -> Read:
             return _("encrypted PDF (it needs a password)")
         pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES]]
         info: Any = reader.metadata or {}
-    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
-        return _("could not parse: {error}").format(error=exc)
+    except Exception as exc:  # pypdf raises many kinds on damaged files; any of them is a reason, not a crash
+        return _("not a readable PDF ({error})").format(error=_one_line(exc))
     if not any(page.strip() for page in pages):
         return _("no text layer (a scanned PDF needs OCR first)")
     meta: dict[str, Any] = {}
@@ -129,8 +129,8 @@ def docx(data: bytes) -> Read:
                 )
             root = ElementTree.fromstring(archive.read(info))
             core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError) as exc:
-        return _("could not parse: {error}").format(error=exc)
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
+        return _("not a readable Word document ({error})").format(error=_one_line(exc))
     lines: list[str] = []
     for paragraph in root.iter(f"{_W}p"):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
@@ -164,6 +164,12 @@ def docx(data: bytes) -> Read:
             if created is not None:
                 meta["date"] = created
     return "fragment", "\n".join(lines), meta
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as a short reason on one line."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
 
 
 def _escape(text: str) -> str:

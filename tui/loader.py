@@ -17,7 +17,7 @@ from typing import IO, Any
 
 from tui import documents, formats, webpage
 from tui.article import Article, Block, Problem
-from tui.cleaning import Cleaned, clean, has_controls, strip_controls
+from tui.cleaning import Cleaned, Unit, clean, has_controls, strip_controls
 from tui.i18n import _
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -336,8 +336,9 @@ def _article(
 
     `controls` False says the text the body came from has no control characters (checked once).
     """
-    title = meta.get("title") or cleaned.title
-    derived = not meta.get("title") and cleaned.title_derived
+    given = strip_controls(str(meta["title"])).strip() if meta.get("title") else None
+    title = given or (strip_controls(cleaned.title).strip() if cleaned.title else None)
+    derived = not given and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
             what = _("only web page leftovers") if cleaned.removed else _("nothing but markup")
@@ -345,11 +346,12 @@ def _article(
         title, derived = os.path.basename(path), True
     blocks = cleaned.blocks
     if controls and has_controls("".join(block.text for block in blocks)):  # one scan, not one per block
-        blocks = tuple(Block(block.kind, strip_controls(block.text, "\n\t")) for block in blocks)
+        stripped = (Block(block.kind, strip_controls(block.text, "\n\t")) for block in blocks)
+        blocks = tuple(block for block in stripped if block.text.strip())
     return Article(
         id=_article_id(path, record),
         path=path,
-        title=strip_controls(title),
+        title=title,
         blocks=blocks,
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
@@ -372,11 +374,15 @@ def _field(value: object) -> str | None:
 def _text(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
+    if has_controls(text):  # terminal escapes go before cleaning, so no line is left empty by them later
+        text = strip_controls(text, "\n\t")
     cleaned = clean(formats.text_units(text), meta.get("title"), text)
-    return _article(path, digest, cleaned, meta, record, where, controls=has_controls(text))
+    return _article(path, digest, cleaned, meta, record, where, controls=False)
 
 
 def _markdown(text: str, path: str, digest: str) -> Article | Problem:
+    if has_controls(text):
+        text = strip_controls(text, "\n\t")
     units, meta, removed = formats.markdown(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
@@ -387,8 +393,16 @@ def _html(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
     units, meta = webpage.html(text, meta)
-    cleaned = clean(units, meta.get("title"))
+    cleaned = clean(_without_controls(units), meta.get("title"))
     return _article(path, digest, cleaned, meta, record, where)
+
+
+def _without_controls(units: list[Unit]) -> list[Unit]:
+    """Units from a parsed page may hold control characters (from entities such as &#27;): drop them."""
+    for unit in units:
+        if not unit.text.isprintable():
+            unit.text = strip_controls(unit.text, "\n\t")
+    return units
 
 
 # ---------------------------------------------------------------- JSON
@@ -613,6 +627,7 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
         return [_html(text, path, digest, meta, None)]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
+        units = _without_controls(units)
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
