@@ -59,7 +59,6 @@ def pdf(data: bytes) -> Read:
     """The text layer of a PDF, its lines joined back into paragraphs."""
     try:
         from pypdf import PdfReader
-        from pypdf.errors import PdfReadError
     except ImportError:  # pragma: no cover - a declared dependency
         return _("cannot read PDF files (pypdf is not installed)")
     try:

@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 import re
 from html import unescape
 from typing import Any
 
 from tui.cleaning import Unit, source_from, tidy
 from tui.dates import find_date, parse_date
+
+# trafilatura and htmldate log every odd page at ERROR; a page we cannot read becomes a Problem instead.
+for _name in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_name).setLevel(logging.CRITICAL)
 
 # Below this many characters, trafilatura's answer is compared with our own path and the longer one is kept.
 SHORT = 200
