@@ -19,8 +19,8 @@ from tui.cleaning import Unit, source_from, tidy
 from tui.dates import find_date, parse_date
 
 # trafilatura and htmldate log every odd page at ERROR; a page we cannot read becomes a Problem instead.
-for _name in ("trafilatura", "htmldate", "courlan", "justext"):
-    logging.getLogger(_name).setLevel(logging.CRITICAL)
+for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
+    logging.getLogger(_logger).setLevel(logging.CRITICAL)
 
 # Below this many characters, trafilatura's answer is compared with our own path and the longer one is kept.
 SHORT = 200
