@@ -104,10 +104,6 @@ _QUOTE_CLOSE_END = re.compile(r"[”\"»’]\s*$")
 _SPACE_CHARS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Only runs and odd spaces match, so ordinary single spaces cost nothing.
 _SPACES = re.compile(rf"{_SPACE_CHARS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\t\n]")
-_ASCII_CONTROLS = bytes([*range(32), 127])
-_C1_BYTES = re.compile(rb"\xc2[\x80-\x9f]")  # U+0080-U+009F in UTF-8
-_CONTROL_ONLY = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
 
@@ -169,23 +165,6 @@ class Cleaned:
     place: str | None = None
     blocks: tuple[Block, ...] = ()
     removed: list[str] = field(default_factory=list)
-
-
-def strip_controls(text: str, keep: str = "") -> str:
-    """Remove C0 and C1 control characters (ESC, BEL, CSI U+009B, DEL…): a terminal would obey them.
-
-    `keep` names the ones to leave (a body's newlines and tabs).
-    """
-    if text.isprintable():  # the common case, checked in C
-        return text
-    return _CONTROL.sub(lambda match: match.group(0) if match.group(0) in keep else "", text)
-
-
-def has_controls(text: str) -> bool:
-    """Whether a text holds a control character other than a newline or a tab (C-speed byte scans)."""
-    data = text.encode("utf-8", "surrogatepass")
-    c0 = len(data) - len(data.translate(None, _ASCII_CONTROLS)) - data.count(b"\n") - data.count(b"\t")
-    return c0 > 0 or (b"\xc2" in data and _C1_BYTES.search(data) is not None)
 
 
 def tidy(text: str) -> str:

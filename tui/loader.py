@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui import documents, formats, webpage
-from tui.article import Article, Block, Problem
-from tui.cleaning import Cleaned, Unit, clean, has_controls, strip_controls
+from tui.article import Article, Problem
+from tui.cleaning import Cleaned, clean
 from tui.i18n import _
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -330,59 +330,39 @@ def _article(
     meta: dict[str, Any],
     record: int | None,
     where: str = "",
-    controls: bool = True,
 ) -> Article | Problem:
-    """Merge what the format's metadata says with what cleaning found, metadata first.
-
-    `controls` False says the text the body came from has no control characters (checked once).
-    """
-    given = strip_controls(str(meta["title"])).strip() if meta.get("title") else None
-    title = given or (strip_controls(cleaned.title).strip() if cleaned.title else None)
-    derived = not given and cleaned.title_derived
+    """Merge what the format's metadata says with what cleaning found, metadata first."""
+    title = meta.get("title") or cleaned.title
+    derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
             what = _("only web page leftovers") if cleaned.removed else _("nothing but markup")
             return Problem(path, where + _("no article text ({what})").format(what=what))
         title, derived = os.path.basename(path), True
-    blocks = cleaned.blocks
-    if controls and has_controls("".join(block.text for block in blocks)):  # one scan, not one per block
-        stripped = (Block(block.kind, strip_controls(block.text, "\n\t")) for block in blocks)
-        blocks = tuple(block for block in stripped if block.text.strip())
     return Article(
         id=_article_id(path, record),
         path=path,
         title=title,
-        blocks=blocks,
+        blocks=cleaned.blocks,
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
-        source=_field(meta.get("source") or cleaned.source),
-        place=_field(meta.get("place") or cleaned.place),
-        url=_field(meta.get("url")),
+        source=meta.get("source") or cleaned.source,
+        place=meta.get("place") or cleaned.place,
+        url=meta.get("url"),
         digest=digest,
         record=record,
         removed=tuple(cleaned.removed),
     )
 
 
-def _field(value: object) -> str | None:
-    """A metadata field as the list and reader show it: text without control characters, or None."""
-    if value is None:
-        return None
-    return strip_controls(str(value)) or None
-
-
 def _text(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
-    if has_controls(text):  # terminal escapes go before cleaning, so no line is left empty by them later
-        text = strip_controls(text, "\n\t")
     cleaned = clean(formats.text_units(text), meta.get("title"), text)
-    return _article(path, digest, cleaned, meta, record, where, controls=False)
+    return _article(path, digest, cleaned, meta, record, where)
 
 
 def _markdown(text: str, path: str, digest: str) -> Article | Problem:
-    if has_controls(text):
-        text = strip_controls(text, "\n\t")
     units, meta, removed = formats.markdown(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
@@ -393,16 +373,8 @@ def _html(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
     units, meta = webpage.html(text, meta)
-    cleaned = clean(_without_controls(units), meta.get("title"))
+    cleaned = clean(units, meta.get("title"))
     return _article(path, digest, cleaned, meta, record, where)
-
-
-def _without_controls(units: list[Unit]) -> list[Unit]:
-    """Units from a parsed page may hold control characters (from entities such as &#27;): drop them."""
-    for unit in units:
-        if not unit.text.isprintable():
-            unit.text = strip_controls(unit.text, "\n\t")
-    return units
 
 
 # ---------------------------------------------------------------- JSON
@@ -627,7 +599,6 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
         return [_html(text, path, digest, meta, None)]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
-        units = _without_controls(units)
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
