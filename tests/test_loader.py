@@ -598,12 +598,16 @@ def test_jsonl_is_streamed_past_the_text_limit(tmp_path: Path, monkeypatch: pyte
 
 
 def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:
-    for name in ("b.md", "a.TXT", "c.pdf", ".hidden.txt", "sub/z.html", ".git/x.txt", "d.jsonl"):
+    for name in ("b.md", "a.TXT", "c.xyz", ".hidden.txt", "sub/z.html", ".git/x.txt", "d.jsonl", "e.png"):
         path = tmp_path / name
         path.parent.mkdir(exist_ok=True)
         path.write_text(BODY)
-    found = [str(Path(item).relative_to(tmp_path)) for item in find_files([tmp_path])]  # type: ignore[arg-type]
+    found = [
+        str(Path(item).relative_to(tmp_path)) for item in find_files([tmp_path]) if isinstance(item, Path)
+    ]
     assert found == ["a.TXT", "b.md", "d.jsonl", "sub/z.html"]
+    problems = [item for item in find_files([tmp_path]) if isinstance(item, Problem)]
+    assert problems == [Problem(str(tmp_path / "c.xyz"), "a file type kliping does not read (.xyz)")]
 
 
 def test_a_file_named_explicitly_is_always_tried(tmp_path: Path) -> None:

@@ -60,7 +60,7 @@ def shortfalls(app: KlipingApp) -> list[str]:
 
 
 async def test_every_theme_is_legible(tmp_path: Path) -> None:
-    """The list's cursor, meta and match, the match line, the reader's title, details and matches, per theme."""
+    """The list's cursor, meta and match, the match line, the reader's title, details, matches."""
     small_collection(tmp_path)
     app = KlipingApp([tmp_path], filter_text="pertemuan", cache=None)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -36,10 +36,14 @@ LEFTOVER_LINES = _phrases(
     | previous | next | sebelumnya | selanjutnya | privacy policy | kebijakan privasi
     | terms of use | terms of service | pedoman media siber | kontak | contact us | about us
     | tentang kami | loading | memuat | load more | muat lebih banyak | all rights reserved
+    | lihat foto | see photo | view gallery | back to gallery | skip to content | skip to main content
+    | scroll to resume content | advertisement scroll to continue with content
     """
 )
 
-# Lines that start like a prompt, a link list or a footer (only when short, so prose survives).
+# Lines that start like a prompt, a link list or a footer (only when short, so prose survives);
+# also an embed placeholder a scraper left ("[Gambas:Video 20detik]", "[Instagram: …]"), a newsroom
+# editor's initials on their own line ("(aln)", "(dvs/jat)") and a "watch the video" prompt.
 _LEFTOVER_START = re.compile(
     r"(?:follow (?:us|kami|instagram|twitter|tiktok|@)|ikuti (?:kami|instagram|akun)"
     r"|baca juga\b|read also\b|read more\s*:|simak juga\b|lihat juga\s*:|see also\s*:"
@@ -49,7 +53,9 @@ _LEFTOVER_START = re.compile(
     r"|join (?:our|us on)|sign up for|subscribe to|berlangganan|related\s*:|tags?\s*:"
     r"|topik\s*:|share (?:this|on)\b|bagikan (?:ke|di|artikel)|advertisement\b"
     r"|scroll to continue|artikel ini telah tayang di|this article (?:was|first) (?:originally )?"
-    r"(?:appeared|published))",
+    r"(?:appeared|published)"
+    r"|\[[\w .-]{2,30}:[^\]]{0,80}\]$|\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
+    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b)",
     re.IGNORECASE,
 )
 _LEFTOVER_ANYWHERE = re.compile(
@@ -57,6 +63,7 @@ _LEFTOVER_ANYWHERE = re.compile(
     r"|tidak mewakili pandangan redaksi|scroll to continue with content",
     re.IGNORECASE,
 )
+_ANYWHERE_WORDS = ("whatsapp", "rights reserved", "hak cipta", "mewakili", "scroll to")
 # Markers after which, near the end of a page, nothing is article text any more.
 _FOOTER_MARKERS = _phrases(
     """beri nilai|bagaimana reaksi anda tentang artikel ini|beri komentar
@@ -64,9 +71,14 @@ _FOOTER_MARKERS = _phrases(
     |comments|komentar|tulis komentar|you may also like|you might also like|most popular
     |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
 )
+# Widget words a scraper glued into a paragraph, in capitals as the page showed them.
+_INLINE_LEFTOVER = re.compile(
+    r"\s*\b(?:ADVERTISEMENT\s+)?SCROLL TO (?:CONTINUE|RESUME) (?:WITH |READING )?CONTENT\b\s*"
+    r"|\s*\bADVERTISEMENT\b\s*|\s*\[Gambas:[^\]]{0,80}\]\s*"
+)
 _GLUED_TAIL = re.compile(r"\s*(Lihat ke Halaman Asli)\s*$", re.IGNORECASE)
 _TRAILING_PUNCT = " \t.:!?»›>|-–—…*#"
-_SENTENCE_END = re.compile(r"[.!?…:;]['\"”’)]*$")
+_SENTENCE_END = re.compile(r"[.!?…:;。！？]['\"”’)」』]*$")
 
 _METADATA_LABEL = re.compile(
     r"(?i)^(?:diperbarui|diterbitkan|dipublikasikan|dipublish|published|posted|updated|last updated"
@@ -119,9 +131,10 @@ _KNOWN_SOURCES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"medium\.com", "Medium"),
     )
 )
+_ANY_KNOWN_SOURCE = re.compile("|".join(f"(?:{pattern.pattern})" for pattern, _ in _KNOWN_SOURCES), re.I)
 _COPYRIGHT_OWNER = re.compile(
     r"(?i)^(?:©|\(c\)|copyright)\s*(?:©\s*)?(?:\d{4}(?:\s*[-–]\s*\d{4})?)?\s*,?\s*"
-    r"(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
+    r"(?:(?:pt|cv)\.?\s+)?(?P<owner>[^.|,]{2,40}?)\s*(?:[.|,]|all rights|hak cipta|$)"
 )
 _DATELINE = re.compile(
     r"^(?P<place>[A-Z][\w'’.]*(?: [A-Z][\w'’.]*){0,3})"
@@ -165,6 +178,14 @@ def _key(line: str) -> str:
     return line.lower().strip(_TRAILING_PUNCT).strip()
 
 
+def dated_label(line: str) -> dt.datetime | None:
+    """The date of a labelled line such as "Diperbarui 18 Jun 2025, 14:05 WIB" or "Published: …"."""
+    label = _METADATA_LABEL.match(line)
+    if label and label.end() < len(line) and len(line) <= 120 and (found := find_date(line[label.end() :])):
+        return found[0]
+    return None
+
+
 def is_leftover(line: str) -> bool:
     """Tell a share prompt, widget label, link list or footer line from article text."""
     key = _key(line)
@@ -172,12 +193,40 @@ def is_leftover(line: str) -> bool:
         return True
     if len(line) <= 300 and _LEFTOVER_START.match(line):
         return True
-    return len(line) <= 250 and bool(_LEFTOVER_ANYWHERE.search(line))
+    # The phrases' words are looked for first (plain substring scans in C); the regex confirms.
+    return (
+        len(line) <= 250
+        and any(word in key for word in _ANYWHERE_WORDS)
+        and bool(_LEFTOVER_ANYWHERE.search(line))
+    )
 
 
 def _menu_like(line: str) -> bool:
     """A short line with no sentence in it, as menus and widget labels are."""
-    return len(line.split()) <= 4 and not _SENTENCE_END.search(line)
+    return len(line.split()) <= 4 and len(line) <= 40 and not _SENTENCE_END.search(line)
+
+
+_SITE_NAME = re.compile(r"(?i)^[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|or\.id|go\.id|id|co|net|org|news|tv)$")
+
+
+def _channel_line(units: list[Unit], index: int) -> bool:
+    """A site or channel name under the title: a domain, a known site, or a short name over a date."""
+    text = units[index].text
+    if not _menu_like(text) or len(text) > 30 or units[index].kind not in ("", "heading"):
+        return False
+    if _SITE_NAME.match(text) or source_from([text]) is not None and len(text.split()) <= 3:
+        return True
+    following = units[index + 1].text if index + 1 < len(units) else ""
+    return bool(is_date_line(following) or dated_label(following))
+
+
+def _prose(units: list[Unit]) -> bool:
+    """Whether most of what follows is paragraphs of sentences (article text), not link titles."""
+    total = sum(len(unit.text) for unit in units)
+    prose = sum(
+        len(unit.text) for unit in units if len(unit.text.split()) >= 20 and _SENTENCE_END.search(unit.text)
+    )
+    return prose * 2 > total
 
 
 def headline_like(line: str) -> bool:
@@ -222,6 +271,8 @@ def classify(text: str) -> BlockKind:
 def source_from(lines: list[str]) -> str | None:
     """Name the site from leftover lines (footers, prompts), using a table of known phrases."""
     for line in lines:
+        if _ANY_KNOWN_SOURCE.search(line) is None:  # one scan per line; the table's order decides below
+            continue
         for pattern, name in _KNOWN_SOURCES:
             if pattern.search(line):
                 return name
@@ -252,8 +303,11 @@ def _dateline(
     return place, source_from([site]) or site.strip(), None
 
 
-def clean(units: list[Unit], title: str | None = None) -> Cleaned:
-    """Run the leftover rules over a body, head and tail first, and build the blocks."""
+def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -> Cleaned:
+    """Run the leftover rules over a body, head and tail first, and build the blocks.
+
+    `raw` is the text the units came from, when there is one: some checks then scan it once.
+    """
     out = Cleaned(title=title)
     removed = out.removed
     labelled: dt.datetime | None = None  # from a "Diperbarui: ..." line, the most trusted
@@ -263,6 +317,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     units = [unit for unit in units if unit.text]
 
     # The head: leftovers, metadata and the title come before the first paragraph of text.
+    channel: str | None = None  # a site or channel line under the title ("detikNews", "kompas.com")
     body: list[Unit] = []
     in_head = True
     for index, unit in enumerate(units):
@@ -274,9 +329,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         alone = index + 1 < len(units) and units[index + 1].para != unit.para
         if is_leftover(text):
             removed.append(text)
-        elif label and label.end() < len(text) and (found := find_date(text[label.end() :])):
+        elif label and (found_label := dated_label(text)):
             removed.append(text)
-            labelled = labelled or found[0]
+            labelled = labelled or found_label
         elif (when := is_date_line(text)) is not None:
             removed.append(text)
             loose = loose or when
@@ -293,6 +348,9 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
             out.title = text
         elif not body and title is not None and _key(text) == _key(title):
             removed.append(text)  # the title again, as pages repeat it
+        elif out.title is not None and not body and channel is None and _channel_line(units, index):
+            removed.append(text)
+            channel = source_from([text]) or text
         else:
             body.append(unit)
             in_head = False
@@ -300,13 +358,29 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
     # The body: known leftovers anywhere; after a strong footer marker near the end, everything.
     kept: list[Unit] = []
     total = sum(len(unit.text) for unit in body)
+    whole = raw if raw is not None else "\n".join(unit.text for unit in body)
+    glued = "SCROLL TO" in whole or "ADVERTISEMENT" in whole or "[Gambas:" in whole  # one scan, not per line
     seen = 0
     for position, unit in enumerate(body):
         text = unit.text
-        if kept and _key(text) in _FOOTER_MARKERS and total - seen <= seen:
+        if (
+            kept
+            and _key(text) in _FOOTER_MARKERS
+            and total - seen <= seen
+            and not _prose(body[position + 1 :])
+        ):
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)
+        if (
+            glued
+            and ("SCROLL TO" in text or "ADVERTISEMENT" in text or "[Gambas:" in text)
+            and (cut := _INLINE_LEFTOVER.sub(" ", text).strip()) != text
+        ):
+            removed.extend(found.strip() for found in _INLINE_LEFTOVER.findall(text))
+            unit.text = text = cut
+            if not text:
+                continue
         if is_leftover(text):
             removed.append(text)
             continue
@@ -334,7 +408,7 @@ def clean(units: list[Unit], title: str | None = None) -> Cleaned:
         out.place, out.source = place, site
         loose = loose or when
     out.date = labelled or loose
-    out.source = source_from(removed) or out.source
+    out.source = channel or source_from(removed) or out.source
     return out
 
 

@@ -14,10 +14,10 @@ MONTHS: dict[str, int] = {
     "mei": 5,
     "juni": 6, "jun": 6,
     "juli": 7, "jul": 7,
-    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agust": 8,
+    "agustus": 8, "agu": 8, "agt": 8, "ags": 8, "agust": 8, "agus": 8,
     "september": 9, "sep": 9, "sept": 9,
     "oktober": 10, "okt": 10,
-    "november": 11, "nov": 11, "nop": 11, "nopember": 11,
+    "november": 11, "nov": 11, "nop": 11, "nopember": 11, "novem": 11,
     "desember": 12, "des": 12,
     # English.
     "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
@@ -26,8 +26,8 @@ MONTHS: dict[str, int] = {
 
 _MONTH = "|".join(sorted(MONTHS, key=len, reverse=True))
 _TIME = (
-    r"(?:,?\s+(?:pukul\s+|jam\s+|at\s+|-\s+)?(?P<hh>[01]?\d|2[0-3])[:.](?P<mm>[0-5]\d)"
-    r"(?:[:.]\d\d)?\s*(?P<ampm>[ap]\.?m\.?)?)?"
+    r"(?:\s*[,|·•–—-]?\s*(?:pukul\s+|jam\s+|at\s+|um\s+|à\s+)?(?P<hh>[01]?\d|2[0-3])[:.](?P<mm>[0-5]\d)"
+    r"(?:[:.]\d\d)?\s*(?P<ampm>[ap]\.?m\.?)?(?![\d]))?"
 )
 
 _ISO = re.compile(
@@ -45,14 +45,19 @@ _MONTH_DAY_YEAR = re.compile(
 _NUMERIC = re.compile(
     rf"(?<![\d/.-])(?P<d>\d{{1,2}})(?P<sep>[/.-])(?P<m>\d{{1,2}})(?P=sep)(?P<y>\d{{4}})(?!\d){_TIME}"
 )
-_PATTERNS = (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC)
+# Year first with slashes, as scrapers and some CMSs write it: "2025/07/03 16:13:50".
+_YEAR_FIRST = re.compile(rf"(?<![\d/.-])(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?![\d/]){_TIME}")
+_PATTERNS = (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC, _YEAR_FIRST)
 
 # What may surround a date on a line that holds nothing else: weekday, time zone, separators.
 _DATE_LINE_REST = re.compile(
     r"(?i)\b(?:senin|selasa|rabu|kamis|jum'?at|sabtu|minggu|ahad|monday|tuesday|wednesday"
     r"|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thurs|fri|sat|sun"
-    r"|wib|wita|wit|utc|gmt)\b|[\s,|·•()\-–—:.]+"
+    r"|sen|sel|rab|kam|jum|sab|min|pukul|jam|at"
+    r"|wib|wita|wit|utc|gmt|[a-z]{2,4}t)\b|[\s,|·•()\-–—:.]+"
 )
+# A word glued to the date line by a dash: a site or a role ("Kompas.com- 18/06/2025", "Jurnalis-Rabu, …").
+_DATE_LINE_PREFIX = re.compile(r"^\s*[\w.]{2,30}\s*[-–—|]\s*")
 
 YEAR_MIN = 1900
 YEAR_MAX = 2100
@@ -88,6 +93,8 @@ def find_date(text: str) -> tuple[dt.datetime, re.Match[str]] | None:
     """Find the first real date in a line, and where, so callers see how much of the line it is."""
     best: tuple[dt.datetime, re.Match[str]] | None = None
     for pattern in _PATTERNS:
+        if pattern is _YEAR_FIRST and "/" not in text:
+            continue  # the rarest form, skipped cheaply on most lines
         for match in pattern.finditer(text):
             when = _build(match)
             if when is not None:
@@ -123,5 +130,8 @@ def is_date_line(line: str) -> dt.datetime | None:
     if found is None:
         return None
     when, match = found
-    rest = line[: match.start()] + " " + line[match.end() :]
+    before = line[: match.start()]
+    if _DATE_LINE_REST.sub("", before):
+        before = _DATE_LINE_PREFIX.sub("", before, count=1)
+    rest = before + " " + line[match.end() :]
     return when if not _DATE_LINE_REST.sub("", rest) else None

@@ -8,16 +8,22 @@ from typing import Any
 
 import yaml
 
-from tui.cleaning import Unit, source_from, tidy, title_over_paragraph
-from tui.dates import parse_date
+from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
+from tui.dates import is_date_line, parse_date
 
 
 def text_units(text: str) -> list[Unit]:
     """Lines grouped into paragraphs by blank lines, or one per line when a text has none."""
     lines = text.strip("\n").split("\n")
     blank_separated = any(not line.strip() for line in lines)
+    header = _header_lines(lines) if blank_separated else 0
     units: list[Unit] = []
     para = 0
+    if header:  # a copied page's header: one unit per line, the title marked as the heading
+        title_line = next((n for n in range(header) if not is_leftover(lines[n])), -1)
+        for number in range(header):
+            units.append(Unit("heading" if number == title_line else "", lines[number], number))
+        lines, para = lines[header:], header
     for line in lines:
         if not line.strip():
             para += 1
@@ -26,6 +32,24 @@ def text_units(text: str) -> list[Unit]:
         if not blank_separated or (len(units) == 1 and title_over_paragraph(lines)):
             para += 1
     return units
+
+
+def _header_lines(lines: list[str]) -> int:
+    """How many lines of a copied page's first block are a header (title, site, date), one unit each.
+
+    "Title / detik.com / Rabu, 18 Jun 2025 07:30 WIB" with no blank line between them is three
+    lines of metadata, not a paragraph: the block is split when a line after the first is a date
+    line or a label such as "Diperbarui …", and every line after the first is short.
+    """
+    end = next((index for index in range(min(len(lines), 7)) if not lines[index].strip()), 7)
+    if not 2 <= end <= 6:
+        return 0
+    rest = [line.strip() for line in lines[1:end]]
+    if any(len(line) > 100 for line in rest):
+        return 0
+    if not any(is_date_line(line) or dated_label(line) for line in rest):
+        return 0
+    return end
 
 
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
@@ -44,34 +68,51 @@ _MD_INLINE = (
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
 _MD_MARK = re.compile(r"[\[*_`]")
+# Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
-    "title": ("title", "headline", "name"),
+    "title": ("title", "headline", "judul", "judul_berita", "name"),
     "date": (
-        "date",
-        "published",
-        "published_at",
-        "publishedAt",
-        "datePublished",
-        "pubDate",
-        "created",
-        "created_at",
-        "updated",
-        "updated_at",
-    ),  # fmt: skip
-    "source": ("source", "site", "site_name", "publisher", "publication"),
-    "url": ("url", "link", "canonical_url", "permalink"),
-    "place": ("place", "location", "dateline"),
-}
-TEXT_KEYS = ("text", "content", "body", "article", "articleBody", "content_text", "markdown",
-              "html", "content_html", "description", "summary")  # fmt: skip
+        "date", "published", "published_at", "publishedAt", "published_date", "publish_date",
+        "publication_date", "datePublished", "pubDate", "pub_date", "tanggal", "tanggal_publikasi",
+        "tanggal_terbit", "tgl", "waktu", "waktu_terbit", "created", "created_at", "timestamp",
+        "time", "updated", "updated_at",
+    ),
+    "source": ("source", "site", "site_name", "publisher", "publication", "sumber", "media", "portal"),
+    "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
+    "place": ("place", "location", "dateline", "lokasi", "tempat"),
+}  # fmt: skip
+TEXT_KEYS = (
+    "text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext",
+    "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks", "markdown", "html",
+    "content_html", "description", "summary", "deskripsi", "ringkasan",
+)  # fmt: skip
+
+
+def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
+    """The values of the keys a record has, in the keys' order; names match whatever their case."""
+    folded: dict[str, Any] | None = None
+    for key in keys:
+        if key in fields:
+            yield fields[key]
+            continue
+        if folded is None:
+            folded = {str(name).strip().lower(): value for name, value in reversed(fields.items())}
+        if key.lower() in folded:
+            yield folded[key.lower()]
+
+
+def body_of(fields: dict[str, Any]) -> str | None:
+    """A record's article text: the first non-empty text field, whatever it is called."""
+    return next(
+        (value for value in lookup(fields, TEXT_KEYS) if isinstance(value, str) and value.strip()), None
+    )
 
 
 def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     """Pick title, date, source, url and place from a record or front matter, whatever the names."""
     meta: dict[str, Any] = {}
     for target, keys in _META_KEYS.items():
-        for key in keys:
-            value = fields.get(key)
+        for value in lookup(fields, keys):
             if isinstance(value, dict):
                 value = value.get("name") or value.get("title")
             if target == "date":

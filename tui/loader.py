@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import csv
 import errno
 import hashlib
 import io
@@ -14,12 +15,14 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui import formats
+from tui import documents, formats, webpage
 from tui.article import Article, Problem
 from tui.cleaning import Cleaned, clean
 from tui.i18n import _
 
-SUFFIXES: frozenset[str] = frozenset({".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json"})
+SUFFIXES: frozenset[str] = frozenset(
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"} | documents.SUFFIXES
+)
 
 MB = 1024 * 1024
 TEXT_LIMIT = 16 * MB  # a text, Markdown or HTML file above this is reported, not loaded
@@ -71,6 +74,34 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Probl
             yield Path(name)  # named explicitly: always tried, whatever its suffix
 
 
+# What a saved page brings along (images, styles, scripts, fonts) and what systems leave in folders:
+# skipped without a word. Any other file kliping does not read is reported, so nothing goes unseen.
+ASSET_SUFFIXES: frozenset[str] = frozenset(
+    {
+        ".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".ico", ".bmp", ".avif", ".tif", ".tiff",
+        ".css", ".js", ".mjs", ".map", ".woff", ".woff2", ".ttf", ".otf", ".eot",
+    }
+)  # fmt: skip
+_SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "icon\r"})
+
+
+def unread_type(suffix: str) -> str:
+    """The problem reported for a file of a type kliping does not read; one wording, so it can be counted."""
+    return _("a file type kliping does not read ({suffix})").format(suffix=suffix or _("no suffix"))
+
+
+def _quiet(name: str, suffix: str) -> bool:
+    return suffix in ASSET_SUFFIXES or name.lower() in _SYSTEM_FILES or name.endswith("~")
+
+
+def _page_assets(entry: os.DirEntry[str]) -> bool:
+    """A browser's "Page_files" folder next to "Page.html": the page's assets, not articles."""
+    if not entry.name.endswith("_files"):
+        return False
+    stem = os.path.join(os.path.dirname(entry.path), entry.name[: -len("_files")])
+    return any(os.path.exists(stem + suffix) for suffix in (".html", ".htm", ".mhtml", ".mht"))
+
+
 def _listing(folder: str) -> list[os.DirEntry[str]]:
     with os.scandir(folder) as entries:
         return sorted(entries, key=lambda entry: entry.name)
@@ -94,6 +125,8 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
         try:
             linked = entry.is_symlink()
             if entry.is_dir():
+                if _page_assets(entry):
+                    continue
                 info = entry.stat()
                 key = (info.st_dev, info.st_ino)
                 if key in seen:
@@ -104,7 +137,10 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
                 except OSError as exc:
                     yield Problem(entry.path, _("cannot open folder: {reason}").format(reason=_reason(exc)))
                 continue
-            if os.path.splitext(entry.name)[1].lower() not in SUFFIXES:
+            suffix = os.path.splitext(entry.name)[1].lower()
+            if suffix not in SUFFIXES:
+                if not _quiet(entry.name, suffix) and entry.is_file():
+                    yield Problem(entry.path, unread_type(suffix))
                 continue
             if linked:
                 info = entry.stat()
@@ -155,6 +191,8 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
             # JSON Lines and JSON lists are read a record at a time, so their size costs no memory.
             if suffix == ".jsonl":
                 return _json_lines(stream.readline, name)
+            if suffix == ".csv":
+                return _csv(stream, name)
             if suffix == ".json" and _starts_list(stream):
                 return _json_list(stream, name)
             if suffix == ".json" and info.st_size > limit:
@@ -211,6 +249,10 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return [Problem(path, _("only whitespace"))]
         if suffix in _JSON_SUFFIXES:
             return _json(data, path, suffix)
+        if suffix == ".csv":
+            return _csv(io.BytesIO(data), path)
+        if suffix in documents.SUFFIXES:
+            return _document(data, path, suffix)
         text = decode(data)
         if text is None:
             return [Problem(path, _("binary file (not text)"))]
@@ -316,7 +358,7 @@ def _article(
 def _text(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
-    cleaned = clean(formats.text_units(text), meta.get("title"))
+    cleaned = clean(formats.text_units(text), meta.get("title"), text)
     return _article(path, digest, cleaned, meta, record, where)
 
 
@@ -330,7 +372,7 @@ def _markdown(text: str, path: str, digest: str) -> Article | Problem:
 def _html(
     text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
 ) -> Article | Problem:
-    units, meta = formats.html(text, meta)
+    units, meta = webpage.html(text, meta)
     cleaned = clean(units, meta.get("title"))
     return _article(path, digest, cleaned, meta, record, where)
 
@@ -490,10 +532,7 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: str)
     if not isinstance(item, dict):
         return Problem(path, _("{where}: not a JSON object").format(where=where))
     meta = formats.metadata(item)
-    body = next(
-        (item[key] for key in formats.TEXT_KEYS if isinstance(item.get(key), str) and item[key].strip()),
-        None,
-    )
+    body = formats.body_of(item)
     if body is None:
         return Problem(
             path, _("{where}: no article text (no 'text', 'content' or 'body' field)").format(where=where)
@@ -508,6 +547,65 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: str)
         return Problem(path, _("{where}: could not parse: {error}").format(where=where, error=exc))
 
 
+# ---------------------------------------------------------------- CSV
+
+
+def _row(number: int) -> str:
+    """Where a CSV problem is, as a reason starts: "row 3" (the header is row 0)."""
+    return _("row {number}").format(number=number)
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
+    """The rows of a CSV file with a header row, as dicts; the delimiter is sniffed (, ; tab |)."""
+    csv.field_size_limit(LINE_LIMIT)
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    head = text.read(8192)
+    text.seek(0)
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], ",;\t|")
+    except csv.Error:
+        dialect = csv.excel
+    yield from csv.DictReader(text, dialect=dialect)
+
+
+def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
+    """A scraper's CSV: a header row naming the fields, then one article per row."""
+    results: list[Article | Problem] = []
+    try:
+        for record, row in enumerate(_csv_rows(stream)):
+            fields = {key: value for key, value in row.items() if isinstance(key, str)}
+            raw = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            results.append(_record(fields, raw, path, record, _row(record + 1)))
+    except csv.Error as exc:
+        results.append(Problem(path, _("could not parse: {error}").format(error=exc)))
+    if not results:
+        return [Problem(path, _("only whitespace"))]
+    return results
+
+
+# ---------------------------------------------------------------- documents
+
+
+def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
+    """A PDF, Word document or single-file web page: its text, then the usual cleaning."""
+    digest = _digest(data)
+    found = documents.read(data, suffix)
+    if isinstance(found, str):
+        return [Problem(path, found)]
+    kind, text, meta = found
+    # A document's own date is when the file was made: a date printed in its text comes first.
+    made = meta.pop("date", None) if kind != "html" else None
+    if kind == "html":
+        return [_html(text, path, digest, meta, None)]
+    if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
+        units, _meta = formats.html(text, {})
+    else:
+        units = formats.text_units(text)
+    cleaned = clean(units, meta.get("title"))
+    cleaned.date = cleaned.date or made
+    return [_article(path, digest, cleaned, meta, None)]
+
+
 # ---------------------------------------------------------------- raw text
 
 
@@ -517,8 +615,19 @@ def read_raw(article: Article) -> str:
         if article.record is None:
             with open(article.path, "rb") as stream:
                 data = stream.read(TEXT_LIMIT)
+            suffix = os.path.splitext(article.path)[1].lower()
+            if suffix in documents.SUFFIXES and suffix not in (".mhtml", ".mht"):
+                found = documents.read(data, suffix)
+                return found if isinstance(found, str) else found[1]
             return decode(data) or _("(binary file: nothing to show)")
         with open(article.path, "rb") as stream:
+            if os.path.splitext(article.path)[1].lower() == ".csv":
+                for record, row in enumerate(_csv_rows(stream)):
+                    if record == article.record:
+                        return json.dumps(row, indent=2, ensure_ascii=False)
+                return _("(record {record} is no longer in {path})").format(
+                    record=article.record, path=article.path
+                )
             if os.path.splitext(article.path)[1].lower() == ".json" and _starts_list(stream):
                 for index, item in _list_items(stream):
                     if index == article.record and not isinstance(item, _Broken):

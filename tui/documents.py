@@ -1,0 +1,205 @@
+"""Documents people keep clippings in besides text and pages: PDF, Word (.docx), single-file pages (.mhtml).
+
+Each reader turns a file's bytes into ("text" | "html", text, metadata) for the loader's usual cleaning,
+or into a reason (a string) when there is nothing to read. Pure parsing, no UI.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import io
+import re
+import statistics
+import zipfile
+from email.message import EmailMessage
+from typing import Any
+from xml.etree import ElementTree
+
+from tui.dates import parse_date
+from tui.i18n import _
+
+SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".mhtml", ".mht"})
+
+Read = tuple[str, str, dict[str, Any]] | str
+
+PDF_PAGES = 500  # a longer PDF is a book, not a clipping: its first pages are read
+DOCX_LIMIT = 64 * 1024 * 1024  # uncompressed size of document.xml read at most (a zip bomb stops here)
+
+
+def read(data: bytes, suffix: str) -> Read:
+    """Dispatch on the suffix; a file that is not what its name says is reported, never raised."""
+    suffix = suffix.lower()
+    if suffix == ".pdf":
+        return pdf(data)
+    if suffix == ".docx":
+        return docx(data)
+    return mhtml(data)
+
+
+# ---------------------------------------------------------------- PDF
+
+
+def _pdf_date(value: object) -> dt.datetime | None:
+    """A PDF date ("D:20240312093000+07'00'") as a datetime."""
+    if not isinstance(value, str):
+        return None
+    match = re.match(r"D:(\d{4})(\d\d)(\d\d)(?:(\d\d)(\d\d))?", value.strip())
+    if match is None:
+        return parse_date(value)
+    year, month, day, hour, minute = (int(part) if part else 0 for part in match.groups())
+    try:
+        return dt.datetime(year, month, day, hour, minute)
+    except ValueError:
+        return None
+
+
+def pdf(data: bytes) -> Read:
+    """The text layer of a PDF, its lines joined back into paragraphs."""
+    try:
+        from pypdf import PdfReader
+    except ImportError:  # pragma: no cover - a declared dependency
+        return _("cannot read PDF files (pypdf is not installed)")
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            return _("encrypted PDF (it needs a password)")
+        pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES]]
+        info: Any = reader.metadata or {}
+    except Exception as exc:  # pypdf raises many kinds on damaged files; any of them is a reason, not a crash
+        return _("not a readable PDF ({error})").format(error=_one_line(exc))
+    if not any(page.strip() for page in pages):
+        return _("no text layer (a scanned PDF needs OCR first)")
+    meta: dict[str, Any] = {}
+    title = info.get("/Title") if hasattr(info, "get") else None
+    if isinstance(title, str) and title.strip() and not re.search(r"(?i)untitled|\.(?:docx?|pdf)$", title):
+        meta["title"] = " ".join(title.split())
+    created = _pdf_date(info.get("/CreationDate")) if hasattr(info, "get") else None
+    if created is not None:
+        meta["date"] = created
+    return "text", reflow("\n\n".join(pages)), meta
+
+
+def reflow(text: str) -> str:
+    """Join a PDF's hard-wrapped lines into paragraphs: a paragraph ends at a short line or a blank one.
+
+    Lines of a paragraph run to the text's width (the median of the longer lines); its last line, a
+    heading or a date line is shorter.
+    """
+    lines = [line.rstrip() for line in text.replace("\r", "\n").split("\n")]
+    lengths = [len(line) for line in lines if len(line.strip()) > 20]
+    width = statistics.median(lengths) if lengths else 0
+    out: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        if not line.strip():
+            if current:
+                out.append(" ".join(current))
+                current = []
+            continue
+        if current and current[-1].endswith("-") and line[:1].islower():
+            current[-1] = current[-1][:-1] + line.strip()
+        else:
+            current.append(line.strip())
+        if len(line) < width * 0.75:  # a short line ends a paragraph (or is a title or a date)
+            out.append(" ".join(current))
+            current = []
+    if current:
+        out.append(" ".join(current))
+    return "\n\n".join(out)
+
+
+# ---------------------------------------------------------------- Word
+
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_DC = "{http://purl.org/dc/elements/1.1/}"
+_DCTERMS = "{http://purl.org/dc/terms/}"
+
+
+def docx(data: bytes) -> Read:
+    """A Word document's paragraphs; heading styles become headings, list paragraphs list items."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo("word/document.xml")
+            if info.file_size > DOCX_LIMIT:
+                return _("file too large to be an article ({size} MB; the limit is {limit} MB)").format(
+                    size=f"{info.file_size / 1024 / 1024:.0f}", limit=DOCX_LIMIT // 1024 // 1024
+                )
+            root = ElementTree.fromstring(archive.read(info))
+            core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
+    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
+        return _("not a readable Word document ({error})").format(error=_one_line(exc))
+    lines: list[str] = []
+    for paragraph in root.iter(f"{_W}p"):
+        style = paragraph.find(f"{_W}pPr/{_W}pStyle")
+        name = (style.get(f"{_W}val") or "") if style is not None else ""
+        text = "".join(
+            node.text or "" if node.tag == f"{_W}t" else "\t" if node.tag == f"{_W}tab" else "\n"
+            for node in paragraph.iter()
+            if node.tag in (f"{_W}t", f"{_W}tab", f"{_W}br")
+        ).strip()
+        if not text:
+            continue
+        if re.match(r"(?i)heading|title|judul", name):
+            lines.append("<h2>" + _escape(text) + "</h2>")
+        elif re.match(r"(?i)list", name) or paragraph.find(f"{_W}pPr/{_W}numPr") is not None:
+            lines.append("<li>" + _escape(text) + "</li>")
+        else:
+            lines.append("<p>" + _escape(text).replace("\n", "<br>") + "</p>")
+    if not lines:
+        return _("no article text ({what})").format(what=_("nothing but markup"))
+    meta: dict[str, Any] = {}
+    if core:
+        try:
+            props = ElementTree.fromstring(core)
+        except ElementTree.ParseError:
+            props = None
+        if props is not None:
+            title = props.findtext(f"{_DC}title")
+            if title and title.strip():
+                meta["title"] = " ".join(title.split())
+            created = parse_date(props.findtext(f"{_DCTERMS}created"))
+            if created is not None:
+                meta["date"] = created
+    return "fragment", "\n".join(lines), meta
+
+
+def _one_line(exc: BaseException) -> str:
+    """An exception as a short reason on one line."""
+    text = " ".join(str(exc).split()) or type(exc).__name__
+    return text[:160]
+
+
+def _escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+# ---------------------------------------------------------------- single-file pages
+
+
+def mhtml(data: bytes) -> Read:
+    """A browser's "save as single file" page: the HTML part of the MIME archive, and its address."""
+    message = email.message_from_bytes(data, policy=email.policy.default)
+    location = message.get("Snapshot-Content-Location") or message.get("Content-Location")
+    html: str | None = None
+    for part in message.walk() if message.is_multipart() else [message]:
+        if part.get_content_type() != "text/html" or not isinstance(part, EmailMessage):
+            continue
+        try:
+            content = part.get_content()
+        except (LookupError, ValueError, AssertionError):
+            payload = part.get_payload(decode=True)
+            content = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else None
+        if isinstance(content, bytes):
+            content = content.decode("utf-8", "replace")
+        if isinstance(content, str) and content.strip():
+            html = content
+            location = location or part.get("Content-Location")
+            break
+    if html is None:
+        return _("no web page inside (no text/html part)")
+    meta: dict[str, Any] = {}
+    if isinstance(location, str) and re.match(r"(?i)https?://", location.strip()):
+        meta["url"] = location.strip()
+    return "html", html, meta
