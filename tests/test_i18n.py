@@ -7,6 +7,7 @@ import gettext
 import os
 import re
 import shutil
+import sqlite3
 import subprocess
 import sys
 import textwrap
@@ -25,14 +26,14 @@ PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
 def source_messages() -> dict[str, str | None]:
-    """Every message literal given to _() or ngettext() under tui/: msgid -> plural (None for _)."""
+    """Every message literal given to _(), said() or ngettext() under tui/: msgid -> plural (None for _)."""
     messages: dict[str, str | None] = {}
     for path in sorted((ROOT / "tui").rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
         for node in ast.walk(tree):
             if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
                 continue
-            wanted = {"_": 1, "ngettext": 2}.get(node.func.id)
+            wanted = {"_": 1, "said": 1, "ngettext": 2}.get(node.func.id)
             if wanted is None:
                 continue
             args = node.args[:wanted]
@@ -140,7 +141,7 @@ def test_language_from_locale(environ: dict[str, str], expected: str) -> None:
 def english_env() -> dict[str, str]:
     """The test process's environment, without the language variables conftest set."""
     env = dict(os.environ)
-    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG", i18n.ENVIRONMENT):
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
         env.pop(name, None)
     return env
 
@@ -253,7 +254,6 @@ def test_the_locale_chooses_when_nothing_else_does(
     monkeypatch.delenv("LC_MESSAGES", raising=False)
     monkeypatch.setenv("LANG", "id_ID.UTF-8")
     assert "Tanggal: 13 Okt 2022" in plain_list(capsys)
-    assert os.environ[i18n.ENVIRONMENT] == "id"  # for the loader's worker processes
     monkeypatch.setenv("LANG", "C.UTF-8")
     assert "Date: 13 Oct 2022" in plain_list(capsys)
 
@@ -297,8 +297,10 @@ MESSAGES_SCRIPT = textwrap.dedent(
     from tui.loader import parse_bytes
     from tui.query import parse
     from tui.library import Library
+    from tui.i18n import set_language
 
     if __name__ == "__main__":
+        set_language("id")
         print("EMPTY", parse_bytes(b"", "x.txt")[0].reason)
         print("SPACES", parse_bytes(b"  \\n", "x.txt")[0].reason)
         print("JSONL", parse_bytes(b'{"text": "a"}\\n{"text": ', "x.jsonl")[1].reason)
@@ -307,7 +309,8 @@ MESSAGES_SCRIPT = textwrap.dedent(
         config, cache = sys.argv[1], sys.argv[2]
         print("CONFIG", load_settings(config)[1])
         print("CACHE", Library(cache).notice)
-        # The loader's worker processes are spawned, and learn the language from KLIPING_LANG.
+        # The loader's worker processes are spawned and know no language: what they find is a
+        # message, put into words here.
         with ProcessPoolExecutor(1, mp_context=get_context("spawn")) as pool:
             print("WORKER", pool.submit(parse_bytes, b"\\x00\\x01", "x.txt").result()[0].reason)
     """
@@ -320,7 +323,7 @@ def test_loader_filter_and_notices_in_indonesian(tmp_path: Path) -> None:
     config.write_text('sort = "size"\nmeasure = 300\n', encoding="utf-8")
     cache = tmp_path / "cache.sqlite3"
     cache.write_bytes(b"not a database at all, just some bytes" * 200)
-    result = run_python("-c", MESSAGES_SCRIPT, str(config), str(cache), env={i18n.ENVIRONMENT: "id"})
+    result = run_python("-c", MESSAGES_SCRIPT, str(config), str(cache))
     lines = dict(line.split(" ", 1) for line in result.stdout.splitlines())
     assert lines["EMPTY"] == "berkas kosong"
     assert lines["SPACES"] == "hanya spasi"
@@ -384,5 +387,35 @@ def test_help_and_usage_errors_in_indonesian(capsys: pytest.CaptureFixture[str])
             main(["--lang", "en", "--bogus"])
         err = capsys.readouterr().err
         assert err.startswith("usage: kliping") and "error: unrecognized arguments" in err
+    finally:
+        i18n.set_language("en")
+
+
+def test_the_cache_keeps_problems_as_messages_each_run_reads_in_its_own_language(tmp_path: Path) -> None:
+    """A problem found by an English run reads in Indonesian in an Indonesian run of the same cache."""
+    from tui.library import Library
+    from tui.sync import sync
+
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "kosong.txt").write_bytes(b"")
+    (folder / "rusak.jsonl").write_text('{"text": "a"}\n{"text": ', encoding="utf-8")
+    cache = tmp_path / "cache.sqlite3"
+    i18n.set_language("en")
+    library = Library(cache)
+    found = [p for update in sync(library, [str(folder)]) for p in update.problems]
+    library.close()
+    assert sorted(p.reason for p in found) == ["empty file", "line 2: invalid JSON (Expecting value)"]
+    stored = sqlite3.connect(cache).execute("SELECT reason FROM problems").fetchall()
+    assert all("empty file" not in words or "\x00" in words for (words,) in stored)  # no words, a message
+    i18n.set_language("id")
+    try:
+        library = Library(cache)
+        again = library.problems()  # the warm start's problems come from the cache
+        library.close()
+        assert sorted(p.reason for p in again) == [
+            "baris 2: JSON tidak sah (Expecting value)",
+            "berkas kosong",
+        ]
     finally:
         i18n.set_language("en")

@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
+from tui.i18n import Said
+
 BlockKind = Literal["paragraph", "heading", "quote", "caption", "list"]
 
 WORDS_PER_MINUTE = 200
@@ -63,9 +65,26 @@ class Article:
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True, slots=True, eq=False)
 class Problem:
-    """A file (or record) that could not be turned into an article, and why, in plain words."""
+    """A file (or record) that could not be turned into an article, and why, in plain words.
+
+    The reason is kept as a message (`Said`) and put into words in the language of whoever
+    shows it; plain text (from an older cache) is shown as it is.
+    """
 
     path: str
-    reason: str
+    said: Said | str
+
+    @property
+    def reason(self) -> str:
+        return str(self.said)
+
+    def __eq__(self, other: object) -> bool:
+        """Two problems are the same when they say the same of the same file, however kept."""
+        if not isinstance(other, Problem):
+            return NotImplemented
+        return self.path == other.path and self.reason == other.reason
+
+    def __hash__(self) -> int:
+        return hash((self.path, self.reason))

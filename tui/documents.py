@@ -18,11 +18,11 @@ from typing import Any
 from xml.etree import ElementTree
 
 from tui.dates import parse_date
-from tui.i18n import _
+from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".mhtml", ".mht"})
 
-Read = tuple[str, str, dict[str, Any]] | str
+Read = tuple[str, str, dict[str, Any]] | Said
 
 PDF_PAGES = 500  # a longer PDF is a book, not a clipping: its first pages are read
 DOCX_LIMIT = 64 * 1024 * 1024  # uncompressed size of document.xml read at most (a zip bomb stops here)
@@ -60,17 +60,17 @@ def pdf(data: bytes) -> Read:
     try:
         from pypdf import PdfReader
     except ImportError:  # pragma: no cover - a declared dependency
-        return _("cannot read PDF files (pypdf is not installed)")
+        return said("cannot read PDF files (pypdf is not installed)")
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
-            return _("encrypted PDF (it needs a password)")
+            return said("encrypted PDF (it needs a password)")
         pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES]]
         info: Any = reader.metadata or {}
     except Exception as exc:  # pypdf raises many kinds on damaged files; any of them is a reason, not a crash
-        return _("not a readable PDF ({error})").format(error=_one_line(exc))
+        return said("not a readable PDF ({error})", error=_one_line(exc))
     if not any(page.strip() for page in pages):
-        return _("no text layer (a scanned PDF needs OCR first)")
+        return said("no text layer (a scanned PDF needs OCR first)")
     meta: dict[str, Any] = {}
     title = info.get("/Title") if hasattr(info, "get") else None
     if isinstance(title, str) and title.strip() and not re.search(r"(?i)untitled|\.(?:docx?|pdf)$", title):
@@ -123,13 +123,15 @@ def docx(data: bytes) -> Read:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             info = archive.getinfo("word/document.xml")
             if info.file_size > DOCX_LIMIT:
-                return _("file too large to be an article ({size} MB; the limit is {limit} MB)").format(
-                    size=f"{info.file_size / 1024 / 1024:.0f}", limit=DOCX_LIMIT // 1024 // 1024
+                return said(
+                    "file too large to be an article ({size} MB; the limit is {limit} MB)",
+                    size=f"{info.file_size / 1024 / 1024:.0f}",
+                    limit=DOCX_LIMIT // 1024 // 1024,
                 )
             root = ElementTree.fromstring(archive.read(info))
             core = archive.read("docProps/core.xml") if "docProps/core.xml" in archive.namelist() else b""
     except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, ValueError, EOFError) as exc:
-        return _("not a readable Word document ({error})").format(error=_one_line(exc))
+        return said("not a readable Word document ({error})", error=_one_line(exc))
     lines: list[str] = []
     for paragraph in root.iter(f"{_W}p"):
         style = paragraph.find(f"{_W}pPr/{_W}pStyle")
@@ -148,7 +150,7 @@ def docx(data: bytes) -> Read:
         else:
             lines.append("<p>" + _escape(text).replace("\n", "<br>") + "</p>")
     if not lines:
-        return _("no article text ({what})").format(what=_("nothing but markup"))
+        return said("no article text ({what})", what=_("nothing but markup"))
     meta: dict[str, Any] = {}
     if core:
         try:
@@ -198,7 +200,7 @@ def mhtml(data: bytes) -> Read:
             location = location or part.get("Content-Location")
             break
     if html is None:
-        return _("no web page inside (no text/html part)")
+        return said("no web page inside (no text/html part)")
     meta: dict[str, Any] = {}
     if isinstance(location, str) and re.match(r"(?i)https?://", location.strip()):
         meta["url"] = location.strip()

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import gettext
 import io
+import json
 import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Union
 
 DOMAIN = "kliping"
 LOCALE_DIR = Path(__file__).resolve().parent / "locale"
 LANGUAGES = ("en", "id")
-ENVIRONMENT = "KLIPING_LANG"  # carries the choice into worker processes
 
 _translation: gettext.NullTranslations = gettext.NullTranslations()
 _language = "en"
@@ -39,12 +41,15 @@ def _code(locale: str) -> str:
 
 
 def set_language(language: str | None) -> str:
-    """Choose the interface language for this process (and its workers); returns the one in effect."""
+    """Choose the interface language for this process; returns the one in effect.
+
+    Worker processes need not know it: what they find is kept as messages (`Said`) and put
+    into words here, where it is shown.
+    """
     global _translation, _language
     chosen = language if language in LANGUAGES else language_from_locale()
     _translation = gettext.translation(DOMAIN, LOCALE_DIR, languages=[chosen], fallback=True)
     _language = chosen
-    os.environ[ENVIRONMENT] = chosen
     return chosen
 
 
@@ -59,6 +64,62 @@ def _(message: str) -> str:
 
 def ngettext(singular: str, plural: str, count: int) -> str:
     return _translation.ngettext(singular, plural, count)
+
+
+Param = Union[str, int, "Said"]
+
+
+@dataclass(frozen=True, slots=True)
+class Said:
+    """A message to be translated where it is shown, not where it was made.
+
+    The loader runs in worker processes and its problems are kept in the cache: both keep the
+    English message and its parameters, so a problem reads in the language of the run that
+    shows it (the list, the problems screen, `--list`'s stderr), whichever run found it.
+    """
+
+    text: str  # the English message, the catalogue's msgid
+    params: tuple[tuple[str, Param], ...] = ()
+
+    def __str__(self) -> str:
+        values = {name: str(value) for name, value in self.params}
+        words = _translation.gettext(self.text)
+        return words.format(**values) if values else words
+
+    def encode(self) -> str:
+        """The message as JSON text, for the cache."""
+        return _MARK + json.dumps(_plain(self), ensure_ascii=False)
+
+
+def said(text: str, **params: Param) -> Said:
+    """Mark a message for translation when shown; its literal goes into the catalogues."""
+    return Said(text, tuple(params.items()))
+
+
+_MARK = "\x00said:"  # no reason a loader writes starts with NUL
+
+
+def _plain(message: Said) -> list[object]:
+    return [message.text, [[k, _plain(v) if isinstance(v, Said) else v] for k, v in message.params]]
+
+
+def _from_plain(data: list[Any]) -> Said:
+    text, params = data
+    return Said(text, tuple((k, _from_plain(v) if isinstance(v, list) else v) for k, v in params))
+
+
+def decode(stored: str) -> Said | str:
+    """A reason as the cache keeps it: a message to translate, or (from an older cache) words."""
+    if not stored.startswith(_MARK):
+        return stored
+    try:
+        return _from_plain(json.loads(stored[len(_MARK) :]))
+    except (ValueError, TypeError):
+        return stored
+
+
+def encode(reason: Said | str) -> str:
+    return reason.encode() if isinstance(reason, Said) else reason
 
 
 def catalogue_paths(locale_dir: Path = LOCALE_DIR) -> list[Path]:
@@ -111,5 +172,3 @@ if __name__ == "__main__":
         raise SystemExit("usage: python -m tui.i18n compile")
     for path in compile_catalogues():
         print(f"wrote {path}")
-elif ENVIRONMENT in os.environ:
-    set_language(os.environ[ENVIRONMENT])

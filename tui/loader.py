@@ -18,7 +18,7 @@ from typing import IO, Any
 from tui import documents, formats, webpage
 from tui.article import Article, Problem
 from tui.cleaning import Cleaned, clean
-from tui.i18n import _
+from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
     {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"} | documents.SUFFIXES
@@ -40,14 +40,14 @@ _JSON_SUFFIXES = frozenset({".json", ".jsonl"})
 # ---------------------------------------------------------------- finding files
 
 
-def _reason(exc: OSError) -> str:
+def _reason(exc: OSError) -> Said | str:
     """Say what went wrong with the disk in a user's words rather than an errno."""
     if exc.errno in (errno.EACCES, errno.EPERM):
-        return _("permission denied")
+        return said("permission denied")
     if exc.errno == errno.ELOOP:
-        return _("link loop (too many levels of symbolic links)")
+        return said("link loop (too many levels of symbolic links)")
     if exc.errno == errno.ENOENT:
-        return _("no such file")
+        return said("no such file")
     return (exc.strerror or str(exc)).lower()
 
 
@@ -59,10 +59,10 @@ def find_files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path | Probl
         try:
             info = os.stat(name)
         except FileNotFoundError:
-            yield Problem(name, _("no such file or folder"))
+            yield Problem(name, said("no such file or folder"))
             continue
         except OSError as exc:
-            yield Problem(name, _("cannot open: {reason}").format(reason=_reason(exc)))
+            yield Problem(name, said("cannot open: {reason}", reason=_reason(exc)))
             continue
         key = (info.st_dev, info.st_ino)
         if key in seen:
@@ -85,9 +85,9 @@ ASSET_SUFFIXES: frozenset[str] = frozenset(
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "icon\r"})
 
 
-def unread_type(suffix: str) -> str:
+def unread_type(suffix: str) -> Said:
     """The problem reported for a file of a type kliping does not read; one wording, so it can be counted."""
-    return _("a file type kliping does not read ({suffix})").format(suffix=suffix or _("no suffix"))
+    return said("a file type kliping does not read ({suffix})", suffix=suffix or said("no suffix"))
 
 
 def _quiet(name: str, suffix: str) -> bool:
@@ -112,7 +112,7 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
     try:
         stack = [(iter(_listing(root)), device)]
     except OSError as exc:
-        yield Problem(root, _("cannot open folder: {reason}").format(reason=_reason(exc)))
+        yield Problem(root, said("cannot open folder: {reason}", reason=_reason(exc)))
         return
     while stack:
         entries, dev = stack[-1]
@@ -135,7 +135,7 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
                 try:
                     stack.append((iter(_listing(entry.path)), info.st_dev))
                 except OSError as exc:
-                    yield Problem(entry.path, _("cannot open folder: {reason}").format(reason=_reason(exc)))
+                    yield Problem(entry.path, said("cannot open folder: {reason}", reason=_reason(exc)))
                 continue
             suffix = os.path.splitext(entry.name)[1].lower()
             if suffix not in SUFFIXES:
@@ -150,13 +150,13 @@ def _walk(root: str, device: int, seen: set[tuple[int, int]]) -> Iterator[Path |
                 regular = entry.is_file()
                 key = (dev, entry.inode())  # no stat call: the folder's device, the entry's inode
         except FileNotFoundError:
-            yield Problem(entry.path, _("broken link (its target does not exist)"))
+            yield Problem(entry.path, said("broken link (its target does not exist)"))
             continue
         except OSError as exc:
-            yield Problem(entry.path, _("cannot read: {reason}").format(reason=_reason(exc)))
+            yield Problem(entry.path, said("cannot read: {reason}", reason=_reason(exc)))
             continue
         if not regular:
-            yield Problem(entry.path, _("not a regular file"))
+            yield Problem(entry.path, said("not a regular file"))
         elif key not in seen:
             seen.add(key)
             yield Path(entry.path)
@@ -180,11 +180,11 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
     try:
         info = os.stat(name)
         if stat.S_ISDIR(info.st_mode):
-            return [Problem(name, _("is a folder, not a file"))]
+            return [Problem(name, said("is a folder, not a file"))]
         if not stat.S_ISREG(info.st_mode):
-            return [Problem(name, _("not a regular file"))]
+            return [Problem(name, said("not a regular file"))]
         if info.st_size == 0:
-            return [Problem(name, _("empty file"))]
+            return [Problem(name, said("empty file"))]
         suffix = os.path.splitext(name)[1].lower()
         limit = LINE_LIMIT if suffix == ".json" else TEXT_LIMIT
         with open(name, "rb") as stream:
@@ -201,40 +201,42 @@ def load_file(path: str | os.PathLike[str]) -> list[Article | Problem]:
                 return [Problem(name, _too_large(info.st_size, limit))]
             data = stream.read(limit + 1)
     except FileNotFoundError:
-        return [Problem(name, _("file disappeared while loading"))]
+        return [Problem(name, said("file disappeared while loading"))]
     except IsADirectoryError:
-        return [Problem(name, _("is a folder, not a file"))]
+        return [Problem(name, said("is a folder, not a file"))]
     except OSError as exc:
-        return [Problem(name, _("cannot read: {reason}").format(reason=_reason(exc)))]
+        return [Problem(name, said("cannot read: {reason}", reason=_reason(exc)))]
     except Exception as exc:  # a parse error while streaming JSON Lines
-        return [Problem(name, _("could not parse: {error}").format(error=exc))]
+        return [Problem(name, said("could not parse: {error}", error=str(exc)))]
     if len(data) > limit:
         return [Problem(name, _too_large(len(data), limit))]
     return parse_bytes(data, name, suffix)
 
 
-def _too_large(size: int, limit: int) -> str:
-    return _("file too large to be an article ({size} MB; the limit is {limit} MB)").format(
-        size=f"{size / MB:.0f}", limit=limit // MB
+def _too_large(size: int, limit: int) -> Said:
+    return said(
+        "file too large to be an article ({size} MB; the limit is {limit} MB)",
+        size=f"{size / MB:.0f}",
+        limit=limit // MB,
     )
 
 
-def _line(number: int) -> str:
+def _line(number: int) -> Said:
     """Where a JSON Lines problem is, as a reason starts: "line 3"."""
-    return _("line {number}").format(number=number)
+    return said("line {number}", number=number)
 
 
 def _cut_short(index: int) -> _Broken:
-    return _Broken(_("{where}: the list is cut short (no closing ']')").format(where=_item(index)))
+    return _Broken(said("{where}: the list is cut short (no closing ']')", where=_item(index)))
 
 
-def _item(index: int) -> str:
+def _item(index: int) -> Said:
     """Where a JSON list problem is, counting from 1: "item 3"."""
-    return _("item {number}").format(number=index + 1)
+    return said("item {number}", number=index + 1)
 
 
-def _too_long(where: str) -> str:
-    return _("{where}: record too large (over {limit} MB)").format(where=where, limit=LINE_LIMIT // MB)
+def _too_long(where: Said) -> Said:
+    return said("{where}: record too large (over {limit} MB)", where=where, limit=LINE_LIMIT // MB)
 
 
 def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
@@ -244,9 +246,9 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
     suffix = suffix.lower()
     try:
         if not data:
-            return [Problem(path, _("empty file"))]
+            return [Problem(path, said("empty file"))]
         if not data.strip():
-            return [Problem(path, _("only whitespace"))]
+            return [Problem(path, said("only whitespace"))]
         if suffix in _JSON_SUFFIXES:
             return _json(data, path, suffix)
         if suffix == ".csv":
@@ -255,9 +257,9 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return _document(data, path, suffix)
         text = decode(data)
         if text is None:
-            return [Problem(path, _("binary file (not text)"))]
+            return [Problem(path, said("binary file (not text)"))]
         if not text.strip():
-            return [Problem(path, _("only whitespace"))]
+            return [Problem(path, said("only whitespace"))]
         digest = _digest(data)
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
@@ -265,7 +267,7 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return [_markdown(text, path, digest)]
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
-        return [Problem(path, _("could not parse: {error}").format(error=exc))]
+        return [Problem(path, said("could not parse: {error}", error=str(exc)))]
 
 
 def _digest(data: bytes) -> str:
@@ -329,15 +331,17 @@ def _article(
     cleaned: Cleaned,
     meta: dict[str, Any],
     record: int | None,
-    where: str = "",
+    where: Said | None = None,
 ) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
     title = meta.get("title") or cleaned.title
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
-            what = _("only web page leftovers") if cleaned.removed else _("nothing but markup")
-            return Problem(path, where + _("no article text ({what})").format(what=what))
+            what = said("only web page leftovers") if cleaned.removed else said("nothing but markup")
+            if where is None:
+                return Problem(path, said("no article text ({what})", what=what))
+            return Problem(path, said("{where}: no article text ({what})", where=where, what=what))
         title, derived = os.path.basename(path), True
     return Article(
         id=_article_id(path, record),
@@ -356,7 +360,7 @@ def _article(
 
 
 def _text(
-    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
+    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: Said | None = None
 ) -> Article | Problem:
     cleaned = clean(formats.text_units(text), meta.get("title"), text)
     return _article(path, digest, cleaned, meta, record, where)
@@ -370,7 +374,7 @@ def _markdown(text: str, path: str, digest: str) -> Article | Problem:
 
 
 def _html(
-    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: str = ""
+    text: str, path: str, digest: str, meta: dict[str, Any], record: int | None, where: Said | None = None
 ) -> Article | Problem:
     units, meta = webpage.html(text, meta)
     cleaned = clean(units, meta.get("title"))
@@ -389,9 +393,9 @@ def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
             item = json.loads(data.decode("utf-8-sig", "replace"))
         except json.JSONDecodeError as exc:
             if exc.msg != "Extra data" and b"\n" not in data.strip():
-                return [Problem(path, _("invalid JSON ({error})").format(error=exc.msg))]
+                return [Problem(path, said("invalid JSON ({error})", error=exc.msg))]
         else:
-            return [_record(item, data, path, None, _("the file"))]
+            return [_record(item, data, path, None, said("the file"))]
     return _json_lines(io.BytesIO(data).readline, path)
 
 
@@ -412,14 +416,14 @@ def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
         raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
         results.append(_record(item, raw, path, index, _item(index)))
     if not results:
-        return [Problem(path, _("no articles (an empty list)"))]
+        return [Problem(path, said("no articles (an empty list)"))]
     return results
 
 
 class _Broken:
     """Where a JSON list stops making sense; nothing after it can be read."""
 
-    def __init__(self, reason: str) -> None:
+    def __init__(self, reason: Said) -> None:
         self.reason = reason
 
 
@@ -448,7 +452,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                 return buffer[pos : pos + 1]
 
     if next_char() != "[":
-        yield 0, _Broken(_("invalid JSON (not a list of articles)"))
+        yield 0, _Broken(said("invalid JSON (not a list of articles)"))
         return
     pos += 1
     index = 0
@@ -471,7 +475,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                     else:
                         yield (
                             index,
-                            _Broken(_("{where}: invalid JSON ({error})").format(where=where, error=exc.msg)),
+                            _Broken(said("{where}: invalid JSON ({error})", where=where, error=exc.msg)),
                         )
                     return
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
@@ -487,7 +491,7 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
             yield index, _cut_short(index)
             return
         if char != ",":
-            yield index, _Broken(_("{where}: invalid JSON (expected ',' or ']')").format(where=_item(index)))
+            yield index, _Broken(said("{where}: invalid JSON (expected ',' or ']')", where=_item(index)))
             return
         pos += 1
 
@@ -518,41 +522,41 @@ def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | P
             item = json.loads(line.decode("utf-8", "replace"))
         except json.JSONDecodeError as exc:
             results.append(
-                Problem(path, _("{where}: invalid JSON ({error})").format(where=_line(number), error=exc.msg))
+                Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
             )
         else:
             results.append(_record(item, line.strip(), path, record, _line(number)))
     if not results:
-        return [Problem(path, _("only whitespace"))]
+        return [Problem(path, said("only whitespace"))]
     return results
 
 
-def _record(item: object, raw: bytes, path: str, record: int | None, where: str) -> Article | Problem:
+def _record(item: object, raw: bytes, path: str, record: int | None, where: Said) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
-        return Problem(path, _("{where}: not a JSON object").format(where=where))
+        return Problem(path, said("{where}: not a JSON object", where=where))
     meta = formats.metadata(item)
     body = formats.body_of(item)
     if body is None:
         return Problem(
-            path, _("{where}: no article text (no 'text', 'content' or 'body' field)").format(where=where)
+            path, said("{where}: no article text (no 'text', 'content' or 'body' field)", where=where)
         )
     text = body.replace("\r\n", "\n").replace("\r", "\n")
     digest = _digest(raw)
     try:
         if re.search(r"<(?:p|div|br|h[1-6]|article|span|a)\b[^>]*>", text[:4096], re.I):
-            return _html(text, path, digest, meta, record, f"{where}: ")
-        return _text(text, path, digest, meta, record, f"{where}: ")
+            return _html(text, path, digest, meta, record, where)
+        return _text(text, path, digest, meta, record, where)
     except Exception as exc:
-        return Problem(path, _("{where}: could not parse: {error}").format(where=where, error=exc))
+        return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
 
 
 # ---------------------------------------------------------------- CSV
 
 
-def _row(number: int) -> str:
+def _row(number: int) -> Said:
     """Where a CSV problem is, as a reason starts: "row 3" (the header is row 0)."""
-    return _("row {number}").format(number=number)
+    return said("row {number}", number=number)
 
 
 def _csv_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
@@ -577,9 +581,9 @@ def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
             raw = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
             results.append(_record(fields, raw, path, record, _row(record + 1)))
     except csv.Error as exc:
-        results.append(Problem(path, _("could not parse: {error}").format(error=exc)))
+        results.append(Problem(path, said("could not parse: {error}", error=str(exc))))
     if not results:
-        return [Problem(path, _("only whitespace"))]
+        return [Problem(path, said("only whitespace"))]
     return results
 
 
@@ -590,7 +594,7 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     """A PDF, Word document or single-file web page: its text, then the usual cleaning."""
     digest = _digest(data)
     found = documents.read(data, suffix)
-    if isinstance(found, str):
+    if isinstance(found, Said):
         return [Problem(path, found)]
     kind, text, meta = found
     # A document's own date is when the file was made: a date printed in its text comes first.
@@ -618,7 +622,7 @@ def read_raw(article: Article) -> str:
             suffix = os.path.splitext(article.path)[1].lower()
             if suffix in documents.SUFFIXES and suffix not in (".mhtml", ".mht"):
                 found = documents.read(data, suffix)
-                return found if isinstance(found, str) else found[1]
+                return str(found) if isinstance(found, Said) else found[1]
             return decode(data) or _("(binary file: nothing to show)")
         with open(article.path, "rb") as stream:
             if os.path.splitext(article.path)[1].lower() == ".csv":
@@ -644,7 +648,7 @@ def read_raw(article: Article) -> str:
     except OSError as exc:
         return _("(cannot read {path}: {reason})").format(path=article.path, reason=_reason(exc))
     except Exception as exc:
-        return _("(cannot show the raw text: {error})").format(error=exc)
+        return _("(cannot show the raw text: {error})").format(error=str(exc))
 
 
 __all__ = [

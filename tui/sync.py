@@ -15,7 +15,7 @@ from multiprocessing import get_context, resource_tracker
 from pathlib import Path
 
 from tui.article import Article, Problem
-from tui.i18n import _
+from tui.i18n import said
 from tui.library import Library, Row
 from tui.loader import find_files, load_file
 
@@ -68,7 +68,7 @@ def scan(
         try:
             info = item.stat()
         except OSError as error:
-            reason = _("cannot read: {reason}").format(reason=error.strerror or error)
+            reason = said("cannot read: {reason}", reason=error.strerror or str(error))
             problems.append(Problem(str(item), reason))
             continue
         files.append((str(item), info.st_size, info.st_mtime_ns))

@@ -27,6 +27,7 @@ from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 from tui.article import Article, Problem
+from tui.i18n import decode
 from tui.library import schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
@@ -131,7 +132,7 @@ class Library:
         """Problems found when the files were last read, so a warm start still reports them."""
         with self._db.lock:
             found = self._db.conn.execute("SELECT path, reason FROM problems")
-            return [Problem(self._paths.shown(p), r) for p, r in found]
+            return [Problem(self._paths.shown(p), decode(r)) for p, r in found]
 
     def article(self, key: int) -> Article | None:
         """The whole article, fetched only when the reader shows it."""

@@ -8,7 +8,7 @@ from tui.sqlite import Schema, Wording
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes: larger caches are not checked at open
 
 # 4: paths stored absolute, the version in PRAGMA user_version; 3: keys in date order.
-VERSION = 4
+VERSION = 5  # 5: problem reasons kept as messages, put into words when shown
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 
 from tui.article import Article, Problem
+from tui.i18n import encode
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots, minute
 from tui.library.paths import Paths
@@ -82,7 +83,7 @@ class Writer:
                     if isinstance(item, Problem):
                         # The reason is stored as text, in the language of the run that parsed the file:
                         # a warm start in the other language shows it as it was, until the file changes.
-                        problem_rows.append((stored(item.path), item.reason))
+                        problem_rows.append((stored(item.path), encode(item.said)))
                         continue
                     item = sound_text(item)
                     key = self.slots.new_key(minute(item.date))
