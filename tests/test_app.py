@@ -452,3 +452,32 @@ async def test_the_list_is_still_once_a_key_has_shown_its_first_page(
         assert not app.session.counting and len(article_list.keys) == 120
         assert article_list.scrollable_content_region.height == height
         assert [article_list.render_line(y).text for y in range(height)] == first_frame
+
+
+@pytest.mark.parametrize(
+    ("files", "filter_text", "said"),
+    [
+        ({}, "", "No articles here"),
+        ({"a.txt": b"", "b.json": b"{"}, "", "None of the 2 files found could be read"),
+        (
+            {"a.txt": b"Judul Satu\n\nIsi artikel yang cukup panjang untuk dibaca.\n"},
+            "zzzz",
+            "No article matches",
+        ),
+    ],
+    ids=["empty-folder", "only-bad-files", "no-match"],
+)
+async def test_an_empty_list_says_why(
+    tmp_path: Path, files: dict[str, bytes], filter_text: str, said: str
+) -> None:
+    folder = tmp_path / "kliping-folder"
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    app = KlipingApp([folder], filter_text=filter_text)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        assert said in article_list.render_line(0).text
+        assert said in "\n".join(app.query_one("#reader", Reader).text_lines)
+        assert "kliping-folder" in str(article_list.border_title)  # what was opened

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Sequence
 from typing import TextIO
+
+from tui.i18n import _
 
 MONTHS = {
     "en": ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"),
@@ -112,3 +116,18 @@ class VisibleWriter:
 def display_path(path: str) -> str:
     """A path safe to print on one line: controls, newlines and undecodable bytes shown as escapes."""
     return visible_line(path.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def opened_title(paths: Sequence[str]) -> str:
+    """The list's title: what was opened, so a user with several collections knows which this is."""
+    if len(paths) != 1:
+        return _("Articles · {count} places").format(count=len(paths))
+    path = os.path.abspath(paths[0])
+    if os.path.basename(path) == "seeds" and os.path.basename(os.path.dirname(path)) == "tui":
+        return _("Articles · {path}").format(path=_("the bundled sample"))
+    here, home = os.getcwd(), os.path.expanduser("~")
+    if path.startswith(here + os.sep):
+        path = os.path.relpath(path, here)  # as the user would type it from here
+    elif path == home or path.startswith(home + os.sep):
+        path = "~" + path[len(home) :]
+    return _("Articles · {path}").format(path=display_path(path))

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tui.article import Problem
+from tui.i18n import _, ngettext
 from tui.library import Row
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
@@ -226,6 +227,25 @@ class Session:
     @property
     def date_order(self) -> bool:
         return self.sort in ("relevance", "date") and not self.reverse
+
+    def why_empty(self) -> str:
+        """What to say when the list shows nothing: still loading, no files, bad files, no match."""
+        if self.rows:
+            return _("No article matches “{filter}”. Esc clears the filter.").format(
+                filter=self.query_text.strip()
+            )
+        if self.loading:
+            return _("Reading the folder…")
+        if self.problems:
+            count = len(self.problems)
+            return ngettext(
+                "{count} file found, and it could not be read: p shows why.",
+                "None of the {count} files found could be read: p shows why.",
+                count,
+            ).format(count=count)
+        return _(
+            "No articles here: kliping reads .txt, .md, .html, .json, .jsonl, .csv, .pdf, .docx and .mhtml."
+        )
 
     def status(self, shown: int) -> Status:
         return Status(

@@ -56,7 +56,12 @@ class ArticleActions(Screen[None]):
         return self.query_one(FilterBar)
 
     def _update_status(self) -> None:
-        self.status = self.session.status(len(self.articles.keys))
+        articles = self.articles
+        self.status = self.session.status(len(articles.keys))
+        empty = "" if articles.keys else self.session.why_empty()
+        if empty != articles.empty_text:
+            articles.empty_text = empty
+            articles.refresh()
 
     # -- marks --------------------------------------------------------------------------------
 

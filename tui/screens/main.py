@@ -22,6 +22,7 @@ from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Article
+from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
@@ -122,7 +123,7 @@ class MainScreen(ArticleActions):
 
     def on_mount(self) -> None:
         articles = self.articles
-        articles.border_title = _("Articles")
+        articles.border_title = opened_title(self.paths)
         articles.marks = self.session.marks
         articles.lang = self.reader.lang = current_language()
         self.reader.measure = self.kliping.settings.measure
@@ -305,7 +306,7 @@ class MainScreen(ArticleActions):
         def follow() -> None:
             self._reader_timer = None
             if key is None:
-                self.reader.show_nothing()
+                self.reader.show_nothing(self.session.why_empty())
             else:
                 self._fetch(key, self.reader.raw)
 

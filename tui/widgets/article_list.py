@@ -105,6 +105,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.lang = "en"
         self.marks: Marks | None = None
         self.moved = False  # has the user moved the cursor since the list was last reset?
+        self.empty_text = ""  # said in the list when it shows nothing
         self._styles: dict[str, Style] = {}
 
     # -- what the app gives and reads --------------------------------------------------------
@@ -274,6 +275,8 @@ class ArticleList(ScrollView, can_focus=True):
         base = self._style("base")
         index = line
         if index >= len(self._keys):
+            if not self._keys and y == 0 and self.empty_text:
+                return self._render_empty(width)
             return Strip.blank(width, base)
         is_cursor = index == self.cursor
         cache_key = (index, width, is_cursor)
@@ -327,6 +330,13 @@ class ArticleList(ScrollView, can_focus=True):
         line.stylize_before(style)
         segments = [Segment(s.text, s.style) for s in line.render(self.app.console)]
         return Strip(segments, width)
+
+    def _render_empty(self, width: int) -> Strip:
+        """Why the list is empty, in its first line: an empty folder, bad files, no match."""
+        text = Text(" " + self.empty_text, no_wrap=True, overflow="ellipsis", end="")
+        text.truncate(width, overflow="ellipsis", pad=True)
+        text.stylize_before(self._style("meta"))
+        return Strip(list(text.render(self.app.console)), width)
 
     # -- keys and mouse -----------------------------------------------------------------------
 

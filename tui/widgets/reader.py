@@ -105,9 +105,9 @@ class Reader(ScrollView, can_focus=True):
 
     # -- what the app calls -------------------------------------------------------------------
 
-    def show_nothing(self) -> None:
-        """No article to show: the list is empty."""
-        self.show(None, notice=_("No article matches."))
+    def show_nothing(self, why: str) -> None:
+        """No article to show: the list is empty, and this is why."""
+        self.show(None, notice=why)
 
     def show(
         self,
