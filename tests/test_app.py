@@ -26,7 +26,8 @@ async def settle(pilot: Pilot[None]) -> None:
     app = pilot.app
     for _ in range(2000):
         await pilot.pause()
-        busy = [worker for worker in app.workers if not worker.is_finished]
+        # The folder watcher runs as long as the app: it is never "done".
+        busy = [worker for worker in app.workers if not worker.is_finished and worker.group != "watch"]
         idle = all(getattr(screen, "idle", True) for screen in app.screen_stack)
         if not busy and idle:
             break
@@ -481,3 +482,30 @@ async def test_an_empty_list_says_why(
         assert said in article_list.render_line(0).text
         assert said in "\n".join(app.query_one("#reader", Reader).text_lines)
         assert "kliping-folder" in str(article_list.border_title)  # what was opened
+
+
+async def test_changes_on_disk_show_up_on_reload_and_when_watched(collection: Path) -> None:
+    app = KlipingApp([collection], watch_files=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+        (collection / "a.txt").unlink()
+        (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang cukup panjang.\n")
+        for _ in range(400):  # the watcher debounces for 1.6 s, then the folders are read again
+            await pilot.pause(0.02)
+            if "Artikel Baru dari Disk" in titles(app) and len(titles(app)) == 3:
+                break
+        await settle(pilot)
+        assert sorted(titles(app)) == sorted(
+            [
+                "Artikel Baru dari Disk",
+                "Forum Pertemuan Mitra Program INKLUSI",
+                "Koperasi Perempuan Tumbuh di Sumenep",
+            ]
+        )
+        assert any("Updated from disk: 1 new or changed, 1 gone." in n.message for n in app._notifications)
+        assert app.session.marks.unread == 3  # nothing counted twice by reading the cache again
+        (collection / "e.txt").write_text("Satu Lagi\n\nIsi artikel yang lain, juga cukup panjang.\n")
+        await pilot.press("ctrl+r")  # the palette's Reload, and the key
+        await settle(pilot)
+        assert "Satu Lagi" in titles(app)

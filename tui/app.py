@@ -67,12 +67,14 @@ class KlipingApp(App[None]):
         config_path: Path | None = None,
         tune_gc: bool = False,
         crash_dir: Path | None = None,
+        watch_files: bool = False,
     ) -> None:
         super().__init__()
         self.tune_gc = tune_gc  # process-wide collector settings: for the real app, not for tests
         self.paths = [str(path) for path in paths]
         self.processes = processes
         self.crash_dir = crash_dir
+        self.watch_files = watch_files  # the real app watches the folders; tests reload by hand
         self.crash_log: Path | None = None
         self.library = Library(cache)
         self.config_path = config_path or default_config_path()
@@ -236,6 +238,9 @@ class KlipingApp(App[None]):
             _("Problems"), _("Files that could not be loaded, and why"), main.action_show_problems
         )
         yield SystemCommand(_("Filter"), _("Focus the filter bar"), main.action_focus_filter)
+        yield SystemCommand(
+            _("Reload"), _("Read the folders again (they are also watched for changes)"), main.action_reload
+        )
 
 
 def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:

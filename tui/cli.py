@@ -192,7 +192,9 @@ def _run(argv: list[str]) -> int:
     from tui.app import KlipingApp
 
     crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
-    app = KlipingApp(paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir)
+    app = KlipingApp(
+        paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir, watch_files=True
+    )
     _exit_cleanly_on_signals(app)
     app.run()
     if app.crash_log is not None:

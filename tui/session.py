@@ -85,6 +85,8 @@ class Session:
     loading: bool = True
     counting: bool = False
     rows_version: int = 0  # bumped whenever rows come or go, so an answer can tell it is stale
+    added: int = 0  # rows new since loading (re)started, to say what a reload changed
+    taken_back: int = 0  # rows taken back since loading (re)started
     _left: dict[str, list[Row]] = field(default_factory=dict)  # rows taken back, by path
     _dirty: bool = False
     _next_refresh: float = 0.0
@@ -109,11 +111,16 @@ class Session:
             self.marks.remove_rows(gone)
             self.problems = [p for p in self.problems if p.path not in update.removed]
             self._dirty = True
-        self._follow_edits(update.rows)
-        for row in update.rows:
+        # A reload yields the cached rows again: only rows not held yet are new to the marks.
+        fresh = [row for row in update.rows if row.key not in self.rows]
+        self._follow_edits(fresh)
+        for row in fresh:
             self.rows[row.key] = row
-        self.marks.add_rows(update.rows)
-        self.problems.extend(update.problems)
+        self.marks.add_rows(fresh)
+        self.added += len(fresh)
+        self.taken_back += len(removed)
+        known = set(self.problems)
+        self.problems.extend(p for p in update.problems if p not in known)
         if update.rows or update.finished:
             self._dirty = True
         refresh_now = len(self.rows) >= 2 * self._rows_at_refresh  # twice as many rows as shown
@@ -147,6 +154,11 @@ class Session:
             old = self._left.pop(path)
             if len(old) == 1 and len(new) == 1:
                 self.marks.follow(old[0], new[0])
+
+    def reloading(self) -> None:
+        """The folders are read again (they changed on disk, or the user asked): count what changes."""
+        self.loading = True
+        self.added = self.taken_back = 0
 
     def stopped_loading(self) -> None:
         """Loading failed: what came so far stays, and the list is brought up to date with it."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -38,6 +39,7 @@ class ArticleActions(Screen[None]):
     session: Session
     status: Status
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
+    reload: Callable[[], None]  # read the folders again: the main screen does it
 
     @property
     def kliping(self) -> KlipingApp:
@@ -140,6 +142,7 @@ class ArticleActions(Screen[None]):
                 markup=False,
             )
         self.app.refresh()
+        self.reload()  # the file may have changed: it is read again, its marks follow it
 
     def action_export(self) -> None:
         keys = list(self.articles.keys)

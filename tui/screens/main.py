@@ -7,6 +7,7 @@ back with `call_from_thread`; only handlers on the event loop change the session
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -87,6 +88,7 @@ class MainScreen(ArticleActions):
         Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
         Binding("p", "show_problems", _("Problems"), show=False, id="app.problems"),
+        Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
     ]
 
     status: reactive[Status] = reactive(Status, always_update=False)
@@ -101,6 +103,9 @@ class MainScreen(ArticleActions):
         self._reader_timer: Timer | None = None
         self._reader: Reader | None = None
         self._snippet_width = 60  # the match line's width, read by the search thread
+        self._reloading = False
+        self._reload_pending = False
+        self._stop_watching: threading.Event | None = None
 
     @property
     def idle(self) -> bool:
@@ -131,6 +136,8 @@ class MainScreen(ArticleActions):
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
         self._update_status()
+        if self.kliping.watch_files:
+            self.watch_folders()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
@@ -140,6 +147,8 @@ class MainScreen(ArticleActions):
         self._snippet_width = max(20, width)
 
     def on_unmount(self) -> None:
+        if self._stop_watching is not None:
+            self._stop_watching.set()
         """Keep where the reader is in its article for next time: the reader is unmounted by now,
         but the object still knows."""
         reader = self._reader
@@ -158,6 +167,39 @@ class MainScreen(ArticleActions):
                 return
             self.app.call_from_thread(self._take_update, update)
 
+    def reload(self) -> None:
+        """Read the folders again: files changed on disk, the editor returned, or the user asked."""
+        if self.session.loading:
+            self._reload_pending = True  # after the load under way, which may have missed it
+            return
+        self._reloading = True
+        self._reload_pending = False
+        self.session.reloading()
+        self.load()
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_folders(self) -> None:
+        """Watch the opened folders and files; a batch of changes (debounced) reads them again."""
+        import watchfiles
+
+        worker = get_current_worker()
+        stop = threading.Event()
+        self._stop_watching = stop
+        try:
+            # Half a second without a change yields an empty set: the worker looks up, so it ends
+            # with the app even if nobody sets the event.
+            changes = watchfiles.watch(
+                *self.paths, stop_event=stop, raise_interrupt=False, yield_on_timeout=True, rust_timeout=500
+            )
+            for changed in changes:
+                if worker.is_cancelled:
+                    return
+                if changed:
+                    self.app.call_from_thread(self.reload)
+        except (OSError, RuntimeError):
+            return  # no watching here (too many folders for inotify, say): Ctrl+R still reloads
+
     def _take_update(self, update: Update) -> None:
         articles = self.articles
         for notice in update.notices:  # said once: e.g. the cache could not be written
@@ -166,14 +208,26 @@ class MainScreen(ArticleActions):
         if applied.removed:
             articles.forget(applied.removed)  # rows and keys handed to the list always agree
         progress = self.query_one(ProgressBar)
-        progress.update(total=max(1, update.total), progress=update.done)
+        if not self._reloading:
+            progress.update(total=max(1, update.total), progress=update.done)
         if applied.finished:
             self.kliping.loaded()
             progress.display = False
+            if self._reloading:
+                self._reloaded()
         if applied.first_rows:
             articles.show(self.session.rows, applied.first_rows)
         self._refresh_if_due()
         self._update_status()
+
+    def _reloaded(self) -> None:
+        self._reloading = False
+        added, gone = self.session.added, self.session.taken_back
+        if added or gone:
+            message = _("Updated from disk: {added} new or changed, {gone} gone.")
+            self.notify(message.format(added=added, gone=gone), timeout=4, markup=False)
+        if self._reload_pending:
+            self.reload()
 
     def _refresh_if_due(self) -> None:
         if self.session.refresh_due():
@@ -263,6 +317,9 @@ class MainScreen(ArticleActions):
     def sort_label(self) -> str:
         session = self.session
         return sort_label(session.sort, session.reverse, session.query.is_empty)
+
+    def action_reload(self) -> None:
+        self.reload()
 
     def action_cycle_sort(self) -> None:
         self.session.next_sort()
