@@ -274,7 +274,7 @@ async def test_reading_width_keys_change_the_measure(collection: Path) -> None:
         assert reader.measure == 70
         for _ in range(30):
             await pilot.press("plus")
-        assert reader.measure == 200
+        assert reader.measure == reader.widest_measure < 200  # it stops at the pane's width
         assert widest > 0
 
 
@@ -509,3 +509,59 @@ async def test_changes_on_disk_show_up_on_reload_and_when_watched(collection: Pa
         await pilot.press("ctrl+r")  # the palette's Reload, and the key
         await settle(pilot)
         assert "Satu Lagi" in titles(app)
+
+
+async def test_esc_in_the_filter_keeps_the_cursor_on_the_article_found(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 30)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"desa 5", "enter", "down")
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        found = article_list.current_key
+        assert found is not None and article_list.cursor == 1
+        await pilot.press("slash", "escape")  # clear the filter: the whole list, the same article
+        await settle(pilot)
+        assert len(article_list.keys) == 30
+        assert article_list.current_key == found
+
+
+async def test_small_things_people_hit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setattr(Path, "home", lambda: home)  # no ~/Downloads here
+    monkeypatch.chdir(tmp_path)
+    app = KlipingApp([many_articles(tmp_path / "many", 5)])
+    async with app.run_test(size=(200, 40)) as pilot:
+        assert isinstance(app.focused, ArticleList)  # keys typed at start go to the list
+        await settle(pilot)
+        for _ in range(20):  # far wider than the pane
+            await pilot.press("plus")
+        reader = app.query_one("#reader", Reader)
+        assert reader.measure == reader.widest_measure  # grew, then stopped at the pane's width
+        assert "The text already fills the pane." in [n.message for n in app._notifications]
+        app.action_show_help_panel()  # the palette's Keys
+        await settle(pilot)
+        assert app.screen.query("HelpPanel")
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not app.screen.query("HelpPanel")
+        app.action_screenshot()
+        await settle(pilot)
+        for _ in range(100):
+            if list(tmp_path.glob("*.svg")):
+                break
+            await pilot.pause(0.05)
+        assert list(tmp_path.glob("*.svg"))  # in the current folder, not a missing ~/Downloads
+
+
+async def test_enter_after_moves_in_one_burst_opens_where_the_moves_went(tmp_path: Path) -> None:
+    """`j j j j Enter` in one write (a slow SSH link) opens the fifth article, not the first."""
+    app = KlipingApp([many_articles(tmp_path / "many", 8)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        for key, character in [("j", "j")] * 4 + [("enter", "\r")]:
+            app.post_message(events.Key(key, character))
+        await settle(pilot)
+        assert app.query_one("#articles", ArticleList).cursor == 4
+        assert isinstance(app.focused, Reader)

@@ -232,3 +232,19 @@ def test_sigterm_leaves_the_alternate_screen_and_shows_the_cursor(tmp_path: Path
         assert raw.rfind(SHOW_CURSOR) > raw.rfind(b"\x1b[?25l")
     finally:
         term.kill()
+
+
+def test_keys_in_one_burst_are_handled_in_order(tmp_path: Path) -> None:
+    """`j j j j Enter` in one write (a slow SSH link delivers keys so) opens the fifth article."""
+    from tests.helpers import many_articles
+
+    folder = many_articles(tmp_path / "many", 8)
+    term = Terminal(["--no-cache", str(folder)], 120, 35, tmp_path)
+    try:
+        term.wait_for(lambda screen: "8 of 8 articles" in screen, "the articles to load")
+        time.sleep(0.3)
+        term.press("jjjj\r")
+        # The list is newest first: the fifth row is article 3 of 0..7.
+        term.wait_for(lambda screen: "┃  Artikel nomor 3 tentang" in screen, "the fifth article read")
+    finally:
+        term.kill()

@@ -190,6 +190,13 @@ class KlipingApp(App[None]):
         self.crash_log = path
         self._exit_renderables.clear()
 
+    def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
+        """The palette's Screenshot: into Downloads when there is one, else the current folder."""
+        if path is None:
+            downloads = Path.home() / "Downloads"
+            path = str(downloads if downloads.is_dir() else Path.cwd())
+        super().action_screenshot(filename, path)
+
     # -- help and palette ---------------------------------------------------------------------
 
     def action_help(self) -> None:

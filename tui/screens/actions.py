@@ -103,7 +103,15 @@ class ArticleActions(Screen[None]):
 
     def _set_measure(self, measure: int) -> None:
         reader = self.reader
-        reader.measure = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        widest = max(MEASURE_MIN, min(MEASURE_MAX, reader.widest_measure))
+        wanted = max(MEASURE_MIN, min(MEASURE_MAX, measure))
+        if measure > reader.measure:  # wider stops at the pane's width
+            wanted = min(wanted, max(widest, reader.measure))
+        if wanted == reader.measure and measure > wanted:
+            # Wider than the pane does nothing: say so once, not a "width: 96" per key press.
+            self.notify(_("The text already fills the pane."), timeout=2, markup=False)
+            return
+        reader.measure = wanted
         self.kliping.save_settings(measure=reader.measure)
         self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
 

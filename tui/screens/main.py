@@ -91,6 +91,8 @@ class MainScreen(ArticleActions):
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
     ]
 
+    AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
+
     status: reactive[Status] = reactive(Status, always_update=False)
 
     def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
@@ -105,6 +107,7 @@ class MainScreen(ArticleActions):
         self._snippet_width = 60  # the match line's width, read by the search thread
         self._reloading = False
         self._reload_pending = False
+        self._keep_after_clear: int | None = None
         self._stop_watching: threading.Event | None = None
 
     @property
@@ -301,7 +304,12 @@ class MainScreen(ArticleActions):
             # Rows arriving while loading keep the cursor on the article the user went to; one
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
-            articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=shown.reset)
+            reset = shown.reset
+            if self._keep_after_clear is not None and answer.query.is_empty:
+                keep_key, reset = self._keep_after_clear, False
+                articles.moved = True
+            self._keep_after_clear = None
+            articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=reset)
             match_line = self.query_one(MatchLine)
             match_line.display = not answer.query.is_empty  # in the answer's own frame: rows stay put
             top = shown.keys[0] if shown.keys else None
@@ -432,6 +440,9 @@ class MainScreen(ArticleActions):
         self._to_list(first=not event.cleared)
 
     def _to_list(self, *, first: bool) -> None:
+        if not first:
+            # Esc cleared the filter: the whole list comes back with the cursor on the article found.
+            self._keep_after_clear = self.articles.current_key
         articles = self.articles
         if self.focused is articles:
             return
@@ -466,12 +477,18 @@ class MainScreen(ArticleActions):
             self._remember_filter()
             self._to_list(first=True)
         elif isinstance(focused, ArticleList):
-            focused.action_choose()
-            self.set_focus(self.reader)
+            # After the keys already on their way: "j j j j Enter" in one burst (a slow SSH link)
+            # opens the fifth article, not the first. Those keys find their bindings once they
+            # reach the app, with the focus it has then, so choosing (which moves the focus to
+            # the reader) waits until the app is idle again.
+            focused.call_after_refresh(focused.action_choose)
         else:
             raise SkipAction()
 
     def action_escape(self) -> None:
+        if self.query("HelpPanel"):  # Textual's Keys panel, from the palette: Esc closes it
+            self.app.action_hide_help_panel()
+            return
         focused = self.focused
         if isinstance(focused, FilterBar):
             focused.action_clear()

@@ -298,6 +298,11 @@ class Reader(ScrollView, can_focus=True):
     # -- matches and position -----------------------------------------------------------------
 
     @property
+    def widest_measure(self) -> int:
+        """The widest reading column this pane can show (its width less the margins)."""
+        return max(20, self.scrollable_content_region.width - 4)
+
+    @property
     def position(self) -> float | None:
         """How far into the clean article the reader is (0.0-1.0), or None when that means nothing."""
         if self.article is None or self.raw or not self._lines:
