@@ -22,8 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
+from contextlib import contextmanager
 from pathlib import Path
 
 from tui.article import Article, Problem
@@ -32,6 +33,7 @@ from tui.library import schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
 from tui.library.matching import Matcher
+from tui.library.merges import Merges
 from tui.library.orders import SORTS, Orders
 from tui.library.paths import Paths
 from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from
@@ -55,6 +57,9 @@ class Library:
         self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
         self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
         self._writer = Writer(self._db, self._paths, self._vocabulary, self._written)
+        self._merges = Merges(self._db)
+        if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
+            self._settle()
 
     @property
     def _conn(self) -> sqlite3.Connection:  # for benchmarks that count what is stored
@@ -95,6 +100,31 @@ class Library:
     def forget_files(self, paths: Iterable[str]) -> None:
         """Drop files deleted since the last run."""
         self._writer.forget_files(paths)
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Write a large load faster: the index's segments are merged after it, in the background.
+
+        For thousands of files at once (a new cache): put_files in transactions of a thousand
+        files or more inside it. Searches work throughout, a little slower until merged.
+        """
+        self._merges.close()  # no merging under a load
+        self._writer.bulk(True)
+        try:
+            yield
+        finally:
+            self._settle()
+
+    def _settle(self) -> None:
+        try:
+            self._writer.bulk(False)
+        except sqlite3.Error:
+            return  # the file went bad or read-only: nothing to merge
+        self._merges.start()
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        """Block until the index's segments left by a bulk load are merged; True when they are."""
+        return self._merges.wait(timeout)
 
     def wait_for_stems(self, timeout: float | None = None) -> bool:
         """Block until background stemming is done (for tests and benchmarks); True when it is."""
@@ -143,7 +173,8 @@ class Library:
         return None if found is None else article_from(found, self._paths.shown(found[1]))
 
     def close(self) -> None:
-        """Stop background stemming and close the database."""
+        """Stop background stemming and merging, and close the database."""
+        self._merges.close()
         self._vocabulary.close()
         self._db.close()
 

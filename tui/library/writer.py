@@ -9,6 +9,7 @@ from operator import itemgetter
 
 from tui.article import Article, Problem
 from tui.i18n import encode
+from tui.library import schema
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots, minute
 from tui.library.paths import Paths
@@ -58,6 +59,23 @@ class Writer:
         with self._db.lock:  # readers see the write and the orders that follow it together
             self._db.write(run, self._undo)
             self._written(self._added, self._removed)
+
+    def bulk(self, on: bool) -> None:
+        """Enter or leave bulk loading: FTS5 keeps its segments unmerged until it ends (schema.BULK)."""
+        statements = schema.BULK if on else schema.SETTLED
+
+        def settings(conn: sqlite3.Connection) -> None:
+            for statement in statements:
+                conn.execute(statement)
+
+        with self._db.lock:
+            self._db.write(settings)
+
+    def in_bulk(self) -> bool:
+        """Whether the file was left in bulk mode (a load killed half-way)."""
+        with self._db.lock:
+            found = self._db.conn.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone()
+        return found is not None and found[0] == 0
 
     def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
         """Replace what each file had with its newly parsed items, in one transaction."""
