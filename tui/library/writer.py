@@ -84,13 +84,20 @@ class Writer:
 
         def put(conn: sqlite3.Connection) -> None:
             nonlocal rows, unstemmed
-            stored = self._paths.stored
+            # Each file's path is stored in three places: made absolute once (abspath is not free
+            # at 100k files).
+            known = {path: self._paths.stored(path) for path, *_ in batch}
+
+            def stored(path: str) -> str:
+                found = known.get(path)
+                return self._paths.stored(path) if found is None else found
+
             rows = []
             article_rows: list[tuple[object, ...]] = []
             index_rows: list[tuple[object, ...]] = []
             problem_rows: list[tuple[str, str]] = []
             raw: set[bytes] = set()
-            self._delete_paths(conn, [entry[0] for entry in batch])
+            self._delete_paths(conn, list(known.values()), stored=True)
             conn.executemany(
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
                 [(stored(path), size, mtime) for path, size, mtime, _ in batch],
@@ -135,11 +142,11 @@ class Writer:
         self._vocabulary.stem_later(unstemmed)
         return rows
 
-    def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str]) -> None:
-        """Remove the articles, index entries and problems of these files."""
-        stored = [self._paths.stored(path) for path in paths]
-        for start in range(0, len(stored), CHUNK):
-            chunk = stored[start : start + CHUNK]
+    def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str], stored: bool = False) -> None:
+        """Remove the articles, index entries and problems of these files (paths as typed, or stored)."""
+        stored_paths = list(paths) if stored else [self._paths.stored(path) for path in paths]
+        for start in range(0, len(stored_paths), CHUNK):
+            chunk = stored_paths[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             old = conn.execute(
                 f"SELECT key, title, blocks, source, place FROM articles WHERE path IN ({marks})",
