@@ -101,7 +101,8 @@ def sync(
         # 100k): it is the top of the list as the user first sees it.
         head = library.rows(newest_first=True, limit=FIRST_SCREEN)
         if head:
-            yield Update(rows=head, newest_first=True)
+            count = library.file_count()
+            yield Update(rows=head, done=count, total=count, newest_first=True)
         known = library.file_state()
         shown = {row.key for row in head}
         cached_rows = [row for row in library.rows() if row.key not in shown] if known else []

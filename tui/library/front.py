@@ -138,6 +138,11 @@ class Library:
         with self._db.lock:
             return {shown(p): (s, m) for p, s, m in self._db.conn.execute("SELECT * FROM files")}
 
+    def file_count(self) -> int:
+        """How many files the cache knows, without reading them all (file_state does)."""
+        with self._db.lock:
+            return int(self._db.conn.execute("SELECT count(*) FROM files").fetchone()[0])
+
     def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
         """Every article's list line, for a warm start without reading any file.
 
@@ -168,7 +173,7 @@ class Library:
         """The whole article, fetched only when the reader shows it."""
         with self._db.lock:
             found = self._db.conn.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE key = ?", (key,)
+                f"SELECT {ARTICLE_COLUMNS} FROM articles JOIN texts USING (arrival) WHERE key = ?", (key,)
             ).fetchone()
         return None if found is None else article_from(found, self._paths.shown(found[1]))
 

@@ -13,7 +13,7 @@ from tui.library import schema
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots, minute
 from tui.library.paths import Paths
-from tui.library.records import Row, article_values, body, sound_text
+from tui.library.records import Row, article_values, body, sound_text, text_values
 from tui.library.vocabulary import Vocabulary, raw_words
 from tui.sqlite import Database
 
@@ -23,9 +23,10 @@ FileItems = tuple[str, int, int, Sequence[Article | Problem]]
 
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
-    "INSERT INTO articles(key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, removed, words, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
+    "url, digest, record, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"
 
 
@@ -103,6 +104,8 @@ class Writer:
                 [(stored(path), size, mtime) for path, size, mtime, _ in batch],
             )
             self.slots.read(conn)
+            arrival = conn.execute("SELECT max(arrival) FROM articles").fetchone()[0] or 0
+            text_rows: list[tuple[object, ...]] = []
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
@@ -114,7 +117,9 @@ class Writer:
                     key = self.slots.new_key(minute(item.date))
                     self._added.append(key)
                     text = item.text
-                    article_rows.append(article_values(key, stored(item.path), item))
+                    arrival += 1
+                    article_rows.append(article_values(arrival, key, stored(item.path), item))
+                    text_rows.append(text_values(arrival, item))
                     index_rows.append((key, item.title, text, item.source, item.place, ALL))
                     raw.update(raw_words(item.title))
                     raw.update(raw_words(text))
@@ -134,6 +139,7 @@ class Writer:
             # inserting a batch's keys (dates) in random order made 100k articles 2.5 times slower.
             index_rows.sort(key=_first)
             conn.executemany(_INSERT_ARTICLE, article_rows)
+            conn.executemany(_INSERT_TEXT, text_rows)
             conn.executemany(_INSERT_INDEX, index_rows)
             conn.executemany("INSERT INTO problems(path, reason) VALUES (?, ?)", problem_rows)
             unstemmed = self._vocabulary.add(conn, raw)
@@ -149,7 +155,8 @@ class Writer:
             chunk = stored_paths[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             old = conn.execute(
-                f"SELECT key, title, blocks, source, place FROM articles WHERE path IN ({marks})",
+                "SELECT key, title, blocks, source, place FROM articles JOIN texts USING (arrival) "
+                f"WHERE path IN ({marks})",
                 chunk,
             ).fetchall()
             if old:
@@ -158,6 +165,11 @@ class Writer:
                     "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
                     [(k, t, body(b), s, p, ALL) for k, t, b, s, p in old],
+                )
+                conn.execute(
+                    "DELETE FROM texts WHERE arrival IN "
+                    f"(SELECT arrival FROM articles WHERE path IN ({marks}))",
+                    chunk,
                 )
                 conn.execute(f"DELETE FROM articles WHERE path IN ({marks})", chunk)
             conn.execute(f"DELETE FROM problems WHERE path IN ({marks})", chunk)
