@@ -22,6 +22,7 @@ Prints JSON; `--phase` runs one phase and is what the parent process calls.
 from __future__ import annotations
 
 import os
+import resource
 
 os.environ.setdefault("TEXTUAL_FPS", "240")  # read when textual is imported, so set it first
 
@@ -123,11 +124,13 @@ async def launch(
             await asyncio.sleep(0.01)
         full = perf()
         result["full_list_s"] = round(full - started, 3)
+        result["cpu_to_full_s"] = cpu_seconds()
         result["articles"] = len(app.session.rows)
         result["problems"] = len(app.session.problems)
         stems_started = perf()
         app.library.wait_for_stems(timeout=LOAD_TIMEOUT)
         result["stems_after_full_s"] = round(perf() - stems_started, 3)
+        result["cpu_to_stems_s"] = cpu_seconds()
         result["peak_rss_after_load"] = peak_rss_mb()
         result["gc_during_load"] = pauses.report()
         if then == "session":
@@ -145,6 +148,16 @@ async def launch(
         result["peak_rss"] = peak_rss_mb()
     ArticleList.show = original_show  # type: ignore[method-assign]
     return result
+
+
+def cpu_seconds() -> dict[str, float]:
+    """User + system CPU time of this process and of its waited-for children (parse workers)."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return {
+        "self": round(own.ru_utime + own.ru_stime, 2),
+        "children": round(kids.ru_utime + kids.ru_stime, 2),
+    }
 
 
 class GcPauses:
@@ -295,11 +308,14 @@ async def list_keys(
 
 
 def run_phase(corpus: Path, cache: Path, phase: str, repeat: int) -> dict[str, Any]:
+    load_before = [round(x, 2) for x in os.getloadavg()]  # the machine is shared: say how busy it was
     if phase == "cold":
         for suffix in ("", "-wal", "-shm", "-journal"):
             Path(str(cache) + suffix).unlink(missing_ok=True)
     then = "session" if phase == "warm" else "exit"
-    return asyncio.run(launch(corpus, cache, then, repeat))
+    result = asyncio.run(launch(corpus, cache, then, repeat))
+    result["load_before"] = load_before
+    return result
 
 
 # -- the naive scan -----------------------------------------------------------------------------
@@ -404,6 +420,8 @@ def bench_size(count: int, seed: int, repeat: int, phases: Sequence[str]) -> dic
         report["cold"] = child(["--phase", "cold", *common])
     if "warm" in phases:
         report["warm"] = child(["--phase", "warm", *common])
+    elif "warmload" in phases:  # the warm start alone, without the typing session
+        report["warm"] = child(["--phase", "warmload", *common])
     texts = report.get("warm", {}).get("typing", {}).get("texts")
     if "naive" in phases and texts:
         texts_file = OUT / f"texts-{count}.json"
@@ -485,8 +503,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--count", default="10000,100000", help="comma-separated corpus sizes")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=100, help="presses per list key kind")
-    parser.add_argument("--phases", default="cold,warm,naive")
-    parser.add_argument("--phase", choices=["cold", "warm", "naive"], help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--phases", default="cold,warm,naive", help="cold, warm, naive; or warmload: the warm start alone"
+    )
+    parser.add_argument("--phase", choices=["cold", "warm", "warmload", "naive"], help=argparse.SUPPRESS)
     parser.add_argument("--corpus", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--cache", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--texts", type=Path, help=argparse.SUPPRESS)

@@ -208,3 +208,31 @@ def alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_a_bulk_load_finds_the_same_and_leaves_the_index_merging_as_usual(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.query import parse
+
+    folder = many_articles(tmp_path / "c", 120)
+    small = Library(tmp_path / "small.sqlite3")
+    run(small, folder)
+    monkeypatch.setattr(sync_module, "BULK_FROM", 10)
+    monkeypatch.setattr(sync_module, "BULK_MOST", 40)
+    bulk = Library(tmp_path / "bulk.sqlite3")
+    updates = run(bulk, folder)
+    assert updates[-1].finished and sum(len(u.rows) for u in updates) == 120
+    assert not bulk._writer.in_bulk()
+    assert bulk.wait_for_merges(timeout=30)
+    for text in ("", "artikel", "a", "-artikel"):
+        assert len(bulk.search(parse(text))) == len(small.search(parse(text)))
+
+
+def test_a_bulk_load_cut_short_is_settled_when_next_opened(tmp_path: Path) -> None:
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    library._writer.bulk(True)
+    assert library._writer.in_bulk()
+    library.close()
+    assert not Library(cache)._writer.in_bulk()

@@ -9,6 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context, resource_tracker
@@ -24,6 +25,10 @@ FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
 FIRST = 50  # files parsed before anything else, so the first rows show within a second
 WATCHDOG_SECONDS = 0.5  # how often a worker checks that kliping is still there
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
+BULK_FROM = 1500  # this many files to parse are a bulk load: larger transactions, index merged after
+BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling from BATCH
+
+YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
 FileItems = tuple[str, int, int, list[Article | Problem]]
 
@@ -61,7 +66,9 @@ def scan(
     """List every article file under the paths, with the size and mtime the cache is keyed by."""
     files: list[tuple[str, int, int]] = []
     problems: list[Problem] = []
-    for item in find_files(paths):
+    for count, item in enumerate(find_files(paths), 1):
+        if not count % YIELD_EVERY:
+            time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
         if isinstance(item, Problem):
             problems.append(item)
             continue
@@ -90,11 +97,13 @@ def sync(
     paths = list(paths)
     library.typed_as(paths)
     try:
-        known = library.file_state()
-        # The newest screenful first: it is the top of the list as the user first sees it.
-        head = library.rows(newest_first=True, limit=FIRST_SCREEN) if known else []
+        # The newest screenful first, before anything that reads every file's entry (0.2–1 s at
+        # 100k): it is the top of the list as the user first sees it.
+        head = library.rows(newest_first=True, limit=FIRST_SCREEN)
         if head:
-            yield Update(rows=head, done=len(known), total=len(known), newest_first=True)
+            count = library.file_count()
+            yield Update(rows=head, done=count, total=count, newest_first=True)
+        known = library.file_state()
         shown = {row.key for row in head}
         cached_rows = [row for row in library.rows() if row.key not in shown] if known else []
         cached_problems = library.problems() if known else []
@@ -140,17 +149,39 @@ def sync(
         notices=library.take_notices(),
     )
     done = len(fresh)
-    for batch in _parse(stale, processes, should_stop or _never):
-        rows = library.put_files(batch)
-        done += len(batch)
-        problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
-        yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
+    bulk = len(stale) >= BULK_FROM
+    # A bulk load writes up to BULK_MOST files a transaction (FTS5 writes a segment per
+    # transaction, and merging small ones was half the load's time), so its rows come every half
+    # second or so; the first transactions are smaller, so the list fills at once.
+    batches = _parse(stale, processes, should_stop or _never, BULK_MOST if bulk else BATCH)
+    with library.bulk_load() if bulk else nullcontext():
+        for batch in _grouped(batches, BULK_MOST if bulk else BATCH):
+            rows = library.put_files(batch)
+            done += len(batch)
+            problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
+            yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
+def _grouped(batches: Iterator[list[FileItems]], most: int) -> Iterator[list[FileItems]]:
+    """Parsed batches joined into transactions of BATCH files, then twice as many, up to `most`."""
+    want = BATCH
+    group: list[FileItems] = []
+    for batch in batches:
+        group.extend(batch)
+        if len(group) >= want:
+            yield group
+            group = []
+            want = min(want * 2, most)
+    if group:
+        yield group
+
+
 def _parse(
-    paths: list[str], processes: int | None, should_stop: Callable[[], bool]
+    paths: list[str], processes: int | None, should_stop: Callable[[], bool], ahead: int = BATCH
 ) -> Iterator[list[FileItems]]:
+    """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
+    beyond what the workers hold, so they do not wait while a large transaction is written."""
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     if workers < 2 or len(paths) < PARALLEL_FROM:
         for start in range(0, len(paths), BATCH):
@@ -174,7 +205,7 @@ def _parse(
 
         def refill() -> None:
             nonlocal next_chunk
-            while next_chunk < len(chunks) and len(pending) < workers * 3:
+            while next_chunk < len(chunks) and len(pending) < workers * 3 + ahead // BATCH:
                 pending.append(pool.submit(parse_files, chunks[next_chunk]))
                 next_chunk += 1
 

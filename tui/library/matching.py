@@ -129,7 +129,8 @@ class Matcher:
             chunk = ordered[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             for key, title, blocks in self._conn().execute(
-                f"SELECT key, title, blocks FROM articles WHERE key IN ({marks})", chunk
+                f"SELECT key, title, blocks FROM articles JOIN texts USING (arrival) WHERE key IN ({marks})",
+                chunk,
             ):
                 title_text = fold(title)
                 full_text: str | None = None

@@ -81,9 +81,19 @@ def _stamp(date: dt.datetime | None) -> float | None:
     return date.timestamp()
 
 
-def article_values(key: int, stored_path: str, item: Article) -> tuple[object, ...]:
+def text_values(arrival: int, item: Article) -> tuple[object, ...]:
+    """The texts table's row for an article, in the order of the writer's INSERT."""
+    return (
+        arrival,
+        json.dumps(list(item.removed), ensure_ascii=False),
+        json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False),
+    )
+
+
+def article_values(arrival: int, key: int, stored_path: str, item: Article) -> tuple[object, ...]:
     """The articles table's row for an article, in the order of the writer's INSERT."""
     return (
+        arrival,
         key,
         stored_path,
         item.id,
@@ -97,9 +107,7 @@ def article_values(key: int, stored_path: str, item: Article) -> tuple[object, .
         item.url,
         item.digest,
         item.record,
-        json.dumps(list(item.removed), ensure_ascii=False),
         item.words,
-        json.dumps([[b.kind, b.text] for b in item.blocks], ensure_ascii=False),
     )
 
 

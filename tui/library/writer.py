@@ -9,10 +9,11 @@ from operator import itemgetter
 
 from tui.article import Article, Problem
 from tui.i18n import encode
+from tui.library import schema
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots, minute
 from tui.library.paths import Paths
-from tui.library.records import Row, article_values, body, sound_text
+from tui.library.records import Row, article_values, body, sound_text, text_values
 from tui.library.vocabulary import Vocabulary, raw_words
 from tui.sqlite import Database
 
@@ -22,9 +23,10 @@ FileItems = tuple[str, int, int, Sequence[Article | Problem]]
 
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
-    "INSERT INTO articles(key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, removed, words, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
+    "url, digest, record, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
+_INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"
 
 
@@ -59,6 +61,23 @@ class Writer:
             self._db.write(run, self._undo)
             self._written(self._added, self._removed)
 
+    def bulk(self, on: bool) -> None:
+        """Enter or leave bulk loading: FTS5 keeps its segments unmerged until it ends (schema.BULK)."""
+        statements = schema.BULK if on else schema.SETTLED
+
+        def settings(conn: sqlite3.Connection) -> None:
+            for statement in statements:
+                conn.execute(statement)
+
+        with self._db.lock:
+            self._db.write(settings)
+
+    def in_bulk(self) -> bool:
+        """Whether the file was left in bulk mode (a load killed half-way)."""
+        with self._db.lock:
+            found = self._db.conn.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone()
+        return found is not None and found[0] == 0
+
     def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
         """Replace what each file had with its newly parsed items, in one transaction."""
         rows: list[Row] = []
@@ -66,18 +85,27 @@ class Writer:
 
         def put(conn: sqlite3.Connection) -> None:
             nonlocal rows, unstemmed
-            stored = self._paths.stored
+            # Each file's path is stored in three places: made absolute once (abspath is not free
+            # at 100k files).
+            known = {path: self._paths.stored(path) for path, *_ in batch}
+
+            def stored(path: str) -> str:
+                found = known.get(path)
+                return self._paths.stored(path) if found is None else found
+
             rows = []
             article_rows: list[tuple[object, ...]] = []
             index_rows: list[tuple[object, ...]] = []
             problem_rows: list[tuple[str, str]] = []
             raw: set[bytes] = set()
-            self._delete_paths(conn, [entry[0] for entry in batch])
+            self._delete_paths(conn, list(known.values()), stored=True)
             conn.executemany(
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
                 [(stored(path), size, mtime) for path, size, mtime, _ in batch],
             )
             self.slots.read(conn)
+            arrival = conn.execute("SELECT max(arrival) FROM articles").fetchone()[0] or 0
+            text_rows: list[tuple[object, ...]] = []
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
@@ -89,7 +117,9 @@ class Writer:
                     key = self.slots.new_key(minute(item.date))
                     self._added.append(key)
                     text = item.text
-                    article_rows.append(article_values(key, stored(item.path), item))
+                    arrival += 1
+                    article_rows.append(article_values(arrival, key, stored(item.path), item))
+                    text_rows.append(text_values(arrival, item))
                     index_rows.append((key, item.title, text, item.source, item.place, ALL))
                     raw.update(raw_words(item.title))
                     raw.update(raw_words(text))
@@ -109,6 +139,7 @@ class Writer:
             # inserting a batch's keys (dates) in random order made 100k articles 2.5 times slower.
             index_rows.sort(key=_first)
             conn.executemany(_INSERT_ARTICLE, article_rows)
+            conn.executemany(_INSERT_TEXT, text_rows)
             conn.executemany(_INSERT_INDEX, index_rows)
             conn.executemany("INSERT INTO problems(path, reason) VALUES (?, ?)", problem_rows)
             unstemmed = self._vocabulary.add(conn, raw)
@@ -117,14 +148,15 @@ class Writer:
         self._vocabulary.stem_later(unstemmed)
         return rows
 
-    def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str]) -> None:
-        """Remove the articles, index entries and problems of these files."""
-        stored = [self._paths.stored(path) for path in paths]
-        for start in range(0, len(stored), CHUNK):
-            chunk = stored[start : start + CHUNK]
+    def _delete_paths(self, conn: sqlite3.Connection, paths: Sequence[str], stored: bool = False) -> None:
+        """Remove the articles, index entries and problems of these files (paths as typed, or stored)."""
+        stored_paths = list(paths) if stored else [self._paths.stored(path) for path in paths]
+        for start in range(0, len(stored_paths), CHUNK):
+            chunk = stored_paths[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             old = conn.execute(
-                f"SELECT key, title, blocks, source, place FROM articles WHERE path IN ({marks})",
+                "SELECT key, title, blocks, source, place FROM articles JOIN texts USING (arrival) "
+                f"WHERE path IN ({marks})",
                 chunk,
             ).fetchall()
             if old:
@@ -133,6 +165,11 @@ class Writer:
                     "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
                     [(k, t, body(b), s, p, ALL) for k, t, b, s, p in old],
+                )
+                conn.execute(
+                    "DELETE FROM texts WHERE arrival IN "
+                    f"(SELECT arrival FROM articles WHERE path IN ({marks}))",
+                    chunk,
                 )
                 conn.execute(f"DELETE FROM articles WHERE path IN ({marks})", chunk)
             conn.execute(f"DELETE FROM problems WHERE path IN ({marks})", chunk)
