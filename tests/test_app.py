@@ -10,6 +10,7 @@ import pytest
 from textual import events
 from textual.geometry import Region
 from textual.pilot import Pilot
+from textual.widgets import Log
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tests.helpers import many_articles, small_collection
@@ -565,3 +566,40 @@ async def test_enter_after_moves_in_one_burst_opens_where_the_moves_went(tmp_pat
         await settle(pilot)
         assert app.query_one("#articles", ArticleList).cursor == 4
         assert isinstance(app.focused, Reader)
+
+
+async def test_the_raw_view_strikes_through_what_cleaning_took_out(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "r")  # the Kompasiana article, as saved
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        reader.scroll_to(y=0, animate=False)
+        lines = [reader.render_line(y) for y in range(reader.scrollable_content_region.height)]
+        struck = {
+            s.text.strip() for line in lines for s in line if s.style and s.style.strike and s.text.strip()
+        }
+        kept = {
+            s.text.strip()
+            for line in lines
+            for s in line
+            if s.text.strip() and not (s.style and s.style.strike)
+        }
+        assert "BERI NILAI" in struck  # a leftover, dimmed where it stands
+        assert any("penguatan jejaring" in text for text in kept)  # the article itself is not
+        assert any("Struck-through lines" in line for line in reader.text_lines)
+
+
+async def test_files_kliping_does_not_read_are_counted_in_the_problems(collection: Path) -> None:
+    (collection / "notes.xyz").write_text("not an article format")
+    (collection / "data.bin2").write_text("nor this")
+    (collection / "photo.jpg").write_bytes(b"\xff\xd8")  # a page asset: skipped quietly
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        text = "\n".join(app.screen.query_one(Log).lines)
+        assert "2 files of types kliping does not read (.bin2, .xyz)" in text
+        assert "photo.jpg" not in text

@@ -85,6 +85,9 @@ ASSET_SUFFIXES: frozenset[str] = frozenset(
 _SYSTEM_FILES = frozenset({"thumbs.db", "desktop.ini", "icon\r"})
 
 
+UNREAD_TYPE = "a file type kliping does not read ({suffix})"  # the message unread_type says
+
+
 def unread_type(suffix: str) -> Said:
     """The problem reported for a file of a type kliping does not read; one wording, so it can be counted."""
     return said("a file type kliping does not read ({suffix})", suffix=suffix or said("no suffix"))

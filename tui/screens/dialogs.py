@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 
 from rich.console import Group
@@ -16,7 +17,8 @@ from textual.widgets import Input, Log, Static
 from tui.article import Problem
 from tui.export import format_for
 from tui.formatting import display_path, number, visible_line
-from tui.i18n import _, current_language, ngettext
+from tui.i18n import Said, _, current_language, ngettext
+from tui.loader import UNREAD_TYPE
 
 
 class HelpScreen(ModalScreen[None]):
@@ -85,6 +87,18 @@ class ProblemsScreen(ModalScreen[None]):
         log = self.query_one(Log)
         if not self.problems:
             log.write_line(_("Every file loaded."))
+        # Files of types kliping does not read are counted first: in a folder of saved pages
+        # they are many, and they are not broken, only not articles.
+        unread = [p for p in self.problems if isinstance(p.said, Said) and p.said.text == UNREAD_TYPE]
+        if unread:
+            suffixes = sorted({os.path.splitext(p.path)[1].lower() or "-" for p in unread})
+            summary = ngettext(
+                "{count} file of a type kliping does not read ({types}); listed below.",
+                "{count} files of types kliping does not read ({types}); listed below.",
+                len(unread),
+            )
+            log.write_line(summary.format(count=len(unread), types=", ".join(suffixes)))
+            log.write_line("")
         log.write_lines(f"{display_path(p.path)}: {visible_line(p.reason)}" for p in self.problems)
         log.scroll_home(animate=False)
         log.focus()

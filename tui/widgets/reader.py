@@ -48,6 +48,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--match",
         "reader--current-match",
         "reader--notice",
+        "reader--removed",
     }
 
     DEFAULT_CSS = """
@@ -63,6 +64,7 @@ class Reader(ScrollView, can_focus=True):
         & > .reader--prefix { color: $primary; }
         & > .reader--match { background: $warning-muted; color: auto 100%; text-style: bold underline; }
         & > .reader--current-match { background: $accent; color: auto 100%; text-style: bold; }
+        & > .reader--removed { text-style: dim strike; }
         & > .reader--notice { color: $text-muted; text-style: italic; }
     }
     """
@@ -198,8 +200,17 @@ class Reader(ScrollView, can_focus=True):
                 style=self._style("reader--meta"),
             )
             texts.append((header, ""))
+            if article.removed:
+                note = _("Struck-through lines were taken out of the clean article as page leftovers.")
+                texts.append((Text(note, style=self._style("reader--notice")), ""))
+            # What cleaning took out is shown where it stands in the file, struck through and dimmed.
+            removed = {line.strip() for line in article.removed if line.strip()}
+            removed_style = self._style("reader--removed")
             for line in raw.split("\n"):
-                texts.append((self._marked(Text(visible(line))), ""))
+                text = self._marked(Text(visible(line)))
+                if removed and line.strip() in removed:
+                    text.stylize(removed_style)
+                texts.append((text, ""))
             measure = max(20, width - 2)
             margin = 1
         else:
