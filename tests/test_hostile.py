@@ -529,3 +529,12 @@ async def test_titles_are_never_read_as_markup(tmp_path: Path) -> None:
         shown = Toast(toasts[-1]).render()  # what the toast draws: MarkupError before, or a button
         assert "[@click=app.quit]x[/]" in str(shown)
         assert app.is_running
+
+
+def test_a_file_replaced_by_a_fifo_is_not_opened_for_the_raw_view(tmp_path: Path) -> None:
+    """Reading a FIFO blocks until a writer comes: the reader (and quitting) froze."""
+    path = write_article(tmp_path, "a.txt", "Judul", "1 Mei 2024", ["Isi berita. " * 20])
+    article = next(a for a in tui.loader.load_file(path) if not isinstance(a, tui.loader.Problem))
+    path.unlink()
+    os.mkfifo(path)
+    assert "no longer a regular file" in tui.loader.read_raw(article)  # returns, rather than waits

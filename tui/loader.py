@@ -619,6 +619,10 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
 def read_raw(article: Article) -> str:
     """The file as it is on disk (or its JSON record), so cleaning never hides anything."""
     try:
+        if not stat.S_ISREG(os.stat(article.path).st_mode):
+            # Replaced by a FIFO or a device since it was read: opening it would wait forever
+            # (and hold up quitting), so it is not opened at all.
+            return _("(the file {path} is no longer a regular file)").format(path=article.path)
         if article.record is None:
             with open(article.path, "rb") as stream:
                 data = stream.read(TEXT_LIMIT)
