@@ -400,7 +400,7 @@ async def test_rows_taken_back_after_a_warm_start_leave_the_list_first(
     changed. The list must never hold a key whose row is gone (a KeyError on the next frame).
     """
     from tui.library import Library
-    from tui.screens import main as main_module
+    from tui.screens import loading as loading_module
     from tui.sync import Update, sync
 
     cache = collection.parent / "cache.sqlite3"
@@ -416,7 +416,7 @@ async def test_rows_taken_back_after_a_warm_start_leave_the_list_first(
         yield Update(removed=changed, done=1, total=3)
         yield Update(done=3, total=3, finished=True)
 
-    monkeypatch.setattr(main_module, "sync", replay)
+    monkeypatch.setattr(loading_module, "sync", replay)
     app = KlipingApp([collection], cache=cache)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)

@@ -262,3 +262,22 @@ def test_save_keeps_the_files_permissions(tmp_path: Path) -> None:
 def test_settings_lists_are_consistent() -> None:
     assert Settings().sort in SORTS
     assert set(LANGS) == {"en", "id"}
+
+
+async def test_the_help_shows_remapped_keys_and_unknown_ids_are_reported(tmp_path: Path) -> None:
+    from tests.helpers import small_collection
+    from tests.test_app import settle
+    from tui.app import KlipingApp
+    from tui.screens.dialogs import HelpScreen
+
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"app.star" = "x"\n"app.nothing" = "z"\n', encoding="utf-8")
+    app = KlipingApp([small_collection(tmp_path / "clips")], config_path=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert any("app.nothing" in n.message for n in app._notifications)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        star = [b for _title, bindings in app.screen.sections for b in bindings if b.id == "app.star"]
+        assert [b.key for b in star] == ["x"]

@@ -19,14 +19,11 @@ from tui.config import default_config_path, load_settings, save_settings
 from tui.i18n import _
 from tui.library import Library
 from tui.marks import Marks
-from tui.screens.dialogs import HelpScreen
+from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
-from tui.widgets.article_list import ArticleList
 from tui.widgets.commands import textual_words
-from tui.widgets.filter_bar import FilterBar
-from tui.widgets.reader import Reader
 from tui.widgets.themes import HIGH_CONTRAST
 from tui.writes import WriteQueue
 
@@ -111,6 +108,11 @@ class KlipingApp(App[None]):
             self.theme = settings.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
+            unknown = sorted(set(settings.keymap) - binding_ids())
+            if unknown:
+                ids = ", ".join(unknown)
+                message = _("Unknown binding ids in the config's keymap: {ids}").format(ids=ids)
+                self.notify(message, severity="warning", timeout=12, markup=False)
         self.theme_changed_signal.subscribe(self, lambda theme: self.save_settings(theme=theme.name))
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
@@ -200,56 +202,12 @@ class KlipingApp(App[None]):
     # -- help and palette ---------------------------------------------------------------------
 
     def action_help(self) -> None:
-        if isinstance(self.screen, HelpScreen):
-            return
-        sections: list[tuple[str, Iterable[Binding]]] = [
-            (_("Everywhere"), _bindings([*MainScreen.BINDINGS, *KlipingApp.BINDINGS])),
-            (_("Article list"), _bindings(ArticleList.BINDINGS)),
-            (_("Reading pane"), _bindings(Reader.BINDINGS)),
-            (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
-            (
-                _("Read marks"),
-                [
-                    Binding(
-                        "enter", "", _("Opening an article (Enter, [ ], the reading pane) marks it read")
-                    ),
-                    Binding("u", "", _("Mark read or unread by hand")),
-                ],
-            ),
-            (
-                _("Moving between panes"),
-                [Binding("tab", "", _("Next pane")), Binding("shift+tab", "", _("Previous pane"))],
-            ),
-        ]
-        self.push_screen(HelpScreen(sections))
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(help_sections(self.BINDINGS, self.settings.keymap)))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
         words = textual_words()
         for command in super().get_system_commands(screen):
             title = words.get(command.title, command.title)
             yield command._replace(title=title, help=words.get(command.help, command.help))
-        main = self.main
-        yield SystemCommand(
-            _("Sort: next order"), _("Cycle relevance, date, title, source, length"), main.action_cycle_sort
-        )
-        yield SystemCommand(_("Sort: reverse"), _("Reverse the current order"), main.action_reverse_sort)
-        yield SystemCommand(
-            _("Raw / clean text"), _("Show the file as saved, or the cleaned article"), main.action_toggle_raw
-        )
-        yield SystemCommand(
-            _("Export shown articles"),
-            _("Write the list as shown to JSON Lines, CSV or Markdown"),
-            main.action_export,
-        )
-        yield SystemCommand(
-            _("Problems"), _("Files that could not be loaded, and why"), main.action_show_problems
-        )
-        yield SystemCommand(_("Filter"), _("Focus the filter bar"), main.action_focus_filter)
-        yield SystemCommand(
-            _("Reload"), _("Read the folders again (they are also watched for changes)"), main.action_reload
-        )
-
-
-def _bindings(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
-    # The palette key is named in the help's closing line rather than listed.
-    return [b for b in bindings if isinstance(b, Binding) and b.action != "command_palette"]
+        yield from self.main.commands()

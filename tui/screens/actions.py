@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
 from textual import work
-from textual.app import SuspendNotSupported
+from textual.app import SuspendNotSupported, SystemCommand
 from textual.screen import Screen
 from textual.timer import Timer
 
@@ -25,6 +25,7 @@ from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
+from tui.widgets.status import sort_label
 
 if TYPE_CHECKING:
     from tui.app import KlipingApp
@@ -40,6 +41,8 @@ class ArticleActions(Screen[None]):
     status: Status
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
     reload: Callable[[], None]  # read the folders again: the main screen does it
+    action_reload: Callable[[], None]
+    run_search: Callable[..., object]  # the main screen searches
 
     @property
     def kliping(self) -> KlipingApp:
@@ -183,3 +186,58 @@ class ArticleActions(Screen[None]):
 
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
+
+    def action_focus_filter(self) -> None:
+        filter_bar = self.filter_bar
+        if self.focused is filter_bar:
+            filter_bar.insert_text_at_cursor("/")
+        else:
+            self.set_focus(filter_bar)
+
+    @property
+    def sort_label(self) -> str:
+        session = self.session
+        return sort_label(session.sort, session.reverse, session.query.is_empty)
+
+    def action_cycle_sort(self) -> None:
+        self.session.next_sort()
+        self._sorted()
+
+    def action_reverse_sort(self) -> None:
+        self.session.reverse = not self.session.reverse
+        self._sorted()
+
+    def _sorted(self) -> None:
+        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
+        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
+        self.run_search(self.session.query_text, keep=True)
+
+    def commands(self) -> list[SystemCommand]:
+        """The palette's commands for this screen, beside Textual's own."""
+        return [
+            SystemCommand(
+                _("Sort: next order"),
+                _("Cycle relevance, date, title, source, length"),
+                self.action_cycle_sort,
+            ),
+            SystemCommand(_("Sort: reverse"), _("Reverse the current order"), self.action_reverse_sort),
+            SystemCommand(
+                _("Raw / clean text"),
+                _("Show the file as saved, or the cleaned article"),
+                self.action_toggle_raw,
+            ),
+            SystemCommand(
+                _("Export shown articles"),
+                _("Write the list as shown to JSON Lines, CSV or Markdown"),
+                self.action_export,
+            ),
+            SystemCommand(
+                _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
+            ),
+            SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(
+                _("Reload"),
+                _("Read the folders again (they are also watched for changes)"),
+                self.action_reload,
+            ),
+        ]

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 from rich.console import Group
 from rich.table import Table
@@ -144,3 +145,57 @@ class ExportScreen(ModalScreen[str | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+def help_sections(
+    app_bindings: Iterable[Binding | tuple[str, ...]], keymap: Mapping[str, str]
+) -> list[tuple[str, list[Binding]]]:
+    """Every key, by where it works, as the user's keymap has it: the help cannot drift."""
+    from tui.screens.main import MainScreen
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.filter_bar import FilterBar
+    from tui.widgets.reader import Reader
+
+    def listed(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+        # The palette key is named in the help's closing line rather than listed.
+        shown = [b for b in bindings if isinstance(b, Binding) and b.action != "command_palette"]
+        return [replace(b, key=keymap[b.id]) if b.id is not None and b.id in keymap else b for b in shown]
+
+    return [
+        (_("Everywhere"), listed([*MainScreen.BINDINGS, *app_bindings])),
+        (_("Article list"), listed(ArticleList.BINDINGS)),
+        (_("Reading pane"), listed(Reader.BINDINGS)),
+        (_("Filter bar"), listed(FilterBar.BINDINGS)),
+        (
+            _("Read marks"),
+            [
+                Binding("enter", "", _("Opening an article (Enter, [ ], the reading pane) marks it read")),
+                Binding("u", "", _("Mark read or unread by hand")),
+            ],
+        ),
+        (
+            _("Moving between panes"),
+            [Binding("tab", "", _("Next pane")), Binding("shift+tab", "", _("Previous pane"))],
+        ),
+    ]
+
+
+def binding_ids() -> set[str]:
+    """Every binding id a keymap can name, to report the ones that name nothing."""
+    from tui.app import KlipingApp
+    from tui.screens.main import MainScreen
+    from tui.widgets.article_list import ArticleList
+    from tui.widgets.filter_bar import FilterBar
+    from tui.widgets.reader import Reader
+
+    classes = (
+        KlipingApp,
+        MainScreen,
+        ArticleList,
+        Reader,
+        FilterBar,
+        HelpScreen,
+        ProblemsScreen,
+        ExportScreen,
+    )
+    return {b.id for c in classes for b in c.BINDINGS if isinstance(b, Binding) and b.id}

@@ -20,7 +20,7 @@ from textual.containers import Horizontal, Vertical
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from tui.article import Article
 from tui.formatting import opened_title
@@ -28,15 +28,14 @@ from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
 from tui.query import Query, parse
-from tui.screens.actions import ArticleActions
+from tui.screens.loading import LoadingScreen
 from tui.search import snippet
 from tui.session import Answer, Session, Status
-from tui.sync import Update, sync
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
-from tui.widgets.status import StatusLine, sort_label
+from tui.widgets.status import StatusLine
 
 if TYPE_CHECKING:
     pass
@@ -52,7 +51,7 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
-class MainScreen(ArticleActions):
+class MainScreen(LoadingScreen):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
@@ -158,84 +157,6 @@ class MainScreen(ArticleActions):
         if reader is not None and reader.article is not None and reader.position is not None:
             self.kliping.save_position(reader.article.digest, reader.position)
 
-    # -- loading ------------------------------------------------------------------------------
-
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
-    def load(self) -> None:
-        worker = get_current_worker()
-        for update in sync(
-            self.library, self.paths, processes=self.processes, should_stop=lambda: worker.is_cancelled
-        ):
-            if worker.is_cancelled:
-                return
-            self.app.call_from_thread(self._take_update, update)
-
-    def reload(self) -> None:
-        """Read the folders again: files changed on disk, the editor returned, or the user asked."""
-        if self.session.loading:
-            self._reload_pending = True  # after the load under way, which may have missed it
-            return
-        self._reloading = True
-        self._reload_pending = False
-        self.session.reloading()
-        self.load()
-        self._update_status()
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def watch_folders(self) -> None:
-        """Watch the opened folders and files; a batch of changes (debounced) reads them again."""
-        import watchfiles
-
-        worker = get_current_worker()
-        stop = threading.Event()
-        self._stop_watching = stop
-        try:
-            # Half a second without a change yields an empty set: the worker looks up, so it ends
-            # with the app even if nobody sets the event.
-            changes = watchfiles.watch(
-                *self.paths, stop_event=stop, raise_interrupt=False, yield_on_timeout=True, rust_timeout=500
-            )
-            for changed in changes:
-                if worker.is_cancelled:
-                    return
-                if changed:
-                    self.app.call_from_thread(self.reload)
-        except (OSError, RuntimeError):
-            return  # no watching here (too many folders for inotify, say): Ctrl+R still reloads
-
-    def _take_update(self, update: Update) -> None:
-        articles = self.articles
-        for notice in update.notices:  # said once: e.g. the cache could not be written
-            self.notify(notice, severity="warning", timeout=12, markup=False)
-        applied = self.session.apply(update, shown_any=bool(articles.keys))
-        if applied.removed:
-            articles.forget(applied.removed)  # rows and keys handed to the list always agree
-        progress = self.query_one(ProgressBar)
-        if not self._reloading:
-            progress.update(total=max(1, update.total), progress=update.done)
-        if applied.finished:
-            self.kliping.loaded()
-            progress.display = False
-            if self._reloading:
-                self._reloaded()
-        if applied.first_rows:
-            articles.show(self.session.rows, applied.first_rows)
-        self._refresh_if_due()
-        self._update_status()
-
-    def _reloaded(self) -> None:
-        self._reloading = False
-        added, gone = self.session.added, self.session.taken_back
-        if added or gone:
-            message = _("Updated from disk: {added} new or changed, {gone} gone.")
-            self.notify(message.format(added=added, gone=gone), timeout=4, markup=False)
-        if self._reload_pending:
-            self.reload()
-
-    def _refresh_if_due(self) -> None:
-        if self.session.refresh_due():
-            self.run_search(self.session.query_text, keep=True)
-
     # -- searching ----------------------------------------------------------------------------
 
     @on(Input.Changed, "#filter")
@@ -320,42 +241,6 @@ class MainScreen(ArticleActions):
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
-
-    @property
-    def sort_label(self) -> str:
-        session = self.session
-        return sort_label(session.sort, session.reverse, session.query.is_empty)
-
-    def action_reload(self) -> None:
-        self.reload()
-
-    def action_cycle_sort(self) -> None:
-        self.session.next_sort()
-        self._sorted()
-
-    def action_reverse_sort(self) -> None:
-        self.session.reverse = not self.session.reverse
-        self._sorted()
-
-    def _sorted(self) -> None:
-        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
-        self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
-        self.run_search(self.session.query_text, keep=True)
-
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        """A failure in the background is told in plain words; the app and what it loaded stay."""
-        if event.state != WorkerState.ERROR:
-            return
-        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
-            event.worker.name, _("A background task failed")
-        )
-        self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
-        if event.worker.name == "load":
-            self.session.stopped_loading()
-            self.query_one(ProgressBar).display = False
-            self._refresh_if_due()
-            self._update_status()
 
     # -- the reader follows the list ----------------------------------------------------------
 
@@ -463,13 +348,6 @@ class MainScreen(ArticleActions):
             self.kliping.remember_filter(text)
 
     # -- keys ---------------------------------------------------------------------------------
-
-    def action_focus_filter(self) -> None:
-        filter_bar = self.filter_bar
-        if self.focused is filter_bar:
-            filter_bar.insert_text_at_cursor("/")
-        else:
-            self.set_focus(filter_bar)
 
     def action_enter(self) -> None:
         focused = self.focused

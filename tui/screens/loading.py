@@ -1,0 +1,124 @@
+"""Loading: the folders read into the session, read again when they change, and failures told.
+
+The main screen builds on this; the rules of what the list shows are the session's.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+
+from textual import on, work
+from textual.widgets import ProgressBar
+from textual.worker import Worker, WorkerState, get_current_worker
+
+from tui.i18n import _
+from tui.screens.actions import ArticleActions
+from tui.sync import Update, sync
+
+
+class LoadingScreen(ArticleActions):
+    """Reads the folders into the session and keeps it up to date with the disk."""
+
+    paths: list[str]
+    processes: int | None
+    run_search: Callable[..., object]  # the main screen searches
+    _reloading = False  # the folders are being read again
+    _reload_pending = False  # a change came while they were: read them once more after
+    _stop_watching: threading.Event | None = None
+
+    # -- loading ------------------------------------------------------------------------------
+
+    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
+    def load(self) -> None:
+        worker = get_current_worker()
+        for update in sync(
+            self.library, self.paths, processes=self.processes, should_stop=lambda: worker.is_cancelled
+        ):
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(self._take_update, update)
+
+    def reload(self) -> None:
+        """Read the folders again: files changed on disk, the editor returned, or the user asked."""
+        if self.session.loading:
+            self._reload_pending = True  # after the load under way, which may have missed it
+            return
+        self._reloading = True
+        self._reload_pending = False
+        self.session.reloading()
+        self.load()
+        self._update_status()
+
+    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
+    def watch_folders(self) -> None:
+        """Watch the opened folders and files; a batch of changes (debounced) reads them again."""
+        import watchfiles
+
+        worker = get_current_worker()
+        stop = threading.Event()
+        self._stop_watching = stop
+        try:
+            # Half a second without a change yields an empty set: the worker looks up, so it ends
+            # with the app even if nobody sets the event.
+            changes = watchfiles.watch(
+                *self.paths, stop_event=stop, raise_interrupt=False, yield_on_timeout=True, rust_timeout=500
+            )
+            for changed in changes:
+                if worker.is_cancelled:
+                    return
+                if changed:
+                    self.app.call_from_thread(self.reload)
+        except (OSError, RuntimeError):
+            return  # no watching here (too many folders for inotify, say): Ctrl+R still reloads
+
+    def _take_update(self, update: Update) -> None:
+        articles = self.articles
+        for notice in update.notices:  # said once: e.g. the cache could not be written
+            self.notify(notice, severity="warning", timeout=12, markup=False)
+        applied = self.session.apply(update, shown_any=bool(articles.keys))
+        if applied.removed:
+            articles.forget(applied.removed)  # rows and keys handed to the list always agree
+        progress = self.query_one(ProgressBar)
+        if not self._reloading:
+            progress.update(total=max(1, update.total), progress=update.done)
+        if applied.finished:
+            self.kliping.loaded()
+            progress.display = False
+            if self._reloading:
+                self._reloaded()
+        if applied.first_rows:
+            articles.show(self.session.rows, applied.first_rows)
+        self._refresh_if_due()
+        self._update_status()
+
+    def _reloaded(self) -> None:
+        self._reloading = False
+        added, gone = self.session.added, self.session.taken_back
+        if added or gone:
+            message = _("Updated from disk: {added} new or changed, {gone} gone.")
+            self.notify(message.format(added=added, gone=gone), timeout=4, markup=False)
+        if self._reload_pending:
+            self.reload()
+
+    def _refresh_if_due(self) -> None:
+        if self.session.refresh_due():
+            self.run_search(self.session.query_text, keep=True)
+
+    def action_reload(self) -> None:
+        self.reload()
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failure in the background is told in plain words; the app and what it loaded stay."""
+        if event.state != WorkerState.ERROR:
+            return
+        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
+            event.worker.name, _("A background task failed")
+        )
+        self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
+        if event.worker.name == "load":
+            self.session.stopped_loading()
+            self.query_one(ProgressBar).display = False
+            self._refresh_if_due()
+            self._update_status()
