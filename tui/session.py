@@ -59,7 +59,6 @@ class Answer:
     version: int  # the session's rows_version when the search started
     complete: bool  # False: the first page only; the rest comes when typing pauses
     keep: bool = False  # keep the cursor's article (new rows, a new order) rather than go to the top
-    snippet: tuple[str, list[tuple[int, int]]] | None = None  # around the first key's first match
 
 
 @dataclass(frozen=True)

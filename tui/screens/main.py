@@ -180,8 +180,13 @@ class MainScreen(LoadingScreen):
         page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
         if worker.is_cancelled:
             return
-        first = Answer(text, query, page.keys, version, page.complete, keep, self._snippet(query, page.keys))
+        first = Answer(text, query, page.keys, version, page.complete, keep)
         self.app.call_from_thread(self._show_answer, first)
+        # The words around the top article's match come next, on their own line: fetching the
+        # article (a millisecond or more) must not delay the frame with the list.
+        found = self._snippet(query, page.keys)
+        if found is not None and not worker.is_cancelled:
+            self.app.call_from_thread(self._show_snippet, text, page.keys[0], found)
         if not page.complete:
             resting = time.monotonic() + REST_SECONDS
             while time.monotonic() < resting:
@@ -209,6 +214,11 @@ class MainScreen(LoadingScreen):
         line, spans = snippet(article.text, query, width=self._snippet_width)
         return (line, spans) if spans else None
 
+    def _show_snippet(self, text: str, key: int, found: tuple[str, list[tuple[int, int]]]) -> None:
+        """The top article's match, if the list still shows that answer with the cursor on it."""
+        if text == self.session.query_text and self.articles.current_key == key:
+            self.query_one(MatchLine).show(*found)
+
     def _show_answer(self, answer: Answer) -> None:
         articles = self.articles
         shown = self.session.accept(answer, articles.keys)
@@ -233,10 +243,7 @@ class MainScreen(LoadingScreen):
             articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=reset)
             match_line = self.query_one(MatchLine)
             match_line.display = not answer.query.is_empty  # in the answer's own frame: rows stay put
-            top = shown.keys[0] if shown.keys else None
-            if articles.cursor == 0 and answer.snippet is not None and top == answer.keys[0]:
-                match_line.show(*answer.snippet)
-            elif shown.reset:
+            if shown.reset:
                 match_line.show(None)
         if shown.search_again:
             self._refresh_if_due()
