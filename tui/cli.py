@@ -23,7 +23,7 @@ from tui.formatting import VisibleWriter, display_path, long_date, short_date, v
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
 from tui.marks import Marks
-from tui.query import parse
+from tui.query import Query, parse
 from tui.state import ReadingState, default_state_path
 from tui.sync import bundled_seeds, sync
 
@@ -257,7 +257,7 @@ def list_articles(
     query = parse(filter_text)
     if query.hint:
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
-    flags = _flags(library) if query.flags else None
+    flags = _flags(library, query) if query.uses_marks else None
     keys = library.search(query, flags=flags)
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
@@ -312,13 +312,13 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
     out.write(article.text + "\n\n\n")
 
 
-def _flags(library: Library) -> dict[str, set[int]]:
+def _flags(library: Library, query: Query) -> dict[str, set[int]]:
     """The reading state as key sets, for is:read / is:unread / is:starred on the command line."""
     state = ReadingState(default_state_path())
     marks = Marks(state)
     marks.add_rows(library.rows())
     state.close()
-    return marks.flags()
+    return marks.flags(query)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 
+from tui.article import tag_name
 from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
 
@@ -81,6 +82,9 @@ _META_KEYS = {
     "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
     "place": ("place", "location", "dateline", "lokasi", "tempat"),
 }  # fmt: skip
+# Where records and front matter keep their tags; every one present counts (wallabag: [{"label": ...}]).
+TAG_KEYS = ("tags", "tag", "labels", "label", "kategori", "category", "categories")
+MAX_TAGS = 32
 TEXT_KEYS = (
     "text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext",
     "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks", "markdown", "html",
@@ -126,11 +130,31 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if value:
                 meta[target] = value
                 break
+    tags = tags_of(fields)
+    if tags:
+        meta["tags"] = tags
     if "source" not in meta and isinstance(meta.get("url"), str):
         host = re.match(r"(?i)^[a-z]+://(?:www\.)?([^/:?#]+)", meta["url"])
         if host:
             meta["source"] = source_from([host.group(1)]) or host.group(1)
     return meta
+
+
+def tags_of(fields: dict[str, Any]) -> tuple[str, ...]:
+    """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
+    found: list[str] = []
+    for value in lookup(fields, TAG_KEYS):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict):
+                item = item.get("label") or item.get("name") or item.get("title") or item.get("slug")
+            if isinstance(item, bool) or item is None or isinstance(item, (dict, list)):
+                continue
+            for part in str(item).split(","):
+                name = tag_name(part)
+                if name and name not in found:
+                    found.append(name)
+    return tuple(found[:MAX_TAGS])
 
 
 def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:

@@ -359,6 +359,7 @@ def _article(
         digest=digest,
         record=record,
         removed=tuple(cleaned.removed),
+        tags=tuple(meta.get("tags", ())),
     )
 
 

@@ -36,7 +36,7 @@ from tui.library.matching import Matcher
 from tui.library.merges import Merges
 from tui.library.orders import SORTS, Orders
 from tui.library.paths import Paths
-from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from
+from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from, tags_from
 from tui.library.vocabulary import Vocabulary
 from tui.library.writer import FileItems, Writer
 from tui.query import Query
@@ -153,14 +153,14 @@ class Library:
         order = " ORDER BY key DESC" if newest_first else ""
         with self._db.lock:
             cursor = self._db.conn.execute(
-                "SELECT key, title, date, source, place, words, path, digest FROM articles"
+                "SELECT key, title, date, source, place, words, path, digest, tags FROM articles"
                 + order
                 + " LIMIT ?",
                 (limit,),
             )
             return [
-                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest)
-                for k, t, d, s, p, w, path, digest in cursor
+                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g))
+                for k, t, d, s, p, w, path, digest, g in cursor
             ]
 
     def problems(self) -> list[Problem]:

@@ -67,16 +67,17 @@ class Matcher:
         return keys[::-1] if reverse else keys
 
     def _checker(self, query: Query, flags: Flags) -> Check | None:
-        """What the index cannot tell, checked on each fetched batch: phrases and reading flags."""
+        """What the index cannot tell, checked on each fetched batch: phrases, marks, tags, notes."""
         keep: list[AbstractSet[int]] = []
         drop: list[AbstractSet[int]] = []
-        read = flags.get("read", frozenset())
-        if "read" in query.flags:
-            keep.append(read)
-        if "unread" in query.flags:
-            drop.append(read)
-        if "starred" in query.flags:
-            keep.append(flags.get("starred", frozenset()))
+        # Each flag names a key set the caller passed in (read, starred, tag:banjir, has:note...);
+        # unread is the one kept by its absence from another.
+        for flag in query.flags:
+            if flag == "unread":
+                drop.append(flags.get("read", frozenset()))
+            else:
+                keep.append(flags.get(flag, frozenset()))
+        drop += [flags.get(flag, frozenset()) for flag in query.without]
         phrase_groups = [group for group in query.groups if any(t.is_phrase for t in group)]
         excluded_phrases = [t for t in query.excluded if t.is_phrase]
         if not (keep or drop or phrase_groups or excluded_phrases):

@@ -10,8 +10,9 @@ from typing import Any
 from tui.article import Article, Block, BlockKind
 
 ARTICLE_COLUMNS = (
-    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks"
+    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags"
 )
+TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +27,11 @@ class Row:
     words: int
     path: str
     digest: str
+    tags: tuple[str, ...] = ()  # the file's own tags; the user's are in the reading state
+
+
+def tags_from(stored: str) -> tuple[str, ...]:
+    return tuple(stored.split(TAG_SEPARATOR)) if stored else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +72,7 @@ def sound_text(article: Article) -> Article:
         place=fix(article.place),
         url=fix(article.url),
         removed=tuple(fix(r) or "" for r in article.removed),
+        tags=tuple(fix(t) or "" for t in article.tags),
     )
 
 
@@ -108,12 +115,15 @@ def article_values(arrival: int, key: int, stored_path: str, item: Article) -> t
         item.digest,
         item.record,
         item.words,
+        TAG_SEPARATOR.join(item.tags),
     )
 
 
 def article_from(found: Any, path: str) -> Article:
     """An article from the articles table's ARTICLE_COLUMNS, with its path as shown."""
-    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks = found
+    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, tags = (
+        found
+    )
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -129,4 +139,5 @@ def article_from(found: Any, path: str) -> Article:
         record=record,
         removed=tuple(json.loads(removed)),
         words=words,
+        tags=tags_from(tags),
     )

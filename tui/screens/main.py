@@ -255,7 +255,7 @@ class MainScreen(ArticleActions):
         version = session.rows_version
         query = parse(text)
         started = time.monotonic()
-        flags = session.marks.flags() if query.flags else None
+        flags = session.marks.flags(query) if query.uses_marks else None
         page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
         if worker.is_cancelled:
             return
