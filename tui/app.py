@@ -19,6 +19,7 @@ from tui.config import default_config_path, load_settings, save_settings
 from tui.i18n import _
 from tui.library import Library
 from tui.marks import Marks
+from tui.screens.annotations import AnnotationActions
 from tui.screens.dialogs import HelpScreen
 from tui.screens.main import MainScreen
 from tui.session import Session
@@ -204,6 +205,7 @@ class KlipingApp(App[None]):
             return
         sections: list[tuple[str, Iterable[Binding]]] = [
             (_("Everywhere"), _bindings([*MainScreen.BINDINGS, *KlipingApp.BINDINGS])),
+            (_("Tags, notes, saved searches, citing"), _bindings(AnnotationActions.BINDINGS)),
             (_("Article list"), _bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), _bindings(Reader.BINDINGS)),
             (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
@@ -247,6 +249,27 @@ class KlipingApp(App[None]):
         yield SystemCommand(_("Filter"), _("Focus the filter bar"), main.action_focus_filter)
         yield SystemCommand(
             _("Reload"), _("Read the folders again (they are also watched for changes)"), main.action_reload
+        )
+        yield SystemCommand(
+            _("Tags: add or remove"), _("Tag the article under the cursor"), main.action_edit_tags
+        )
+        yield SystemCommand(
+            _("Tags: list with counts"),
+            _("Every tag in use; choose one to filter by it"),
+            main.action_tag_list,
+        )
+        yield SystemCommand(
+            _("Note"), _("Write a note on the article under the cursor"), main.action_edit_note
+        )
+        yield SystemCommand(
+            _("Saved searches"), _("Apply, rename or delete a saved filter"), main.action_saved_searches
+        )
+        yield SystemCommand(
+            _("Save the filter"), _("Name the current filter to use again"), main.action_save_search
+        )
+        yield SystemCommand(_("Cite"), _("Copy the article's title, source, date and URL"), main.action_cite)
+        yield SystemCommand(
+            _("Open the URL"), _("Open the article's URL in the browser"), main.action_open_url
         )
 
 

@@ -225,3 +225,20 @@ def read_back(path: str | os.PathLike[str], fmt: str) -> list[dict[str, str | No
                 for row in rows
             ]
         return list(_read_markdown(source.read()))
+
+
+# --- citing ------------------------------------------------------------------------------
+
+
+def citation(article: Article, style: str = "plain") -> str:
+    """One line naming the article: title, source, date and URL, as text or as a Markdown link."""
+    title = " ".join(article.title.split())
+    where = ", ".join(
+        part for part in (article.source, article.date.date().isoformat() if article.date else None) if part
+    )
+    if style == "markdown":
+        shown = _escape_inline(title)
+        head = f"[{shown}](<{article.url}>)" if article.url else f"*{shown}*"
+        return head + (f", {_escape_inline(where)}" if where else "")
+    parts = [f"“{title}”"] + ([where] if where else []) + ([article.url] if article.url else [])
+    return ", ".join(parts) + "."

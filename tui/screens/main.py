@@ -28,7 +28,7 @@ from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
 from tui.query import Query, parse
-from tui.screens.actions import ArticleActions
+from tui.screens.annotations import AnnotationActions
 from tui.search import snippet
 from tui.session import Answer, Session, Status
 from tui.sync import Update, sync
@@ -52,7 +52,7 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
-class MainScreen(ArticleActions):
+class MainScreen(AnnotationActions):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
@@ -132,7 +132,7 @@ class MainScreen(ArticleActions):
     def on_mount(self) -> None:
         articles = self.articles
         articles.border_title = opened_title(self.paths)
-        articles.marks = self.session.marks
+        articles.marks = self.reader.marks = self.session.marks
         articles.lang = self.reader.lang = current_language()
         self.reader.measure = self.kliping.settings.measure
         self.set_focus(articles)
