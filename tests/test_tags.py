@@ -256,3 +256,58 @@ def test_marks_flags_only_what_the_query_names(text: str) -> None:
     marks = Marks(ReadingState())
     flags = marks.flags(parse(text))
     assert set(flags) == {"read", "starred", text.lstrip("-")}
+
+
+# -- everything leaves too --------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv", "md"])
+def test_exports_carry_tags_stars_read_and_the_note(tmp_path: Path, fmt: str) -> None:
+    from tui.export import Annotations, export_articles, read_back
+
+    plain = Article("i1", "a.txt", "Judul", (), digest="d1", tags=("banjir",))
+    noted = Article("i2", "b.txt", "Dua", (), digest="d2")
+    marks = {
+        "d1": Annotations(("banjir", "rob"), starred=True, read=True, note="bukti\n### Note\n# judul"),
+        "d2": Annotations(),
+    }
+    path = tmp_path / f"out.{fmt}"
+    export_articles([plain, noted], path, fmt, lambda a: marks[a.digest])
+    first, second = read_back(path, fmt)
+    assert (first["tags"], first["starred"], first["read"]) == ("banjir, rob", "true", "true")
+    assert first["note"] == "bukti\n### Note\n# judul" and first["text"] == ""
+    assert (second["tags"] or "", second["starred"], second["read"], second["note"]) == (
+        "",
+        "false",
+        "false",
+        None,
+    )
+    if fmt == "md":
+        text = path.read_text()
+        assert text.index("### Note") > text.index("## Judul") and "- starred: true" in text
+
+
+def test_list_json_carries_the_reading_state(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from tui.cli import main
+    from tui.state import default_state_path
+
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Banjir\ntags: [banjir]\n---\n\nAir naik di Demak.\n")
+    (folder / "b.md").write_text("---\ntitle: Kering\n---\n\nKemarau panjang.\n")
+    assert main(["--list", "--json", str(folder)]) == 0  # no state file yet: the files' own tags
+    records = {r["title"]: r for r in map(json.loads, capsys.readouterr().out.splitlines())}
+    assert records["Banjir"]["tags"] == ["banjir"] and records["Kering"]["starred"] is False
+    assert not default_state_path().exists()
+    [digest] = [a.digest for a in load_file(folder / "b.md") if isinstance(a, Article)]
+    state = ReadingState(default_state_path())
+    state.set_tag(digest, "kemarau", True)
+    state.set_starred(digest)
+    state.set_note(digest, "catatan lapangan")
+    state.close()
+    assert main(["--list", "--json", "--filter", "tag:kemarau note:lapang", str(folder)]) == 0
+    [record] = map(json.loads, capsys.readouterr().out.splitlines())
+    assert record["title"] == "Kering" and record["tags"] == ["kemarau"]
+    assert record["starred"] is True and record["read"] is False and record["note"] == "catatan lapangan"
+    assert main(["--list", "--filter=-tag:kemarau", str(folder)]) == 0
+    assert "Banjir" in capsys.readouterr().out

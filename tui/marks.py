@@ -163,6 +163,10 @@ class Marks:
         # Always written, marked or not: the reading position lives only in the state file.
         self._write(lambda: state.follow(old.digest, new.digest, keep_old=keep_old))
 
+    def marked(self, mark: Mark, digest: str) -> bool:
+        """Whether an article's content is marked, for an export that has articles, not keys."""
+        return digest in self._digests[mark]
+
     def has(self, mark: Mark, key: int) -> bool:
         return key in self.keys[mark]
 
