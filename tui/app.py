@@ -205,7 +205,7 @@ class KlipingApp(App[None]):
             return
         sections: list[tuple[str, Iterable[Binding]]] = [
             (_("Everywhere"), _bindings([*MainScreen.BINDINGS, *KlipingApp.BINDINGS])),
-            (_("Tags, notes, saved searches, citing"), _bindings(AnnotationActions.BINDINGS)),
+            (_("Tags, notes, searches"), _bindings(AnnotationActions.BINDINGS)),
             (_("Article list"), _bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), _bindings(Reader.BINDINGS)),
             (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
