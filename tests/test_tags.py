@@ -244,6 +244,7 @@ def test_tag_filters_match_a_plain_comparison(tmp_path: Path) -> None:
         query = parse(text)
         keys = library.search(query, flags=marks.flags(query))
         got = {rows[k].title for k in keys}
+        assert keys == sorted(keys, reverse=True), text  # newest first, as without the key sets
         want = {title for title, (t, n, r) in truth.items() if expected(t, n, r)}
         assert got == want, text
         page = library.search_page(query, flags=marks.flags(query), limit=5)
