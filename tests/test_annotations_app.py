@@ -219,3 +219,45 @@ async def test_no_browser_is_said(clips: Path, tmp_path: Path, monkeypatch: pyte
         await pilot.press("w")
         await settle(pilot)
         assert any("No browser found" in str(n.message) for n in app._notifications)
+
+
+async def test_bulk_read_and_tag_what_the_filter_shows_with_undo(clips: Path, tmp_path: Path) -> None:
+    from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen
+
+    app = app_for(clips, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"-tag:banjir", "enter")
+        await settle(pilot)
+        assert len(titles(app)) == 2
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, BulkScreen)
+        await pilot.press("enter")  # mark all read
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.question == "Mark 2 articles read?"
+        await pilot.press("y")
+        await settle(pilot)
+        assert "1 unread" in status(app)
+        await pilot.press("z")
+        await settle(pilot)
+        assert "3 unread" in status(app)
+        await pilot.press("B", "down", "down", "down", "down", "enter")  # add a tag to all
+        await settle(pilot)
+        await pilot.press(*"pesisir", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen) and app.screen.question == "Tag 2 articles pesisir?"
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.session.marks.tag_counts() == {"banjir": 1, "rob": 1}
+        await pilot.press("B", "down", "down", "down", "down", "enter", *"pesisir", "enter")
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.session.marks.tag_counts() == {"banjir": 1, "pesisir": 2, "rob": 1}
+        await pilot.press("z")
+        await settle(pilot)
+        assert app.session.marks.tag_counts() == {"banjir": 1, "rob": 1}
+        await pilot.press("z")
+        await settle(pilot)
+        assert any("Nothing to undo" in str(n.message) for n in app._notifications)

@@ -312,3 +312,37 @@ def test_list_json_carries_the_reading_state(tmp_path: Path, capsys: pytest.Capt
     assert record["starred"] is True and record["read"] is False and record["note"] == "catatan lapangan"
     assert main(["--list", "--filter=-tag:kemarau", str(folder)]) == 0
     assert "Banjir" in capsys.readouterr().out
+
+
+# -- acting on everything shown ---------------------------------------------------------------
+
+
+def test_bulk_marks_and_tags_are_one_write_each_and_undo_exactly(tmp_path: Path) -> None:
+    state = ReadingState(tmp_path / "state.sqlite3")
+    writes: list[object] = []
+
+    def write(action: object) -> None:
+        writes.append(action)
+        action()  # type: ignore[operator]
+
+    marks = Marks(state, write)
+    rows = [row(1, "a.md", ("banjir",)), row(2), row(3), Row(4, "copy", None, None, None, 5, "c.txt", "d3")]
+    marks.add_rows(rows)
+    marks.put("read", rows[0], True)
+    writes.clear()
+    changed = marks.put_many("read", rows, True)
+    assert [r.key for r in changed] == [2, 3] and len(writes) == 1  # 1 was read; 4 is a copy of 3
+    assert marks.keys["read"] == {1, 2, 3, 4} and state.read() == {"d1", "d2", "d3"}
+    marks.put_many("read", changed, False)  # the undo
+    assert marks.keys["read"] == {1} and state.read() == {"d1"}
+    writes.clear()
+    tagged = marks.set_tag_many(rows, "banjir", True)
+    assert [r.key for r in tagged] == [2, 3] and len(writes) == 1
+    assert marks.tag_counts() == {"banjir": 4}
+    untagged = marks.set_tag_many(rows, "banjir", False)
+    assert [r.key for r in untagged] == [1, 2, 3] and marks.tag_counts() == {}
+    assert state.tags() == {"d1": {"banjir": False}}
+    marks.set_tag_many(untagged, "banjir", True)  # the undo of the removal
+    assert marks.tag_counts() == {"banjir": 4}
+    assert state.tags() == {"d2": {"banjir": True}, "d3": {"banjir": True}}
+    state.close()

@@ -20,6 +20,7 @@ from tui.i18n import _
 from tui.library import Library
 from tui.marks import Marks
 from tui.screens.annotations import AnnotationActions
+from tui.screens.bulk import BulkActions
 from tui.screens.dialogs import HelpScreen
 from tui.screens.main import MainScreen
 from tui.session import Session
@@ -205,7 +206,7 @@ class KlipingApp(App[None]):
             return
         sections: list[tuple[str, Iterable[Binding]]] = [
             (_("Everywhere"), _bindings([*MainScreen.BINDINGS, *KlipingApp.BINDINGS])),
-            (_("Tags, notes, searches"), _bindings(AnnotationActions.BINDINGS)),
+            (_("Tags, notes, searches"), _bindings([*AnnotationActions.BINDINGS, *BulkActions.BINDINGS])),
             (_("Article list"), _bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), _bindings(Reader.BINDINGS)),
             (_("Filter bar"), _bindings(FilterBar.BINDINGS)),
@@ -270,6 +271,14 @@ class KlipingApp(App[None]):
         yield SystemCommand(_("Cite"), _("Copy the article's title, source, date and URL"), main.action_cite)
         yield SystemCommand(
             _("Open the URL"), _("Open the article's URL in the browser"), main.action_open_url
+        )
+        yield SystemCommand(
+            _("Act on every article shown"),
+            _("Mark read or unread, star, tag or untag everything the filter shows"),
+            main.action_bulk,
+        )
+        yield SystemCommand(
+            _("Undo"), _("Undo the last action on every article shown"), main.action_undo_bulk
         )
 
 

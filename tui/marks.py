@@ -68,13 +68,36 @@ class Marks:
 
     def set_tag(self, row: Row, tag: str, present: bool) -> bool:
         """Add or take away a tag on an article and its copies; False when it already was so."""
-        tag = tag_name(tag)
-        if not tag:
+        choice = self._choose_tag(row, tag_name(tag), present)
+        if choice is None:
             return False
+        state = self.state
+        self._write(lambda: state.set_tag(*choice))
+        return True
+
+    def set_tag_many(self, rows: Iterable[Row], tag: str, present: bool) -> list[Row]:
+        """Add or take away a tag on many articles in one write; the rows whose tags changed."""
+        tag = tag_name(tag)
+        changed: list[Row] = []
+        choices: list[tuple[str, str, bool | None]] = []
+        for row in rows:
+            choice = self._choose_tag(row, tag, present)
+            if choice is not None:
+                changed.append(row)
+                choices.append(choice)
+        if choices:
+            state = self.state
+            self._write(lambda: state.set_tags(choices))
+        return changed
+
+    def _choose_tag(self, row: Row, tag: str, present: bool) -> tuple[str, str, bool | None] | None:
+        """Change the tag in memory; the state's (digest, tag, choice) to write, or None if unchanged."""
+        if not tag:
+            return None
         digest = row.digest
         before = self.tags_of(row)
         if (tag in before) == present:
-            return False
+            return None
         keys = self._keys_of.get(digest, [row.key])
         self._index(digest, keys, before, add=False)
         chosen = self._chosen.setdefault(digest, {})
@@ -87,9 +110,7 @@ class Marks:
         if not chosen:
             del self._chosen[digest]
         self._index(digest, keys, self.tags_of(row), add=True)
-        state = self.state
-        self._write(lambda: state.set_tag(digest, tag, value))
-        return True
+        return digest, tag, value
 
     # -- notes --------------------------------------------------------------------------------
 
@@ -186,6 +207,26 @@ class Marks:
         else:
             self._digests[mark].discard(row.digest)
             self.keys[mark].difference_update(keys)
+
+    def put_many(self, mark: Mark, rows: Iterable[Row], value: bool) -> list[Row]:
+        """Mark or unmark many articles in one write; the rows that changed (one per content)."""
+        changed: dict[str, Row] = {}
+        digests = self._digests[mark]
+        for row in rows:
+            if (row.digest in digests) != value and row.digest not in changed:
+                changed[row.digest] = row
+        for digest, row in changed.items():
+            keys = self._keys_of.get(digest, [row.key])
+            if value:
+                digests.add(digest)
+                self.keys[mark].update(keys)
+            else:
+                digests.discard(digest)
+                self.keys[mark].difference_update(keys)
+        if changed:
+            state, chosen = self.state, list(changed)
+            self._write(lambda: state.set_many(mark, chosen, value))
+        return list(changed.values())
 
     def toggle(self, mark: Mark, row: Row) -> bool:
         value = row.digest not in self._digests[mark]

@@ -13,7 +13,7 @@ import math
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -152,6 +152,27 @@ class ReadingState:
         """Star or unstar an article: the value the user sees, whatever another window did meanwhile."""
         self._set_flag("starred", digest, bool(starred))
 
+    def set_many(self, mark: str, digests: Iterable[str], value: bool) -> None:
+        """Mark many articles read or starred (or not) in one transaction: a bulk action is one write."""
+        if mark not in ("read", "starred"):
+            raise ValueError(f"unknown mark {mark!r}")
+        changed = time.time()
+        rows = [(digest, int(value), changed) for digest in digests]
+
+        def put(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                f"INSERT INTO marks(digest, {mark}, changed) VALUES (?, ?, ?) "
+                f"ON CONFLICT(digest) DO UPDATE SET {mark} = excluded.{mark}, changed = excluded.changed",
+                rows,
+            )
+            if not value:
+                conn.executemany(
+                    "DELETE FROM marks WHERE digest = ? AND read = 0 AND starred = 0 AND position IS NULL",
+                    [(row[0],) for row in rows],
+                )
+
+        self._write(put)
+
     def toggle_star(self, digest: str) -> bool:
         """Flip the star and say what it is now, so the caller need not read it back."""
         return self._set_flag("starred", digest, None)
@@ -253,6 +274,21 @@ class ReadingState:
                 (digest, tag, int(present)),
             )
         )
+
+    def set_tags(self, choices: Iterable[tuple[str, str, bool | None]]) -> None:
+        """Many (digest, tag, present) choices in one transaction, as `set_tag` makes one."""
+        choices = list(choices)
+
+        def put(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "DELETE FROM tags WHERE digest = ? AND tag = ?", [(d, t) for d, t, p in choices if p is None]
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO tags(digest, tag, present) VALUES (?, ?, ?)",
+                [(d, t, int(p)) for d, t, p in choices if p is not None],
+            )
+
+        self._write(put)
 
     def notes(self) -> dict[str, str]:
         """Every note by digest: a few thousand at most, read at once like the marks."""

@@ -132,18 +132,19 @@ class NameScreen(ModalScreen[str | None]):
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="name.cancel")]
 
-    def __init__(self, title: str, what: str, name: str = "") -> None:
+    def __init__(self, title: str, what: str, name: str = "", suggester: Suggester | None = None) -> None:
         super().__init__()
         self.box_title = title
         self.what = what
         self.name_value = name
+        self.suggester = suggester
 
     def compose(self) -> ComposeResult:
         with Vertical(id="name-box", classes="dialog-box") as box:
             box.border_title = self.box_title
             box.border_subtitle = _("Enter to keep · Esc to cancel")
             yield Static(Text(self.what), classes="dialog-label")
-            yield Input(self.name_value, id="name-input")
+            yield Input(self.name_value, id="name-input", suggester=self.suggester)
             yield Static("", id="name-error")
 
     def on_mount(self) -> None:
@@ -283,3 +284,56 @@ class SavedSearchesScreen(ModalScreen[SearchChoice | None]):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class BulkScreen(ModalScreen[str | None]):
+    """What to do to every article the filter shows; the next step says how many and asks."""
+
+    BINDINGS = [Binding("escape,q", "cancel", _("Cancel"), id="bulk.cancel")]
+
+    def __init__(self, actions: Sequence[tuple[str, str]]) -> None:
+        super().__init__()
+        self.actions = list(actions)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="bulk-box", classes="dialog-box") as box:
+            box.border_title = _("Act on every article shown")
+            box.border_subtitle = _("Enter chooses · Esc to cancel")
+            yield OptionList(
+                *[Option(Text(label), id=action) for action, label in self.actions], id="bulk-options"
+            )
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Ask before acting on many articles: y or Enter goes ahead, n or Esc does not."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", _("Yes"), id="confirm.yes"),
+        Binding("n,escape", "answer(False)", _("No"), id="confirm.no"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog-box") as box:
+            box.border_title = _("Are you sure?")
+            box.border_subtitle = _("y / Enter: yes · n / Esc: no")
+            yield Static(Text(self.question))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)

@@ -28,7 +28,7 @@ from tui.i18n import _, current_language
 from tui.library import Library, Stopped
 from tui.loader import read_raw
 from tui.query import Query, parse
-from tui.screens.annotations import AnnotationActions
+from tui.screens.bulk import BulkActions
 from tui.search import snippet
 from tui.session import Answer, Session, Status
 from tui.sync import Update, sync
@@ -52,7 +52,7 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
-class MainScreen(AnnotationActions):
+class MainScreen(BulkActions):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
