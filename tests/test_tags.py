@@ -346,3 +346,96 @@ def test_bulk_marks_and_tags_are_one_write_each_and_undo_exactly(tmp_path: Path)
     assert marks.tag_counts() == {"banjir": 4}
     assert state.tags() == {"d2": {"banjir": True}, "d3": {"banjir": True}}
     state.close()
+
+
+# -- bringing a library from a read-it-later app ----------------------------------------------
+
+WALLABAG = [
+    {
+        "is_archived": 1,
+        "is_starred": 1,
+        "tags": ["banjir", "Jawa Tengah"],
+        "title": "Banjir merendam Demak",
+        "url": "https://example.org/banjir",
+        "content": "<p>Air sungai Wulan meluap dan merendam ribuan rumah.</p>",
+        "annotations": [{"text": "penting untuk laporan", "quote": "merendam ribuan rumah"}],
+        "created_at": "2024-03-15T10:00:00+07:00",
+        "domain_name": "example.org",
+    },
+    {
+        "is_archived": 0,
+        "is_starred": 0,
+        "tags": [],
+        "title": "Kemarau di NTT",
+        "url": "https://example.org/kemarau",
+        "content": "<p>Hujan belum turun sejak April.</p>",
+        "annotations": [],
+    },
+]
+OMNIVORE = """---
+id: 5b1c
+title: "Anggaran desa inklusif"
+url: https://example.org/desa
+labels: [inklusi, desa]
+state: Archived
+date_saved: 2024-02-01
+---
+
+# Anggaran desa inklusif
+
+Desa menyusun anggaran bagi penyandang disabilitas.
+"""
+POCKET = """title,url,time_added,cursor,tags,status
+Rob di Pekalongan,https://example.org/rob,1712345678,a,banjir|rob,archive
+Pasar terapung,https://example.org/pasar,1712300000,b,,unread
+"""
+
+
+def _load(folder: Path, library: Library) -> list[Row]:
+    for _update in sync(library, [str(folder)], processes=0):
+        pass
+    return library.rows()
+
+
+def test_read_it_later_exports_bring_tags_marks_and_notes_once(tmp_path: Path) -> None:
+    folder = tmp_path / "imports"
+    folder.mkdir()
+    (folder / "wallabag.json").write_text(json.dumps(WALLABAG))
+    (folder / "omnivore.md").write_text(OMNIVORE)
+    (folder / "pocket.csv").write_text(POCKET)
+    library = Library(tmp_path / "cache.sqlite3")
+    rows = {r.title: r for r in _load(folder, library)}
+    assert set(rows) == {
+        "Banjir merendam Demak",
+        "Kemarau di NTT",
+        "Anggaran desa inklusif",
+        "Rob di Pekalongan",
+        "Pasar terapung",
+    }
+    state = ReadingState(tmp_path / "state.sqlite3")
+    marks = Marks(state)
+    marks.add_rows(rows.values())
+    banjir, pocket, omni = (
+        rows["Banjir merendam Demak"],
+        rows["Rob di Pekalongan"],
+        rows["Anggaran desa inklusif"],
+    )
+    assert marks.tags_of(banjir) == ["banjir", "jawa tengah"]
+    assert marks.has("read", banjir.key) and marks.has("starred", banjir.key)
+    assert marks.note(banjir.digest) == "> merendam ribuan rumah\npenting untuk laporan"
+    assert not marks.has("read", rows["Kemarau di NTT"].key) and not marks.note(rows["Kemarau di NTT"].digest)
+    assert marks.tags_of(omni) == ["inklusi", "desa"] and marks.has("read", omni.key)
+    assert marks.tags_of(pocket) == ["banjir", "rob"] and marks.has("read", pocket.key)
+    assert not marks.has("read", rows["Pasar terapung"].key)
+    link = library.article(pocket.key)
+    assert link is not None and link.blocks == () and link.url == "https://example.org/rob"
+    assert link.date is not None and link.date.year == 2024
+    # What the user sets in kliping afterwards is never overwritten by the export.
+    marks.put("starred", banjir, False)
+    marks.set_note(banjir, "")
+    state.close()
+    again = Marks(ReadingState(tmp_path / "state.sqlite3"))
+    again.add_rows(rows.values())
+    assert not again.has("starred", banjir.key) and again.has("read", banjir.key)
+    assert again.note(banjir.digest) == ""
+    library.close()

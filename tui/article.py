@@ -43,6 +43,7 @@ class Article:
     removed: tuple[str, ...] = field(default=())  # web leftovers the cleaner dropped
     words: int = -1  # computed from the blocks when not given
     tags: tuple[str, ...] = ()  # the file's own tags (front matter, a record's tags or labels)
+    carried: str = ""  # marks a read-it-later export gives (JSON: read, starred, note), taken in once
 
     def __post_init__(self) -> None:
         if self.words < 0:

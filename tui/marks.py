@@ -3,6 +3,7 @@ by content digest."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Literal
 
@@ -35,6 +36,7 @@ class Marks:
         self._file_tags: dict[str, tuple[str, ...]] = {}  # by digest, for rows that have any
         self.tag_keys: dict[str, set[int]] = {}
         self._notes: dict[str, str] = state.notes()
+        self._imported: set[str] = state.imported()
 
     # -- tags ---------------------------------------------------------------------------------
 
@@ -133,7 +135,10 @@ class Marks:
         self._write(lambda: state.set_note(digest, note))
 
     def add_rows(self, rows: Iterable[Row]) -> None:
+        carried: list[tuple[str, bool, bool, str]] = []
         for row in rows:
+            if row.carried and row.digest not in self._imported:
+                carried.append(self._take_in(row))
             self.total += 1
             self._keys_of.setdefault(row.digest, []).append(row.key)
             for mark, digests in self._digests.items():
@@ -143,6 +148,27 @@ class Marks:
                 self._file_tags[row.digest] = row.tags
             if row.tags or row.digest in self._chosen:
                 self._index(row.digest, (row.key,), self.tags_of(row), add=True)
+        if carried:
+            state = self.state
+            self._write(lambda: state.take_in(carried))
+
+    def _take_in(self, row: Row) -> tuple[str, bool, bool, str]:
+        """An export's read and starred marks and note, the first time its article is seen."""
+        digest = row.digest
+        self._imported.add(digest)
+        try:
+            said = json.loads(row.carried)
+        except ValueError:
+            said = {}
+        read, starred = said.get("read") is True, said.get("starred") is True
+        note = said.get("note") if isinstance(said.get("note"), str) else ""
+        if read:
+            self._digests["read"].add(digest)
+        if starred:
+            self._digests["starred"].add(digest)
+        if note and digest not in self._notes:
+            self._notes[digest] = note
+        return digest, read, starred, note
 
     def remove_rows(self, rows: Iterable[Row]) -> None:
         for row in rows:

@@ -35,6 +35,7 @@ CREATE TABLE IF NOT EXISTS notes(digest TEXT PRIMARY KEY, note TEXT NOT NULL, ch
     WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS searches(name TEXT PRIMARY KEY, query TEXT NOT NULL, seq INTEGER NOT NULL)
     WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported(digest TEXT PRIMARY KEY) WITHOUT ROWID;
 """
 
 _SCHEMA = Schema(
@@ -51,7 +52,7 @@ CREATE INDEX IF NOT EXISTS history_seq ON history(seq);
 """
     + _ANNOTATIONS,
     version=SCHEMA_VERSION,
-    tables=frozenset({"marks", "history", "tags", "notes", "searches"}),
+    tables=frozenset({"marks", "history", "tags", "notes", "searches", "imported"}),
     upgrades=((1, _ANNOTATIONS),),
     rebuild_other_versions=False,  # marks are the user's: a file we cannot read is set aside
 )
@@ -307,6 +308,37 @@ class ReadingState:
                 (digest, note, changed),
             )
         )
+
+    # --- what read-it-later exports carry -------------------------------------------------
+
+    def imported(self) -> set[str]:
+        """Digests whose exported marks were taken in already: never again, so the user's own win."""
+        return set(self._column("SELECT digest FROM imported"))
+
+    def take_in(self, carried: Iterable[tuple[str, bool, bool, str]]) -> None:
+        """Take in once, for each (digest, read, starred, note), what an export says: marks only
+        added, a note only where there is none."""
+        carried = list(carried)
+        changed = time.time()
+
+        def put(conn: sqlite3.Connection) -> None:
+            for digest, read, starred, note in carried:
+                if conn.execute("INSERT OR IGNORE INTO imported(digest) VALUES (?)", (digest,)).rowcount != 1:
+                    continue
+                if read or starred:
+                    conn.execute(
+                        "INSERT INTO marks(digest, read, starred, changed) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(digest) DO UPDATE SET read = max(read, excluded.read), "
+                        "starred = max(starred, excluded.starred)",
+                        (digest, int(read), int(starred), changed),
+                    )
+                if note:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
+                        (digest, note, changed),
+                    )
+
+        self._write(put)
 
     # --- saved searches ------------------------------------------------------------------
 

@@ -110,6 +110,8 @@ class Matcher:
                 for key in self._orders.order("date")
                 if low <= key < high and not any(key in s for s in drop)
             ]
+            if sort in ("relevance", "date"):
+                return found[::-1] if reverse else found  # already newest first
         if sort in ("relevance", "date"):
             return sorted(found, reverse=not reverse)  # keys are in date order
         keys = self._orders.sort(found, sort)

@@ -10,7 +10,8 @@ from typing import Any
 from tui.article import Article, Block, BlockKind
 
 ARTICLE_COLUMNS = (
-    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags"
+    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
+    "carried"
 )
 TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
@@ -28,6 +29,7 @@ class Row:
     path: str
     digest: str
     tags: tuple[str, ...] = ()  # the file's own tags; the user's are in the reading state
+    carried: str = ""  # what a read-it-later export says (JSON: read, starred, note), taken in once
 
 
 def tags_from(stored: str) -> tuple[str, ...]:
@@ -73,6 +75,7 @@ def sound_text(article: Article) -> Article:
         url=fix(article.url),
         removed=tuple(fix(r) or "" for r in article.removed),
         tags=tuple(fix(t) or "" for t in article.tags),
+        carried=fix(article.carried) or "",
     )
 
 
@@ -116,14 +119,16 @@ def article_values(arrival: int, key: int, stored_path: str, item: Article) -> t
         item.record,
         item.words,
         TAG_SEPARATOR.join(item.tags),
+        item.carried,
     )
 
 
 def article_from(found: Any, path: str) -> Article:
     """An article from the articles table's ARTICLE_COLUMNS, with its path as shown."""
-    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, tags = (
+    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
         found
     )
+    tags, carried = more
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -140,4 +145,5 @@ def article_from(found: Any, path: str) -> Article:
         removed=tuple(json.loads(removed)),
         words=words,
         tags=tags_from(tags),
+        carried=carried,
     )

@@ -24,7 +24,7 @@ FileItems = tuple[str, int, int, Sequence[Article | Problem]]
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
     "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, words, tags) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "url, digest, record, words, tags, carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"
@@ -134,6 +134,7 @@ class Writer:
                             item.path,
                             item.digest,
                             item.tags,
+                            item.carried,
                         )
                     )
             # FTS5 writes out what it holds each time a rowid comes lower than the last one, so

@@ -233,6 +233,14 @@ class Reader(ScrollView, can_focus=True):
                 for line in note.split("\n"):
                     texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
             texts.append((Text(""), ""))
+            if not article.blocks and article.url:
+                link = _("A link saved without its text: {url} (w opens it in the browser).")
+                texts.append(
+                    (
+                        Text(link.format(url=visible_line(article.url)), style=self._style("reader--notice")),
+                        "",
+                    )
+                )
             for block in article.blocks:
                 texts.append((self._block_text(block), PREFIXES.get(block.kind, "")))
                 texts.append((Text(""), ""))
