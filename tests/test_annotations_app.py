@@ -113,6 +113,17 @@ async def test_a_note_is_shown_found_and_kept(clips: Path, tmp_path: Path) -> No
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(app.screen, NoteScreen)
+        await pilot.press(*"dibuang", "escape")  # Esc leaves the note as it was
+        await settle(pilot)
+        assert (
+            not isinstance(app.screen, NoteScreen)
+            and app.session.marks.note(
+                app.session.rows[app.query_one("#articles", ArticleList).current_key or 0].digest
+            )
+            == ""
+        )
+        await pilot.press("a")
+        await settle(pilot)
         await pilot.press(*"Bukti [b]anggaran[/b]", "enter", *"baris dua", "ctrl+s")
         await settle(pilot)
         assert not isinstance(app.screen, NoteScreen)

@@ -100,7 +100,8 @@ class NoteScreen(ModalScreen[str | None]):
 
     BINDINGS = [
         Binding("ctrl+s", "keep", _("Keep the note"), priority=True, id="note.keep"),
-        Binding("escape", "cancel", _("Cancel"), id="note.cancel"),
+        # The text area would take Esc for itself (leaving it); here it leaves the note unchanged.
+        Binding("escape", "cancel", _("Cancel"), priority=True, id="note.cancel"),
     ]
 
     def __init__(self, title: str, note: str) -> None:
