@@ -31,7 +31,7 @@ class AnnotationActions(ArticleActions):
     """Tags, notes and saved searches of the main screen, and citing or opening the article's URL."""
 
     BINDINGS = [
-        Binding("t", "edit_tags", _("Tags"), id="app.tags"),
+        Binding("t", "edit_tags", _("Tags"), show=False, id="app.tags"),  # the footer keeps ? Help at 80
         Binding("T", "tag_list", _("All tags, with counts"), show=False, id="app.tag_list"),
         Binding("a", "edit_note", _("Note"), show=False, id="app.note"),
         Binding("v", "saved_searches", _("Saved searches"), show=False, id="app.searches"),
