@@ -278,21 +278,23 @@ class Marks:
         return found
 
     def _flag_keys(self, flag: str) -> set[int]:
+        # Searches call this on their own thread while the loader may add rows: each dict is
+        # copied in one step (list() of its items holds the GIL) before it is walked.
         name, _colon, value = flag.partition(":")
         keys: set[int] = set()
         if name == "tag":
             prefix = value.endswith("*")
             wanted = value.rstrip("*")
-            for tag, tagged in self.tag_keys.items():
+            for tag, tagged in list(self.tag_keys.items()):
                 folded = " ".join(fold_words(tag))
                 if folded == wanted or (prefix and folded.startswith(wanted)):
                     keys |= tagged
         elif name == "has" and value == "tag":
-            for tagged in self.tag_keys.values():
+            for tagged in list(self.tag_keys.values()):
                 keys |= tagged
         elif name in ("has", "note"):
             needle = " " + value
-            for digest, note in self._notes.items():
+            for digest, note in list(self._notes.items()):
                 if name == "has" or needle in " " + " ".join(fold_words(note)):
                     keys.update(self._keys_of.get(digest, ()))
         return keys
