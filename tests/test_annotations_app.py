@@ -216,6 +216,20 @@ async def test_cite_and_open_the_url(clips: Path, tmp_path: Path, monkeypatch: p
         assert any("no URL" in str(n.message) for n in app._notifications)
 
 
+async def test_a_link_without_text_says_so(tmp_path: Path) -> None:
+    folder = tmp_path / "pocket"
+    folder.mkdir()
+    (folder / "part_000000.csv").write_text(
+        "title,url,time_added,cursor,tags,status\nRob di Pekalongan,https://example.org/rob,1712345678,a,rob,archive\n"
+    )
+    app = app_for(folder, tmp_path)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        text = reader_text(app)
+        assert "A link saved without its text" in text and "words" not in text and "#rob" in text
+        assert "0 unread" in status(app)
+
+
 async def test_no_browser_is_said(clips: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import webbrowser
 

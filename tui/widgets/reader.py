@@ -263,9 +263,10 @@ class Reader(ScrollView, can_focus=True):
     def _meta_line(self, article: Article) -> str:
         parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
         parts = [visible_line(part) for part in parts]
-        parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
-        minutes = article.reading_minutes
-        parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
+        if article.words:  # a link saved without its text has neither
+            parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
+            minutes = article.reading_minutes
+            parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
         if article.title_derived:
             parts.append(_("title from first sentence"))
         tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
