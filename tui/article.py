@@ -42,6 +42,8 @@ class Article:
     record: int | None = None  # index of the record in a JSON / JSON Lines file
     removed: tuple[str, ...] = field(default=())  # web leftovers the cleaner dropped
     words: int = -1  # computed from the blocks when not given
+    tags: tuple[str, ...] = ()  # the file's own tags (front matter, a record's tags or labels)
+    carried: str = ""  # marks a read-it-later export gives (JSON: read, starred, note), taken in once
 
     def __post_init__(self) -> None:
         if self.words < 0:
@@ -63,6 +65,14 @@ class Article:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+TAG_LIMIT = 64  # characters: a tag is a label, not a sentence
+
+
+def tag_name(text: object) -> str:
+    """A tag as kept and shown: one line, lower case, without a leading '#', so "#Banjir " is "banjir"."""
+    name = " ".join(str(text).split()).lstrip("#").strip().lower()
+    return name[:TAG_LIMIT].strip()
 
 
 @dataclass(frozen=True, slots=True, eq=False)

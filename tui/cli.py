@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Problem
 from tui.config import LANGS, load_settings
-from tui.export import FORMATS, export_articles, format_for, write_articles
+from tui.export import FORMATS, annotations_from, export_articles, file_tags, format_for, write_articles
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
@@ -257,17 +257,19 @@ def list_articles(
     query = parse(filter_text)
     if query.hint:
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
-    flags = _flags(library) if query.flags else None
+    marks = _marks(library, create=query.uses_marks)
+    flags = marks.flags(query) if query.uses_marks and marks is not None else None
     keys = library.search(query, flags=flags)
+    annotate = annotations_from(marks) if marks is not None else file_tags
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
     if style in FORMATS:
         articles = (a for a in map(library.article, keys) if a is not None)
         if output is None:
-            write_articles(articles, out, style)
+            write_articles(articles, out, style, annotate)
         else:
             try:
-                count = export_articles(articles, output, style)
+                count = export_articles(articles, output, style, annotate)
             except OSError as error:
                 print(f"kliping: {display_path(output)}: {error.strerror or error}", file=sys.stderr)
                 return 2
@@ -312,13 +314,17 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
     out.write(article.text + "\n\n\n")
 
 
-def _flags(library: Library) -> dict[str, set[int]]:
-    """The reading state as key sets, for is:read / is:unread / is:starred on the command line."""
-    state = ReadingState(default_state_path())
+def _marks(library: Library, *, create: bool) -> Marks | None:
+    """The reading state by key, for is:, tag:, note: on the command line and for what exports carry;
+    None when there is no state file and the filter does not need one (nothing is created then)."""
+    path = default_state_path()
+    if not create and not path.exists():
+        return None
+    state = ReadingState(path)
     marks = Marks(state)
     marks.add_rows(library.rows())
     state.close()
-    return marks.flags()
+    return marks
 
 
 if __name__ == "__main__":

@@ -27,6 +27,7 @@ from tui.i18n import _
 SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.library.SORTS (a test checks)
 LANGS = ("en", "id")
 READ_WHEN = ("opened", "rested")  # opened: Enter, [ ] and reading; rested: also 2 s on it in the list
+CITE = ("plain", "markdown")  # how the cite key copies an article: a line of text, or a Markdown link
 MEASURE_MIN = 40
 MEASURE_MAX = 200
 
@@ -42,6 +43,7 @@ class Settings:
     lang: str | None = None  # one of LANGS; None = from the locale
     keymap: dict[str, str] = field(default_factory=dict)  # Textual keymap: binding id -> keys
     read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
+    cite: str = "plain"  # one of CITE
 
 
 def default_config_path() -> Path:
@@ -210,6 +212,16 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(READ_WHEN), value=_show(value), default=settings.read_when
                     ),
                 )
+        elif key == "cite":
+            if isinstance(value, str) and value.strip().lower() in CITE:
+                settings.cite = value.strip().lower()
+            else:
+                bad(
+                    key,
+                    _("cite must be one of {choices}, not {value} (using {default})").format(
+                        choices=", ".join(CITE), value=_show(value), default=settings.cite
+                    ),
+                )
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -237,7 +249,7 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "keymap"]
+            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "keymap"]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -334,6 +346,9 @@ def dump_settings(settings: Settings) -> str:
     lines.append(
         f"read_when = {toml_string(settings.read_when)}  # opened (Enter, [ ], reading), or rested "
         "(also 2 s on it in the list)"
+    )
+    lines.append(
+        f"cite = {toml_string(settings.cite)}  # what c copies: plain (a line of text) or markdown (a link)"
     )
     lines += [
         "",

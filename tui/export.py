@@ -1,6 +1,7 @@
 """Export what a filter found as JSON Lines, CSV or Markdown, and read such a file back.
 
-Every format carries the same fields (title, date, source, place, url, path, words, text), is
+Every format carries the same fields (title, date, source, place, url, path, words, text, and the
+user's tags, starred, read and note; Markdown puts the note under the article's text), is
 written as a stream so a million articles cost no more memory than one, and appears atomically:
 an error half-way leaves no partial file and any existing file untouched. Markdown escapes the few
 things that would confuse its structure, and a CSV cell a spreadsheet would run as a formula gets a
@@ -13,16 +14,70 @@ import csv
 import json
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Article
 from tui.config import write_atomically
 
+if TYPE_CHECKING:
+    from tui.marks import Marks
+
 FORMATS = ("jsonl", "csv", "md")
-FIELDS = ("title", "date", "source", "place", "url", "path", "words", "text")
-OPTIONAL = ("date", "source", "place", "url")  # empty in CSV and absent in Markdown when unknown
+FIELDS = (
+    "title",
+    "date",
+    "source",
+    "place",
+    "url",
+    "path",
+    "words",
+    "text",
+    "tags",
+    "starred",
+    "read",
+    "note",
+)
+OPTIONAL = ("date", "source", "place", "url", "tags", "note")  # empty in CSV, absent in Markdown when unknown
+_MARKDOWN_META = ("date", "source", "place", "url", "path", "words", "tags", "starred", "read")
+_NOTE_HEADING = "\n\n### Note\n\n"  # a body line starting with '#' is escaped, so this is never the body's
+_NOTE_LINE = re.compile(r"(?m)^### Note$")
+
+
+@dataclass(frozen=True)
+class Annotations:
+    """What the user keeps about an article in the reading state, to go out with it."""
+
+    tags: tuple[str, ...] = ()
+    starred: bool = False
+    read: bool = False
+    note: str = ""
+
+
+Annotate = Callable[[Article], Annotations]
+
+
+def file_tags(article: Article) -> Annotations:
+    """Without the reading state, an article carries only its file's own tags."""
+    return Annotations(tags=article.tags)
+
+
+def annotations_from(marks: Marks) -> Annotate:
+    """The user's tags, stars, read marks and notes of each article, as the reading state has them."""
+
+    def annotate(article: Article) -> Annotations:
+        digest = article.digest
+        return Annotations(
+            tags=tuple(marks.tags_of_digest(digest, article.tags)),
+            starred=marks.marked("starred", digest),
+            read=marks.marked("read", digest),
+            note=marks.note(digest),
+        )
+
+    return annotate
+
 
 _SUFFIXES = {
     ".jsonl": "jsonl",
@@ -62,7 +117,8 @@ def format_for(path: str) -> str | None:
     return _SUFFIXES.get(Path(path).suffix.lower())
 
 
-def _record(article: Article) -> dict[str, str | int | None]:
+def _record(article: Article, annotate: Annotate = file_tags) -> dict[str, object]:
+    marks = annotate(article)
     return {
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
@@ -72,7 +128,20 @@ def _record(article: Article) -> dict[str, str | int | None]:
         "path": article.path,
         "words": article.words,
         "text": article.text,
+        "tags": list(marks.tags),
+        "starred": marks.starred,
+        "read": marks.read,
+        "note": marks.note or None,
     }
+
+
+def _cell(value: object) -> str:
+    """A record's value as CSV and Markdown write it: tags joined by commas, flags as true/false."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ", ".join(value)
+    return "" if value is None else str(value)
 
 
 # --- Markdown escaping -------------------------------------------------------------------
@@ -114,14 +183,16 @@ def _unescape_body(text: str) -> str:
     return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
 
 
-def _markdown(article: Article) -> str:
-    record = _record(article)
+def _markdown(article: Article, annotate: Annotate) -> str:
+    record = _record(article, annotate)
     lines = [f"## {_escape_inline(article.title)}", ""]
-    for name in FIELDS[1:-1]:
+    for name in _MARKDOWN_META:
         value = record[name]
-        if value is not None:
-            lines.append(f"- {name}: {_escape_inline(str(value))}")
-    return "\n".join(lines) + "\n\n" + _escape_body(article.text) + "\n"
+        if value is not None and value is not False and value != []:
+            lines.append(f"- {name}: {_escape_inline(_cell(value))}")
+    note = record["note"]
+    under = _NOTE_HEADING + _escape_body(str(note)) if note else ""
+    return "\n".join(lines) + "\n\n" + _escape_body(article.text) + under + "\n"
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -136,34 +207,34 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def write_articles(articles: Iterable[Article], out: TextIO, fmt: str) -> int:
+def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate: Annotate = file_tags) -> int:
     """Write articles one at a time in `fmt`, so a huge export never sits in memory; return how many."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     count = 0
     if fmt == "jsonl":
         for article in articles:
-            line = json.dumps({"id": article.id, **_record(article)}, ensure_ascii=False)
+            line = json.dumps({"id": article.id, **_record(article, annotate)}, ensure_ascii=False)
             out.write(_C1.sub(_json_escape, line) + "\n")
             count += 1
     elif fmt == "csv":
         writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
         writer.writerow(FIELDS)
         for article in articles:
-            record = _record(article)
-            writer.writerow(
-                ["" if record[name] is None else _neutralise(str(record[name])) for name in FIELDS]
-            )
+            record = _record(article, annotate)
+            writer.writerow([_neutralise(_cell(record[name])) for name in FIELDS])
             count += 1
     else:
         for article in articles:
-            section = _markdown(article)
+            section = _markdown(article, annotate)
             out.write(section if count == 0 else _SEPARATOR + section)
             count += 1
     return count
 
 
-def export_articles(articles: Iterable[Article], path: str | os.PathLike[str], fmt: str) -> int:
+def export_articles(
+    articles: Iterable[Article], path: str | os.PathLike[str], fmt: str, annotate: Annotate = file_tags
+) -> int:
     """Write an export file atomically, so a failure half-way leaves any earlier file as it was.
 
     Undecodable bytes in file names (surrogates) are written as backslash escapes, keeping the
@@ -172,16 +243,16 @@ def export_articles(articles: Iterable[Article], path: str | os.PathLike[str], f
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
     with write_atomically(path, newline="", errors="backslashreplace") as out:
-        return write_articles(articles, out, fmt)
+        return write_articles(articles, out, fmt, annotate)
 
 
 # --- reading back ------------------------------------------------------------------------
 
 
-def _text_or_none(value: object) -> str | None:
+def _text_orfile_tags(value: object) -> str | None:
     if value is None:
         return None
-    return value if isinstance(value, str) else str(value)
+    return value if isinstance(value, str) else _cell(value)
 
 
 def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
@@ -192,6 +263,7 @@ def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
         if not lines[0].startswith("## ") or len(lines) < 2 or lines[1] != "":
             raise ValueError(f"article {number} does not start with a '## title' line and a blank line")
         record: dict[str, str | None] = dict.fromkeys(FIELDS)
+        record.update(starred="false", read="false")
         record["title"] = _unescape_inline(lines[0][3:])
         index = 2
         while index < len(lines) and lines[index] != "":
@@ -202,7 +274,10 @@ def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
                 )
             record[name] = _unescape_inline(value)
             index += 1
-        record["text"] = _unescape_body("\n".join(lines[index + 1 :]))
+        body = "\n".join(lines[index + 1 :])
+        found = _NOTE_LINE.search(body)
+        record["text"] = _unescape_body(body[: found.start()].removesuffix("\n\n") if found else body)
+        record["note"] = _unescape_body(body[found.end() :].removeprefix("\n\n")) if found else None
         yield record
 
 
@@ -216,7 +291,7 @@ def read_back(path: str | os.PathLike[str], fmt: str) -> list[dict[str, str | No
             for line in source:
                 if line.strip():
                     data = json.loads(line)
-                    records.append({name: _text_or_none(value) for name, value in data.items()})
+                    records.append({name: _text_orfile_tags(value) for name, value in data.items()})
             return records
         if fmt == "csv":
             rows = [{name: _restore(value) for name, value in row.items()} for row in csv.DictReader(source)]
@@ -225,3 +300,20 @@ def read_back(path: str | os.PathLike[str], fmt: str) -> list[dict[str, str | No
                 for row in rows
             ]
         return list(_read_markdown(source.read()))
+
+
+# --- citing ------------------------------------------------------------------------------
+
+
+def citation(article: Article, style: str = "plain") -> str:
+    """One line naming the article: title, source, date and URL, as text or as a Markdown link."""
+    title = " ".join(article.title.split())
+    where = ", ".join(
+        part for part in (article.source, article.date.date().isoformat() if article.date else None) if part
+    )
+    if style == "markdown":
+        shown = _escape_inline(title)
+        head = f"[{shown}](<{article.url}>)" if article.url else f"*{shown}*"
+        return head + (f", {_escape_inline(where)}" if where else "")
+    parts = [f"“{title}”"] + ([where] if where else []) + ([article.url] if article.url else [])
+    return ", ".join(parts) + "."

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from typing import Any
 
 import yaml
 
+from tui.article import tag_name
 from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
 
@@ -75,12 +77,21 @@ _META_KEYS = {
         "date", "published", "published_at", "publishedAt", "published_date", "publish_date",
         "publication_date", "datePublished", "pubDate", "pub_date", "tanggal", "tanggal_publikasi",
         "tanggal_terbit", "tgl", "waktu", "waktu_terbit", "created", "created_at", "timestamp",
-        "time", "updated", "updated_at",
+        "time", "updated", "updated_at", "time_added", "date_added", "date_saved", "saved_at",
     ),
     "source": ("source", "site", "site_name", "publisher", "publication", "sumber", "media", "portal"),
     "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
     "place": ("place", "location", "dateline", "lokasi", "tempat"),
 }  # fmt: skip
+# Where records and front matter keep their tags; every one present counts (wallabag: [{"label": ...}]).
+TAG_KEYS = ("tags", "tag", "labels", "label", "kategori", "category", "categories")
+MAX_TAGS = 32
+# What read-it-later exports (wallabag, Omnivore, Pocket) say about an article beyond its text.
+STARRED_KEYS = ("is_starred", "starred", "favorite", "is_favorite", "favorited")
+READ_KEYS = ("is_archived", "archived", "is_read", "read")
+STATE_KEYS = ("status", "state")  # Pocket "archive", Omnivore "Archived"
+NOTE_KEYS = ("annotations", "highlights", "notes", "note")
+_TRUE = {"1", "true", "yes"}
 TEXT_KEYS = (
     "text", "content", "body", "article", "articleBody", "content_text", "full_text", "fulltext",
     "isi", "isi_berita", "isi_artikel", "konten", "artikel", "berita", "teks", "markdown", "html",
@@ -116,6 +127,8 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if isinstance(value, dict):
                 value = value.get("name") or value.get("title")
             if target == "date":
+                if isinstance(value, str) and re.fullmatch(r"\d{9,10}", value.strip()):
+                    value = int(value)  # seconds since 1970, as Pocket's CSV gives them
                 value = parse_date(value)
             elif isinstance(value, str):
                 value = tidy(value) or None
@@ -126,11 +139,71 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if value:
                 meta[target] = value
                 break
+    tags = tags_of(fields)
+    if tags:
+        meta["tags"] = tags
+    carried = carried_of(fields)
+    if carried:
+        meta["carried"] = carried
     if "source" not in meta and isinstance(meta.get("url"), str):
         host = re.match(r"(?i)^[a-z]+://(?:www\.)?([^/:?#]+)", meta["url"])
         if host:
             meta["source"] = source_from([host.group(1)]) or host.group(1)
     return meta
+
+
+def tags_of(fields: dict[str, Any]) -> tuple[str, ...]:
+    """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
+    found: list[str] = []
+    for value in lookup(fields, TAG_KEYS):
+        items = value if isinstance(value, list) else [value]
+        for item in items:
+            if isinstance(item, dict):
+                item = item.get("label") or item.get("name") or item.get("title") or item.get("slug")
+            if isinstance(item, bool) or item is None or isinstance(item, (dict, list)):
+                continue
+            for part in re.split(r"[,|]", str(item)):
+                name = tag_name(part)
+                if name and name not in found:
+                    found.append(name)
+    return tuple(found[:MAX_TAGS])
+
+
+def _true(value: object) -> bool:
+    return value is True or (not isinstance(value, bool) and str(value).strip().lower() in _TRUE)
+
+
+def _note_text(value: object) -> str:
+    """wallabag annotations ({"quote", "text"}), Omnivore highlights, or plain text, as one note."""
+    items = value if isinstance(value, list) else [value]
+    parts: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            quote = item.get("quote") or item.get("highlight") or ""
+            text = item.get("text") or item.get("note") or item.get("annotation") or ""
+            lines = [f"> {' '.join(str(quote).split())}"] if quote else []
+            lines += [str(text).strip()] if str(text).strip() else []
+            if lines:
+                parts.append("\n".join(lines))
+        elif isinstance(item, str) and item.strip():
+            parts.append(item.strip())
+    return "\n\n".join(parts)
+
+
+def carried_of(fields: dict[str, Any]) -> str:
+    """The read and starred marks and the note an export gives, as JSON; empty when it gives none."""
+    found: dict[str, object] = {}
+    if any(_true(v) for v in lookup(fields, STARRED_KEYS)):
+        found["starred"] = True
+    states = [str(v).strip().lower() for v in lookup(fields, STATE_KEYS) if isinstance(v, str)]
+    if any(_true(v) for v in lookup(fields, READ_KEYS)) or any(
+        s in ("archive", "archived", "read") for s in states
+    ):
+        found["read"] = True
+    note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS)) if text), "")
+    if note:
+        found["note"] = note
+    return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
 
 
 def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:

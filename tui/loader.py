@@ -359,6 +359,8 @@ def _article(
         digest=digest,
         record=record,
         removed=tuple(cleaned.removed),
+        tags=tuple(meta.get("tags", ())),
+        carried=meta.get("carried", ""),
     )
 
 
@@ -540,6 +542,8 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
         return Problem(path, said("{where}: not a JSON object", where=where))
     meta = formats.metadata(item)
     body = formats.body_of(item)
+    if body is None and meta.get("url") and meta.get("title"):
+        body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
     if body is None:
         return Problem(
             path, said("{where}: no article text (no 'text', 'content' or 'body' field)", where=where)

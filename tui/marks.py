@@ -1,12 +1,17 @@
-"""Read and starred marks by article key, kept in step with the reading state stored by content digest."""
+"""Read and starred marks, tags and notes by article key, kept in step with the reading state stored
+by content digest."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Literal
 
+from tui.article import tag_name
 from tui.library import Row
+from tui.query import Query
 from tui.state import ReadingState
+from tui.text import fold_words
 
 Mark = Literal["read", "starred"]
 Write = Callable[[Callable[[], object]], None]  # runs a state write now, or queues it for a thread
@@ -26,14 +31,152 @@ class Marks:
         self.keys: dict[Mark, set[int]] = {"read": set(), "starred": set()}
         self._keys_of: dict[str, list[int]] = {}
         self.total = 0
+        # Tags: the file's own (on its rows), changed by the user's choices (True added, False taken away).
+        self._chosen: dict[str, dict[str, bool]] = state.tags()
+        self._file_tags: dict[str, tuple[str, ...]] = {}  # by digest, for rows that have any
+        self.tag_keys: dict[str, set[int]] = {}
+        self._notes: dict[str, str] = state.notes()
+        self._imported: set[str] = state.imported()
+
+    # -- tags ---------------------------------------------------------------------------------
+
+    def _tags(self, digest: str, own: tuple[str, ...]) -> list[str]:
+        chosen = self._chosen.get(digest)
+        if not chosen:
+            return list(own)
+        tags = [tag for tag in own if chosen.get(tag, True)]
+        tags += sorted(tag for tag, present in chosen.items() if present and tag not in own)
+        return tags
+
+    def tags_of(self, row: Row) -> list[str]:
+        """The article's tags: its file's own, less those the user took away, and those added."""
+        return self._tags(row.digest, row.tags)
+
+    def tags_of_digest(self, digest: str, own: tuple[str, ...] = ()) -> list[str]:
+        return self._tags(digest, own or self._file_tags.get(digest, ()))
+
+    def tag_counts(self) -> dict[str, int]:
+        """Every tag in use and how many loaded articles have it, for the palette's list of tags."""
+        return {tag: len(keys) for tag, keys in sorted(self.tag_keys.items()) if keys}
+
+    def _index(self, digest: str, keys: Iterable[int], tags: Iterable[str], add: bool) -> None:
+        for tag in tags:
+            if add:
+                self.tag_keys.setdefault(tag, set()).update(keys)
+            elif tag in self.tag_keys:
+                self.tag_keys[tag].difference_update(keys)
+                if not self.tag_keys[tag]:
+                    del self.tag_keys[tag]
+
+    def set_tag(self, row: Row, tag: str, present: bool) -> bool:
+        """Add or take away a tag on an article and its copies; False when it already was so."""
+        choice = self._choose_tag(row, tag_name(tag), present)
+        if choice is None:
+            return False
+        state = self.state
+        self._write(lambda: state.set_tag(*choice))
+        return True
+
+    def set_tag_many(self, rows: Iterable[Row], tag: str, present: bool) -> list[Row]:
+        """Add or take away a tag on many articles in one write; the rows whose tags changed."""
+        tag = tag_name(tag)
+        changed: list[Row] = []
+        choices: list[tuple[str, str, bool | None]] = []
+        for row in rows:
+            choice = self._choose_tag(row, tag, present)
+            if choice is not None:
+                changed.append(row)
+                choices.append(choice)
+        if choices:
+            state = self.state
+            self._write(lambda: state.set_tags(choices))
+        return changed
+
+    def _choose_tag(self, row: Row, tag: str, present: bool) -> tuple[str, str, bool | None] | None:
+        """Change the tag in memory; the state's (digest, tag, choice) to write, or None if unchanged."""
+        if not tag:
+            return None
+        digest = row.digest
+        before = self.tags_of(row)
+        if (tag in before) == present:
+            return None
+        keys = self._keys_of.get(digest, [row.key])
+        self._index(digest, keys, before, add=False)
+        chosen = self._chosen.setdefault(digest, {})
+        own = tag in row.tags
+        value: bool | None = None if own == present else present  # back to the file's say: forget
+        if value is None:
+            chosen.pop(tag, None)
+        else:
+            chosen[tag] = value
+        if not chosen:
+            del self._chosen[digest]
+        self._index(digest, keys, self.tags_of(row), add=True)
+        return digest, tag, value
+
+    # -- notes --------------------------------------------------------------------------------
+
+    def note(self, digest: str) -> str:
+        return self._notes.get(digest, "")
+
+    def has_note(self, digest: str) -> bool:
+        return digest in self._notes
+
+    def set_note(self, row: Row, note: str) -> None:
+        """Keep (or with empty text, delete) the user's note on an article and its copies."""
+        note = note.strip()
+        if note == self._notes.get(row.digest, ""):
+            return
+        if note:
+            self._notes[row.digest] = note
+        else:
+            self._notes.pop(row.digest, None)
+        state, digest = self.state, row.digest
+        self._write(lambda: state.set_note(digest, note))
 
     def add_rows(self, rows: Iterable[Row]) -> None:
+        carried: list[tuple[str, bool, bool, str]] = []
+        tag_keys = self.tag_keys
         for row in rows:
+            if row.carried and row.digest not in self._imported:
+                carried.append(self._take_in(row))
             self.total += 1
             self._keys_of.setdefault(row.digest, []).append(row.key)
             for mark, digests in self._digests.items():
                 if row.digest in digests:
                     self.keys[mark].add(row.key)
+            if row.digest in self._chosen:
+                self._index(row.digest, (row.key,), self.tags_of(row), add=True)
+            elif row.tags:
+                for tag in row.tags:  # the common case, inline: 100k rows come in at startup
+                    tagged = tag_keys.get(tag)
+                    if tagged is None:
+                        tag_keys[tag] = {row.key}
+                    else:
+                        tagged.add(row.key)
+            if row.tags:
+                self._file_tags[row.digest] = row.tags
+        if carried:
+            state = self.state
+            self._write(lambda: state.take_in(carried))
+
+    def _take_in(self, row: Row) -> tuple[str, bool, bool, str]:
+        """An export's read and starred marks and note, the first time its article is seen."""
+        digest = row.digest
+        self._imported.add(digest)
+        try:
+            said = json.loads(row.carried)
+        except ValueError:
+            said = {}
+        read, starred = said.get("read") is True, said.get("starred") is True
+        note = said.get("note") if isinstance(said.get("note"), str) else ""
+        if read:
+            self._digests["read"].add(digest)
+        if starred:
+            self._digests["starred"].add(digest)
+        if note and digest not in self._notes:
+            self._notes[digest] = note
+        return digest, read, starred, note
 
     def remove_rows(self, rows: Iterable[Row]) -> None:
         for row in rows:
@@ -45,6 +188,8 @@ class Marks:
                     del self._keys_of[row.digest]
             for marked in self.keys.values():
                 marked.discard(row.key)
+            if row.tags or row.digest in self._chosen:
+                self._index(row.digest, (row.key,), self.tags_of(row), add=False)
 
     def follow(self, old: Row, new: Row) -> None:
         """The article at `old`'s path was edited and came back as `new`: its marks go with it.
@@ -59,8 +204,23 @@ class Marks:
                 digests.add(new.digest)
                 if not keep_old:
                     digests.discard(old.digest)
+        chosen = self._chosen.get(old.digest)
+        if chosen:
+            mine = self._chosen.setdefault(new.digest, {})
+            for tag, present in chosen.items():
+                mine.setdefault(tag, present)
+            if not keep_old:
+                del self._chosen[old.digest]
+        if old.digest in self._notes:
+            self._notes.setdefault(new.digest, self._notes[old.digest])
+            if not keep_old:
+                del self._notes[old.digest]
         # Always written, marked or not: the reading position lives only in the state file.
         self._write(lambda: state.follow(old.digest, new.digest, keep_old=keep_old))
+
+    def marked(self, mark: Mark, digest: str) -> bool:
+        """Whether an article's content is marked, for an export that has articles, not keys."""
+        return digest in self._digests[mark]
 
     def has(self, mark: Mark, key: int) -> bool:
         return key in self.keys[mark]
@@ -82,14 +242,62 @@ class Marks:
             self._digests[mark].discard(row.digest)
             self.keys[mark].difference_update(keys)
 
+    def put_many(self, mark: Mark, rows: Iterable[Row], value: bool) -> list[Row]:
+        """Mark or unmark many articles in one write; the rows that changed (one per content)."""
+        changed: dict[str, Row] = {}
+        digests = self._digests[mark]
+        for row in rows:
+            if (row.digest in digests) != value and row.digest not in changed:
+                changed[row.digest] = row
+        for digest, row in changed.items():
+            keys = self._keys_of.get(digest, [row.key])
+            if value:
+                digests.add(digest)
+                self.keys[mark].update(keys)
+            else:
+                digests.discard(digest)
+                self.keys[mark].difference_update(keys)
+        if changed:
+            state, chosen = self.state, list(changed)
+            self._write(lambda: state.set_many(mark, chosen, value))
+        return list(changed.values())
+
     def toggle(self, mark: Mark, row: Row) -> bool:
         value = row.digest not in self._digests[mark]
         self.put(mark, row, value)
         return value
 
-    def flags(self) -> dict[str, set[int]]:
-        """Copies for a search running in another thread while the user goes on marking."""
-        return {"read": set(self.keys["read"]), "starred": set(self.keys["starred"])}
+    def flags(self, query: Query | None = None) -> dict[str, set[int]]:
+        """Copies for a search running in another thread while the user goes on marking, with the
+        key sets of the query's tags and notes (tag:banjir, note:word, has:note)."""
+        found: dict[str, set[int]] = {"read": set(self.keys["read"]), "starred": set(self.keys["starred"])}
+        if query is not None:
+            for flag in query.flags | query.without:
+                if ":" in flag:
+                    found[flag] = self._flag_keys(flag)
+        return found
+
+    def _flag_keys(self, flag: str) -> set[int]:
+        # Searches call this on their own thread while the loader may add rows: each dict is
+        # copied in one step (list() of its items holds the GIL) before it is walked.
+        name, _colon, value = flag.partition(":")
+        keys: set[int] = set()
+        if name == "tag":
+            prefix = value.endswith("*")
+            wanted = value.rstrip("*")
+            for tag, tagged in list(self.tag_keys.items()):
+                folded = " ".join(fold_words(tag))
+                if folded == wanted or (prefix and folded.startswith(wanted)):
+                    keys |= tagged
+        elif name == "has" and value == "tag":
+            for tagged in list(self.tag_keys.values()):
+                keys |= tagged
+        elif name in ("has", "note"):
+            needle = " " + value
+            for digest, note in list(self._notes.items()):
+                if name == "has" or needle in " " + " ".join(fold_words(note)):
+                    keys.update(self._keys_of.get(digest, ()))
+        return keys
 
     @property
     def unread(self) -> int:

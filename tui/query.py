@@ -17,9 +17,14 @@ Grammar, informally (every slip is read as plain words and explained in `Query.h
     after:2023-06   later than the whole period: on or after 2023-07-01
     before:2024     earlier than the period's start: before 2024-01-01
     is:unread       reading state: unread, read or starred
+    tag:banjir      tagged so (in the file or by the user); tag:ban* any tag starting so;
+                    tag:"banjir bandang" a tag of several words; -tag:banjir not tagged so
+    note:word       the user's note on the article has a word starting so (-note: excludes)
+    has:note        the article has a note (has:tag: any tag; -has:note: none)
 
-Each field also has its Indonesian name (judul: sumber: tempat: tahun: tanggal: setelah: sebelum:)
-and `ATAU` is OR, whatever the interface language, so a filter reads the same for everyone.
+Each field also has its Indonesian name (judul: sumber: tempat: tahun: tanggal: setelah: sebelum:
+label: catatan: ada:) and `ATAU` is OR, whatever the interface language, so a filter reads the same
+for everyone.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from tui.text import fold_words
 
 MAX_CHARS = 2000  # a filter is read this far: pasting a whole article must not cost gigabytes
 MAX_TERMS = 64  # words, phrases and fields read; each one is a clause in every FTS5 expression
-FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is")
+FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is", "tag", "note", "has")
 ALIASES = {
     "judul": "title",
     "sumber": "source",
@@ -42,9 +47,13 @@ ALIASES = {
     "tanggal": "date",
     "setelah": "after",
     "sebelum": "before",
+    "label": "tag",
+    "catatan": "note",
+    "ada": "has",
 }
 OR_WORDS = frozenset({"OR", "ATAU"})  # in capitals only: "atau" and "or" are ordinary words
 FLAGS = frozenset({"unread", "read", "starred"})
+HAS = {"note": "note", "catatan": "note", "tag": "tag", "label": "tag"}
 FIELD_LIST = " ".join(f"{name}:" for name in FIELDS)
 
 
@@ -81,7 +90,8 @@ class Query:
     excluded: tuple[Term, ...] = ()  # any match excludes the article
     start: dt.date | None = None  # on or after (inclusive)
     end: dt.date | None = None  # before (exclusive)
-    flags: frozenset[str] = field(default_factory=frozenset)
+    flags: frozenset[str] = field(default_factory=frozenset)  # read, unread, starred, tag:x, note:x, has:x
+    without: frozenset[str] = field(default_factory=frozenset)  # tag:x, note:x, has:x excluded
     hint: str | None = None  # what was read differently from how it was typed
     empty_range: bool = False  # the date filters contradict each other, so nothing matches
 
@@ -97,7 +107,12 @@ class Query:
     @property
     def is_empty(self) -> bool:
         """True when the query filters nothing, so the caller can show everything."""
-        return not (self.groups or self.excluded or self.has_dates or self.flags)
+        return not (self.groups or self.excluded or self.has_dates or self.flags or self.without)
+
+    @property
+    def uses_marks(self) -> bool:
+        """True when answering needs the app's key sets (reading marks, tags, notes)."""
+        return bool(self.flags or self.without)
 
     @property
     def has_words(self) -> bool:
@@ -122,11 +137,20 @@ class Query:
             parts.append(f"after:{self.start - dt.timedelta(days=1)}")
         if self.end:
             parts.append(f"before:{self.end}")
-        parts += [f"is:{flag}" for flag in sorted(self.flags)]
+        parts += [flag_text(flag) for flag in sorted(self.flags)]
+        parts += ["-" + flag_text(flag) for flag in sorted(self.without)]
         return " ".join(parts)
 
     def __str__(self) -> str:
         return self.describe()
+
+
+def flag_text(flag: str) -> str:
+    """A flag as it would be typed: is:read, tag:banjir, tag:"banjir bandang", has:note."""
+    if ":" not in flag:
+        return f"is:{flag}"
+    name, _colon, value = flag.partition(":")
+    return f'{name}:"{value}"' if " " in value else f"{name}:{value}"
 
 
 # --- dates -----------------------------------------------------------------------------------
@@ -202,6 +226,7 @@ class _Reader:
         self.start: dt.date | None = None
         self.end: dt.date | None = None
         self.flags: set[str] = set()
+        self.without: set[str] = set()
 
     def hint(self, message: str) -> None:
         if message not in self.hints:
@@ -292,6 +317,17 @@ class _Reader:
             prefix = name != "title" or value.endswith("*")
             self.add_words(value, negated=negated, field=name, prefix=prefix, raw=value)
             return
+        if name in ("tag", "note"):
+            self.read_annotation(name, value, negated)
+            return
+        if name == "has":
+            what = HAS.get(value.lower())
+            if what is None:
+                self.hint(_("'has:' takes note or tag: '{value}' read as a word").format(value=value))
+                self.add_words(f"has {value}", negated=negated, field=None, prefix=False, raw=value)
+                return
+            (self.without if negated else self.flags).add(f"has:{what}")
+            return
         if name == "is":
             flag = value.lower()
             if flag in FLAGS and not negated:
@@ -325,6 +361,19 @@ class _Reader:
             self.start = low
         if high is not None and (self.end is None or high < self.end):
             self.end = high
+
+    def read_annotation(self, name: str, value: str, negated: bool) -> None:
+        """tag:banjir, tag:"a b", tag:ban*, note:word: answered from the key sets the app passes in."""
+        if not value and self.pos < len(self.text) and self.text[self.pos] == '"':
+            self.pos += 1
+            value = self.read_quoted() or ""
+        words = fold_words(value)
+        if not words:
+            self.hint(_("'{name}:' needs a word after it: read as a word").format(name=name))
+            self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
+            return
+        star = "*" if name == "tag" and value.endswith("*") else ""
+        (self.without if negated else self.flags).add(f"{name}:{' '.join(words)}{star}")
 
     def add_words(
         self,
@@ -420,6 +469,7 @@ def parse(text: str) -> Query:
         start=start,
         end=end,
         flags=flags,
+        without=frozenset(reader.without),
         hint=reader.hints[0] if reader.hints else None,
         empty_range=empty_range,
     )

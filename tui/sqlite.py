@@ -87,6 +87,7 @@ class Schema:
     check_below: int | None = None  # bytes: larger files are not checked at open (None: all are)
     setup: tuple[str, ...] = ()  # statements run on every new connection (pragmas)
     created: tuple[str, ...] = ()  # statements run once after the tables are made
+    upgrades: tuple[tuple[int, str], ...] = ()  # (from version, statements): user data kept, not rebuilt
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,15 @@ class Database:
         try:
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            steps = dict(schema.upgrades)
+            if 0 < version < schema.version and all(v in steps for v in range(version, schema.version)):
+                for step in range(version, schema.version):
+                    for statement in steps[step].split(";"):
+                        if statement.strip():
+                            conn.execute(statement)
+                version = schema.version
+                conn.execute(f"PRAGMA user_version={version}")
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
             if version == 0 and not tables:
                 # Statement by statement: executescript would commit the transaction half-way.
                 for statement in schema.statements.split(";"):

@@ -1,4 +1,5 @@
-"""Reading state that lasts: read and starred marks, reading positions and filter history.
+"""Reading state that lasts: read and starred marks, tags, notes, reading positions, filter history
+and saved searches.
 
 State is keyed by an article's content digest, so renaming or moving a file loses nothing. The
 file's lifecycle (WAL, schema version, damage, a full disk) is tui.sqlite's: a damaged file is
@@ -12,7 +13,7 @@ import math
 import os
 import sqlite3
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from types import TracebackType
 from typing import TypeVar
@@ -22,8 +23,20 @@ import platformdirs
 from tui.i18n import _
 from tui.sqlite import Database, Schema, Wording
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: tags, notes and saved searches
 HISTORY_LIMIT = 500
+
+# present = 1: the user added the tag; 0: the user took away a tag the file itself gives.
+_ANNOTATIONS = """
+CREATE TABLE IF NOT EXISTS tags(
+    digest TEXT NOT NULL, tag TEXT NOT NULL, present INTEGER NOT NULL, PRIMARY KEY(digest, tag)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS notes(digest TEXT PRIMARY KEY, note TEXT NOT NULL, changed REAL NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS searches(name TEXT PRIMARY KEY, query TEXT NOT NULL, seq INTEGER NOT NULL)
+    WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS imported(digest TEXT PRIMARY KEY) WITHOUT ROWID;
+"""
 
 _SCHEMA = Schema(
     statements="""
@@ -36,9 +49,11 @@ CREATE TABLE IF NOT EXISTS marks(
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS history(query TEXT PRIMARY KEY, seq INTEGER NOT NULL) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS history_seq ON history(seq);
-""",
+"""
+    + _ANNOTATIONS,
     version=SCHEMA_VERSION,
-    tables=frozenset({"marks", "history"}),
+    tables=frozenset({"marks", "history", "tags", "notes", "searches", "imported"}),
+    upgrades=((1, _ANNOTATIONS),),
     rebuild_other_versions=False,  # marks are the user's: a file we cannot read is set aside
 )
 
@@ -138,6 +153,27 @@ class ReadingState:
         """Star or unstar an article: the value the user sees, whatever another window did meanwhile."""
         self._set_flag("starred", digest, bool(starred))
 
+    def set_many(self, mark: str, digests: Iterable[str], value: bool) -> None:
+        """Mark many articles read or starred (or not) in one transaction: a bulk action is one write."""
+        if mark not in ("read", "starred"):
+            raise ValueError(f"unknown mark {mark!r}")
+        changed = time.time()
+        rows = [(digest, int(value), changed) for digest in digests]
+
+        def put(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                f"INSERT INTO marks(digest, {mark}, changed) VALUES (?, ?, ?) "
+                f"ON CONFLICT(digest) DO UPDATE SET {mark} = excluded.{mark}, changed = excluded.changed",
+                rows,
+            )
+            if not value:
+                conn.executemany(
+                    "DELETE FROM marks WHERE digest = ? AND read = 0 AND starred = 0 AND position IS NULL",
+                    [(row[0],) for row in rows],
+                )
+
+        self._write(put)
+
     def toggle_star(self, digest: str) -> bool:
         """Flip the star and say what it is now, so the caller need not read it back."""
         return self._set_flag("starred", digest, None)
@@ -165,7 +201,27 @@ class ReadingState:
             if not keep_old:
                 conn.execute("DELETE FROM marks WHERE digest = ?", (old,))
 
-        self._write(move)
+        def move_annotations(conn: sqlite3.Connection) -> None:
+            # The new content's own tags and note win; what only the old one had comes along.
+            conn.execute(
+                "INSERT OR IGNORE INTO tags(digest, tag, present) SELECT ?, tag, present FROM tags "
+                "WHERE digest = ?",
+                (new, old),
+            )
+            conn.execute(
+                "INSERT OR IGNORE INTO notes(digest, note, changed) SELECT ?, note, changed FROM notes "
+                "WHERE digest = ?",
+                (new, old),
+            )
+            if not keep_old:
+                conn.execute("DELETE FROM tags WHERE digest = ?", (old,))
+                conn.execute("DELETE FROM notes WHERE digest = ?", (old,))
+
+        def both(conn: sqlite3.Connection) -> None:
+            move(conn)
+            move_annotations(conn)
+
+        self._write(both)
 
     def position(self, digest: str) -> float | None:
         """How far through an article the reader got (0.0–1.0), so reopening it resumes there."""
@@ -195,6 +251,130 @@ class ReadingState:
             self._tidy(conn, digest)
 
         self._write(clear)
+
+    # --- tags and notes ------------------------------------------------------------------
+
+    def tags(self) -> dict[str, dict[str, bool]]:
+        """Per digest, the tags the user added (True) or took away from the file's own (False)."""
+        found: dict[str, dict[str, bool]] = {}
+        with self._db.lock:
+            for digest, tag, present in self._live().execute("SELECT digest, tag, present FROM tags"):
+                found.setdefault(digest, {})[tag] = bool(present)
+        return found
+
+    def set_tag(self, digest: str, tag: str, present: bool | None) -> None:
+        """Add (True) or take away (False) a tag; None forgets the choice, leaving the file's say."""
+        if present is None:
+            self._write(
+                lambda conn: conn.execute("DELETE FROM tags WHERE digest = ? AND tag = ?", (digest, tag))
+            )
+            return
+        self._write(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO tags(digest, tag, present) VALUES (?, ?, ?)",
+                (digest, tag, int(present)),
+            )
+        )
+
+    def set_tags(self, choices: Iterable[tuple[str, str, bool | None]]) -> None:
+        """Many (digest, tag, present) choices in one transaction, as `set_tag` makes one."""
+        choices = list(choices)
+
+        def put(conn: sqlite3.Connection) -> None:
+            conn.executemany(
+                "DELETE FROM tags WHERE digest = ? AND tag = ?", [(d, t) for d, t, p in choices if p is None]
+            )
+            conn.executemany(
+                "INSERT OR REPLACE INTO tags(digest, tag, present) VALUES (?, ?, ?)",
+                [(d, t, int(p)) for d, t, p in choices if p is not None],
+            )
+
+        self._write(put)
+
+    def notes(self) -> dict[str, str]:
+        """Every note by digest: a few thousand at most, read at once like the marks."""
+        with self._db.lock:
+            return dict(self._live().execute("SELECT digest, note FROM notes"))
+
+    def set_note(self, digest: str, note: str) -> None:
+        """Keep a note on an article (an empty one deletes it); the file itself is never touched."""
+        if not note.strip():
+            self._write(lambda conn: conn.execute("DELETE FROM notes WHERE digest = ?", (digest,)))
+            return
+        changed = time.time()
+        self._write(
+            lambda conn: conn.execute(
+                "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
+                (digest, note, changed),
+            )
+        )
+
+    # --- what read-it-later exports carry -------------------------------------------------
+
+    def imported(self) -> set[str]:
+        """Digests whose exported marks were taken in already: never again, so the user's own win."""
+        return set(self._column("SELECT digest FROM imported"))
+
+    def take_in(self, carried: Iterable[tuple[str, bool, bool, str]]) -> None:
+        """Take in once, for each (digest, read, starred, note), what an export says: marks only
+        added, a note only where there is none."""
+        carried = list(carried)
+        changed = time.time()
+
+        def put(conn: sqlite3.Connection) -> None:
+            for digest, read, starred, note in carried:
+                if conn.execute("INSERT OR IGNORE INTO imported(digest) VALUES (?)", (digest,)).rowcount != 1:
+                    continue
+                if read or starred:
+                    conn.execute(
+                        "INSERT INTO marks(digest, read, starred, changed) VALUES (?, ?, ?, ?) "
+                        "ON CONFLICT(digest) DO UPDATE SET read = max(read, excluded.read), "
+                        "starred = max(starred, excluded.starred)",
+                        (digest, int(read), int(starred), changed),
+                    )
+                if note:
+                    conn.execute(
+                        "INSERT OR IGNORE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
+                        (digest, note, changed),
+                    )
+
+        self._write(put)
+
+    # --- saved searches ------------------------------------------------------------------
+
+    def searches(self) -> list[tuple[str, str]]:
+        """Saved searches (name, filter) in the order they were saved."""
+        with self._db.lock:
+            return [(n, q) for n, q in self._live().execute("SELECT name, query FROM searches ORDER BY seq")]
+
+    def save_search(self, name: str, query: str) -> None:
+        """Save a filter under a name; saving a name again replaces its filter and keeps its place."""
+
+        def save(conn: sqlite3.Connection) -> None:
+            row = conn.execute("SELECT seq FROM searches WHERE name = ?", (name,)).fetchone()
+            seq = (
+                row[0]
+                if row
+                else conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM searches").fetchone()[0]
+            )
+            conn.execute(
+                "INSERT OR REPLACE INTO searches(name, query, seq) VALUES (?, ?, ?)", (name, query, seq)
+            )
+
+        self._write(save)
+
+    def rename_search(self, old: str, new: str) -> None:
+        """Give a saved search another name; a search already called that is replaced."""
+
+        def rename(conn: sqlite3.Connection) -> None:
+            if old != new:
+                conn.execute("DELETE FROM searches WHERE name = ?", (new,))
+                conn.execute("UPDATE searches SET name = ? WHERE name = ?", (new, old))
+
+        self._write(rename)
+
+    def delete_search(self, name: str) -> None:
+        self._write(lambda conn: conn.execute("DELETE FROM searches WHERE name = ?", (name,)))
 
     # --- filter history ------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ from tui.library.matching import Matcher
 from tui.library.merges import Merges
 from tui.library.orders import SORTS, Orders
 from tui.library.paths import Paths
-from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from
+from tui.library.records import ARTICLE_COLUMNS, Page, Row, article_from, tags_from
 from tui.library.vocabulary import Vocabulary
 from tui.library.writer import FileItems, Writer
 from tui.query import Query
@@ -153,14 +153,14 @@ class Library:
         order = " ORDER BY key DESC" if newest_first else ""
         with self._db.lock:
             cursor = self._db.conn.execute(
-                "SELECT key, title, date, source, place, words, path, digest FROM articles"
+                "SELECT key, title, date, source, place, words, path, digest, tags, carried FROM articles"
                 + order
                 + " LIMIT ?",
                 (limit,),
             )
             return [
-                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest)
-                for k, t, d, s, p, w, path, digest in cursor
+                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
+                for k, t, d, s, p, w, path, digest, g, c in cursor
             ]
 
     def problems(self) -> list[Problem]:
@@ -220,20 +220,23 @@ class Library:
         `complete` says the keys are the whole answer, which they are, however many, when the
         whole answer was as cheap to give.
 
-        In relevance or date order, with no phrase or reading flag to check, FTS5 walks its lists
+        In relevance or date order, with no phrase to check, FTS5 walks its lists
         newest first and stops after a page: about a millisecond at 100k, however many match.
         """
         cached, writes = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return Page(cached, True)
         phrases = any(t.is_phrase for t in query.terms + query.excluded)
-        if flags or phrases or sort not in ("relevance", "date") or query.is_empty:
-            # No page to find: a phrase or a flag is checked on every match, another sort needs
-            # them all, and without a filter the whole answer is a kept order.
+        if phrases or sort not in ("relevance", "date") or query.is_empty:
+            # No page to find: a phrase is checked on every match, another sort needs them all,
+            # and without a filter the whole answer is a kept order.
             return Page(self.search(query, sort, reverse, flags), True)
-        keys = self._search(query, sort, reverse, None, limit + 1, None)
+        # Marks, tags and notes are checked batch by batch, so their first page stops early too.
+        keys = self._search(query, sort, reverse, flags, limit + 1, None)
         if len(keys) > limit:
             return Page(keys[:limit], False)
+        if flags:
+            return Page(keys, True)  # not kept: marks change without a write here
         with self._db.lock:
             self._answers.remember((query, sort, reverse), keys, writes)
         return Page(keys, True)

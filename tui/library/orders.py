@@ -72,6 +72,10 @@ class Orders:
             kept.lists[sort] = [r[0] for r in self._conn().execute(_SQL.get(sort, _SQL["words"]))]
         return kept.lists[sort]
 
+    def positions(self, sort: str) -> dict[int, int]:
+        """Each key's place in an order, built once per write."""
+        return self._position(sort)
+
     def _position(self, sort: str) -> dict[int, int]:
         kept = self._ensure()
         if sort not in kept.positions:

@@ -10,8 +10,10 @@ from typing import Any
 from tui.article import Article, Block, BlockKind
 
 ARTICLE_COLUMNS = (
-    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks"
+    "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
+    "carried"
 )
+TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,12 @@ class Row:
     words: int
     path: str
     digest: str
+    tags: tuple[str, ...] = ()  # the file's own tags; the user's are in the reading state
+    carried: str = ""  # what a read-it-later export says (JSON: read, starred, note), taken in once
+
+
+def tags_from(stored: str) -> tuple[str, ...]:
+    return tuple(stored.split(TAG_SEPARATOR)) if stored else ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,6 +74,8 @@ def sound_text(article: Article) -> Article:
         place=fix(article.place),
         url=fix(article.url),
         removed=tuple(fix(r) or "" for r in article.removed),
+        tags=tuple(fix(t) or "" for t in article.tags),
+        carried=fix(article.carried) or "",
     )
 
 
@@ -108,12 +118,17 @@ def article_values(arrival: int, key: int, stored_path: str, item: Article) -> t
         item.digest,
         item.record,
         item.words,
+        TAG_SEPARATOR.join(item.tags),
+        item.carried,
     )
 
 
 def article_from(found: Any, path: str) -> Article:
     """An article from the articles table's ARTICLE_COLUMNS, with its path as shown."""
-    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks = found
+    ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
+        found
+    )
+    tags, carried = more
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -129,4 +144,6 @@ def article_from(found: Any, path: str) -> Article:
         record=record,
         removed=tuple(json.loads(removed)),
         words=words,
+        tags=tags_from(tags),
+        carried=carried,
     )

@@ -24,7 +24,7 @@ FileItems = tuple[str, int, int, Sequence[Article | Problem]]
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
     "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, words) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "url, digest, record, words, tags, carried) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"
@@ -133,6 +133,8 @@ class Writer:
                             item.words,
                             item.path,
                             item.digest,
+                            item.tags,
+                            item.carried,
                         )
                     )
             # FTS5 writes out what it holds each time a rowid comes lower than the last one, so

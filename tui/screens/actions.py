@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.editor import editor_command
-from tui.export import export_articles, format_for
+from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Library
@@ -174,7 +174,7 @@ class ArticleActions(Screen[None]):
         articles = (a for a in map(self.library.article, keys) if a is not None)
         target = os.path.expanduser(path)
         try:
-            count = export_articles(articles, target, fmt)
+            count = export_articles(articles, target, fmt, annotations_from(self.session.marks))
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
             failed = _("Export failed: {reason}").format(reason=reason)

@@ -151,6 +151,8 @@ def help_sections(
     app_bindings: Iterable[Binding | tuple[str, ...]], keymap: Mapping[str, str]
 ) -> list[tuple[str, list[Binding]]]:
     """Every key, by where it works, as the user's keymap has it: the help cannot drift."""
+    from tui.screens.annotations import AnnotationActions
+    from tui.screens.bulk import BulkActions
     from tui.screens.main import MainScreen
     from tui.widgets.article_list import ArticleList
     from tui.widgets.filter_bar import FilterBar
@@ -163,6 +165,7 @@ def help_sections(
 
     return [
         (_("Everywhere"), listed([*MainScreen.BINDINGS, *app_bindings])),
+        (_("Tags, notes, searches"), listed([*AnnotationActions.BINDINGS, *BulkActions.BINDINGS])),
         (_("Article list"), listed(ArticleList.BINDINGS)),
         (_("Reading pane"), listed(Reader.BINDINGS)),
         (_("Filter bar"), listed(FilterBar.BINDINGS)),

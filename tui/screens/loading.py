@@ -13,11 +13,11 @@ from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
-from tui.screens.actions import ArticleActions
+from tui.screens.bulk import BulkActions
 from tui.sync import Update, sync
 
 
-class LoadingScreen(ArticleActions):
+class LoadingScreen(BulkActions):
     """Reads the folders into the session and keeps it up to date with the disk."""
 
     paths: list[str]

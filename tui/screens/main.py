@@ -131,7 +131,7 @@ class MainScreen(LoadingScreen):
     def on_mount(self) -> None:
         articles = self.articles
         articles.border_title = opened_title(self.paths)
-        articles.marks = self.session.marks
+        articles.marks = self.reader.marks = self.session.marks
         articles.lang = self.reader.lang = current_language()
         self.reader.measure = self.kliping.settings.measure
         self.set_focus(articles)
@@ -176,7 +176,7 @@ class MainScreen(LoadingScreen):
         version = session.rows_version
         query = parse(text)
         started = time.monotonic()
-        flags = session.marks.flags() if query.flags else None
+        flags = session.marks.flags(query) if query.uses_marks else None
         page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
         if worker.is_cancelled:
             return

@@ -42,6 +42,15 @@ class ShownRows(Sequence[Row]):
         return self._rows[self._keys[index]]
 
 
+def _annotation_label(marks: Marks, row: Row) -> str:
+    """A pen when the article has a note, then its tags: "✎ #banjir #rob"."""
+    tags = marks.tags_of(row) if row.tags or marks.tag_keys else []
+    label = " ".join("#" + visible_line(tag) for tag in tags)
+    if marks.has_note(row.digest):
+        label = f"✎ {label}" if label else "✎"
+    return label
+
+
 class ArticleList(ScrollView, can_focus=True):
     """One line per article: title, source, date and length, with the filter's matches highlighted."""
 
@@ -308,6 +317,11 @@ class ArticleList(ScrollView, can_focus=True):
         unread = marks is not None and not marks.has("read", row.key)
         starred = marks is not None and marks.has("starred", row.key)
         title_width = max(4, width - 3 - sum(w + 1 for _value, w in columns))
+        # Tags and a note, compactly after the title: a third of its room at most, the title first.
+        label = _annotation_label(marks, row) if marks is not None else ""
+        label_width = min(len(label), title_width // 3) if title_width >= 15 else 0
+        if label_width:
+            title_width -= label_width + 1
         shown_title = visible_line(row.title)
         title = Text(shown_title, no_wrap=True, overflow="ellipsis", end="")
         if unread:
@@ -323,6 +337,12 @@ class ArticleList(ScrollView, can_focus=True):
         line.append("★" if starred else " ", self._style("star"))
         line.append("•" if unread else " ")
         line.append_text(title)
+        if label_width:
+            line.append(" ")
+            tags = Text(label, no_wrap=True, overflow="ellipsis", end="")
+            tags.truncate(label_width, overflow="ellipsis", pad=True)
+            tags.stylize(meta_style)
+            line.append_text(tags)
         for value, column_width in columns:
             line.append(" ")
             line.append(value.rjust(column_width)[:column_width], meta_style)

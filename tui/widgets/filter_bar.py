@@ -29,7 +29,9 @@ class FilterBar(Input):
     def __init__(self, value: str = "", *, id: str | None = None) -> None:
         super().__init__(
             value=value,
-            placeholder=_('Filter: words, "a phrase", -not, a OR b, title: source: year: is:unread  (/)'),
+            placeholder=_(
+                'Filter: words, "a phrase", -not, a OR b, title: source: year: is:unread tag:  (/)'
+            ),
             id=id,
         )
         self.history: list[str] = []

@@ -17,6 +17,7 @@ from textual.strip import Strip
 from tui.article import Article, Block
 from tui.formatting import display_path, long_date, visible, visible_line
 from tui.i18n import _, ngettext
+from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
 
@@ -49,6 +50,7 @@ class Reader(ScrollView, can_focus=True):
         "reader--current-match",
         "reader--notice",
         "reader--removed",
+        "reader--note",
     }
 
     DEFAULT_CSS = """
@@ -66,6 +68,7 @@ class Reader(ScrollView, can_focus=True):
         & > .reader--current-match { background: $accent; color: auto 100%; text-style: bold; }
         & > .reader--removed { text-style: dim strike; }
         & > .reader--notice { color: $text-muted; text-style: italic; }
+        & > .reader--note { color: $secondary; }
     }
     """
 
@@ -104,6 +107,7 @@ class Reader(ScrollView, can_focus=True):
         self._built_theme: str | None = None  # the theme whose colours the built lines hold
         self._notice = _("No article selected.")
         self._pending_position: float | None = None
+        self.marks: Marks | None = None  # the user's tags and notes, shown under the details
 
     # -- what the app calls -------------------------------------------------------------------
 
@@ -163,6 +167,11 @@ class Reader(ScrollView, can_focus=True):
     def watch_measure(self) -> None:
         self._rebuild()
 
+    def refresh_annotations(self) -> None:
+        """The article's tags or note changed: show them where the reader is."""
+        if self.article is not None and not self.raw:
+            self._rebuild(keep_scroll=True)
+
     # -- building the lines -------------------------------------------------------------------
 
     def on_resize(self, event: events.Resize) -> None:
@@ -218,7 +227,20 @@ class Reader(ScrollView, can_focus=True):
                 (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
             )
             texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
+            note = self.marks.note(article.digest) if self.marks is not None else ""
+            if note:
+                texts.append((Text(""), ""))
+                for line in note.split("\n"):
+                    texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
             texts.append((Text(""), ""))
+            if not article.blocks and article.url:
+                link = _("A link saved without its text: {url} (w opens it in the browser).")
+                texts.append(
+                    (
+                        Text(link.format(url=visible_line(article.url)), style=self._style("reader--notice")),
+                        "",
+                    )
+                )
             for block in article.blocks:
                 texts.append((self._block_text(block), PREFIXES.get(block.kind, "")))
                 texts.append((Text(""), ""))
@@ -241,11 +263,15 @@ class Reader(ScrollView, can_focus=True):
     def _meta_line(self, article: Article) -> str:
         parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
         parts = [visible_line(part) for part in parts]
-        parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
-        minutes = article.reading_minutes
-        parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
+        if article.words:  # a link saved without its text has neither
+            parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
+            minutes = article.reading_minutes
+            parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
         if article.title_derived:
             parts.append(_("title from first sentence"))
+        tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
+        if tags:
+            parts.append(" ".join("#" + visible_line(tag) for tag in tags))
         return " · ".join(part for part in parts if part)
 
     def _block_text(self, block: Block) -> Text:

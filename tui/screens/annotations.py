@@ -1,0 +1,249 @@
+"""What the keys for tags, notes, saved searches, citing and opening a URL do. The main screen
+inherits these actions (and their bindings) from here; the state is written through the app's queue."""
+
+from __future__ import annotations
+
+import os
+import webbrowser
+
+from textual import work
+from textual.app import SuspendNotSupported
+from textual.binding import Binding
+from textual.worker import get_current_worker
+
+from tui.export import citation
+from tui.formatting import visible_line
+from tui.i18n import _
+from tui.library import Row
+from tui.query import parse
+from tui.screens.actions import ArticleActions
+from tui.screens.annotation_dialogs import (
+    NameScreen,
+    NoteScreen,
+    SavedSearchesScreen,
+    SearchChoice,
+    TagListScreen,
+    TagsScreen,
+)
+
+
+class AnnotationActions(ArticleActions):
+    """Tags, notes and saved searches of the main screen, and citing or opening the article's URL."""
+
+    BINDINGS = [
+        Binding("t", "edit_tags", _("Tags"), show=False, id="app.tags"),  # the footer keeps ? Help at 80
+        Binding("T", "tag_list", _("All tags, with counts"), show=False, id="app.tag_list"),
+        Binding("a", "edit_note", _("Note"), show=False, id="app.note"),
+        Binding("v", "saved_searches", _("Saved searches"), show=False, id="app.searches"),
+        Binding("c", "cite", _("Copy a citation"), show=False, id="app.cite"),
+        Binding("w", "open_url", _("Open the URL in the browser"), show=False, id="app.browser"),
+    ]
+
+    _searches: list[tuple[str, str]] | None = None
+
+    def _current_row(self) -> Row | None:
+        key = self.articles.current_key
+        row = self.session.rows.get(key) if key is not None else None
+        if row is None:
+            self.notify(_("No article under the cursor."), severity="warning", markup=False)
+        return row
+
+    def _annotated(self) -> None:
+        """Tags or a note changed: the list's rows and the reader show them at once."""
+        self.articles.refresh_rows()
+        self.reader.refresh_annotations()
+
+    # -- tags ---------------------------------------------------------------------------------
+
+    def action_edit_tags(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        marks = self.session.marks
+        before = marks.tags_of(row)
+        known = sorted(marks.tag_counts(), key=lambda tag: -marks.tag_counts()[tag])
+
+        def chosen(tags: list[str] | None) -> None:
+            if tags is None:
+                return
+            current = self.session.rows.get(row.key, row)
+            for tag in before:
+                if tag not in tags:
+                    marks.set_tag(current, tag, False)
+            for tag in tags:
+                marks.set_tag(current, tag, True)
+            self._annotated()
+            after = marks.tags_of(current)
+            shown = ", ".join(after) if after else _("none")
+            self.notify(_("Tags: {tags}").format(tags=visible_line(shown)), timeout=3, markup=False)
+
+        self.app.push_screen(TagsScreen(row.title, before, known), chosen)
+
+    def action_tag_list(self) -> None:
+        def chosen(tag: str | None) -> None:
+            if tag:
+                words = tag.split()
+                text = f'tag:"{tag}"' if len(words) > 1 else f"tag:{tag}"
+                self.apply_filter(text)
+
+        self.app.push_screen(TagListScreen(self.session.marks.tag_counts()), chosen)
+
+    def apply_filter(self, text: str) -> None:
+        """Put a filter in the bar (its change runs the search) and go to the list."""
+        self.filter_bar.value = text
+        self.filter_bar.cursor_position = len(text)
+        self.set_focus(self.articles)
+
+    # -- notes --------------------------------------------------------------------------------
+
+    def action_edit_note(self) -> None:
+        row = self._current_row()
+        if row is None:
+            return
+        marks = self.session.marks
+
+        def chosen(note: str | None) -> None:
+            if note is None:
+                return
+            marks.set_note(self.session.rows.get(row.key, row), note)
+            self._annotated()
+            said = _("Note kept.") if note.strip() else _("Note deleted.")
+            self.notify(said, timeout=2, markup=False)
+
+        self.app.push_screen(NoteScreen(row.title, marks.note(row.digest)), chosen)
+
+    # -- saved searches -----------------------------------------------------------------------
+
+    @property
+    def searches(self) -> list[tuple[str, str]]:
+        """The saved searches, read once; changes are made here and written through the queue."""
+        if self._searches is None:
+            self._searches = self.kliping.state.searches()
+        return self._searches
+
+    def action_saved_searches(self) -> None:
+        screen = SavedSearchesScreen(self.searches, self.session.query_text.strip())
+        self.app.push_screen(screen, self._search_chosen)
+        self._count_searches(screen, list(self.searches))
+
+    @work(thread=True, exclusive=True, group="search-counts", exit_on_error=False)
+    def _count_searches(self, screen: SavedSearchesScreen, searches: list[tuple[str, str]]) -> None:
+        worker = get_current_worker()
+        session = self.session
+        counts: dict[str, int] = {}
+        for name, text in searches:
+            query = parse(text)
+            flags = session.marks.flags(query) if query.uses_marks else None
+            rows = session.rows
+            counts[name] = sum(1 for key in self.library.search(query, flags=flags) if key in rows)
+            if worker.is_cancelled:
+                return
+            self.app.call_from_thread(screen.show_counts, dict(counts))
+
+    def _search_chosen(self, choice: SearchChoice | None) -> None:
+        if choice is None:
+            return
+        state = self.kliping.state
+        if choice.action == "apply":
+            self.apply_filter(choice.query)
+        elif choice.action == "save":
+            self.action_save_search()
+        elif choice.action == "rename":
+
+            def renamed(name: str | None) -> None:
+                if name and name != choice.name:
+                    self._searches = [(n, q) for n, q in self.searches if n != name]
+                    self._searches = [(name if n == choice.name else n, q) for n, q in self._searches]
+                    self.kliping.writes(lambda: state.rename_search(choice.name, name))
+                    self.notify(_("Renamed to {name}.").format(name=name), timeout=2, markup=False)
+                self.call_after_refresh(self.action_saved_searches)
+
+            what = _("A new name for the search {query}:").format(query=visible_line(choice.query))
+            self.app.push_screen(NameScreen(_("Rename"), what, choice.name), renamed)
+        elif choice.action == "delete":
+            self._searches = [(n, q) for n, q in self.searches if n != choice.name]
+            self.kliping.writes(lambda: state.delete_search(choice.name))
+            self.notify(
+                _("Deleted the saved search {name}.").format(name=choice.name), timeout=3, markup=False
+            )
+            self.call_after_refresh(self.action_saved_searches)
+
+    def action_save_search(self) -> None:
+        text = self.session.query_text.strip()
+        if not text:
+            self.notify(_("Type a filter first: there is nothing to save."), severity="warning", markup=False)
+            return
+        state = self.kliping.state
+
+        def named(name: str | None) -> None:
+            if not name:
+                return
+            kept = dict(self.searches)
+            kept[name] = text
+            self._searches = list(kept.items())
+            self.kliping.writes(lambda: state.save_search(name, text))
+            self.notify(_("Saved the filter as {name}.").format(name=name), timeout=3, markup=False)
+
+        what = _("A name for the filter {query}:").format(query=visible_line(text))
+        self.app.push_screen(NameScreen(_("Save the filter"), what), named)
+
+    # -- citing and opening -------------------------------------------------------------------
+
+    def action_cite(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to cite."), severity="warning", markup=False)
+            return
+        self.app.copy_to_clipboard(citation(article, self.kliping.settings.cite))
+        self.notify(_("Copied a citation of “{title}”.").format(title=visible_line(article.title)[:40]),
+                    timeout=3, markup=False)  # fmt: skip
+
+    def action_open_url(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to open."), severity="warning", markup=False)
+            return
+        if not article.url:
+            self.notify(_("This article has no URL."), severity="warning", markup=False)
+            return
+        url = article.url
+        try:
+            browser = webbrowser.get()
+        except webbrowser.Error:
+            self._opened(url, False)
+            return
+        if type(browser) is webbrowser.GenericBrowser:
+            # A program from $BROWSER or a text browser (lynx, w3m) may want the terminal: hand it over.
+            try:
+                with self.app.suspend():
+                    opened = _open(browser, url)
+            except SuspendNotSupported:
+                opened = _open(browser, url)
+            self.app.refresh()
+            self._opened(url, opened)
+        else:
+            self._browse(browser, url)
+
+    @work(thread=True, group="browser", exit_on_error=False)
+    def _browse(self, browser: webbrowser.BaseBrowser, url: str) -> None:
+        """A graphical browser may take a while to start: never on the event loop."""
+        opened = _open(browser, url)
+        self.app.call_from_thread(self._opened, url, opened)
+
+    def _opened(self, url: str, opened: bool) -> None:
+        shown = visible_line(url)
+        if opened:
+            self.notify(_("Opened {url} in the browser.").format(url=shown), timeout=4, markup=False)
+        elif os.environ.get("BROWSER"):
+            message = _("$BROWSER could not open {url}").format(url=shown)
+            self.notify(message, severity="warning", timeout=8, markup=False)
+        else:
+            message = _("No browser found: set $BROWSER. The URL is {url}").format(url=shown)
+            self.notify(message, severity="warning", timeout=8, markup=False)
+
+
+def _open(browser: webbrowser.BaseBrowser, url: str) -> bool:
+    try:
+        return bool(browser.open(url))
+    except (webbrowser.Error, OSError):
+        return False
