@@ -376,3 +376,26 @@ def test_remembered_answers_are_bounded_by_their_keys(monkeypatch: pytest.Monkey
     monkeypatch.setattr(answers, "ANSWER_KEYS_KEPT", 5)
     lib.search(parse("kota"))  # bigger than the whole budget: not kept, and nothing else goes
     assert len(lib._answers) == 2
+
+
+def test_a_cache_from_an_older_kliping_is_rebuilt_not_called_damaged(tmp_path: Path) -> None:
+    """Caches made before the version moved to PRAGMA user_version kept it in a `meta` table."""
+    import sqlite3
+
+    from tui.library import Library
+
+    path = tmp_path / "cache.sqlite3"
+    with sqlite3.connect(path) as old:
+        old.executescript(
+            "CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT);"
+            "INSERT INTO meta VALUES ('version', '3');"
+            "CREATE TABLE files(path TEXT PRIMARY KEY, size INTEGER, mtime INTEGER);"
+            "CREATE TABLE articles(key INTEGER PRIMARY KEY, path TEXT);"
+            "CREATE TABLE problems(path TEXT, reason TEXT);"
+        )
+    library = Library(path)
+    try:
+        assert library.notice is not None and "another version" in library.notice
+        assert not list(tmp_path.glob("*.damaged-*"))
+    finally:
+        library.close()

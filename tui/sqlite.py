@@ -228,6 +228,12 @@ class Database:
                 for statement in schema.created:
                     conn.execute(statement)
                 conn.execute(f"PRAGMA user_version={schema.version}")
+            elif schema.rebuild_other_versions and version == 0 and tables & schema.tables:
+                # Caches before tui/sqlite.py kept their version in a table: an older cache too.
+                raise Outdated(f"an older cache, expected version {schema.version}")
+            elif schema.rebuild_other_versions and 0 < version < schema.version:
+                # An older kliping's cache (its tables may differ from ours): rebuilt, not "damaged".
+                raise Outdated(f"version {version}, expected {schema.version}")
             elif version != schema.version and schema.rebuild_other_versions and tables >= schema.tables:
                 raise Outdated(f"version {version}, expected {schema.version}")
             elif version > schema.version:
