@@ -13,7 +13,7 @@ from textual.pilot import Pilot
 from textual.widgets import Log
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from tests.helpers import many_articles, small_collection
+from tests.helpers import many_articles, small_collection, write_article
 from tui.app import KlipingApp
 from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.widgets.article_list import ArticleList
@@ -603,3 +603,34 @@ async def test_files_kliping_does_not_read_are_counted_in_the_problems(collectio
         text = "\n".join(app.screen.query_one(Log).lines)
         assert "2 files of types kliping does not read (.bin2, .xyz)" in text
         assert "photo.jpg" not in text
+
+
+def site_articles(folder: Path, count: int, chrome_line: str) -> None:
+    for n in range(count):
+        body = [
+            f"Warga desa {n} menanam {n + 3} pohon di tepi sungai pada pagi hari.",
+            chrome_line,
+            f"Kegiatan ke-{n} ini didukung oleh kelompok tani setempat dan pemerintah desa.",
+        ]
+        write_article(folder, f"a{n}.txt", f"Berita Desa Nomor {n}", f"{n + 1} Mei 2024", body)
+
+
+@pytest.mark.parametrize(("count", "learned"), [(8, True), (2, False)], ids=["a-site", "two-articles"])
+async def test_lines_that_repeat_across_a_source_are_learned_as_page_chrome(
+    tmp_path: Path, count: int, learned: bool
+) -> None:
+    chrome_line = "Ikuti kanal warta desa kami di aplikasi pesan"
+    site_articles(tmp_path / "site", count, chrome_line)
+    app = KlipingApp([tmp_path / "site"])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        text = "\n".join(reader.text_lines)
+        assert "menanam" in text
+        assert (chrome_line in text) is not learned  # learned from the collection, never from two
+        if learned:
+            await pilot.press("r")
+            await settle(pilot)
+            assert any(chrome_line in line for line in reader.text_lines)  # struck through, not lost

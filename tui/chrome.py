@@ -20,7 +20,9 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from tui.article import Article
 
 MIN_ARTICLES = 5
 MIN_SHARE = 0.05
@@ -122,3 +124,24 @@ def source_key(source: str | None, path: str) -> str:
         return source.casefold()
     folder = path.rsplit("/", 1)[0] if "/" in path else ""
     return "folder:" + folder
+
+
+def learned(neighbours: Iterable[Iterable[str]]) -> frozenset[str]:
+    """The chrome keys of one source, from its articles' block texts."""
+    counts = Counts()
+    for lines in neighbours:
+        counts.add("", lines)
+    return chrome_keys(counts.articles[""], counts.lines.get("", Counter()), counts.prose)
+
+
+def cleaned(article: Article, chrome: frozenset[str]) -> Article:
+    """The article without its source's chrome: those blocks move to `removed` (the raw view strikes
+    them through), and an article is never emptied."""
+    if not chrome:
+        return article
+    _kept, removed = split([block.text for block in article.blocks], chrome)
+    if not removed:
+        return article
+    gone = set(removed)
+    blocks = tuple(block for block in article.blocks if block.text not in gone)
+    return replace(article, blocks=blocks, removed=(*article.removed, *removed), words=-1)

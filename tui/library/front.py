@@ -177,6 +177,22 @@ class Library:
             ).fetchone()
         return None if found is None else article_from(found, self._paths.shown(found[1]))
 
+    def neighbours(self, article: Article, limit: int = 200) -> list[list[str]]:
+        """The block texts of up to `limit` articles of the same source (or folder, without one),
+        for learning what repeats there (`tui.chrome`)."""
+        args: tuple[str, ...]
+        if article.source:
+            where, args = "source = ?", (article.source,)
+        else:
+            folder = self._paths.stored(os.path.dirname(article.path) or ".") + os.sep
+            where, args = "source IS NULL AND path > ? AND path < ?", (folder, folder + "\U0010ffff")
+        with self._db.lock:
+            found = self._db.conn.execute(
+                f"SELECT {ARTICLE_COLUMNS} FROM articles JOIN texts USING (arrival) WHERE {where} LIMIT ?",
+                (*args, limit),
+            ).fetchall()
+        return [[block.text for block in article_from(row, row[1]).blocks] for row in found]
+
     def close(self) -> None:
         """Stop background stemming and merging, and close the database."""
         self._merges.close()

@@ -26,6 +26,7 @@ class LoadingScreen(BulkActions):
     _reloading = False  # the folders are being read again
     _reload_pending = False  # a change came while they were: read them once more after
     _stop_watching: threading.Event | None = None
+    _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -46,6 +47,7 @@ class LoadingScreen(BulkActions):
             return
         self._reloading = True
         self._reload_pending = False
+        self._chrome.clear()  # what repeats may have changed with the files
         self.session.reloading()
         self.load()
         self._update_status()

@@ -22,6 +22,7 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
+from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
@@ -107,6 +108,7 @@ class MainScreen(LoadingScreen):
         self._reloading = False
         self._reload_pending = False
         self._keep_after_clear: int | None = None
+        self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self._stop_watching: threading.Event | None = None
 
     @property
@@ -276,10 +278,21 @@ class MainScreen(LoadingScreen):
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         article = self.library.article(key)
+        if article is not None:
+            article = chrome.cleaned(article, self._chrome_of(article))
         text = read_raw(article) if article is not None and raw else None
         position = self.kliping.state.position(article.digest) if article is not None else None
         if not get_current_worker().is_cancelled:
             self.app.call_from_thread(self.reader.show, article, text, position)
+
+    def _chrome_of(self, article: Article) -> frozenset[str]:
+        """What repeats across this article's source, learned once a run from up to 200 of its
+        articles (in the reader's thread: tens of milliseconds, once per source)."""
+        source = chrome.source_key(article.source, article.path)
+        found = self._chrome.get(source)
+        if found is None:
+            found = self._chrome[source] = chrome.learned(self.library.neighbours(article))
+        return found
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:
