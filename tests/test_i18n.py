@@ -419,3 +419,22 @@ def test_the_cache_keeps_problems_as_messages_each_run_reads_in_its_own_language
         ]
     finally:
         i18n.set_language("en")
+
+
+async def test_the_palette_prompt_speaks_the_interface_language(tmp_path: Path) -> None:
+    from textual.command import CommandInput
+
+    from tests.helpers import small_collection
+    from tests.test_app import settle
+    from tui.app import KlipingApp
+
+    i18n.set_language("id")
+    try:
+        app = KlipingApp([small_collection(tmp_path / "clips")])
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            await pilot.press("ctrl+p")
+            await pilot.pause(0.2)
+            assert app.screen.query_one(CommandInput).placeholder == "Cari perintah…"
+    finally:
+        i18n.set_language("en")

@@ -287,3 +287,17 @@ async def test_typing_or_starting_never_marks_an_article_read(
         await pilot.press("enter")  # opening always reads
         await settle(pilot)
         assert app.session.marks.unread == (1 if read_when == "rested" else 2)
+
+
+async def test_the_article_read_last_is_under_the_cursor_at_the_next_start(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        read = app.query_one("#articles", ArticleList).current_key
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        assert article_list.current_key == read and article_list.cursor == 2

@@ -44,6 +44,7 @@ class Settings:
     keymap: dict[str, str] = field(default_factory=dict)  # Textual keymap: binding id -> keys
     read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
     cite: str = "plain"  # one of CITE
+    last: str | None = None  # the content digest of the article read last, reopened at start
 
 
 def default_config_path() -> Path:
@@ -212,6 +213,9 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(READ_WHEN), value=_show(value), default=settings.read_when
                     ),
                 )
+        elif key == "last":
+            if isinstance(value, str):
+                settings.last = value.strip() or None  # kept by kliping: not worth a message if odd
         elif key == "cite":
             if isinstance(value, str) and value.strip().lower() in CITE:
                 settings.cite = value.strip().lower()
@@ -249,7 +253,7 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "keymap"]
+            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "last", "keymap"]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -350,6 +354,8 @@ def dump_settings(settings: Settings) -> str:
     lines.append(
         f"cite = {toml_string(settings.cite)}  # what c copies: plain (a line of text) or markdown (a link)"
     )
+    if settings.last:
+        lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',

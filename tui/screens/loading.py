@@ -27,6 +27,7 @@ class LoadingScreen(BulkActions):
     _reload_pending = False  # a change came while they were: read them once more after
     _stop_watching: threading.Event | None = None
     _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
+    _reopen: int | None = None  # the article read last time, to put the cursor on once shown
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -89,10 +90,28 @@ class LoadingScreen(BulkActions):
             progress.display = False
             if self._reloading:
                 self._reloaded()
+            else:
+                self._reopen_last()
         if applied.first_rows:
             articles.show(self.session.rows, applied.first_rows)
         self._refresh_if_due()
         self._update_status()
+
+    def _reopen_last(self) -> None:
+        """The article read last time comes back under the cursor, unless the user has moved on."""
+        last, articles = self.kliping.settings.last, self.articles
+        if not last or articles.moved or not self.session.query.is_empty:
+            return
+        # The answer for the final rows is on its way: the main screen puts the cursor there.
+        self._reopen = next((row.key for row in self.session.rows.values() if row.digest == last), None)
+        self._put_cursor_back()
+
+    def _put_cursor_back(self) -> None:
+        articles, key = self.articles, self._reopen
+        if key is not None and not articles.moved and key in articles.keys:
+            self._reopen = None
+            articles.moved = True  # from here on the list keeps it, as if the user had gone there
+            articles.cursor = articles.keys.index(key)
 
     def _reloaded(self) -> None:
         self._reloading = False

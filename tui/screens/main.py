@@ -156,6 +156,12 @@ class MainScreen(LoadingScreen):
         """Keep where the reader is in its article for next time: the reader is unmounted by now,
         but the object still knows."""
         reader = self._reader
+        if (
+            reader is not None
+            and reader.article is not None
+            and self.kliping.settings.last != reader.article.digest
+        ):
+            self.kliping.save_settings(last=reader.article.digest)  # reopened at the next start
         if reader is not None and reader.article is not None and reader.position is not None:
             self.kliping.save_position(reader.article.digest, reader.position)
 
@@ -243,6 +249,7 @@ class MainScreen(LoadingScreen):
                 articles.moved = True
             self._keep_after_clear = None
             articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=reset)
+            self._put_cursor_back()
             match_line = self.query_one(MatchLine)
             match_line.display = not answer.query.is_empty  # in the answer's own frame: rows stay put
             if shown.reset:
