@@ -236,3 +236,21 @@ def test_a_bulk_load_cut_short_is_settled_when_next_opened(tmp_path: Path) -> No
     assert library._writer.in_bulk()
     library.close()
     assert not Library(cache)._writer.in_bulk()
+
+
+def test_large_files_are_parsed_and_written_a_few_megabytes_at_a_time() -> None:
+    """Batches by count alone held gigabytes of 5 MB reports: they are bounded by bytes too."""
+    from tui import sync as sync_module
+
+    mb = 1024 * 1024
+    paths = [f"/r/{n}.txt" for n in range(40)]
+    sizes = dict.fromkeys(paths, 5 * mb)
+    chunks = sync_module._chunks(paths, sizes)
+    assert all(sum(sizes[p] for p in chunk) <= sync_module.CHUNK_BYTES or len(chunk) == 1 for chunk in chunks)
+    assert [p for chunk in chunks for p in chunk] == paths  # in order, none lost
+    small = [f"/s/{n}.txt" for n in range(450)]
+    assert [len(c) for c in sync_module._chunks(small, dict.fromkeys(small, 100))] == [200, 200, 50]
+    batches = iter([[(p, 5 * mb, 0, [])] for p in paths])
+    groups = list(sync_module._grouped(batches, 2000, sizes))
+    assert all(sum(sizes[p] for p, *_ in g) <= sync_module.GROUP_BYTES + 5 * mb for g in groups)
+    assert sum(len(g) for g in groups) == 40

@@ -7,7 +7,7 @@ import sqlite3
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -21,6 +21,11 @@ from tui.library import Library, Row
 from tui.loader import find_files, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
+# Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
+# large files (long reports, pages with everything inlined) a count alone held gigabytes.
+CHUNK_BYTES = 8 * 1024 * 1024
+GROUP_BYTES = 32 * 1024 * 1024
+PENDING_BYTES = 48 * 1024 * 1024
 FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
 FIRST = 50  # files parsed before anything else, so the first rows show within a second
 WATCHDOG_SECONDS = 0.5  # how often a worker checks that kliping is still there
@@ -153,9 +158,10 @@ def sync(
     # A bulk load writes up to BULK_MOST files a transaction (FTS5 writes a segment per
     # transaction, and merging small ones was half the load's time), so its rows come every half
     # second or so; the first transactions are smaller, so the list fills at once.
-    batches = _parse(stale, processes, should_stop or _never, BULK_MOST if bulk else BATCH)
+    sizes = {path: size for path, size, _ in files}
+    batches = _parse(stale, processes, should_stop or _never, BULK_MOST if bulk else BATCH, sizes)
     with library.bulk_load() if bulk else nullcontext():
-        for batch in _grouped(batches, BULK_MOST if bulk else BATCH):
+        for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
             rows = library.put_files(batch)
             done += len(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
@@ -163,35 +169,62 @@ def sync(
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
-def _grouped(batches: Iterator[list[FileItems]], most: int) -> Iterator[list[FileItems]]:
-    """Parsed batches joined into transactions of BATCH files, then twice as many, up to `most`."""
+def _grouped(
+    batches: Iterator[list[FileItems]], most: int, sizes: Mapping[str, int] | None = None
+) -> Iterator[list[FileItems]]:
+    """Parsed batches joined into transactions of BATCH files, then twice as many, up to `most`,
+    and never much over GROUP_BYTES of files."""
     want = BATCH
     group: list[FileItems] = []
+    held = 0
     for batch in batches:
         group.extend(batch)
-        if len(group) >= want:
+        held += sum((sizes or {}).get(path, 0) for path, *_ in batch)
+        if len(group) >= want or held >= GROUP_BYTES:
             yield group
-            group = []
+            group, held = [], 0
             want = min(want * 2, most)
     if group:
         yield group
 
 
+def _chunks(paths: list[str], sizes: Mapping[str, int]) -> list[list[str]]:
+    """Paths in chunks of at most BATCH files and about CHUNK_BYTES (one large file alone)."""
+    chunks: list[list[str]] = []
+    chunk: list[str] = []
+    held = 0
+    for path in paths:
+        size = sizes.get(path, 0)
+        if chunk and (len(chunk) >= BATCH or held + size > CHUNK_BYTES):
+            chunks.append(chunk)
+            chunk, held = [], 0
+        chunk.append(path)
+        held += size
+    if chunk:
+        chunks.append(chunk)
+    return chunks
+
+
 def _parse(
-    paths: list[str], processes: int | None, should_stop: Callable[[], bool], ahead: int = BATCH
+    paths: list[str],
+    processes: int | None,
+    should_stop: Callable[[], bool],
+    ahead: int = BATCH,
+    sizes: Mapping[str, int] | None = None,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written."""
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
+    sizes = sizes or {}
     if workers < 2 or len(paths) < PARALLEL_FROM:
-        for start in range(0, len(paths), BATCH):
+        for chunk in _chunks(paths, sizes):
             if should_stop():
                 return
-            yield parse_files(paths[start : start + BATCH])
+            yield parse_files(chunk)
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
     head, rest = paths[:FIRST], paths[FIRST:]
-    chunks = [rest[i : i + BATCH] for i in range(0, len(rest), BATCH)]
+    chunks = _chunks(rest, sizes)
     _start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
     with ProcessPoolExecutor(
@@ -203,9 +236,17 @@ def _parse(
         pending: list[Future[list[FileItems]]] = []
         next_chunk = 0
 
+        chunk_bytes = [sum(sizes.get(path, 0) for path in chunk) for chunk in chunks]
+
+        def in_hand() -> int:
+            """Bytes of files the workers hold: the chunks submitted and not yet taken back."""
+            return sum(chunk_bytes[next_chunk - len(pending) : next_chunk])
+
         def refill() -> None:
             nonlocal next_chunk
             while next_chunk < len(chunks) and len(pending) < workers * 3 + ahead // BATCH:
+                if pending and in_hand() >= PENDING_BYTES:
+                    break  # large files: fewer in hand, so memory does not grow with them
                 pending.append(pool.submit(parse_files, chunks[next_chunk]))
                 next_chunk += 1
 
