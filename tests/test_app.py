@@ -336,22 +336,31 @@ async def test_the_cursor_row_shows_whether_the_list_has_focus(collection: Path)
         assert list(article_list.render_line(0))[0].style == focused
 
 
+async def type_until_the_first_page(
+    pilot: Pilot[None], monkeypatch: pytest.MonkeyPatch, text: str, *, rows: int, rest: float
+) -> ArticleList:
+    """Type a filter whose first page has `rows` rows, and wait until the list shows just that page."""
+    from tui.screens import main as main_module
+
+    monkeypatch.setattr(main_module, "PAGE_ROWS", rows)
+    monkeypatch.setattr(main_module, "REST_SECONDS", rest)
+    app = pilot.app
+    await settle(pilot)
+    article_list = app.query_one("#articles", ArticleList)
+    await pilot.press("/", *text)
+    for _ in range(200):
+        await pilot.pause(0.01)
+        if app.session.query_text == text and len(article_list.keys) == rows:
+            break
+    return article_list
+
+
 async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.screens import main as app_module
-
-    monkeypatch.setattr(app_module, "PAGE_ROWS", 20)
-    monkeypatch.setattr(app_module, "REST_SECONDS", 0.6)
     app = KlipingApp([many_articles(tmp_path / "many", 120)])
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        article_list = app.query_one("#articles", ArticleList)
-        await pilot.press("/", *"desa")
-        for _ in range(200):
-            await pilot.pause(0.01)
-            if app.session.query_text == "desa" and len(article_list.keys) == 20:
-                break
+        article_list = await type_until_the_first_page(pilot, monkeypatch, "desa", rows=20, rest=0.6)
         assert len(article_list.keys) == 20 and app.session.counting
         assert "20+ of 120 articles" in status(app)
         page = list(article_list.keys)
@@ -431,19 +440,10 @@ async def test_the_list_is_still_once_a_key_has_shown_its_first_page(
 ) -> None:
     """The rows of a key's first frame are the rows that stay: the rest of the answer, the reader
     and the words around the match (a line of its own now) move none of them."""
-    from tui.screens import main as main_module
-
-    monkeypatch.setattr(main_module, "PAGE_ROWS", 40)  # more than a screenful, fewer than all
-    monkeypatch.setattr(main_module, "REST_SECONDS", 0.3)
     app = KlipingApp([many_articles(tmp_path / "many", 120)])
     async with app.run_test(size=(120, 36)) as pilot:
-        await settle(pilot)
-        article_list = app.query_one("#articles", ArticleList)
-        await pilot.press("/", *"desa")
-        for _ in range(200):
-            await pilot.pause(0.01)
-            if app.session.query_text == "desa" and len(article_list.keys) == 40:
-                break
+        # A first page of more than a screenful, fewer than all.
+        article_list = await type_until_the_first_page(pilot, monkeypatch, "desa", rows=40, rest=0.3)
         await pilot.pause()  # the frame that shows it: laid out and painted
         assert app.session.counting  # the first page, the rest to come
         height = article_list.scrollable_content_region.height
