@@ -164,7 +164,25 @@ class NameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class TagListScreen(ModalScreen[str | None]):
+class OptionChoice(ModalScreen[str | None]):
+    """A list of options in a dialog: Enter chooses one (its id), Esc closes with nothing."""
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagListScreen(OptionChoice):
     """Every tag in use with how many articles have it; choosing one filters by it."""
 
     BINDINGS = [Binding("escape,q", "cancel", _("Close"), id="tag_list.close")]
@@ -188,17 +206,6 @@ class TagListScreen(ModalScreen[str | None]):
             if not options:
                 yield Static(_("No tags yet: press t on an article to tag it."), classes="dialog-label")
             yield OptionList(*options, id="tag-options")
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 @dataclass(frozen=True)
@@ -287,7 +294,7 @@ class SavedSearchesScreen(ModalScreen[SearchChoice | None]):
         self.dismiss(None)
 
 
-class BulkScreen(ModalScreen[str | None]):
+class BulkScreen(OptionChoice):
     """What to do to every article the filter shows; the next step says how many and asks."""
 
     BINDINGS = [Binding("escape,q", "cancel", _("Cancel"), id="bulk.cancel")]
@@ -303,19 +310,6 @@ class BulkScreen(ModalScreen[str | None]):
             yield OptionList(
                 *[Option(Text(label), id=action) for action, label in self.actions], id="bulk-options"
             )
-
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        options.highlighted = 0
-        options.focus()
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(event.option.id)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
 
 
 class ConfirmScreen(ModalScreen[bool]):
