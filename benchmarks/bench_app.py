@@ -30,7 +30,6 @@ import argparse
 import asyncio
 import gc
 import json
-import shutil
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -51,8 +50,8 @@ from benchmarks.bench_list import (  # noqa: E402
     settle,
     summary,
 )
+from benchmarks.common import OUT, commit, ensure_corpus  # noqa: E402
 
-OUT = ROOT / "benchmarks" / "out"
 SIZE = (120, 36)
 LOAD_TIMEOUT = 1800.0
 
@@ -360,31 +359,6 @@ def naive_phase(cache: Path, texts: Sequence[str]) -> dict[str, Any]:
 # -- the parent ---------------------------------------------------------------------------------
 
 
-def ensure_corpus(count: int, seed: int) -> tuple[Path, dict[str, Any]]:
-    corpus = OUT / f"corpus-{count}"
-    marker = OUT / f"corpus-{count}.json"
-    OUT.mkdir(parents=True, exist_ok=True)
-    ignore = OUT / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
-    if corpus.is_dir() and marker.exists():
-        info: dict[str, Any] = json.loads(marker.read_text())
-        if info.get("articles") == count and info.get("seed", 1) == seed:
-            info["reused"] = True
-            return corpus, info
-    shutil.rmtree(corpus, ignore_errors=True)
-    # In a child process, so generating 400 MB of text does not count in this one's RSS.
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), str(corpus),
-         "--count", str(count), "--seed", str(seed)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    marker.write_text(done.stdout)
-    info = json.loads(done.stdout)
-    info["reused"] = False
-    return corpus, info
-
-
 def child(args: list[str]) -> dict[str, Any]:
     try:
         done = subprocess.run(
@@ -481,21 +455,6 @@ def headline(report: dict[str, Any]) -> dict[str, Any]:
         "peak_rss_cold_children_mb": cold.get("peak_rss", {}).get("children_mb"),
         "peak_rss_warm_mb": warm.get("peak_rss", {}).get("self_mb"),
     }
-
-
-def commit() -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "tui"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return done.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -28,7 +28,6 @@ import pty
 import shutil
 import signal
 import struct
-import subprocess
 import sys
 import tempfile
 import termios
@@ -40,7 +39,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-OUT = ROOT / "benchmarks" / "out"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from benchmarks.common import OUT, commit, ensure_corpus  # noqa: E402
+
 COLUMNS, LINES = 120, 40
 TEXT = "penguatan kapasitas"
 SCROLLBAR = 2  # Textual's vertical scrollbar: the last two columns inside the list's border
@@ -694,46 +697,6 @@ def floor_app() -> None:
 
 
 # -- corpus, commit, report -----------------------------------------------------------------------
-
-
-def ensure_corpus(count: int, seed: int) -> tuple[Path, dict[str, Any]]:
-    """`benchmarks/out/corpus-N`, shared with bench_app.py; generated in a child process if missing."""
-    corpus = OUT / f"corpus-{count}"
-    marker = OUT / f"corpus-{count}.json"
-    OUT.mkdir(parents=True, exist_ok=True)
-    ignore = OUT / ".gitignore"
-    if not ignore.exists():
-        ignore.write_text("*\n")
-    if corpus.is_dir() and marker.exists():
-        info: dict[str, Any] = json.loads(marker.read_text())
-        if info.get("articles") == count and info.get("seed", 1) == seed:
-            info["reused"] = True
-            return corpus, info
-    shutil.rmtree(corpus, ignore_errors=True)
-    done = subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "gen_corpus.py"), str(corpus),
-         "--count", str(count), "--seed", str(seed)],
-        check=True, capture_output=True, text=True,
-    )  # fmt: skip
-    marker.write_text(done.stdout)
-    info = json.loads(done.stdout)
-    info["reused"] = False
-    return corpus, info
-
-
-def commit() -> str | None:
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-        dirty = subprocess.run(
-            ["git", "-C", str(ROOT), "status", "--porcelain", "--untracked-files=no", "--", "tui"],
-            capture_output=True, text=True, check=True,
-        )  # fmt: skip
-    except (OSError, subprocess.CalledProcessError):
-        return None
-    return done.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
 
 
 def ratio(a: dict[str, Any], b: dict[str, Any], key: str) -> float | None:
