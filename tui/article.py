@@ -97,4 +97,4 @@ class Problem:
         return self.path == other.path and self.reason == other.reason
 
     def __hash__(self) -> int:
-        return hash((self.path, self.reason))
+        return hash(self.path)  # equal problems share a path; putting a reason into words is dearer

@@ -118,8 +118,9 @@ class Session:
         self.marks.add_rows(fresh)
         self.added += len(fresh)
         self.taken_back += len(removed)
-        known = set(self.problems)
-        self.problems.extend(p for p in update.problems if p not in known)
+        if update.problems:  # a reload brings the cached problems again: each is kept once
+            known = set(self.problems)
+            self.problems.extend(p for p in update.problems if p not in known)
         if update.rows or update.finished:
             self._dirty = True
         refresh_now = len(self.rows) >= 2 * self._rows_at_refresh  # twice as many rows as shown
