@@ -115,6 +115,31 @@ async def test_n_and_shift_n_step_through_matches_with_an_indicator(collection: 
         assert reader.current_match == 0
 
 
+async def test_progress_reads_100_only_when_the_last_line_is_in_view(collection: Path) -> None:
+    from tests.helpers import write_article
+
+    long_body = [f"Paragraf nomor {n} tentang desa dan koperasi perempuan." for n in range(150)]
+    write_article(collection, "long.txt", "Artikel Panjang Sekali", "6 Januari 2024", long_body)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        assert first_title(app) == "Artikel Panjang Sekali"
+        assert str(reader.border_subtitle).endswith("%")
+        assert not str(reader.border_subtitle).endswith("100%")
+        reader.scroll_to(y=reader.max_scroll_y - 1, animate=False, immediate=True)
+        await settle(pilot)
+        assert str(reader.border_subtitle) == "99%"  # one line short of the end is not all of it
+        reader.scroll_end(animate=False, immediate=True)
+        await settle(pilot)
+        assert str(reader.border_subtitle) == "100%"
+        await pilot.press("j")  # the next article is short: it fits, so all of it is in view
+        await settle(pilot)
+        assert app.query_one("#articles", ArticleList).articles[1].title != "Artikel Panjang Sekali"
+        assert reader.max_scroll_y == 0
+        assert str(reader.border_subtitle) == "100%"
+
+
 async def test_filter_history_is_recalled_with_up_and_kept_between_runs(collection: Path) -> None:
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:

@@ -367,11 +367,16 @@ class Reader(ScrollView, can_focus=True):
             current = self._current_match + 1 if self._current_match >= 0 else 0
             parts.append(_("match {current}/{total}").format(current=current, total=len(self._match_lines)))
         height = self.scrollable_content_region.height
-        total = len(self._lines)
-        if total > height > 0:
-            percent = min(100, round(100 * (self.scroll_offset.y + height) / total))
-            parts.append(f"{percent}%")
+        if self._lines and height > 0:
+            parts.append(f"{self._percent_read(height)}%")
         self.border_subtitle = " · ".join(parts)
+
+    def _percent_read(self, height: int) -> int:
+        """How far down the article the pane reaches: 100 only when its last line is in view."""
+        seen = self.scroll_offset.y + height
+        if seen >= len(self._lines):
+            return 100
+        return min(99, 100 * seen // len(self._lines))
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         super().watch_scroll_y(old_value, new_value)
