@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po
 from tui import i18n
 from tui.cli import main
 from tui.config import Settings, default_config_path, save_settings
+from tui.widgets.textual_words import binding_words
 
 ROOT = Path(__file__).resolve().parent.parent
 PLACEHOLDER = re.compile(r"\{\w*\}")
@@ -172,6 +173,29 @@ APP_SCRIPT = textwrap.dedent(
             await settle(pilot)
             help_text = app.screen.query_one("#help-text")
             print("HELP", " ".join(line.text for line in help_text.render_lines(Region(0, 0, 100, 200))))
+            await pilot.press("escape")
+            await settle(pilot)
+            await keys_panel(app, pilot, "KEYS")
+            await pilot.press("slash")  # the filter bar, with its own help and keys
+            await keys_panel(app, pilot, "FILTERKEYS")
+            app.notify("Saved screenshot to [$text-success]'/tmp/x.svg'", title="Screenshot")
+            app.action_help_quit()
+            while len(app._notifications) < 2:
+                await pilot.pause()
+            print("TOASTS", " | ".join(f"{n.title}: {n.message}" for n in app._notifications))
+
+    async def keys_panel(app, pilot, label):
+        import io
+        from rich.console import Console
+        from tui.widgets.keys_panel import TranslatedBindingsTable
+        app.action_hide_help_panel()
+        app.action_show_help_panel()
+        while not app.screen.query(TranslatedBindingsTable):  # the panel recomposes as keys change
+            await pilot.pause()
+        console = Console(width=200, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(TranslatedBindingsTable).render_bindings_table())
+        print(label, " ".join(console.export_text().split()))
+        print(label + "HELP", " ".join(app.screen.query_one("#widget-help").source.split()))
 
     asyncio.run(run())
     """
@@ -209,7 +233,23 @@ def test_the_interface_in_indonesian_end_to_end() -> None:
     palette = next(line for line in out.splitlines() if line.startswith("PALETTE"))
     assert "Tema" in palette and "Tangkapan layar" in palette and "Urutkan: balik" in palette
     assert "Di mana saja" in out and "Daftar artikel" in out and "Esc menutup bantuan ini." in out
+    keys = next(line for line in out.splitlines() if line.startswith("KEYS "))
+    assert "Gulir ke kiri" in keys and "Panel berikutnya" in keys and "Daftar artikel" in keys
+    filter_keys = next(line for line in out.splitlines() if line.startswith("FILTERKEYS "))
+    assert "Saringan sebelumnya" in filter_keys and "Hapus semua di kiri" in filter_keys
+    assert "Saring" in filter_keys  # the group's title, not Textual's "Input"
+    assert "Setiap kata harus cocok" in out and "judul:" in out
+    toasts = next(line for line in out.splitlines() if line.startswith("TOASTS"))
+    assert "Tangkapan layar disimpan di" in toasts and "/tmp/x.svg" in toasts
+    assert "Tekan [b]ctrl+q[/b] untuk keluar" in toasts and "Mau keluar?" in toasts
+    for english in binding_words():  # Textual's own English, where we have our own words
+        assert f" {english} " not in keys + " " + filter_keys, english
+    # The filter's help names the filter words, some of which (is:unread) are English in both.
+    shown = "\n".join(line for line in out.splitlines() if not line.startswith("FILTERKEYSHELP"))
     for english in (
+        "Saved screenshot",
+        "to quit",
+        "Input",
         "articles",
         "unread",
         "Filter",
@@ -220,7 +260,7 @@ def test_the_interface_in_indonesian_end_to_end() -> None:
         "Theme",
         "Sort",
     ):
-        assert english not in out.replace("FOOTER", "").replace("filter", ""), english
+        assert english not in shown.replace("FOOTER", "").replace("filter", ""), english
 
 
 def test_the_interface_in_english_end_to_end() -> None:

@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.config import default_config_path, load_settings, save_settings
@@ -24,7 +25,8 @@ from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
-from tui.widgets.commands import textual_words
+from tui.widgets.keys_panel import KeysPanel
+from tui.widgets.textual_words import palette_words, toast
 from tui.widgets.themes import HIGH_CONTRAST
 from tui.writes import WriteQueue
 
@@ -41,6 +43,8 @@ class KlipingApp(App[None]):
     BINDINGS = [
         Binding("question_mark", "help", _("Help"), id="app.help"),
         Binding("q", "quit", _("Quit"), id="app.quit"),
+        # Textual's own Ctrl+Q, with our words (a binding here replaces Textual's for the same key).
+        Binding("ctrl+q", "quit", _("Quit"), show=False, priority=True, id="app.quit_anywhere"),
         # Textual adds this one itself unless the app has it: ours carries a translated label.
         Binding(
             "ctrl+p",
@@ -206,13 +210,32 @@ class KlipingApp(App[None]):
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(help_sections(self.BINDINGS, self.settings.keymap)))
 
+    def action_show_help_panel(self) -> None:
+        """Textual's Keys panel, with Textual's own key descriptions in the interface's language."""
+        if not self.screen.query(KeysPanel):
+            self.screen.mount(KeysPanel())
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every toast; Textual's own (the screenshot, how to quit) in the interface's language."""
+        if markup:
+            message, title = toast(message, title)
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the interface's language."""
         if self.use_command_palette and not CommandPalette.is_open(self):  # type: ignore[arg-type]
             self.push_screen(CommandPalette(id="--command-palette", placeholder=_("Search for commands…")))
 
     def get_system_commands(self, screen: Screen[object]) -> Iterable[SystemCommand]:
-        words = textual_words()
+        words = palette_words()
         for command in super().get_system_commands(screen):
             title = words.get(command.title, command.title)
             yield command._replace(title=title, help=words.get(command.help, command.help))

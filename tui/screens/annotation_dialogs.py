@@ -95,6 +95,12 @@ class TagsScreen(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
+class NoteArea(TextArea):
+    """Where a note is written; its help (the palette's Keys panel) in the interface's language."""
+
+    HELP = _("## Note\n\nYour note on this article, kept by kliping: the file is never touched.")
+
+
 class NoteScreen(ModalScreen[str | None]):
     """The user's note on an article, kept in the reading state: the file is never touched."""
 
@@ -114,7 +120,7 @@ class NoteScreen(ModalScreen[str | None]):
             box.border_title = _("Note")
             box.border_subtitle = _("Ctrl+S to keep · Esc to cancel · an empty note is deleted")
             yield Static(Text(visible_line(self.article_title), no_wrap=True, overflow="ellipsis"))
-            yield TextArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
+            yield NoteArea(self.note, id="note-text", soft_wrap=True, show_line_numbers=False)
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)

@@ -54,6 +54,8 @@ def _annotation_label(marks: Marks, row: Row) -> str:
 class ArticleList(ScrollView, can_focus=True):
     """One line per article: title, source, date and length, with the filter's matches highlighted."""
 
+    BINDING_GROUP_TITLE = _("Article list")  # in the palette's Keys panel
+
     BINDINGS = [
         Binding("down,j", "cursor_down", _("Down"), show=False, id="list.down"),
         Binding("up,k", "cursor_up", _("Up"), show=False, id="list.up"),

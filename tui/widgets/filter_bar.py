@@ -14,6 +14,20 @@ from tui.i18n import _
 class FilterBar(Input):
     """Where the user types the filter; Esc clears it and hands the keyboard back to the list."""
 
+    HELP = _(
+        "## Filter\n\n"
+        "Every word must match, in the title or the text; the last one as a prefix while you type.\n\n"
+        '- `"a phrase"`: the words together\n'
+        "- `-word`: without it\n"
+        "- `a OR b`: either\n"
+        "- `title:` `source:` `place:` `tag:` `note:`: in that field\n"
+        "- `year:2024` `after:2023-01-01` `before:2024`: by date\n"
+        "- `is:unread` `is:starred` `has:note`: by what you did\n\n"
+        "Enter goes to the list, Esc clears the filter, Up and Down recall earlier filters."
+    )
+
+    BINDING_GROUP_TITLE = _("Filter bar")  # in the palette's Keys panel
+
     BINDINGS = [
         Binding("escape", "clear", _("Clear the filter and go to the list"), id="filter.clear"),
         Binding("up", "history_back", _("Earlier filter"), show=False, id="filter.history_back"),

@@ -28,6 +28,8 @@ PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
 class Reader(ScrollView, can_focus=True):
     """Shows the article it is given; it touches no file or database (the screen fetches and saves)."""
 
+    BINDING_GROUP_TITLE = _("Reading pane")  # in the palette's Keys panel
+
     BINDINGS = [
         Binding("down,j", "scroll_down", _("Down"), show=False, id="reader.down"),
         Binding("up,k", "scroll_up", _("Up"), show=False, id="reader.up"),
