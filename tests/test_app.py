@@ -634,3 +634,18 @@ async def test_lines_that_repeat_across_a_source_are_learned_as_page_chrome(
             await pilot.press("r")
             await settle(pilot)
             assert any(chrome_line in line for line in reader.text_lines)  # struck through, not lost
+
+
+async def test_the_status_line_stays_one_line_when_the_list_is_narrow(collection: Path) -> None:
+    (collection / "broken.json").write_text("{ not json", encoding="utf-8")
+    app = KlipingApp([collection])
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk", "s", "s")  # a star and another order: a longer status
+        await settle(pilot)
+        line = app.query_one("#status")
+        assert "problem" in status(app)
+        assert len(status(app)) > line.size.width  # it would need two lines
+        assert line.size.height == 1
+        painted = line.render_line(0).text
+        assert painted.rstrip().endswith("…")

@@ -57,8 +57,9 @@ class StatusLine(Static):
         order = sort_label(status.sort, status.reverse, status.no_query)
         parts.append(_("sort: {order}").format(order=order))
         # One line, cut with an ellipsis rather than wrapped: a count growing by a digit must not
-        # push the list up a row (it did at 100k), nor push the filter's hint out of sight.
-        line = Text(" · ".join(parts), no_wrap=True, overflow="ellipsis")
+        # push the list up a row (it did at 100k), nor push the filter's hint out of sight. The
+        # stylesheet does it (text-wrap: nowrap): Static would drop a Text's own no_wrap.
+        line = Text(" · ".join(parts))
         if status.hint:
             line.append(f"\n{status.hint}", style="italic")
         lines = 2 if status.hint else 1
