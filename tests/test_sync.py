@@ -229,6 +229,44 @@ def test_a_bulk_load_finds_the_same_and_leaves_the_index_merging_as_usual(
         assert len(bulk.search(parse(text))) == len(small.search(parse(text)))
 
 
+def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.library import merges
+    from tui.query import parse
+
+    folder = many_articles(tmp_path / "c", 120)
+    monkeypatch.setattr(sync_module, "BULK_FROM", 10)
+    monkeypatch.setattr(sync_module, "BULK_MOST", 10)
+    monkeypatch.setattr(sync_module, "BATCH", 10)
+    monkeypatch.setattr(merges, "PAUSE", 3600.0)  # the run quits before merging a step
+    cache = tmp_path / "cache.sqlite3"
+    first = Library(cache)
+    run(first, folder)
+    left = merges.segments(first._conn)
+    first.close()
+    assert left >= 8  # a segment a transaction of ten files
+    monkeypatch.setattr(merges, "PAUSE", 0.0)
+    again = Library(cache)
+    updates = run(again, folder)  # a warm start: nothing to parse, so no bulk load
+    assert updates[-1].finished
+    assert again.wait_for_merges(timeout=30)
+    assert merges.segments(again._conn) < left
+    assert len(again.search(parse("artikel"))) == 120
+
+
+def test_a_first_page_reads_no_tier_after_the_one_that_filled_it(tmp_path: Path) -> None:
+    from tui.query import parse
+
+    library = Library(tmp_path / "cache.sqlite3")
+    run(library, many_articles(tmp_path / "c", 60))
+    matches: list[str] = []
+    library._conn.set_trace_callback(lambda sql: matches.append(sql) if "MATCH" in sql else None)
+    page = library.search_page(parse("artikel"), limit=10)
+    assert len(page.keys) == 10 and not page.complete
+    assert len(matches) == 1  # the first tier had ten: the others were never started
+
+
 def test_a_bulk_load_cut_short_is_settled_when_next_opened(tmp_path: Path) -> None:
     cache = tmp_path / "cache.sqlite3"
     library = Library(cache)

@@ -166,6 +166,8 @@ def sync(
             done += len(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
             yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
+    if not bulk:
+        library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 

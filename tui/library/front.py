@@ -122,6 +122,15 @@ class Library:
             return  # the file went bad or read-only: nothing to merge
         self._merges.start()
 
+    def merge_leftovers(self) -> None:
+        """Go on merging what an earlier run left unmerged, in the background.
+
+        A run that quits within seconds of a bulk load leaves the index in ~50 segments, and
+        every later run searched them all: 15-60 ms for a first page at 100k instead of under 2.
+        When nothing is left, the first step says so and the thread ends.
+        """
+        self._merges.start()
+
     def wait_for_merges(self, timeout: float | None = None) -> bool:
         """Block until the index's segments left by a bulk load are merged; True when they are."""
         return self._merges.wait(timeout)

@@ -205,6 +205,8 @@ class Matcher:
         sql = f"SELECT rowid FROM fts WHERE fts MATCH ? AND rowid >= ? AND rowid < ? ORDER BY rowid {order}"
         found: list[int] = []
         for expr in tiers if descending else tiers[::-1]:
+            if limit is not None and len(found) >= limit:
+                break  # the page is full: the next tier's first row alone can cost 30 ms at 100k
             cursor = self._conn().execute(sql, (expr, *keys_between))
             try:
                 while limit is None or len(found) < limit:

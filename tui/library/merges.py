@@ -18,6 +18,28 @@ STEP_PAGES = 32  # leaf pages merged per step: ~10 ms at 100k articles
 PAUSE = 0.02  # seconds between steps, for the searches and writes that want the lock
 
 
+STRUCTURE_ID = 10  # FTS5's structure record in fts_data: its levels and segments
+
+
+def segments(conn: sqlite3.Connection) -> int:
+    """How many segments FTS5's index is in now (fts5_index.c, fts5StructureDecode): a cookie,
+    an optional version marker, then the counts of levels and of segments as SQLite varints."""
+    found = conn.execute("SELECT block FROM fts_data WHERE id = ?", (STRUCTURE_ID,)).fetchone()
+    if found is None:
+        return 0
+    data: bytes = found[0]
+    at = 8 if data[4:8] == b"\xff\x00\x00\x01" else 4
+    for _ in range(2):  # skip the level count, then read the segment count
+        value = 0
+        while True:
+            byte = data[at]
+            at += 1
+            value = (value << 7) | (byte & 0x7F)
+            if not byte & 0x80:
+                break
+    return value
+
+
 class Merges:
     """Runs FTS5 'merge' steps until nothing is left to merge, or until closed."""
 
