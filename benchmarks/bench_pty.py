@@ -604,6 +604,9 @@ def run_start(argv: Sequence[str], env: dict[str, str], quiet: float, timeout: f
     term = Terminal(argv, env, ROOT)
     try:
         last = term.wait_quiet(quiet, timeout, is_loaded, blink=False)
+        # The index is whole once its segments are merged, which the screen does not show: the
+        # app's CPU falls quiet then (the merges run in a thread of its own process).
+        idle = wait_cpu_idle(term.pid, timeout)
         term.send(b"q", "q")
         term.close()
     finally:
@@ -615,9 +618,34 @@ def run_start(argv: Sequence[str], env: dict[str, str], quiet: float, timeout: f
         "first_rows_s": secs(first_rows),
         "loaded_s": secs(loaded),
         "quiet_s": secs(last - term.started),
+        "index_merged_s": secs(idle - term.started),
         "bytes": sum(len(d) for _t, d in term.chunks),
         "chunks": len(term.chunks),
     }
+
+
+CPU_WINDOW = 1.0  # seconds over which the app's CPU is measured
+CPU_IDLE = 0.05  # CPU seconds in that window below which the app is idle
+
+
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of a process, all its threads (/proc/PID/stat fields 14 and 15)."""
+    with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+        fields = stat.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def wait_cpu_idle(pid: int, timeout: float) -> float:
+    """The time a process's CPU use fell below CPU_IDLE a second, and stayed there for a second."""
+    deadline = time.monotonic() + timeout
+    before, since = cpu_seconds(pid), time.monotonic()
+    while time.monotonic() < deadline:
+        time.sleep(CPU_WINDOW)
+        now, used = time.monotonic(), cpu_seconds(pid)
+        if used - before < CPU_IDLE * CPU_WINDOW:
+            return since
+        before, since = used, now
+    raise TimeoutError("the app kept working")
 
 
 def run_typing(

@@ -33,8 +33,12 @@ def stem(word: str) -> str:
     return english or folded
 
 
-def _word_matchers(query: Query) -> tuple[set[str], list[str], set[str], list[tuple[str, ...]]]:
-    """The query split into exact words, prefixes, stems and phrases, as highlighting needs them."""
+@lru_cache(maxsize=16)
+def _word_matchers(
+    query: Query,
+) -> tuple[frozenset[str], tuple[str, ...], frozenset[str], tuple[tuple[str, ...], ...]]:
+    """The query split into exact words, prefixes, stems and phrases, as highlighting needs them
+    (once per query, not once per row the list draws)."""
     exact: set[str] = set()
     prefixes: list[str] = []
     stems: set[str] = set()
@@ -52,7 +56,7 @@ def _word_matchers(query: Query) -> tuple[set[str], list[str], set[str], list[tu
             exact.add(word)
         if len(word) >= MIN_STEM_LENGTH - (0 if term.prefix else 1):
             stems.add(stem(word))
-    return exact, prefixes, stems, phrases
+    return frozenset(exact), tuple(prefixes), frozenset(stems), tuple(phrases)
 
 
 def match_spans(text: str, query: Query) -> list[tuple[int, int]]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
+from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -40,6 +41,31 @@ class ShownRows(Sequence[Row]):
 
     def __getitem__(self, index: int) -> Row:  # type: ignore[override]
         return self._rows[self._keys[index]]
+
+
+def _cut(
+    text: str, width: int, style: Style, match: Style, spans: Sequence[tuple[int, int]], pad: Style
+) -> list[Segment]:
+    """Text in exactly `width` cells: cut with an ellipsis when longer (which takes the style of
+    the character it replaces), padded with `pad` when shorter, the spans in the match style."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width - 1) + "…"
+    segments: list[Segment] = []
+    at = 0
+    for start, end in spans:
+        if start >= len(text):
+            break
+        if start > at:
+            segments.append(Segment(text[at:start], style))
+        end = min(end, len(text))
+        segments.append(Segment(text[start:end], match))
+        at = end
+    if at < len(text):
+        segments.append(Segment(text[at:], style))
+    room = width - cell_len(text)
+    if room > 0:
+        segments.append(Segment(" " * room, pad))
+    return segments
 
 
 def _annotation_label(marks: Marks, row: Row) -> str:
@@ -300,10 +326,10 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, base: Style) -> Strip:
-        meta_style = Style() if is_cursor else self._style("meta")  # the cursor row is one colour
-        style = base
-        if is_cursor:
-            style = self._style("cursor")
+        """One row as segments, built directly: through Rich's Text it took 0.2 ms a row, most of
+        a new answer's frame at 100k (a screenful is drawn anew on every keystroke)."""
+        style = self._style("cursor") if is_cursor else base
+        meta = style if is_cursor else style + self._style("meta")  # the cursor row is one colour
         date = short_date(row.date, self.lang)
         words = count_words(row.words)
         source = visible_line(row.source or "")
@@ -324,34 +350,24 @@ class ArticleList(ScrollView, can_focus=True):
         label_width = min(len(label), title_width // 3) if title_width >= 15 else 0
         if label_width:
             title_width -= label_width + 1
-        shown_title = visible_line(row.title)
-        title = Text(shown_title, no_wrap=True, overflow="ellipsis", end="")
-        if unread:
-            title.stylize(self._style("unread"))
-        if self._query is not None:
-            match_style = self._style("match")
-            for start, end in match_spans(shown_title, self._query):
-                title.stylize(match_style, start, end)
-        title.truncate(title_width, overflow="ellipsis", pad=True)
         # The cursor is also a symbol, so it shows without colour (NO_COLOR, monochrome terminals).
-        line = Text("›" if is_cursor else " ", end="")
         # Unread and starred are symbols as well as styles, never colour alone.
-        line.append("★" if starred else " ", self._style("star"))
-        line.append("•" if unread else " ")
-        line.append_text(title)
+        segments = [
+            Segment("›" if is_cursor else " ", style),
+            Segment("★" if starred else " ", style + self._style("star")),
+            Segment("•" if unread else " ", style),
+        ]
+        title = visible_line(row.title)
+        spans = match_spans(title, self._query) if self._query is not None else []
+        title_style = style + self._style("unread") if unread else style
+        segments += _cut(title, title_width, title_style, title_style + self._style("match"), spans, style)
         if label_width:
-            line.append(" ")
-            tags = Text(label, no_wrap=True, overflow="ellipsis", end="")
-            tags.truncate(label_width, overflow="ellipsis", pad=True)
-            tags.stylize(meta_style)
-            line.append_text(tags)
+            segments.append(Segment(" ", style))
+            segments += _cut(label, label_width, meta, meta, [], meta)
         for value, column_width in columns:
-            line.append(" ")
-            line.append(value.rjust(column_width)[:column_width], meta_style)
-        line.truncate(width, pad=True)
-        line.stylize_before(style)
-        segments = [Segment(s.text, s.style) for s in line.render(self.app.console)]
-        return Strip(segments, width)
+            segments.append(Segment(" ", style))
+            segments.append(Segment(value.rjust(column_width)[:column_width], meta))
+        return Strip(segments).adjust_cell_length(width, style)
 
     def _render_empty(self, width: int) -> Strip:
         """Why the list is empty, in its first line: an empty folder, bad files, no match."""
