@@ -649,3 +649,30 @@ async def test_the_status_line_stays_one_line_when_the_list_is_narrow(collection
         assert line.size.height == 1
         painted = line.render_line(0).text
         assert painted.rstrip().endswith("…")
+
+
+async def test_keystrokes_in_the_filter_lay_nothing_out(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A layout re-renders the whole screen (10-15 ms at 100k): the filter's text, the list's new
+    length, the match line and the reader's new article all change no widget's size."""
+    from textual.screen import Screen
+
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "p")  # the first key shows the match line: that one is laid out
+        await settle(pilot)
+        layouts: list[Screen[object]] = []
+        original = Screen._refresh_layout
+
+        def counted(screen: Screen[object], *args: object, **kwargs: object) -> None:
+            layouts.append(screen)
+            original(screen, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(Screen, "_refresh_layout", counted)
+        for key in "ertemuan":
+            await pilot.press(key)
+            await settle(pilot)  # the reader follows too: a new article, a new length
+        assert titles(app) and app.query_one("#filter", FilterBar).value == "pertemuan"
+        assert layouts == []

@@ -267,6 +267,37 @@ def test_a_first_page_reads_no_tier_after_the_one_that_filled_it(tmp_path: Path)
     assert len(matches) == 1  # the first tier had ten: the others were never started
 
 
+def test_the_rest_of_an_answer_never_waits_for_the_library_lock(tmp_path: Path) -> None:
+    import threading
+
+    from tui.query import parse
+
+    library = Library(tmp_path / "cache.sqlite3")
+    run(library, many_articles(tmp_path / "c", 60))
+    query = parse("artikel -nomor*1")
+    whole = library.search(query)
+    library._answers.written()  # nothing kept: the rest is searched again
+    held, done = threading.Event(), threading.Event()
+
+    def hold() -> None:  # a long write, or another search, holding the library's lock
+        with library._db.lock:
+            held.set()
+            done.wait(10)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    try:
+        assert held.wait(10)
+        found: list[list[int]] = []
+        rest = threading.Thread(target=lambda: found.append(library.search_rest(query)))
+        rest.start()
+        rest.join(5)
+        assert found == [whole]  # found while the lock was held, and the same answer
+    finally:
+        done.set()
+        holder.join()
+
+
 def test_a_bulk_load_cut_short_is_settled_when_next_opened(tmp_path: Path) -> None:
     cache = tmp_path / "cache.sqlite3"
     library = Library(cache)

@@ -134,6 +134,18 @@ class Database:
         self.in_memory = path is None
         self.conn = self._open()
 
+    def reader(self) -> sqlite3.Connection | None:
+        """A connection of its own for one long read, which then holds no lock the others wait
+        for (WAL lets it read while they read and write); None when the database is in memory.
+        The caller closes it."""
+        path = None if self.in_memory else self.path  # no lock: the point is not to wait
+        if path is None:
+            return None
+        try:
+            return self._connect(str(path))
+        except sqlite3.Error:
+            return None
+
     # --- opening -------------------------------------------------------------------------
 
     def _connect(self, target: str) -> sqlite3.Connection:

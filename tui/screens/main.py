@@ -203,7 +203,7 @@ class MainScreen(LoadingScreen):
                 time.sleep(0.01)
             stop = lambda: worker.is_cancelled  # noqa: E731
             try:
-                keys = self.library.search(query, session.sort, session.reverse, flags, stop=stop)
+                keys = self.library.search_rest(query, session.sort, session.reverse, flags, stop=stop)
             except Stopped:
                 return
             if worker.is_cancelled:

@@ -24,6 +24,7 @@ from tui.library import Row
 from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
+from tui.widgets.sizing import set_virtual_size
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
 DRAW_AHEAD_NEW_ROWS_SECONDS = 0.3  # or this long after new rows: typing brings new ones every key
@@ -232,7 +233,7 @@ class ArticleList(ScrollView, can_focus=True):
         return self.scrollable_content_region.width
 
     def _update_size(self) -> None:
-        self.virtual_size = Size(self._width, len(self._keys))
+        set_virtual_size(self, Size(self._width, len(self._keys)))
 
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()

@@ -28,7 +28,7 @@ class MatchLine(Static):
     def show(self, line: str | None, spans: list[tuple[int, int]] | None = None) -> None:
         """The words around a match, with the matched ones underlined; None clears the line."""
         if not line:
-            self.update("")
+            self.update("", layout=False)  # one line, whatever it holds: no layout of the screen
             return
         text = Text(visible_line(line), no_wrap=True, overflow="ellipsis", end="")
         for start, end in spans or []:

@@ -20,6 +20,7 @@ from tui.i18n import _, ngettext
 from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
+from tui.widgets.sizing import set_virtual_size
 
 _MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
 PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
@@ -252,7 +253,7 @@ class Reader(ScrollView, can_focus=True):
         self._update_subtitle()
         self.call_after_refresh(self._update_subtitle)  # the percentage read, once laid out again
         old_y = self.scroll_offset.y
-        self.virtual_size = Size(width, len(self._lines))
+        set_virtual_size(self, Size(width, len(self._lines)))
         if self._pending_position is not None and self.scrollable_content_region.height > 0:
             old_y, keep_scroll = round(self._pending_position * len(self._lines)), True
             self._pending_position = None
