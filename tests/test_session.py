@@ -67,6 +67,19 @@ def test_an_answer_never_names_a_row_the_session_does_not_hold(tmp_path: Path) -
     assert shown.search_again  # loading is over: the answer for the final rows, at once
 
 
+def test_keys_checked_in_the_search_thread_are_checked_again_only_when_rows_moved(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.apply(Update(rows=[row(1, "a.txt"), row(2, "b.txt"), row(3, "c.txt")]), shown_any=False)
+    version = s.rows_version
+    checked = s.known([3, 9, 2, 1])  # in the search's thread: 9 was never loaded
+    assert checked == [3, 2, 1]
+    shown = s.accept(Answer("", parse(""), checked, version, True, in_rows=True), [])
+    assert shown is not None and shown.keys is checked  # taken as it is: no second pass
+    s.apply(Update(removed={"b.txt"}), shown_any=True)  # rows moved after the check
+    shown = s.accept(Answer("", parse(""), checked, version, True, in_rows=True), [])
+    assert shown is not None and list(shown.keys) == [3, 1]
+
+
 def test_after_a_failed_load_answers_are_checked_against_the_rows(tmp_path: Path) -> None:
     s = session(tmp_path)
     s.apply(Update(rows=[row(2)]), shown_any=False)

@@ -206,9 +206,11 @@ class MainScreen(LoadingScreen):
                 keys = self.library.search_rest(query, session.sort, session.reverse, flags, stop=stop)
             except Stopped:
                 return
+            keys = session.known(keys)
             if worker.is_cancelled:
                 return
-            self.app.call_from_thread(self._show_answer, Answer(text, query, keys, version, True, True))
+            rest = Answer(text, query, keys, version, True, True, in_rows=True)
+            self.app.call_from_thread(self._show_answer, rest)
         self.app.call_from_thread(session.searched, time.monotonic() - started)
 
     def _snippet(self, query: Query, keys: Sequence[int]) -> tuple[str, list[tuple[int, int]]] | None:

@@ -196,9 +196,11 @@ class ArticleList(ScrollView, can_focus=True):
 
     def extend(self, keys: Sequence[int]) -> None:
         """The whole answer, after its first page was shown: the rows on screen and the cursor stay."""
+        shown_before = len(self._keys)
         self._keys = keys
-        self._update_size()
-        self.refresh()
+        self._update_size()  # the scrollbar moves; the rows on screen are drawn already, unless
+        if self.scroll_offset.y + self.scrollable_content_region.height > shown_before:
+            self.refresh()  # the view reaches past the first page's end
         self._draw_ahead_soon(DRAW_AHEAD_NEW_ROWS_SECONDS)
 
     def forget(self, keys: Set[int]) -> None:
