@@ -298,6 +298,19 @@ def test_the_rest_of_an_answer_never_waits_for_the_library_lock(tmp_path: Path) 
         holder.join()
 
 
+@pytest.mark.parametrize("typed", [".", "./c", "c/", "c//", "../w/c", "c/bulk/000/00001.txt"])
+def test_the_warm_check_finds_every_file_as_the_cache_knows_it_however_typed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, typed: str
+) -> None:
+    folder = many_articles(tmp_path / "w" / "c", 12)
+    monkeypatch.chdir(folder if typed == "." else folder.parent)
+    library = Library(tmp_path / "cache.sqlite3")
+    list(sync(library, [typed], processes=1))
+    again = list(sync(library, [typed], processes=1))
+    assert not any(update.removed for update in again)  # nothing taken back and parsed again
+    assert sum(len(update.rows) for update in again) == (1 if typed.endswith(".txt") else 12)  # cached
+
+
 def test_a_bulk_load_cut_short_is_settled_when_next_opened(tmp_path: Path) -> None:
     cache = tmp_path / "cache.sqlite3"
     library = Library(cache)

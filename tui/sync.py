@@ -18,7 +18,7 @@ from pathlib import Path
 from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
-from tui.loader import find_files, load_file
+from tui.loader import entry_path, find_entries, find_files, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -71,19 +71,20 @@ def scan(
     """List every article file under the paths, with the size and mtime the cache is keyed by."""
     files: list[tuple[str, int, int]] = []
     problems: list[Problem] = []
-    for count, item in enumerate(find_files(paths), 1):
+    for count, item in enumerate(find_entries(paths), 1):
         if not count % YIELD_EVERY:
             time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
         if isinstance(item, Problem):
             problems.append(item)
             continue
+        path = entry_path(item)
         try:
-            info = item.stat()
+            info = os.stat(item) if isinstance(item, str) else item.stat()
         except OSError as error:
             reason = said("cannot read: {reason}", reason=error.strerror or str(error))
-            problems.append(Problem(str(item), reason))
+            problems.append(Problem(path, reason))
             continue
-        files.append((str(item), info.st_size, info.st_mtime_ns))
+        files.append((path, info.st_size, info.st_mtime_ns))
     return files, problems
 
 
