@@ -13,6 +13,7 @@ from tests.test_app import settle, status, titles
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
 from tui.export import read_back
+from tui.query import parse
 from tui.screens.dialogs import ExportScreen
 from tui.state import default_state_path
 from tui.widgets.article_list import ArticleList
@@ -326,3 +327,30 @@ async def test_the_article_read_last_is_under_the_cursor_at_the_next_start(colle
         await settle(pilot)
         article_list = app.query_one("#articles", ArticleList)
         assert article_list.current_key == read and article_list.cursor == 2
+
+
+async def test_a_long_article_shows_its_top_at_once_and_the_rest_as_it_is_wrapped(
+    collection: Path,
+) -> None:
+    from tests.helpers import write_article
+
+    body = [f"Paragraf nomor {n} tentang koperasi perempuan di desa pesisir." for n in range(3000)]
+    body[2950] = "Di bagian akhir laporan ada kata istimewa yang dicari."
+    write_article(collection, "long.txt", "Laporan Panjang Sekali", "6 Januari 2024", body)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        assert first_title(app) == "Laporan Panjang Sekali"
+        article = reader.article
+        assert article is not None
+        reader.show(article)  # again, as the list's cursor would: the top first
+        assert reader.wrapping and len(reader.text_lines) < 200
+        await settle(pilot)  # the rest, a slice at a time
+        assert not reader.wrapping
+        assert any("nomor 2999" in line for line in reader.text_lines[-4:])
+        assert str(reader.border_subtitle).endswith("%")
+        reader.set_query(parse("istimewa"))
+        reader.show(article)  # the only match is near the end: wrapped up to it, and shown
+        assert reader.match_count == 1 and reader.current_match == 0
+        assert any("istimewa" in line for line in reader.text_lines[reader.scroll_offset.y :][:36])

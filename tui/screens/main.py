@@ -114,7 +114,7 @@ class MainScreen(LoadingScreen):
     @property
     def idle(self) -> bool:
         """Nothing on its way: loading is over, the list has the latest rows, the reader has caught up."""
-        return self.session.settled and self._reader_timer is None
+        return self.session.settled and self._reader_timer is None and not self.reader.wrapping
 
     def compose(self) -> ComposeResult:
         filter_bar = FilterBar(self.session.query_text, id="filter")

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
+from rich.console import Console
 from rich.style import Style
 from rich.text import Span, Text
 from textual import events
@@ -21,9 +23,10 @@ from tui.marks import Marks
 from tui.query import Query
 from tui.search import match_spans
 from tui.widgets.sizing import set_virtual_size
+from tui.widgets.wrapping import LIST_PREFIX, MATCH, Layout, Lines, Piece
 
-_MATCH = "kliping-match"  # placeholder style, replaced by the theme's match style when wrapping
-PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": "  • "}
+PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": LIST_PREFIX}
+WRAP_SLICE_SECONDS = 0.004  # past the first screenful, an article is wrapped this long at a time
 
 
 class Reader(ScrollView, can_focus=True):
@@ -105,6 +108,7 @@ class Reader(ScrollView, can_focus=True):
         self._raw_text: str | None = None
         self._lines: list[Strip] = []
         self._match_lines: list[int] = []
+        self._wrapping = Lines([], Layout(0, 0, 0, Style(), Style(), Style(), Style()), -1, Console())
         self._current_match = -1
         self._built_width = -1
         self._built_theme: str | None = None  # the theme whose colours the built lines hold
@@ -140,9 +144,9 @@ class Reader(ScrollView, can_focus=True):
         self._rebuild(keep_scroll=same)
         if article is not None:
             self.post_message(self.Shown(article))
-            if self._match_lines:
+            if self.filter_query is not None and (self._match_lines or self.wrapping):
                 self._scroll_to_match()
-            elif not same and position:
+            if not self._match_lines and not same and position:
                 self._restore_position(position)
 
     def set_query(self, query: Query | None, *, rebuild: bool = True) -> None:
@@ -201,7 +205,7 @@ class Reader(ScrollView, can_focus=True):
             return
         measure = max(20, min(self.measure, width - 4))
         margin = max(1, (width - measure) // 2)
-        texts: list[tuple[Text, str]] = []  # (text, prefix)
+        texts: list[Piece] = []  # (text, prefix), or what makes it when it is wrapped
         article = self.article
         if article is None:
             texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
@@ -218,11 +222,14 @@ class Reader(ScrollView, can_focus=True):
             # What cleaning took out is shown where it stands in the file, struck through and dimmed.
             removed = {line.strip() for line in article.removed if line.strip()}
             removed_style = self._style("reader--removed")
-            for line in raw.split("\n"):
+
+            def raw_line(line: str) -> tuple[Text, str]:
                 text = self._marked(Text(visible(line)))
                 if removed and line.strip() in removed:
                     text.stylize(removed_style)
-                texts.append((text, ""))
+                return text, ""
+
+            texts += [partial(raw_line, line) for line in raw.split("\n")]
             measure = max(20, width - 2)
             margin = 1
         else:
@@ -244,17 +251,33 @@ class Reader(ScrollView, can_focus=True):
                         "",
                     )
                 )
+            styles = {kind: self._style(f"reader--{kind}") for kind in ("heading", "quote", "caption")}
             for block in article.blocks:
-                texts.append((self._block_text(block), PREFIXES.get(block.kind, "")))
+                texts.append(partial(self._block_text, block, styles.get(block.kind, Style())))
                 texts.append((Text(""), ""))
-        self._lines, self._match_lines = self._wrap(texts, measure, margin, width)
-        if self._match_lines and self._current_match >= len(self._match_lines):
+        old_y = self.scroll_offset.y
+        layout = Layout(
+            measure,
+            margin,
+            width,
+            self.rich_style,
+            self._style("reader--match"),
+            self._style("reader--current-match"),
+            self._style("reader--prefix"),
+        )
+        wrapping = self._wrapping = Lines(texts, layout, self._current_match, self.app.console)
+        self._lines, self._match_lines = wrapping.lines, wrapping.match_lines
+        # What the pane shows now (and where it stays) at once; the rest a slice at a time.
+        wanted = (old_y if keep_scroll else 0) + 2 * max(1, self.scrollable_content_region.height)
+        wrapping.wrap_until(lambda: len(wrapping.lines) >= wanted)
+        if not wrapping.done:
+            self.call_later(self._wrap_more, wrapping)
+        elif self._match_lines and self._current_match >= len(self._match_lines):
             self._current_match = 0
         self._update_subtitle()
         self.call_after_refresh(self._update_subtitle)  # the percentage read, once laid out again
-        old_y = self.scroll_offset.y
         set_virtual_size(self, Size(width, len(self._lines)))
-        if self._pending_position is not None and self.scrollable_content_region.height > 0:
+        if self._pending_position is not None and self.scrollable_content_region.height > 0 and wrapping.done:
             old_y, keep_scroll = round(self._pending_position * len(self._lines)), True
             self._pending_position = None
         if not keep_scroll:
@@ -277,57 +300,32 @@ class Reader(ScrollView, can_focus=True):
             parts.append(" ".join("#" + visible_line(tag) for tag in tags))
         return " · ".join(part for part in parts if part)
 
-    def _block_text(self, block: Block) -> Text:
-        styles = {
-            "heading": "reader--heading",
-            "quote": "reader--quote",
-            "caption": "reader--caption",
-        }
-        style = self._style(styles[block.kind]) if block.kind in styles else Style()
-        return self._marked(Text(visible(block.text), style=style))
+    def _block_text(self, block: Block, style: Style) -> tuple[Text, str]:
+        return self._marked(Text(visible(block.text), style=style)), PREFIXES.get(block.kind, "")
 
     def _marked(self, text: Text) -> Text:
         if self.filter_query is not None:
             for start, end in match_spans(text.plain, self.filter_query):
-                text.spans.append(Span(start, end, _MATCH))
+                text.spans.append(Span(start, end, MATCH))
         return text
 
-    def _wrap(
-        self, texts: list[tuple[Text, str]], measure: int, margin: int, width: int
-    ) -> tuple[list[Strip], list[int]]:
-        console = self.app.console
-        base = self.rich_style
-        match_style = self._style("reader--match")
-        current_style = self._style("reader--current-match")
-        prefix_style = self._style("reader--prefix")
-        lines: list[Strip] = []
-        match_lines: list[int] = []
-        for text, prefix in texts:
-            wrapped = text.wrap(console, max(10, measure - len(prefix)), overflow="fold")
-            for number, line in enumerate(wrapped):
-                current_here = False
-                spans: list[Span] = []
-                for span in sorted(line.spans, key=lambda s: s.start):
-                    if span.style != _MATCH:
-                        spans.append(span)
-                        continue
-                    is_current = len(match_lines) == self._current_match
-                    current_here = current_here or is_current
-                    match_lines.append(len(lines))
-                    spans.append(span._replace(style=current_style if is_current else match_style))
-                line.spans[:] = spans
-                # The current match also gets a marker in the margin: never by colour alone.
-                out = Text(("▶" if current_here else " ").rjust(margin), end="")
-                if current_here:
-                    out.stylize(current_style, margin - 1, margin)
-                if prefix:
-                    shown = prefix if number == 0 or prefix != PREFIXES["list"] else "    "
-                    out.append(shown, prefix_style)
-                out.append_text(line)
-                out.truncate(width, pad=True)
-                out.stylize_before(base)
-                lines.append(Strip(list(out.render(console)), width))
-        return lines, match_lines
+    def _wrap_more(self, wrapping: Lines) -> None:
+        """A slice of the rest of the article; then the next, after whatever else is waiting."""
+        if wrapping is not self._wrapping:
+            return  # another article, or the same one wrapped anew
+        wrapping.wrap_for(WRAP_SLICE_SECONDS)
+        set_virtual_size(self, Size(self._built_width, len(self._lines)))
+        if not wrapping.done:
+            self.call_later(self._wrap_more, wrapping)
+            return
+        if self._pending_position is not None:
+            self._restore_position(self._pending_position)
+        self._update_subtitle()
+
+    @property
+    def wrapping(self) -> bool:
+        """Part of the article is still to be wrapped (in slices, between the app's other work)."""
+        return not self._wrapping.done
 
     def render_line(self, y: int) -> Strip:
         index = self.scroll_offset.y + y
@@ -345,8 +343,8 @@ class Reader(ScrollView, can_focus=True):
     @property
     def position(self) -> float | None:
         """How far into the clean article the reader is (0.0-1.0), or None when that means nothing."""
-        if self.article is None or self.raw or not self._lines:
-            return None
+        if self.article is None or self.raw or not self._lines or self.wrapping:
+            return None  # (while wrapping, the length is not known yet)
         return self.scroll_offset.y / max(1, len(self._lines))
 
     def _leave(self) -> None:
@@ -356,9 +354,10 @@ class Reader(ScrollView, can_focus=True):
             self.post_message(self.PositionChanged(self.article.digest, position))
 
     def _restore_position(self, fraction: float) -> None:
-        if not self._lines or self.scrollable_content_region.height <= 0:
-            self._pending_position = fraction  # not laid out yet: restore after the first layout
+        if not self._lines or self.scrollable_content_region.height <= 0 or self.wrapping:
+            self._pending_position = fraction  # not laid out or wrapped yet: restore once it is
             return
+        self._pending_position = None
         self.scroll_to(y=round(fraction * len(self._lines)), animate=False, immediate=True, force=True)
         self._update_subtitle()
 
@@ -370,7 +369,7 @@ class Reader(ScrollView, can_focus=True):
             current = self._current_match + 1 if self._current_match >= 0 else 0
             parts.append(_("match {current}/{total}").format(current=current, total=len(self._match_lines)))
         height = self.scrollable_content_region.height
-        if self._lines and height > 0:
+        if self._lines and height > 0 and not self.wrapping:
             parts.append(f"{self._percent_read(height)}%")
         self.border_subtitle = " · ".join(parts)
 
@@ -394,17 +393,29 @@ class Reader(ScrollView, can_focus=True):
         return self._current_match
 
     def _goto_match(self, index: int) -> None:
+        if index < 0:
+            self._wrapping.wrap_all()  # the last match: all of it
+        else:
+            self._wrapping.wrap_until(lambda: len(self._match_lines) > index)
         self._current_match = index % len(self._match_lines)
         self._rebuild(keep_scroll=True)
         self._scroll_to_match()
 
     def _scroll_to_match(self) -> None:
+        wrapping = self._wrapping
+        wrapping.wrap_until(lambda: len(self._match_lines) > self._current_match)
+        set_virtual_size(self, Size(self._built_width, len(self._lines)))
+        if not self._match_lines:
+            return
+        if self._current_match >= len(self._match_lines):
+            self._current_match = 0
         y = self._match_lines[self._current_match]
         height = self.scrollable_content_region.height
         self.scroll_to(y=max(0, y - height // 3), animate=False, immediate=True, force=True)
         self._update_subtitle()
 
     def action_next_match(self) -> None:
+        self._wrapping.wrap_until(lambda: bool(self._match_lines))  # the first may be further down
         if self._match_lines:
             self._goto_match(self._current_match + 1)
         else:
@@ -414,6 +425,7 @@ class Reader(ScrollView, can_focus=True):
             )
 
     def action_previous_match(self) -> None:
+        self._wrapping.wrap_until(lambda: bool(self._match_lines))  # the first may be further down
         if self._match_lines:
             self._goto_match(self._current_match - 1 if self._current_match > 0 else -1)
         else:
