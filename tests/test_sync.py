@@ -237,21 +237,21 @@ def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
 
     folder = many_articles(tmp_path / "c", 120)
     monkeypatch.setattr(sync_module, "BULK_FROM", 10)
-    monkeypatch.setattr(sync_module, "BULK_MOST", 10)
-    monkeypatch.setattr(sync_module, "BATCH", 10)
-    monkeypatch.setattr(merges, "PAUSE", 3600.0)  # the run quits before merging a step
+    monkeypatch.setattr(sync_module, "BULK_MOST", 3)
+    monkeypatch.setattr(sync_module, "BATCH", 3)
     cache = tmp_path / "cache.sqlite3"
-    first = Library(cache)
-    run(first, folder)
-    left = merges.segments(first._conn)
-    first.close()
-    assert left >= 8  # a segment a transaction of ten files
-    monkeypatch.setattr(merges, "PAUSE", 0.0)
+    with monkeypatch.context() as quitting:
+        quitting.setattr(merges.Merges, "start", lambda self, at_least=2: None)  # quit before merging
+        first = Library(cache)
+        run(first, folder)
+        left = merges.segments(first._conn)
+        first.close()
+    assert left >= merges.LEFTOVERS_FROM  # a segment a transaction of three files
     again = Library(cache)
     updates = run(again, folder)  # a warm start: nothing to parse, so no bulk load
     assert updates[-1].finished
     assert again.wait_for_merges(timeout=30)
-    assert merges.segments(again._conn) < left
+    assert merges.segments(again._conn) == 1
     assert len(again.search(parse("artikel"))) == 120
 
 
