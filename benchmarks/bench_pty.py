@@ -624,6 +624,25 @@ def run_start(argv: Sequence[str], env: dict[str, str], quiet: float, timeout: f
     }
 
 
+def same_first_screens(home: Path, text: str, keys: Sequence[dict[str, Any]]) -> bool | None:
+    """Whether every key that changed nothing in the list had the same first screenful of
+    answers as the key before (asked of the run's cache once the app is gone): then nothing in
+    the list could change."""
+    from tui.library import Library
+    from tui.query import parse
+
+    found = sorted((home / "cache").rglob("library-*.sqlite3"))
+    if not found:
+        return None
+    library = Library(found[0])
+    try:
+        pages = [library.search_page(parse(text[:n]), limit=LINES).keys for n in range(len(text) + 1)]
+    finally:
+        library.close()
+    unchanged = [n for n, key in enumerate(keys, 1) if key["first_ms"] is None]
+    return all(pages[n] == pages[n - 1] for n in unchanged)
+
+
 CPU_WINDOW = 1.0  # seconds over which the app's CPU is measured
 CPU_IDLE = 0.05  # CPU seconds in that window below which the app is idle
 
@@ -795,6 +814,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         kliping, env, floor=False, text=args.text, pause=args.pause, quiet=args.quiet, timeout=args.timeout
     )
     report["warm"] = warm
+    warm["no_change_same_first_screen"] = same_first_screens(home, args.text, warm["keys"])
     account.append(frames_account(f"kliping, {args.size} articles, warm", reports))
     if not args.skip_floor:
         with tempfile.TemporaryDirectory(prefix="bench-pty-floor-") as floor_home:
