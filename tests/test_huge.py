@@ -177,3 +177,23 @@ def test_list_outputs_say_the_text_is_cut(report: Path, capsys: pytest.CaptureFi
     assert main(["--list", "--plain", "--no-cache", "--filter", FIRST_WORD, str(report.parent)]) == 0
     out = capsys.readouterr().out
     assert f"Only the first 512 KB of this 1.2 MB article is kept; the whole text is in {report}." in out
+
+
+def test_learning_a_sources_chrome_reads_only_its_short_lines(tmp_path: Path) -> None:
+    """Up to 200 huge articles of one source were read whole to learn its chrome (3 GB in the app):
+    only lines short enough to be chrome are fetched, and every article still counts."""
+    folder = tmp_path / "clips"
+    write_report(folder, "a.txt", paragraphs=20)
+    write_report(folder, "b.txt", paragraphs=20)
+    library = Library(tmp_path / "cache.sqlite3")
+    for _update in sync(library, [folder]):
+        pass
+    (key, _other) = library.search(parse(FIRST_WORD))
+    article = library.article(key)
+    assert article is not None
+    whole = library.neighbours(article)
+    short = library.neighbours(article, longest=chrome.MAX_LENGTH)
+    assert len(short) == len(whole) == 2
+    assert short == [[line for line in lines if len(line) <= chrome.MAX_LENGTH] for lines in whole]
+    assert library.neighbours(article, longest=10) == [[], []]
+    library.close()

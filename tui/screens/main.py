@@ -300,7 +300,9 @@ class MainScreen(LoadingScreen):
         source = chrome.source_key(article.source, article.path)
         found = self._chrome.get(source)
         if found is None:
-            found = self._chrome[source] = chrome.learned(self.library.neighbours(article))
+            found = self._chrome[source] = chrome.learned(
+                self.library.neighbours(article, longest=chrome.MAX_LENGTH)
+            )
         return found
 
     @on(Reader.RawWanted)
