@@ -336,3 +336,16 @@ def test_large_files_are_parsed_and_written_a_few_megabytes_at_a_time() -> None:
     groups = list(sync_module._grouped(batches, 2000, sizes))
     assert all(sum(sizes[p] for p, *_ in g) <= sync_module.GROUP_BYTES + 5 * mb for g in groups)
     assert sum(len(g) for g in groups) == 40
+
+
+def test_the_first_files_of_a_cold_load_are_bounded_by_bytes_too(tmp_path: Path) -> None:
+    """A cold load parses its first files before listing the rest: 50 reports of 5 MB were 250 MB at once."""
+    for n in range(10):
+        with open(tmp_path / f"{n:02d}.txt", "wb") as out:
+            out.truncate(5 * 1024 * 1024)  # sparse: only the size matters here
+    assert len(sync_module._first_files([tmp_path])) == 2  # 10 MB: past CHUNK_BYTES
+    small = tmp_path / "small"
+    for n in range(60):
+        (small / f"{n:02d}.txt").parent.mkdir(exist_ok=True)
+        (small / f"{n:02d}.txt").write_text("Judul\n\nIsi artikel.\n")
+    assert len(sync_module._first_files([small])) == sync_module.FIRST

@@ -12,6 +12,14 @@ BlockKind = Literal["paragraph", "heading", "quote", "caption", "list"]
 
 WORDS_PER_MINUTE = 200
 
+# The clean text kept (shown, stored and searched) of one article, in UTF-8 bytes: the rest of a
+# huge one (a book-length report, a saved page with everything inlined) stays in its file. 512 KB
+# is ~75,000 words, six hours of reading: the longest long-form pieces are a quarter of it. It
+# bounds the memory a load holds per article (a 4.7 MB body was held and indexed whole, in
+# several copies) and the reader's wrapping of an article on the event loop (~0.3 s at 512 KB,
+# ~0.6 s at 1 MB and 3 s at 4.7 MB on a 2-core machine; docs/ARCHITECTURE.md).
+KEEP_BYTES = 512 * 1024
+
 
 @dataclass(frozen=True, slots=True)
 class Block:
@@ -44,6 +52,7 @@ class Article:
     words: int = -1  # computed from the blocks when not given
     tags: tuple[str, ...] = ()  # the file's own tags (front matter, a record's tags or labels)
     carried: str = ""  # marks a read-it-later export gives (JSON: read, starred, note), taken in once
+    whole_bytes: int = 0  # the whole clean text's size when only its first part is kept (KEEP_BYTES), else 0
 
     def __post_init__(self) -> None:
         if self.words < 0:
@@ -65,6 +74,31 @@ class Article:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+def utf8_size(text: str) -> int:
+    """The bytes a text takes in UTF-8, without encoding it when it is ASCII."""
+    return len(text) if text.isascii() else len(text.encode("utf-8", "surrogatepass"))
+
+
+def keep_first(blocks: tuple[Block, ...], limit: int = KEEP_BYTES) -> tuple[tuple[Block, ...], int]:
+    """The blocks that fit in `limit` bytes of text, the last one cut at a space, and the whole
+    text's size in bytes; (blocks, 0) when they all fit. The text counts as `Article.text` joins it."""
+    held = 0
+    for index, block in enumerate(blocks):
+        size = utf8_size(block.text) + (2 if index else 0)
+        if held + size <= limit:
+            held += size
+            continue
+        whole = held + sum(utf8_size(b.text) + 2 for b in blocks[index:]) - (0 if index else 2)
+        room = limit - held - (2 if index else 0)
+        part = block.text.encode("utf-8", "surrogatepass")[: max(0, room)].decode("utf-8", "ignore")
+        space = part.rfind(" ")
+        part = part[:space] if space > len(part) // 2 else part
+        kept = blocks[:index] + ((Block(block.kind, part.rstrip()),) if part.strip() else ())
+        return kept, whole
+    return blocks, 0
+
 
 TAG_LIMIT = 64  # characters: a tag is a label, not a sentence
 

@@ -144,4 +144,6 @@ def cleaned(article: Article, chrome: frozenset[str]) -> Article:
         return article
     gone = set(removed)
     blocks = tuple(block for block in article.blocks if block.text not in gone)
-    return replace(article, blocks=blocks, removed=(*article.removed, *removed), words=-1)
+    # Words are counted again, except in a huge article's first part: its count is the whole one's.
+    words = article.words if article.whole_bytes else -1
+    return replace(article, blocks=blocks, removed=(*article.removed, *removed), words=words)

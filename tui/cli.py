@@ -16,10 +16,10 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Problem
+from tui.article import Problem, utf8_size
 from tui.config import LANGS, load_settings
 from tui.export import FORMATS, annotations_from, export_articles, file_tags, format_for, write_articles
-from tui.formatting import VisibleWriter, display_path, long_date, short_date, visible_line
+from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
 from tui.marks import Marks
@@ -311,7 +311,12 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
     out.write(f"{visible_line(article.title)}\n")
     out.write(". ".join(part for part in details if part) + ".\n")
     out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
-    out.write(article.text + "\n\n\n")
+    out.write(article.text + "\n\n")
+    if article.whole_bytes:
+        cut = _("Only the first {kept} of this {whole} article is kept; the whole text is in {path}.")
+        kept, whole = size(utf8_size(article.text), lang), size(article.whole_bytes, lang)
+        out.write(cut.format(kept=kept, whole=whole, path=display_path(article.path)) + "\n\n")
+    out.write("\n")
 
 
 def _marks(library: Library, *, create: bool) -> Marks | None:

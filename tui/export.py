@@ -5,7 +5,8 @@ user's tags, starred, read and note; Markdown puts the note under the article's 
 written as a stream so a million articles cost no more memory than one, and appears atomically:
 an error half-way leaves no partial file and any existing file untouched. Markdown escapes the few
 things that would confuse its structure, and a CSV cell a spreadsheet would run as a formula gets a
-leading `'`, so `read_back` returns exactly what was written.
+leading `'`, so `read_back` returns exactly what was written. JSON Lines also says whether the text
+is only the first part of a huge article (`cut`, and the whole text's size in `whole_bytes`).
 """
 
 from __future__ import annotations
@@ -214,7 +215,10 @@ def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate:
     count = 0
     if fmt == "jsonl":
         for article in articles:
-            line = json.dumps({"id": article.id, **_record(article, annotate)}, ensure_ascii=False)
+            # `cut`: the text is only the first part of a huge article (KEEP_BYTES); the file has it all.
+            record = {"id": article.id, **_record(article, annotate)}
+            record.update(cut=bool(article.whole_bytes), whole_bytes=article.whole_bytes or None)
+            line = json.dumps(record, ensure_ascii=False)
             out.write(_C1.sub(_json_escape, line) + "\n")
             count += 1
     elif fmt == "csv":

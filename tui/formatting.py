@@ -49,6 +49,14 @@ def number(value: int, lang: str = "en") -> str:
     return text.replace(",", ".") if lang == "id" else text
 
 
+def size(value: int, lang: str = "en") -> str:
+    """A size in bytes as people read it: 512 KB, 4.7 MB (4,7 MB in Indonesian)."""
+    if value < 1024 * 1024:
+        return f"{max(1, round(value / 1024))} KB"
+    text = f"{value / (1024 * 1024):.1f} MB"
+    return text.replace(".", ",") if lang == "id" else text
+
+
 # What a file must never send to the terminal: C0 controls (ESC starts every escape sequence, BEL
 # ends OSC ones), DEL and the C1 controls (U+009B is a one-character CSI on many terminals).
 _CONTROLS = "\x00-\x08\x0b-\x1f\x7f-\x9f"

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui import documents, formats, webpage
-from tui.article import Article, Problem
+from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
 from tui.i18n import Said, _, said
 
@@ -361,11 +361,15 @@ def _article(
                 return Problem(path, said("no article text ({what})", what=what))
             return Problem(path, said("{where}: no article text ({what})", where=where, what=what))
         title, derived = os.path.basename(path), True
+    # A huge article keeps its first part (the file itself is untouched, and the reader says so);
+    # its words are counted whole, so the list tells its real length.
+    blocks, whole = keep_first(cleaned.blocks)
+    words = sum(len(block.text.split()) for block in cleaned.blocks) if whole else -1
     return Article(
         id=_article_id(path, record),
         path=path,
         title=title,
-        blocks=cleaned.blocks,
+        blocks=blocks,
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
         source=meta.get("source") or cleaned.source,
@@ -376,6 +380,8 @@ def _article(
         removed=tuple(cleaned.removed),
         tags=tuple(meta.get("tags", ())),
         carried=meta.get("carried", ""),
+        words=words,
+        whole_bytes=whole,
     )
 
 
@@ -637,44 +643,84 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
 
 def read_raw(article: Article) -> str:
     """The file as it is on disk (or its JSON record), so cleaning never hides anything."""
+    return raw_text(article, TEXT_LIMIT)[0]
+
+
+def raw_text(article: Article, limit: int = KEEP_BYTES) -> tuple[str, int]:
+    """The raw text of an article's file (or record) up to about `limit` bytes, cut at a line's
+    end, and the whole text's size in bytes when it was cut (else 0): a huge file is not read whole
+    to be shown. Never raises: what went wrong is said in the text."""
     try:
         if not stat.S_ISREG(os.stat(article.path).st_mode):
             # Replaced by a FIFO or a device since it was read: opening it would wait forever
             # (and hold up quitting), so it is not opened at all.
-            return _("(the file {path} is no longer a regular file)").format(path=article.path)
-        if article.record is None:
+            return _("(the file {path} is no longer a regular file)").format(path=article.path), 0
+        suffix = os.path.splitext(article.path)[1].lower()
+        if article.record is None and suffix not in documents.SUFFIXES:
             with open(article.path, "rb") as stream:
-                data = stream.read(TEXT_LIMIT)
-            suffix = os.path.splitext(article.path)[1].lower()
-            if suffix in documents.SUFFIXES and suffix not in (".mhtml", ".mht"):
-                found = documents.read(data, suffix)
-                return str(found) if isinstance(found, Said) else found[1]
-            return decode(data) or _("(binary file: nothing to show)")
-        with open(article.path, "rb") as stream:
-            if os.path.splitext(article.path)[1].lower() == ".csv":
-                for record, row in enumerate(_csv_rows(stream)):
-                    if record == article.record:
-                        return json.dumps(row, indent=2, ensure_ascii=False)
-                return _("(record {record} is no longer in {path})").format(
-                    record=article.record, path=article.path
-                )
-            if os.path.splitext(article.path)[1].lower() == ".json" and _starts_list(stream):
-                for index, item in _list_items(stream):
-                    if index == article.record and not isinstance(item, _Broken):
-                        return json.dumps(item, indent=2, ensure_ascii=False)
-                return _("(record {record} is no longer in {path})").format(
-                    record=article.record, path=article.path
-                )
-            for record, (_number, line) in enumerate(_lines(stream.readline)):
-                if record == article.record and line is not None:
-                    return line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\n")
-        return _("(record {record} is no longer in {path})").format(record=article.record, path=article.path)
+                whole = os.fstat(stream.fileno()).st_size
+                data = stream.read(min(limit, TEXT_LIMIT) if whole > limit else TEXT_LIMIT)
+            if whole <= len(data):
+                return decode(data) or _("(binary file: nothing to show)"), 0
+            return decode(_whole_lines(data)) or _("(binary file: nothing to show)"), whole
+        return _first_part(_raw_whole(article, suffix), limit)
     except FileNotFoundError:
-        return _("(the file {path} is gone)").format(path=article.path)
+        return _("(the file {path} is gone)").format(path=article.path), 0
     except OSError as exc:
-        return _("(cannot read {path}: {reason})").format(path=article.path, reason=_reason(exc))
+        return _("(cannot read {path}: {reason})").format(path=article.path, reason=_reason(exc)), 0
     except Exception as exc:
-        return _("(cannot show the raw text: {error})").format(error=str(exc))
+        return _("(cannot show the raw text: {error})").format(error=str(exc)), 0
+
+
+def _whole_lines(data: bytes) -> bytes:
+    """The bytes up to the last line's end (from the second half on), else up to a whole character."""
+    end = data.rfind(b"\n", len(data) // 2)
+    if end >= 0:
+        return data[: end + 1]
+    end = len(data)
+    while end and len(data) - end < 4 and data[end - 1] & 0xC0 == 0x80:
+        end -= 1  # inside a UTF-8 character: back to where it starts
+    if end and data[end - 1] >= 0xC0:
+        end -= 1
+    return data[:end]
+
+
+def _first_part(text: str, limit: int) -> tuple[str, int]:
+    """A text's first `limit` bytes or so, at a line's end, and its whole size when cut (else 0)."""
+    whole = utf8_size(text)
+    if whole <= limit:
+        return text, 0
+    return _whole_lines(text.encode("utf-8", "surrogatepass")[:limit]).decode("utf-8", "replace"), whole
+
+
+def _raw_whole(article: Article, suffix: str) -> str:
+    """A document's text, or a record of a JSON, JSON Lines or CSV file, as it is there."""
+    if article.record is None:
+        with open(article.path, "rb") as stream:
+            data = stream.read(TEXT_LIMIT)
+        if suffix in (".mhtml", ".mht"):
+            return decode(data) or _("(binary file: nothing to show)")
+        found = documents.read(data, suffix)
+        return str(found) if isinstance(found, Said) else found[1]
+    with open(article.path, "rb") as stream:
+        if suffix == ".csv":
+            for record, row in enumerate(_csv_rows(stream)):
+                if record == article.record:
+                    return json.dumps(row, indent=2, ensure_ascii=False)
+            return _("(record {record} is no longer in {path})").format(
+                record=article.record, path=article.path
+            )
+        if suffix == ".json" and _starts_list(stream):
+            for index, item in _list_items(stream):
+                if index == article.record and not isinstance(item, _Broken):
+                    return json.dumps(item, indent=2, ensure_ascii=False)
+            return _("(record {record} is no longer in {path})").format(
+                record=article.record, path=article.path
+            )
+        for record, (_number, line) in enumerate(_lines(stream.readline)):
+            if record == article.record and line is not None:
+                return line.decode("utf-8", "replace").lstrip("\ufeff").rstrip("\n")
+    return _("(record {record} is no longer in {path})").format(record=article.record, path=article.path)
 
 
 __all__ = [
@@ -684,5 +730,6 @@ __all__ = [
     "load_articles",
     "load_file",
     "parse_bytes",
+    "raw_text",
     "read_raw",
 ]

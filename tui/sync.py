@@ -9,7 +9,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import islice
 from multiprocessing import get_context, resource_tracker
@@ -122,9 +122,9 @@ def sync(
     if not known:
         # Cold start: the first few files are read before the whole tree is listed, so rows
         # appear within a second even when listing 100k files takes most of one.
-        early = [p for p in islice(find_files(paths), FIRST) if not isinstance(p, Problem)]
+        early = _first_files(paths)
         if early:
-            batch = parse_files([str(p) for p in early])
+            batch = parse_files(early)
             early_read = {path for path, *_ in batch}
             rows = library.put_files(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
@@ -170,6 +170,21 @@ def sync(
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
+
+
+def _first_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
+    """The first FIRST files found, or fewer when they pass CHUNK_BYTES (large files: one or two)."""
+    early: list[str] = []
+    held = 0
+    for found in islice(find_files(paths), FIRST):
+        if isinstance(found, Problem):
+            continue
+        early.append(str(found))
+        with suppress(OSError):  # parsing it says what is wrong
+            held += found.stat().st_size
+        if held >= CHUNK_BYTES:
+            break
+    return early
 
 
 def _grouped(

@@ -186,21 +186,38 @@ class Library:
             ).fetchone()
         return None if found is None else article_from(found, self._paths.shown(found[1]))
 
-    def neighbours(self, article: Article, limit: int = 200) -> list[list[str]]:
+    def neighbours(self, article: Article, limit: int = 200, longest: int | None = None) -> list[list[str]]:
         """The block texts of up to `limit` articles of the same source (or folder, without one),
-        for learning what repeats there (`tui.chrome`)."""
-        args: tuple[str, ...]
+        for learning what repeats there (`tui.chrome`); only those of at most `longest` characters
+        when given, picked out by SQLite, so 200 long articles are never all in memory."""
+        args: tuple[object, ...]
         if article.source:
             where, args = "source = ?", (article.source,)
         else:
             folder = self._paths.stored(os.path.dirname(article.path) or ".") + os.sep
             where, args = "source IS NULL AND path > ? AND path < ?", (folder, folder + "\U0010ffff")
         with self._db.lock:
-            found = self._db.conn.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles JOIN texts USING (arrival) WHERE {where} LIMIT ?",
-                (*args, limit),
-            ).fetchall()
-        return [[block.text for block in article_from(row, row[1]).blocks] for row in found]
+            conn = self._db.conn
+            arrivals = [
+                a
+                for (a,) in conn.execute(
+                    f"SELECT arrival FROM articles WHERE {where} LIMIT ?", (*args, limit)
+                )
+            ]
+            lines: dict[int, list[str]] = {arrival: [] for arrival in arrivals}
+            text = "json_extract(block.value, '$[1]')"
+            short = f"AND length({text}) <= ?" if longest is not None else ""
+            for start in range(0, len(arrivals), 500):
+                chunk = arrivals[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                found = conn.execute(
+                    f"SELECT texts.arrival, {text} FROM texts, json_each(texts.blocks) AS block "
+                    f"WHERE texts.arrival IN ({marks}) {short}",
+                    (*chunk, *(() if longest is None else (longest,))),
+                )
+                for arrival, line in found:
+                    lines[arrival].append(line)
+        return list(lines.values())
 
     def close(self) -> None:
         """Stop background stemming and merging, and close the database."""

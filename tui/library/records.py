@@ -11,7 +11,7 @@ from tui.article import Article, Block, BlockKind
 
 ARTICLE_COLUMNS = (
     "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
-    "carried"
+    "carried, whole_bytes"
 )
 TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
@@ -120,6 +120,7 @@ def article_values(arrival: int, key: int, stored_path: str, item: Article) -> t
         item.words,
         TAG_SEPARATOR.join(item.tags),
         item.carried,
+        item.whole_bytes,
     )
 
 
@@ -128,7 +129,7 @@ def article_from(found: Any, path: str) -> Article:
     ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
         found
     )
-    tags, carried = more
+    tags, carried, whole_bytes = more
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -146,4 +147,5 @@ def article_from(found: Any, path: str) -> Article:
         words=words,
         tags=tags_from(tags),
         carried=carried,
+        whole_bytes=whole_bytes,
     )

@@ -27,7 +27,7 @@ from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library import Library, Stopped
-from tui.loader import read_raw
+from tui.loader import raw_text
 from tui.query import Query, parse
 from tui.screens.loading import LoadingScreen
 from tui.search import snippet
@@ -136,6 +136,8 @@ class MainScreen(LoadingScreen):
         articles.marks = self.reader.marks = self.session.marks
         articles.lang = self.reader.lang = current_language()
         self.reader.measure = self.kliping.settings.measure
+        opens = self.kliping.settings.keymap.get("app.open", "o").split(",")[0]
+        self.reader.open_key = self.app.get_key_display(Binding(opens, ""))
         self.set_focus(articles)
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
@@ -289,10 +291,10 @@ class MainScreen(LoadingScreen):
         article = self.library.article(key)
         if article is not None:
             article = chrome.cleaned(article, self._chrome_of(article))
-        text = read_raw(article) if article is not None and raw else None
+        text, whole = raw_text(article) if article is not None and raw else (None, 0)
         position = self.kliping.state.position(article.digest) if article is not None else None
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.reader.show, article, text, position)
+            self.app.call_from_thread(self.reader.show, article, text, position, raw_whole=whole)
 
     def _chrome_of(self, article: Article) -> frozenset[str]:
         """What repeats across this article's source, learned once a run from up to 200 of its
@@ -300,7 +302,9 @@ class MainScreen(LoadingScreen):
         source = chrome.source_key(article.source, article.path)
         found = self._chrome.get(source)
         if found is None:
-            found = self._chrome[source] = chrome.learned(self.library.neighbours(article))
+            found = self._chrome[source] = chrome.learned(
+                self.library.neighbours(article, longest=chrome.MAX_LENGTH)
+            )
         return found
 
     @on(Reader.RawWanted)
@@ -310,8 +314,8 @@ class MainScreen(LoadingScreen):
 
     @work(thread=True, exclusive=True, group="reader-raw")
     def _read_raw(self, article: Article) -> None:
-        text = read_raw(article)
-        self.app.call_from_thread(self.reader.show_raw, article, text)
+        text, whole = raw_text(article)
+        self.app.call_from_thread(self.reader.show_raw, article, text, whole)
 
     @on(Reader.PositionChanged)
     def position_changed(self, event: Reader.PositionChanged) -> None:

@@ -16,8 +16,8 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.article import Article, Block
-from tui.formatting import display_path, long_date, visible, visible_line
+from tui.article import Article, Block, utf8_size
+from tui.formatting import display_path, long_date, size, visible, visible_line
 from tui.i18n import _, ngettext
 from tui.marks import Marks
 from tui.query import Query
@@ -106,6 +106,8 @@ class Reader(ScrollView, can_focus=True):
         self.filter_query: Query | None = None
         self.lang = "en"
         self._raw_text: str | None = None
+        self._raw_whole = 0  # the raw text's whole size when only its first part was read, else 0
+        self.open_key = "o"  # the key that opens the file (app.open), as the user's keymap has it
         self._lines: list[Strip] = []
         self._match_lines: list[int] = []
         self._wrapping = Lines([], Layout(0, 0, 0, Style(), Style(), Style(), Style()), -1, Console())
@@ -129,14 +131,17 @@ class Reader(ScrollView, can_focus=True):
         position: float | None = None,
         *,
         notice: str | None = None,
+        raw_whole: int = 0,
     ) -> None:
-        """Show an article (with its raw file text, if read) at a remembered position (0.0-1.0)."""
+        """Show an article (with its raw file text, if read) at a remembered position (0.0-1.0);
+        `raw_whole` is the raw text's whole size when `raw` is only its first part."""
         same = self.article is not None and article is not None and self.article.id == article.id
         if not same:
             self._leave()
             self._pending_position = None
         self.article = article
         self._raw_text = raw
+        self._raw_whole = raw_whole
         if article is None:
             self._notice = notice or _("This article is no longer in the library.")
         if self.filter_query is not None:
@@ -164,10 +169,12 @@ class Reader(ScrollView, can_focus=True):
         self._rebuild()
         self.scroll_to(y=0, animate=False)
 
-    def show_raw(self, article: Article, text: str) -> None:
-        """The raw file text of an article, read by the screen after `RawWanted`."""
+    def show_raw(self, article: Article, text: str, whole: int = 0) -> None:
+        """The raw file text of an article, read by the screen after `RawWanted` (`whole`: its whole
+        size when `text` is only its first part)."""
         if self.article is article:
             self._raw_text = text
+            self._raw_whole = whole
             self._rebuild()
             self.scroll_to(y=0, animate=False)
 
@@ -207,6 +214,7 @@ class Reader(ScrollView, can_focus=True):
         margin = max(1, (width - measure) // 2)
         texts: list[Piece] = []  # (text, prefix), or what makes it when it is wrapped
         article = self.article
+        notice_style = self._style("reader--notice")
         if article is None:
             texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
         elif self.raw:
@@ -216,6 +224,9 @@ class Reader(ScrollView, can_focus=True):
                 style=self._style("reader--meta"),
             )
             texts.append((header, ""))
+            cut = self._raw_cut_notice(raw)
+            if cut is not None:  # said before the text and again where it stops
+                texts.append((Text(cut, style=notice_style), ""))
             if article.removed:
                 note = _("Struck-through lines were taken out of the clean article as page leftovers.")
                 texts.append((Text(note, style=self._style("reader--notice")), ""))
@@ -230,6 +241,9 @@ class Reader(ScrollView, can_focus=True):
                 return text, ""
 
             texts += [partial(raw_line, line) for line in raw.split("\n")]
+            if cut is not None:
+                texts.append((Text(""), ""))
+                texts.append((Text(cut, style=notice_style), ""))
             measure = max(20, width - 2)
             margin = 1
         else:
@@ -243,6 +257,10 @@ class Reader(ScrollView, can_focus=True):
                 for line in note.split("\n"):
                     texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
             texts.append((Text(""), ""))
+            cut = self._cut_notice(article)
+            if cut is not None:  # said before the text and again where it stops
+                texts.append((Text(cut, style=notice_style), ""))
+                texts.append((Text(""), ""))
             if not article.blocks and article.url:
                 link = _("A link saved without its text: {url} (w opens it in the browser).")
                 texts.append(
@@ -255,6 +273,8 @@ class Reader(ScrollView, can_focus=True):
             for block in article.blocks:
                 texts.append(partial(self._block_text, block, styles.get(block.kind, Style())))
                 texts.append((Text(""), ""))
+            if cut is not None:
+                texts.append((Text(cut, style=notice_style), ""))
         old_y = self.scroll_offset.y
         layout = Layout(
             measure,
@@ -285,6 +305,27 @@ class Reader(ScrollView, can_focus=True):
         elif old_y:
             self.scroll_to(y=old_y, animate=False, immediate=True, force=True)
         self.refresh()
+
+    def _cut_notice(self, article: Article) -> str | None:
+        """What the reader says of a huge article of which only the first part is kept."""
+        if not article.whole_bytes:
+            return None
+        said = _(
+            "Only the first {kept} of this {whole} article is kept and searched; "
+            "press {key} to open the file and read it all."
+        )
+        kept, whole = size(utf8_size(article.text), self.lang), size(article.whole_bytes, self.lang)
+        return said.format(kept=kept, whole=whole, key=self.open_key)
+
+    def _raw_cut_notice(self, raw: str) -> str | None:
+        """What the raw view says when it holds only the first part of the file (or record)."""
+        if not self._raw_whole or self._raw_text is None:
+            return None
+        said = _(
+            "Only the first {kept} of {whole} is shown here; press {key} to open the file and see it all."
+        )
+        kept, whole = size(utf8_size(raw), self.lang), size(self._raw_whole, self.lang)
+        return said.format(kept=kept, whole=whole, key=self.open_key)
 
     def _meta_line(self, article: Article) -> str:
         parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
