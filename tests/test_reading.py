@@ -354,3 +354,22 @@ async def test_a_long_article_shows_its_top_at_once_and_the_rest_as_it_is_wrappe
         reader.show(article)  # the only match is near the end: wrapped up to it, and shown
         assert reader.match_count == 1 and reader.current_match == 0
         assert any("istimewa" in line for line in reader.text_lines[reader.scroll_offset.y :][:36])
+
+
+async def test_end_and_home_reach_the_ends_of_a_long_article_at_once(collection: Path) -> None:
+    from tests.helpers import write_article
+
+    body = [f"Paragraf nomor {n} tentang koperasi perempuan di desa pesisir." for n in range(3000)]
+    write_article(collection, "long.txt", "Laporan Panjang Sekali", "6 Januari 2024", body)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        assert reader.article is not None
+        reader.show(reader.article)
+        await pilot.press("enter", "G")  # while the rest is still being wrapped
+        assert not reader.wrapping
+        assert reader.scroll_offset.y == reader.max_scroll_y > 1000
+        assert str(reader.border_subtitle).endswith("100%")
+        await pilot.press("g", "space")  # no animation left running for the next key to stop
+        assert 0 < reader.scroll_offset.y <= reader.scrollable_content_region.height

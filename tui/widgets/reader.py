@@ -354,14 +354,31 @@ class Reader(ScrollView, can_focus=True):
         """A slice of the rest of the article; then the next, after whatever else is waiting."""
         if wrapping is not self._wrapping:
             return  # another article, or the same one wrapped anew
+        before = len(self._lines)
         wrapping.wrap_for(WRAP_SLICE_SECONDS)
-        set_virtual_size(self, Size(self._built_width, len(self._lines)))
         if not wrapping.done:
+            # The scrollbar (a frame of its own) moves when the view nears the wrapped end, or
+            # every few hundred lines: a frame per slice slowed wrapping to a third of its pace.
+            near = self.scroll_offset.y + 3 * self.scrollable_content_region.height >= before
+            if near or len(self._lines) // 500 != before // 500:
+                set_virtual_size(self, Size(self._built_width, len(self._lines)))
             self.call_later(self._wrap_more, wrapping)
             return
+        set_virtual_size(self, Size(self._built_width, len(self._lines)))
         if self._pending_position is not None:
             self._restore_position(self._pending_position)
         self._update_subtitle()
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)  # at once, as paging is: an animation across a long article
+        # was still running when the next key came, and that key stopped it half-way
+
+    def action_scroll_end(self) -> None:
+        """The end of the article, wrapped up to it first (End, G)."""
+        self._wrapping.wrap_all()
+        set_virtual_size(self, Size(self._built_width, len(self._lines)))
+        self._update_subtitle()
+        self.scroll_end(animate=False, immediate=True)
 
     @property
     def wrapping(self) -> bool:
