@@ -54,6 +54,10 @@ def _header_lines(lines: list[str]) -> int:
     return end
 
 
+# libyaml's loader when PyYAML was built with it (its wheels are): front matter parsed in C was two
+# thirds of a Markdown file's cost in pure Python (0.73 ms a file at 100k). Same safe types either way.
+_YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
@@ -213,7 +217,7 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     front = _FRONT_MATTER.match(text)
     if front:
         try:
-            fields = yaml.safe_load(front.group(1) or "")
+            fields = yaml.load(front.group(1) or "", Loader=_YAML_LOADER)
         except yaml.YAMLError:
             fields = None
         if isinstance(fields, dict):
