@@ -587,6 +587,45 @@ def test_file_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert load_file(big) == [Problem(str(big), "file too large to be an article (3 MB; the limit is 1 MB)")]
 
 
+def test_a_file_grown_since_its_size_was_read_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tumbuh.txt"
+    path.write_text(BODY)
+    real = os.stat
+
+    def shrunk(name: object, *args: object, **kwargs: object) -> os.stat_result:
+        info = real(name, *args, **kwargs)  # type: ignore[call-overload]
+        if str(name) != str(path):
+            return info
+        fields = list(info)
+        fields[6] = 10  # st_size: the file was 10 bytes when it was looked at
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(loader.os, "stat", shrunk)
+    [article] = load_file(path)
+    assert isinstance(article, Article)
+    assert article.text == parse_bytes(BODY.encode(), str(path))[0].text  # type: ignore[union-attr]
+
+
+def test_a_file_grown_past_the_limit_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "TEXT_LIMIT", 100)
+    path = tmp_path / "tumbuh.txt"
+    path.write_text("kata " * 100)
+    real = os.stat
+
+    def shrunk(name: object, *args: object, **kwargs: object) -> os.stat_result:
+        info = real(name, *args, **kwargs)  # type: ignore[call-overload]
+        fields = list(info)
+        if str(name) == str(path):
+            fields[6] = 10
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(loader.os, "stat", shrunk)
+    [problem] = load_file(path)
+    assert isinstance(problem, Problem) and "too large" in problem.reason
+
+
 def test_jsonl_is_streamed_past_the_text_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "TEXT_LIMIT", 100)
     path = tmp_path / "big.jsonl"
