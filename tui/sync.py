@@ -18,6 +18,7 @@ from pathlib import Path
 from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
+from tui.library.records import Prepared, prepare
 from tui.loader import find_files, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
@@ -35,7 +36,7 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 
 YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
-FileItems = tuple[str, int, int, list[Article | Problem]]
+FileItems = tuple[str, int, int, list[Article | Prepared | Problem]]
 
 
 @dataclass
@@ -53,15 +54,24 @@ class Update:
 
 
 def parse_files(paths: Sequence[str]) -> list[FileItems]:
-    """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data."""
+    """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
+
+    The articles come prepared for the writer (records.prepare): that work is done here, in
+    parallel, and not on the writer's thread. A chunk is always written in one transaction, so
+    each new word is carried by the first of its articles only.
+    """
     out: list[FileItems] = []
+    seen: set[bytes] = set()
     for path in paths:
         try:
             info = os.stat(path)
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
             size, mtime = -1, -1
-        out.append((path, size, mtime, load_file(path)))
+        items: list[Article | Prepared | Problem] = [
+            prepare(item, seen) if isinstance(item, Article) else item for item in load_file(path)
+        ]
+        out.append((path, size, mtime, items))
     return out
 
 
