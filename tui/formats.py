@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import yaml
@@ -315,8 +315,10 @@ def _attribute(parser: Any, selector: str, name: str) -> str | None:
     return tidy(value) or None if isinstance(value, str) else None
 
 
-def html(text: str, meta: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
-    """The article part of a page as units, with what its head says; given metadata wins."""
+def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[list[Unit], dict[str, Any]]:
+    """The article part of a page as units, with what its head says; given metadata wins.
+
+    `drop`: more elements to leave out with their content, besides the page's chrome."""
     from selectolax.lexbor import LexborHTMLParser
 
     page = LexborHTMLParser(text)
@@ -349,7 +351,7 @@ def html(text: str, meta: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     found = {"title": title, "date": published, "source": site, "url": url}
     meta = {**{key: value for key, value in found.items() if value}, **meta}
 
-    page.strip_tags(_HTML_DROP)
+    page.strip_tags([*_HTML_DROP, *drop])
     junk = [
         node
         for node in page.css("[class], [id]")
