@@ -18,7 +18,7 @@ from pathlib import Path
 from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
-from tui.library.records import Prepared, prepare
+from tui.library.records import Prepared, carrying, prepare
 from tui.loader import find_files, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
@@ -58,20 +58,30 @@ def parse_files(paths: Sequence[str]) -> list[FileItems]:
 
     The articles come prepared for the writer (records.prepare): that work is done here, in
     parallel, and not on the writer's thread. A chunk is always written in one transaction, so
-    each new word is carried by the first of its articles only.
+    the words of all its articles travel once, with its last article.
     """
     out: list[FileItems] = []
-    seen: set[bytes] = set()
+    words: set[bytes] = set()
+    last: tuple[int, int] | None = None  # where the chunk's last article is: file, item
     for path in paths:
         try:
             info = os.stat(path)
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
             size, mtime = -1, -1
-        items: list[Article | Prepared | Problem] = [
-            prepare(item, seen) if isinstance(item, Article) else item for item in load_file(path)
-        ]
+        items: list[Article | Prepared | Problem] = []
+        for item in load_file(path):
+            if isinstance(item, Article):
+                last = (len(out), len(items))
+                items.append(prepare(item, words))
+            else:
+                items.append(item)
         out.append((path, size, mtime, items))
+    if last is not None:
+        file, index = last
+        prepared = out[file][3][index]
+        assert isinstance(prepared, Prepared)
+        out[file][3][index] = carrying(prepared, words)
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 
 from tui.article import Article, Block, BlockKind
 from tui.library.keys import minute
-from tui.library.vocabulary import raw_word_set
+from tui.library.vocabulary import raw_word_set, raw_words_of
 
 ARTICLE_COLUMNS = (
     "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
@@ -119,12 +119,13 @@ class Prepared(NamedTuple):
     removed: str  # the texts table's columns, as JSON
     blocks: str
     text: str  # the body as indexed
-    terms: bytes  # its raw words (vocabulary.raw_words), space-separated; see prepare's `seen`
+    terms: bytes  # raw words (vocabulary.raw_words), space-separated: its own, or see prepare's `words`
 
 
-def prepare(article: Article, seen: set[bytes] | None = None) -> Prepared:
-    """What the writer stores of an article. With `seen`, `terms` leaves out words already in it
-    (and adds the rest): the articles of one put_files call need to carry each new word only once."""
+def prepare(article: Article, words: set[bytes] | None = None) -> Prepared:
+    """What the writer stores of an article. With `words`, its raw words go into that set and
+    `terms` is left empty: the articles of one put_files call may share one set of words, carried
+    by one of them (`carrying`), which costs a fifth of a set per article."""
     text = article.text
     try:
         encoded = f"{article.title}\n{text}".encode()
@@ -132,10 +133,11 @@ def prepare(article: Article, seen: set[bytes] | None = None) -> Prepared:
         article = sound_text(article)
         text = article.text
         encoded = f"{article.title}\n{text}".encode()
-    terms = raw_word_set(encoded)
-    if seen is not None:
-        terms -= seen
-        seen |= terms
+    if words is None:
+        terms = b" ".join(raw_word_set(encoded))
+    else:
+        words.update(raw_words_of(encoded))
+        terms = b""
     date = article.date
     return Prepared(
         article.path,
@@ -167,8 +169,13 @@ def prepare(article: Article, seen: set[bytes] | None = None) -> Prepared:
         _JSON(list(article.removed)),
         _JSON([[block.kind, block.text] for block in article.blocks]),
         text,
-        b" ".join(terms),
+        terms,
     )
+
+
+def carrying(prepared: Prepared, words: set[bytes]) -> Prepared:
+    """The prepared article carrying a set of words (its own and its neighbours') to the writer."""
+    return prepared._replace(terms=b" ".join(words))
 
 
 def article_from(found: Any, path: str) -> Article:
