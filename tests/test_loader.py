@@ -636,6 +636,20 @@ def test_jsonl_is_streamed_past_the_text_limit(tmp_path: Path, monkeypatch: pyte
 # ------------------------------------------------------------------ finding files
 
 
+def test_find_paths_spell_files_as_pathlib_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.loader import find_paths
+
+    (tmp_path / "c" / "sub").mkdir(parents=True)
+    (tmp_path / "c" / "a.txt").write_text(BODY)
+    (tmp_path / "c" / "sub" / "b.md").write_text(BODY)
+    (tmp_path / "c" / "x.bin").write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    for root in ("c", "./c", "c/", ".//c//", str(tmp_path / "c"), "c/sub/..", "."):
+        found = [item if isinstance(item, Problem) else str(item) for item in find_files([root])]
+        assert list(find_paths([root])) == found
+        assert not any(isinstance(p, str) and p.startswith("./") for p in found)
+
+
 def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:
     for name in ("b.md", "a.TXT", "c.xyz", ".hidden.txt", "sub/z.html", ".git/x.txt", "d.jsonl", "e.png"):
         path = tmp_path / name

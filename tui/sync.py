@@ -19,7 +19,7 @@ from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
 from tui.library.records import Prepared, carrying, prepare
-from tui.loader import find_files, load_file
+from tui.loader import find_paths, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -91,19 +91,19 @@ def scan(
     """List every article file under the paths, with the size and mtime the cache is keyed by."""
     files: list[tuple[str, int, int]] = []
     problems: list[Problem] = []
-    for count, item in enumerate(find_files(paths), 1):
+    for count, item in enumerate(find_paths(paths), 1):
         if not count % YIELD_EVERY:
             time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
         if isinstance(item, Problem):
             problems.append(item)
             continue
         try:
-            info = item.stat()
+            info = os.stat(item)
         except OSError as error:
             reason = said("cannot read: {reason}", reason=error.strerror or str(error))
-            problems.append(Problem(str(item), reason))
+            problems.append(Problem(item, reason))
             continue
-        files.append((str(item), info.st_size, info.st_mtime_ns))
+        files.append((item, info.st_size, info.st_mtime_ns))
     return files, problems
 
 
@@ -141,9 +141,9 @@ def sync(
     if not known:
         # Cold start: the first few files are read before the whole tree is listed, so rows
         # appear within a second even when listing 100k files takes most of one.
-        early = [p for p in islice(find_files(paths), FIRST) if not isinstance(p, Problem)]
+        early = [p for p in islice(find_paths(paths), FIRST) if not isinstance(p, Problem)]
         if early:
-            batch = parse_files([str(p) for p in early])
+            batch = parse_files(early)
             early_read = {path for path, *_ in batch}
             rows = library.put_files(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
