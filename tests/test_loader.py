@@ -168,6 +168,14 @@ def test_markdown_malformed_front_matter_still_loads() -> None:
     assert any("unclosed" in line for line in article.removed)
 
 
+def test_front_matter_libyaml_refuses_is_read_as_pure_python_yaml_reads_it() -> None:
+    text = "---\ntitle: Judul Depan\ndate: 2020-02-06\ntags: [desa, pesan:]\n---\nIsi artikel di sini.\n"
+    article = only_article(parse_bytes(text.encode(), "a.md"))
+    assert article.title == "Judul Depan"
+    assert article.date == dt.datetime(2020, 2, 6)
+    assert "desa" in article.tags
+
+
 HTML_PAGE = """<!doctype html>
 <html><head>
 <title>Budget Deal Reached | Example News</title>

@@ -219,7 +219,10 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
         try:
             fields = yaml.load(front.group(1) or "", Loader=_YAML_LOADER)
         except yaml.YAMLError:
-            fields = None
+            try:  # libyaml is stricter (`tags: [a, b:]`): what the pure-Python loader reads is read
+                fields = yaml.safe_load(front.group(1) or "")
+            except yaml.YAMLError:
+                fields = None
         if isinstance(fields, dict):
             meta = metadata(fields)
         else:
