@@ -330,6 +330,7 @@ def test_a_plain_article_page_is_read_without_trafilatura(monkeypatch: pytest.Mo
         ("<main><article>", "<article><p>A second article, a teaser.</p></article><main><article>"),
         ("<blockquote>", "<ul class='related-posts'><li>Other news</li></ul><blockquote>"),
         (EN_BODY, EN_BODY[:120] + "</p>"),  # too short to be an article on its own
+        ("on Tuesday", "on <time datetime='2024-03-05'>Tuesday</time>"),  # a time inside a sentence
     ],
 )
 def test_a_page_that_is_not_one_plain_article_goes_through_trafilatura(change: tuple[str, str]) -> None:

@@ -353,6 +353,14 @@ def plain_article(page: Any) -> bool:
             continue
         if node.tag not in _PLAIN_TAGS and node.tag not in inline:
             return False
+        if (
+            node.tag == "time"
+            and node.parent is not None
+            and node.parent.tag not in ("article", "main", "header")
+        ):
+            return (
+                False  # a time inside a sentence: read by trafilatura, as dropping it would cut the sentence
+            )
         attributes = node.attributes if node.tag[0] != "-" else {}
         if ("class" in attributes or "id" in attributes) and formats._JUNK_CLASS.search(
             f"{attributes.get('class')} {attributes.get('id')}"
@@ -396,8 +404,9 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     # trafilatura falls back to one flat paragraph of the whole page when it finds no structure;
     # our own path keeps the page's paragraphs then, and reads what it finds on a near-empty answer.
     if plain or _size(units) < SHORT or len({unit.para for unit in units}) == 1:
-        # A plain article is read as trafilatura reads it, without its figures (images, captions).
-        own, own_meta = formats.html(text, {}, drop=("figure",)) if plain else formats.html(text, {})
+        # A plain article is read as trafilatura reads it: without its figures (images, captions) and
+        # the times printed in it (the date is in `meta`).
+        own, own_meta = formats.html(text, {}, drop=("figure", "time")) if plain else formats.html(text, {})
         if _size(own) > _size(units) or (len(own) >= 3 and _size(own) * 2 >= _size(units)):
             units = own
             meta = {**own_meta, **meta}
