@@ -6,8 +6,11 @@ Takes every n-th file of each format in `benchmarks/out/corpus-N` (generated fir
 parses each one as a worker does (`tui.sync.parse_files`, one file at a time) in this process, and
 prints JSON: per format the files timed, the process CPU per file (p50, mean) and the CPU the
 whole corpus's files of that format would cost at that mean (`projected_s`), summed in `total`.
-Also the pickling a worker does to hand its results back. With `--profile txt|md|html`, prints
-cProfile's top functions (cumulative and own time) for that format's sample to stderr.
+Also the pickling a worker does to hand its results back. `mixed`: every n-th file of the corpus,
+formats mixed, in chunks of 200 as a worker gets them (best of --repeat runs), projected to the
+whole corpus: the estimate of a cold load's worker CPU that the machine's other load disturbs least.
+With `--profile txt|md|html`, prints cProfile's top functions (cumulative and own time) for that
+format's sample to stderr.
 """
 
 from __future__ import annotations
@@ -70,6 +73,29 @@ def measure(paths: list[str]) -> dict[str, Any]:
     }
 
 
+def mixed(corpus_files: list[str], size: int, repeat: int) -> dict[str, Any]:
+    """The whole corpus as the workers see it: every n-th file, all formats mixed, in chunks of 200
+    (tui.sync.parse_files), each chunk pickled as a worker hands it back; best of `repeat` runs,
+    since the machine is shared. `projected_s` is that CPU for every file of the corpus."""
+    from tui.sync import BATCH, parse_files
+
+    paths = sample(sorted(corpus_files), size)
+    parse_files(paths[:20])
+    runs: list[float] = []
+    for _ in range(repeat):
+        start = time.process_time()
+        for first in range(0, len(paths), BATCH):
+            pickle.dumps(parse_files(paths[first : first + BATCH]), protocol=pickle.HIGHEST_PROTOCOL)
+        runs.append(time.process_time() - start)
+    best = min(runs)
+    return {
+        "files": len(paths),
+        "per_file_us": round(best / len(paths) * 1e6, 1),
+        "runs_s": [round(run, 2) for run in runs],
+        "projected_s": round(best / len(paths) * len(corpus_files), 1),
+    }
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=100_000)
@@ -78,6 +104,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--formats", default="txt,md,html")
     parser.add_argument("--profile", choices=["txt", "md", "html"])
     parser.add_argument("--top", type=int, default=30)
+    parser.add_argument("--mixed", type=int, default=4000, help="files in the mixed run (0: none)")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of the mixed sample (the best counts)")
     args = parser.parse_args(argv)
     corpus, _info = ensure_corpus(args.count, args.seed)
     every = files_by_format(corpus)
@@ -109,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         total += result["projected_s"]
         output[name] = result
     output["total_projected_s"] = round(total, 1)
+    if args.mixed:
+        output["mixed"] = mixed([path for paths in every.values() for path in paths], args.mixed, args.repeat)
     json.dump(output, sys.stdout, indent=2)
     sys.stdout.write("\n")
     return 0

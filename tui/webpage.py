@@ -2,8 +2,10 @@
 
 Pure parsing, no UI. The chain for the body is: trafilatura (the field's best extractor on real
 pages) -> our selectolax path (`formats.html`) when trafilatura finds nothing -> every visible line of
-the page, so a page with text never comes out empty. Metadata comes from JSON-LD, meta tags and the
-page itself, with trafilatura's (htmldate's) date as a late fallback.
+the page, so a page with text never comes out empty. A page that is one plain article
+(`plain_article`) skips trafilatura: our path reads it the same for a third of the cost. Metadata
+comes from JSON-LD, meta tags and the page itself, with trafilatura's (htmldate's) date as a late
+fallback.
 """
 
 from __future__ import annotations
