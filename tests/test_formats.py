@@ -298,6 +298,48 @@ def test_the_fallback_chain_ends_in_the_visible_text(monkeypatch: pytest.MonkeyP
     assert "rural areas" in article.text
 
 
+PLAIN_BODY = (
+    "<header class='site'><nav><a href='/'>Home</a> <a href='/news'>News</a> <a href='/login'>Log in</a>"
+    "</nav></header><main><article><h1>Budget Deal Reached</h1>"
+    "<time datetime='2024-03-05'>March 5, 2024</time>"
+    f"{EN_BODY}<figure><img src='a.jpg'><figcaption>Photo 1. The council hall.</figcaption></figure>"
+    f"<blockquote><p>“We will fund every clinic,” said the chair of the council.</p></blockquote>{EN_BODY}"
+    "</article></main><footer><p>© 2024 The District Times</p></footer>"
+)
+
+
+def test_a_plain_article_page_is_read_without_trafilatura(monkeypatch: pytest.MonkeyPatch) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    html = page("<title>Budget Deal Reached - The District Times</title>", PLAIN_BODY)
+    assert webpage.plain_article(LexborHTMLParser(html.decode()))
+    through_trafilatura = one(parse_bytes(html, "p.html"))
+    monkeypatch.setattr(webpage, "plain_article", lambda page: False)
+    assert one(parse_bytes(html, "p.html")).text == through_trafilatura.text  # the same text either way
+    assert through_trafilatura.title == "Budget Deal Reached"
+    assert through_trafilatura.date == dt.datetime(2024, 3, 5)
+    assert "final vote" in through_trafilatura.text and "every clinic" in through_trafilatura.text
+    assert "Log in" not in through_trafilatura.text and "council hall" not in through_trafilatura.text
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        ("</main>", "</main><div class='more'>" + EN_BODY.replace("council", "board") * 2 + "</div>"),
+        ("<main><article>", "<main><article><div>"),  # the text in a wrapper: not plain
+        ("<main><article>", "<article><p>A second article, a teaser.</p></article><main><article>"),
+        ("<blockquote>", "<ul class='related-posts'><li>Other news</li></ul><blockquote>"),
+        (EN_BODY, EN_BODY[:120] + "</p>"),  # too short to be an article on its own
+        ("on Tuesday", "on <time datetime='2024-03-05'>Tuesday</time>"),  # a time inside a sentence
+    ],
+)
+def test_a_page_that_is_not_one_plain_article_goes_through_trafilatura(change: tuple[str, str]) -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    body = PLAIN_BODY.replace(*change)
+    assert not webpage.plain_article(LexborHTMLParser(page("<title>T</title>", body).decode()))
+
+
 def test_a_page_of_tiny_text_is_never_empty() -> None:
     article = one(
         parse_bytes(

@@ -168,6 +168,14 @@ def test_markdown_malformed_front_matter_still_loads() -> None:
     assert any("unclosed" in line for line in article.removed)
 
 
+def test_front_matter_libyaml_refuses_is_read_as_pure_python_yaml_reads_it() -> None:
+    text = "---\ntitle: Judul Depan\ndate: 2020-02-06\ntags: [desa, pesan:]\n---\nIsi artikel di sini.\n"
+    article = only_article(parse_bytes(text.encode(), "a.md"))
+    assert article.title == "Judul Depan"
+    assert article.date == dt.datetime(2020, 2, 6)
+    assert "desa" in article.tags
+
+
 HTML_PAGE = """<!doctype html>
 <html><head>
 <title>Budget Deal Reached | Example News</title>
@@ -587,6 +595,45 @@ def test_file_over_the_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) ->
     assert load_file(big) == [Problem(str(big), "file too large to be an article (3 MB; the limit is 1 MB)")]
 
 
+def test_a_file_grown_since_its_size_was_read_is_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "tumbuh.txt"
+    path.write_text(BODY)
+    real = os.stat
+
+    def shrunk(name: object, *args: object, **kwargs: object) -> os.stat_result:
+        info = real(name, *args, **kwargs)  # type: ignore[call-overload]
+        if str(name) != str(path):
+            return info
+        fields = list(info)
+        fields[6] = 10  # st_size: the file was 10 bytes when it was looked at
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(loader.os, "stat", shrunk)
+    [article] = load_file(path)
+    assert isinstance(article, Article)
+    assert article.text == parse_bytes(BODY.encode(), str(path))[0].text  # type: ignore[union-attr]
+
+
+def test_a_file_grown_past_the_limit_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "TEXT_LIMIT", 100)
+    path = tmp_path / "tumbuh.txt"
+    path.write_text("kata " * 100)
+    real = os.stat
+
+    def shrunk(name: object, *args: object, **kwargs: object) -> os.stat_result:
+        info = real(name, *args, **kwargs)  # type: ignore[call-overload]
+        fields = list(info)
+        if str(name) == str(path):
+            fields[6] = 10
+        return os.stat_result(fields)
+
+    monkeypatch.setattr(loader.os, "stat", shrunk)
+    [problem] = load_file(path)
+    assert isinstance(problem, Problem) and "too large" in problem.reason
+
+
 def test_jsonl_is_streamed_past_the_text_limit(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(loader, "TEXT_LIMIT", 100)
     path = tmp_path / "big.jsonl"
@@ -595,6 +642,20 @@ def test_jsonl_is_streamed_past_the_text_limit(tmp_path: Path, monkeypatch: pyte
 
 
 # ------------------------------------------------------------------ finding files
+
+
+def test_find_paths_spell_files_as_pathlib_does(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tui.loader import find_paths
+
+    (tmp_path / "c" / "sub").mkdir(parents=True)
+    (tmp_path / "c" / "a.txt").write_text(BODY)
+    (tmp_path / "c" / "sub" / "b.md").write_text(BODY)
+    (tmp_path / "c" / "x.bin").write_bytes(b"x")
+    monkeypatch.chdir(tmp_path)
+    for root in ("c", "./c", "c/", ".//c//", str(tmp_path / "c"), "c/sub/..", "."):
+        found = [item if isinstance(item, Problem) else str(item) for item in find_files([root])]
+        assert list(find_paths([root])) == found
+        assert not any(isinstance(p, str) and p.startswith("./") for p in found)
 
 
 def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:

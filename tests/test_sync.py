@@ -112,6 +112,30 @@ def test_articles_cross_processes_unchanged(tmp_path: Path) -> None:
     assert all(item for *_, item in items)
 
 
+def test_articles_prepared_by_a_worker_are_stored_as_parsed_ones(tmp_path: Path) -> None:
+    from tui.loader import load_file
+    from tui.query import parse
+    from tui.sync import parse_files
+
+    folder = many_articles(tmp_path / "c", 12)
+    write_article(
+        folder, "lain.txt", "Kata Langka Sekali", "3 Maret 2024", ["Zebra yang jarang muncul.", "Kata lain."]
+    )
+    paths = [str(p) for p in sorted(folder.rglob("*.txt"))]
+    prepared, plain = Library(tmp_path / "a.sqlite3"), Library(tmp_path / "b.sqlite3")
+    prepared.put_files(parse_files(paths))  # each new word carried once per chunk
+    plain.put_files([(path, 1, 1, load_file(path)) for path in paths])
+
+    def stored(library: Library) -> list[object]:
+        rows = sorted(library.rows(), key=lambda row: row.path)
+        return [(row.title, row.date, row.words, library.article(row.key)) for row in rows]
+
+    assert stored(prepared) == stored(plain)
+    terms = "SELECT term, stem FROM terms ORDER BY term"
+    assert prepared._conn.execute(terms).fetchall() == plain._conn.execute(terms).fetchall()
+    assert prepared.search_page(parse("zebra")).keys
+
+
 def test_warm_start_sends_the_newest_screenful_first(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "c", 260)
     cache = tmp_path / "cache.sqlite3"

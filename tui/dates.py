@@ -48,6 +48,7 @@ _NUMERIC = re.compile(
 # Year first with slashes, as scrapers and some CMSs write it: "2025/07/03 16:13:50".
 _YEAR_FIRST = re.compile(rf"(?<![\d/.-])(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?![\d/]){_TIME}")
 _PATTERNS = (_ISO, _DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC, _YEAR_FIRST)
+_YEAR = re.compile(r"\d{4}")
 
 # What may surround a date on a line that holds nothing else: weekday, time zone, separators.
 _DATE_LINE_REST = re.compile(
@@ -91,6 +92,8 @@ def _build(match: re.Match[str]) -> dt.datetime | None:
 
 def find_date(text: str) -> tuple[dt.datetime, re.Match[str]] | None:
     """Find the first real date in a line, and where, so callers see how much of the line it is."""
+    if _YEAR.search(text) is None:
+        return None  # every form has a four-digit year: one quick scan spares most lines five
     best: tuple[dt.datetime, re.Match[str]] | None = None
     for pattern in _PATTERNS:
         if pattern is _YEAR_FIRST and "/" not in text:

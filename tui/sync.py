@@ -18,7 +18,8 @@ from pathlib import Path
 from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
-from tui.loader import entry_path, find_entries, find_files, load_file
+from tui.library.records import Prepared, carrying, prepare
+from tui.loader import find_paths, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -35,7 +36,7 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 
 YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
-FileItems = tuple[str, int, int, list[Article | Problem]]
+FileItems = tuple[str, int, int, list[Article | Prepared | Problem]]
 
 
 @dataclass
@@ -53,15 +54,34 @@ class Update:
 
 
 def parse_files(paths: Sequence[str]) -> list[FileItems]:
-    """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data."""
+    """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
+
+    The articles come prepared for the writer (records.prepare): that work is done here, in
+    parallel, and not on the writer's thread. A chunk is always written in one transaction, so
+    the words of all its articles travel once, with its last article.
+    """
     out: list[FileItems] = []
+    words: set[bytes] = set()
+    last: tuple[int, int] | None = None  # where the chunk's last article is: file, item
     for path in paths:
         try:
             info = os.stat(path)
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
             size, mtime = -1, -1
-        out.append((path, size, mtime, load_file(path)))
+        items: list[Article | Prepared | Problem] = []
+        for item in load_file(path):
+            if isinstance(item, Article):
+                last = (len(out), len(items))
+                items.append(prepare(item, words))
+            else:
+                items.append(item)
+        out.append((path, size, mtime, items))
+    if last is not None:
+        file, index = last
+        prepared = out[file][3][index]
+        assert isinstance(prepared, Prepared)
+        out[file][3][index] = carrying(prepared, words)
     return out
 
 
@@ -71,20 +91,19 @@ def scan(
     """List every article file under the paths, with the size and mtime the cache is keyed by."""
     files: list[tuple[str, int, int]] = []
     problems: list[Problem] = []
-    for count, item in enumerate(find_entries(paths), 1):
+    for count, item in enumerate(find_paths(paths), 1):
         if not count % YIELD_EVERY:
             time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
         if isinstance(item, Problem):
             problems.append(item)
             continue
-        path = entry_path(item)
         try:
-            info = os.stat(item) if isinstance(item, str) else item.stat()
+            info = os.stat(item)
         except OSError as error:
             reason = said("cannot read: {reason}", reason=error.strerror or str(error))
-            problems.append(Problem(path, reason))
+            problems.append(Problem(item, reason))
             continue
-        files.append((path, info.st_size, info.st_mtime_ns))
+        files.append((item, info.st_size, info.st_mtime_ns))
     return files, problems
 
 
@@ -176,12 +195,12 @@ def _first_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     """The first FIRST files found, or fewer when they pass CHUNK_BYTES (large files: one or two)."""
     early: list[str] = []
     held = 0
-    for found in islice(find_files(paths), FIRST):
+    for found in islice(find_paths(paths), FIRST):
         if isinstance(found, Problem):
             continue
-        early.append(str(found))
+        early.append(found)
         with suppress(OSError):  # parsing it says what is wrong
-            held += found.stat().st_size
+            held += os.stat(found).st_size
         if held >= CHUNK_BYTES:
             break
     return early

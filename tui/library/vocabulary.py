@@ -27,6 +27,16 @@ def raw_words(text: str) -> list[bytes]:
     return text.encode().translate(_BYTES_TO_WORDS).split()
 
 
+def raw_words_of(encoded: bytes) -> list[bytes]:
+    """The raw_words of a text already encoded as UTF-8."""
+    return encoded.translate(_BYTES_TO_WORDS).split()
+
+
+def raw_word_set(encoded: bytes) -> set[bytes]:
+    """The distinct raw_words of a text already encoded as UTF-8."""
+    return set(encoded.translate(_BYTES_TO_WORDS).split())
+
+
 class Vocabulary:
     """The terms table: new words found in a write, and their stems filled in now or on a thread."""
 

@@ -11,15 +11,16 @@ from tui.article import Article, Problem
 from tui.i18n import encode
 from tui.library import schema
 from tui.library.fts import ALL
-from tui.library.keys import KeySlots, minute
+from tui.library.keys import KeySlots
 from tui.library.paths import Paths
-from tui.library.records import Row, article_values, body, sound_text, text_values
-from tui.library.vocabulary import Vocabulary, raw_words
+from tui.library.records import Prepared, Row, body, prepare
+from tui.library.vocabulary import Vocabulary
 from tui.sqlite import Database
 
 CHUNK = 500  # SQL variables per IN (...) list
 
-FileItems = tuple[str, int, int, Sequence[Article | Problem]]
+# A file's items: articles as parsed, or already prepared (records.prepare) by the worker that parsed them.
+FileItems = tuple[str, int, int, Sequence[Article | Prepared | Problem]]
 
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
@@ -114,16 +115,15 @@ class Writer:
                         # a warm start in the other language shows it as it was, until the file changes.
                         problem_rows.append((stored(item.path), encode(item.said)))
                         continue
-                    item = sound_text(item)
-                    key = self.slots.new_key(minute(item.date))
+                    if isinstance(item, Article):
+                        item = prepare(item)
+                    key = self.slots.new_key(item.minute)
                     self._added.append(key)
-                    text = item.text
                     arrival += 1
-                    article_rows.append(article_values(arrival, key, stored(item.path), item))
-                    text_rows.append(text_values(arrival, item))
-                    index_rows.append((key, item.title, text, item.source, item.place, ALL))
-                    raw.update(raw_words(item.title))
-                    raw.update(raw_words(text))
+                    article_rows.append((arrival, key, stored(item.path), *item.columns))
+                    text_rows.append((arrival, item.removed, item.blocks))
+                    index_rows.append((key, item.title, item.text, item.source, item.place, ALL))
+                    raw.update(item.terms.split())
                     rows.append(
                         Row(
                             key,
