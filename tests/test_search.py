@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,3 +72,25 @@ def test_spans_are_sorted_and_inside(text: str, query: str, width: int) -> None:
     line, shown = snippet(text, parse(query), width)
     for start, end in shown:
         assert 0 <= start < end <= len(line)
+
+
+def test_stems_the_index_knows_need_no_stemmer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.helpers import small_collection
+    from tui import search
+    from tui.library import Library
+    from tui.sync import sync
+
+    library = Library(tmp_path / "cache.sqlite3")
+    list(sync(library, [small_collection(tmp_path / "c")], processes=1))
+    known = dict(library.stems(search.KNOWN_MOST))
+    assert known["pertemuan"] == "temu"
+    monkeypatch.setattr(search, "_known", {})
+    search.learn_stems(known.items())
+
+    def no_stemmer(word: str) -> str:
+        raise AssertionError(f"stemmed {word!r} again")
+
+    monkeypatch.setattr(search, "_stem", no_stemmer)
+    assert search.stem("pertemuan") == "temu"
+    spans = search.match_spans("Forum Pertemuan Mitra Program INKLUSI", parse("pertemuan"))
+    assert spans == [(6, 15)]  # every word of the title was stemmed from what the index knew

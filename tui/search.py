@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import bisect
 import re
+from collections.abc import Iterable
 from functools import lru_cache
+from itertools import islice
 
 import snowballstemmer
 from Sastrawi.Stemmer.StemmerFactory import StemmerFactory
@@ -20,9 +22,25 @@ _WORD = re.compile(r"[^\W_]+")
 MIN_STEM_LENGTH = 4
 
 
-@lru_cache(maxsize=1 << 18)
+KNOWN_MOST = 1 << 18  # stems learnt from the index, at most (as many as the stemmer's cache)
+_known: dict[str, str] = {}
+
+
+def learn_stems(pairs: Iterable[tuple[str, str]]) -> None:
+    """Stems the index already worked out (the library's terms table), so highlighting a word
+    seen before needs no stemmer: the Indonesian one takes ~0.4 ms a word, 10 ms for a screenful
+    of titles the first time a filter shows them."""
+    _known.update(islice(pairs, max(0, KNOWN_MOST - len(_known))))
+
+
 def stem(word: str) -> str:
     """The shared root of a word's forms (Indonesian first, then English), so `temu` finds `pertemuan`."""
+    known = _known.get(word)
+    return known if known is not None else _stem(word)
+
+
+@lru_cache(maxsize=1 << 18)
+def _stem(word: str) -> str:
     folded = fold(word)
     if len(folded) < MIN_STEM_LENGTH or not folded.isascii() or not folded.isalpha():
         return folded

@@ -219,6 +219,14 @@ class Library:
                     lines[arrival].append(line)
         return list(lines.values())
 
+    def stems(self, most: int) -> list[tuple[str, str]]:
+        """Words of the index with their stems (search.learn_stems), at most `most` of them."""
+        with self._db.lock:
+            found = self._db.conn.execute(
+                "SELECT term, stem FROM terms WHERE stem IS NOT NULL LIMIT ?", (most,)
+            ).fetchall()
+        return [(term, root) for term, root in found]
+
     def close(self) -> None:
         """Stop background stemming and merging, and close the database."""
         self._merges.close()

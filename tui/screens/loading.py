@@ -14,6 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.screens.bulk import BulkActions
+from tui.search import KNOWN_MOST, learn_stems
 from tui.sync import Update, sync
 
 
@@ -40,6 +41,8 @@ class LoadingScreen(BulkActions):
             if worker.is_cancelled:
                 return
             self.app.call_from_thread(self._take_update, update)
+        # Highlighting then needs no stemmer for the words the index knows (in this thread).
+        learn_stems(self.library.stems(KNOWN_MOST))
 
     def reload(self) -> None:
         """Read the folders again: files changed on disk, the editor returned, or the user asked."""
