@@ -268,14 +268,10 @@ class Library:
         """search()'s whole answer, for the rest of a page search_page gave, on a connection of
         its own: 40-150 ms at 100k, and the next keystroke's page (about a millisecond) must not
         wait behind it for the library's lock, nor the reader's article."""
-        writes: int | None = None
-        if self._db.lock.acquire(blocking=False):  # else a write is on: go on without kept answers
-            try:
-                cached, writes = self._recall(query, sort, reverse, flags)
-            finally:
-                self._db.lock.release()
-            if cached is not None:
-                return cached
+        with self._lock_if_free() as free:  # else a write is on: go on without kept answers
+            cached, writes = self._recall(query, sort, reverse, flags) if free else (None, None)
+        if cached is not None:
+            return cached
         indexed = bool(query.groups or query.excluded) and sort in ("relevance", "date")
         conn = self._db.reader() if indexed else None
         if conn is None:  # in memory, or an answer that reads the kept orders: under the lock
@@ -287,12 +283,20 @@ class Library:
             keys = Matcher(lambda: conn, fts, self._orders).search(query, sort, reverse, flags, None, stop)
         finally:
             conn.close()
-        if not flags and writes is not None and self._db.lock.acquire(blocking=False):
-            try:
+        with self._lock_if_free() as free:
+            if free and writes is not None and not flags:
                 self._answers.remember((query, sort, reverse), keys, writes)
-            finally:
-                self._db.lock.release()
         return keys
+
+    @contextmanager
+    def _lock_if_free(self) -> Iterator[bool]:
+        """The library's lock if nobody holds it (then True), without waiting for it."""
+        free = self._db.lock.acquire(blocking=False)
+        try:
+            yield free
+        finally:
+            if free:
+                self._db.lock.release()
 
     def search_page(
         self,
