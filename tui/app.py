@@ -30,7 +30,11 @@ from tui.widgets.textual_words import palette_words, toast
 from tui.widgets.themes import HIGH_CONTRAST
 from tui.writes import WriteQueue
 
-AFTER_LOADING_GC = (5_000, 10, 10)  # the collector's thresholds once loading is done
+# The collector's thresholds once loading is done. A frame of the list makes some 20k objects;
+# at (5000, 10, 10) typing at 100k spent 175 ms in 10 s collecting, with older-generation pauses
+# of up to 12 ms in a key's frame; at these, 58 ms (bench_pty first change p90 2.6 -> 1.9 times
+# the floor's, medians of four runs).
+AFTER_LOADING_GC = (20_000, 50, 100)
 
 
 class KlipingApp(App[None]):
@@ -127,8 +131,7 @@ class KlipingApp(App[None]):
         """Loading is done: what is loaded now lives as long as the app."""
         if self.tune_gc:
             # The collector need not scan it again, which removes pauses of up to 80 ms at 100k
-            # (benchmarks/README.md); collecting rarely suited loading, and afterwards each
-            # young-generation collection walked 50k objects mid-typing. Small ones instead.
+            # (benchmarks/README.md); then thresholds for typing (AFTER_LOADING_GC).
             gc.freeze()
             gc.set_threshold(*AFTER_LOADING_GC)
 
