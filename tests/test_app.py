@@ -695,3 +695,41 @@ async def test_keystrokes_in_the_filter_lay_nothing_out(
             await settle(pilot)  # the reader follows too: a new article, a new length
         assert titles(app) and app.query_one("#filter", FilterBar).value == "pertemuan"
         assert layouts == []
+
+
+async def test_a_keystroke_and_its_first_page_go_out_in_one_frame(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frame that echoes a key in the filter shows the list's new answer too (the list came a
+    frame later, 5-7 ms at 240 fps), and no frame while typing repaints the whole screen (a status
+    change did: the reader too, 5-10 ms at 120x40)."""
+    from textual._compositor import ChopsUpdate
+    from textual.app import App
+    from textual.screen import Screen
+
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", "p")
+        await settle(pilot)
+        bar = app.query_one("#filter", FilterBar)
+        article_list = app.query_one("#articles", ArticleList)
+        frames: list[tuple[object, str, list[int]]] = []
+        original = App._display
+
+        def recorded(self: App[object], screen: Screen[object], renderable: object) -> None:
+            frames.append((renderable, bar.value, list(article_list.keys)))
+            original(self, screen, renderable)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(App, "_display", recorded)
+        filter_y = bar.region.y
+        list_lines = set(range(article_list.region.y, article_list.region.bottom))
+        for key in "ertemuan":
+            frames.clear()
+            await pilot.press(key)
+            await settle(pilot)
+            assert frames and all(isinstance(update, ChopsUpdate) for update, _, _ in frames)
+            update, value, keys = next(f for f in frames if filter_y in {y for y, _, _ in f[0].spans})  # type: ignore[attr-defined]
+            assert value == bar.value
+            assert keys == list(article_list.keys)  # the answer the list keeps showing
+            assert list_lines & {y for y, _, _ in update.spans}  # type: ignore[attr-defined]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -115,6 +117,57 @@ def test_a_page_is_the_top_of_the_answer(library: Library, text: str) -> None:
                 else:
                     assert page.keys == whole[:limit] and len(whole) > limit, (text, sort, reverse, limit)
                 assert page.complete or text
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_a_page_found_at_once_is_the_page_a_thread_finds(library: Library, text: str) -> None:
+    """page_at_once is search_page for the event loop: the same keys where it answers, and no
+    answer where it could wait (no words to look up in the index)."""
+    query = parse(text)
+    for sort in ("relevance", "date"):
+        for reverse in (False, True):
+            library._answers.clear()
+            quick = library.page_at_once(query, sort, reverse, limit=7, seconds=10)
+            library._answers.clear()
+            page = library.search_page(query, sort, reverse, limit=7)
+            assert (quick is None) == (not query.groups), text
+            if quick is not None:
+                assert (quick.keys, quick.complete) == (page.keys, page.complete), (text, sort, reverse)
+            whole = library.search(query, sort, reverse)  # now kept: the page is its top
+            kept = library.page_at_once(query, sort, reverse, limit=7, seconds=10)
+            assert kept is None or (kept.keys, kept.complete) == (whole[:7], len(whole) <= 7)
+    assert library.page_at_once(parse('"desa warga"'), seconds=10) is None  # a phrase: every match read
+    assert library.page_at_once(parse("desa"), "title", seconds=10) is None  # another sort: all of them
+    library._answers.clear()
+
+
+def test_a_page_at_once_gives_up_rather_than_keep_the_loop_waiting(library: Library) -> None:
+    library._answers.clear()
+    # Past its time with the page not yet full: given up (a full page found late is still given).
+    assert library.page_at_once(parse("warga"), limit=10**6, seconds=0) is None
+    everything = library.page_at_once(parse("warga"), limit=10**6, seconds=10)
+    assert everything is not None and everything.complete
+    assert everything.keys == library.search(parse("warga"))
+    # The library's lock held by a write: no waiting for it beyond half the time given.
+    held, done = threading.Event(), threading.Event()
+
+    def write() -> None:
+        with library._db.lock:
+            held.set()
+            done.wait(10)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    held.wait(10)
+    try:
+        started = time.monotonic()
+        assert library.page_at_once(parse("desa"), seconds=0.05) is None
+        assert time.monotonic() - started < 5
+    finally:
+        done.set()
+        writer.join()
+    assert library.page_at_once(parse("desa"), seconds=10) is not None
+    library._answers.clear()  # the module's library: later tests find their answers afresh
 
 
 def test_other_sorts_give_the_whole_answer_at_once(library: Library) -> None:

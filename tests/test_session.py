@@ -5,8 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pytest
+
+from tui import session as session_module
 from tui.article import Problem
-from tui.library import Row
+from tui.library import Row, Stopped
 from tui.marks import Marks
 from tui.query import parse
 from tui.session import Answer, Session
@@ -78,6 +81,24 @@ def test_keys_checked_in_the_search_thread_are_checked_again_only_when_rows_move
     s.apply(Update(removed={"b.txt"}), shown_any=True)  # rows moved after the check
     shown = s.accept(Answer("", parse(""), checked, version, True, in_rows=True), [])
     assert shown is not None and list(shown.keys) == [3, 1]
+
+
+def test_checking_a_long_answer_stops_when_asked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(session_module, "KNOWN_CHUNK", 2)
+    s = session(tmp_path)
+    s.apply(Update(rows=[row(k, f"{k}.txt") for k in range(1, 8)]), shown_any=False)
+    keys = [7, 9, 5, 3, 1, 8]
+    assert s.known(keys, lambda: False) == s.known(keys) == [7, 5, 3, 1]
+    asked = 0
+
+    def second() -> bool:
+        nonlocal asked
+        asked += 1
+        return asked > 1
+
+    with pytest.raises(Stopped):
+        s.known(keys, second)
+    assert asked == 2  # between chunks: the first was checked, the second not begun
 
 
 def test_after_a_failed_load_answers_are_checked_against_the_rows(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import os
+import sys
 import traceback
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -35,6 +36,7 @@ from tui.writes import WriteQueue
 # of up to 12 ms in a key's frame; at these, 58 ms (bench_pty first change p90 2.6 -> 1.9 times
 # the floor's, medians of four runs).
 AFTER_LOADING_GC = (20_000, 50, 100)
+SWITCH_SECONDS = 0.001  # once loaded: how long a thread may hold the interpreter's lock when another wants it
 
 
 class KlipingApp(App[None]):
@@ -134,6 +136,9 @@ class KlipingApp(App[None]):
             # (benchmarks/README.md); then thresholds for typing (AFTER_LOADING_GC).
             gc.freeze()
             gc.set_threshold(*AFTER_LOADING_GC)
+            # Textual writes each frame from a thread of its own, which waited for the
+            # interpreter's lock up to the 5 ms switch interval whenever a search's thread held it.
+            sys.setswitchinterval(SWITCH_SECONDS)
 
     # -- what is kept between runs ------------------------------------------------------------
 

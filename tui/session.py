@@ -8,15 +8,17 @@ answers (`Applied`, `Shown`); the rules here are unit-tested without a terminal.
 from __future__ import annotations
 
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui.article import Problem
 from tui.i18n import _, ngettext
-from tui.library import Row
+from tui.library import Row, Stopped
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.sync import Update
+
+KNOWN_CHUNK = 8192  # keys checked between two looks at `stop` (about half a millisecond)
 
 SORTS = ("relevance", "date", "title", "source", "words")
 REFRESH_COST_FACTOR = 10  # while loading, a refresh waits ten times its own cost before the next
@@ -195,12 +197,23 @@ class Session:
     def typed(self, text: str) -> None:
         self.query_text = text
 
-    def known(self, keys: Sequence[int]) -> list[int]:
+    def known(self, keys: Sequence[int], stop: Callable[[], bool] | None = None) -> list[int]:
         """The keys whose rows are loaded, for a search's thread to check before it hands its
         answer over (`in` reads the dict without iterating it, so the loop may change it meanwhile;
-        the answer's version tells accept() whether it did)."""
+        the answer's version tells accept() whether it did).
+
+        `stop` is asked between chunks and raises Stopped when it says yes: 100k keys are 5-10 ms
+        of the interpreter's lock, which the next keystroke's handler must not wait for.
+        """
         rows = self.rows
-        return [key for key in keys if key in rows]
+        if stop is None:
+            return [key for key in keys if key in rows]
+        found: list[int] = []
+        for start in range(0, len(keys), KNOWN_CHUNK):
+            if stop():
+                raise Stopped
+            found.extend([key for key in keys[start : start + KNOWN_CHUNK] if key in rows])
+        return found
 
     def accept(self, answer: Answer, on_screen: Sequence[int]) -> Shown | None:
         """What the list does with a search's answer, given the keys it shows now; None: drop it."""

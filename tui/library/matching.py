@@ -40,7 +40,9 @@ class Matcher:
         flags: Flags | None,
         limit: int | None,
         stop: Callable[[], bool] | None,
+        stop_every: int = 1000,
     ) -> list[int]:
+        """`stop` is asked every `stop_every` SQLite instructions (and between batches)."""
         if query.empty_range:
             return []
         if query.is_empty:
@@ -54,7 +56,7 @@ class Matcher:
         conn = self._conn()
         check = self._checker(query, flags or {})
         if stop is not None:
-            conn.set_progress_handler(lambda: int(stop()), 1000)
+            conn.set_progress_handler(lambda: int(stop()), stop_every)
         try:
             tiers = self._fts.tiers(query, ranked=sort == "relevance")
             if sort in ("relevance", "date"):
@@ -216,8 +218,8 @@ class Matcher:
                         break
                     keys = [row[0] for row in rows]
                     found.extend(keys if check is None else check(keys))
-                    if stop is not None and stop():
-                        raise Stopped
+                    if stop is not None and (limit is None or len(found) < limit) and stop():
+                        raise Stopped  # (a page already full is not thrown away)
             finally:
                 cursor.close()
         return found if limit is None else found[:limit]

@@ -17,8 +17,9 @@ from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.timer import Timer
+from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
@@ -48,6 +49,8 @@ READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: 
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
+PAGE_AT_ONCE_SECONDS = 0.012  # the keystroke's handler gives up finding the first page after this
+# (a merged index at 100k answers in 0.3-3 ms; a thread's page reaches the screen 15-30 ms later)
 REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
@@ -93,7 +96,9 @@ class MainScreen(LoadingScreen):
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
 
-    status: reactive[Status] = reactive(Status, always_update=False)
+    # Not a repainting reactive: one on a screen repaints every widget on it (the reader too, 5-10 ms
+    # a keystroke at 120x40); the status line it is bound to repaints itself.
+    status: var[Status] = var(Status, always_update=False)
 
     def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
         super().__init__(id="main-screen")
@@ -172,34 +177,90 @@ class MainScreen(LoadingScreen):
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
         self.session.typed(event.value)
-        self.run_search(event.value)
+        # The last key's search stops first: its thread must not hold the interpreter's lock
+        # while this key's page is found.
+        self.workers.cancel_group(self, "search")
+        self.run_search(event.value, shown=self._page_at_once(event.value))
+
+    def _page_at_once(self, text: str) -> Answer | None:
+        """The first page, found and shown by the keystroke's own handler when the library can
+        answer within PAGE_AT_ONCE_SECONDS: the frame that echoes the key then shows the list.
+
+        A search's thread handing its page back arrived a frame or more after the echo (12-30 ms
+        at 100k); None leaves the page to the thread (a phrase, marks, a load writing, a slow page).
+        """
+        session = self.session
+        query = parse(text)
+        page = self.library.page_at_once(
+            query, session.sort, session.reverse, limit=PAGE_ROWS, seconds=PAGE_AT_ONCE_SECONDS
+        )
+        if page is None:
+            return None
+        first = Answer(
+            text, query, session.known(page.keys), session.rows_version, page.complete, in_rows=True
+        )
+        self._show_answer(first)
+        self._repaint_now()
+        return first
+
+    def _repaint_now(self) -> None:
+        """Hand the screen now the repaints a keystroke's answer asked for, so the frame that
+        echoes the key shows the list too.
+
+        Textual posts a widget's repaint when that widget next goes idle, and the screen's frame
+        timer had usually fired for the filter's echo alone by then: the list followed a frame
+        later (5-7 ms at 240 fps). `_check_refresh` is what Textual runs on idle.
+        """
+        articles = self.articles
+        widgets: list[Widget] = [
+            self.filter_bar,
+            articles,
+            self.query_one(MatchLine),
+            self.query_one(StatusLine),
+        ]
+        if articles.show_vertical_scrollbar:
+            widgets.append(articles.vertical_scrollbar)
+        for widget in widgets:
+            widget._check_refresh()
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, keep: bool = False) -> None:
+    def run_search(self, text: str, keep: bool = False, shown: Answer | None = None) -> None:
         """The first screenful of the answer at once, the rest when typing pauses.
 
-        A newer keystroke cancels this worker, and a cancelled worker's search stops within a
+        `shown` is the first page the keystroke's handler already showed; else this worker finds
+        it. A newer keystroke cancels this worker, and a cancelled worker's search stops within a
         millisecond, so the whole answer is only ever computed for text the user rests on.
         """
         worker = get_current_worker()
         session = self.session
-        version = session.rows_version
-        query = parse(text)
         started = time.monotonic()
-        flags = session.marks.flags(query) if query.uses_marks else None
-        page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
-        # Checked against the loaded rows here: a whole answer of 100k keys took 25 ms of the loop.
-        known = session.known(page.keys)
-        if worker.is_cancelled:
-            return
-        first = Answer(text, query, known, version, page.complete, keep, in_rows=True)
-        self.app.call_from_thread(self._show_answer, first)
+        if shown is not None:
+            query, version, known, complete = shown.query, shown.version, shown.keys, shown.complete
+            flags = None
+            # The snippet's article (a few ms of CPU) waits for the frame with the list, which it
+            # slowed by holding the interpreter's lock (10-15 ms frames instead of 4-6).
+            painted = threading.Event()
+            self.app.call_from_thread(self.call_after_refresh, painted.set)
+            while not painted.wait(0.01):
+                if worker.is_cancelled:
+                    return
+        else:
+            version = session.rows_version
+            query = parse(text)
+            flags = session.marks.flags(query) if query.uses_marks else None
+            page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
+            # Checked against the loaded rows here: a whole answer of 100k keys took 25 ms of the loop.
+            known, complete = session.known(page.keys), page.complete
+            if worker.is_cancelled:
+                return
+            first = Answer(text, query, known, version, complete, keep, in_rows=True)
+            self.app.call_from_thread(self._show_answer, first)
         # The words around the top article's match come next, on their own line: fetching the
         # article (a millisecond or more) must not delay the frame with the list.
         found = self._snippet(query, known)
         if found is not None and not worker.is_cancelled:
             self.app.call_from_thread(self._show_snippet, text, known[0], found)
-        if not page.complete:
+        if not complete:
             resting = time.monotonic() + REST_SECONDS
             while time.monotonic() < resting:
                 if worker.is_cancelled:
@@ -210,8 +271,9 @@ class MainScreen(LoadingScreen):
                 keys = self.library.search_rest(query, session.sort, session.reverse, flags, stop=stop)
             except Stopped:
                 return
-            keys = session.known(keys)
-            if worker.is_cancelled:
+            try:
+                keys = session.known(keys, stop)
+            except Stopped:
                 return
             rest = Answer(text, query, keys, version, True, True, in_rows=True)
             self.app.call_from_thread(self._show_answer, rest)
