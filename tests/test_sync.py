@@ -373,3 +373,53 @@ def test_the_first_files_of_a_cold_load_are_bounded_by_bytes_too(tmp_path: Path)
         (small / f"{n:02d}.txt").parent.mkdir(exist_ok=True)
         (small / f"{n:02d}.txt").write_text("Judul\n\nIsi artikel.\n")
     assert len(sync_module._first_files([small])) == sync_module.FIRST
+
+
+def test_the_folders_listed_by_a_child_since_launch_are_what_sync_would_list(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """tui.listing: the same updates with the child's listing as without, and the child's
+    listing taken only once, only for its own paths and only when it arrived whole."""
+    from tui import listing as listing_module
+    from tui.listing import Listing
+
+    folder = many_articles(tmp_path / "c", 12)
+    cache = tmp_path / "cache.sqlite3"
+    run(Library(cache), folder)
+    files = sorted(folder.rglob("*.txt"))
+    files[0].unlink()
+    (folder / "bad.txt").mkdir()  # a directory named like an article: a problem either way
+    write_article(folder, "new.txt", "Artikel Baru Sekali", "1 Mei 2023 10:00", ["Isi baru."])
+    listed_by_scan = sync_module.scan([str(folder)])
+
+    # The libraries' background threads may still run here; the child only lists.
+    monkeypatch.setattr(listing_module.threading, "active_count", lambda: 1)
+    listing = Listing.start([str(folder)])
+    assert listing is not None  # on Linux
+    with_child = list(sync(Library(tmp_path / "one.sqlite3"), [folder], processes=1, listing=listing))
+    assert listing.take([str(folder)]) is None  # once
+    listing.close()
+    without = list(sync(Library(tmp_path / "two.sqlite3"), [folder], processes=1))
+    assert [
+        (u.done, u.total, sorted(u.removed), [(p.path, p.reason) for p in u.problems]) for u in with_child
+    ] == [(u.done, u.total, sorted(u.removed), [(p.path, p.reason) for p in u.problems]) for u in without]
+    assert sorted(row.title for u in with_child for row in u.rows) == sorted(
+        row.title for u in without for row in u.rows
+    )
+
+    other = Listing.start([str(folder)])
+    assert other is not None
+    assert other.take([str(tmp_path)]) is None  # another folder's listing is not taken
+    dead = Listing.start([str(folder)])
+    assert dead is not None
+    os.kill(dead._pid, signal.SIGKILL)
+    assert dead.take([str(folder)]) is None  # the child died: sync lists in place
+    unused = Listing.start([str(folder)])
+    assert unused is not None
+    unused.close()  # the app stopped first: the child is ended and reaped
+    with pytest.raises(ChildProcessError):
+        os.waitpid(unused._pid, os.WNOHANG)
+
+    monkeypatch.setattr(listing_module.threading, "active_count", lambda: 2)
+    assert Listing.start([str(folder)]) is None  # forking a process with threads is not safe
+    assert sync_module.scan([str(folder)]) == listed_by_scan

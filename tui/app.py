@@ -21,6 +21,7 @@ from textual.screen import Screen
 from tui.config import default_config_path, load_settings, save_settings
 from tui.i18n import _
 from tui.library import Library
+from tui.listing import Listing
 from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
@@ -76,8 +77,10 @@ class KlipingApp(App[None]):
         tune_gc: bool = False,
         crash_dir: Path | None = None,
         watch_files: bool = False,
+        listing: Listing | None = None,
     ) -> None:
         super().__init__()
+        self.listing = listing  # the folders, listed by a child process since launch (tui.listing)
         self.tune_gc = tune_gc  # process-wide collector settings: for the real app, not for tests
         self.paths = [str(path) for path in paths]
         self.processes = processes

@@ -22,6 +22,7 @@ from tui.export import FORMATS, annotations_from, export_articles, file_tags, fo
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
+from tui.listing import Listing
 from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
@@ -189,14 +190,26 @@ def _run(argv: list[str]) -> int:
             return 0
     # A higher frame rate cuts the keystroke-to-screen floor from ~40 ms to ~15 ms (docs/ARCHITECTURE.md).
     os.environ.setdefault("TEXTUAL_FPS", "240")
-    from tui.app import KlipingApp
+    # The folders are listed on the other core while Textual is imported and the cache read.
+    listing = Listing.start(paths)
+    try:
+        from tui.app import KlipingApp
 
-    crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
-    app = KlipingApp(
-        paths, filter_text=args.filter, cache=cache, tune_gc=True, crash_dir=crash_dir, watch_files=True
-    )
-    _exit_cleanly_on_signals(app)
-    app.run()
+        crash_dir = (cache.parent if cache is not None else Path(tempfile.gettempdir())) / "crashes"
+        app = KlipingApp(
+            paths,
+            filter_text=args.filter,
+            cache=cache,
+            tune_gc=True,
+            crash_dir=crash_dir,
+            watch_files=True,
+            listing=listing,
+        )
+        _exit_cleanly_on_signals(app)
+        app.run()
+    finally:
+        if listing is not None:
+            listing.close()  # taken by the first load, or not wanted: the child is gone either way
     if app.crash_log is not None:
         # The terminal is restored by now; the traceback is in the log, not over the user's screen.
         message = _("kliping stopped on an unexpected error; the details are in {path}")

@@ -19,6 +19,7 @@ from tui.article import Article, Problem
 from tui.i18n import said
 from tui.library import Library, Row
 from tui.library.records import Prepared, carrying, prepare
+from tui.listing import Listing
 from tui.loader import find_paths, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
@@ -113,11 +114,13 @@ def sync(
     *,
     processes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
+    listing: Listing | None = None,
 ) -> Iterator[Update]:
     """Yield the cached rows first, then what changed on disk, then the rows of each parsed batch.
 
     The cached rows come before the folders are even listed, so a warm start shows the whole list
-    at once; the next update takes back the rows of files since deleted or changed.
+    at once; the next update takes back the rows of files since deleted or changed. `listing` is
+    the folders listed by a child process since launch (tui.listing), if there is one.
     """
     paths = list(paths)
     library.typed_as(paths)
@@ -155,7 +158,8 @@ def sync(
                 notices=library.take_notices(),
             )
             known = library.file_state()
-    files, scan_problems = scan(paths)
+    listed = listing.take(paths) if listing is not None else None
+    files, scan_problems = listed if listed is not None else scan(paths)
     wanted = {path for path, _, _ in files}
     gone = [path for path in known if path not in wanted]
     if gone:

@@ -35,8 +35,13 @@ class LoadingScreen(BulkActions):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         worker = get_current_worker()
+        listing, self.kliping.listing = self.kliping.listing, None  # listed since launch: the first load's
         for update in sync(
-            self.library, self.paths, processes=self.processes, should_stop=lambda: worker.is_cancelled
+            self.library,
+            self.paths,
+            processes=self.processes,
+            should_stop=lambda: worker.is_cancelled,
+            listing=listing,
         ):
             if worker.is_cancelled:
                 return
