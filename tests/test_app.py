@@ -680,7 +680,7 @@ async def test_keystrokes_in_the_filter_lay_nothing_out(
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        await pilot.press("slash", "p")  # the first key shows the match line: that one is laid out
+        await pilot.press("slash")  # the match line takes its row with the focus: that is laid out
         await settle(pilot)
         layouts: list[Screen[object]] = []
         original = Screen._refresh_layout
@@ -690,11 +690,17 @@ async def test_keystrokes_in_the_filter_lay_nothing_out(
             original(screen, *args, **kwargs)  # type: ignore[arg-type]
 
         monkeypatch.setattr(Screen, "_refresh_layout", counted)
-        for key in "ertemuan":
+        for key in "pertemuan":
             await pilot.press(key)
             await settle(pilot)  # the reader follows too: a new article, a new length
         assert titles(app) and app.query_one("#filter", FilterBar).value == "pertemuan"
         assert layouts == []
+        await pilot.press("escape")  # the filter gone, the match line gives its row back
+        await settle(pilot)
+        assert not app.query_one(MatchLine).display
+        await pilot.press("slash", "k", "enter")  # a filter in force keeps it
+        await settle(pilot)
+        assert app.query_one(MatchLine).display and app.focused is app.query_one("#articles")
 
 
 async def test_a_keystroke_and_its_first_page_go_out_in_one_frame(

@@ -12,7 +12,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from textual import on, work
+from textual import events, on, work
 from textual.actions import SkipAction
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -318,10 +318,9 @@ class MainScreen(LoadingScreen):
             self._keep_after_clear = None
             articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=reset)
             self._put_cursor_back()
-            match_line = self.query_one(MatchLine)
-            match_line.display = not answer.query.is_empty  # in the answer's own frame: rows stay put
+            self._give_the_match_line_its_row()  # in the answer's own frame: rows stay put
             if shown.reset:
-                match_line.show(None)
+                self.query_one(MatchLine).show(None)
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
@@ -415,6 +414,21 @@ class MainScreen(LoadingScreen):
             self.query_one(MatchLine).show(line if spans else None, spans)
 
     # -- the filter bar -----------------------------------------------------------------------
+
+    def _give_the_match_line_its_row(self) -> None:
+        """The match line has a row of its own while the filter bar has focus or a filter is on.
+
+        Shown when the filter bar takes focus, its layout (10 ms at 120x40) goes out with `/`,
+        not with the first key typed, which must only show its answer.
+        """
+        filtering = not parse(self.session.query_text).is_empty
+        self.query_one(MatchLine).display = filtering or isinstance(self.focused, FilterBar)
+
+    @on(events.DescendantFocus)
+    @on(events.DescendantBlur)
+    def focus_moved(self, event: events.DescendantFocus | events.DescendantBlur) -> None:
+        if isinstance(event.widget, FilterBar):
+            self._give_the_match_line_its_row()
 
     @on(FilterBar.Left)
     def filter_left(self, event: FilterBar.Left) -> None:
