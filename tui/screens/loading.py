@@ -14,7 +14,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.screens.bulk import BulkActions
-from tui.search import KNOWN_MOST, learn_stems
+from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.sync import Update, sync
 
 
@@ -35,6 +35,7 @@ class LoadingScreen(BulkActions):
     @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
         worker = get_current_worker()
+        warm_up()  # the stemmer, before the first filter is typed
         listing, self.kliping.listing = self.kliping.listing, None  # listed since launch: the first load's
         for update in sync(
             self.library,
