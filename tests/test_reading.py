@@ -139,6 +139,19 @@ async def test_progress_reads_100_only_when_the_last_line_is_in_view(collection:
         assert app.query_one("#articles", ArticleList).articles[1].title != "Artikel Panjang Sekali"
         assert reader.max_scroll_y == 0
         assert str(reader.border_subtitle) == "100%"
+        # The same percentage again repaints nothing: a subtitle set to the same text repainted
+        # the whole pane, up to four times an article, in the frames of the next keystrokes.
+        repaints = 0
+        original = reader.refresh
+
+        def counted(*args: object, **kwargs: object) -> Reader:
+            nonlocal repaints
+            repaints += 1
+            return original(*args, **kwargs)  # type: ignore[arg-type]
+
+        reader.refresh = counted  # type: ignore[method-assign]
+        reader._update_subtitle()
+        assert repaints == 0 and str(reader.border_subtitle) == "100%"
 
 
 async def test_filter_history_is_recalled_with_up_and_kept_between_runs(collection: Path) -> None:

@@ -429,7 +429,9 @@ class Reader(ScrollView, can_focus=True):
         height = self.scrollable_content_region.height
         if self._lines and height > 0 and not self.wrapping:
             parts.append(f"{self._percent_read(height)}%")
-        self.border_subtitle = " · ".join(parts)
+        subtitle = " · ".join(parts)
+        if subtitle != self.border_subtitle:  # setting it repaints the whole pane, even to the same text
+            self.border_subtitle = subtitle
 
     def _percent_read(self, height: int) -> int:
         """How far down the article the pane reaches: 100 only when its last line is in view."""
