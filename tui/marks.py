@@ -137,14 +137,19 @@ class Marks:
     def add_rows(self, rows: Iterable[Row]) -> None:
         carried: list[tuple[str, bool, bool, str]] = []
         tag_keys = self.tag_keys
+        # Most rows carry no mark: one look in all marks' digests, not one per mark (100k rows
+        # come in at startup, on the event loop: 135 -> 70 ms).
+        marked: set[str] = set().union(*self._digests.values())
         for row in rows:
             if row.carried and row.digest not in self._imported:
                 carried.append(self._take_in(row))
+                marked.add(row.digest)  # its export's marks, taken in just now
             self.total += 1
             self._keys_of.setdefault(row.digest, []).append(row.key)
-            for mark, digests in self._digests.items():
-                if row.digest in digests:
-                    self.keys[mark].add(row.key)
+            if row.digest in marked:
+                for mark, digests in self._digests.items():
+                    if row.digest in digests:
+                        self.keys[mark].add(row.key)
             if row.digest in self._chosen:
                 self._index(row.digest, (row.key,), self.tags_of(row), add=True)
             elif row.tags:
