@@ -342,6 +342,42 @@ async def test_the_article_read_last_is_under_the_cursor_at_the_next_start(colle
         assert article_list.current_key == read and article_list.cursor == 2
 
 
+async def test_the_article_read_last_is_under_the_cursor_with_the_first_rows(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """At a warm start the cursor goes to it with the cached rows, not once the folder check is
+    over (at 100k the cursor and the reader then moved a second after the list was shown)."""
+    import threading
+
+    from tui import sync as sync_module
+
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        read = app.query_one("#articles", ArticleList).current_key
+    checked = threading.Event()
+    scan = sync_module.scan
+
+    def held(*args: object, **kwargs: object) -> object:
+        checked.wait(10)
+        return scan(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(sync_module, "scan", held)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        article_list = app.query_one("#articles", ArticleList)
+        for _ in range(100):
+            await pilot.pause(0.02)
+            if article_list.current_key == read:
+                break
+        assert app.session.loading and article_list.current_key == read
+        checked.set()
+        await settle(pilot)
+        assert not app.session.loading and article_list.current_key == read
+
+
 async def test_a_long_article_shows_its_top_at_once_and_the_rest_as_it_is_wrapped(
     collection: Path,
 ) -> None:

@@ -6,13 +6,14 @@ The main screen builds on this; the rules of what the list shows are the session
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from textual import on, work
 from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
+from tui.library import Row
 from tui.screens.bulk import BulkActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.sync import Update, sync
@@ -29,6 +30,7 @@ class LoadingScreen(BulkActions):
     _stop_watching: threading.Event | None = None
     _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
     _reopen: int | None = None  # the article read last time, to put the cursor on once shown
+    _reopened = False  # its row has come in (the cursor goes there once, at the first load)
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -99,21 +101,28 @@ class LoadingScreen(BulkActions):
             progress.display = False
             if self._reloading:
                 self._reloaded()
-            else:
-                self._reopen_last()
         if applied.first_rows:
             articles.show(self.session.rows, applied.first_rows)
+        if not self._reloading:
+            self._reopen_last(update.rows)
         self._refresh_if_due()
         self._update_status()
 
-    def _reopen_last(self) -> None:
-        """The article read last time comes back under the cursor, unless the user has moved on."""
+    def _reopen_last(self, rows: Sequence[Row]) -> None:
+        """The article read last time comes back under the cursor as soon as its row is in (at a
+        warm start often with the first screenful), unless the user has moved on or filters.
+
+        It used to wait for the end of the load: at 100k the cursor and the reader then moved
+        once more, the last change on the screen of a warm start.
+        """
         last, articles = self.kliping.settings.last, self.articles
-        if not last or articles.moved or not self.session.query.is_empty:
+        if self._reopened or not last or articles.moved or not self.session.query.is_empty:
             return
-        # The answer for the final rows is on its way: the main screen puts the cursor there.
-        self._reopen = next((row.key for row in self.session.rows.values() if row.digest == last), None)
-        self._put_cursor_back()
+        key = next((row.key for row in rows if row.digest == last), None)
+        if key is not None:
+            self._reopened = True
+            self._reopen = key  # if not shown yet, the main screen puts the cursor there when it is
+            self._put_cursor_back()
 
     def _put_cursor_back(self) -> None:
         articles, key = self.articles, self._reopen
