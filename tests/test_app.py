@@ -17,6 +17,7 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from tests.helpers import many_articles, small_collection, write_article
 from tui.app import KlipingApp
 from tui.screens.dialogs import HelpScreen, ProblemsScreen
+from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
@@ -739,3 +740,34 @@ async def test_a_keystroke_and_its_first_page_go_out_in_one_frame(
             assert value == bar.value
             assert keys == list(article_list.keys)  # the answer the list keeps showing
             assert list_lines & {y for y, _, _ in update.spans}  # type: ignore[attr-defined]
+
+
+async def test_the_same_answer_again_leaves_the_reader_alone(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load's last search often gives the list what it shows already: the reader does not show
+    (fetch, wrap, repaint) its article again, with a filter on or not, but follows a new filter."""
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        shown: list[object] = []
+        original = reader.show
+
+        def spied(article: object, *args: object, **kwargs: object) -> None:
+            shown.append(article)
+            original(article, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(reader, "show", spied)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.run_search("", keep=True)
+        await settle(pilot)
+        assert shown == []
+        await pilot.press("slash", *"desa", "enter")
+        await settle(pilot)
+        assert shown  # a new filter: the reader marks its matches
+        shown.clear()
+        screen.run_search("desa", keep=True)
+        await settle(pilot)
+        assert shown == []

@@ -173,6 +173,7 @@ class ArticleList(ScrollView, can_focus=True):
         reset: bool = False,
     ) -> None:
         """Show these keys; keep the cursor on `keep` when it is still shown, else go to the top."""
+        before = (self.current_key, self._query)
         self._rows = rows
         self._keys = keys
         self._query = query if query is not None and not query.is_empty else None
@@ -188,7 +189,10 @@ class ArticleList(ScrollView, can_focus=True):
         self._update_size()
         old = self.cursor
         self.cursor = min(position, max(0, len(keys) - 1))
-        if self.cursor == old:
+        if self.cursor == old and (self.current_key, self._query) != before:
+            # Another article under the same row, or the same one under another filter: the
+            # reader follows. The same answer again (the last search of a load) fetched and
+            # wrapped the article under the cursor once more.
             self.post_message(self.Highlighted(self.current_key))
         self._scroll_to_cursor()
         self.refresh()
