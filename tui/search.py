@@ -50,8 +50,9 @@ WARM_UP = (  # noqa: SIM905 (a sentence reads better than a column of words)
 
 def warm_up() -> None:
     """Have the stemmer build its rules now, not during the first keystrokes of a filter."""
+    rules = getattr(_INDONESIAN, "delegatedStemmer", _INDONESIAN)  # past Sastrawi's cache of words
     for word in WARM_UP:
-        _stem(word)
+        rules.stem(word)
 
 
 def stem(word: str) -> str:
