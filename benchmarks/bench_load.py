@@ -4,10 +4,10 @@
 
 Uses `benchmarks/out/corpus-N` (generated first if missing, as bench_app.py does) and the cache
 `benchmarks/out/load-cache-N.sqlite`. Each phase runs in its own process. Prints JSON: for each
-phase the time to the first update with rows, to the last update, and to the end of background
-stemming, the updates' count, the CPU time (user + system) of the process and of its parse
-workers, and the machine's load average before the phase (the machine is shared).
-"""
+phase the time to the first update with rows, to the last update, to the end of background
+stemming and of the index's merging, the updates' count, the CPU time (user + system) of the
+process and of its parse workers, and the machine's load average before the phase (the machine
+is shared)."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def phase(corpus: Path, cache: Path, cold: bool, processes: int | None) -> dict[
     cpu_full = cpu()
     library.wait_for_stems()
     stems = time.perf_counter() - started
+    library.wait_for_merges()
+    merged = time.perf_counter() - started
+    library.wait_for_stems()  # the words the merge read from the index are stemmed after it
     library.close()
     gaps.sort()
     return {
@@ -71,6 +74,7 @@ def phase(corpus: Path, cache: Path, cold: bool, processes: int | None) -> dict[
         "first_rows_s": None if first_rows is None else round(first_rows, 3),
         "full_s": round(full, 3),
         "stems_done_s": round(stems, 3),
+        "merged_s": round(merged, 3),
         "cpu_at_full_s": cpu_full,
         "cpu_s": cpu(),
         "updates": updates,

@@ -253,6 +253,40 @@ def test_a_bulk_load_finds_the_same_and_leaves_the_index_merging_as_usual(
         assert len(bulk.search(parse(text))) == len(small.search(parse(text)))
 
 
+def test_a_bulk_load_takes_its_later_words_from_the_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past EVERY_WORD_FILES the texts are not split into words; the merge reads them from the index."""
+    from tui.library import merges
+    from tui.query import parse
+
+    folder = many_articles(tmp_path / "c", 60)
+    write_article(folder, "zz1.txt", "Kabar Zebra", "3 Maret 2024", ["Zebrakuda bertemu Søren di café."])
+    write_article(folder, "zz2.txt", "Kabar Lain", "4 Maret 2024", ["Pertemuan “kuda” dan naïve pelari."])
+    small = Library(tmp_path / "small.sqlite3")
+    run(small, folder)
+    monkeypatch.setattr(sync_module, "BULK_FROM", 10)
+    monkeypatch.setattr(sync_module, "BULK_MOST", 20)
+    monkeypatch.setattr(sync_module, "EVERY_WORD_FILES", 5)
+    monkeypatch.setattr(sync_module, "FIRST", 2)  # the first files read before listing: every word
+    monkeypatch.setattr(sync_module, "BATCH", 5)
+    cache = tmp_path / "bulk.sqlite3"
+    with monkeypatch.context() as quitting:
+        quitting.setattr(merges.Merges, "start", lambda self, at_least=2: None)  # quit before merging
+        first = Library(cache)
+        run(first, folder)
+        assert first._conn.execute("SELECT 1 FROM terms WHERE term = 'zebrakuda'").fetchone() is None
+        first.close()
+    bulk = Library(cache)
+    run(bulk, folder)  # a warm start merges what the last run left, and reads its words
+    assert bulk.wait_for_merges(timeout=30) and bulk.wait_for_stems(timeout=30)
+    terms = "SELECT term, stem FROM terms ORDER BY term"
+    small.wait_for_stems(timeout=30)
+    assert bulk._conn.execute(terms).fetchall() == small._conn.execute(terms).fetchall()
+    for text in ("zebrak", "søre", "cafe", "naiv", "temu", "kuda"):
+        assert bulk.search(parse(text)) and len(bulk.search(parse(text))) == len(small.search(parse(text)))
+
+
 def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -35,6 +35,10 @@ WATCHDOG_SECONDS = 0.5  # how often a worker checks that kliping is still there
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
 BULK_FROM = 1500  # this many files to parse are a bulk load: larger transactions, index merged after
 BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling from BATCH
+# Files of a bulk load whose texts are split into words in Python, for the terms table (stems and
+# prefixes) while loading; after them, the words come from the index when it is merged
+# (vocabulary.from_index). By then nearly every word has been seen: the 100k corpus has ~1,500.
+EVERY_WORD_FILES = 10_000
 
 YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
@@ -55,12 +59,13 @@ class Update:
     finished: bool = False
 
 
-def parse_files(paths: Sequence[str]) -> list[FileItems]:
+def parse_files(paths: Sequence[str], every_word: bool = True) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
 
     The articles come prepared for the writer (records.prepare): that work is done here, in
     parallel, and not on the writer's thread. A chunk is always written in one transaction, so
-    the words of all its articles travel once, with its last article.
+    the words of all its articles travel once, with its last article (without `every_word`, only
+    those with a non-ASCII letter: records.prepare).
     """
     out: list[FileItems] = []
     words: set[bytes] = set()
@@ -75,7 +80,7 @@ def parse_files(paths: Sequence[str]) -> list[FileItems]:
         for item in load_file(path):
             if isinstance(item, Article):
                 last = (len(out), len(items))
-                items.append(prepare(item, words))
+                items.append(prepare(item, words, every_word))
             else:
                 items.append(item)
         out.append((path, size, mtime, items))
@@ -191,7 +196,14 @@ def sync(
     # transaction, and merging small ones was half the load's time), so its rows come every half
     # second or so; the first transactions are smaller, so the list fills at once.
     sizes = {path: size for path, size, _ in files} if stale else {}
-    batches = _parse(stale, processes, should_stop or _never, BULK_MOST if bulk else BATCH, sizes)
+    batches = _parse(
+        stale,
+        processes,
+        should_stop or _never,
+        BULK_MOST if bulk else BATCH,
+        sizes,
+        EVERY_WORD_FILES if bulk else None,
+    )
     with library.bulk_load() if bulk else nullcontext():
         for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
             rows = library.put_files(batch)
@@ -260,20 +272,24 @@ def _parse(
     should_stop: Callable[[], bool],
     ahead: int = BATCH,
     sizes: Mapping[str, int] | None = None,
+    every_word_files: int | None = None,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
-    beyond what the workers hold, so they do not wait while a large transaction is written."""
+    beyond what the workers hold, so they do not wait while a large transaction is written.
+    After `every_word_files` files (a bulk load), the workers leave plain words to the index."""
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     sizes = sizes or {}
     if workers < 2 or len(paths) < PARALLEL_FROM:
-        for chunk in _chunks(paths, sizes):
+        chunks = _chunks(paths, sizes)
+        for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):
             if should_stop():
                 return
-            yield parse_files(chunk)
+            yield parse_files(chunk, words)
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
     head, rest = paths[:FIRST], paths[FIRST:]
     chunks = _chunks(rest, sizes)
+    every_word = _every_word(chunks, len(head), every_word_files)
     _start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
     with ProcessPoolExecutor(
@@ -296,7 +312,7 @@ def _parse(
             while next_chunk < len(chunks) and len(pending) < workers * 3 + ahead // BATCH:
                 if pending and in_hand() >= PENDING_BYTES:
                     break  # large files: fewer in hand, so memory does not grow with them
-                pending.append(pool.submit(parse_files, chunks[next_chunk]))
+                pending.append(pool.submit(parse_files, chunks[next_chunk], every_word[next_chunk]))
                 next_chunk += 1
 
         refill()
@@ -309,6 +325,15 @@ def _parse(
                     other.cancel()
                 return
             yield future.result()
+
+
+def _every_word(chunks: list[list[str]], before: int, every_word_files: int | None) -> list[bool]:
+    """For each chunk, whether its texts are split into every word (parse_files)."""
+    found: list[bool] = []
+    for chunk in chunks:
+        found.append(every_word_files is None or before < every_word_files)
+        before += len(chunk)
+    return found
 
 
 def _die_with_parent(parent: int) -> None:

@@ -58,7 +58,7 @@ class Library:
         self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
         self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
         self._writer = Writer(self._db, self._paths, self._vocabulary, self._written)
-        self._merges = Merges(self._db)
+        self._merges = Merges(self._db, self._learned)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
 
@@ -70,6 +70,14 @@ class Library:
         self._orders.follow(added, removed)
         self._fts.prefixes.clear()
         self._answers.written()
+
+    def _learned(self, terms: list[str]) -> None:
+        """Words the merge read from the index: the prefixes and answers kept may lack them."""
+        if terms:
+            with self._db.lock:
+                self._fts.prefixes.clear()
+                self._answers.written()
+            self._vocabulary.learned(terms)
 
     def typed_as(self, roots: Iterable[str | os.PathLike[str]]) -> None:
         """Paths are stored absolute, so any spelling of a folder finds its cache; give them back

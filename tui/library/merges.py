@@ -6,13 +6,20 @@ merges them all at once (5 s of CPU at 100k, where merging in small steps rewrot
 every level: 12 s). It runs on a connection of its own in a background thread, so searches go
 on reading what was there before (WAL) and wait for nothing; closing interrupts it, and the
 next load or start merges again.
+
+The same transaction reads the words a bulk load left to the index into the terms table
+(vocabulary.from_index); a mark in FTS5's own settings table says they are still to be read, so
+a run that quits before then leaves them to the next merge.
 """
 
 from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Callable
 
+from tui.library.schema import WORDS_PENDING
+from tui.library.vocabulary import from_index
 from tui.sqlite import Database
 
 LEFTOVERS_FROM = 24  # segments an earlier run left that are worth merging at start: a bulk load
@@ -20,6 +27,11 @@ LEFTOVERS_FROM = 24  # segments an earlier run left that are worth merging at st
 
 
 STRUCTURE_ID = 10  # FTS5's structure record in fts_data: its levels and segments
+
+
+def words_pending(conn: sqlite3.Connection) -> bool:
+    """Whether a bulk load left words for the merge to read from the index."""
+    return conn.execute("SELECT 1 FROM fts_config WHERE k = ?", (WORDS_PENDING,)).fetchone() is not None
 
 
 def segments(conn: sqlite3.Connection) -> int:
@@ -41,11 +53,18 @@ def segments(conn: sqlite3.Connection) -> int:
     return value
 
 
+def _words_only(conn: sqlite3.Connection) -> list[str]:
+    learned = from_index(conn) if words_pending(conn) else []
+    conn.execute("DELETE FROM fts_config WHERE k = ?", (WORDS_PENDING,))
+    return learned
+
+
 class Merges:
     """Runs FTS5's 'optimize' in a background thread, once per start() call, or until closed."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, learned: Callable[[list[str]], None] = lambda terms: None) -> None:
         self._db = db
+        self._learned = learned  # words the merge stored, once committed (Vocabulary.learned)
         self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
         self._stop = threading.Event()
@@ -54,13 +73,17 @@ class Merges:
     def start(self, at_least: int = 2) -> None:
         """Merge in the background when the index is in `at_least` segments or more."""
         with self._db.lock:
-            if self._thread is not None or self._db.in_memory:
+            if self._thread is not None:
                 return
-            self._stop.clear()
-            self._thread = threading.Thread(
-                target=self._run, args=(at_least,), name="kliping-merges", daemon=True
-            )
-            self._thread.start()
+            if not self._db.in_memory:
+                self._stop.clear()
+                self._thread = threading.Thread(
+                    target=self._run, args=(at_least,), name="kliping-merges", daemon=True
+                )
+                self._thread.start()
+                return
+            learned = self._db.write(_words_only)  # no second connection: the words now, no merging
+        self._learned(learned)
 
     def _run(self, at_least: int) -> None:
         conn = self._db.reader()
@@ -71,11 +94,15 @@ class Merges:
                 if self._stop.is_set():
                     return
                 self._conn = conn
-            if segments(conn) < at_least:
+            pending = words_pending(conn)
+            if segments(conn) < at_least and not pending:
                 return
             conn.execute("BEGIN IMMEDIATE")
-            conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            if segments(conn) >= 2:
+                conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            learned = _words_only(conn) if pending else []
             conn.execute("COMMIT")
+            self._learned(learned)
         except sqlite3.Error:
             # Interrupted, busy, damaged or unwritable: the next load merges again; searches work.
             if conn is not None and conn.in_transaction:

@@ -72,10 +72,14 @@ SCHEMA = Schema(
 # hashsize: the terms FTS5 holds in memory before it writes a segment (its default is 1 MB, which
 # split every large transaction into several segments); crisismerge: how many segments of one
 # level force a merge even with automerge off (FTS5's default is 16).
+# The bulk load's words left to the merge (merges.py): a key of ours in FTS5's settings table,
+# which FTS5 passes over (it reads only the keys it knows).
+WORDS_PENDING = "kliping_words_pending"
 BULK = (
     "INSERT INTO fts(fts, rank) VALUES ('automerge', 0)",
     "INSERT INTO fts(fts, rank) VALUES ('crisismerge', 64)",
     "INSERT INTO fts(fts, rank) VALUES ('hashsize', 16777216)",
+    f"INSERT OR REPLACE INTO fts_config(k, v) VALUES ('{WORDS_PENDING}', 1)",
 )
 SETTLED = (
     "INSERT INTO fts(fts, rank) VALUES ('automerge', 8)",
