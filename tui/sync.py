@@ -37,7 +37,7 @@ BULK_FROM = 1500  # this many files to parse are a bulk load: larger transaction
 BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling from BATCH
 # Files of a bulk load whose texts are split into words in Python, for the terms table (stems and
 # prefixes) while loading; after them, the words come from the index when it is merged
-# (vocabulary.from_index). By then nearly every word has been seen: the 100k corpus has ~1,500.
+# (vocabulary.index_words). By then nearly every word has been seen: the 100k corpus has ~1,500.
 EVERY_WORD_FILES = 10_000
 
 YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads

@@ -7,9 +7,10 @@ every level: 12 s). It runs on a connection of its own in a background thread, s
 on reading what was there before (WAL) and wait for nothing; closing interrupts it, and the
 next load or start merges again.
 
-The same transaction reads the words a bulk load left to the index into the terms table
-(vocabulary.from_index); a mark in FTS5's own settings table says they are still to be read, so
-a run that quits before then leaves them to the next merge.
+The same transaction stores the words a bulk load left to the index in the terms table
+(vocabulary.index_words), read on a second connection while 'optimize' runs, from what the index
+held before it: the other core is idle then. A mark in FTS5's own settings table says they are
+still to be read, so a run that quits before then leaves them to the next merge.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ import threading
 from collections.abc import Callable
 
 from tui.library.schema import WORDS_PENDING
-from tui.library.vocabulary import from_index
+from tui.library.vocabulary import index_words, store_words
 from tui.sqlite import Database
 
 LEFTOVERS_FROM = 24  # segments an earlier run left that are worth merging at start: a bulk load
@@ -53,8 +54,10 @@ def segments(conn: sqlite3.Connection) -> int:
     return value
 
 
-def _words_only(conn: sqlite3.Connection) -> list[str]:
-    learned = from_index(conn) if words_pending(conn) else []
+def _words_only(conn: sqlite3.Connection, found: list[str] | None = None) -> list[str]:
+    """Store the words the index holds and the terms table lacks (`found`, when read already)."""
+    learned = (index_words(conn) if found is None else found) if words_pending(conn) else []
+    store_words(conn, learned)
     conn.execute("DELETE FROM fts_config WHERE k = ?", (WORDS_PENDING,))
     return learned
 
@@ -67,6 +70,7 @@ class Merges:
         self._learned = learned  # words the merge stored, once committed (Vocabulary.learned)
         self._thread: threading.Thread | None = None
         self._conn: sqlite3.Connection | None = None
+        self._words_conn: sqlite3.Connection | None = None  # reading the words beside the merge
         self._stop = threading.Event()
         self._guard = threading.Lock()  # the connection, between the thread and close()
 
@@ -97,10 +101,18 @@ class Merges:
             pending = words_pending(conn)
             if segments(conn) < at_least and not pending:
                 return
+            found: list[list[str]] = []
+            reading = threading.Thread(target=self._read_words, args=(found,), name="kliping-words")
+            if pending:
+                reading.start()
             conn.execute("BEGIN IMMEDIATE")
-            if segments(conn) >= 2:
-                conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
-            learned = _words_only(conn) if pending else []
+            try:
+                if segments(conn) >= 2:
+                    conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
+            finally:
+                if pending:
+                    reading.join()
+            learned = _words_only(conn, found[0] if found else None) if pending else []
             conn.execute("COMMIT")
             self._learned(learned)
         except sqlite3.Error:
@@ -114,6 +126,24 @@ class Merges:
                 conn.close()
             self._thread = None
 
+    def _read_words(self, found: list[list[str]]) -> None:
+        """index_words on a connection of its own; nothing found when it fails (the merge reads them)."""
+        conn = self._db.reader()
+        if conn is None:
+            return
+        try:
+            with self._guard:
+                if self._stop.is_set():
+                    return
+                self._words_conn = conn
+            found.append(index_words(conn))
+        except sqlite3.Error:
+            pass
+        finally:
+            with self._guard:
+                self._words_conn = None
+            conn.close()
+
     def wait(self, timeout: float | None = None) -> bool:
         """Block until merging is done (for tests and benchmarks); True when it is."""
         thread = self._thread
@@ -126,6 +156,8 @@ class Merges:
         with self._guard:
             if self._conn is not None:
                 self._conn.interrupt()  # a merge half done is rolled back, at once
+            if self._words_conn is not None:
+                self._words_conn.interrupt()
         thread = self._thread
         if thread is not None:
             thread.join()

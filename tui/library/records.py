@@ -131,7 +131,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
     by one of them (`carrying`), which costs a fifth of a set per article.
 
     Without `every_word` (late in a bulk load) only words with a non-ASCII letter go into `words`:
-    the plain ASCII ones are taken from the index itself when it is merged (vocabulary.from_index),
+    the plain ASCII ones are taken from the index itself when it is merged (vocabulary.index_words),
     and splitting every text was a tenth of a worker's time."""
     text = article.text
     try:

@@ -42,18 +42,21 @@ def has_unfolded_word(title: str, text: str) -> bool:
     )
 
 
-def from_index(conn: sqlite3.Connection) -> list[str]:
-    """Store the index's ASCII words that the terms table lacks, unstemmed; returns them.
+def index_words(conn: sqlite3.Connection) -> list[str]:
+    """The index's ASCII words that the terms table lacks (to store with store_words).
 
     A bulk load splits only its first files' texts into words in Python (and, after them, the
     words with a non-ASCII letter); the rest of the vocabulary is read here, once, from the
-    merged index (0.6 s at 100k, against ~5 s of splitting in the workers). The index folds
-    ASCII words as fold_words does, so these are the words the texts hold.
+    index (0.6-1 s at 100k, against ~5 s of splitting in the workers). The index folds ASCII
+    words as fold_words does, so these are the words the texts hold.
     """
     conn.execute(_INDEX_WORDS[0])
-    new = [term for (term,) in conn.execute(_INDEX_WORDS[1]) if term.isascii()]
-    conn.executemany("INSERT OR IGNORE INTO terms(term) VALUES (?)", [(term,) for term in new])
-    return new
+    return [term for (term,) in conn.execute(_INDEX_WORDS[1]) if term.isascii()]
+
+
+def store_words(conn: sqlite3.Connection, terms: list[str]) -> None:
+    """Store words found by index_words, unstemmed (Vocabulary.learned stems them)."""
+    conn.executemany("INSERT OR IGNORE INTO terms(term) VALUES (?)", [(term,) for term in terms])
 
 
 def raw_words(text: str) -> list[bytes]:
@@ -126,7 +129,7 @@ class Vocabulary:
         self._stems_changed()
 
     def learned(self, terms: Sequence[str]) -> None:
-        """Words stored by another connection (from_index): known from now on, and stemmed on the thread."""
+        """Words stored by another connection (index_words): known from now on, and stemmed on the thread."""
         if not terms:
             return
         with self._db.lock:
