@@ -27,13 +27,17 @@ from tui.widgets.reader import Reader
 async def settle(pilot: Pilot[None]) -> None:
     """Wait on the app's own state: loading over, the list up to date, the reader caught up, no worker."""
     app = pilot.app
+    still = 0
     for _ in range(2000):
         await pilot.pause()
         # The folder watcher runs as long as the app: it is never "done".
         busy = [worker for worker in app.workers if not worker.is_finished and worker.group != "watch"]
         idle = all(getattr(screen, "idle", True) for screen in app.screen_stack)
-        if not busy and idle:
+        still = still + 1 if not busy and idle else 0
+        if still >= 2:  # twice in a row: a message on its way (one that starts a worker) has arrived
             break
+        if not busy and idle:
+            continue
         if busy:
             with contextlib.suppress(WorkerCancelled, WorkerFailed):
                 await app.workers.wait_for_complete(busy)

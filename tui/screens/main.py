@@ -119,7 +119,12 @@ class MainScreen(LoadingScreen):
     @property
     def idle(self) -> bool:
         """Nothing on its way: loading is over, the list has the latest rows, the reader has caught up."""
-        return self.session.settled and self._reader_timer is None and not self.reader.wrapping
+        reader = self.reader
+        return (
+            self.session.settled
+            and self._reader_timer is None
+            and not (reader.wrapping or reader.raw_pending)
+        )
 
     def compose(self) -> ComposeResult:
         filter_bar = FilterBar(self.session.query_text, id="filter")

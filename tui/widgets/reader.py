@@ -381,6 +381,11 @@ class Reader(ScrollView, can_focus=True):
         self.scroll_end(animate=False, immediate=True)
 
     @property
+    def raw_pending(self) -> bool:
+        """The raw view is on and the file's text is still being read."""
+        return self.raw and self.article is not None and self._raw_text is None
+
+    @property
     def wrapping(self) -> bool:
         """Part of the article is still to be wrapped (in slices, between the app's other work)."""
         return not self._wrapping.done
