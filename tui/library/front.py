@@ -326,8 +326,7 @@ class Library:
         cached, writes = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return Page(cached, True)
-        phrases = any(t.is_phrase for t in query.terms + query.excluded)
-        if phrases or sort not in ("relevance", "date") or query.is_empty:
+        if _has_phrase(query) or sort not in ("relevance", "date") or query.is_empty:
             # No page to find: a phrase is checked on every match, another sort needs them all,
             # and without a filter the whole answer is a kept order.
             return Page(self.search(query, sort, reverse, flags), True)
@@ -358,7 +357,7 @@ class Library:
         """
         if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
             return None
-        if any(t.is_phrase for t in query.terms + query.excluded):
+        if _has_phrase(query):
             return None
         deadline = time.perf_counter() + seconds
         # Reading an article holds the lock about a millisecond; a load's write holds it longer.
@@ -404,3 +403,8 @@ class Library:
         """The answer, never kept (benchmarks time it uncached)."""
         with self._db.lock:
             return self._matcher.search(query, sort, reverse, flags, limit, stop)
+
+
+def _has_phrase(query: Query) -> bool:
+    """A phrase is checked on every match: no first page can be found without the rest."""
+    return any(term.is_phrase for term in query.terms + query.excluded)
