@@ -148,7 +148,7 @@ def test_a_page_at_once_gives_up_rather_than_keep_the_loop_waiting(library: Libr
     everything = library.page_at_once(parse("warga"), limit=10**6, seconds=10)
     assert everything is not None and everything.complete
     assert everything.keys == library.search(parse("warga"))
-    # The library's lock held by a write: no waiting for it beyond half the time given.
+    # The library's lock held by a write: no waiting for it beyond the wait given, or at all.
     held, done = threading.Event(), threading.Event()
 
     def write() -> None:
@@ -161,7 +161,8 @@ def test_a_page_at_once_gives_up_rather_than_keep_the_loop_waiting(library: Libr
     held.wait(10)
     try:
         started = time.monotonic()
-        assert library.page_at_once(parse("desa"), seconds=0.05) is None
+        assert library.page_at_once(parse("desa"), seconds=10, wait=0.05) is None
+        assert library.page_at_once(parse("desa"), seconds=10, wait=0) is None
         assert time.monotonic() - started < 5
     finally:
         done.set()

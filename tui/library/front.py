@@ -347,21 +347,23 @@ class Library:
         reverse: bool = False,
         limit: int = 200,
         seconds: float = 0.006,
+        wait: float = 0.002,
     ) -> Page | None:
         """search_page's answer for the event loop, or None where it could keep the loop waiting.
 
         Only a filter of words (no phrase, no reading flags) in relevance or date order, only when
-        nobody holds the library's lock (a load's write would make the loop wait), and given up
-        after `seconds`: the caller then asks search_page in a thread. A merged index at 100k
-        answers in under 2 ms, so the keystroke's own frame can carry its first page.
+        the library's lock comes within `wait` (reading an article holds it about a millisecond, a
+        load's write far longer), and given up after `seconds`: the caller then asks search_page
+        in a thread. A merged index at 100k answers in under 2 ms, so the keystroke's own frame
+        can carry its first page.
         """
         if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
             return None
         if _has_phrase(query):
             return None
         deadline = time.perf_counter() + seconds
-        # Reading an article holds the lock about a millisecond; a load's write holds it longer.
-        if not self._db.lock.acquire(timeout=seconds / 2):
+        lock = self._db.lock
+        if not (lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)):
             return None
         try:
             cached = self._answers.get((query, sort, reverse))
@@ -375,7 +377,7 @@ class Library:
             except Stopped:
                 return None
         finally:
-            self._db.lock.release()
+            lock.release()
         return Page(keys[:limit], len(keys) <= limit)
 
     def _recall(

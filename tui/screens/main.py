@@ -51,6 +51,7 @@ REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
 PAGE_AT_ONCE_SECONDS = 0.012  # the keystroke's handler gives up finding the first page after this
 # (a merged index at 100k answers in 0.3-3 ms; a thread's page reaches the screen 15-30 ms later)
+PAGE_LOCK_WAIT_SECONDS = 0.002  # and waits this long for the library's lock (an article read holds it ~1 ms)
 REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
@@ -196,8 +197,10 @@ class MainScreen(LoadingScreen):
         """
         session = self.session
         query = parse(text)
+        # While loading, the library's lock is a write's for hundreds of ms: not waited for.
+        wait = 0.0 if session.loading else PAGE_LOCK_WAIT_SECONDS
         page = self.library.page_at_once(
-            query, session.sort, session.reverse, limit=PAGE_ROWS, seconds=PAGE_AT_ONCE_SECONDS
+            query, session.sort, session.reverse, limit=PAGE_ROWS, seconds=PAGE_AT_ONCE_SECONDS, wait=wait
         )
         if page is None:
             return None
