@@ -429,7 +429,7 @@ class MainScreen(LoadingScreen):
         Shown when the filter bar takes focus, its layout (10 ms at 120x40) goes out with `/`,
         not with the first key typed, which must only show its answer.
         """
-        filtering = not parse(self.session.query_text).is_empty
+        filtering = not self.session.query.is_empty  # the answer shown (parsed once, by its search)
         self.query_one(MatchLine).display = filtering or isinstance(self.focused, FilterBar)
 
     @on(events.DescendantFocus)
