@@ -92,3 +92,15 @@ def many_articles(folder: Path, count: int) -> Path:
             [f"Isi artikel {number} membahas kegiatan bulan {month} di desa {number % 7}."],
         )
     return folder
+
+
+class StopAfter:
+    """A search's `stop`: says no to its first `no` questions, yes from then on, and counts them."""
+
+    def __init__(self, no: int) -> None:
+        self.no = no
+        self.asked = 0
+
+    def __call__(self) -> bool:
+        self.asked += 1
+        return self.asked > self.no

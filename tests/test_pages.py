@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import StopAfter
 from tui.article import Article, Block
 from tui.library import Library, Stopped, fts
 from tui.query import parse
@@ -223,16 +224,10 @@ def test_prefixes_spelled_out_find_what_fts5_finds(
 def test_a_search_can_be_stopped_and_the_library_still_answers(library: Library) -> None:
     with pytest.raises(Stopped):
         library.search(parse("warga"), stop=lambda: True)
-    calls = 0
-
-    def later() -> bool:
-        nonlocal calls
-        calls += 1
-        return calls > 3
-
+    later = StopAfter(3)
     with pytest.raises(Stopped):
         library.search(parse("desa OR warga OR forum"), "date", stop=later)
-    assert calls > 3
+    assert later.asked > 3
     # Nothing stopped is remembered, and the connection no longer asks to stop.
     assert library.search(parse("warga")) == library.search(parse("warga"), stop=lambda: False)
     assert len(library.search(parse("desa OR warga OR forum"), "date")) > 0

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.helpers import StopAfter
 from tui import session as session_module
 from tui.article import Problem
 from tui.library import Row, Stopped
@@ -89,16 +90,10 @@ def test_checking_a_long_answer_stops_when_asked(tmp_path: Path, monkeypatch: py
     s.apply(Update(rows=[row(k, f"{k}.txt") for k in range(1, 8)]), shown_any=False)
     keys = [7, 9, 5, 3, 1, 8]
     assert s.known(keys, lambda: False) == s.known(keys) == [7, 5, 3, 1]
-    asked = 0
-
-    def second() -> bool:
-        nonlocal asked
-        asked += 1
-        return asked > 1
-
+    second = StopAfter(1)
     with pytest.raises(Stopped):
         s.known(keys, second)
-    assert asked == 2  # between chunks: the first was checked, the second not begun
+    assert second.asked == 2  # between chunks: the first was checked, the second not begun
 
 
 def test_after_a_failed_load_answers_are_checked_against_the_rows(tmp_path: Path) -> None:
