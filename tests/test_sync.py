@@ -21,6 +21,17 @@ def run(library: Library, folder: Path, processes: int | None = 1) -> list[Updat
     return list(sync(library, [folder], processes=processes))
 
 
+def loaded_then_quit(cache: Path, folder: Path, monkeypatch: pytest.MonkeyPatch) -> Library:
+    """A load into `cache` by a run that quits before the index's merge begins (close it)."""
+    from tui.library import merges
+
+    with monkeypatch.context() as quitting:
+        quitting.setattr(merges.Merges, "start", lambda self, at_least=2: None)
+        library = Library(cache)
+        run(library, folder)
+    return library
+
+
 def test_second_sync_reuses_the_cache_and_parses_nothing(tmp_path: Path) -> None:
     folder = many_articles(tmp_path / "c", 30)
     cache = tmp_path / "cache.sqlite3"
@@ -257,7 +268,6 @@ def test_a_bulk_load_takes_its_later_words_from_the_index(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Past EVERY_WORD_FILES the texts are not split into words; the merge reads them from the index."""
-    from tui.library import merges
     from tui.query import parse
 
     folder = many_articles(tmp_path / "c", 60)
@@ -271,12 +281,9 @@ def test_a_bulk_load_takes_its_later_words_from_the_index(
     monkeypatch.setattr(sync_module, "FIRST", 2)  # the first files read before listing: every word
     monkeypatch.setattr(sync_module, "BATCH", 5)
     cache = tmp_path / "bulk.sqlite3"
-    with monkeypatch.context() as quitting:
-        quitting.setattr(merges.Merges, "start", lambda self, at_least=2: None)  # quit before merging
-        first = Library(cache)
-        run(first, folder)
-        assert first._conn.execute("SELECT 1 FROM terms WHERE term = 'zebrakuda'").fetchone() is None
-        first.close()
+    first = loaded_then_quit(cache, folder, monkeypatch)
+    assert first._conn.execute("SELECT 1 FROM terms WHERE term = 'zebrakuda'").fetchone() is None
+    first.close()
     bulk = Library(cache)
     run(bulk, folder)  # a warm start merges what the last run left, and reads its words
     assert bulk.wait_for_merges(timeout=30) and bulk.wait_for_stems(timeout=30)
@@ -298,12 +305,9 @@ def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
     monkeypatch.setattr(sync_module, "BULK_MOST", 3)
     monkeypatch.setattr(sync_module, "BATCH", 3)
     cache = tmp_path / "cache.sqlite3"
-    with monkeypatch.context() as quitting:
-        quitting.setattr(merges.Merges, "start", lambda self, at_least=2: None)  # quit before merging
-        first = Library(cache)
-        run(first, folder)
-        left = merges.segments(first._conn)
-        first.close()
+    first = loaded_then_quit(cache, folder, monkeypatch)
+    left = merges.segments(first._conn)
+    first.close()
     assert left >= merges.LEFTOVERS_FROM  # a segment a transaction of three files
     again = Library(cache)
     updates = run(again, folder)  # a warm start: nothing to parse, so no bulk load
