@@ -15,7 +15,9 @@ from textual.widgets import Log
 from textual.worker import WorkerCancelled, WorkerFailed
 
 from tests.helpers import many_articles, small_collection, write_article
+from tui import sync
 from tui.app import KlipingApp
+from tui.library import Library, Row
 from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
@@ -534,6 +536,40 @@ async def test_changes_on_disk_show_up_on_reload_and_when_watched(collection: Pa
         await pilot.press("ctrl+r")  # the palette's Reload, and the key
         await settle(pilot)
         assert "Satu Lagi" in titles(app)
+
+
+async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """inotify tells the watcher of every file a load reads: it stops for a bulk load, and once
+    it is back the folders are compared with the cache, so a file added meanwhile shows up."""
+    monkeypatch.setattr(sync, "FIRST", 1)  # one file read ahead, the other two a bulk load
+    monkeypatch.setattr(sync, "BULK_FROM", 2)
+    app = KlipingApp([collection], watch_files=True)
+    watching_during_load: list[bool] = []
+    put_files = Library.put_files
+
+    def put_and_add_a_file(library: Library, batch: list[sync.FileItems]) -> list[Row]:
+        if not watching_during_load and len(batch) == 2:  # the bulk load's batch
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            stop = screen._stop_watching
+            watching_during_load.append(stop is not None and not stop.is_set())
+            (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang panjang.\n")
+        return put_files(library, batch)
+
+    monkeypatch.setattr(Library, "put_files", put_and_add_a_file)
+    async with app.run_test(size=(120, 36)) as pilot:
+        for _ in range(400):  # the watch is back, then it compares, then the folders are read again
+            await pilot.pause(0.02)
+            if "Artikel Baru dari Disk" in titles(app):
+                break
+        await settle(pilot)
+        assert watching_during_load == [False]
+        assert len(titles(app)) == 4 and "Artikel Baru dari Disk" in titles(app)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen._stop_watching is not None and not screen._stop_watching.is_set()
 
 
 async def test_esc_in_the_filter_keeps_the_cursor_on_the_article_found(tmp_path: Path) -> None:

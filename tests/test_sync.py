@@ -14,7 +14,7 @@ import pytest
 from tests.helpers import many_articles, write_article
 from tui import sync as sync_module
 from tui.library import Library
-from tui.sync import Update, sync
+from tui.sync import Update, changed_on_disk, sync
 
 
 def run(library: Library, folder: Path, processes: int | None = 1) -> list[Update]:
@@ -243,6 +243,33 @@ def alive(pid: int) -> bool:
             return stat.read().rsplit(")", 1)[1].split()[0] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_changes_on_disk_since_a_load_are_told_apart_from_none(tmp_path: Path) -> None:
+    folder = many_articles(tmp_path / "c", 5)
+    library = Library(tmp_path / "cache.sqlite3")
+    run(library, folder)
+    assert not changed_on_disk(library, [folder])
+    files = sorted(folder.rglob("*.txt"))
+    os.utime(files[0], ns=(1, 1))
+    assert changed_on_disk(library, [folder])
+    run(library, folder)
+    assert not changed_on_disk(library, [folder])
+    files[1].unlink()
+    assert changed_on_disk(library, [folder])
+    run(library, folder)
+    write_article(folder, "new.txt", "Artikel Baru Sekali", "1 Mei 2023 10:00", ["Isi baru."])
+    assert changed_on_disk(library, [folder])
+
+
+def test_only_a_bulk_load_says_it_is_one(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = many_articles(tmp_path / "c", 30)
+    monkeypatch.setattr(sync_module, "FIRST", 5)
+    monkeypatch.setattr(sync_module, "BULK_FROM", 20)
+    library = Library(tmp_path / "cache.sqlite3")
+    assert [u.bulk for u in run(library, folder)].count(True) == 1  # 25 files after the first 5
+    write_article(folder, "new.txt", "Artikel Baru Sekali", "1 Mei 2023 10:00", ["Isi baru."])
+    assert not any(u.bulk for u in run(library, folder))
 
 
 def test_a_bulk_load_finds_the_same_and_leaves_the_index_merging_as_usual(

@@ -54,6 +54,7 @@ class Update:
     removed: set[str] = field(default_factory=set)  # paths whose earlier rows and problems are gone
     newest_first: bool = False  # the rows are the newest of all, in date order: showable as they are
     notices: list[str] = field(default_factory=list)  # said once: e.g. the cache could not be written
+    bulk: bool = False  # thousands of files to parse follow (a cold start): see BULK_FROM
     done: int = 0
     total: int = 0
     finished: bool = False
@@ -183,15 +184,16 @@ def sync(
         removed = {
             path for path in known if path not in fresh and (path in current or path not in early_read)
         }
+    bulk = len(stale) >= BULK_FROM
     yield Update(
         done=len(fresh),
         total=total,
         problems=list(scan_problems),
         removed=removed,
         notices=library.take_notices(),
+        bulk=bulk,
     )
     done = len(fresh)
-    bulk = len(stale) >= BULK_FROM
     # A bulk load writes up to BULK_MOST files a transaction (FTS5 writes a segment per
     # transaction, and merging small ones was half the load's time), so its rows come every half
     # second or so; the first transactions are smaller, so the list fills at once.
@@ -213,6 +215,12 @@ def sync(
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
+
+
+def changed_on_disk(library: Library, paths: Iterable[str | os.PathLike[str]]) -> bool:
+    """Whether the folders hold other files, or files of another size or time, than the cache knows."""
+    files, _problems = scan(paths)
+    return {path: (size, mtime) for path, size, mtime in files} != library.file_state()
 
 
 def _first_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
