@@ -18,6 +18,8 @@ from tui.screens.bulk import BulkActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.sync import Update, changed_on_disk, sync
 
+CATCH_UP_WAIT_SECONDS = 120  # at most, for the index's merge before the folders are compared
+
 
 class LoadingScreen(BulkActions):
     """Reads the folders into the session and keeps it up to date with the disk."""
@@ -88,8 +90,11 @@ class LoadingScreen(BulkActions):
             for changed in changes:
                 if worker.is_cancelled or stop.is_set():
                     return
-                missed = catch_up and changed_on_disk(self.library, self.paths)
-                catch_up = False  # the watch is in place by its first answer: compared once, then
+                if catch_up:  # the watch is in place by its first answer: compared once, then
+                    # after the index's merge, which listing 100k files would slow (1 CPU-s)
+                    self.library.wait_for_merges(CATCH_UP_WAIT_SECONDS)
+                missed = catch_up and not stop.is_set() and changed_on_disk(self.library, self.paths)
+                catch_up = False
                 if changed or missed:
                     self.app.call_from_thread(self.reload)
         except (OSError, RuntimeError):
