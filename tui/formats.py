@@ -352,8 +352,24 @@ _INLINE_TAGS = frozenset(
 )  # fmt: skip
 
 
-def _attribute(parser: Any, selector: str, name: str) -> str | None:
-    node = parser.css_first(selector)
+_META_ATTRIBUTES = ("property", "name", "itemprop")
+
+
+def meta_index(page: Any) -> dict[tuple[str, str], Any]:
+    """Each <meta> by its property, name and itemprop, the first of each value kept: what
+    `page.css_first('meta[name="…"]')` finds, from one pass over the page. The up to 60 selectors
+    a page was asked (each a walk of the whole tree) were a fifth of reading it."""
+    index: dict[tuple[str, str], Any] = {}
+    for node in page.css("meta"):
+        attributes = node.attributes
+        for attribute in _META_ATTRIBUTES:
+            value = attributes.get(attribute)
+            if value is not None:
+                index.setdefault((attribute, value), node)
+    return index
+
+
+def _attribute(node: Any, name: str) -> str | None:
     value = node.attributes.get(name) if node is not None else None
     return tidy(value) or None if isinstance(value, str) else None
 
@@ -365,8 +381,9 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
     from selectolax.lexbor import LexborHTMLParser
 
     page = LexborHTMLParser(text)
-    site = _attribute(page, 'meta[property="og:site_name"]', "content")
-    title = _attribute(page, 'meta[property="og:title"]', "content")
+    metas = meta_index(page)  # one pass over the page, not a selector's walk of it per tag looked for
+    site = _attribute(metas.get(("property", "og:site_name")), "content")
+    title = _attribute(metas.get(("property", "og:title")), "content")
     if title is None and (node := page.css_first("title")) is not None:
         title = tidy(node.text()) or None
         if title and site:
@@ -376,20 +393,21 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
                     title = head.strip()
                     break
     published = None
-    for selector, name in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
-        ('meta[name="date"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ('meta[name="publish-date"]', "content"),
-        ('meta[name="DC.date.issued"]', "content"),
-        ("time[datetime]", "datetime"),
+    for key in (
+        ("property", "article:published_time"),
+        ("itemprop", "datePublished"),
+        ("name", "date"),
+        ("name", "pubdate"),
+        ("name", "publish-date"),
+        ("name", "DC.date.issued"),
     ):
-        published = parse_date(_attribute(page, selector, name))
+        published = parse_date(_attribute(metas.get(key), "content"))
         if published:
             break
-    url = _attribute(page, 'meta[property="og:url"]', "content") or _attribute(
-        page, 'link[rel="canonical"]', "href"
+    else:
+        published = parse_date(_attribute(page.css_first("time[datetime]"), "datetime"))
+    url = _attribute(metas.get(("property", "og:url")), "content") or _attribute(
+        page.css_first('link[rel="canonical"]'), "href"
     )
     found = {"title": title, "date": published, "source": site, "url": url}
     meta = {**{key: value for key, value in found.items() if value}, **meta}

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.cleaning import Unit, source_from, tidy
 from tui.dates import find_date, parse_date
+from tui.formats import meta_index
 
 # trafilatura and htmldate log every odd page at ERROR; a page we cannot read becomes a Problem instead.
 for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -71,11 +72,11 @@ def _name(value: Any) -> str | None:
     return tidy(value) or None if isinstance(value, str) else None
 
 
-def _meta(page: Any, *keys: str) -> str | None:
+def _meta(metas: dict[tuple[str, str], Any], *keys: str) -> str | None:
     """The content of the first <meta> whose property, name or itemprop is one of the keys."""
     for key in keys:
         for attribute in ("property", "name", "itemprop"):
-            node = page.css_first(f'meta[{attribute}="{key}"]')
+            node = metas.get((attribute, key))
             if node is not None:
                 value = node.attributes.get("content")
                 if isinstance(value, str) and value.strip():
@@ -147,7 +148,8 @@ def metadata(page: Any) -> dict[str, Any]:
     items = _json_ld(page)
     articles = [item for item in items if _ARTICLE_TYPES.search(_types(item))]
     chosen = articles or items
-    url = _meta(page, "og:url")
+    metas = meta_index(page)
+    url = _meta(metas, "og:url")
     canonical = page.css_first('link[rel="canonical"]')
     if not url and canonical is not None and isinstance(canonical.attributes.get("href"), str):
         url = tidy(canonical.attributes["href"] or "") or None
@@ -156,7 +158,7 @@ def metadata(page: Any) -> dict[str, Any]:
     host_match = _HOST.match(url or "")
     host = host_match.group(1).lower() if host_match else None
 
-    site = _meta(page, "og:site_name", "application-name", "publisher")
+    site = _meta(metas, "og:site_name", "application-name", "publisher")
     if not site:
         site = next((_name(item.get("publisher")) for item in chosen if _name(item.get("publisher"))), None)
     if not site:
@@ -165,7 +167,7 @@ def metadata(page: Any) -> dict[str, Any]:
     title = next(
         (tidy(str(item["headline"])) for item in articles if isinstance(item.get("headline"), str)), None
     )
-    title = title or _meta(page, "og:title", "twitter:title", "headline", "dc.title", "DC.title")
+    title = title or _meta(metas, "og:title", "twitter:title", "headline", "dc.title", "DC.title")
     if not title and (h1 := page.css_first("h1")) is not None:
         title = tidy(h1.text()) or None
     if not title and (node := page.css_first("title")) is not None:
@@ -185,7 +187,7 @@ def metadata(page: Any) -> dict[str, Any]:
     if date is None:
         date = parse_date(
             _meta(
-                page,
+                metas,
                 "article:published_time",
                 "datePublished",
                 "og:published_time",
@@ -208,7 +210,7 @@ def metadata(page: Any) -> dict[str, Any]:
             date = parse_date(node.attributes.get("datetime"))
             if date:
                 break
-    date = date or parse_date(_meta(page, "date", "dc.date", "DC.date", "dcterms.created"))
+    date = date or parse_date(_meta(metas, "date", "dc.date", "DC.date", "dcterms.created"))
     if not site and host:
         site = source_from([host]) or host
     found = {"title": title, "date": date, "source": site, "url": url}
