@@ -428,13 +428,15 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
 def _blocks(units: list[Unit]) -> tuple[Block, ...]:
     """Join the lines of each paragraph and decide each block's kind."""
     blocks: list[Block] = []
-    group: list[Unit] = []
-    for unit in [*units, None]:
-        if group and (unit is None or unit.para != group[0].para):
-            text = " ".join(member.text for member in group)
-            kind = group[0].kind
-            blocks.append(Block(kind if kind else classify(text), text))  # type: ignore[arg-type]
-            group = []
-        if unit is not None:
-            group.append(unit)
+    count = len(units)
+    start = 0
+    while start < count:
+        first = units[start]
+        end = start + 1
+        while end < count and units[end].para == first.para:
+            end += 1
+        # Most paragraphs are one line: its text as it is, no join.
+        text = first.text if end == start + 1 else " ".join([unit.text for unit in units[start:end]])
+        blocks.append(Block(first.kind or classify(text), text))  # type: ignore[arg-type]
+        start = end
     return tuple(blocks)
