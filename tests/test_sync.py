@@ -461,3 +461,24 @@ def test_the_folders_listed_by_a_child_since_launch_are_what_sync_would_list(
     monkeypatch.setattr(listing_module.threading, "active_count", lambda: 2)
     assert Listing.start([str(folder)]) is None  # forking a process with threads is not safe
     assert sync_module.scan([str(folder)]) == listed_by_scan
+
+
+def test_a_text_told_free_of_words_beyond_ascii_by_its_bytes_is_so() -> None:
+    import json
+    import re
+
+    from tui.article import Article, Block
+    from tui.library import records
+    from tui.library.vocabulary import has_unfolded_word
+
+    punctuation = [chr(code) for code in range(0x2000, 0x2040)] + ["\xa0", "©", "«", "»"]
+    assert not any(re.search(r"\w", char) for char in punctuation)  # none is part of a word
+    for text in ["plain", "“quoted” — © 2024", "café", "“naïve”", "ª", "x\u2070", "ø « »", "日本"]:
+        encoded = f"T\n{text}".encode()
+        if records._no_word_beyond_ascii(encoded, len(text) + 2):
+            assert not has_unfolded_word("T", text), text
+    blocks = (Block("paragraph", 'a "b" \\ “c”\n\u2028'), Block("quote", "é"))
+    article = Article(id="i", path="p", title="T", blocks=blocks, removed=("x", '"y"'))
+    prepared = records.prepare(article)
+    assert prepared.blocks == json.dumps([[b.kind, b.text] for b in blocks], ensure_ascii=False)
+    assert prepared.removed == json.dumps(list(article.removed), ensure_ascii=False)
