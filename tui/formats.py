@@ -381,7 +381,13 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
     from selectolax.lexbor import LexborHTMLParser
 
     page = LexborHTMLParser(text)
-    metas = meta_index(page)  # one pass over the page, not a selector's walk of it per tag looked for
+    return page_units(page, head_metadata(page, meta_index(page)), meta, drop)
+
+
+def head_metadata(page: Any, metas: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """What a page's head says (title, date, source, url), read before any of the page is stripped.
+
+    `metas`: the page's meta_index, one pass over the page, not a selector's walk of it per tag."""
     site = _attribute(metas.get(("property", "og:site_name")), "content")
     title = _attribute(metas.get(("property", "og:title")), "content")
     if title is None and (node := page.css_first("title")) is not None:
@@ -409,9 +415,14 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
     url = _attribute(metas.get(("property", "og:url")), "content") or _attribute(
         page.css_first('link[rel="canonical"]'), "href"
     )
-    found = {"title": title, "date": published, "source": site, "url": url}
-    meta = {**{key: value for key, value in found.items() if value}, **meta}
+    return {"title": title, "date": published, "source": site, "url": url}
 
+
+def page_units(
+    page: Any, found: dict[str, Any], meta: dict[str, Any], drop: Sequence[str] = ()
+) -> tuple[list[Unit], dict[str, Any]]:
+    """html's reading of a parsed page, given its head_metadata; strips the page."""
+    meta = {**{key: value for key, value in found.items() if value}, **meta}
     page.strip_tags([*_HTML_DROP, *drop])
     junk = [
         node

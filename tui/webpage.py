@@ -143,12 +143,14 @@ def heading_date(page: Any) -> dt.datetime | None:
     return None
 
 
-def metadata(page: Any) -> dict[str, Any]:
-    """Title, date, source and url from JSON-LD, meta tags and the page, best evidence first."""
+def metadata(page: Any, metas: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """Title, date, source and url from JSON-LD, meta tags and the page, best evidence first.
+
+    `metas`: the page's meta_index, when the caller has it."""
     items = _json_ld(page)
     articles = [item for item in items if _ARTICLE_TYPES.search(_types(item))]
     chosen = articles or items
-    metas = meta_index(page)
+    metas = meta_index(page) if metas is None else metas
     url = _meta(metas, "og:url")
     canonical = page.css_first('link[rel="canonical"]')
     if not url and canonical is not None and isinstance(canonical.attributes.get("href"), str):
@@ -400,7 +402,9 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     from tui import formats
 
     page = LexborHTMLParser(text)
-    meta = metadata(page)
+    metas = meta_index(page)
+    meta = metadata(page, metas)
+    head = formats.head_metadata(page, metas)  # as formats.html reads it, before the page is stripped
     plain = plain_article(page)  # (strips the page's scripts and styles)
     units = [] if plain else _trafilatura(text)
     if "date" not in meta and (near := heading_date(page)):
@@ -410,7 +414,12 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     if plain or _size(units) < SHORT or len({unit.para for unit in units}) == 1:
         # A plain article is read as trafilatura reads it: without its figures (images, captions) and
         # the times printed in it (the date is in `meta`).
-        own, own_meta = formats.html(text, {}, drop=("figure", "time")) if plain else formats.html(text, {})
+        # A plain article's page is read on as it is (the stripping so far is part of what
+        # formats.html strips), not parsed again: that was a tenth of reading such a page.
+        if plain:
+            own, own_meta = formats.page_units(page, head, {}, drop=("figure", "time"))
+        else:
+            own, own_meta = formats.html(text, {})
         if _size(own) > _size(units) or (len(own) >= 3 and _size(own) * 2 >= _size(units)):
             units = own
             meta = {**own_meta, **meta}
