@@ -112,17 +112,25 @@ TEXT_KEYS = (
 )  # fmt: skip
 
 
-def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
-    """The values of the keys a record has, in the keys' order; names match whatever their case."""
-    folded: dict[str, Any] | None = None
+def lookup(
+    fields: dict[str, Any], keys: tuple[str, ...], folded: dict[str, Any] | None = None
+) -> Iterator[Any]:
+    """The values of the keys a record has, in the keys' order; names match whatever their case.
+
+    `folded`: the record's folded_names, when the caller asks about it more than once."""
     for key in keys:
         if key in fields:
             yield fields[key]
             continue
         if folded is None:
-            folded = {str(name).strip().lower(): value for name, value in reversed(fields.items())}
+            folded = folded_names(fields)
         if key.lower() in folded:
             yield folded[key.lower()]
+
+
+def folded_names(fields: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields by their names lower-cased (the first of a name wins), for lookup."""
+    return {str(name).strip().lower(): value for name, value in reversed(fields.items())}
 
 
 def body_of(fields: dict[str, Any]) -> str | None:
@@ -135,8 +143,9 @@ def body_of(fields: dict[str, Any]) -> str | None:
 def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     """Pick title, date, source, url and place from a record or front matter, whatever the names."""
     meta: dict[str, Any] = {}
+    folded = folded_names(fields)  # once, not once a lookup (ten of them)
     for target, keys in _META_KEYS.items():
-        for value in lookup(fields, keys):
+        for value in lookup(fields, keys, folded):
             if isinstance(value, dict):
                 value = value.get("name") or value.get("title")
             if target == "date":
@@ -152,10 +161,10 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if value:
                 meta[target] = value
                 break
-    tags = tags_of(fields)
+    tags = tags_of(fields, folded)
     if tags:
         meta["tags"] = tags
-    carried = carried_of(fields)
+    carried = carried_of(fields, folded)
     if carried:
         meta["carried"] = carried
     if "source" not in meta and isinstance(meta.get("url"), str):
@@ -165,10 +174,10 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def tags_of(fields: dict[str, Any]) -> tuple[str, ...]:
+def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
-    for value in lookup(fields, TAG_KEYS):
+    for value in lookup(fields, TAG_KEYS, folded):
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict):
@@ -203,17 +212,17 @@ def _note_text(value: object) -> str:
     return "\n\n".join(parts)
 
 
-def carried_of(fields: dict[str, Any]) -> str:
+def carried_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> str:
     """The read and starred marks and the note an export gives, as JSON; empty when it gives none."""
     found: dict[str, object] = {}
-    if any(_true(v) for v in lookup(fields, STARRED_KEYS)):
+    if any(_true(v) for v in lookup(fields, STARRED_KEYS, folded)):
         found["starred"] = True
-    states = [str(v).strip().lower() for v in lookup(fields, STATE_KEYS) if isinstance(v, str)]
-    if any(_true(v) for v in lookup(fields, READ_KEYS)) or any(
+    states = [str(v).strip().lower() for v in lookup(fields, STATE_KEYS, folded) if isinstance(v, str)]
+    if any(_true(v) for v in lookup(fields, READ_KEYS, folded)) or any(
         s in ("archive", "archived", "read") for s in states
     ):
         found["read"] = True
-    note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS)) if text), "")
+    note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS, folded)) if text), "")
     if note:
         found["note"] = note
     return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
