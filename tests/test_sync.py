@@ -478,8 +478,16 @@ def test_a_text_told_free_of_words_beyond_ascii_by_its_bytes_is_so() -> None:
     for text in ["plain", "“quoted” — © 2024…", "café", "“naïve”", "ª", "x\u2070", "ø « »", "日本", "⓫"]:
         free = records._no_word_beyond_ascii(f"T\n{text}".encode())
         assert free == (not has_unfolded_word("T", text)), text
-    blocks = (Block("paragraph", 'a "b" \\ “c”\n\u2028'), Block("quote", "é"))
-    article = Article(id="i", path="p", title="T", blocks=blocks, removed=("x", '"y"'))
-    prepared = records.prepare(article)
-    assert prepared.blocks == json.dumps([[b.kind, b.text] for b in blocks], ensure_ascii=False)
-    assert prepared.removed == json.dumps(list(article.removed), ensure_ascii=False)
+    for title, texts in [
+        ("T", ['a "b" \\ “c”\n\u2028', "é"]),
+        ("T", ["plain “text”", "é\x7f", "x\ty"]),
+        ("T", ["plain “text”", "é ©"]),
+        ("Two\nlines", ["plain"]),
+        ("T", []),
+        ("T", ["a\\b"]),
+    ]:
+        blocks = tuple(Block("paragraph", text) for text in texts)
+        article = Article(id="i", path="p", title=title, blocks=blocks, removed=("x", '"y"'))
+        prepared = records.prepare(article)
+        assert prepared.blocks == json.dumps([[b.kind, b.text] for b in blocks], ensure_ascii=False)
+        assert prepared.removed == json.dumps(list(article.removed), ensure_ascii=False)

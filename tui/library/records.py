@@ -111,7 +111,18 @@ def _json_strings(strings: tuple[str, ...]) -> str:
     return "[" + ", ".join([_STRING(string) for string in strings]) + "]"
 
 
-def _json_blocks(blocks: tuple[Block, ...]) -> str:
+# What JSON escapes in a string (the quote, the backslash, the control characters): these bytes in
+# UTF-8, and no other character has any of them.
+_JSON_ESCAPED = bytes([*range(0x20), ord('"'), ord("\\")])
+
+
+def _json_blocks(blocks: tuple[Block, ...], encoded: bytes) -> str:
+    """The blocks as JSON. `encoded`: the UTF-8 of the title, a newline and the blocks' texts joined
+    by blank lines (prepare's); when those newlines are all it holds of what JSON escapes, which
+    one C pass tells, the texts go in as they are (escaping each was ~10 us a text file)."""
+    separators = 2 * len(blocks) - 1 if blocks else 1
+    if len(encoded) - len(encoded.translate(None, _JSON_ESCAPED)) == separators:
+        return "[" + ", ".join([f'[{_STRING(block.kind)}, "{block.text}"]' for block in blocks]) + "]"
     return "[" + ", ".join([f"[{_STRING(block.kind)}, {_STRING(block.text)}]" for block in blocks]) + "]"
 
 
@@ -200,7 +211,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
             article.whole_bytes,
         ),
         _json_strings(article.removed),
-        _json_blocks(article.blocks),
+        _json_blocks(article.blocks, encoded),
         text,
         terms,
     )
