@@ -588,3 +588,23 @@ def test_chrome_never_empties_an_article_and_keys_ignore_numbers() -> None:
     assert kept == ["Menu"] and removed == []
     assert chrome.source_key(None, "/a/b/c.txt") == "folder:/a/b"
     assert chrome.source_key("Kompas.com", "/x") == "kompas.com"
+
+
+def test_meta_index_finds_what_a_selector_finds() -> None:
+    from selectolax.lexbor import LexborHTMLParser
+
+    from tui.formats import meta_index
+
+    page = LexborHTMLParser(
+        '<html><head><meta NAME="Date" content="a"><meta name="date" content="b">'
+        '<meta name=" date" content="c"><meta property="og:url" property="x" content="d">'
+        '<svg><meta name="pubdate" content="svg"></svg><noscript><meta name="pubdate" content="n">'
+        '</noscript></head><body><template><meta name="date" content="t"></template>'
+        '<meta name="DATE" itemprop="date" content="e"></body></html>'
+    )
+    metas = meta_index(page)
+    for attribute in ("name", "property", "itemprop"):
+        for value in ("date", "Date", "DATE", " date", "og:url", "x", "pubdate"):
+            node = page.css_first(f'meta[{attribute}="{value}"]')
+            found = metas.get((attribute, value))
+            assert (found and found.attributes) == (node and node.attributes), (attribute, value)

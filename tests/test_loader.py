@@ -10,8 +10,9 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
-from tui import loader
+from tui import formats, loader
 from tui.article import Article, Problem
 from tui.loader import find_files, load_articles, load_file, parse_bytes, read_raw
 
@@ -746,3 +747,33 @@ def test_loader_imports_no_ui_library() -> None:
         cwd=Path(__file__).parent.parent,
     )
     assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "t: [a,, b]\n",
+        "t: [a:, b]\n",
+        "t: [a, b:]\n",
+        "t: [a,, b:]\n",
+        "t: [a, b:, c,, d]\n",
+        "t: [a, , b]\n",
+        "t: [a,]\n",
+        "t: [a::, b]\n",
+        "t: [a:b:, c]\n",
+        "x: 'q\n t: [a,, b]'\n",
+        "t: [a:,, b]\n",
+        "t: [a, :]\n",
+        "t: [1:, 2]\n",
+        "t: [a b:, c d]\n",
+        "t: [a,\n b,, c]\n",
+        "t: [été:, b]\n",
+        "title: x\u2028t: [a,, b]\n",
+    ],
+)
+def test_front_matter_read_in_c_as_the_pure_python_loader_reads_it(source: str) -> None:
+    try:
+        expected = yaml.safe_load(source)
+    except yaml.YAMLError:
+        expected = None
+    assert formats._front_fields(source) == expected

@@ -488,3 +488,33 @@ def test_the_folders_listed_by_a_child_since_launch_are_what_sync_would_list(
     monkeypatch.setattr(listing_module.threading, "active_count", lambda: 2)
     assert Listing.start([str(folder)]) is None  # forking a process with threads is not safe
     assert sync_module.scan([str(folder)]) == listed_by_scan
+
+
+def test_a_text_told_free_of_words_beyond_ascii_by_its_bytes_is_so() -> None:
+    import json
+    import re
+
+    from tui.article import Article, Block
+    from tui.library import records
+    from tui.library.vocabulary import has_unfolded_word
+
+    allowed = set(records.PUNCTUATION_BYTES)
+    for code in [*range(0x80, 0xD800), *range(0xE000, 0x110000)]:
+        if set(chr(code).encode()) <= allowed:  # would be taken for punctuation
+            assert not re.match(r"\w", chr(code)), hex(code)
+    for text in ["plain", "“quoted” — © 2024…", "café", "“naïve”", "ª", "x\u2070", "ø « »", "日本", "⓫"]:
+        free = records._no_word_beyond_ascii(f"T\n{text}".encode())
+        assert free == (not has_unfolded_word("T", text)), text
+    for title, texts in [
+        ("T", ['a "b" \\ “c”\n\u2028', "é"]),
+        ("T", ["plain “text”", "é\x7f", "x\ty"]),
+        ("T", ["plain “text”", "é ©"]),
+        ("Two\nlines", ["plain"]),
+        ("T", []),
+        ("T", ["a\\b"]),
+    ]:
+        blocks = tuple(Block("paragraph", text) for text in texts)
+        article = Article(id="i", path="p", title=title, blocks=blocks, removed=("x", '"y"'))
+        prepared = records.prepare(article)
+        assert prepared.blocks == json.dumps([[b.kind, b.text] for b in blocks], ensure_ascii=False)
+        assert prepared.removed == json.dumps(list(article.removed), ensure_ascii=False)

@@ -84,6 +84,10 @@ def utf8_size(text: str) -> int:
 def keep_first(blocks: tuple[Block, ...], limit: int = KEEP_BYTES) -> tuple[tuple[Block, ...], int]:
     """The blocks that fit in `limit` bytes of text, the last one cut at a space, and the whole
     text's size in bytes; (blocks, 0) when they all fit. The text counts as `Article.text` joins it."""
+    # A UTF-8 character is at most 4 bytes: nearly every article is told to fit by its length alone,
+    # without encoding a block to count its bytes.
+    if 4 * (sum([len(block.text) for block in blocks]) + 2 * len(blocks)) <= limit:
+        return blocks, 0
     held = 0
     for index, block in enumerate(blocks):
         size = utf8_size(block.text) + (2 if index else 0)

@@ -58,6 +58,15 @@ def _header_lines(lines: list[str]) -> int:
 # thirds of a Markdown file's cost in pure Python (0.73 ms a file at 100k). Same safe types either way.
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
+# A front matter line holding a one-line list of plain words ("tags: [a, b:, c]"), where libyaml and
+# the pure-Python loader part ways: libyaml refuses "b:" before "," or "]", which the pure-Python
+# loader reads as {b: None}, as both read "b: ". A quarter of the Markdown files of the 100k corpus
+# hit this (a scraper's stray colon or comma), and the pure-Python loader cost ~250 us a file.
+_FLOW_LINE = re.compile(r"^[\w-]+:[ \t]+\[[\w .:,-]*\][ \t]*$", re.M)
+_FLOW_COLON = re.compile(r"(?<=\w):(?=[,\]])")
+# An empty entry in such a list ("[a,, b]"): neither loader reads it.
+_FLOW_EMPTY = re.compile(r"[\[,][ \t]*\Z")
+
 _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
@@ -103,17 +112,25 @@ TEXT_KEYS = (
 )  # fmt: skip
 
 
-def lookup(fields: dict[str, Any], keys: tuple[str, ...]) -> Iterator[Any]:
-    """The values of the keys a record has, in the keys' order; names match whatever their case."""
-    folded: dict[str, Any] | None = None
+def lookup(
+    fields: dict[str, Any], keys: tuple[str, ...], folded: dict[str, Any] | None = None
+) -> Iterator[Any]:
+    """The values of the keys a record has, in the keys' order; names match whatever their case.
+
+    `folded`: the record's folded_names, when the caller asks about it more than once."""
     for key in keys:
         if key in fields:
             yield fields[key]
             continue
         if folded is None:
-            folded = {str(name).strip().lower(): value for name, value in reversed(fields.items())}
+            folded = folded_names(fields)
         if key.lower() in folded:
             yield folded[key.lower()]
+
+
+def folded_names(fields: dict[str, Any]) -> dict[str, Any]:
+    """A record's fields by their names lower-cased (the first of a name wins), for lookup."""
+    return {str(name).strip().lower(): value for name, value in reversed(fields.items())}
 
 
 def body_of(fields: dict[str, Any]) -> str | None:
@@ -126,8 +143,9 @@ def body_of(fields: dict[str, Any]) -> str | None:
 def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     """Pick title, date, source, url and place from a record or front matter, whatever the names."""
     meta: dict[str, Any] = {}
+    folded = folded_names(fields)  # once, not once a lookup (ten of them)
     for target, keys in _META_KEYS.items():
-        for value in lookup(fields, keys):
+        for value in lookup(fields, keys, folded):
             if isinstance(value, dict):
                 value = value.get("name") or value.get("title")
             if target == "date":
@@ -143,10 +161,10 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if value:
                 meta[target] = value
                 break
-    tags = tags_of(fields)
+    tags = tags_of(fields, folded)
     if tags:
         meta["tags"] = tags
-    carried = carried_of(fields)
+    carried = carried_of(fields, folded)
     if carried:
         meta["carried"] = carried
     if "source" not in meta and isinstance(meta.get("url"), str):
@@ -156,10 +174,10 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
-def tags_of(fields: dict[str, Any]) -> tuple[str, ...]:
+def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
-    for value in lookup(fields, TAG_KEYS):
+    for value in lookup(fields, TAG_KEYS, folded):
         items = value if isinstance(value, list) else [value]
         for item in items:
             if isinstance(item, dict):
@@ -194,17 +212,17 @@ def _note_text(value: object) -> str:
     return "\n\n".join(parts)
 
 
-def carried_of(fields: dict[str, Any]) -> str:
+def carried_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> str:
     """The read and starred marks and the note an export gives, as JSON; empty when it gives none."""
     found: dict[str, object] = {}
-    if any(_true(v) for v in lookup(fields, STARRED_KEYS)):
+    if any(_true(v) for v in lookup(fields, STARRED_KEYS, folded)):
         found["starred"] = True
-    states = [str(v).strip().lower() for v in lookup(fields, STATE_KEYS) if isinstance(v, str)]
-    if any(_true(v) for v in lookup(fields, READ_KEYS)) or any(
+    states = [str(v).strip().lower() for v in lookup(fields, STATE_KEYS, folded) if isinstance(v, str)]
+    if any(_true(v) for v in lookup(fields, READ_KEYS, folded)) or any(
         s in ("archive", "archived", "read") for s in states
     ):
         found["read"] = True
-    note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS)) if text), "")
+    note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS, folded)) if text), "")
     if note:
         found["note"] = note
     return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
@@ -216,19 +234,50 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     removed: list[str] = []
     front = _FRONT_MATTER.match(text)
     if front:
-        try:
-            fields = yaml.load(front.group(1) or "", Loader=_YAML_LOADER)
-        except yaml.YAMLError:
-            try:  # libyaml is stricter (`tags: [a, b:]`): what the pure-Python loader reads is read
-                fields = yaml.safe_load(front.group(1) or "")
-            except yaml.YAMLError:
-                fields = None
+        fields = _front_fields(front.group(1) or "")
         if isinstance(fields, dict):
             meta = metadata(fields)
         else:
             removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
         text = text[front.end() :]
     return _markdown_units(text), meta, removed
+
+
+def _front_fields(source: str) -> Any:
+    """Front matter as the pure-Python YAML loader reads it (None when it cannot), in C when it can."""
+    try:
+        return yaml.load(source, Loader=_YAML_LOADER)
+    except yaml.YAMLError as error:
+        if _YAML_LOADER is yaml.SafeLoader:
+            return None
+        failed = error
+    # libyaml is stricter (`tags: [a, b:]`): such lists are written as both loaders read them
+    # ("b: ") and tried in C again; what still fails goes to the pure-Python loader.
+    fixed = _FLOW_LINE.sub(lambda line: _FLOW_COLON.sub(": ", line.group()), source)
+    if fixed != source:
+        try:
+            return yaml.load(fixed, Loader=_YAML_LOADER)
+        except yaml.YAMLError as error:
+            failed = error
+    if _empty_entry(fixed, failed):
+        return None  # the pure-Python loader stops at the same empty entry
+    try:
+        return yaml.safe_load(source)
+    except yaml.YAMLError:
+        return None
+
+
+def _empty_entry(source: str, error: yaml.YAMLError) -> bool:
+    """Whether libyaml stopped at an empty entry of a one-line list of plain words ("[a,, b]")."""
+    mark = getattr(error, "problem_mark", None)
+    if mark is None or any(brk in source for brk in "\x85\u2028\u2029"):  # libyaml's other line breaks
+        return False
+    if getattr(error, "problem", None) != "did not find expected node content":
+        return False
+    lines = source.split("\n")
+    if not mark.line < len(lines) or not _FLOW_LINE.fullmatch(line := lines[mark.line]):
+        return False
+    return line[mark.column : mark.column + 1] == "," and bool(_FLOW_EMPTY.search(line, 0, mark.column))
 
 
 def _inline(text: str) -> str:
@@ -258,6 +307,14 @@ def _markdown_units(text: str) -> list[Unit]:
             continue
         if fenced:
             start("paragraph", line)
+            continue
+        if line[:1].isalpha():
+            # No block mark starts with a letter: a paragraph's line (most lines), without the five
+            # patterns below (~1.3 us a line).
+            if current is not None and kind in ("", "list"):
+                current.append(_inline(line))
+            else:
+                current, kind = start("", _inline(line)), ""
             continue
         if not line.strip() or _MD_RULE.match(line):
             current = None
@@ -312,8 +369,24 @@ _INLINE_TAGS = frozenset(
 )  # fmt: skip
 
 
-def _attribute(parser: Any, selector: str, name: str) -> str | None:
-    node = parser.css_first(selector)
+_META_ATTRIBUTES = ("property", "name", "itemprop")
+
+
+def meta_index(page: Any) -> dict[tuple[str, str], Any]:
+    """Each <meta> by its property, name and itemprop, the first of each value kept: what
+    `page.css_first('meta[name="…"]')` finds, from one pass over the page. The up to 60 selectors
+    a page was asked (each a walk of the whole tree) were a fifth of reading it."""
+    index: dict[tuple[str, str], Any] = {}
+    for node in page.css("meta"):
+        attributes = node.attributes
+        for attribute in _META_ATTRIBUTES:
+            value = attributes.get(attribute)
+            if value is not None:
+                index.setdefault((attribute, value), node)
+    return index
+
+
+def _attribute(node: Any, name: str) -> str | None:
     value = node.attributes.get(name) if node is not None else None
     return tidy(value) or None if isinstance(value, str) else None
 
@@ -325,8 +398,15 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
     from selectolax.lexbor import LexborHTMLParser
 
     page = LexborHTMLParser(text)
-    site = _attribute(page, 'meta[property="og:site_name"]', "content")
-    title = _attribute(page, 'meta[property="og:title"]', "content")
+    return page_units(page, head_metadata(page, meta_index(page)), meta, drop)
+
+
+def head_metadata(page: Any, metas: dict[tuple[str, str], Any]) -> dict[str, Any]:
+    """What a page's head says (title, date, source, url), read before any of the page is stripped.
+
+    `metas`: the page's meta_index, one pass over the page, not a selector's walk of it per tag."""
+    site = _attribute(metas.get(("property", "og:site_name")), "content")
+    title = _attribute(metas.get(("property", "og:title")), "content")
     if title is None and (node := page.css_first("title")) is not None:
         title = tidy(node.text()) or None
         if title and site:
@@ -336,24 +416,30 @@ def html(text: str, meta: dict[str, Any], drop: Sequence[str] = ()) -> tuple[lis
                     title = head.strip()
                     break
     published = None
-    for selector, name in (
-        ('meta[property="article:published_time"]', "content"),
-        ('meta[itemprop="datePublished"]', "content"),
-        ('meta[name="date"]', "content"),
-        ('meta[name="pubdate"]', "content"),
-        ('meta[name="publish-date"]', "content"),
-        ('meta[name="DC.date.issued"]', "content"),
-        ("time[datetime]", "datetime"),
+    for key in (
+        ("property", "article:published_time"),
+        ("itemprop", "datePublished"),
+        ("name", "date"),
+        ("name", "pubdate"),
+        ("name", "publish-date"),
+        ("name", "DC.date.issued"),
     ):
-        published = parse_date(_attribute(page, selector, name))
+        published = parse_date(_attribute(metas.get(key), "content"))
         if published:
             break
-    url = _attribute(page, 'meta[property="og:url"]', "content") or _attribute(
-        page, 'link[rel="canonical"]', "href"
+    else:
+        published = parse_date(_attribute(page.css_first("time[datetime]"), "datetime"))
+    url = _attribute(metas.get(("property", "og:url")), "content") or _attribute(
+        page.css_first('link[rel="canonical"]'), "href"
     )
-    found = {"title": title, "date": published, "source": site, "url": url}
-    meta = {**{key: value for key, value in found.items() if value}, **meta}
+    return {"title": title, "date": published, "source": site, "url": url}
 
+
+def page_units(
+    page: Any, found: dict[str, Any], meta: dict[str, Any], drop: Sequence[str] = ()
+) -> tuple[list[Unit], dict[str, Any]]:
+    """html's reading of a parsed page, given its head_metadata; strips the page."""
+    meta = {**{key: value for key, value in found.items() if value}, **meta}
     page.strip_tags([*_HTML_DROP, *drop])
     junk = [
         node

@@ -72,13 +72,14 @@ def parse_files(paths: Sequence[str], every_word: bool = True) -> list[FileItems
     words: set[bytes] = set()
     last: tuple[int, int] | None = None  # where the chunk's last article is: file, item
     for path in paths:
+        info: os.stat_result | None = None
         try:
             info = os.stat(path)
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
-            size, mtime = -1, -1
+            size, mtime = -1, -1  # load_file tries again and says what is wrong
         items: list[Article | Prepared | Problem] = []
-        for item in load_file(path):
+        for item in load_file(path, info):  # the same stat: one call a file, not two
             if isinstance(item, Article):
                 last = (len(out), len(items))
                 items.append(prepare(item, words, every_word))

@@ -19,6 +19,7 @@ from typing import Any
 
 from tui.cleaning import Unit, source_from, tidy
 from tui.dates import find_date, parse_date
+from tui.formats import meta_index
 
 # trafilatura and htmldate log every odd page at ERROR; a page we cannot read becomes a Problem instead.
 for _logger in ("trafilatura", "htmldate", "courlan", "justext"):
@@ -71,11 +72,11 @@ def _name(value: Any) -> str | None:
     return tidy(value) or None if isinstance(value, str) else None
 
 
-def _meta(page: Any, *keys: str) -> str | None:
+def _meta(metas: dict[tuple[str, str], Any], *keys: str) -> str | None:
     """The content of the first <meta> whose property, name or itemprop is one of the keys."""
     for key in keys:
         for attribute in ("property", "name", "itemprop"):
-            node = page.css_first(f'meta[{attribute}="{key}"]')
+            node = metas.get((attribute, key))
             if node is not None:
                 value = node.attributes.get("content")
                 if isinstance(value, str) and value.strip():
@@ -142,12 +143,15 @@ def heading_date(page: Any) -> dt.datetime | None:
     return None
 
 
-def metadata(page: Any) -> dict[str, Any]:
-    """Title, date, source and url from JSON-LD, meta tags and the page, best evidence first."""
+def metadata(page: Any, metas: dict[tuple[str, str], Any] | None = None) -> dict[str, Any]:
+    """Title, date, source and url from JSON-LD, meta tags and the page, best evidence first.
+
+    `metas`: the page's meta_index, when the caller has it."""
     items = _json_ld(page)
     articles = [item for item in items if _ARTICLE_TYPES.search(_types(item))]
     chosen = articles or items
-    url = _meta(page, "og:url")
+    metas = meta_index(page) if metas is None else metas
+    url = _meta(metas, "og:url")
     canonical = page.css_first('link[rel="canonical"]')
     if not url and canonical is not None and isinstance(canonical.attributes.get("href"), str):
         url = tidy(canonical.attributes["href"] or "") or None
@@ -156,7 +160,7 @@ def metadata(page: Any) -> dict[str, Any]:
     host_match = _HOST.match(url or "")
     host = host_match.group(1).lower() if host_match else None
 
-    site = _meta(page, "og:site_name", "application-name", "publisher")
+    site = _meta(metas, "og:site_name", "application-name", "publisher")
     if not site:
         site = next((_name(item.get("publisher")) for item in chosen if _name(item.get("publisher"))), None)
     if not site:
@@ -165,7 +169,7 @@ def metadata(page: Any) -> dict[str, Any]:
     title = next(
         (tidy(str(item["headline"])) for item in articles if isinstance(item.get("headline"), str)), None
     )
-    title = title or _meta(page, "og:title", "twitter:title", "headline", "dc.title", "DC.title")
+    title = title or _meta(metas, "og:title", "twitter:title", "headline", "dc.title", "DC.title")
     if not title and (h1 := page.css_first("h1")) is not None:
         title = tidy(h1.text()) or None
     if not title and (node := page.css_first("title")) is not None:
@@ -185,7 +189,7 @@ def metadata(page: Any) -> dict[str, Any]:
     if date is None:
         date = parse_date(
             _meta(
-                page,
+                metas,
                 "article:published_time",
                 "datePublished",
                 "og:published_time",
@@ -208,7 +212,7 @@ def metadata(page: Any) -> dict[str, Any]:
             date = parse_date(node.attributes.get("datetime"))
             if date:
                 break
-    date = date or parse_date(_meta(page, "date", "dc.date", "DC.date", "dcterms.created"))
+    date = date or parse_date(_meta(metas, "date", "dc.date", "DC.date", "dcterms.created"))
     if not site and host:
         site = source_from([host]) or host
     found = {"title": title, "date": date, "source": site, "url": url}
@@ -398,7 +402,9 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     from tui import formats
 
     page = LexborHTMLParser(text)
-    meta = metadata(page)
+    metas = meta_index(page)
+    meta = metadata(page, metas)
+    head = formats.head_metadata(page, metas)  # as formats.html reads it, before the page is stripped
     plain = plain_article(page)  # (strips the page's scripts and styles)
     units = [] if plain else _trafilatura(text)
     if "date" not in meta and (near := heading_date(page)):
@@ -408,7 +414,12 @@ def html(text: str, given: dict[str, Any]) -> tuple[list[Unit], dict[str, Any]]:
     if plain or _size(units) < SHORT or len({unit.para for unit in units}) == 1:
         # A plain article is read as trafilatura reads it: without its figures (images, captions) and
         # the times printed in it (the date is in `meta`).
-        own, own_meta = formats.html(text, {}, drop=("figure", "time")) if plain else formats.html(text, {})
+        # A plain article's page is read on as it is (the stripping so far is part of what
+        # formats.html strips), not parsed again: that was a tenth of reading such a page.
+        if plain:
+            own, own_meta = formats.page_units(page, head, {}, drop=("figure", "time"))
+        else:
+            own, own_meta = formats.html(text, {})
         if _size(own) > _size(units) or (len(own) >= 3 and _size(own) * 2 >= _size(units)):
             units = own
             meta = {**own_meta, **meta}
