@@ -234,6 +234,29 @@ def test_sigterm_leaves_the_alternate_screen_and_shows_the_cursor(tmp_path: Path
         term.kill()
 
 
+def test_a_closed_terminal_ends_kliping_even_when_quitting_hangs(tmp_path: Path) -> None:
+    """A window closed (SIGHUP) while Textual's last writes to the gone terminal hang: the
+    process still ends, with the signal's status, instead of staying for good."""
+    stuck = (
+        "import sys, time\n"
+        "from textual.drivers import linux_driver\n"
+        "def disable_input(self):\n"
+        "    time.sleep(3600)  # a terminal that never takes the bytes restoring its modes\n"
+        "linux_driver.LinuxDriver.disable_input = disable_input\n"
+        "from tui.cli import main\n"
+        "sys.exit(main(sys.argv[1:]))\n"
+    )
+    script = tmp_path / "stuck.py"
+    script.write_text(stuck, encoding="utf-8")
+    term = Terminal(["--no-cache"], 100, 30, tmp_path, program=[sys.executable, str(script)])
+    try:
+        term.wait_for(lambda screen: "2 of 2 articles" in screen, "the seeds to load")
+        term.child.kill(signal.SIGHUP)
+        assert term.exit_status(timeout=15) == 128 + signal.SIGHUP
+    finally:
+        term.kill()
+
+
 def test_keys_in_one_burst_are_handled_in_order(tmp_path: Path) -> None:
     """`j j j j Enter` in one write (a slow SSH link delivers keys so) opens the fifth article."""
     from tests.helpers import many_articles

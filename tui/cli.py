@@ -10,6 +10,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Iterator, Sequence
 from functools import partial
 from importlib.metadata import PackageNotFoundError, version
@@ -32,6 +33,8 @@ if TYPE_CHECKING:
     from tui.app import KlipingApp
 
 CRASHED = 70  # EX_SOFTWARE: an internal error, as sysexits.h has it
+EXIT_GRACE_SECONDS = 3.0  # after SIGTERM or SIGHUP, the app's time to quit before the process ends anyway
+_ENDING_THREAD = "kliping-end-anyway"
 
 
 def package_version() -> str:
@@ -238,10 +241,27 @@ def _exit_cleanly_on_signals(app: KlipingApp) -> None:
         except RuntimeError:  # not started yet, or gone: nothing on the screen to restore
             raise SystemExit(128 + signum) from None
         loop.call_soon_threadsafe(partial(app.exit, return_code=128 + signum))
+        _end_anyway_after(EXIT_GRACE_SECONDS, 128 + signum)
 
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), handler)
+
+
+def _end_anyway_after(seconds: float, status: int) -> None:
+    """End the process if the app has not quit by then.
+
+    With its terminal gone (a closed window: SIGHUP), quitting could hang for good: Textual's
+    last writes, which restore the terminal's modes, waited on an output thread that had
+    stopped. The process stayed, its listing child too. What kliping keeps (the cache, the
+    reading state) is written in SQLite transactions, so ending here loses nothing written.
+    """
+    if any(thread.name == _ENDING_THREAD for thread in threading.enumerate()):
+        return  # a second signal: the first one's timer is running
+    timer = threading.Timer(seconds, os._exit, args=(status,))
+    timer.name = _ENDING_THREAD
+    timer.daemon = True
+    timer.start()
 
 
 def _usable_cache(paths: Sequence[str]) -> Path | None:
