@@ -572,6 +572,35 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
         assert screen._stop_watching is not None and not screen._stop_watching.is_set()
 
 
+async def test_the_watcher_comes_back_after_a_bulk_load_that_failed(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync, "FIRST", 1)
+    monkeypatch.setattr(sync, "BULK_FROM", 2)
+    app = KlipingApp([collection], watch_files=True)
+    failed: list[bool] = []
+    put_files = Library.put_files
+
+    def fail_once(library: Library, batch: list[sync.FileItems]) -> list[Row]:
+        if not failed and len(batch) == 2:  # the bulk load's batch
+            failed.append(True)
+            raise RuntimeError("disk gone for a moment")
+        return put_files(library, batch)
+
+    monkeypatch.setattr(Library, "put_files", fail_once)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert failed and any("disk gone for a moment" in n.message for n in app._notifications)
+        await pilot.pause(0.6)  # the watch in place again
+        (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang panjang.\n")
+        for _ in range(400):
+            await pilot.pause(0.02)
+            if "Artikel Baru dari Disk" in titles(app):
+                break
+        await settle(pilot)
+        assert len(titles(app)) == 4 and "Artikel Baru dari Disk" in titles(app)
+
+
 async def test_esc_in_the_filter_keeps_the_cursor_on_the_article_found(tmp_path: Path) -> None:
     app = KlipingApp([many_articles(tmp_path / "many", 30)])
     async with app.run_test(size=(120, 36)) as pilot:

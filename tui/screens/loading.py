@@ -108,6 +108,14 @@ class LoadingScreen(BulkActions):
             stop.set()
             self._watch_after_load = True
 
+    def _watch_again(self, catch_up: bool = True) -> None:
+        """After the load the watcher stepped aside for: done (then compared with the disk), or
+        failed (not compared: the folders would differ from the cache, and be read again, and
+        fail again)."""
+        if self._watch_after_load:
+            self._watch_after_load = False
+            self.watch_folders(catch_up=catch_up)
+
     def _take_update(self, update: Update) -> None:
         articles = self.articles
         for notice in update.notices:  # said once: e.g. the cache could not be written
@@ -123,9 +131,7 @@ class LoadingScreen(BulkActions):
         if applied.finished:
             self.kliping.loaded()
             progress.display = False
-            if self._watch_after_load:
-                self._watch_after_load = False
-                self.watch_folders(catch_up=True)
+            self._watch_again()
             if self._reloading:
                 self._reloaded()
         if applied.first_rows:
@@ -185,6 +191,7 @@ class LoadingScreen(BulkActions):
         self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
         if event.worker.name == "load":
             self.session.stopped_loading()
+            self._watch_again(catch_up=False)
             self.query_one(ProgressBar).display = False
             self._refresh_if_due()
             self._update_status()
