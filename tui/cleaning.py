@@ -104,6 +104,21 @@ _SPACE_CHARS = "[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]"
 # Only runs and odd spaces match, so ordinary single spaces cost nothing.
 _SPACES = re.compile(rf"{_SPACE_CHARS}{{2,}}|[\t\u00a0\u2000-\u200a\u202f\u205f\u3000]")
 _INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\u00ad]")
+# The whitespace str.split() parts words at that tidy() leaves alone: tidy turns runs of spaces, tabs
+# and the odd spaces into one space, and a text file's lines hold no "\n".
+_SPLITTING_SPACES = (
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x1c",
+    "\x1d",
+    "\x1e",
+    "\x1f",
+    "\x85",
+    "\u1680",
+    "\u2028",
+    "\u2029",
+)
 _SENTENCE_SPLIT = re.compile(r"(?<=[.!?])[”\"’]?\s+(?=[A-Z0-9“\"(])")
 
 # Where a dateline or a footer names the site; each with words one of which any line it matches holds
@@ -168,6 +183,7 @@ class Cleaned:
     place: str | None = None
     blocks: tuple[Block, ...] = ()
     removed: list[str] = field(default_factory=list)
+    words: int = -1  # the blocks' words when cleaning could count them cheaply, else -1
 
 
 def tidy(text: str) -> str:
@@ -429,6 +445,11 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         loose = loose or when
     out.date = labelled or loose
     out.source = channel or source_from(removed) or out.source
+    # The blocks of a text's lines have single spaces only, unless the raw text holds some other
+    # whitespace or a glued widget word was cut out: their words are then their spaces plus one,
+    # counted without splitting (18 -> 6 us a text file; the split made a string of every word).
+    if raw is not None and not glued and not any(space in raw for space in _SPLITTING_SPACES):
+        out.words = sum([block.text.count(" ") for block in out.blocks]) + len(out.blocks)
     return out
 
 
