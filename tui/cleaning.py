@@ -234,7 +234,8 @@ def _leftover(line: str, key: str) -> bool:
 
 def _menu_like(line: str) -> bool:
     """A short line with no sentence in it, as menus and widget labels are."""
-    return len(line.split()) <= 4 and len(line) <= 40 and not _SENTENCE_END.search(line)
+    # The length first: a paragraph is not split into words to be told it is no menu (~2 us a file).
+    return len(line) <= 40 and len(line.split()) <= 4 and not _SENTENCE_END.search(line)
 
 
 _SITE_NAME = re.compile(r"(?i)^[\w-]+(?:\.[\w-]+)*\.(?:com|co\.id|or\.id|go\.id|id|co|net|org|news|tv)$")
