@@ -470,7 +470,9 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         if _leftover(text, key):
             removed.append(text)
             continue
-        tail = _GLUED_TAIL.search(text, len(text) - 30) if "halaman asli" in text[-25:].lower() else None
+        # The key holds the words whenever the line's end does: a scan of it spares most lines a copy.
+        at_end = "halaman asli" in key and "halaman asli" in text[-25:].lower()
+        tail = _GLUED_TAIL.search(text, len(text) - 30) if at_end else None
         if tail and tail.start() > 0:
             removed.append(tail.group(1))
             unit.text = text[: tail.start()]
