@@ -94,51 +94,35 @@ _CAPTION = re.compile(
 )
 # How the lines each case-blind pattern above matches open: their first two characters lower-cased,
 # or one for "any second". A line opening otherwise is told apart without the pattern, whose dozens
-# of case-blind alternatives cost ~0.5 us on every line (_may_open; ~7 us a text file in all).
+# of case-blind alternatives cost ~0.5 us on every line (~7 us a text file in all).
 _LEFTOVER_OPENINGS = frozenset(
-    [
-        "fo",
-        "ik",
-        "ba",
-        "re",
-        "si",
-        "li",
-        "se",
-        "co",
-        "ha",
-        "ko",
-        "da",
-        "do",
-        "un",
-        "kl",
-        "ga",
-        "jo",
-        "su",
-        "be",
-        "ta",
-        "to",
-        "sh",
-        "ad",
-        "sc",
-        "ar",
-        "th",
-        "sa",
-        "wa",
-        "(",
-        "[",
-    ]
-    + ["a "]
+    ("fo", "ik", "ba", "re", "si", "li", "se", "co", "ha", "ko", "da", "do", "un", "kl", "ga", "jo", "su")
+    + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[")
 )
-_LABEL_OPENINGS = frozenset(["di", "pu", "po", "up", "la", "ta", "da", "te"])
-_BYLINE_OPENINGS = frozenset(["by", "ol", "pe", "re", "ed", "au", "di", "wr", "ko"])
-_CAPTION_OPENINGS = frozenset(["ga", "fo", "im", "ph", "pi", "il", "fi", "gr", "su", "do", "cr", "kr", "("])
+_LABEL_OPENINGS = frozenset(("di", "pu", "po", "up", "la", "ta", "da", "te"))
+_BYLINE_OPENINGS = frozenset(("by", "ol", "pe", "re", "ed", "au", "di", "wr", "ko"))
+_CAPTION_OPENINGS = frozenset(("ga", "fo", "im", "ph", "pi", "il", "fi", "gr", "su", "do", "cr", "kr", "("))
+# The same as one bit a pattern, by a line's first two characters when both are printable ASCII: a
+# dict lookup in line, not a call a check (~3 us a text file). A line opening otherwise (beyond
+# ASCII, which case-blind matching may fold to an ASCII letter, as the Kelvin sign to "k"; a
+# control character; a one-character line) has every bit: the pattern decides.
+LEFTOVER, LABEL, BYLINE, CAPTION = 1, 2, 4, 8
+_EVERY = LEFTOVER | LABEL | BYLINE | CAPTION
+_TABLES = ((LEFTOVER, _LEFTOVER_OPENINGS), (LABEL, _LABEL_OPENINGS), (BYLINE, _BYLINE_OPENINGS))
+_PRINTABLE = [chr(code) for code in range(32, 127)]
+_OPENS = {
+    pair: sum(
+        bit
+        for bit, openings in (*_TABLES, (CAPTION, _CAPTION_OPENINGS))
+        if pair.lower() in openings or pair[0] in openings
+    )
+    for pair in (first + second for first in _PRINTABLE for second in _PRINTABLE)
+}
 
 
-def _may_open(line: str, openings: frozenset[str]) -> bool:
-    """Whether a line opens as one of `openings` says a pattern's lines do. A line opening beyond
-    ASCII may: case-blind matching folds some such characters to ASCII letters (the Kelvin sign)."""
-    start = line[:2]
-    return not start.isascii() or start.lower() in openings or start[:1] in openings
+def _may_open(line: str, bit: int) -> bool:
+    """Whether a line may match the pattern of `bit`, as its opening tells (_OPENS)."""
+    return bool(_OPENS.get(line[:2], _EVERY) & bit)
 
 
 _QUOTE_OPEN = '“"„«‘'
@@ -248,7 +232,7 @@ def _key(line: str) -> str:
 
 def dated_label(line: str) -> dt.datetime | None:
     """The date of a labelled line such as "Diperbarui 18 Jun 2025, 14:05 WIB" or "Published: …"."""
-    label = _METADATA_LABEL.match(line) if _may_open(line, _LABEL_OPENINGS) else None
+    label = _METADATA_LABEL.match(line) if _OPENS.get(line[:2], _EVERY) & LABEL else None
     if label and label.end() < len(line) and len(line) <= 120 and (found := find_date(line[label.end() :])):
         return found[0]
     return None
@@ -263,7 +247,7 @@ def _leftover(line: str, key: str) -> bool:
     """is_leftover, given the line's _key (the body's loop has it already)."""
     if key in LEFTOVER_LINES or not key:
         return True
-    if len(line) <= 300 and _may_open(line, _LEFTOVER_OPENINGS) and _LEFTOVER_START.match(line):
+    if len(line) <= 300 and _OPENS.get(line[:2], _EVERY) & LEFTOVER and _LEFTOVER_START.match(line):
         return True
     # Each phrase of _LEFTOVER_ANYWHERE holds one of these words: they are looked for first, plain
     # substring scans in C, written out (through a generator they cost twice as much, ~5 us a text
@@ -316,7 +300,7 @@ def headline_like(line: str) -> bool:
         return False
     if line[0].islower() or line.rstrip()[-1] in ".,;:…" or line.endswith("..."):
         return False
-    return not (_may_open(line, _CAPTION_OPENINGS) and _CAPTION.match(line))
+    return not (_OPENS.get(line[:2], _EVERY) & CAPTION and _CAPTION.match(line))
 
 
 def title_over_paragraph(lines: list[str]) -> bool:
@@ -342,7 +326,7 @@ def derive_title(text: str, limit: int = 96) -> str:
 
 def classify(text: str) -> BlockKind:
     """Set captions and whole quotations apart from ordinary paragraphs."""
-    if len(text) <= 400 and _may_open(text, _CAPTION_OPENINGS) and _CAPTION.match(text):
+    if len(text) <= 400 and _OPENS.get(text[:2], _EVERY) & CAPTION and _CAPTION.match(text):
         return "caption"
     if text[0] in _QUOTE_OPEN and (_QUOTE_CLOSE_END.search(text) or _SAID.search(text)):
         return "quote"
@@ -414,7 +398,8 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
             body.append(unit)
             continue
         text = unit.text
-        label = _METADATA_LABEL.match(text) if _may_open(text, _LABEL_OPENINGS) else None
+        opens = _OPENS.get(text[:2], _EVERY)
+        label = _METADATA_LABEL.match(text) if opens & LABEL else None
         alone = index + 1 < len(units) and units[index + 1].para != unit.para
         if is_leftover(text):
             removed.append(text)
@@ -424,9 +409,9 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         elif (when := is_date_line(text)) is not None:
             removed.append(text)
             loose = loose or when
-        elif _may_open(text, _BYLINE_OPENINGS) and _BYLINE.match(text) and len(text.split()) <= 8:
+        elif opens & BYLINE and _BYLINE.match(text) and len(text.split()) <= 8:
             removed.append(text)
-        elif _may_open(text, _CAPTION_OPENINGS) and _CAPTION.match(text):
+        elif opens & CAPTION and _CAPTION.match(text):
             body.append(unit)
         elif (
             out.title is None
@@ -481,7 +466,7 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
     # A trailing run of menu-like lines is a page's navigation, not the article's last words.
     trailing: list[str] = []
     while len(kept) > 1 and kept[-1].kind != "list" and _menu_like(kept[-1].text):
-        if _may_open(kept[-1].text, _CAPTION_OPENINGS) and _CAPTION.match(kept[-1].text):
+        if _may_open(kept[-1].text, CAPTION) and _CAPTION.match(kept[-1].text):
             break
         trailing.append(kept.pop().text)
     removed.extend(reversed(trailing))
