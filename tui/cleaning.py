@@ -108,16 +108,25 @@ _CAPTION_OPENINGS = frozenset(("ga", "fo", "im", "ph", "pi", "il", "fi", "gr", "
 # control character; a one-character line) has every bit: the pattern decides.
 LEFTOVER, LABEL, BYLINE, CAPTION = 1, 2, 4, 8
 _EVERY = LEFTOVER | LABEL | BYLINE | CAPTION
-_TABLES = ((LEFTOVER, _LEFTOVER_OPENINGS), (LABEL, _LABEL_OPENINGS), (BYLINE, _BYLINE_OPENINGS))
 _PRINTABLE = [chr(code) for code in range(32, 127)]
-_OPENS = {
-    pair: sum(
-        bit
-        for bit, openings in (*_TABLES, (CAPTION, _CAPTION_OPENINGS))
-        if pair.lower() in openings or pair[0] in openings
-    )
-    for pair in (first + second for first in _PRINTABLE for second in _PRINTABLE)
-}
+_OPENS = dict.fromkeys([first + second for first in _PRINTABLE for second in _PRINTABLE], 0)
+for _bit, _openings in (
+    (LEFTOVER, _LEFTOVER_OPENINGS),
+    (LABEL, _LABEL_OPENINGS),
+    (BYLINE, _BYLINE_OPENINGS),
+    (CAPTION, _CAPTION_OPENINGS),
+):
+    for _opening in _openings:  # every way of writing it: cased, or any second character
+        for _pair in (
+            [_opening[0] + second for second in _PRINTABLE]
+            if len(_opening) == 1
+            else [
+                first + second
+                for first in {_opening[0], _opening[0].upper()}
+                for second in {_opening[1], _opening[1].upper()}
+            ]
+        ):
+            _OPENS[_pair] |= _bit
 
 
 def _may_open(line: str, bit: int) -> bool:
