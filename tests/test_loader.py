@@ -777,3 +777,18 @@ def test_front_matter_read_in_c_as_the_pure_python_loader_reads_it(source: str) 
     except yaml.YAMLError:
         expected = None
     assert formats._front_fields(source) == expected
+
+
+@pytest.mark.parametrize(
+    "space",
+    [" ", "  ", "\t", "\u00a0", "\u2003", " \u200b ", "\x0b", "\x0c", "\x1c", "\x85", "\u2028", "\u3000"],
+)
+def test_word_count_matches_split_whatever_the_spaces(space: str) -> None:
+    """A text file's words are counted from its blocks' spaces when that is exact: never otherwise."""
+    text = (
+        f"Title Line Here\n\nOne{space}two three{space}{space}four.\n{space}Five six.{space}\n\n"
+        "Seven eight nine.\n\n" + BODY
+    )
+    for body in (text, text + "ADVERTISEMENT SCROLL TO CONTINUE WITH CONTENT  word  ADVERTISEMENT  end\n"):
+        article = only_article(parse_bytes(body.encode(), "n.txt"))
+        assert article.words == sum(len(block.text.split()) for block in article.blocks)

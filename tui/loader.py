@@ -370,7 +370,7 @@ def _article(
     # A huge article keeps its first part (the file itself is untouched, and the reader says so);
     # its words are counted whole, so the list tells its real length.
     blocks, whole = keep_first(cleaned.blocks)
-    words = sum(len(block.text.split()) for block in cleaned.blocks) if whole else -1
+    words = sum(len(block.text.split()) for block in cleaned.blocks) if whole else cleaned.words
     return Article(
         id=_article_id(path, record),
         path=path,
