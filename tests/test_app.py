@@ -680,6 +680,25 @@ async def test_the_raw_view_strikes_through_what_cleaning_took_out(collection: P
         assert any("Struck-through lines" in line for line in reader.text_lines)
 
 
+async def test_an_article_fetched_before_the_raw_view_was_asked_for_still_gets_its_file(
+    collection: Path,
+) -> None:
+    """`j` then `r` at once: the next article's fetch began with the raw view off, and lands with
+    it on. The reader asks for the file then, rather than say "Reading the file…" for good."""
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        article_list = app.query_one("#articles", ArticleList)
+        reader = app.query_one("#reader", Reader)
+        second = app.library.article(article_list.keys[1])  # the Kompasiana article
+        assert second is not None
+        reader.raw = True  # `r`, while the reader still shows the first article
+        reader.show(second)  # the fetch started before it: no raw text with it
+        await settle(pilot)
+        assert reader.article is second and not reader.raw_pending
+        assert any("BERI NILAI" in line for line in reader.text_lines)
+
+
 async def test_files_kliping_does_not_read_are_counted_in_the_problems(collection: Path) -> None:
     (collection / "notes.xyz").write_text("not an article format")
     (collection / "data.bin2").write_text("nor this")

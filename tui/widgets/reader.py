@@ -148,6 +148,10 @@ class Reader(ScrollView, can_focus=True):
             self._current_match = 0  # an article opens at its first match: marked in the one wrap
         self._rebuild(keep_scroll=same)
         if article is not None:
+            if self.raw and raw is None:
+                # Fetched before the raw view was turned on (`j` then `r` at once): it would have
+                # said "Reading the file…" for good.
+                self.post_message(self.RawWanted(article))
             self.post_message(self.Shown(article))
             if self.filter_query is not None and (self._match_lines or self.wrapping):
                 self._scroll_to_match()
