@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -538,35 +538,59 @@ async def test_changes_on_disk_show_up_on_reload_and_when_watched(collection: Pa
         assert "Satu Lagi" in titles(app)
 
 
+NEW_TITLE = "Artikel Baru dari Disk"
+
+
+def during_a_bulk_load(monkeypatch: pytest.MonkeyPatch, batch_written: Callable[[], None]) -> None:
+    """The collection's first load made a bulk one (one file read ahead, two in bulk), with
+    `batch_written` called once just before the bulk batch is written."""
+    monkeypatch.setattr(sync, "FIRST", 1)
+    monkeypatch.setattr(sync, "BULK_FROM", 2)
+    put_files = Library.put_files
+    called: list[bool] = []
+
+    def put(library: Library, batch: list[sync.FileItems]) -> list[Row]:
+        if not called and len(batch) == 2:
+            called.append(True)
+            batch_written()
+        return put_files(library, batch)
+
+    monkeypatch.setattr(Library, "put_files", put)
+
+
+async def wait_for_new_title(pilot: Pilot[None], app: KlipingApp) -> None:
+    """Until the file added shows up (the watcher debounces, compares, then reads the folders)."""
+    for _ in range(400):
+        await pilot.pause(0.02)
+        if NEW_TITLE in titles(app):
+            break
+    await settle(pilot)
+
+
+def add_a_file(folder: Path) -> None:
+    (folder / "d.txt").write_text(f"{NEW_TITLE}\n\nIsi artikel baru yang panjang.\n")
+
+
 async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
     collection: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """inotify tells the watcher of every file a load reads: it stops for a bulk load, and once
     it is back the folders are compared with the cache, so a file added meanwhile shows up."""
-    monkeypatch.setattr(sync, "FIRST", 1)  # one file read ahead, the other two a bulk load
-    monkeypatch.setattr(sync, "BULK_FROM", 2)
     app = KlipingApp([collection], watch_files=True)
     watching_during_load: list[bool] = []
-    put_files = Library.put_files
 
-    def put_and_add_a_file(library: Library, batch: list[sync.FileItems]) -> list[Row]:
-        if not watching_during_load and len(batch) == 2:  # the bulk load's batch
-            screen = app.screen
-            assert isinstance(screen, MainScreen)
-            stop = screen._stop_watching
-            watching_during_load.append(stop is not None and not stop.is_set())
-            (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang panjang.\n")
-        return put_files(library, batch)
+    def look_and_add() -> None:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        stop = screen._stop_watching
+        watching_during_load.append(stop is not None and not stop.is_set())
+        add_a_file(collection)
 
-    monkeypatch.setattr(Library, "put_files", put_and_add_a_file)
+    during_a_bulk_load(monkeypatch, look_and_add)
     async with app.run_test(size=(120, 36)) as pilot:
-        for _ in range(400):  # the watch is back, then it compares, then the folders are read again
-            await pilot.pause(0.02)
-            if "Artikel Baru dari Disk" in titles(app):
-                break
-        await settle(pilot)
+        await wait_for_new_title(pilot, app)
         assert watching_during_load == [False]
-        assert len(titles(app)) == 4 and "Artikel Baru dari Disk" in titles(app)
+        assert len(titles(app)) == 4 and NEW_TITLE in titles(app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
         assert screen._stop_watching is not None and not screen._stop_watching.is_set()
@@ -575,30 +599,18 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
 async def test_the_watcher_comes_back_after_a_bulk_load_that_failed(
     collection: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(sync, "FIRST", 1)
-    monkeypatch.setattr(sync, "BULK_FROM", 2)
+    def fail() -> None:
+        raise RuntimeError("disk gone for a moment")
+
+    during_a_bulk_load(monkeypatch, fail)
     app = KlipingApp([collection], watch_files=True)
-    failed: list[bool] = []
-    put_files = Library.put_files
-
-    def fail_once(library: Library, batch: list[sync.FileItems]) -> list[Row]:
-        if not failed and len(batch) == 2:  # the bulk load's batch
-            failed.append(True)
-            raise RuntimeError("disk gone for a moment")
-        return put_files(library, batch)
-
-    monkeypatch.setattr(Library, "put_files", fail_once)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert failed and any("disk gone for a moment" in n.message for n in app._notifications)
+        assert any("disk gone for a moment" in n.message for n in app._notifications)
         await pilot.pause(0.6)  # the watch in place again
-        (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang panjang.\n")
-        for _ in range(400):
-            await pilot.pause(0.02)
-            if "Artikel Baru dari Disk" in titles(app):
-                break
-        await settle(pilot)
-        assert len(titles(app)) == 4 and "Artikel Baru dari Disk" in titles(app)
+        add_a_file(collection)
+        await wait_for_new_title(pilot, app)
+        assert len(titles(app)) == 4 and NEW_TITLE in titles(app)
 
 
 async def test_esc_in_the_filter_keeps_the_cursor_on_the_article_found(tmp_path: Path) -> None:
