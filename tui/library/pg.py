@@ -150,6 +150,8 @@ class PgLibrary:
         self._notices: list[str] = []
         self._known_terms: set[str] = set()
         self._closed = False
+        # What this process's writes did, for the sync command's summary.
+        self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         conn = self._conn()
         if _value(conn, "SELECT to_regclass('kliping') IS NULL"):
             if not syncing:
@@ -382,6 +384,9 @@ class PgLibrary:
                     (fresh, [new_terms[t] for t in fresh]),
                 )
         self._known_terms.update(new_terms)
+        self.written["files"] += len(files)
+        self.written["unchanged"] += len(unchanged)
+        self.written["articles"] += count
         return rows
 
     def forget_files(self, paths: Iterable[str]) -> None:
@@ -394,6 +399,11 @@ class PgLibrary:
             conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+        self.written["forgotten"] += len(stored)
+
+    def article_count(self) -> int:
+        """How many articles the library holds (for the sync command's summary)."""
+        return int(self._read(lambda c: _value(c, "SELECT count(*) FROM articles")))
 
     # --- reading ---------------------------------------------------------------------------
 

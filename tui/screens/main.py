@@ -27,7 +27,8 @@ from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
-from tui.library import Library, Stopped
+from tui.library import Stopped
+from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.query import Query, parse
 from tui.screens.loading import LoadingScreen
@@ -101,7 +102,9 @@ class MainScreen(LoadingScreen):
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
 
-    def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
+    def __init__(
+        self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
+    ) -> None:
         super().__init__(id="main-screen")
         self.library = library
         self.session = session

@@ -1,0 +1,212 @@
+"""The team library on PostgreSQL as a user meets it: `kliping sync --library`, `--list`, the app."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+import pytest
+
+from tests.helpers import many_articles, small_collection, write_article
+from tests.test_app import settle, titles
+from tui.cli import main
+from tui.config import load_settings
+from tui.sync import sync
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _summary(err: str) -> str:
+    return [line for line in err.splitlines() if "the library holds" in line][-1]
+
+
+def test_sync_then_list_gives_what_the_folders_give(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert "3 files: 3 read" in _summary(capsys.readouterr().err)
+    assert main(["--list", str(folder)]) == 0
+    local = capsys.readouterr().out
+    assert main(["--list", "--library", pg_url]) == 0
+    assert capsys.readouterr().out == local
+    assert main(["--list", "--json", "--library", pg_url, "--filter", "pertemuan"]) == 0
+    records = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["title"] for r in records] == ["Forum Pertemuan Mitra Program INKLUSI"]
+    assert "penguatan jejaring" in records[0]["text"]
+
+
+def test_a_second_sync_reads_only_what_changed(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert "3 files: 0 read (0 of them the same inside), 3 unchanged, 0 gone" in _summary(
+        capsys.readouterr().err
+    )
+    (folder / "a.txt").unlink()
+    write_article(folder, "d.txt", "Panen Raya Petani Garam", "3 Maret 2024 08:00", ["Petani garam panen."])
+    os.utime(folder / "b.txt")  # touched, the same inside: its rows stay
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert "3 files: 2 read (1 of them the same inside), 1 unchanged, 1 gone" in _summary(
+        capsys.readouterr().err
+    )
+    assert main(["--list", "--library", pg_url, "--filter", "petani OR pelatihan"]) == 0
+    out = capsys.readouterr().out
+    assert "Panen Raya Petani Garam" in out and "Pelatihan Kader" not in out
+
+
+def test_syncing_one_folder_leaves_the_others_be(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    first = small_collection(tmp_path / "one")
+    second = many_articles(tmp_path / "two", 5)
+    assert main(["sync", "--library", pg_url, str(first)]) == 0
+    assert main(["sync", "--library", pg_url, str(second)]) == 0
+    assert main(["sync", "--library", pg_url, str(first)]) == 0
+    assert "the library holds 8 articles" in _summary(capsys.readouterr().err)
+
+
+_KILLED_ON_THE_THIRD_BATCH = """
+import os, signal, sys
+import tui.sync
+from tui.library.pg import PgLibrary
+
+tui.sync.FIRST, tui.sync.BULK_FROM, tui.sync.BATCH, tui.sync.BULK_MOST = 0, 10, 10, 10  # a bulk load
+put = PgLibrary.put_files
+calls = []
+
+def put_then_die(self, batch):
+    calls.append(1)
+    if len(calls) == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return put(self, batch)
+
+PgLibrary.put_files = put_then_die
+for _update in tui.sync.sync(PgLibrary(sys.argv[1], syncing=True), [sys.argv[2]]):
+    pass
+"""
+
+
+def test_a_sync_killed_loses_nothing_committed_and_the_next_goes_on(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.library.pg import PgLibrary
+
+    folder = many_articles(tmp_path / "clips", 60)
+    killed = subprocess.run(
+        [sys.executable, "-c", _KILLED_ON_THE_THIRD_BATCH, pg_url, str(folder)],
+        cwd=ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+        timeout=120,
+    )
+    assert killed.returncode == -signal.SIGKILL
+    library = PgLibrary(pg_url)
+    assert library.file_count() == 20  # the first two batches, whole
+    # A first load builds the word index after its articles: the kill left it unbuilt.
+    assert library._conn().execute("SELECT to_regclass('articles_doc')").fetchone() == (None,)
+    library.close()
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    summary = _summary(capsys.readouterr().err)
+    assert "60 files: 40 read" in summary and "the library holds 60 articles" in summary
+    library = PgLibrary(pg_url)
+    assert library._conn().execute("SELECT to_regclass('articles_doc') IS NOT NULL").fetchone() == (True,)
+    library.close()
+    assert main(["--list", "--library", pg_url, "--filter", "nomor 42"]) == 0
+    assert "Artikel nomor 42 tentang" in capsys.readouterr().out
+
+
+def test_two_people_syncing_the_same_folder_at_once_make_one_copy(tmp_path: Path, pg_url: str) -> None:
+    from tui.library.pg import PgLibrary
+
+    folder = many_articles(tmp_path / "clips", 300)
+    failures: list[BaseException] = []
+
+    def one_sync() -> None:
+        library = PgLibrary(pg_url, syncing=True)
+        try:
+            for _update in sync(library, [str(folder)], processes=0):
+                pass
+        except BaseException as error:  # noqa: BLE001 (reported by the assertion below)
+            failures.append(error)
+        finally:
+            library.close()
+
+    people = [threading.Thread(target=one_sync) for _ in range(2)]
+    for person in people:
+        person.start()
+    for person in people:
+        person.join()
+    assert failures == []
+    library = PgLibrary(pg_url)
+    assert library.file_count() == 300
+    assert len(library.rows()) == 300
+    assert len({row.path for row in library.rows()}) == 300
+    library.close()
+
+
+def test_an_unreachable_library_is_one_line_without_its_password(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    url = f"postgresql://someone:hunter2@/nowhere?host={tmp_path}&connect_timeout=2"
+    assert main(["--list", "--library", url]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kliping: cannot use the library postgresql://someone@")
+    assert "hunter2" not in err and "Traceback" not in err and len(err.splitlines()) == 1
+    assert main(["sync", "--library", url, str(tmp_path)]) == 2
+    assert "hunter2" not in capsys.readouterr().err
+
+
+def test_an_empty_database_is_not_a_library_until_synced(
+    pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["--list", "--library", pg_url]) == 2
+    assert "holds no kliping library yet" in capsys.readouterr().err
+
+
+def test_the_config_names_the_library_but_never_its_password(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text('library = "postgresql://me:hunter2@db.example/clips"\n')
+    settings, message = load_settings(config)
+    assert settings.library is None
+    assert message is not None and "without a password" in message and "hunter2" not in message
+    config.write_text(f"library = {json.dumps(pg_url)}\n")
+    assert load_settings(config)[0].library == pg_url
+
+    folder = small_collection(tmp_path / "clips")
+    from tui.config import default_config_path
+
+    default_config_path().parent.mkdir(parents=True, exist_ok=True)
+    default_config_path().write_text(f"library = {json.dumps(pg_url)}\n")
+    assert main(["sync", str(folder)]) == 0
+    assert main(["--list", "--filter", "sumenep"]) == 0
+    assert "Koperasi Perempuan Tumbuh di Sumenep" in capsys.readouterr().out
+
+
+async def test_the_app_browses_and_filters_a_team_library(tmp_path: Path, pg_url: str) -> None:
+    from tui.app import KlipingApp
+    from tui.library.pg import PgLibrary
+    from tui.widgets.reader import Reader
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    app = KlipingApp([], library=PgLibrary(pg_url), state_path=tmp_path / "state.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert titles(app)[0] == "Koperasi Perempuan Tumbuh di Sumenep"
+        assert len(titles(app)) == 3
+        await pilot.press("slash", *"temu")
+        await settle(pilot)
+        assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
+        reader = app.query_one("#reader", Reader)
+        assert "penguatan jejaring" in "\n".join(reader.text_lines)
+        assert "Articles · the team library" in str(app.query_one("#articles").border_title)
