@@ -288,7 +288,7 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
-            return [_markdown(text, path, digest)]
+            return _markdown(text, path, digest)
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
         return [Problem(path, said("could not parse: {error}", error=str(exc)))]
@@ -398,11 +398,13 @@ def _text(
     return _article(path, digest, cleaned, meta, record, where)
 
 
-def _markdown(text: str, path: str, digest: str) -> Article | Problem:
+def _markdown(text: str, path: str, digest: str) -> list[Article | Problem]:
     units, meta, removed = formats.markdown(text)
+    note = meta.pop("problem", None)  # front matter set aside (formats.markdown): said beside the article
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
-    return _article(path, digest, cleaned, meta, None)
+    article = _article(path, digest, cleaned, meta, None)
+    return [article] if note is None else [article, Problem(path, note)]
 
 
 def _html(
