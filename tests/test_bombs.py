@@ -4,15 +4,25 @@ each is refused or read within a bound, said as a problem with its path, and the
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from benchmarks import hostile_files
-from tui import archive
+from tests.helpers import write_article
+from tui import archive, budget, documents
 from tui.article import Article, Problem
-from tui.loader import load_file
+from tui.cli import main
+from tui.library import Library
+from tui.loader import load_file, parse_bytes
+from tui.sync import sync
 
 MB = 1024 * 1024
 
@@ -118,3 +128,102 @@ def test_mhtml_nested_thousands_deep_is_a_problem(tmp_path: Path) -> None:
     path.write_text("MIME-Version: 1.0\n" + "".join(parts) + "Content-Type: text/html\n\n<p>x</p>\n")
     [item] = load_file(path)
     assert isinstance(item, Problem)
+
+
+# ---------------------------------------------------------------- a work budget (item 5)
+
+
+def good_files(folder: Path, count: int = 3) -> list[str]:
+    titles = [f"Artikel Baik Nomor {number} Tentang Desa" for number in range(count)]
+    for number, title in enumerate(titles):
+        write_article(folder, f"good-{number}.txt", title, "2 Maret 2021 09:00", ["Isi artikel yang tenang."])
+    return titles
+
+
+def test_a_pdf_past_its_time_is_stopped_and_said_and_the_rest_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(budget, "SECONDS", 1.0)  # the 500 pages take a second each
+    path = hostile_files.pdf_shared_stream(tmp_path)
+    wanted = good_files(tmp_path)
+    assert main(["--list", "--no-cache", str(tmp_path)]) == 0
+    out, err = capsys.readouterr()
+    assert sorted(line.split("  ")[-1] for line in out.splitlines()) == sorted(wanted)
+    assert f"{path}: took too long to read (over 1 s)" in err
+    assert "Traceback" not in err
+
+
+def test_a_pdf_is_read_up_to_its_page_and_time_budget_and_says_so(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    data = hostile_files.pdf_shared_stream(tmp_path, pages=40, stream_bytes=4096).read_bytes()
+    monkeypatch.setattr(documents, "PDF_PAGES", 5)
+    found = documents.pdf(data)
+    assert not isinstance(found, str) and "kata kata" in found[1]
+    assert str(found[2]["problem"]) == "only the first 5 of 40 pages are read"
+    monkeypatch.setattr(documents, "PDF_PAGES", 200)
+    monkeypatch.setattr(documents, "PDF_SECONDS", 0.0)  # the first page, then the clock says stop
+    found = documents.pdf(data)
+    assert not isinstance(found, str) and str(found[2]["problem"]) == "only the first 1 of 40 pages are read"
+    items = parse_bytes(data, "pages.pdf")
+    assert reasons(items) == ["only the first 1 of 40 pages are read"] and len(titles(items)) == 1
+
+
+def test_a_stopped_load_does_not_wait_for_the_document_it_is_reading(tmp_path: Path) -> None:
+    hostile_files.pdf_shared_stream(tmp_path)
+    good_files(tmp_path)
+    stop = threading.Event()
+    seen: list[str] = []
+
+    def load() -> None:
+        for update in sync(Library(None), [str(tmp_path)], should_stop=stop.is_set):
+            seen.extend(row.title for row in update.rows)
+
+    thread = threading.Thread(target=load)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(seen) < 3 and time.monotonic() < deadline:  # the good files first, then the PDF
+        time.sleep(0.05)
+    assert len(seen) == 3
+    time.sleep(0.5)
+    stop.set()
+    thread.join(2)
+    assert not thread.is_alive()
+
+
+def test_q_quits_at_once_while_a_pdf_is_being_read(tmp_path: Path) -> None:
+    """In a real terminal: the good files show beside the slow PDF, and `q` ends the process."""
+    from tests.test_terminal import Terminal
+
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    hostile_files.pdf_shared_stream(folder)
+    good_files(folder)
+    term = Terminal(["--no-cache", str(folder)], 120, 35, tmp_path)
+    try:
+        term.wait_for(lambda screen: "Artikel Baik Nomor 2" in screen, "the good files to show")
+        term.press("q")
+        status = term.exit_status(timeout=3)
+        assert status == 0, f"still running 3 s after q; the screen shows:\n{term.text}"
+        assert b"Traceback" not in bytes(term.raw)
+    finally:
+        term.kill()
+
+
+def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
+    hostile_files.pdf_shared_stream(tmp_path)
+    good_files(tmp_path)
+    listing = subprocess.Popen(
+        [sys.executable, "-m", "tui", "--list", "--no-cache", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,  # a group of its own, as a shell's job: Ctrl+C reaches every process in it
+    )
+    time.sleep(2.5)  # started, the good files read, the PDF under way
+    os.killpg(listing.pid, signal.SIGINT)
+    try:
+        _out, err = listing.communicate(timeout=5)
+    finally:
+        listing.kill()
+    assert listing.returncode == 128 + signal.SIGINT
+    assert b"Traceback" not in err, err.decode(errors="replace")

@@ -13,8 +13,9 @@ import io
 import itertools
 import re
 import statistics
+import time
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
 from typing import Any
 from xml.etree import ElementTree
@@ -27,7 +28,9 @@ SUFFIXES: frozenset[str] = frozenset({".pdf", ".docx", ".mhtml", ".mht"})
 
 Read = tuple[str, str, dict[str, Any]] | Said
 
-PDF_PAGES = 500  # a longer PDF is a book, not a clipping: its first pages are read
+PDF_PAGES = 200  # a longer PDF is a book, not a clipping: its first pages are read
+PDF_SECONDS = 3.0  # pages are read until then, and the rest left, said (the child's hard limit is budget's)
+PDF_TEXT = 2 * 1024 * 1024  # characters of text read at most: four times what an article keeps
 DOCX_LIMIT = 32 * 1024 * 1024  # document.xml inflated at most: ~1,000 pages of text in Word's markup
 DOCX_PROPS_LIMIT = 1024 * 1024  # docProps/core.xml inflated at most: a title, names and dates
 MIME_PARTS = 1_000  # parts of a single-file page looked at for its HTML: a page saved whole has dozens
@@ -70,13 +73,18 @@ def pdf(data: bytes) -> Read:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):
             return said("encrypted PDF (it needs a password)")
-        pages = [page.extract_text() or "" for page in reader.pages[:PDF_PAGES]]
+        count = len(reader.pages)
+        pages = _pages(reader.pages, time.monotonic() + PDF_SECONDS)
         info: Any = reader.metadata or {}
     except Exception as exc:  # pypdf raises many kinds on damaged files; any of them is a reason, not a crash
         return said("not a readable PDF ({error})", error=_one_line(exc))
     if not any(page.strip() for page in pages):
         return said("no text layer (a scanned PDF needs OCR first)")
     meta: dict[str, Any] = {}
+    if len(pages) < count:  # said beside the article (the loader's "problem")
+        meta["problem"] = said(
+            "only the first {read} of {count} pages are read", read=len(pages), count=count
+        )
     title = info.get("/Title") if hasattr(info, "get") else None
     if isinstance(title, str) and title.strip() and not re.search(r"(?i)untitled|\.(?:docx?|pdf)$", title):
         meta["title"] = " ".join(title.split())
@@ -84,6 +92,19 @@ def pdf(data: bytes) -> Read:
     if created is not None:
         meta["date"] = created
     return "text", reflow("\n\n".join(pages)), meta
+
+
+def _pages(pages: Sequence[Any], deadline: float) -> list[str]:
+    """The text of the first pages: up to PDF_PAGES, PDF_TEXT characters, and the time left. One
+    content stream drawn by 500 pages took a second a page to read."""
+    texts: list[str] = []
+    held = 0
+    for page in pages[:PDF_PAGES]:
+        texts.append(page.extract_text() or "")
+        held += len(texts[-1])
+        if held >= PDF_TEXT or time.monotonic() > deadline:
+            break
+    return texts
 
 
 def reflow(text: str) -> str:

@@ -633,17 +633,19 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     if isinstance(found, Said):
         return [Problem(path, found)]
     kind, text, meta = found
+    note = meta.pop("problem", None)  # read in part (documents.pdf): said beside the article
+    notes = [] if note is None else [Problem(path, note)]
     # A document's own date is when the file was made: a date printed in its text comes first.
     made = meta.pop("date", None) if kind != "html" else None
     if kind == "html":
-        return [_html(text, path, digest, meta, None)]
+        return [_html(text, path, digest, meta, None), *notes]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.date = cleaned.date or made
-    return [_article(path, digest, cleaned, meta, None)]
+    return [_article(path, digest, cleaned, meta, None), *notes]
 
 
 # ---------------------------------------------------------------- raw text
