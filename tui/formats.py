@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -12,6 +13,7 @@ import yaml
 from tui.article import tag_name
 from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
+from tui.formatting import FIELD_LIMIT, plain_field, plain_line, plain_text
 from tui.i18n import said
 
 
@@ -158,12 +160,9 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(value, str) and re.fullmatch(r"\d{9,10}", value.strip()):
                     value = int(value)  # seconds since 1970, as Pocket's CSV gives them
                 value = parse_date(value)
-            elif isinstance(value, str):
-                value = tidy(value) or None
-            elif value is not None and not isinstance(value, bool):
-                value = tidy(str(value)) or None
             else:
-                value = None
+                text, limit = _meta_text(value), URL_LIMIT if target == "url" else FIELD_LIMIT
+                value = tidy(plain_field(text, limit)) if text else None
             if value:
                 meta[target] = value
                 break
@@ -180,6 +179,22 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
+URL_LIMIT = 4096  # characters: longer is no address a browser opens
+
+
+def _meta_text(value: object) -> str | None:
+    """A title, source, url or place as text: numbers and dates as written, a list's items joined,
+    bytes decoded; never a Python repr (a list title showed as "['list', 'title']", bytes as b'...')."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, list):
+        items = (item for item in value if isinstance(item, (str, int, float)) and not isinstance(item, bool))
+        return ", ".join(map(str, items))
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+        return None
+    return str(value)
+
+
 def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
@@ -190,7 +205,7 @@ def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tup
                 item = item.get("label") or item.get("name") or item.get("title") or item.get("slug")
             if isinstance(item, bool) or item is None or isinstance(item, (dict, list)):
                 continue
-            for part in re.split(r"[,|]", str(item)):
+            for part in re.split(r"[,|]", plain_line(str(item))):
                 name = tag_name(part)
                 if name and name not in found:
                     found.append(name)
@@ -230,7 +245,7 @@ def carried_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> 
         found["read"] = True
     note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS, folded)) if text), "")
     if note:
-        found["note"] = note
+        found["note"] = plain_text(note)  # it goes into the note editor, which draws what it is given
     return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
 
 

@@ -18,6 +18,7 @@ from typing import IO, Any
 from tui import documents, formats, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
+from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -358,7 +359,7 @@ def _article(
     where: Said | None = None,
 ) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
-    title = meta.get("title") or cleaned.title
+    title = plain_field(meta.get("title") or cleaned.title or "")  # one plain line a list can show
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
