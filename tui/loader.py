@@ -570,8 +570,9 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
         return Problem(path, said("{where}: not a JSON object", where=where))
     meta = formats.metadata(item)
     body = formats.body_of(item)
-    if body is None and meta.get("url") and meta.get("title"):
+    if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
+        meta["title"] = meta.get("title") or formats.link_title(meta["url"])
     if body is None:
         return Problem(
             path, said("{where}: no article text (no 'text', 'content' or 'body' field)", where=where)
