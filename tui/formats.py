@@ -195,6 +195,15 @@ def _meta_text(value: object) -> str | None:
     return str(value)
 
 
+def link_title(url: str) -> str:
+    """A saved link's title when its export gives none: the address's host and path, as people
+    read it (`example.org/2024/flood`), rather than dropping the link."""
+    found = re.match(r"(?i)^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/?#]*)([^?#]*)", url.strip())
+    if found is None:
+        return tidy(url)
+    return tidy(found.group(1) + found.group(2).rstrip("/")) or tidy(url)
+
+
 def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
