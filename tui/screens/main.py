@@ -320,7 +320,10 @@ class MainScreen(LoadingScreen):
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             reset = shown.reset
-            if self._keep_after_clear is not None and answer.query.is_empty:
+            followed = self._keep_following(shown.keys, answer.complete)
+            if followed is not None:  # the article whose file changed stays under the cursor
+                keep_key, reset = followed, False
+            elif self._keep_after_clear is not None and answer.query.is_empty:
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
@@ -338,6 +341,7 @@ class MainScreen(LoadingScreen):
     @on(ArticleList.Highlighted)
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
+        self._following = None  # the user moved on: an edited article no longer holds the cursor
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
