@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import small_collection, write_article
+from tests.helpers import many_articles, small_collection, write_article
 from tests.test_app import settle, titles
 from tui.app import KlipingApp
 from tui.widgets.article_list import ArticleList
@@ -56,3 +56,25 @@ async def test_an_edited_article_stays_under_the_cursor_and_in_the_reader(collec
         assert app.session.marks.unread == unread  # no other article was marked read
         messages = [n.message for n in app._notifications]
         assert "Updated from disk: 1 new or changed, 0 gone." in messages
+
+
+async def test_brackets_from_the_list_mark_the_article_they_open_read(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 6)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        marks = app.session.marks
+        assert app.focused is articles and marks.unread == 6
+        await pilot.press("right_square_bracket")
+        await settle(pilot)
+        assert app.focused is articles  # the list keeps the focus
+        assert articles.cursor == 1 and marks.has("read", articles.keys[1])
+        await pilot.press("j")  # a plain move opens nothing
+        await settle(pilot)
+        assert not marks.has("read", articles.keys[2])
+        await pilot.press("left_square_bracket")
+        await settle(pilot)
+        assert articles.cursor == 1 and marks.unread == 5
+        await pilot.press("g", "left_square_bracket")  # at the top: nowhere to go, nothing read
+        await settle(pilot)
+        assert not marks.has("read", articles.keys[0])
