@@ -18,7 +18,8 @@ from pathlib import Path
 from tui import budget, documents
 from tui.article import Article, Problem
 from tui.i18n import said
-from tui.library import Library, Row
+from tui.library import Row
+from tui.library.interface import LibraryLike
 from tui.library.records import Prepared, carrying, prepare
 from tui.listing import Listing
 from tui.loader import find_paths, load_file
@@ -127,7 +128,7 @@ def scan(
 
 
 def sync(
-    library: Library,
+    library: LibraryLike,
     paths: Iterable[str | os.PathLike[str]],
     *,
     processes: int | None = None,
@@ -140,6 +141,11 @@ def sync(
     at once; the next update takes back the rows of files since deleted or changed. `listing` is
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
+    if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
+        rows = library.rows(newest_first=True)
+        yield Update(rows=rows, done=len(rows), total=len(rows), newest_first=True)
+        yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
+        return
     paths = list(paths)
     library.typed_as(paths)
     try:
@@ -228,7 +234,7 @@ def sync(
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
-def changed_on_disk(library: Library, paths: Iterable[str | os.PathLike[str]]) -> bool:
+def changed_on_disk(library: LibraryLike, paths: Iterable[str | os.PathLike[str]]) -> bool:
     """Whether the folders hold other files, or files of another size or time, than the cache knows."""
     files, _problems = scan(paths)
     return {path: (size, mtime) for path, size, mtime in files} != library.file_state()
