@@ -116,6 +116,8 @@ FILTERS = [
     '"langka sekal"',
     '"kampung nelayan"',
     '"warga kampung nelayan"',
+    '"desa warga" OR bertemu',
+    '"masyarakat desa" OR penguatan title:desa',
     "desa -kapasitas",
     '-"rumah inklusi"',
     "-desa",
