@@ -164,6 +164,32 @@ def test_an_unreachable_library_is_one_line_without_its_password(
     assert "hunter2" not in capsys.readouterr().err
 
 
+def test_a_read_only_role_browses_and_cannot_sync(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("DROP ROLE IF EXISTS kliping_reader")
+        conn.execute("CREATE ROLE kliping_reader LOGIN")
+        conn.execute("GRANT SELECT ON ALL TABLES IN SCHEMA public TO kliping_reader")
+    reader = make_conninfo(**{**conninfo_to_dict(pg_url), "user": "kliping_reader"})
+    capsys.readouterr()
+    assert main(["--list", "--library", reader, "--filter", "pertemuan"]) == 0
+    assert "Forum Pertemuan Mitra Program INKLUSI" in capsys.readouterr().out
+    assert main(["sync", "--library", reader, str(folder)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("kliping: cannot use the library postgresql://kliping_reader@")
+    assert "Traceback" not in err and len(err.splitlines()) == 1
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute("REASSIGN OWNED BY kliping_reader TO CURRENT_USER")
+        conn.execute("DROP OWNED BY kliping_reader")
+        conn.execute("DROP ROLE kliping_reader")
+
+
 def test_an_empty_database_is_not_a_library_until_synced(
     pg_url: str, capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -156,7 +156,18 @@ class PgLibrary:
         self._closed = False
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
-        conn = self._conn()
+        try:
+            self._open(self._conn())
+        except psycopg.Error as error:  # a read-only role or a standby asked to sync, say
+            self.close()
+            raise LibraryError(_unreachable(url, error)) from None
+        except LibraryError:
+            self.close()
+            raise
+
+    def _open(self, conn: psycopg.Connection[Any]) -> None:
+        """Check the library's version; make its tables first when syncing into a new database."""
+        url, syncing = self.url, self._syncing
         if _value(conn, "SELECT to_regclass('kliping') IS NULL"):
             if not syncing:
                 raise LibraryError(
