@@ -236,3 +236,81 @@ async def test_the_app_browses_and_filters_a_team_library(tmp_path: Path, pg_url
         reader = app.query_one("#reader", Reader)
         assert "penguatan jejaring" in "\n".join(reader.text_lines)
         assert "Articles · the team library" in str(app.query_one("#articles").border_title)
+
+
+def test_what_one_person_syncs_the_others_are_told(tmp_path: Path, pg_url: str) -> None:
+    from tui.library.pg import PgLibrary
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    reader = PgLibrary(pg_url)
+    rows, gone = reader.shared_rows()
+    assert len(rows) == 3 and gone == set()
+    assert reader.wait_for_change(0.2) is False  # listening from here on
+    write_article(folder, "a.txt", "Pelatihan Kader Desa Diundur", "2 Maret 2021 09:00", ["Diundur."])
+    write_article(folder, "d.txt", "Panen Raya Petani Garam", "3 Maret 2024 08:00", ["Petani garam panen."])
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert reader.wait_for_change(5.0) is True
+    rows, gone = reader.shared_rows()
+    titles = {row.title for row in rows}
+    assert "Panen Raya Petani Garam" in titles and "Pelatihan Kader Desa Diundur" in titles
+    assert "Pelatihan Kader Desa di Makassar" not in titles
+    assert {Path(path).name for path in gone} == {"a.txt"}
+    reader.close()
+
+
+async def test_the_app_shows_what_another_person_syncs_without_a_restart(tmp_path: Path, pg_url: str) -> None:
+    import asyncio
+
+    from tui.app import KlipingApp
+    from tui.library.pg import PgLibrary
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    app = KlipingApp([], library=PgLibrary(pg_url), state_path=tmp_path / "state.sqlite3", watch_files=True)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+        await asyncio.sleep(0.7)  # the watcher is listening
+        write_article(
+            folder, "d.txt", "Panen Raya Petani Garam", "3 Maret 2024 08:00", ["Petani garam panen."]
+        )
+        done = await asyncio.to_thread(main, ["sync", "--library", pg_url, str(folder)])
+        assert done == 0
+        for _ in range(100):  # within a couple of seconds (the watcher waits for a quiet second)
+            await pilot.pause(0.05)
+            if "Panen Raya Petani Garam" in titles(app):
+                break
+        await settle(pilot)
+        assert titles(app)[0] == "Panen Raya Petani Garam"
+        assert len(titles(app)) == 4
+
+
+async def test_a_server_gone_mid_session_is_told_and_the_next_try_reconnects(tmp_path: Path) -> None:
+    from tests.pg_server import Server, binaries
+    from tui.app import KlipingApp
+    from tui.library.pg import PgLibrary
+
+    bin_dir = binaries()
+    if bin_dir is None or os.environ.get("KLIPING_TEST_PG"):
+        pytest.skip("needs the system's PostgreSQL binaries to stop and start a server of its own")
+    server = Server(bin_dir)
+    server.start()
+    try:
+        folder = small_collection(tmp_path / "clips")
+        assert main(["sync", "--library", server.url(), str(folder)]) == 0
+        app = KlipingApp([], library=PgLibrary(server.url()), state_path=tmp_path / "state.sqlite3")
+        async with app.run_test(size=(120, 36)) as pilot:
+            await settle(pilot)
+            server._run(str(server.bin / "pg_ctl"), "-D", str(server.data), "-m", "immediate", "stop")
+            await pilot.press("j", "slash", *"temu")
+            await settle(pilot)
+            told = [n.message for n in app._notifications]
+            assert any("cannot use the library postgresql://" in message for message in told), told
+            assert app.is_running and app.return_code is None
+            server._start()
+            await pilot.press("backspace", "u")
+            await settle(pilot)
+            assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
+    finally:
+        server.stop()

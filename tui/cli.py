@@ -242,7 +242,7 @@ def _run(argv: list[str]) -> int:
             cache=cache,
             tune_gc=True,
             crash_dir=crash_dir,
-            watch_files=team is None,
+            watch_files=True,  # folders, or a team library's changes (LISTEN/NOTIFY)
             listing=listing,
             library=team,
         )

@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -55,6 +56,7 @@ from tui.query import Query
 
 VERSION = 1  # of the tables below; a library of another version is refused, never rebuilt
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
 _NUL_STANDIN = "\ufffd"
 
@@ -154,6 +156,8 @@ class PgLibrary:
         self._notices: list[str] = []
         self._known_terms: set[str] = set()
         self._closed = False
+        self._given: dict[int, str] = {}  # the rows shared_rows gave last, by key: their paths
+        self._listener: psycopg.Connection[Any] | None = None
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         try:
@@ -238,6 +242,8 @@ class PgLibrary:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            if self._listener is not None:
+                self._listener.close()
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
@@ -391,6 +397,7 @@ class PgLibrary:
                             ]  # fmt: skip
                         )
                         rows.append(_row(key, article))
+            conn.execute("SELECT pg_notify('kliping', 'files')")  # told to readers at commit
             if problems:
                 with conn.cursor() as cursor:
                     cursor.executemany("INSERT INTO problems(path, reason) VALUES (%s, %s)", problems)
@@ -417,6 +424,7 @@ class PgLibrary:
             conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+            conn.execute("SELECT pg_notify('kliping', 'files')")
         self.written["forgotten"] += len(stored)
 
     def article_count(self) -> int:
@@ -436,6 +444,35 @@ class PgLibrary:
             Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
             for k, t, d, s, p, w, path, digest, g, c in found
         ]
+
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        rows = self.rows(newest_first=True)
+        given, self._given = self._given, {row.key: row.path for row in rows}
+        gone = {path for key, path in given.items() if key not in self._given}
+        return rows, gone
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Whether a sync committed within `timeout` s (LISTEN/NOTIFY); once one has, until none
+        has for QUIET s (at most BUSY s), so a sync's many batches make one reload, not dozens."""
+        try:
+            listener = self._listener
+            if listener is None or listener.closed:
+                listener = self._listener = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+                )
+                listener.execute("LISTEN kliping")
+            if not any(True for _note in listener.notifies(timeout=timeout, stop_after=1)):
+                return False
+            started = time.monotonic()
+            while time.monotonic() - started < BUSY and any(
+                True for _note in listener.notifies(timeout=QUIET, stop_after=1)
+            ):
+                pass
+            return True
+        except psycopg.Error:  # the server went away: reads say so; listen again on the next call
+            self._listener = None
+            time.sleep(timeout)
+            return False
 
     def problems(self) -> list[Problem]:
         where, args = self._scope()

@@ -366,7 +366,7 @@ class MainScreen(LoadingScreen):
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
 
-    @work(thread=True, exclusive=True, group="reader-fetch")
+    @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         article = self.library.article(key)
