@@ -54,7 +54,7 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Query
 
-VERSION = 1  # of the tables below; a library of another version is refused, never rebuilt
+VERSION = 2  # of the tables below (2: title_doc); a library of another version is refused, never rebuilt
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
