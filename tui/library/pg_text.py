@@ -16,13 +16,15 @@ and phrases in an article that does not are checked in Python (pg_query.matches)
 
 from __future__ import annotations
 
+import re
+
 from tui.search import stem
-from tui.text import fold_words
+from tui.text import WORD, fold_words
 
 STEM = "~"  # the mark of a stem lexeme
 MAX_POSITION = 16383  # PostgreSQL's largest position
 MAX_POSITIONS = 256  # positions PostgreSQL keeps of one lexeme
-GAP = 2  # positions left between two fields
+GAP = 2  # positions left between two fields (gaps carry no lexeme)
 
 TITLE, SOURCE, PLACE, BODY = "A", "B", "C", "D"
 
@@ -30,6 +32,30 @@ TITLE, SOURCE, PLACE, BODY = "A", "B", "C", "D"
 def quoted(lexeme: str) -> str:
     """A lexeme as tsvector and tsquery input write it (folded words hold no quote, but be safe)."""
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
+_BEYOND_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W]")
+
+
+def words_of(text: str) -> list[str]:
+    """fold_words(text), at C speed for a text whose letters and digits are all ASCII (most are:
+    curly quotes and dashes fold to no word), where folding it character by character cost 2 ms."""
+    if text.isascii() or not _BEYOND_ASCII_LETTER.search(text):
+        return WORD.findall(text.lower())
+    return fold_words(text)
+
+
+_roots: dict[str, str] = {}  # word -> stem: the stemmer's own caches cost more than a dict
+_ROOTS_KEPT = 1 << 21
+
+
+def _root(word: str) -> str:
+    found = _roots.get(word)
+    if found is None:
+        if len(_roots) >= _ROOTS_KEPT:
+            _roots.clear()
+        found = _roots[word] = stem(word)
+    return found
 
 
 def document(
@@ -41,37 +67,88 @@ def document(
 
     The title's own vector is small enough to stay in the table's row, where the article's is
     stored apart (TOAST): relevance tiers ask "a word in the title?" of every match, and reading
-    the whole vector for it cost 20 us a match."""
-    positions: dict[str, list[str]] = {}
+    the whole vector for it cost 20 us a match. Built word by word with strings, a vector cost
+    5 ms an article; positions are gathered as numbers and written once a lexeme (body positions
+    without a letter: D is PostgreSQL's default weight)."""
+    at: dict[str, list[int]] = {}
     position = 0
-    exact = True
-    previous = ""
-    for text, weight in ((source or "", SOURCE), (place or "", PLACE), (title, TITLE), (body, BODY)):
-        words = fold_words(text)
+    weights: list[tuple[int, int, str]] = []  # (first, last, weight) of the fields before the body
+    title_span = (0, -1)
+    for text, weight in ((source, SOURCE), (place, PLACE), (title, TITLE)):
+        words = words_of(text) if text else []
         if not words:
             continue
-        if weight == BODY and previous == TITLE:
-            position -= GAP  # the title runs into the body, as SQLite's phrase check reads them
-        previous = weight
+        first = position + 1
         for word in words:
             position += 1
-            if position > MAX_POSITION:
-                exact = False
-            at = f"{min(position, MAX_POSITION)}{weight}"
-            root = stem(word)
-            if stems is not None:
-                stems[word] = root
-            for lexeme in (word, STEM + root) if root != word else (word,):
-                kept = positions.get(lexeme)
-                if kept is None:
-                    positions[lexeme] = [at]
-                elif len(kept) < MAX_POSITIONS:
-                    if kept[-1] != at:
-                        kept.append(at)
-                elif not lexeme.startswith(STEM):
-                    exact = False  # a phrase could need a position PostgreSQL would not keep
+            found = at.get(word)
+            if found is None:
+                at[word] = [position]
+            else:
+                found.append(position)
+        weights.append((first, position, weight))
+        if weight == TITLE:
+            title_span = (first, position)
         position += GAP
-    vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-    titled = [(lexeme, [a for a in at if a.endswith(TITLE)]) for lexeme, at in positions.items()]
-    title_vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in titled if at)
-    return vector, title_vector, exact
+    if title_span[1] == position - GAP:
+        position -= GAP  # the title runs into the body, as SQLite's phrase check reads them
+    body_from = position + 1
+    for word in words_of(body):
+        position += 1
+        found = at.get(word)
+        if found is None:
+            at[word] = [position]
+        else:
+            found.append(position)
+    exact = position <= MAX_POSITION
+
+    by_root: dict[str, list[int]] = {}
+    shared: set[str] = set()  # stems of more than one word: their positions need sorting
+    for word, places in at.items():
+        root = _root(word)
+        if stems is not None:
+            stems[word] = root
+        if root != word:
+            kept = by_root.get(root)
+            if kept is None:
+                by_root[root] = list(places)
+            else:
+                kept.extend(places)
+                shared.add(root)
+    for root in shared:
+        by_root[root].sort()
+
+    def written(places: list[int]) -> str:
+        if len(places) > MAX_POSITIONS:
+            places = places[:MAX_POSITIONS]
+        if places[-1] > MAX_POSITION:
+            places = sorted({min(p, MAX_POSITION) for p in places})
+        if places[0] >= body_from:
+            return ",".join(map(str, places))
+        return ",".join(f"{p}{_weight(p, weights)}" if p < body_from else str(p) for p in places)
+
+    parts: list[str] = []
+    title_parts: list[str] = []
+    low, high = title_span
+    for word, places in at.items():
+        if len(places) > MAX_POSITIONS:
+            exact = False  # a phrase could need a position PostgreSQL would not keep
+        parts.append(f"'{word}':{written(places)}")  # a folded word holds no quote or backslash
+        if places[0] <= high:
+            titled = [p for p in places if low <= p <= high]
+            if titled:
+                title_parts.append(f"'{word}':{','.join(f'{p}{TITLE}' for p in titled)}")
+    for root, places in by_root.items():
+        parts.append(f"{quoted(STEM + root)}:{written(places)}")  # (a stemmer's output: quoted)
+        if places[0] <= high:
+            titled = [p for p in places if low <= p <= high]
+            if titled:
+                title_parts.append(f"{quoted(STEM + root)}:{','.join(f'{p}{TITLE}' for p in titled)}")
+    return " ".join(parts), " ".join(title_parts), exact
+
+
+def _weight(position: int, weights: list[tuple[int, int, str]]) -> str:
+    for first, last, weight in weights:
+        if first <= position <= last:
+            return weight
+    return BODY
