@@ -17,11 +17,11 @@ import pytest
 
 from benchmarks import hostile_files
 from tests.helpers import write_article
-from tui import archive, budget, documents
+from tui import archive, budget, documents, loader
 from tui.article import Article, Problem
 from tui.cli import main
 from tui.library import Library
-from tui.loader import load_file, parse_bytes
+from tui.loader import load_file, parse_bytes, read_raw
 from tui.sync import sync
 
 MB = 1024 * 1024
@@ -227,3 +227,36 @@ def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
         listing.kill()
     assert listing.returncode == 128 + signal.SIGINT
     assert b"Traceback" not in err, err.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- one bad record (item 6)
+
+
+@pytest.mark.parametrize(("suffix", "where"), [(".json", "item"), (".jsonl", "line")])
+def test_one_unreadable_record_is_its_own_problem(tmp_path: Path, suffix: str, where: str) -> None:
+    path = hostile_files.wallabag_bad_records(tmp_path, suffix)
+    items = load_file(path)
+    assert titles(items) == ["Artikel wallabag nomor 1", "Artikel wallabag nomor 5"]
+    assert reasons(items) == [
+        f"{where} 2: could not parse: integer division result too large for a float",
+        f"{where} 3: a number too long (over 4300 digits)",
+        f"{where} 4: values nested too deep",
+    ]
+    last = items[-1]
+    assert isinstance(last, Article) and last.record == 4
+    assert '"Artikel wallabag nomor 5"' in read_raw(last)
+
+
+def test_an_unreadable_item_across_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "CHUNK", 64 * 1024)  # the deep item spans several reads
+    path = hostile_files.wallabag_bad_records(tmp_path)
+    assert titles(load_file(path)) == ["Artikel wallabag nomor 1", "Artikel wallabag nomor 5"]
+    deep = "[" * 100_000 + '"q\\"]][{"' + "]" * 100_000  # a string of brackets and a quote inside
+    text = '[{"title": "a", "text": "b"}, ' + deep + ", 1" + "2" * 5000 + ', {"title": "c", "text": "d"}]'
+    (tmp_path / "mixed.json").write_text(text)
+    items = load_file(tmp_path / "mixed.json")
+    assert titles(items) == ["a", "c"]
+    assert reasons(items) == [
+        "item 2: values nested too deep",
+        "item 3: a number too long (over 4300 digits)",
+    ]

@@ -444,10 +444,16 @@ def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A JSON list of records, each item its own article or problem."""
     results: list[Article | Problem] = []
     for index, item in _list_items(stream):
-        if isinstance(item, _Broken):
+        if isinstance(item, (_Broken, _Unreadable)):
             results.append(Problem(path, item.reason))
-            break
-        raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            if isinstance(item, _Broken):
+                break
+            continue
+        try:
+            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError) as exc:
+            results.append(Problem(path, _unreadable(exc, _item(index))))
+            continue
         results.append(_record(item, raw, path, index, _item(index)))
     if not results:
         return [Problem(path, said("no articles (an empty list)"))]
@@ -459,6 +465,49 @@ class _Broken:
 
     def __init__(self, reason: Said) -> None:
         self.reason = reason
+
+
+class _Unreadable:
+    """An item of a JSON list that is JSON but not one Python reads (nested too deep, a number of
+    thousands of digits): that item is a problem, the list goes on after it."""
+
+    def __init__(self, reason: Said) -> None:
+        self.reason = reason
+
+
+def _unreadable(exc: Exception, where: Said) -> Said:
+    """What is wrong with a record that is JSON but cannot be read, in a user's words."""
+    if isinstance(exc, RecursionError):
+        return said("{where}: values nested too deep", where=where)
+    if "integer string conversion" in str(exc):
+        return said("{where}: a number too long (over {digits} digits)", where=where, digits=4300)
+    return said("{where}: could not parse: {error}", where=where, error=str(exc)[:200])
+
+
+_VALUE_MARKS = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(r"[^,\]}\s]*")
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON value at `pos` ends, by its brackets and strings alone, or None when `text`
+    ends first: how a list steps over an item the decoder gave up on."""
+    if text[pos : pos + 1] not in ("[", "{", '"'):
+        end = _SCALAR.match(text, pos)
+        return end.end() if end is not None and end.end() < len(text) else None
+    depth, at = 0, pos
+    while (mark := _VALUE_MARKS.search(text, at)) is not None:
+        at = mark.end()
+        if mark.group() == '"':
+            rest = _STRING_REST.match(text, at)
+            if rest is None:
+                return None
+            at = rest.end()
+        else:
+            depth += 1 if mark.group() in "[{" else -1
+        if depth == 0:
+            return at
+    return None
 
 
 def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
@@ -512,6 +561,15 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                             _Broken(said("{where}: invalid JSON ({error})", where=where, error=exc.msg)),
                         )
                     return
+            except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+                skipped = _value_end(buffer, pos)
+                if skipped is None and len(buffer) - pos <= LINE_LIMIT and more():
+                    continue
+                if skipped is None:
+                    yield index, _Broken(_too_long(_item(index)))
+                    return
+                item, end = _Unreadable(_unreadable(exc, _item(index))), skipped
+                break
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
         if end == len(buffer) and more():
             continue
@@ -558,6 +616,8 @@ def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | P
             results.append(
                 Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
             )
+        except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+            results.append(Problem(path, _unreadable(exc, _line(number))))
         else:
             results.append(_record(item, line.strip(), path, record, _line(number)))
     if not results:
@@ -569,8 +629,11 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, said("{where}: not a JSON object", where=where))
-    meta = formats.metadata(item)
-    body = formats.body_of(item)
+    try:
+        meta = formats.metadata(item)
+        body = formats.body_of(item)
+    except (ValueError, ArithmeticError, RecursionError, TypeError) as exc:  # a 400-digit date, say
+        return Problem(path, _unreadable(exc, where))
     if body is None and meta.get("url") and meta.get("title"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
     if body is None:
@@ -722,7 +785,7 @@ def _raw_whole(article: Article, suffix: str) -> str:
             )
         if suffix == ".json" and _starts_list(stream):
             for index, item in _list_items(stream):
-                if index == article.record and not isinstance(item, _Broken):
+                if index == article.record and not isinstance(item, (_Broken, _Unreadable)):
                     return json.dumps(item, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path
