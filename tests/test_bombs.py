@@ -10,6 +10,7 @@ import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -260,3 +261,21 @@ def test_an_unreadable_item_across_reads(tmp_path: Path, monkeypatch: pytest.Mon
         "item 2: values nested too deep",
         "item 3: a number too long (over 4300 digits)",
     ]
+
+
+# ---------------------------------------------------------------- unbounded reads (item 10)
+
+
+def test_a_csv_line_without_a_break_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "LINE_LIMIT", MB)
+    path = hostile_files.csv_long_line(tmp_path, 24 * MB)  # the 2 GB line, scaled to the limit
+    tracemalloc.start()
+    try:
+        items = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reasons(items) == ["could not parse: a line over 1 MB without a line break"]
+    assert peak < 8 * MB, f"{peak / MB:.0f} MB held for a line over the 1 MB limit"

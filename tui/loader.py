@@ -668,7 +668,16 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
         dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], ",;\t|")
     except csv.Error:
         dialect = csv.excel
-    yield from csv.DictReader(text, dialect=dialect)
+    yield from csv.DictReader(_bounded_lines(text), dialect=dialect)
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """A text's lines, none over LINE_LIMIT characters: a longer one ends the file there (csv.Error),
+    before it is read whole (a 2 GB CSV without a line break took 4.25 GB)."""
+    while line := text.readline(LINE_LIMIT):
+        if len(line) >= LINE_LIMIT and not line.endswith(("\n", "\r")):
+            raise csv.Error(f"a line over {LINE_LIMIT // MB} MB without a line break")
+        yield line
 
 
 def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
