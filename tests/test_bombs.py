@@ -4,6 +4,7 @@ each is refused or read within a bound, said as a problem with its path, and the
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
@@ -19,6 +20,7 @@ import pytest
 from benchmarks import hostile_files
 from tests.helpers import write_article
 from tui import archive, budget, documents, loader
+from tui import sync as sync_module
 from tui.article import Article, Problem
 from tui.cli import main
 from tui.library import Library
@@ -279,3 +281,39 @@ def test_a_csv_line_without_a_break_is_not_read_whole(
         tracemalloc.stop()
     assert reasons(items) == ["could not parse: a line over 1 MB without a line break"]
     assert peak < 8 * MB, f"{peak / MB:.0f} MB held for a line over the 1 MB limit"
+
+
+def test_a_large_record_file_is_written_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "STREAM_FROM", 4096)  # the 1M-record export, scaled down
+    monkeypatch.setattr(sync_module, "PIECE", 10)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    hostile_files.wallabag_many(folder, 55)
+    (folder / "small.json").write_text(json.dumps([hostile_files.wallabag_record(99)]))
+    library = Library(None)
+    sizes = [len(update.rows) for update in sync(library, [str(folder)]) if update.rows]
+    assert max(sizes) <= 10 and sum(sizes) == 56  # never the whole file at once, nothing twice
+    assert len(library.rows()) == 56
+
+
+def test_a_large_record_file_stopped_midway_is_read_again_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "STREAM_FROM", 4096)
+    monkeypatch.setattr(sync_module, "PIECE", 10)
+    path = hostile_files.wallabag_many(tmp_path, 55)
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    seen: list[int] = []
+    for update in sync(library, [str(tmp_path)], should_stop=lambda: sum(seen) >= 20):
+        seen.append(len(update.rows))
+    assert 20 <= len(library.rows()) < 55
+    assert library.file_state()[str(path)] == (-1, -1)  # unfinished: not taken as up to date
+    library.close()
+    library = Library(cache)
+    list(sync(library, [str(tmp_path)]))
+    assert sorted(row.title for row in library.rows()) == sorted(
+        f"Artikel wallabag nomor {n}" for n in range(55)
+    )
