@@ -9,7 +9,7 @@ listed (`--records` files are about flat memory: their time is the records' pars
 
     python -m benchmarks.bench_hostile                  # the issue's sizes
     python -m benchmarks.bench_hostile --records 1000000  # also a million-record wallabag export
-    python -m benchmarks.bench_hostile --python OTHER/.venv/bin/python  # another checkout
+    python -m benchmarks.bench_hostile --tree /tmp/old --memory-cap 2048  # another checkout's tui
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -52,13 +53,25 @@ def good_files(folder: Path) -> None:
         )
 
 
-def run(python: str, folder: Path, timeout: float) -> dict[str, Any]:
+def run(python: str, folder: Path, timeout: float, tree: str = "", cap_mb: int = 0) -> dict[str, Any]:
     """`kliping --list` over the folder: seconds, peak RSS (MB), exit status, stdout and stderr."""
     env = {**os.environ, "LANGUAGE": "en", "XDG_CACHE_HOME": str(folder.parent / "cache")}
+    if tree:
+        env["PYTHONPATH"] = tree
+
+    def cap() -> None:  # an old checkout's bombs would take gigabytes from everything else running
+        if cap_mb:
+            resource.setrlimit(resource.RLIMIT_AS, (cap_mb * MB, cap_mb * MB))
+
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         child = subprocess.Popen(
-            [python, "-m", "tui", "--list", "--no-cache", str(folder)], stdout=out, stderr=err, env=env
+            [python, "-m", "tui", "--list", "--no-cache", str(folder)],
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=folder.parent,  # `-m` puts the working folder first on the path: not this checkout
+            preexec_fn=cap,
         )
         timer = threading.Timer(timeout, child.kill)
         timer.start()
@@ -79,14 +92,16 @@ def run(python: str, folder: Path, timeout: float) -> dict[str, Any]:
     }
 
 
-def measure(python: str, name: str, make: Callable[[Path], Path], timeout: float) -> dict[str, Any]:
+def measure(
+    python: str, name: str, make: Callable[[Path], Path], timeout: float, tree: str = "", cap_mb: int = 0
+) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="kliping-hostile-") as temp:
         folder = Path(temp) / "articles"
         folder.mkdir()
         good_files(folder)
         bomb = make(folder)
         size = bomb.stat().st_size
-        done = run(python, folder, timeout)
+        done = run(python, folder, timeout, tree, cap_mb)
     said = [line for line in done["stderr"].splitlines() if bomb.name in line]
     good = all(title in done["stdout"] for title in GOOD)
     return {
@@ -109,6 +124,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=0, help="also a wallabag export of this many records")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a run is killed")
     parser.add_argument("--only", default="", help="only the bombs whose name has this text")
+    parser.add_argument("--tree", default="", help="measure the tui package of this source tree")
+    parser.add_argument("--memory-cap", type=int, default=0, help="address space of each run, MB")
     args = parser.parse_args(argv)
     bombs = dict(BOMBS)
     if args.records:
@@ -116,11 +133,12 @@ def main(argv: list[str] | None = None) -> int:
         name = f"wallabag-{count:,}-records (.json)"
         bombs[name] = lambda folder: hostile_files.wallabag_many(folder, count)
     results = [
-        measure(args.python, name, make, args.timeout)
+        measure(args.python, name, make, args.timeout, args.tree, args.memory_cap)
         for name, make in bombs.items()
         if args.only.lower() in name.lower()
     ]
-    print(json.dumps({"commit": commit(), "python": args.python, "results": results}, indent=2))
+    measured = args.tree or commit()
+    print(json.dumps({"measured": measured, "python": args.python, "results": results}, indent=2))
     return 0 if all(result["within_target"] for result in results) else 1
 
 
