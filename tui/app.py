@@ -18,7 +18,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui.config import default_config_path, load_settings, save_settings
+from tui.config import SettingsNotSaved, default_config_path, load_settings, save_settings
 from tui.i18n import _
 from tui.library import Library
 from tui.listing import Listing
@@ -101,6 +101,7 @@ class KlipingApp(App[None]):
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
         self._unsaved_told = False
+        self._settings_refused_told = False
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -149,7 +150,12 @@ class KlipingApp(App[None]):
         for name, value in changes.items():
             setattr(self.settings, name, value)
         try:
-            save_settings(self.settings, self.config_path)
+            save_settings(self.settings, self.config_path, changes)
+        except SettingsNotSaved as error:
+            if not self._settings_refused_told:  # once: the file is wrong until the user fixes it
+                self._settings_refused_told = True
+                message = _("Settings not saved: kliping never writes over a file it cannot read. {problem}")
+                self.notify(message.format(problem=error), severity="warning", timeout=12, markup=False)
         except OSError as error:
             reason = error.strerror or error
             message = _("Could not save settings: {reason}").format(reason=reason)
