@@ -377,7 +377,7 @@ def dump_settings(settings: Settings) -> str:
 
 @contextlib.contextmanager
 def write_atomically(
-    path: str | os.PathLike[str], newline: str | None = None, errors: str = "strict"
+    path: str | os.PathLike[str], newline: str | None = None, errors: str = "strict", make_folder: bool = True
 ) -> Iterator[TextIO]:
     """A text file that appears at `path` whole or not at all, so a crash or error never leaves half of one.
 
@@ -386,13 +386,15 @@ def write_atomically(
     file takes the user's umask (0644 under umask 022), an existing one keeps its permissions.
     A path that is not a regular file (a device such as /dev/null, /dev/stdout, a FIFO) is written
     through, not replaced; a symlink keeps pointing where it did and its target is what changes.
+    `make_folder`: create the missing folders (the config's), else a missing one is an error.
     """
-    if _written_through(path):
+    if written_through(path):
         with open(path, "w", encoding="utf-8", newline=newline, errors=errors) as out:
             yield out
         return
     target = Path(os.path.realpath(path))  # a symlink stays: the file it names is replaced
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = _temporary_beside(target)
     try:
         with open(handle, "w", encoding="utf-8", newline=newline, errors=errors) as out:
@@ -414,7 +416,7 @@ def write_atomically(
             os.close(folder)
 
 
-def _written_through(path: str | os.PathLike[str]) -> bool:
+def written_through(path: str | os.PathLike[str]) -> bool:
     """True for what a rename would wrongly replace: a device, a FIFO, a socket, /dev/stdout."""
     if os.path.abspath(path).startswith(("/dev/", "/proc/")):
         return True
