@@ -87,3 +87,28 @@ def test_save_refuses_a_file_it_cannot_read(tmp_path: Path) -> None:
     with pytest.raises(config.SettingsNotSaved, match="line 2"):
         config.save_settings(Settings(), path, ["last"])
     assert path.read_bytes() == b'sort = "date"\ntheme = "caf\xe9"\n'
+
+
+async def test_an_edit_made_while_the_app_runs_takes_effect(
+    clips: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("tui.app.SETTINGS_LOOK_SECONDS", 0.05)
+    path = tmp_path / "config.toml"
+    path.write_text(HAND_WRITTEN)
+    app = app_for(clips, tmp_path)
+    async with app.run_test(size=(200, 40)) as pilot:
+        await settle(pilot)
+        edited = HAND_WRITTEN.replace('"textual-dark"', '"nord"').replace("measure = 80", "measure = 60")
+        path.write_text('cite = "markdown"\n' + edited)
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if app.settings.cite == "markdown":
+                break
+        assert (app.settings.cite, app.theme, app.main.reader.measure) == ("markdown", "nord", 60)
+        path.write_text("measure = \n")  # a slip while editing: nothing the user chose is undone
+        for _ in range(200):
+            await pilot.pause(0.05)
+            if any("the settings stay as they were" in str(n.message) for n in app._notifications):
+                break
+        assert (app.settings.cite, app.theme, app.main.reader.measure) == ("markdown", "nord", 60)
+    assert path.read_text() == "measure = \n"

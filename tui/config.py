@@ -280,20 +280,53 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
     except FileNotFoundError:
         return Settings(), None
     except OSError as error:
-        return Settings(), _unreadable(target, error)
+        return Settings(), _using_defaults(_unreadable(target, error))
     parsed = _parse(target, raw)
     if isinstance(parsed, str):
-        return Settings(), parsed
+        return Settings(), _using_defaults(parsed)
     data, text = parsed
     settings, problems = _read(target, data, text)
     return settings, (_message(target, problems) if problems else None)
+
+
+def reload_settings(path: str | os.PathLike[str], current: Settings) -> tuple[Settings, str | None]:
+    """The settings after the user edited the file while the app runs: a file that cannot be read
+    or parsed keeps `current` (its defaults would undo every choice), a bad value only its key."""
+    target = Path(path)
+    try:
+        parsed = _parse(target, target.read_bytes())
+    except FileNotFoundError:
+        return current, None
+    except OSError as error:
+        return current, _kept(_unreadable(target, error))
+    if isinstance(parsed, str):
+        return current, _kept(parsed)
+    settings, problems = _read(target, *parsed)
+    return settings, (_message(target, problems) if problems else None)
+
+
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """When and how big the file was last written, to see an edit made while the app runs."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def _using_defaults(problem: str) -> str:
+    return _("{problem}; using defaults").format(problem=problem)
+
+
+def _kept(problem: str) -> str:
+    return _("{problem}; the settings stay as they were").format(problem=problem)
 
 
 def _unreadable(target: Path, error: OSError) -> str:
     reason = error.strerror or str(error)
     if isinstance(error, IsADirectoryError):
         reason = _("it is a folder, not a file")
-    return _("{path}: could not read it ({reason}); using defaults").format(path=target, reason=reason)
+    return _("{path}: could not read it ({reason})").format(path=target, reason=reason)
 
 
 def _parse(target: Path, raw: bytes) -> tuple[dict[str, object], str] | str:
@@ -302,7 +335,7 @@ def _parse(target: Path, raw: bytes) -> tuple[dict[str, object], str] | str:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return _("{path} line {line}: not UTF-8 text; using defaults").format(path=target, line=line)
+        return _("{path} line {line}: not UTF-8 text").format(path=target, line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -317,9 +350,9 @@ def _parse(target: Path, raw: bytes) -> tuple[dict[str, object], str] | str:
             what = _TOML_END.sub("", what)
             place = _("line {line} (end of file)").format(line=line)
         what = what[:1].lower() + what[1:]
-        return _("{path} {place}: {error}; using defaults").format(path=target, place=place, error=what)
+        return _("{path} {place}: {error}").format(path=target, place=place, error=what)
     except (ValueError, RecursionError) as error:  # pragma: no cover - tomllib raises only the above
-        return _("{path}: could not read it ({reason}); using defaults").format(path=target, reason=error)
+        return _("{path}: could not read it ({reason})").format(path=target, reason=error)
     return data, text
 
 
