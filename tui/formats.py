@@ -14,6 +14,7 @@ from tui.article import tag_name
 from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
 from tui.formatting import FIELD_LIMIT, plain_field, plain_line, plain_text
+from tui.i18n import said
 
 
 def text_units(text: str) -> list[Unit]:
@@ -59,6 +60,11 @@ def _header_lines(lines: list[str]) -> int:
 # libyaml's loader when PyYAML was built with it (its wheels are): front matter parsed in C was two
 # thirds of a Markdown file's cost in pure Python (0.73 ms a file at 100k). Same safe types either way.
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# How many values front matter may hold with its aliases counted each time they are used: a
+# 348-byte file of nine aliases nine times over, eight deep, stood for 9^8 strings, and the first
+# str() of it took 27 s and 3.3 GB.
+FRONT_MATTER_VALUES = 10_000
 
 # A front matter line holding a one-line list of plain words ("tags: [a, b:, c]"), where libyaml and
 # the pure-Python loader part ways: libyaml refuses "b:" before "," or "]", which the pure-Python
@@ -189,6 +195,15 @@ def _meta_text(value: object) -> str | None:
     return str(value)
 
 
+def link_title(url: str) -> str:
+    """A saved link's title when its export gives none: the address's host and path, as people
+    read it (`example.org/2024/flood`), rather than dropping the link."""
+    found = re.match(r"(?i)^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/?#]*)([^?#]*)", url.strip())
+    if found is None:
+        return tidy(url)
+    return tidy(found.group(1) + found.group(2).rstrip("/")) or tidy(url)
+
+
 def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
@@ -249,8 +264,15 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     removed: list[str] = []
     front = _FRONT_MATTER.match(text)
     if front:
-        fields = _front_fields(front.group(1) or "")
-        if isinstance(fields, dict):
+        source = front.group(1) or ""
+        fields = _front_fields(source)
+        if isinstance(fields, dict) and "*" in source and _expands_past(fields, FRONT_MATTER_VALUES):
+            # Said beside the article (the loader's "problem"); nothing reads the values.
+            meta["problem"] = said(
+                "front matter ignored: its aliases stand for over {count} values", count=FRONT_MATTER_VALUES
+            )
+            removed.append(front.group(0)[:4096].strip())
+        elif isinstance(fields, dict):
             meta = metadata(fields)
         else:
             removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
@@ -258,8 +280,33 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     return _markdown_units(text), meta, removed
 
 
+def _expands_past(value: Any, most: int) -> bool:
+    """Whether a YAML value holds over `most` values once each use of an alias counts (a loop too),
+    counted without expanding anything: PyYAML shares an alias's object wherever it is used."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > most:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
+
+
 def _front_fields(source: str) -> Any:
     """Front matter as the pure-Python YAML loader reads it (None when it cannot), in C when it can."""
+    try:
+        return _load_front(source)
+    except RecursionError:  # nested thousands deep: malformed, as far as an article goes
+        return None
+
+
+def _load_front(source: str) -> Any:
     try:
         return yaml.load(source, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:
