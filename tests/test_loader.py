@@ -672,11 +672,11 @@ def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:
     assert problems == [Problem(str(tmp_path / "c.xyz"), "a file type kliping does not read (.xyz)")]
 
 
-def test_a_file_named_explicitly_is_always_tried(tmp_path: Path) -> None:
-    notes = tmp_path / "notes.log"
-    notes.write_text("Log Title\n\n" + BODY)
+def test_a_file_named_explicitly_gets_the_same_type_decision_as_in_a_folder(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.ris"
+    notes.write_text("TY  - BOOK\n\n" + BODY)
     assert list(find_files([notes])) == [notes]
-    assert only_article(list(load_articles([notes]))).title == "Log Title"
+    assert list(load_articles([notes])) == [Problem(str(notes), "a file type kliping does not read (.ris)")]
 
 
 def test_missing_path() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import errno
 import hashlib
 import io
@@ -12,17 +13,18 @@ import json
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui import documents, formats, webpage
+from tui import archive, documents, formats, imports, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"} | documents.SUFFIXES
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv", ".zip"} | documents.SUFFIXES
 )
 
 MB = 1024 * 1024
@@ -36,6 +38,8 @@ _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+_ZIP_MAGIC = b"PK\x03\x04"
+ZIP_LIMIT = 2048 * MB  # an export archive (Omnivore's keeps every page); its members have their own caps
 
 
 # ---------------------------------------------------------------- finding files
@@ -208,6 +212,13 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
         suffix = os.path.splitext(name)[1].lower()
         limit = LINE_LIMIT if suffix == ".json" else TEXT_LIMIT
         with open(name, "rb") as stream:
+            if suffix == ".zip" or (suffix not in SUFFIXES and stream.read(4) == _ZIP_MAGIC):
+                if info.st_size > ZIP_LIMIT:
+                    return [Problem(name, _too_large(info.st_size, ZIP_LIMIT))]
+                return _zip(stream, name)  # Pocket's download, whatever suffix it was saved with
+            if suffix not in SUFFIXES:
+                return [Problem(name, unread_type(suffix))]  # as in a folder: named or found, one decision
+            stream.seek(0)
             # JSON Lines and JSON lists are read a record at a time, so their size costs no memory.
             if suffix == ".jsonl":
                 return _json_lines(stream.readline, name)
@@ -278,6 +289,8 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return _json(data, path, suffix)
         if suffix == ".csv":
             return _csv(io.BytesIO(data), path)
+        if suffix == ".zip" or (suffix not in SUFFIXES and data.startswith(_ZIP_MAGIC)):
+            return _zip(io.BytesIO(data), path)
         if suffix in documents.SUFFIXES:
             return _document(data, path, suffix)
         text = decode(data)
@@ -286,6 +299,10 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
         if not text.strip():
             return [Problem(path, said("only whitespace"))]
         digest = _digest(data)
+        if suffix in _HTML_SUFFIXES and imports.bookmarks.matches(text):
+            return _records(imports.bookmarks.records(text), path, said("no bookmarks in it"))
+        if suffix == ".txt" and (links := imports.urls.records(text)) is not None:
+            return _records(links, path, said("only whitespace"))
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
@@ -428,6 +445,9 @@ def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
             if exc.msg != "Extra data" and b"\n" not in data.strip():
                 return [Problem(path, said("invalid JSON ({error})", error=exc.msg))]
         else:
+            wrapped = imports.unwrap(item)
+            if wrapped is not None:
+                return _records(wrapped, path, said("no articles (an empty list)"))
             return [_record(item, data, path, None, said("the file"))]
     return _json_lines(io.BytesIO(data).readline, path)
 
@@ -568,7 +588,16 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, said("{where}: not a JSON object", where=where))
+    item = imports.normalise(item)
     meta = formats.metadata(item)
+    stored = item.get(imports.CLEAN_HTML)
+    if isinstance(stored, str) and stored.strip():
+        # Clean HTML a service stored (wallabag's content): its blocks as they are, no page extractor.
+        try:
+            units, _meta = formats.html(stored, {})
+            return _article(path, _digest(raw), clean(units, meta.get("title")), meta, record, where)
+        except Exception as exc:
+            return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
     body = formats.body_of(item)
     if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
@@ -585,6 +614,99 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
         return _text(text, path, digest, meta, record, where)
     except Exception as exc:
         return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
+
+
+def _records(items: list[dict[str, Any]], path: str, empty: Said) -> list[Article | Problem]:
+    """The records an export wraps (a bookmark tree, `{"bookmarks": [...]}`), each an article."""
+    results: list[Article | Problem] = []
+    for index, item in enumerate(items):
+        raw = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+        results.append(_record(item, raw, path, index, _item(index)))
+    return results or [Problem(path, empty)]
+
+
+# ---------------------------------------------------------------- zip archives
+
+_ZIP_SKIPPED = frozenset({".zip"}) | ASSET_SUFFIXES  # archives inside archives, and a page's assets
+
+
+def _zip_entries(source: IO[bytes]) -> tuple[list[tuple[str, dict[str, Any] | bytes]], list[str]]:
+    """An export archive's records (from its CSV and JSON members, Pocket's highlights merged into
+    the notes of the same URLs) and its other readable members, each read with archive's caps;
+    and what was skipped, by member. Raises zipfile.BadZipFile or archive.ArchiveError."""
+    entries: list[tuple[str, dict[str, Any] | bytes]] = []
+    skipped: list[str] = []
+    notes: dict[str, str] = {}
+    with zipfile.ZipFile(source) as bundle:
+        archive.check(bundle)
+        for info in sorted(bundle.infolist(), key=lambda member: member.filename):
+            name = archive.safe_name(info.filename)
+            suffix = os.path.splitext(info.filename)[1].lower()
+            if info.is_dir() or (name is not None and suffix in _ZIP_SKIPPED):
+                continue
+            if name is None or suffix not in SUFFIXES:
+                skipped.append(info.filename)
+                continue
+            try:
+                data = archive.read_member(bundle, info, TEXT_LIMIT)
+            except archive.ArchiveError as exc:
+                skipped.append(f"{name} ({exc})")
+                continue
+            if suffix == ".csv":
+                for record, row in _csv_rows(io.BytesIO(data)):
+                    if isinstance(row, Said):
+                        skipped.append(f"{name}: {row}")
+                    else:
+                        entries.append((f"{name}: {_row(record + 1)}", row))
+            elif suffix == ".json":
+                try:
+                    document = json.loads(data.decode("utf-8-sig", "replace"))
+                except json.JSONDecodeError as exc:
+                    skipped.append(f"{name} ({exc.msg})")
+                    continue
+                if name.startswith("annotations/") or "/annotations/" in name:
+                    for url, note in imports.pocket.notes(document).items():
+                        notes[url] = "\n\n".join(filter(None, [notes.get(url, ""), note]))
+                    continue
+                items = document if isinstance(document, list) else imports.unwrap(document) or [document]
+                entries.extend((f"{name}: {_item(index)}", item) for index, item in enumerate(items))
+            else:
+                entries.append((name, data))
+    if notes:
+        for _where, item in entries:
+            if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"].strip() in notes:
+                item["note"] = notes.pop(item["url"].strip())
+        # Highlights of a page the CSV does not list: the page is listed for them.
+        entries.extend((f"annotations: {url}", {"url": url, "note": note}) for url, note in notes.items())
+    return entries, skipped
+
+
+def _zip(source: IO[bytes], path: str) -> list[Article | Problem]:
+    """An export archive (Pocket's, Omnivore's): its records and readable members as articles."""
+    try:
+        entries, skipped = _zip_entries(source)
+    except (zipfile.BadZipFile, archive.ArchiveError, OSError, EOFError, ValueError) as exc:
+        return [Problem(path, said("not a readable zip archive ({error})", error=str(exc)))]
+    results: list[Article | Problem] = []
+    for index, (where, entry) in enumerate(entries):
+        if isinstance(entry, dict):
+            raw = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            results.append(_record(entry, raw, path, index, said("member {name}", name=where)))
+            continue
+        for found in parse_bytes(entry, f"{path}/{where}")[:1]:
+            if isinstance(found, Article):
+                found = dataclasses.replace(found, path=path, record=index, id=_article_id(path, index))
+                results.append(found)
+            else:
+                results.append(Problem(path, said("{where}: {reason}", where=where, reason=found.said)))
+    if skipped:
+        results.append(Problem(path, _skipped_members(skipped)))
+    return results or [Problem(path, said("no articles in the archive"))]
+
+
+def _skipped_members(skipped: list[str]) -> Said:
+    shown = ", ".join(skipped[:5]) + (f", … (+{len(skipped) - 5})" if len(skipped) > 5 else "")
+    return said("members not read ({count}): {members}", count=len(skipped), members=shown)
 
 
 # ---------------------------------------------------------------- CSV
@@ -605,11 +727,13 @@ def _delimiter(sample: str, whole: bool) -> str:
     line alone split a Pocket export's rows wrongly at every doubled quote (issue 20)."""
     counts: dict[str, tuple[bool, int]] = {}
     for delimiter in _DELIMITERS:
+        rows: list[list[str]] = []
+        consistent = True
         try:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True) if row]
-            consistent = True
+            for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True):
+                if row:
+                    rows.append(row)
         except csv.Error:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
             consistent = False
         if not whole and len(rows) > 1:
             rows = rows[:-1]  # the sample may end inside the last row
@@ -793,6 +917,28 @@ def _raw_whole(article: Article, suffix: str) -> str:
         found = documents.read(data, suffix)
         return str(found) if isinstance(found, Said) else found[1]
     with open(article.path, "rb") as stream:
+        if suffix == ".zip" or stream.read(4) == _ZIP_MAGIC:
+            stream.seek(0)
+            entries = _zip_entries(stream)[0]
+            if article.record < len(entries):
+                entry = entries[article.record][1]
+                if isinstance(entry, dict):
+                    return json.dumps(entry, indent=2, ensure_ascii=False, default=str)
+                return decode(entry) or _("(binary file: nothing to show)")
+            return _("(record {record} is no longer in {path})").format(
+                record=article.record, path=article.path
+            )
+        stream.seek(0)
+        if suffix in _HTML_SUFFIXES:
+            links = imports.bookmarks.records(decode(stream.read(TEXT_LIMIT)) or "")
+            if article.record < len(links):
+                return json.dumps(links[article.record], indent=2, ensure_ascii=False, default=str)
+            stream.seek(0)
+        if suffix == ".json" and not _starts_list(stream):
+            wrapped = imports.unwrap(json.loads(stream.read(LINE_LIMIT + 1).decode("utf-8-sig", "replace")))
+            if wrapped is not None and article.record < len(wrapped):
+                return json.dumps(wrapped[article.record], indent=2, ensure_ascii=False, default=str)
+            stream.seek(0)
         if suffix == ".csv":
             for record, row in _csv_rows(stream):
                 if record == article.record and not isinstance(row, Said):
