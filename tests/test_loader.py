@@ -264,10 +264,9 @@ def test_jsonl_records_and_a_bad_line(tmp_path: Path) -> None:
     assert articles[1].url == "https://kompas.com/x"
     assert [article.record for article in articles] == [0, 2]
     assert articles[0].id != articles[1].id
-    assert [problem.reason for problem in problems(results)] == [
-        "line 2: invalid JSON (Expecting ',' delimiter)",
-        "line 5: no article text (no 'text', 'content' or 'body' field)",
-        "line 6: not a JSON object",
+    assert [problem.reason for problem in problems(results)] == [  # one line for the file
+        "3 not read: line 2: invalid JSON (Expecting ',' delimiter); "
+        "line 5: no article text (no 'text', 'content' or 'body' field); line 6: not a JSON object",
     ]
     assert json.loads(read_raw(articles[1]))["headline"] == "Three"
 

@@ -199,6 +199,31 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
     """One file's articles and problems; nothing a file holds can make this raise.
 
     `info`: the file's os.stat, when the caller has just taken it (a stat call is ~2% of a file)."""
+    return summarised(_load_file(path, info))
+
+
+SUMMARY_EXAMPLES = 3  # records named in a file's summary line
+
+
+def summarised(results: list[Article | Problem]) -> list[Article | Problem]:
+    """A file's articles, and what it could not read in one line: a 6,000-row export with bad rows
+    said thousands of lines; the line names the first few records and counts the rest."""
+    problems = [item for item in results if isinstance(item, Problem)]
+    if len(problems) < 2 or any(item.path != problems[0].path for item in problems):
+        return results
+    examples: Said | str = problems[0].said
+    for problem in problems[1:SUMMARY_EXAMPLES]:
+        examples = said("{one}; {two}", one=examples, two=problem.said)
+    more = len(problems) - SUMMARY_EXAMPLES
+    if more > 0:
+        examples = said("{examples}; and {more} more", examples=examples, more=more)
+    summary = Problem(
+        problems[0].path, said("{count} not read: {examples}", count=len(problems), examples=examples)
+    )
+    return [item for item in results if isinstance(item, Article)] + [summary]
+
+
+def _load_file(path: str | os.PathLike[str], info: os.stat_result | None) -> list[Article | Problem]:
     name = os.fspath(path)
     try:
         if info is None:
@@ -246,7 +271,7 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
         return [Problem(name, said("could not parse: {error}", error=str(exc)))]
     if len(data) > limit:
         return [Problem(name, _too_large(len(data), limit))]
-    return parse_bytes(data, name, suffix)
+    return _parse_bytes(data, name, suffix)
 
 
 def _too_large(size: int, limit: int) -> Said:
@@ -277,6 +302,10 @@ def _too_long(where: Said) -> Said:
 
 def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
     """Turn a file's bytes into articles; the pure core, so tests need no disk."""
+    return summarised(_parse_bytes(data, path, suffix))
+
+
+def _parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
     if suffix is None:
         suffix = os.path.splitext(path)[1]
     suffix = suffix.lower()
