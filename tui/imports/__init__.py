@@ -53,8 +53,26 @@ DOCUMENTS: tuple[tuple[Callable[[Any], bool], Callable[[Any], list[Record]]], ..
 )
 
 
+# A key each shape above needs: a record with none of them (a scraper's) is left as it is at once.
+_TRIGGERS = frozenset(
+    {
+        "time_added",
+        "Selection",
+        "excerpt",
+        "Document tags",
+        "extended",
+        "is_archived",
+        "is_read",
+        "savedAt",
+        "addedAt",
+    }
+)
+
+
 def normalise(fields: Record) -> Record:
     """A record in the plain keys when a tool's shape is recognised, else as it is."""
+    if fields.keys().isdisjoint(_TRIGGERS):
+        return fields
     for matches, record in ROWS:
         if matches(fields):
             found = record(fields)
