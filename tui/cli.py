@@ -194,6 +194,8 @@ def _run(argv: list[str]) -> int:
                 stream.reconfigure(errors="replace")
         try:
             return list_articles(paths, args.filter, style=style, cache=cache, output=args.output)
+        except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
+            return 128 + signal.SIGINT
         except BrokenPipeError:
             # The reader of the pipe (head, less) has gone: stop quietly, as other tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)

@@ -21,6 +21,7 @@ from typing import IO, Any
 from tui import archive, documents, formats, imports, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
+from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -335,7 +336,7 @@ def _parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Arti
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
-            return [_markdown(text, path, digest)]
+            return _markdown(text, path, digest)
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
         return [Problem(path, said("could not parse: {error}", error=str(exc)))]
@@ -405,7 +406,7 @@ def _article(
     where: Said | None = None,
 ) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
-    title = meta.get("title") or cleaned.title
+    title = plain_field(meta.get("title") or cleaned.title or "")  # one plain line a list can show
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
@@ -445,11 +446,13 @@ def _text(
     return _article(path, digest, cleaned, meta, record, where)
 
 
-def _markdown(text: str, path: str, digest: str) -> Article | Problem:
+def _markdown(text: str, path: str, digest: str) -> list[Article | Problem]:
     units, meta, removed = formats.markdown(text)
+    note = meta.pop("problem", None)  # front matter set aside (formats.markdown): said beside the article
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
-    return _article(path, digest, cleaned, meta, None)
+    article = _article(path, digest, cleaned, meta, None)
+    return [article] if note is None else [article, Problem(path, note)]
 
 
 def _html(
@@ -868,17 +871,19 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     if isinstance(found, Said):
         return [Problem(path, found)]
     kind, text, meta = found
+    note = meta.pop("problem", None)  # read in part (documents.pdf): said beside the article
+    notes = [] if note is None else [Problem(path, note)]
     # A document's own date is when the file was made: a date printed in its text comes first.
     made = meta.pop("date", None) if kind != "html" else None
     if kind == "html":
-        return [_html(text, path, digest, meta, None)]
+        return [_html(text, path, digest, meta, None), *notes]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.date = cleaned.date or made
-    return [_article(path, digest, cleaned, meta, None)]
+    return [_article(path, digest, cleaned, meta, None), *notes]
 
 
 # ---------------------------------------------------------------- raw text

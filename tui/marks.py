@@ -271,7 +271,7 @@ class Marks:
         key sets of the query's tags and notes (tag:banjir, note:word, has:note)."""
         found: dict[str, set[int]] = {"read": set(self.keys["read"]), "starred": set(self.keys["starred"])}
         if query is not None:
-            for flag in query.flags | query.without:
+            for flag in query.flag_names:
                 if ":" in flag:
                     found[flag] = self._flag_keys(flag)
         return found
