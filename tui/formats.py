@@ -292,10 +292,10 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
         else:
             removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
         text = text[front.end() :]
-    text, said = clippers.omnivore_note(text)  # Omnivore's Obsidian notes: the original's URL, highlights
-    if said:
-        meta = {**meta, "url": said["url"]}
-        meta["carried"] = carried_of({**_carried_fields(meta), "note": said.get("note", "")})
+    text, omnivore = clippers.omnivore_note(text)  # Omnivore's Obsidian notes: the original's URL, highlights
+    if omnivore:
+        meta = {**meta, "url": omnivore["url"]}
+        meta["carried"] = carried_of({**_carried_fields(meta), "note": omnivore.get("note", "")})
     return _markdown_units(text), meta, removed
 
 
