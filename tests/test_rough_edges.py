@@ -5,10 +5,12 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
 
 from tests.helpers import many_articles, small_collection, write_article
 from tests.test_app import settle, titles
 from tui.app import KlipingApp
+from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 
@@ -78,3 +80,44 @@ async def test_brackets_from_the_list_mark_the_article_they_open_read(tmp_path: 
         await pilot.press("g", "left_square_bracket")  # at the top: nowhere to go, nothing read
         await settle(pilot)
         assert not marks.has("read", articles.keys[0])
+
+
+def burst(app: KlipingApp, keys: str) -> None:
+    """Keys in one write, as a fast typist or a slow SSH link sends them: none waits for the last."""
+    names = {"\r": "enter", " ": "space", ",": "comma"}
+    for character in keys:
+        app.post_message(events.Key(names.get(character, character), character))
+
+
+async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        first = articles.articles[0]
+        burst(app, "tbanjir\r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # the dialog took the keys and closed
+        assert app.session.marks.tags_of(first) == ["banjir"]
+        assert app.focused is articles and app.session.marks.unread == 3  # nothing opened nor read
+        burst(app, "a")  # the note: typed at once, kept with Ctrl+S
+        burst(app, "catatan cepat")
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.marks.note(first.digest) == "catatan cepat"
+        await pilot.press("slash", *"tv", "escape")  # in the filter bar they are letters
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
+    app = KlipingApp([collection])
+    app.state.save_search("Koperasi", "koperasi")
+    app.state.save_search("Pelatihan", "pelatihan")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        burst(app, "vjjk\r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert titles(app) == ["Pelatihan Kader Desa di Makassar"]

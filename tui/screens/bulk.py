@@ -31,7 +31,7 @@ class BulkActions(AnnotationActions):
     """The bulk actions of the main screen, inherited with their bindings."""
 
     BINDINGS = [
-        Binding("B", "bulk", _("Act on every article shown"), show=False, id="app.bulk"),
+        Binding("B", "bulk", _("Act on every article shown"), show=False, priority=True, id="app.bulk"),
         Binding(
             "z", "undo_bulk", _("Undo the last action on every article shown"), show=False, id="app.undo"
         ),

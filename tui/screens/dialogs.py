@@ -12,7 +12,6 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
@@ -20,9 +19,10 @@ from tui.export import format_for
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import Said, _, current_language, ngettext
 from tui.loader import UNREAD_TYPE
+from tui.screens.modal import Dialog
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, built from the bindings themselves so the help cannot drift from the code."""
 
     BINDINGS = [
@@ -52,8 +52,7 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = _("Keys")
             yield Static(Group(table, hint), id="help-text")
 
-    def on_mount(self) -> None:
-        self.query_one("#help-box").focus()
+    FOCUS = "#help-box"
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
@@ -66,10 +65,11 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(Dialog[None]):
     """The files that could not be read, each with its path and a plain reason."""
 
     BINDINGS = [Binding("escape,q,p", "dismiss", _("Close"), id="problems.close")]
+    FOCUS = "#problems-log"
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(id="problems")
@@ -102,13 +102,12 @@ class ProblemsScreen(ModalScreen[None]):
             log.write_line("")
         log.write_lines(f"{display_path(p.path)}: {visible_line(p.reason)}" for p in self.problems)
         log.scroll_home(animate=False)
-        log.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(Dialog[str | None]):
     """Ask where to write the shown articles; the file name's suffix picks the format."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export.cancel")]
@@ -127,8 +126,7 @@ class ExportScreen(ModalScreen[str | None]):
             yield Input(self.default_path, id="export-path")
             yield Static("", id="export-error")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
+    FOCUS = "#export-path"
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
