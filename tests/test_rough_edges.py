@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.widgets import Static
 
 from tests.helpers import many_articles, small_collection, write_article
 from tests.test_app import settle, titles
 from tui.app import KlipingApp
 from tui.screens.main import MainScreen
+from tui.screens.messages import MessagesScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 
@@ -121,3 +123,53 @@ async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert titles(app) == ["Pelatihan Kader Desa di Makassar"]
+
+
+async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 60)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        for _ in range(30):
+            await pilot.press("j")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        top = articles.scroll_offset.y
+        assert top <= articles.cursor < top + articles.scrollable_content_region.height
+        assert "›" in articles.render_line(articles.cursor - top).text
+
+
+async def test_ctrl_r_says_what_it_does_and_what_it_found(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Reading the folders again…" in messages
+        assert "The folders were read again: nothing changed." in messages
+
+
+async def test_long_messages_stay_long_enough_and_can_be_read_again(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        long = "; ".join(
+            f"line {n}: setting number {n} must be a whole number, not “x” (using 80)" for n in range(8)
+        )
+        app.notify(long, severity="warning", markup=False)
+        app.notify("Sorted by date", timeout=2, markup=False)
+        await pilot.pause()
+        [cut, short] = list(app._notifications)[-2:]
+        assert cut.timeout >= 20 and short.timeout >= 3  # time to read, by length
+        assert len(cut.message) < len(long) and cut.message.endswith("(M: every message)")
+        await pilot.press("M")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MessagesScreen)
+        shown = str(screen.query_one("#messages-text", Static).render())
+        assert "(using 80)" in shown.split("line 7:")[1] and "Sorted by date" in shown  # whole, in order
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)

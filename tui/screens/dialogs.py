@@ -30,6 +30,7 @@ class HelpScreen(Dialog[None]):
         Binding("j", "scroll('down')", _("Down"), show=False, id="help.down"),
         Binding("k", "scroll('up')", _("Up"), show=False, id="help.up"),
     ]
+    FOCUS = "#help-box"
 
     def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
         super().__init__(id="help")
@@ -51,8 +52,6 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(id="help-box") as box:
             box.border_title = _("Keys")
             yield Static(Group(table, hint), id="help-text")
-
-    FOCUS = "#help-box"
 
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
@@ -111,6 +110,7 @@ class ExportScreen(Dialog[str | None]):
     """Ask where to write the shown articles; the file name's suffix picks the format."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export.cancel")]
+    FOCUS = "#export-path"
 
     def __init__(self, count: int, default_path: str) -> None:
         super().__init__(id="export")
@@ -125,8 +125,6 @@ class ExportScreen(Dialog[str | None]):
             yield Static(_("File (.jsonl, .csv or .md):"), id="export-label")
             yield Input(self.default_path, id="export-path")
             yield Static("", id="export-error")
-
-    FOCUS = "#export-path"
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -58,7 +58,16 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 
 # What the keys that open a dialog do: acted on as the key arrives, so the keys after it reach the dialog.
 DIALOG_ACTIONS = frozenset(
-    {"edit_tags", "tag_list", "edit_note", "saved_searches", "bulk", "export", "show_problems"}
+    {
+        "edit_tags",
+        "tag_list",
+        "edit_note",
+        "saved_searches",
+        "bulk",
+        "export",
+        "show_problems",
+        "show_messages",
+    }
 )
 
 
@@ -100,6 +109,7 @@ class MainScreen(LoadingScreen):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
         Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
