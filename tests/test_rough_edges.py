@@ -173,3 +173,50 @@ async def test_long_messages_stay_long_enough_and_can_be_read_again(collection: 
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
+
+
+async def test_next_unread_goes_to_the_next_unread_article_and_opens_it(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 6)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        marks = app.session.marks
+        for index in (1, 2):
+            marks.put("read", app.session.rows[articles.keys[index]], True)
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 3 and marks.has("read", articles.keys[3])  # opened as with ]
+        await pilot.press("U")
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 5
+        await pilot.press("U")  # from the top again
+        await settle(pilot)
+        assert articles.cursor == 0 and marks.unread == 0
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 0
+        assert "No other unread article in the list." in [n.message for n in app._notifications]
+
+
+async def test_bulk_actions_undo_more_than_one_step(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 4)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        marks = app.session.marks
+        await pilot.press("B", "enter")  # mark all read
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("B", "down", "down", "enter")  # star all
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (0, 4)
+        await pilot.press("z")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (0, 0)
+        await pilot.press("z")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (4, 0)

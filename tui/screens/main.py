@@ -98,6 +98,7 @@ class MainScreen(LoadingScreen):
         Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
         Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
+        Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
@@ -530,6 +531,31 @@ class MainScreen(LoadingScreen):
 
     def action_next_article(self) -> None:
         self._step(1)
+
+    def action_next_unread(self) -> None:
+        """The next unread article in the list (newsboat's `n`), from the top again after the last;
+        it opens as with `]`, so it is read once the reader shows it."""
+        articles, marks = self.articles, self.session.marks
+        keys, here = articles.keys, articles.cursor
+        count = len(keys)
+        found = (
+            next(
+                (
+                    index % count
+                    for index in range(here + 1, here + count + 1)
+                    if not marks.has("read", keys[index % count])
+                ),
+                None,
+            )
+            if count
+            else None
+        )
+        if found is None or found == here:
+            self.notify(_("No other unread article in the list."), timeout=3, markup=False)
+            return
+        articles.moved = True
+        articles.cursor = found
+        self._stepped_to = articles.current_key
 
     def _step(self, by: int) -> None:
         """`[` and `]` open the article they go to, from the list too: it is read once shown."""
