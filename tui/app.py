@@ -29,6 +29,7 @@ from tui.config import (
 )
 from tui.i18n import _
 from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
@@ -88,6 +89,7 @@ class KlipingApp(App[None]):
         crash_dir: Path | None = None,
         watch_files: bool = False,
         listing: Listing | None = None,
+        library: LibraryLike | None = None,
     ) -> None:
         super().__init__()
         self.listing = listing  # the folders, listed by a child process since launch (tui.listing)
@@ -97,7 +99,7 @@ class KlipingApp(App[None]):
         self.crash_dir = crash_dir
         self.watch_files = watch_files  # the real app watches the folders; tests reload by hand
         self.crash_log: Path | None = None
-        self.library = Library(cache)
+        self.library: LibraryLike = Library(cache) if library is None else library  # or a team's
         self.config_path = config_path or default_config_path()
         self.settings, self._settings_message = load_settings(self.config_path)
         self.state = ReadingState(state_path or default_state_path())

@@ -148,8 +148,8 @@ def sync(
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
-        rows = library.rows(newest_first=True)
-        yield Update(rows=rows, done=len(rows), total=len(rows), newest_first=True)
+        rows, taken = library.shared_rows()
+        yield Update(rows=rows, removed=taken, done=len(rows), total=len(rows), newest_first=True)
         yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
         return
     paths = list(paths)

@@ -49,6 +49,16 @@ class LibraryLike(Protocol):
     # --- reading ---------------------------------------------------------------------------------
 
     def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]: ...
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        """Every row, newest first, and the paths whose rows given by the last call are gone (a
+        shared library's load: what others synced since shows, what they took back leaves)."""
+        ...
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """True when someone changed a shared library within `timeout` seconds (the app then
+        loads it again); a local cache says False after the timeout (its folders are watched)."""
+        ...
+
     def problems(self) -> list[Problem]: ...
     def article(self, key: int) -> Article | None: ...
     def neighbours(

@@ -18,7 +18,7 @@ from tui.editor import can_start, editor_command
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
-from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
 from tui.screens.messages import MessagesScreen
@@ -37,7 +37,7 @@ MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in column
 class ArticleActions(Screen[None]):
     """The actions of the main screen's keys that act on articles, and the parts they reach."""
 
-    library: Library
+    library: LibraryLike
     session: Session
     status: Status
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
