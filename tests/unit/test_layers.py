@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tui"
 # The user interface and its entry points: everything else is core.
 UI = ("tui.app", "tui.screens", "tui.widgets", "tui.cli", "tui.__main__")
