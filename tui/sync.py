@@ -17,10 +17,9 @@ from multiprocessing import get_context, resource_tracker
 from pathlib import Path
 
 from tui.article import Article, Problem
-from tui.i18n import said
 from tui.library import Library, Row
 from tui.library.records import Prepared, carrying, prepare
-from tui.listing import Listing
+from tui.listing import Listing, scan
 from tui.loader import find_paths, load_file
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
@@ -40,7 +39,6 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 # (vocabulary.index_words). By then nearly every word has been seen: the 100k corpus has ~1,500.
 EVERY_WORD_FILES = 10_000
 
-YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
 FileItems = tuple[str, int, int, list[Article | Prepared | Problem]]
 
@@ -92,28 +90,6 @@ def parse_files(paths: Sequence[str], every_word: bool = True) -> list[FileItems
         assert isinstance(prepared, Prepared)
         out[file][3][index] = carrying(prepared, words)
     return out
-
-
-def scan(
-    paths: Iterable[str | os.PathLike[str]],
-) -> tuple[list[tuple[str, int, int]], list[Problem]]:
-    """List every article file under the paths, with the size and mtime the cache is keyed by."""
-    files: list[tuple[str, int, int]] = []
-    problems: list[Problem] = []
-    for count, item in enumerate(find_paths(paths), 1):
-        if not count % YIELD_EVERY:
-            time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        try:
-            info = os.stat(item)
-        except OSError as error:
-            reason = said("cannot read: {reason}", reason=error.strerror or str(error))
-            problems.append(Problem(item, reason))
-            continue
-        files.append((item, info.st_size, info.st_mtime_ns))
-    return files, problems
 
 
 def sync(
