@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Article
+from tui.article import Article, carried_marks
 from tui.config import write_atomically
 
 if TYPE_CHECKING:
@@ -60,9 +60,11 @@ class Annotations:
 Annotate = Callable[[Article], Annotations]
 
 
-def file_tags(article: Article) -> Annotations:
-    """Without the reading state, an article carries only its file's own tags."""
-    return Annotations(tags=article.tags)
+def file_annotations(article: Article) -> Annotations:
+    """Without a reading state, an article carries its file's own tags and the marks its export
+    gives: on a fresh machine an export's starred entries are starred in what is printed too."""
+    read, starred, note = carried_marks(article.carried)
+    return Annotations(tags=article.tags, starred=starred, read=read, note=note)
 
 
 def annotations_from(marks: Marks) -> Annotate:
@@ -118,7 +120,7 @@ def format_for(path: str) -> str | None:
     return _SUFFIXES.get(Path(path).suffix.lower())
 
 
-def _record(article: Article, annotate: Annotate = file_tags) -> dict[str, object]:
+def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str, object]:
     marks = annotate(article)
     return {
         "title": article.title,
@@ -208,7 +210,9 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate: Annotate = file_tags) -> int:
+def write_articles(
+    articles: Iterable[Article], out: TextIO, fmt: str, annotate: Annotate = file_annotations
+) -> int:
     """Write articles one at a time in `fmt`, so a huge export never sits in memory; return how many."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -237,7 +241,7 @@ def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate:
 
 
 def export_articles(
-    articles: Iterable[Article], path: str | os.PathLike[str], fmt: str, annotate: Annotate = file_tags
+    articles: Iterable[Article], path: str | os.PathLike[str], fmt: str, annotate: Annotate = file_annotations
 ) -> int:
     """Write an export file atomically, so a failure half-way leaves any earlier file as it was.
 

@@ -7,6 +7,7 @@ import csv
 import errno
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from typing import IO, Any
 from tui import documents, formats, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
+from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -288,7 +290,7 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
-            return [_markdown(text, path, digest)]
+            return _markdown(text, path, digest)
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
         return [Problem(path, said("could not parse: {error}", error=str(exc)))]
@@ -358,7 +360,7 @@ def _article(
     where: Said | None = None,
 ) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
-    title = meta.get("title") or cleaned.title
+    title = plain_field(meta.get("title") or cleaned.title or "")  # one plain line a list can show
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
@@ -398,11 +400,13 @@ def _text(
     return _article(path, digest, cleaned, meta, record, where)
 
 
-def _markdown(text: str, path: str, digest: str) -> Article | Problem:
+def _markdown(text: str, path: str, digest: str) -> list[Article | Problem]:
     units, meta, removed = formats.markdown(text)
+    note = meta.pop("problem", None)  # front matter set aside (formats.markdown): said beside the article
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
-    return _article(path, digest, cleaned, meta, None)
+    article = _article(path, digest, cleaned, meta, None)
+    return [article] if note is None else [article, Problem(path, note)]
 
 
 def _html(
@@ -569,8 +573,9 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
         return Problem(path, said("{where}: not a JSON object", where=where))
     meta = formats.metadata(item)
     body = formats.body_of(item)
-    if body is None and meta.get("url") and meta.get("title"):
+    if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
+        meta["title"] = meta.get("title") or formats.link_title(meta["url"])
     if body is None:
         return Problem(
             path, said("{where}: no article text (no 'text', 'content' or 'body' field)", where=where)
@@ -593,29 +598,111 @@ def _row(number: int) -> Said:
     return said("row {number}", number=number)
 
 
-def _csv_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
-    """The rows of a CSV file with a header row, as dicts; the delimiter is sniffed (, ; tab |)."""
+_DELIMITERS = (",", ";", "\t", "|")  # a comma first: RFC 4180's, and most exports'
+_CSV_SAMPLE = 256 * 1024  # how much of a CSV file decides its delimiter
+_CSV_RESUMES = 20  # how often an unclosed quote may send the reader back to the line after it
+
+
+def _delimiter(sample: str, whole: bool) -> str:
+    """A comma unless the sample's rows all agree on another delimiter; a guess from the header
+    line alone split a Pocket export's rows wrongly at every doubled quote (issue 20)."""
+    counts: dict[str, tuple[bool, int]] = {}
+    for delimiter in _DELIMITERS:
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True) if row]
+            consistent = True
+        except csv.Error:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+            consistent = False
+        if not whole and len(rows) > 1:
+            rows = rows[:-1]  # the sample may end inside the last row
+        columns = len(rows[0]) if rows else 0
+        counts[delimiter] = (consistent and all(len(row) == columns for row in rows), columns)
+    agreeing = [d for d in _DELIMITERS if counts[d][0] and counts[d][1] > 1]
+    if "," in agreeing:
+        return ","
+    if agreeing:
+        return max(agreeing, key=lambda d: counts[d][1])
+    return max(_DELIMITERS, key=lambda d: counts[d][1])  # the header's widest reading; bad rows said
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
+    """A CSV file's rows after its header, numbered from 0, as dicts by the header's names, or what
+    is wrong with the row: a row with more or fewer fields than the header is never shifted."""
     csv.field_size_limit(LINE_LIMIT)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    head = text.read(8192)
+    sample = text.read(_CSV_SAMPLE)
+    delimiter = _delimiter(sample, len(sample) < _CSV_SAMPLE)
     text.seek(0)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], ",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.DictReader(text, dialect=dialect)
+    numbered: Iterator[tuple[int, str]] = enumerate(text, 1)
+    pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
+
+    def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
+        for number, line in source:
+            pending.append((number, line))
+            yield line
+
+    header: list[str] | None = None
+    record, resumes = 0, 0
+    source = numbered
+    while True:
+        try:
+            for row in csv.reader(feed(source), delimiter=delimiter, strict=True):
+                line = pending[0][0] if pending else 0
+                pending.clear()
+                if not row:
+                    continue  # a blank line
+                if header is None:
+                    header = row
+                elif len(row) != len(header):
+                    yield (
+                        record,
+                        said(
+                            "row {number} (line {line}): {count} fields where the header has {columns}",
+                            number=record + 1,
+                            line=line,
+                            count=len(row),
+                            columns=len(header),
+                        ),
+                    )
+                    record += 1
+                else:
+                    yield record, dict(zip(header, row, strict=True))
+                    record += 1
+            return
+        except csv.Error as exc:
+            bad, line = pending[:], pending[0][0] if pending else 0
+            pending.clear()
+            if header is None:
+                yield record, said("the header row is not valid CSV ({error})", error=str(exc))
+                return
+            yield (
+                record,
+                said(
+                    "row {number} (line {line}): not valid CSV ({error})",
+                    number=record + 1,
+                    line=line,
+                    error=str(exc),
+                ),
+            )
+            record += 1
+            if len(bad) > 1 and resumes < _CSV_RESUMES:
+                # An unclosed quote ran on over the next lines: they are read again as rows of their own.
+                resumes += 1
+                source = itertools.chain(bad[1:], numbered)
+            else:
+                source = numbered
 
 
 def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A scraper's CSV: a header row naming the fields, then one article per row."""
     results: list[Article | Problem] = []
-    try:
-        for record, row in enumerate(_csv_rows(stream)):
-            fields = {key: value for key, value in row.items() if isinstance(key, str)}
-            raw = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
-            results.append(_record(fields, raw, path, record, _row(record + 1)))
-    except csv.Error as exc:
-        results.append(Problem(path, said("could not parse: {error}", error=str(exc))))
+    for record, row in _csv_rows(stream):
+        if isinstance(row, Said):
+            results.append(Problem(path, row))
+            continue
+        raw = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        results.append(_record(row, raw, path, record, _row(record + 1)))
     if not results:
         return [Problem(path, said("only whitespace"))]
     return results
@@ -631,17 +718,19 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     if isinstance(found, Said):
         return [Problem(path, found)]
     kind, text, meta = found
+    note = meta.pop("problem", None)  # read in part (documents.pdf): said beside the article
+    notes = [] if note is None else [Problem(path, note)]
     # A document's own date is when the file was made: a date printed in its text comes first.
     made = meta.pop("date", None) if kind != "html" else None
     if kind == "html":
-        return [_html(text, path, digest, meta, None)]
+        return [_html(text, path, digest, meta, None), *notes]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.date = cleaned.date or made
-    return [_article(path, digest, cleaned, meta, None)]
+    return [_article(path, digest, cleaned, meta, None), *notes]
 
 
 # ---------------------------------------------------------------- raw text
@@ -710,8 +799,8 @@ def _raw_whole(article: Article, suffix: str) -> str:
         return str(found) if isinstance(found, Said) else found[1]
     with open(article.path, "rb") as stream:
         if suffix == ".csv":
-            for record, row in enumerate(_csv_rows(stream)):
-                if record == article.record:
+            for record, row in _csv_rows(stream):
+                if record == article.record and not isinstance(row, Said):
                     return json.dumps(row, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path

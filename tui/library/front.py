@@ -63,6 +63,11 @@ class Library:
             self._settle()
 
     @property
+    def shared(self) -> bool:
+        """A local cache is this process's to fill from the folders (tui.library.interface)."""
+        return False
+
+    @property
     def _conn(self) -> sqlite3.Connection:  # for benchmarks that count what is stored
         return self._db.conn
 
