@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -39,9 +38,6 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    pass
 
 READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one

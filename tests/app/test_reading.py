@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.test_app import settle, status, titles
 from tests.helpers import small_collection
-from tests.test_app import settle, status, titles
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
 from tui.export import read_back

@@ -7,8 +7,8 @@ from pathlib import Path
 from rich.color import Color
 from textual.geometry import Region
 
+from tests.app.test_app import settle
 from tests.helpers import small_collection
-from tests.test_app import settle
 from tui.app import KlipingApp
 
 AA = 4.5

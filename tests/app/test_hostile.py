@@ -29,7 +29,7 @@ with no traceback and no "Errno", and that nothing raises.
 | Markdown lines of unpaired ``**``, ``[`` and ``![``, 100k short lines in one paragraph | load in well under a second each (they took 20-90 s before the regexes and joins were made linear) |
 
 Other cases (a folder that cannot be listed, a directory named like a file given as a
-PATH, a file over the size limit) are in tests/test_loader.py.
+PATH, a file over the size limit) are in tests/unit/test_loader.py.
 """
 
 from __future__ import annotations
@@ -54,8 +54,8 @@ import pytest
 from textual.widgets._toast import Toast
 
 import tui.loader
+from tests.app.test_app import settle
 from tests.helpers import write_article
-from tests.test_app import settle
 from tui.app import KlipingApp
 from tui.cli import display_path, main
 from tui.loader import parse_bytes

@@ -7,10 +7,10 @@ from typing import Any
 
 from textual.pilot import Pilot
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui.app import KlipingApp
 
-SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 
 def test_main_screen_on_seeds(snap_compare: Any) -> None:

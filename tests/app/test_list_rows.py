@@ -9,8 +9,8 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 
+from tests.app.test_app import settle
 from tests.helpers import write_article
-from tests.test_app import settle
 from tui.app import KlipingApp
 from tui.search import match_spans
 from tui.widgets.article_list import ArticleList

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input, TextArea
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui import formats, formatting
 from tui.app import KlipingApp
 from tui.screens.annotation_dialogs import NoteScreen, TagListScreen, TagsScreen

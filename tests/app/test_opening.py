@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui import editor
 from tui.app import KlipingApp
 

@@ -15,7 +15,7 @@ import pytest
 from tui.article import Article, Block
 from tui.state import HISTORY_LIMIT, SCHEMA_VERSION, ReadingState, default_state_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def integrity(path: Path) -> str:

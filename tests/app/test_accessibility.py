@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 from textual.color import Color
 
+from tests.app.test_app import settle
 from tests.helpers import small_collection
-from tests.test_app import settle
 from tui.app import KlipingApp
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader

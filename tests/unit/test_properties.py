@@ -1,6 +1,6 @@
 """Properties: the loader turns any bytes into articles or problems, and never raises.
 
-tests/test_query.py already checks that any string parses into a query; the filter property
+tests/unit/test_query.py already checks that any string parses into a query; the filter property
 here only adds what that file does not: strings made of the filter language's own pieces
 and of words the seeds hold.
 """

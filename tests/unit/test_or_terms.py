@@ -96,7 +96,7 @@ def test_any_term_on_each_side_of_or(
     assert want and len(want) < len(truth)  # the case tells something
     keys = library.search(query, sort=sort, flags=marks.flags(query))
     assert {titles[k] for k in keys} == want
-    if sort == "relevance" and not query.has_words:
+    if sort == "relevance" and not query.groups:
         assert keys == sorted(keys, reverse=True)  # newest first
     page = library.search_page(query, sort=sort, flags=marks.flags(query), limit=5)
     got = {titles[k] for k in page.keys}

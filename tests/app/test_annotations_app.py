@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import settle, status, titles
+from tests.app.test_app import settle, status, titles
 from tui.app import KlipingApp
 from tui.screens.annotation_dialogs import (
     NameScreen,

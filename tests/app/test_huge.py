@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui import chrome
 from tui.app import KlipingApp
 from tui.article import KEEP_BYTES, Article, Block, keep_first

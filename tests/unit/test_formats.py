@@ -145,7 +145,7 @@ def test_site_leftovers_in_the_body() -> None:
 
 def test_a_title_loses_its_escape_sequences_and_the_body_keeps_them_for_the_outputs_to_show() -> None:
     """A title is one plain line (it goes into dialogs and citations); the body is faithful, and every
-    output shows its controls as escapes (see tests/test_hostile.py)."""
+    output shows its controls as escapes (see tests/app/test_hostile.py)."""
     article = text_article("Judul \x1b]0;x\x07Berita\n\nIsi \u009b2J berita di sini yang cukup panjang.\n")
     assert article.title == "Judul Berita"
     assert "\u009b2J" in article.text
@@ -542,10 +542,7 @@ SITE_CHROME = [
 
 
 def test_chrome_is_learned_from_a_large_collection() -> None:
-    counts = chrome.Counts()
-    for n in range(200):
-        counts.add("situs.id", lines_of(n, SITE_CHROME if n % 4 else SITE_CHROME[:2]))
-    learned = chrome.learn(counts)["situs.id"]
+    learned = chrome.learned(lines_of(n, SITE_CHROME if n % 4 else SITE_CHROME[:2]) for n in range(200))
     for line in SITE_CHROME:
         assert chrome.line_key(line) in learned
     kept, removed = chrome.split(lines_of(3, SITE_CHROME), learned)
@@ -557,30 +554,17 @@ def test_small_collections_and_shared_quotes_keep_their_text() -> None:
     quote = (
         "Menteri mengatakan bahwa program ini akan dilanjutkan tahun depan di seluruh desa yang terdampak."
     )
-    counts = chrome.Counts()
-    for n in range(4):  # too few articles to learn anything
-        counts.add("kecil.id", lines_of(n, SITE_CHROME, quote))
-    assert chrome.learn(counts) == {}
-    counts = chrome.Counts()
-    for n in range(60):  # many articles, a sentence quoted in six of them
-        counts.add("besar.id", lines_of(n, SITE_CHROME, quote if n < 6 else None))
-    learned = chrome.learn(counts)["besar.id"]
+    # Too few articles to learn anything:
+    assert chrome.learned(lines_of(n, SITE_CHROME, quote) for n in range(4)) == frozenset()
+    # Many articles, a sentence quoted in six of them:
+    learned = chrome.learned(lines_of(n, SITE_CHROME, quote if n < 6 else None) for n in range(60))
     assert chrome.line_key(quote) not in learned
     assert chrome.line_key("SCROLL TO RESUME CONTENT") in learned
 
 
-def test_chrome_is_per_source_and_counts_can_be_taken_back() -> None:
-    counts = chrome.Counts()
-    for n in range(30):
-        counts.add("a.id", lines_of(n, ["Menu Utama"]))
-        counts.add("b.id", lines_of(n, []))
-    counts.add("b.id", ["Menu Utama"])
-    learned = chrome.learn(counts)
-    assert chrome.line_key("Menu Utama") in learned["a.id"]
-    assert "b.id" not in learned
-    for n in range(30):
-        counts.remove("a.id", lines_of(n, ["Menu Utama"]))
-    assert chrome.learn(counts) == {}
+def test_a_line_in_one_article_of_many_is_not_chrome() -> None:
+    assert chrome.line_key("Menu Utama") in chrome.learned(lines_of(n, ["Menu Utama"]) for n in range(30))
+    assert chrome.learned([*(lines_of(n, []) for n in range(30)), ["Menu Utama"]]) == frozenset()
 
 
 def test_chrome_never_empties_an_article_and_keys_ignore_numbers() -> None:

@@ -16,7 +16,7 @@ from tui import formats, loader
 from tui.article import Article, Problem
 from tui.loader import find_files, load_articles, load_file, parse_bytes, read_raw
 
-SEEDS = Path(__file__).parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 BODY = (
     "The council met on Tuesday to discuss the new budget for schools and clinics.\n\n"
@@ -743,7 +743,7 @@ def test_loader_imports_no_ui_library() -> None:
         capture_output=True,
         text=True,
         check=True,
-        cwd=Path(__file__).parent.parent,
+        cwd=Path(__file__).resolve().parents[2],
     )
     assert result.stdout.strip() == "[]"
 

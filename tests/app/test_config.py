@@ -21,7 +21,7 @@ from tui.config import (
     toml_string,
 )
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def write(tmp_path: Path, text: str) -> Path:
@@ -265,8 +265,8 @@ def test_settings_lists_are_consistent() -> None:
 
 
 async def test_the_help_shows_remapped_keys_and_unknown_ids_are_reported(tmp_path: Path) -> None:
+    from tests.app.test_app import settle
     from tests.helpers import small_collection
-    from tests.test_app import settle
     from tui.app import KlipingApp
     from tui.screens.dialogs import HelpScreen
 

@@ -14,7 +14,7 @@ from tui.library import Library
 from tui.query import parse
 from tui.sync import sync
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 WRITER = """
 import sys

@@ -8,8 +8,8 @@ import pytest
 from textual import events
 from textual.widgets import Static
 
+from tests.app.test_app import settle, titles
 from tests.helpers import many_articles, small_collection, write_article
-from tests.test_app import settle, titles
 from tui.app import KlipingApp
 from tui.screens.main import MainScreen
 from tui.screens.messages import MessagesScreen

@@ -22,7 +22,7 @@ from tui.cli import main
 from tui.config import Settings, default_config_path, save_settings
 from tui.widgets.textual_words import binding_words
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PLACEHOLDER = re.compile(r"\{\w*\}")
 
 
@@ -152,7 +152,7 @@ APP_SCRIPT = textwrap.dedent(
     import asyncio, sys
     from tui.i18n import set_language
     set_language(sys.argv[1])
-    from tests.test_app import settle  # imported after the language is set: bindings read it
+    from tests.app.test_app import settle  # imported after the language is set: bindings read it
     from tui.app import KlipingApp
     from tui.sync import bundled_seeds
 
@@ -464,8 +464,8 @@ def test_the_cache_keeps_problems_as_messages_each_run_reads_in_its_own_language
 async def test_the_palette_prompt_speaks_the_interface_language(tmp_path: Path) -> None:
     from textual.command import CommandInput
 
+    from tests.app.test_app import settle
     from tests.helpers import small_collection
-    from tests.test_app import settle
     from tui.app import KlipingApp
 
     i18n.set_language("id")

@@ -196,7 +196,7 @@ def test_a_stopped_load_does_not_wait_for_the_document_it_is_reading(tmp_path: P
 
 def test_q_quits_at_once_while_a_pdf_is_being_read(tmp_path: Path) -> None:
     """In a real terminal: the good files show beside the slow PDF, and `q` ends the process."""
-    from tests.test_terminal import Terminal
+    from tests.pty.test_terminal import Terminal
 
     folder = tmp_path / "articles"
     folder.mkdir()

@@ -9,7 +9,7 @@ import pytest
 from tui import cleaning
 from tui.cleaning import _may_open
 
-SEEDS = Path(__file__).parent.parent / "seeds"
+SEEDS = Path(__file__).resolve().parents[2] / "seeds"
 
 # A line for every alternative of each pattern, as a page may write it.
 EXAMPLES = {

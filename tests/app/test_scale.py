@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from benchmarks.gen_corpus import generate
-from tests.test_app import settle, status
+from tests.app.test_app import settle, status
 from tui.app import KlipingApp
 from tui.search import match_spans
 from tui.widgets.article_list import ArticleList

@@ -209,7 +209,7 @@ time.sleep(120)
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
 def test_parse_workers_die_with_a_killed_parent(tmp_path: Path) -> None:
     """A kliping killed with SIGKILL (or the OOM killer) leaves no worker processes behind."""
-    root = Path(__file__).resolve().parent.parent
+    root = Path(__file__).resolve().parents[2]
     parent = subprocess.Popen(
         [sys.executable, "-c", ORPHAN_SCRIPT, str(tmp_path)],
         stdout=subprocess.PIPE,

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from tui.article import Article, Block
 from tui.export import FIELDS, FORMATS, export_articles, format_for, read_back, write_articles
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 CHECKED = ("title", "date", "source", "place", "url", "path", "words", "text")
 
 

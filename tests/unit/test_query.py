@@ -52,7 +52,6 @@ def test_phrase_and_exclusions() -> None:
     assert query.groups[0] == (Term(("exact", "phrase")),)
     assert query.groups[0][0].is_phrase
     assert query.excluded == (Term(("word",)), Term(("two", "words")))
-    assert query.positive_terms == ("exact phrase", "x")
 
 
 def test_or_binds_tighter_than_and() -> None:
@@ -69,7 +68,6 @@ def test_title_field() -> None:
     query = parse('title:Inklusi title:"forum pembelajaran" x')
     assert query.groups[0] == (Term(("inklusi",), field="title"),)
     assert query.groups[1] == (Term(("forum", "pembelajaran"), field="title"),)
-    assert query.positive_terms == ("inklusi", "forum pembelajaran", "x")
 
 
 def test_source_and_place_are_word_prefixes() -> None:
@@ -78,7 +76,6 @@ def test_source_and_place_are_word_prefixes() -> None:
         (Term(("kompas",), prefix=True, field="source"),),
         (Term(("pasuruan",), prefix=True, field="place"),),
     )
-    assert query.positive_terms == ()
 
 
 def test_excluded_field() -> None:
@@ -109,7 +106,7 @@ def test_dates(text: str, start: dt.date | None, end: dt.date | None) -> None:
     assert (query.start, query.end) == (start, end)
     assert query.hint is None
     assert not query.is_empty
-    assert not query.has_words
+    assert not query.groups
 
 
 def test_contradictory_dates_match_nothing() -> None:
@@ -159,10 +156,6 @@ def test_unknown_field_hint_lists_fields() -> None:
     assert "title: source: place: year: date: after: before: is:" in hint
 
 
-def test_excluded_never_highlighted() -> None:
-    assert parse("a -a").positive_terms == ()
-
-
 def test_describe_round_trips() -> None:
     query = parse('x a OR b "c d" -e title:f year:2024 is:starred')
     assert words(parse(query.describe()))[2:] == words(query)[2:]
@@ -180,8 +173,6 @@ def test_any_text_parses(text: str) -> None:
 @given(st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"))))
 def test_any_printable_query_is_consistent(text: str) -> None:
     query = parse(text)
-    excluded = {term.text for term in query.excluded}
-    assert not excluded & set(query.positive_terms)
     assert sum(term.prefix for term in query.terms if term.field is None) <= len(query.terms)
     for term in (*query.terms, *query.excluded):
         assert term.words
@@ -189,7 +180,7 @@ def test_any_printable_query_is_consistent(text: str) -> None:
         # letters into capitals, as the index does, and hypothesis found one).
         assert all(word and word == fold(word) for word in term.words)
     if query.is_empty:
-        assert not query.positive_terms
+        assert not query.terms
     assert (query.start is None or query.end is None or query.start < query.end) != (query.empty_range) or (
         query.start is None or query.end is None
     )
