@@ -9,7 +9,7 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui.app import KlipingApp
 from tui.cli import main
 from tui.screens.annotation_dialogs import ConfirmScreen

@@ -15,7 +15,7 @@ from pathlib import Path
 from tui.article import Article, Problem
 from tui.loader import load_file, parse_bytes, read_raw
 
-EXPORTS = Path(__file__).resolve().parent / "data" / "exports"
+EXPORTS = Path(__file__).resolve().parents[1] / "data" / "exports"
 UTC = dt.UTC
 
 

@@ -12,13 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from tests.app.test_app import settle, titles
 from tests.helpers import many_articles, small_collection, write_article
-from tests.test_app import settle, titles
 from tui.cli import main
 from tui.config import load_settings
 from tui.sync import sync
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _summary(err: str) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui import config
 from tui.app import KlipingApp
 from tui.config import Settings, load_settings
