@@ -107,9 +107,10 @@ class Library:
 
     # --- writing -------------------------------------------------------------------------
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
-        return self._writer.put_files(batch)
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
+        return self._writer.put_files(batch, keep)
 
     def forget_files(self, paths: Iterable[str]) -> None:
         """Drop files deleted since the last run."""

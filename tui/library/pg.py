@@ -311,8 +311,9 @@ class PgLibrary:
         where, args = self._scope()
         return int(self._read(lambda c: _value(c, f"SELECT count(*) FROM files WHERE {where}", args)))
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
         files = sorted(
             ((self._paths.stored(path), path, size, mtime, items) for path, size, mtime, items in batch)
         )
@@ -343,14 +344,15 @@ class PgLibrary:
                 ]
                 problems += [(path, _stored_reason(encode(i.said))) for i in items if isinstance(i, Problem)]
                 old = kept.get(path, [])
-                if old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
+                if not keep and old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
                     unchanged.append(path)  # the same content, touched: its rows (and keys) stay
                     rows += [_row(key, a) for (key, _d), a in zip(old, articles, strict=True)]
                 else:
                     prepared.append((path, articles))
             changed = [path for path, _articles in prepared]
-            conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
-            conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+            if not keep:
+                conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
+                conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             count = sum(len(articles) for _path, articles in prepared)
             keys = [
                 k

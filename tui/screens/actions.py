@@ -21,6 +21,7 @@ from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.screens.messages import MessagesScreen
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -199,6 +200,9 @@ class ArticleActions(Screen[None]):
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
+    def action_show_messages(self) -> None:
+        self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
+
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
         if self.focused is filter_bar:
@@ -247,6 +251,11 @@ class ArticleActions(Screen[None]):
                 _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
             ),
             SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(
+                _("Messages"),
+                _("The last messages, to read again what a toast said"),
+                self.action_show_messages,
+            ),
             SystemCommand(
                 _("Reload"),
                 _("Read the folders again (they are also watched for changes)"),
