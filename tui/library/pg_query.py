@@ -122,8 +122,17 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
 
     def where(extra: str | None = None, title: str | None = None, titled: bool = True) -> Where:
         """The match, with `extra` (a tsquery) and, with `title`, a word in the title or none."""
+        # The title's small vector first: it lives in the row, where the article's is stored apart,
+        # and PostgreSQL checks conditions of one cost in the order written (a first page of
+        # `desa` by relevance at 100k read 3,700 articles' vectors to find 200 with it in the title).
         parts: list[str] = []
         args: list[object] = []
+        if title is not None:
+            parts.append("title_doc @@ %s::tsquery" if titled else "NOT title_doc @@ %s::tsquery")
+            args.append(title)
+        if in_titles:  # title: groups, on the title's vector too, which its own index finds at once
+            parts.append("title_doc @@ %s::tsquery")
+            args.append(in_titles)
         strict = " & ".join(strict_parts + ([extra] if extra else []))
         loose = " & ".join(loose_parts + ([extra] if extra else []))
         if not strict:
@@ -137,12 +146,6 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
         else:  # only excluded phrases
             parts.append("(NOT exact OR doc @@ %s::tsquery)")
             args.append(strict)
-        if title is not None:
-            parts.append("title_doc @@ %s::tsquery" if titled else "NOT title_doc @@ %s::tsquery")
-            args.append(title)
-        if in_titles:  # the same again on the small title vector, which its own index finds at once
-            parts.append("title_doc @@ %s::tsquery")
-            args.append(in_titles)
         return " AND ".join(parts + dates) or "TRUE", (*args, *date_args)
 
     tiers: list[Where] = [where()]
