@@ -54,7 +54,9 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Query
 
-VERSION = 2  # of the tables below (2: title_doc); a library of another version is refused, never rebuilt
+VERSION = (
+    3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
+)
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
@@ -87,8 +89,10 @@ CREATE TABLE IF NOT EXISTS articles(
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
-    doc tsvector NOT NULL,
-    title_doc tsvector NOT NULL  -- the title's part of doc, kept in the row (relevance tiers)
+    doc tsvector NOT NULL,  -- the title's and the body's words (pg_text.document)
+    title_doc tsvector NOT NULL,  -- the title's alone: small, kept in the row (relevance tiers)
+    source_doc tsvector NOT NULL,
+    place_doc tsvector NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
@@ -99,11 +103,14 @@ CREATE TABLE IF NOT EXISTS terms(term text PRIMARY KEY, stem text NOT NULL);
 _DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
+    "CREATE INDEX IF NOT EXISTS articles_source_doc ON articles USING gin(source_doc)",
+    "CREATE INDEX IF NOT EXISTS articles_place_doc ON articles USING gin(place_doc)",
 )
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc) FROM STDIN"
+    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc, source_doc, place_doc) "
+    "FROM STDIN"
 )
 
 
@@ -289,7 +296,10 @@ class PgLibrary:
         conn = self._conn()
         empty = _value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
         if empty:
-            conn.execute("DROP INDEX IF EXISTS articles_doc, articles_title_doc")
+            conn.execute(
+                "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
+                "articles_place_doc"
+            )
         try:
             yield
         finally:
@@ -365,7 +375,7 @@ class PgLibrary:
                 for path, articles in prepared:
                     for article in articles:
                         key = next(key_of)
-                        vector, title_vector, exact = document(
+                        vectors = document(
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
@@ -392,9 +402,11 @@ class PgLibrary:
                                     whole,
                                     article.removed,
                                     article.blocks,
-                                    exact,
-                                    vector,
-                                    title_vector,
+                                    vectors.exact,
+                                    vectors.doc,
+                                    vectors.title,
+                                    vectors.source,
+                                    vectors.place,
                                 )
                             ]  # fmt: skip
                         )
