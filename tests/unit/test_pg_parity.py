@@ -223,3 +223,24 @@ def test_the_corpus_has_what_the_filters_need(both: tuple[Library, object]) -> N
         assert _answer(local, text, "date"), text
     undated = [r for _i, r in _answer(local, "", "date") if r.date is None]
     assert undated and isinstance(_answer(local, "", "date")[0][1].date, dt.datetime)
+
+
+def test_a_first_page_read_through_the_word_index_is_the_same(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk of the date index that takes too long is read again through the word index."""
+    import tui.library.pg as pg
+
+    _local, team = both
+    texts = ["desa", "pertemuan", '"sekretariat inklusi"', "desa -kapasitas", "title:desa", "is:unread desa"]
+    pages = {}
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        pages[text] = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+    monkeypatch.setattr(pg, "WALK_SECONDS", 0.001)
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        again = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+        assert again == pages[text], text
