@@ -1,6 +1,7 @@
 """The team library on PostgreSQL: sync time, size, and first pages by date and by relevance.
 
-    python benchmarks/bench_pg.py [--count 100000] [--url postgresql://...] [--repeat 7]
+    python benchmarks/bench_pg.py [--count 100000] [--url postgresql://...] [--repeat 7] [--keep]
+    python benchmarks/bench_pg.py --library postgresql://.../kliping_bench_100000  (searches only)
 
 Without --url a throwaway server is started from the system's PostgreSQL binaries (as the tests
 do, tests/pg_server.py) and removed after. The corpus is benchmarks/gen_corpus.py's, generated
@@ -101,7 +102,16 @@ def main() -> int:
     parser.add_argument(
         "--keep", action="store_true", help="keep the database (with --url), e.g. for bench_pty"
     )
+    parser.add_argument("--library", help="measure the searches of this library only (no corpus, no sync)")
     args = parser.parse_args()
+    if args.library:
+        library = PgLibrary(args.library)
+        searches = measure(library, args.repeat)
+        library.close()
+        print(json.dumps({"benchmark": "bench_pg", "commit": commit(), "searches_only": True,
+                          "load_average": [round(x, 1) for x in os.getloadavg()],
+                          "first_page_200": searches}, indent=1))  # fmt: skip
+        return 0
 
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
