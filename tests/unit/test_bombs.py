@@ -240,10 +240,10 @@ def test_one_unreadable_record_is_its_own_problem(tmp_path: Path, suffix: str, w
     path = hostile_files.wallabag_bad_records(tmp_path, suffix)
     items = load_file(path)
     assert titles(items) == ["Artikel wallabag nomor 1", "Artikel wallabag nomor 5"]
+    # One summary line for the file (issue 20), naming each record and why.
     assert reasons(items) == [
-        f"{where} 2: could not parse: integer division result too large for a float",
-        f"{where} 3: a number too long (over 4300 digits)",
-        f"{where} 4: values nested too deep",
+        f"3 not read: {where} 2: could not parse: integer division result too large for a float; "
+        f"{where} 3: a number too long (over 4300 digits); {where} 4: values nested too deep"
     ]
     last = items[-1]
     assert isinstance(last, Article) and last.record == 4
