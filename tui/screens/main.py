@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -27,7 +26,8 @@ from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
-from tui.library import Library, Stopped
+from tui.library import Stopped
+from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.query import Query, parse
 from tui.screens.loading import LoadingScreen
@@ -38,9 +38,6 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    pass
 
 READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
@@ -56,12 +53,28 @@ REST_SECONDS = 0.25  # and the rest once typing has paused this long: most peopl
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
+# What the keys that open a dialog do: acted on as the key arrives, so the keys after it reach the dialog.
+DIALOG_ACTIONS = frozenset(
+    {
+        "edit_tags",
+        "tag_list",
+        "edit_note",
+        "saved_searches",
+        "bulk",
+        "export",
+        "show_problems",
+        "show_messages",
+    }
+)
+
+
 class MainScreen(LoadingScreen):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
         # Keys that move focus are priority bindings: they act the moment the key arrives, so the
-        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
+        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus. So
+        # are the keys that open a dialog ("t banjir Enter"), which the filter bar types instead.
         Binding("slash", "focus_filter", _("Filter"), priority=True, id="app.filter"),
         Binding(
             "enter",
@@ -82,17 +95,19 @@ class MainScreen(LoadingScreen):
         Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
         Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
+        Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
         Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
         Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
         Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
-        Binding("e", "export", _("Export shown"), show=False, id="app.export"),
+        Binding("e", "export", _("Export shown"), show=False, priority=True, id="app.export"),
         Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
-        Binding("p", "show_problems", _("Problems"), show=False, id="app.problems"),
+        Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
@@ -101,7 +116,9 @@ class MainScreen(LoadingScreen):
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
 
-    def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
+    def __init__(
+        self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
+    ) -> None:
         super().__init__(id="main-screen")
         self.library = library
         self.session = session
@@ -114,8 +131,13 @@ class MainScreen(LoadingScreen):
         self._reloading = False
         self._reload_pending = False
         self._keep_after_clear: int | None = None
+        self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self._stop_watching: threading.Event | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
+        return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
 
     @property
     def idle(self) -> bool:
@@ -320,7 +342,10 @@ class MainScreen(LoadingScreen):
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             reset = shown.reset
-            if self._keep_after_clear is not None and answer.query.is_empty:
+            followed = self._keep_following(shown.keys, answer.complete)
+            if followed is not None:  # the article whose file changed stays under the cursor
+                keep_key, reset = followed, False
+            elif self._keep_after_clear is not None and answer.query.is_empty:
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
@@ -338,6 +363,9 @@ class MainScreen(LoadingScreen):
     @on(ArticleList.Highlighted)
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
+        self._following = None  # the user moved on: an edited article no longer holds the cursor
+        if event.key != self._stepped_to:
+            self._stepped_to = None  # moved on by another key than [ or ]
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
@@ -356,7 +384,7 @@ class MainScreen(LoadingScreen):
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
 
-    @work(thread=True, exclusive=True, group="reader-fetch")
+    @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         article = self.library.article(key)
@@ -410,8 +438,9 @@ class MainScreen(LoadingScreen):
         if row is None or row.digest != event.article.digest:
             return  # the list has moved on since the reader fetched this article
         if key is not None:
-            if self.focused is self.reader:
-                self._mark_read(key)  # moving with [ and ] while reading marks on the way
+            if self.focused is self.reader or key == self._stepped_to:
+                self._stepped_to = None
+                self._mark_read(key)  # moving with [ and ] marks on the way
             elif self.kliping.settings.read_when == "rested" and self.focused is articles and articles.moved:
                 # Resting on an article in the list reads it too, if the user asked for that, but a
                 # quick pass over it does not, nor does typing a filter or starting the app.
@@ -497,7 +526,42 @@ class MainScreen(LoadingScreen):
             raise SkipAction()
 
     def action_previous_article(self) -> None:
-        self.articles.action_cursor_up()
+        self._step(-1)
 
     def action_next_article(self) -> None:
-        self.articles.action_cursor_down()
+        self._step(1)
+
+    def action_next_unread(self) -> None:
+        """The next unread article in the list (newsboat's `n`), from the top again after the last;
+        it opens as with `]`, so it is read once the reader shows it."""
+        articles, marks = self.articles, self.session.marks
+        keys, here = articles.keys, articles.cursor
+        count = len(keys)
+        found = (
+            next(
+                (
+                    index % count
+                    for index in range(here + 1, here + count + 1)
+                    if not marks.has("read", keys[index % count])
+                ),
+                None,
+            )
+            if count
+            else None
+        )
+        if found is None or found == here:
+            self.notify(_("No other unread article in the list."), timeout=3, markup=False)
+            return
+        articles.moved = True
+        articles.cursor = found
+        self._stepped_to = articles.current_key
+
+    def _step(self, by: int) -> None:
+        """`[` and `]` open the article they go to, from the list too: it is read once shown."""
+        articles = self.articles
+        before = articles.cursor
+        if by < 0:
+            articles.action_cursor_up()
+        else:
+            articles.action_cursor_down()
+        self._stepped_to = articles.current_key if articles.cursor != before else None
