@@ -212,16 +212,18 @@ def summarised(results: list[Article | Problem]) -> list[Article | Problem]:
     problems = [item for item in results if isinstance(item, Problem)]
     if len(problems) < 2 or any(item.path != problems[0].path for item in problems):
         return results
-    examples: Said | str = problems[0].said
-    for problem in problems[1:SUMMARY_EXAMPLES]:
+    return [item for item in results if isinstance(item, Article)] + [summary(problems, len(problems))]
+
+
+def summary(first: list[Problem], count: int) -> Problem:
+    """The one line for `count` problems of a file, naming the first few (`first`, in order)."""
+    examples: Said | str = first[0].said
+    for problem in first[1:SUMMARY_EXAMPLES]:
         examples = said("{one}; {two}", one=examples, two=problem.said)
-    more = len(problems) - SUMMARY_EXAMPLES
+    more = count - SUMMARY_EXAMPLES
     if more > 0:
         examples = said("{examples}; and {more} more", examples=examples, more=more)
-    summary = Problem(
-        problems[0].path, said("{count} not read: {examples}", count=len(problems), examples=examples)
-    )
-    return [item for item in results if isinstance(item, Article)] + [summary]
+    return Problem(first[0].path, said("{count} not read: {examples}", count=count, examples=examples))
 
 
 def _load_file(path: str | os.PathLike[str], info: os.stat_result | None) -> list[Article | Problem]:
