@@ -528,7 +528,7 @@ def _set(document: tomlkit.TOMLDocument, name: str, value: object) -> None:
         return
     plain = [n for n, (key, item) in enumerate(document.body) if key is not None and not _is_table(item)]
     insert = getattr(document, "_insert_at", None)  # tomlkit's own, not public: kept for that reason
-    if plain and insert is not None:
+    if plain and plain[-1] + 1 < len(document.body) and insert is not None:  # else it goes last anyway
         insert(plain[-1] + 1, name, value)
     else:
         document[name] = value
