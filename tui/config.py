@@ -50,6 +50,7 @@ class Settings:
     read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
     cite: str = "plain"  # one of CITE
     last: str | None = None  # the content digest of the article read last, reopened at start
+    library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
 
 
 def default_config_path() -> Path:
@@ -60,6 +61,7 @@ def default_config_path() -> Path:
 # --- reading -----------------------------------------------------------------------------
 
 _Problem = tuple[int | None, str]  # (line, what is wrong)
+_PASSWORD = re.compile(r"://[^/?#@]*:[^/?#@]*@|password\s*=", re.IGNORECASE)
 
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -231,6 +233,11 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(CITE), value=_show(value), default=settings.cite
                     ),
                 )
+        elif key == "library":
+            if isinstance(value, str) and not _PASSWORD.search(value):
+                settings.library = value.strip() or None
+            else:  # a password belongs in ~/.pgpass or PGPASSWORD, never in this file
+                bad(key, _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'))
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -258,7 +265,18 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "last", "keymap"]
+            known = [
+                "theme",
+                "sort",
+                "reverse",
+                "measure",
+                "lang",
+                "read_when",
+                "cite",
+                "last",
+                "library",
+                "keymap",
+            ]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -399,6 +417,8 @@ def dump_settings(settings: Settings) -> str:
     )
     if settings.last:
         lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
+    if settings.library:
+        lines.append(f"library = {toml_string(settings.library)}  # a team library on PostgreSQL")
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',
@@ -528,10 +548,13 @@ def _set(document: tomlkit.TOMLDocument, name: str, value: object) -> None:
         return
     plain = [n for n, (key, item) in enumerate(document.body) if key is not None and not _is_table(item)]
     insert = getattr(document, "_insert_at", None)  # tomlkit's own, not public: kept for that reason
-    if plain and plain[-1] + 1 < len(document.body) and insert is not None:  # else it goes last anyway
-        insert(plain[-1] + 1, name, value)
-    else:
-        document[name] = value
+    if plain and insert is not None:
+        try:
+            insert(plain[-1] + 1, name, value)
+            return
+        except ValueError:  # tomlkit refuses some places (before a table's own comment): at the end then
+            pass
+    document[name] = value
 
 
 def _is_table(item: object) -> bool:
