@@ -206,7 +206,9 @@ class ArticleActions(Screen[None]):
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
         if self.focused is filter_bar:
-            filter_bar.insert_text_at_cursor("/")
+            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
+            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
+            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
         else:
             self.set_focus(filter_bar)
 
