@@ -493,16 +493,59 @@ def _starts_list(stream: IO[bytes]) -> bool:
 
 def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A JSON list of records, each item its own article or problem."""
-    results: list[Article | Problem] = []
-    for index, item in _list_items(stream):
-        if isinstance(item, _Broken):
-            results.append(Problem(path, item.reason))
-            break
-        raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        results.append(_record(item, raw, path, index, _item(index)))
+    results = list(_json_list_records(stream, path))
     if not results:
         return [Problem(path, said("no articles (an empty list)"))]
     return results
+
+
+def _json_list_records(stream: IO[bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_list, a record at a time."""
+    for index, item in _list_items(stream):
+        if isinstance(item, (_Broken, _Unreadable)):
+            yield Problem(path, item.reason)
+            if isinstance(item, _Broken):
+                return
+            continue
+        try:
+            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError) as exc:
+            yield Problem(path, _unreadable(exc, _item(index)))
+            continue
+        yield _record(item, raw, path, index, _item(index))
+
+
+def stream_records(path: str) -> Iterator[Article | Problem]:
+    """What load_file gives for a JSON list or JSON Lines file, a record at a time, so that a
+    million-record export is never held whole (1.87 GB at 1M); any other file as load_file reads it."""
+    suffix = os.path.splitext(path)[1].lower()
+    try:
+        with open(path, "rb") as stream:
+            if suffix == ".jsonl" or (suffix == ".json" and _starts_list(stream)):
+                records = (
+                    _json_list_records(stream, path)
+                    if suffix == ".json"
+                    else _json_lines_records(stream.readline, path)
+                )
+                empty = True
+                for record in records:
+                    empty = False
+                    yield record
+                if empty and suffix == ".json":
+                    yield Problem(path, said("no articles (an empty list)"))
+                elif empty:
+                    yield Problem(path, said("only whitespace"))
+                return
+    except FileNotFoundError:
+        yield Problem(path, said("file disappeared while loading"))
+        return
+    except OSError as exc:
+        yield Problem(path, said("cannot read: {reason}", reason=_reason(exc)))
+        return
+    except Exception as exc:  # as load_file: whatever a file holds is a problem, never a raise
+        yield Problem(path, said("could not parse: {error}", error=str(exc)))
+        return
+    yield from load_file(path)
 
 
 class _Broken:
@@ -510,6 +553,49 @@ class _Broken:
 
     def __init__(self, reason: Said) -> None:
         self.reason = reason
+
+
+class _Unreadable:
+    """An item of a JSON list that is JSON but not one Python reads (nested too deep, a number of
+    thousands of digits): that item is a problem, the list goes on after it."""
+
+    def __init__(self, reason: Said) -> None:
+        self.reason = reason
+
+
+def _unreadable(exc: Exception, where: Said) -> Said:
+    """What is wrong with a record that is JSON but cannot be read, in a user's words."""
+    if isinstance(exc, RecursionError):
+        return said("{where}: values nested too deep", where=where)
+    if "integer string conversion" in str(exc):
+        return said("{where}: a number too long (over {digits} digits)", where=where, digits=4300)
+    return said("{where}: could not parse: {error}", where=where, error=str(exc)[:200])
+
+
+_VALUE_MARKS = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(r"[^,\]}\s]*")
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON value at `pos` ends, by its brackets and strings alone, or None when `text`
+    ends first: how a list steps over an item the decoder gave up on."""
+    if text[pos : pos + 1] not in ("[", "{", '"'):
+        end = _SCALAR.match(text, pos)
+        return end.end() if end is not None and end.end() < len(text) else None
+    depth, at = 0, pos
+    while (mark := _VALUE_MARKS.search(text, at)) is not None:
+        at = mark.end()
+        if mark.group() == '"':
+            rest = _STRING_REST.match(text, at)
+            if rest is None:
+                return None
+            at = rest.end()
+        else:
+            depth += 1 if mark.group() in "[{" else -1
+        if depth == 0:
+            return at
+    return None
 
 
 def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
@@ -563,6 +649,15 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                             _Broken(said("{where}: invalid JSON ({error})", where=where, error=exc.msg)),
                         )
                     return
+            except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+                skipped = _value_end(buffer, pos)
+                if skipped is None and len(buffer) - pos <= LINE_LIMIT and more():
+                    continue
+                if skipped is None:
+                    yield index, _Broken(_too_long(_item(index)))
+                    return
+                item, end = _Unreadable(_unreadable(exc, _item(index))), skipped
+                break
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
         if end == len(buffer) and more():
             continue
@@ -596,32 +691,40 @@ def _lines(readline: Callable[[int], bytes]) -> Iterator[tuple[int, bytes | None
 
 def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
     """One record per line, each bad line its own problem, so one typo costs one article."""
-    results: list[Article | Problem] = []
+    results = list(_json_lines_records(readline, path))
+    if not results:
+        return [Problem(path, said("only whitespace"))]
+    return results
+
+
+def _json_lines_records(readline: Callable[[int], bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_lines, a record at a time."""
     for record, (number, line) in enumerate(_lines(readline)):
         if line is None:
-            results.append(Problem(path, _too_long(_line(number))))
+            yield Problem(path, _too_long(_line(number)))
             continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         try:
             item = json.loads(line.decode("utf-8", "replace"))
         except json.JSONDecodeError as exc:
-            results.append(
-                Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
-            )
+            yield Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
+        except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+            yield Problem(path, _unreadable(exc, _line(number)))
         else:
-            results.append(_record(item, line.strip(), path, record, _line(number)))
-    if not results:
-        return [Problem(path, said("only whitespace"))]
-    return results
+            yield _record(item, line.strip(), path, record, _line(number))
 
 
 def _record(item: object, raw: bytes, path: str, record: int | None, where: Said) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, said("{where}: not a JSON object", where=where))
-    item = imports.normalise(item)
-    meta = formats.metadata(item)
+    try:
+        item = imports.normalise(item)
+        meta = formats.metadata(item)
+        body = formats.body_of(item)
+    except (ValueError, ArithmeticError, RecursionError, TypeError) as exc:  # a 400-digit date, say
+        return Problem(path, _unreadable(exc, where))
     stored = item.get(imports.CLEAN_HTML)
     if isinstance(stored, str) and stored.strip():
         # Clean HTML a service stored (wallabag's content): its blocks as they are, no page extractor.
@@ -630,7 +733,6 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
             return _article(path, _digest(raw), clean(units, meta.get("title")), meta, record, where)
         except Exception as exc:
             return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
-    body = formats.body_of(item)
     if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
         meta["title"] = meta.get("title") or formats.link_title(meta["url"])
@@ -793,7 +895,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
     sample = text.read(_CSV_SAMPLE)
     delimiter = _delimiter(sample, len(sample) < _CSV_SAMPLE)
     text.seek(0)
-    numbered: Iterator[tuple[int, str]] = enumerate(text, 1)
+    numbered: Iterator[tuple[int, str]] = enumerate(_bounded_lines(text), 1)
     pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
 
     def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
@@ -851,6 +953,15 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
                 source = itertools.chain(bad[1:], numbered)
             else:
                 source = numbered
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """A text's lines, none over LINE_LIMIT characters: a longer one ends the file there (csv.Error),
+    before it is read whole (a 2 GB CSV without a line break took 4.25 GB)."""
+    while line := text.readline(LINE_LIMIT):
+        if len(line) >= LINE_LIMIT and not line.endswith(("\n", "\r")):
+            raise csv.Error(f"a line over {LINE_LIMIT // MB} MB without a line break")
+        yield line
 
 
 def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
@@ -988,7 +1099,7 @@ def _raw_whole(article: Article, suffix: str) -> str:
             )
         if suffix == ".json" and _starts_list(stream):
             for index, item in _list_items(stream):
-                if index == article.record and not isinstance(item, _Broken):
+                if index == article.record and not isinstance(item, (_Broken, _Unreadable)):
                     return json.dumps(item, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path
@@ -1009,4 +1120,5 @@ __all__ = [
     "parse_bytes",
     "raw_text",
     "read_raw",
+    "stream_records",
 ]
