@@ -808,6 +808,12 @@ def _zip_entries(source: IO[bytes]) -> tuple[list[tuple[str, dict[str, Any] | by
                 entries.extend((f"{name}: {_item(index)}", item) for index, item in enumerate(items))
             else:
                 entries.append((name, data))
+    # Omnivore's archive keeps each page's text and highlights beside its metadata, by slug.
+    members = {where: entry for where, entry in entries if isinstance(entry, bytes)}
+    used = set().union(
+        *(imports.omnivore.attach(item, members) for _w, item in entries if isinstance(item, dict))
+    )
+    entries = [(where, entry) for where, entry in entries if where not in used]
     if notes:
         for _where, item in entries:
             if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"].strip() in notes:
