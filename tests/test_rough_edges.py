@@ -101,6 +101,9 @@ async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)  # the dialog took the keys and closed
         assert app.session.marks.tags_of(first) == ["banjir"]
+        burst(app, "jtrob\rk")  # the move before the key counts, the one after it too
+        await settle(pilot)
+        assert app.session.marks.tags_of(articles.articles[1]) == ["rob"] and articles.cursor == 0
         assert app.focused is articles and app.session.marks.unread == 3  # nothing opened nor read
         burst(app, "a")  # the note: typed at once, kept with Ctrl+S
         burst(app, "catatan cepat")

@@ -1,26 +1,142 @@
-"""The dialogs' common ground: the keys typed right after the key that opened one reach it, in order."""
+"""The dialogs' common ground: the keys typed right after the key that opened one reach it, in order.
+
+A key reaches the app, which hands it to the focused widget; that widget's bindings are looked up
+when the key has bubbled back up to the app. In a burst ("j t banjir Enter", a fast typist or a
+slow SSH link) the keys after `t` were handed to the list before `t` had opened its dialog, and
+`t` acted before `j` had moved the cursor. So a dialog's key acts as it arrives (a priority
+binding), the app holds every key that comes after it (`HeldKeys`), the dialog opens once the keys
+before it have been handled (`opens_dialog`), and the dialog takes the held keys once its widget
+has focus (`Dialog`), each handled before the next.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-from typing import ClassVar
+from collections.abc import Callable, Sequence
+from functools import wraps
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
+from textual.app import App
+from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 
-KEY_WAIT_SECONDS = 0.5  # at most, for a key kept to be taken (a widget gone never answers)
+if TYPE_CHECKING:
+    pass
+
+STEP_SECONDS = 0.5  # a key replayed whose AfterKeys never comes back (its widget went): go on
+
+
+class AfterKeys(Message):
+    """Sent to the focused widget, it bubbles up to the app behind the keys handed to that widget
+    before it, so the app runs `then` once those keys have found their bindings."""
+
+    def __init__(self, then: Callable[[], object]) -> None:
+        super().__init__()
+        self.then = then
+
+
+class HeldKeys:
+    """The keys the app holds while a dialog is on its way, handed on one by one once it is open."""
+
+    def __init__(self, app: App[Any]) -> None:
+        self.app = app
+        self._keys: list[events.Key] | None = None  # None: not holding
+        self._step = 0  # the key being handed on, counted (0: none)
+
+    def start(self) -> None:
+        if self._keys is None:
+            self._keys = []
+
+    def hold(self, event: events.Event) -> bool:
+        """Keep a key that has just reached the app, if holding (a key bubbling back up goes on)."""
+        if self._keys is None or not isinstance(event, events.Key) or event.is_forwarded:
+            return False
+        self._keys.append(events.Key(event.key, event.character))
+        return True
+
+    def after_keys(self, then: Callable[[], object]) -> None:
+        """Run `then` on the app once the keys already handed to the focused widget have been handled."""
+        app = self.app
+        (app.focused or app.screen).post_message(AfterKeys(then))
+
+    def release(self, first: Sequence[events.Key] = ()) -> None:
+        """Hand the keys held on (after `first`), each once the one before has been handled, and
+        stop holding when none is left; keys typed meanwhile wait their turn."""
+        self.start()
+        assert self._keys is not None
+        self._keys[:0] = first
+        if not self._step:
+            self.app.call_later(self._next)
+
+    async def _next(self) -> None:
+        keys, app = self._keys, self.app
+        while keys and keys[0].is_printable:  # text: into the focused widget's queue, in order
+            await App.on_event(app, keys.pop(0))  # as if typed now, past the holding
+        if not keys:
+            self._keys, self._step = None, 0
+            return
+        # A key with a binding (Enter, Esc, Ctrl+S, Tab) waits for the keys before it.
+        self._step += 1
+        step = self._step
+        self.after_keys(lambda: self._bound_key(step))
+        app.set_timer(STEP_SECONDS, lambda: self._bound_key(step))
+
+    async def _bound_key(self, step: int) -> None:
+        if step != self._step or not self._keys:
+            return  # already handed on (by its AfterKeys, or its timer)
+        self._step += 1
+        step = self._step
+        await App.on_event(self.app, self._keys.pop(0))
+        # What its binding posted (an input's Submitted, which closes the dialog) is handled before
+        # the next key goes: two rounds, the second from the widget focused after the first.
+        self.after_keys(lambda: self.after_keys(lambda: self._went_on(step)))
+        self.app.set_timer(STEP_SECONDS, lambda: self._went_on(step))
+
+    async def _went_on(self, step: int) -> None:
+        if step == self._step:  # not already gone on (by the key's AfterKeys, or its timer)
+            self._step += 1
+            await self._next()
+
+
+def held_keys(app: App[Any]) -> HeldKeys | None:
+    found = getattr(app, "held_keys", None)
+    return found if isinstance(found, HeldKeys) else None
+
+
+Action = TypeVar("Action", bound=Callable[..., None])
+
+
+def opens_dialog(action: Action) -> Action:
+    """An action that opens a dialog: the keys after its key are held, and it opens once the keys
+    before it (already handed to the focused widget) have been handled."""
+
+    @wraps(action)
+    def run(self: Widget, *args: object) -> None:
+        held = held_keys(self.app)
+        if held is None:
+            action(self, *args)
+            return
+        held.start()
+
+        def open_it() -> None:
+            try:
+                action(self, *args)
+            finally:
+                if not isinstance(self.app.screen, Dialog):  # it said why not: the keys go on
+                    held.release()
+
+        held.after_keys(open_it)
+
+    return run  # type: ignore[return-value]
 
 
 class Dialog(ModalScreen[ScreenResultType]):
     """A modal screen that keeps the keys that come before it is ready, and then takes them in order.
 
-    The app hands a key to the focused widget, or to the screen when none is: keys typed in one
-    burst after `t` ("t banjir Enter") reached the new screen before its input had focus, and
-    were lost, while its own priority keys (Ctrl+S, Esc) acted before the keys typed ahead of them.
     Until the app has run `_ready` (a callback queued behind the keys already on their way), every
-    key is kept; then `FOCUS` takes the focus, and the keys kept go through the app as if typed now.
+    key is kept (and the dialog's own bindings wait too: Esc must not close it before the keys
+    typed ahead of it); then `FOCUS` takes the focus, and the keys kept go through the app.
     """
 
     FOCUS: ClassVar[str | None] = None  # the selector of the widget that takes the keys
@@ -49,12 +165,9 @@ class Dialog(ModalScreen[ScreenResultType]):
             self.set_focus(target)
         self._taking_keys = True
         early, self._early = self._early, ()
-        for key in early:
-            if not self.is_current:
-                break  # a key kept closed it: the rest were typed for the screen below
-            await self.app.on_event(key)
-            # The widget has taken the key before the next one goes (Ctrl+S must find the text).
-            taken = asyncio.Event()
-            target.call_later(taken.set)
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(taken.wait(), KEY_WAIT_SECONDS)
+        held = held_keys(self.app)
+        if held is not None:
+            held.release(early)
+        else:
+            for key in early:
+                await self.app.on_event(key)
