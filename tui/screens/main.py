@@ -365,8 +365,6 @@ class MainScreen(LoadingScreen):
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
         self._following = None  # the user moved on: an edited article no longer holds the cursor
-        if event.key != self._stepped_to:
-            self._stepped_to = None  # moved on by another key than [ or ]
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
