@@ -111,6 +111,12 @@ async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.session.marks.note(first.digest) == "catatan cepat"
+        burst(app, "gtpantai\ra lagi")  # one dialog after the other, in one burst
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and len(app.screen_stack) == 1
+        assert app.session.marks.tags_of(first) == ["banjir", "pantai"]
+        assert app.session.marks.note(first.digest) == "catatan cepat lagi"  # typed at its end
         await pilot.press("slash", *"tv", "escape")  # in the filter bar they are letters
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -122,10 +128,14 @@ async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
     app.state.save_search("Pelatihan", "pelatihan")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        burst(app, "vjjk\r")
+        burst(app, "vjkj\r")  # 1, 0, 1 (the list wraps)
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert titles(app) == ["Pelatihan Kader Desa di Makassar"]
+        burst(app, "vaPelatihan di Makassar\r")  # save the filter under a name, in one burst
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert ("Pelatihan di Makassar", "pelatihan") in app.main.searches
 
 
 async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(tmp_path: Path) -> None:

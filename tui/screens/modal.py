@@ -17,14 +17,17 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App
+from textual.await_complete import AwaitComplete
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
+from textual.widgets import Input, TextArea
 
 if TYPE_CHECKING:
     pass
 
 STEP_SECONDS = 0.5  # a key replayed whose AfterKeys never comes back (its widget went): go on
+OPENING_SECONDS = 3.0  # a dialog that never says it is open: the keys held go on after this
 
 
 class AfterKeys(Message):
@@ -42,11 +45,20 @@ class HeldKeys:
     def __init__(self, app: App[Any]) -> None:
         self.app = app
         self._keys: list[events.Key] | None = None  # None: not holding
-        self._step = 0  # the key being handed on, counted (0: none)
+        self._opening = False  # a dialog is on its way: nothing is handed on until it is open
+        self._step = 0  # counts the steps of handing on, so a late AfterKeys or timer is ignored
 
     def start(self) -> None:
+        """A dialog's key has come: hold the keys after it (also those being handed on)."""
+        self._opening = True
         if self._keys is None:
             self._keys = []
+        step = self._step
+        self.app.set_timer(OPENING_SECONDS, lambda: self._give_up(step))
+
+    def _give_up(self, step: int) -> None:
+        if self._opening and step == self._step:
+            self.release()
 
     def hold(self, event: events.Event) -> bool:
         """Keep a key that has just reached the app, if holding (a key bubbling back up goes on)."""
@@ -61,20 +73,26 @@ class HeldKeys:
         (app.focused or app.screen).post_message(AfterKeys(then))
 
     def release(self, first: Sequence[events.Key] = ()) -> None:
-        """Hand the keys held on (after `first`), each once the one before has been handled, and
-        stop holding when none is left; keys typed meanwhile wait their turn."""
-        self.start()
-        assert self._keys is not None
+        """The dialog is open (or did not open): hand the keys held on, `first` first, each binding
+        key once the keys before it have been handled; keys typed meanwhile wait their turn."""
+        self._opening = False
+        if self._keys is None:
+            self._keys = []
         self._keys[:0] = first
-        if not self._step:
-            self.app.call_later(self._next)
+        self._step += 1
+        self.app.call_later(self._next, self._step)
 
-    async def _next(self) -> None:
+    async def _next(self, step: int) -> None:
         keys, app = self._keys, self.app
-        while keys and keys[0].is_printable:  # text: into the focused widget's queue, in order
+        if step != self._step or self._opening or keys is None:
+            return  # gone on already, or a key opened another dialog, which will release them
+        typing = isinstance(app.focused, (Input, TextArea))
+        while typing and keys and keys[0].is_printable:  # text: into the widget's queue, in order
             await App.on_event(app, keys.pop(0))  # as if typed now, past the holding
+            if self._opening:
+                return  # that key opened a dialog (t, a, v...): the rest go to it once it is open
         if not keys:
-            self._keys, self._step = None, 0
+            self._keys = None
             return
         # A key with a binding (Enter, Esc, Ctrl+S, Tab) waits for the keys before it.
         self._step += 1
@@ -83,20 +101,16 @@ class HeldKeys:
         app.set_timer(STEP_SECONDS, lambda: self._bound_key(step))
 
     async def _bound_key(self, step: int) -> None:
-        if step != self._step or not self._keys:
+        keys = self._keys
+        if step != self._step or self._opening or not keys:
             return  # already handed on (by its AfterKeys, or its timer)
         self._step += 1
         step = self._step
-        await App.on_event(self.app, self._keys.pop(0))
+        await App.on_event(self.app, keys.pop(0))
         # What its binding posted (an input's Submitted, which closes the dialog) is handled before
         # the next key goes: two rounds, the second from the widget focused after the first.
-        self.after_keys(lambda: self.after_keys(lambda: self._went_on(step)))
-        self.app.set_timer(STEP_SECONDS, lambda: self._went_on(step))
-
-    async def _went_on(self, step: int) -> None:
-        if step == self._step:  # not already gone on (by the key's AfterKeys, or its timer)
-            self._step += 1
-            await self._next()
+        self.after_keys(lambda: self.after_keys(lambda: self._next(step)))
+        self.app.set_timer(STEP_SECONDS, lambda: self._next(step))
 
 
 def held_keys(app: App[Any]) -> HeldKeys | None:
@@ -157,6 +171,22 @@ class Dialog(ModalScreen[ScreenResultType]):
 
     def on_mount(self) -> None:
         self.app.call_later(self._ready)
+
+    def dismiss(self, result: ScreenResultType | None = None) -> AwaitComplete:
+        """Keys after the one that closes a dialog wait until what its answer does is done: it may
+        open another dialog (a saved search's name), which takes them."""
+        held = held_keys(self.app)
+        below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
+        if held is not None and below is not None and self.is_current:
+            held.start()
+
+            def after() -> None:
+                screen = self.app.screen
+                if not (isinstance(screen, Dialog) and not screen._taking_keys):
+                    held.release()  # no dialog on its way
+
+            below.call_after_refresh(after)
+        return super().dismiss(result)
 
     async def _ready(self) -> None:
         target: Widget = self
