@@ -11,8 +11,9 @@ from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
+from tui.editor import is_web_address
 from tui.export import citation
-from tui.formatting import visible_line
+from tui.formatting import plain_line, visible_line
 from tui.i18n import _
 from tui.library import Row
 from tui.query import parse
@@ -170,9 +171,8 @@ class AnnotationActions(ArticleActions):
         elif choice.action == "delete":
             self._searches = [(n, q) for n, q in self.searches if n != choice.name]
             self.kliping.writes(lambda: state.delete_search(choice.name))
-            self.notify(
-                _("Deleted the saved search {name}.").format(name=choice.name), timeout=3, markup=False
-            )
+            deleted = _("Deleted the saved search {name}.").format(name=visible_line(choice.name))
+            self.notify(deleted, timeout=3, markup=False)
             self.call_after_refresh(self.action_saved_searches)
 
     def action_save_search(self) -> None:
@@ -201,7 +201,7 @@ class AnnotationActions(ArticleActions):
         if article is None:
             self.notify(_("No article to cite."), severity="warning", markup=False)
             return
-        self.app.copy_to_clipboard(citation(article, self.kliping.settings.cite))
+        self.app.copy_to_clipboard(plain_line(citation(article, self.kliping.settings.cite)))
         self.notify(_("Copied a citation of “{title}”.").format(title=visible_line(article.title)[:40]),
                     timeout=3, markup=False)  # fmt: skip
 
@@ -214,6 +214,11 @@ class AnnotationActions(ArticleActions):
             self.notify(_("This article has no URL."), severity="warning", markup=False)
             return
         url = article.url
+        if not is_web_address(url):
+            message = _("Not opened: {url} is not a web address (only http and https go to the browser).")
+            shown = message.format(url=visible_line(url)[:200])
+            self.notify(shown, severity="warning", timeout=8, markup=False)
+            return
         try:
             browser = webbrowser.get()
         except webbrowser.Error:

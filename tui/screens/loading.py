@@ -86,6 +86,11 @@ class LoadingScreen(BulkActions):
         import watchfiles
 
         worker = get_current_worker()
+        if self.library.shared:  # a team library: another person's sync, told by the server
+            while not (worker.is_cancelled or stop.is_set()):
+                if self.library.wait_for_change(0.5) and not stop.is_set():
+                    self.app.call_from_thread(self.reload)
+            return
         try:
             # Half a second without a change yields an empty set: the worker looks up, so it ends
             # with the app even if nobody sets the event.

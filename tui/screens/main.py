@@ -10,7 +10,6 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -27,7 +26,8 @@ from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
-from tui.library import Library, Stopped
+from tui.library import Stopped
+from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.query import Query, parse
 from tui.screens.loading import LoadingScreen
@@ -38,9 +38,6 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine
-
-if TYPE_CHECKING:
-    pass
 
 READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
@@ -119,7 +116,9 @@ class MainScreen(LoadingScreen):
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
 
-    def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
+    def __init__(
+        self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
+    ) -> None:
         super().__init__(id="main-screen")
         self.library = library
         self.session = session
@@ -383,7 +382,7 @@ class MainScreen(LoadingScreen):
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
 
-    @work(thread=True, exclusive=True, group="reader-fetch")
+    @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         article = self.library.article(key)
