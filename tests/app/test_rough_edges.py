@@ -233,3 +233,23 @@ async def test_bulk_actions_undo_more_than_one_step(tmp_path: Path) -> None:
         await pilot.press("z")
         await settle(pilot)
         assert (marks.unread, marks.starred) == (4, 0)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_z_reads_full_screen_and_back(collection: Path, size: tuple[int, int]) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        before = reader.size.width * reader.size.height
+        await pilot.press("Z")
+        await settle(pilot)
+        assert app.screen.maximized is reader and app.focused is reader
+        assert reader.size.width * reader.size.height > 2 * before  # the whole screen, nearly
+        assert reader.size.width >= size[0] - 2
+        await pilot.press("Z")
+        await settle(pilot)
+        assert app.screen.maximized is None
+        await pilot.press("Z", "escape")  # Esc comes back too
+        await settle(pilot)
+        assert app.screen.maximized is None
