@@ -891,10 +891,12 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
     text.seek(0)
     numbered: Iterator[tuple[int, str]] = enumerate(_bounded_lines(text), 1)
     pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
+    last = [0]  # the number of the last line read whole
 
     def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
         for number, line in source:
             pending.append((number, line))
+            last[0] = number
             yield line
 
     header: list[str] | None = None
@@ -926,7 +928,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
                     record += 1
             return
         except csv.Error as exc:
-            bad, line = pending[:], pending[0][0] if pending else 0
+            bad, line = pending[:], pending[0][0] if pending else last[0] + 1  # else: a line too long to read
             pending.clear()
             if header is None:
                 yield record, said("the header row is not valid CSV ({error})", error=str(exc))

@@ -81,6 +81,14 @@ def test_save_changes_only_the_keys_named(tmp_path: Path) -> None:
     assert text.startswith("# My kliping settings: dark at night.\n")
 
 
+def test_a_new_key_joins_a_file_of_one_key(tmp_path: Path) -> None:
+    """tomlkit refused to insert after the last key of a file with no table ("Unable to insert")."""
+    path = tmp_path / "config.toml"
+    path.write_text('read_when = "opened"\n')
+    config.save_settings(Settings(sort="date"), path, ["sort"])
+    assert path.read_text() == 'read_when = "opened"\nsort = "date"\n'
+
+
 def test_save_refuses_a_file_it_cannot_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'sort = "date"\ntheme = "caf\xe9"\n')
