@@ -22,6 +22,7 @@ from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
 from tui.screens.messages import MessagesScreen
+from tui.screens.modal import opens_dialog
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -168,6 +169,7 @@ class ArticleActions(Screen[None]):
             return
         self.reload()  # the file may have changed: it is read again, its marks follow it
 
+    @opens_dialog
     def action_export(self) -> None:
         keys = list(self.articles.keys)
         if not keys:
@@ -197,9 +199,11 @@ class ArticleActions(Screen[None]):
         message = done.format(count=number(count, current_language()), path=display_path(target))
         self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
 
+    @opens_dialog
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
+    @opens_dialog
     def action_show_messages(self) -> None:
         self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
 
