@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import webbrowser
+from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import SuspendNotSupported
@@ -25,6 +26,7 @@ from tui.screens.annotation_dialogs import (
     TagListScreen,
     TagsScreen,
 )
+from tui.web import PAGE_SCHEMES
 
 
 class AnnotationActions(ArticleActions):
@@ -207,6 +209,16 @@ class AnnotationActions(ArticleActions):
             self.notify(_("This article has no URL."), severity="warning", markup=False)
             return
         url = article.url
+        if self.app.is_web:  # the reader's own browser, in a new tab; the server's would open unseen
+            if urlsplit(url).scheme.lower() in PAGE_SCHEMES:
+                self.app.open_url(url)
+                self._opened(url, True)
+            else:
+                message = _("Only http and https addresses open from the browser: {url}")
+                self.notify(
+                    message.format(url=visible_line(url)), severity="warning", timeout=8, markup=False
+                )
+            return
         try:
             browser = webbrowser.get()
         except webbrowser.Error:
