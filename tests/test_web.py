@@ -7,6 +7,7 @@ tests/test_web_browser.py.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import json
 import os
@@ -242,6 +243,20 @@ async def test_the_number_of_tabs_is_bounded_with_a_clear_answer(tmp_path: Path)
                 time.sleep(0.1)
         else:
             raise AssertionError("the closed tab's place was not freed")
+
+
+async def test_ctrl_c_ends_the_server_and_the_open_tabs_apps(tmp_path: Path) -> None:
+    """Ctrl+C with a tab open: each app quits and the server ends (it waited on the tabs before)."""
+    small_collection(tmp_path / "clips")
+    server = Server([str(tmp_path / "clips")], env=served_env(tmp_path / "home"))
+    with server:
+        async with Page(server.url) as page:
+            await page.wait_for("3 of 3 articles", timeout=30)
+            assert len(server.session_processes()) >= 2  # the server and the tab's app
+            await asyncio.to_thread(server.stop)  # the page answers the server's close meanwhile
+            await page.closed.wait()
+    assert not server.killed and server.process.returncode == 0
+    assert server.session_processes() == []
 
 
 def test_another_address_than_loopback_is_served_only_with_a_warning(tmp_path: Path) -> None:

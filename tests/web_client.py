@@ -57,6 +57,7 @@ class Server:
         )
         self.out = ""
         self.err = ""
+        self.killed = False  # it did not end on Ctrl+C
 
     def wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
@@ -71,6 +72,18 @@ class Server:
                 time.sleep(0.1)
         raise TimeoutError("the server did not answer")
 
+    def session_processes(self) -> list[int]:
+        """The server and every process it started (they share its session), by /proc."""
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if fields[0] != "Z" and int(fields[3]) == self.process.pid:  # state, ppid, pgrp, session
+                found.append(int(stat.parent.name))
+        return found
+
     def stop(self) -> None:
         """Ctrl+C, as a user stops it; then whatever is left of its session, which the test started."""
         if self.process.poll() is None:
@@ -78,6 +91,7 @@ class Server:
         try:
             out, err = self.process.communicate(timeout=15)
         except subprocess.TimeoutExpired:
+            self.killed = True
             os.killpg(self.process.pid, signal.SIGKILL)
             out, err = self.process.communicate()
         self.out, self.err = out.decode(errors="replace"), err.decode(errors="replace")

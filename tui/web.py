@@ -182,6 +182,7 @@ def make_server(
             self.fixed_public_url = public_url.rstrip("/") if public_url else None
             self.max_sessions = max_sessions
             self.sessions = 0
+            self.tabs: set[asyncio.Task[Any]] = set()  # the open websockets' handlers
 
         def full_text(self) -> str:
             message = ngettext(
@@ -194,6 +195,11 @@ def make_server(
 
         async def on_startup(self, app: web.Application) -> None:
             """Nothing yet: the address is said once it is bound (`started`)."""
+
+        async def on_shutdown(self, app: web.Application) -> None:
+            """Ctrl+C ends the open tabs' sessions, each app quitting as on `q`, not waiting on them."""
+            for task in self.tabs:
+                task.cancel()
 
         def serve(self, debug: bool = False) -> None:
             """textual-serve's own, saying where it serves once the port is bound, not before."""
@@ -238,11 +244,15 @@ def make_server(
                 await refused.close(code=WSCloseCode.TRY_AGAIN_LATER, message=b"too many sessions")
                 return refused
             self.sessions += 1
+            task = asyncio.current_task()
+            if task is not None:
+                self.tabs.add(task)
             try:
                 response: web.WebSocketResponse = await super().handle_websocket(request)
                 return response
             finally:
                 self.sessions -= 1
+                self.tabs.discard(task)
 
     return KlipingServer()
 
