@@ -19,6 +19,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from tui.config import default_config_path, load_settings, save_settings
+from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
 from tui.listing import Listing
@@ -207,6 +208,12 @@ class KlipingApp(App[None]):
             return  # nowhere to write it: Textual prints it when the terminal is restored
         self.crash_log = path
         self._exit_renderables.clear()
+        if self.is_web:  # textual-serve relays stderr only until the page closes: say it now, not on exit
+            print("kliping: " + self.crash_notice(), file=sys.__stderr__, flush=True)
+
+    def crash_notice(self) -> str:
+        message = _("kliping stopped on an unexpected error; the details are in {path}")
+        return message.format(path=display_path(str(self.crash_log)))
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """The palette's Screenshot: into Downloads when there is one, else the current folder."""

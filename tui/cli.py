@@ -221,8 +221,8 @@ def _run(argv: list[str]) -> int:
             listing.close()  # taken by the first load, or not wanted: the child is gone either way
     if app.crash_log is not None:
         # The terminal is restored by now; the traceback is in the log, not over the user's screen.
-        message = _("kliping stopped on an unexpected error; the details are in {path}")
-        print("kliping: " + message.format(path=display_path(str(app.crash_log))), file=sys.stderr)
+        if not served_child():  # served, the app said it at once (KlipingApp._handle_exception)
+            print("kliping: " + app.crash_notice(), file=sys.stderr)
         return CRASHED
     return app.return_code or 0
 
