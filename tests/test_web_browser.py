@@ -3,7 +3,7 @@
 The page draws the terminal on a canvas, so the test reads what it shows by replaying the
 websocket frames the browser received (Chrome's performance log) through pyte. Skipped, with
 the reason, where chromium or chromium-driver is missing (`.ci/browser.sh` installs them).
-Set KLIPING_WEB_SCREENSHOT=PATH to keep the page's screenshot (docs/web-screenshot.png is one).
+docs/make_web_screenshot.py takes the screenshot in docs/ the same way.
 """
 
 from __future__ import annotations
@@ -146,8 +146,6 @@ def test_the_page_in_chromium_filters_reads_copies_opens_and_downloads(
 
         png = chromium.get_screenshot_as_png()
         assert png.startswith(b"\x89PNG") and len(png) > 20_000  # the drawn page, not a blank one
-        if os.environ.get("KLIPING_WEB_SCREENSHOT"):
-            Path(os.environ["KLIPING_WEB_SCREENSHOT"]).write_bytes(png)
 
         keys.send_keys("y")  # into the browser's own clipboard, through xterm.js and OSC 52
         tab.wait_for("Copied “Koperasi")
