@@ -303,7 +303,10 @@ async def test_open_runs_the_editor_on_the_file(
     collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     calls: list[list[str]] = []
-    monkeypatch.setenv("EDITOR", "myeditor --wait")
+    editor = tmp_path / "myeditor"
+    editor.write_text("#!/bin/sh\n")
+    editor.chmod(0o755)
+    monkeypatch.setenv("EDITOR", f"{editor} --wait")
     monkeypatch.setattr("tui.screens.actions.subprocess.run", lambda command, check: calls.append(command))
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
@@ -311,7 +314,7 @@ async def test_open_runs_the_editor_on_the_file(
         monkeypatch.setattr(type(app), "suspend", contextlib.nullcontext)
         await pilot.press("o")
         await pilot.pause()
-        assert calls == [["myeditor", "--wait", str(collection / "c.txt")]]
+        assert calls == [[str(editor), "--wait", str(collection / "c.txt")]]
 
 
 async def test_warm_start_shows_the_cache_then_drops_deleted_files(collection: Path) -> None:

@@ -143,10 +143,11 @@ def test_site_leftovers_in_the_body() -> None:
     assert "Paragraf terakhir berita yang tetap dibaca." in article.text
 
 
-def test_control_characters_are_kept_for_the_outputs_to_escape() -> None:
-    """The loader is faithful: every output escapes controls (see tests/test_hostile.py)."""
+def test_a_title_loses_its_escape_sequences_and_the_body_keeps_them_for_the_outputs_to_show() -> None:
+    """A title is one plain line (it goes into dialogs and citations); the body is faithful, and every
+    output shows its controls as escapes (see tests/test_hostile.py)."""
     article = text_article("Judul \x1b]0;x\x07Berita\n\nIsi \u009b2J berita di sini yang cukup panjang.\n")
-    assert "\x1b]0;x\x07" in article.title
+    assert article.title == "Judul Berita"
     assert "\u009b2J" in article.text
 
 

@@ -156,3 +156,17 @@ def test_marks_follow_an_article_through_an_edit(tmp_path: Path) -> None:
     fresh = Row(8, "Baru", None, None, None, 50, "c.txt", "d8")  # a new article at a new path
     s.apply(Update(rows=[fresh]), shown_any=True)
     assert not s.marks.has("starred", 8) and not s.marks.has("read", 8)
+
+
+def test_a_file_read_again_is_changed_not_gone_and_its_keys_are_paired(tmp_path: Path) -> None:
+    s = session(tmp_path)
+    s.apply(
+        Update(rows=[row(1, "a.txt"), row(2, "b.json", "Satu"), row(3, "b.json", "Dua")]), shown_any=False
+    )
+    s.reloading()
+    s.apply(Update(removed={"a.txt", "b.json"}), shown_any=True)
+    applied = s.apply(
+        Update(rows=[row(11, "a.txt"), row(12, "b.json", "Dua"), row(13, "b.json", "Tiga")]), shown_any=True
+    )
+    assert applied.replaced == {1: 11, 3: 12}  # one article by its path, one of several by its title
+    assert (s.added, s.taken_back) == (3, 0)  # "3 new or changed, 0 gone"

@@ -18,7 +18,14 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui.config import default_config_path, load_settings, save_settings
+from tui.config import (
+    SettingsNotSaved,
+    default_config_path,
+    file_stamp,
+    load_settings,
+    reload_settings,
+    save_settings,
+)
 from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
@@ -38,6 +45,7 @@ from tui.writes import WriteQueue
 # of up to 12 ms in a key's frame; at these, 58 ms (bench_pty first change p90 2.6 -> 1.9 times
 # the floor's, medians of four runs).
 AFTER_LOADING_GC = (20_000, 50, 100)
+SETTINGS_LOOK_SECONDS = 2.0  # how often the config file is looked at (a stat) for the user's edits
 SWITCH_SECONDS = 0.001  # once loaded: how long a thread may hold the interpreter's lock when another wants it
 
 
@@ -102,6 +110,7 @@ class KlipingApp(App[None]):
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
         self._unsaved_told = False
+        self._settings_refused_told = False
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -129,6 +138,8 @@ class KlipingApp(App[None]):
                 message = _("Unknown binding ids in the config's keymap: {ids}").format(ids=ids)
                 self.notify(message, severity="warning", timeout=12, markup=False)
         self.theme_changed_signal.subscribe(self, lambda theme: self.save_settings(theme=theme.name))
+        self._settings_stamp = file_stamp(self.config_path)
+        self.set_interval(SETTINGS_LOOK_SECONDS, self._settings_edited)
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
                 self.notify(notice, severity="warning", timeout=12, markup=False)
@@ -150,11 +161,37 @@ class KlipingApp(App[None]):
         for name, value in changes.items():
             setattr(self.settings, name, value)
         try:
-            save_settings(self.settings, self.config_path)
+            save_settings(self.settings, self.config_path, changes)
+            self._settings_stamp = file_stamp(self.config_path)  # our own write is no edit to read back
+        except SettingsNotSaved as error:
+            if not self._settings_refused_told:  # once: the file is wrong until the user fixes it
+                self._settings_refused_told = True
+                message = _("Settings not saved: kliping never writes over a file it cannot read. {problem}")
+                self.notify(message.format(problem=error), severity="warning", timeout=12, markup=False)
         except OSError as error:
             reason = error.strerror or error
             message = _("Could not save settings: {reason}").format(reason=reason)
             self.notify(message, severity="warning", markup=False)
+
+    def _settings_edited(self) -> None:
+        """The user edited the config while the app runs: what they changed takes effect now (the sort
+        and the language at the next start), and the app's own saves never put the old values back."""
+        stamp = file_stamp(self.config_path)
+        if stamp == self._settings_stamp:
+            return
+        self._settings_stamp = stamp
+        before = self.settings
+        settings, message = reload_settings(self.config_path, before)
+        settings.sort, settings.reverse, settings.lang = before.sort, before.reverse, before.lang
+        self.settings = settings
+        if message:
+            self.notify(message, severity="warning", timeout=12, markup=False)
+        if settings.theme and settings.theme != self.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.keymap != before.keymap:
+            self.set_keymap(settings.keymap)
+        if settings.measure != before.measure:
+            self.main.reader.measure = settings.measure
 
     def save_position(self, digest: str, fraction: float) -> None:
         """Remember how far into an article the reader got, by its content, for next time."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -31,6 +32,19 @@ class Block:
     def __reduce__(self) -> tuple[type[Block], tuple[str, str]]:
         # A plain tuple pickles several times faster than a slots dataclass's default state.
         return (Block, (self.kind, self.text))
+
+
+def carried_marks(carried: str) -> tuple[bool, bool, str]:
+    """What an export says of an article (read, starred, note), from its `carried` JSON: the same
+    reading wherever it is shown, with a state file or without one."""
+    try:
+        said = json.loads(carried) if carried else {}
+    except ValueError:
+        said = {}
+    if not isinstance(said, dict):
+        return False, False, ""
+    note = said.get("note")
+    return said.get("read") is True, said.get("starred") is True, note if isinstance(note, str) else ""
 
 
 @dataclass(frozen=True, slots=True)

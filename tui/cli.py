@@ -19,7 +19,15 @@ from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Problem, utf8_size
 from tui.config import LANGS, load_settings
-from tui.export import FORMATS, annotations_from, export_articles, file_tags, format_for, write_articles
+from tui.export import (
+    FORMATS,
+    Annotate,
+    annotations_from,
+    export_articles,
+    file_annotations,
+    format_for,
+    write_articles,
+)
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
@@ -192,6 +200,8 @@ def _run(argv: list[str]) -> int:
                 stream.reconfigure(errors="replace")
         try:
             return list_articles(paths, args.filter, style=style, cache=cache, output=args.output)
+        except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
+            return 128 + signal.SIGINT
         except BrokenPipeError:
             # The reader of the pipe (head, less) has gone: stop quietly, as other tools do.
             devnull = os.open(os.devnull, os.O_WRONLY)
@@ -299,7 +309,7 @@ def list_articles(
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
     keys = library.search(query, flags=flags)
-    annotate = annotations_from(marks) if marks is not None else file_tags
+    annotate = annotations_from(marks) if marks is not None else file_annotations
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
     if style in FORMATS:
@@ -319,7 +329,7 @@ def list_articles(
     rows = {row.key: row for row in library.rows()} if style == "lines" else {}
     for key in keys:
         if style == "plain":
-            _print_plain(library, key, out)
+            _print_plain(library, key, out, annotate)
         elif key in rows:
             _print_line(rows[key], out)
     library.close()
@@ -332,11 +342,12 @@ def _print_line(row: Row, out: TextIO) -> None:
     out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {visible_line(row.title)}\n")
 
 
-def _print_plain(library: Library, key: int, out: TextIO) -> None:
+def _print_plain(library: Library, key: int, out: TextIO, annotate: Annotate = file_annotations) -> None:
     """One article as linear text: no columns or boxes, so a screen reader reads it in order."""
     article = library.article(key)
     if article is None:
         return
+    marks = annotate(article)
     lang = current_language()
     words = ngettext("{count} word", "{count} words", article.words).format(count=article.words)
     minutes = article.reading_minutes
@@ -346,11 +357,16 @@ def _print_plain(library: Library, key: int, out: TextIO) -> None:
         _("Source: {source}").format(source=article.source) if article.source else "",
         _("Place: {place}").format(place=article.place) if article.place else "",
         f"{words}, {reading}",
+        _("Tags: {tags}").format(tags=", ".join(marks.tags)) if marks.tags else "",
+        _("Starred") if marks.starred else "",
+        _("Marked read") if marks.read else "",
     ]
     out.write(f"{visible_line(article.title)}\n")
     out.write(". ".join(part for part in details if part) + ".\n")
     out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
     out.write(article.text + "\n\n")
+    if marks.note:
+        out.write(_("Note") + "\n\n" + marks.note + "\n\n")
     if article.whole_bytes:
         cut = _("Only the first {kept} of this {whole} article is kept; the whole text is in {path}.")
         kept, whole = size(utf8_size(article.text), lang), size(article.whole_bytes, lang)

@@ -1,23 +1,61 @@
-"""Which program opens a file for the user: their editor, else their pager."""
+"""Which program opens a file for the user (their editor, else their pager), and which addresses may go
+to their browser."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import shutil
+from urllib.parse import urlsplit
+
+# Programs known to read "--" as the end of their options (getopt, Go's flag, their own parsers:
+# vim and vi, nano, emacs, less, util-linux more, micro). Any other might open a file named "--",
+# so it gets the absolute path alone, which already never reads as an option ("-") or, in vi and
+# emacs, as a command ("+").
+ENDS_OPTIONS = frozenset(
+    {"vi", "vim", "nvim", "view", "gvim", "nano", "rnano", "emacs", "emacsclient", "less", "more", "micro"}
+)
 
 
 def editor_command(path: str) -> list[str] | None:
-    """The user's editor (or pager) with the file, split as a shell would split the variable."""
+    """The user's editor (or pager) with the file, split as a shell would split the variable.
+
+    The file is given by its absolute path, after "--" where the program takes it: a file named
+    `+:!touch x` ran a command in vim, and one named `-V` was an option to less.
+    """
+    target = os.path.abspath(path)
     for variable in ("VISUAL", "EDITOR", "PAGER"):
         value = os.environ.get(variable, "").strip()
         if value:
             try:
-                return [*shlex.split(value), path]
+                program = shlex.split(value) or [value]
             except ValueError:
-                return [value, path]
+                program = [value]
+            return [*program, *_end_of_options(program[0]), target]
     for fallback in ("less", "more"):
         found = shutil.which(fallback)
         if found:
-            return [found, path]
+            return [found, "--", target]
     return None
+
+
+def _end_of_options(program: str) -> list[str]:
+    name = os.path.basename(program).split(".")[0]  # vim.basic, vim.tiny: Debian's names for vim
+    return ["--"] if name in ENDS_OPTIONS else []
+
+
+def can_start(command: list[str]) -> bool:
+    """Whether the command's program exists and may be run: checked before the terminal is handed
+    over, since a program that cannot start left the app suspended on a blank screen."""
+    return shutil.which(command[0]) is not None
+
+
+def is_web_address(url: str) -> bool:
+    """Whether the browser may be given this address: http(s) only, since `javascript:`, `data:` and
+    `file:` ones run or read things, and one starting with "-" is an option to the browser program."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # a malformed address ("http://[::1")
+        return False
+    web = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+    return web and not any(char.isspace() for char in url)

@@ -12,6 +12,7 @@ is only the first part of a huge article (`cut`, and the whole text's size in `w
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -20,8 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Article
-from tui.config import write_atomically
+from tui.article import Article, carried_marks
+from tui.config import write_atomically, written_through
+from tui.formatting import display_path
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.marks import Marks
@@ -60,9 +63,11 @@ class Annotations:
 Annotate = Callable[[Article], Annotations]
 
 
-def file_tags(article: Article) -> Annotations:
-    """Without the reading state, an article carries only its file's own tags."""
-    return Annotations(tags=article.tags)
+def file_annotations(article: Article) -> Annotations:
+    """Without a reading state, an article carries its file's own tags and the marks its export
+    gives: on a fresh machine an export's starred entries are starred in what is printed too."""
+    read, starred, note = carried_marks(article.carried)
+    return Annotations(tags=article.tags, starred=starred, read=read, note=note)
 
 
 def annotations_from(marks: Marks) -> Annotate:
@@ -118,7 +123,7 @@ def format_for(path: str) -> str | None:
     return _SUFFIXES.get(Path(path).suffix.lower())
 
 
-def _record(article: Article, annotate: Annotate = file_tags) -> dict[str, object]:
+def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str, object]:
     marks = annotate(article)
     return {
         "title": article.title,
@@ -208,7 +213,9 @@ def _json_escape(match: re.Match[str]) -> str:
     return f"\\u{ord(match.group()):04x}"
 
 
-def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate: Annotate = file_tags) -> int:
+def write_articles(
+    articles: Iterable[Article], out: TextIO, fmt: str, annotate: Annotate = file_annotations
+) -> int:
     """Write articles one at a time in `fmt`, so a huge export never sits in memory; return how many."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
@@ -237,7 +244,7 @@ def write_articles(articles: Iterable[Article], out: TextIO, fmt: str, annotate:
 
 
 def export_articles(
-    articles: Iterable[Article], path: str | os.PathLike[str], fmt: str, annotate: Annotate = file_tags
+    articles: Iterable[Article], path: str | os.PathLike[str], fmt: str, annotate: Annotate = file_annotations
 ) -> int:
     """Write an export file atomically, so a failure half-way leaves any earlier file as it was.
 
@@ -246,8 +253,36 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    with write_atomically(path, newline="", errors="backslashreplace") as out:
+    problem = unwritable(path)
+    if problem is not None:
+        raise PermissionError(errno.EACCES, problem, os.fspath(path))
+    with write_atomically(path, newline="", errors="backslashreplace", make_folder=False) as out:
         return write_articles(articles, out, fmt, annotate)
+
+
+def unwritable(path: str | os.PathLike[str]) -> str | None:
+    """Why an export may not go to `path`, when the user could not write there by hand either: a
+    folder that does not exist (behind a dangling symlink too) or a read-only file. None when it may.
+
+    `-o` used to replace a read-only file and to create any missing folders.
+    """
+    if written_through(path):  # a device or a FIFO: written through, as a shell would
+        return None
+    target = os.path.realpath(path)  # a symlink's target is what is written
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        return _("there is no folder {folder}").format(folder=display_path(folder))
+    if os.path.isdir(target):
+        return _("it is a folder")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        return _("the file is read-only")
+    return None
 
 
 # --- reading back ------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from collections.abc import Iterator, Sequence
@@ -12,6 +13,8 @@ import yaml
 from tui.article import tag_name
 from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, title_over_paragraph
 from tui.dates import is_date_line, parse_date
+from tui.formatting import FIELD_LIMIT, plain_field, plain_line, plain_text
+from tui.i18n import said
 
 
 def text_units(text: str) -> list[Unit]:
@@ -57,6 +60,11 @@ def _header_lines(lines: list[str]) -> int:
 # libyaml's loader when PyYAML was built with it (its wheels are): front matter parsed in C was two
 # thirds of a Markdown file's cost in pure Python (0.73 ms a file at 100k). Same safe types either way.
 _YAML_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# How many values front matter may hold with its aliases counted each time they are used: a
+# 348-byte file of nine aliases nine times over, eight deep, stood for 9^8 strings, and the first
+# str() of it took 27 s and 3.3 GB.
+FRONT_MATTER_VALUES = 10_000
 
 # A front matter line holding a one-line list of plain words ("tags: [a, b:, c]"), where libyaml and
 # the pure-Python loader part ways: libyaml refuses "b:" before "," or "]", which the pure-Python
@@ -152,12 +160,9 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
                 if isinstance(value, str) and re.fullmatch(r"\d{9,10}", value.strip()):
                     value = int(value)  # seconds since 1970, as Pocket's CSV gives them
                 value = parse_date(value)
-            elif isinstance(value, str):
-                value = tidy(value) or None
-            elif value is not None and not isinstance(value, bool):
-                value = tidy(str(value)) or None
             else:
-                value = None
+                text, limit = _meta_text(value), URL_LIMIT if target == "url" else FIELD_LIMIT
+                value = tidy(plain_field(text, limit)) if text else None
             if value:
                 meta[target] = value
                 break
@@ -174,6 +179,31 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
     return meta
 
 
+URL_LIMIT = 4096  # characters: longer is no address a browser opens
+
+
+def _meta_text(value: object) -> str | None:
+    """A title, source, url or place as text: numbers and dates as written, a list's items joined,
+    bytes decoded; never a Python repr (a list title showed as "['list', 'title']", bytes as b'...')."""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    if isinstance(value, list):
+        items = (item for item in value if isinstance(item, (str, int, float)) and not isinstance(item, bool))
+        return ", ".join(map(str, items))
+    if isinstance(value, bool) or not isinstance(value, (str, int, float, dt.date)):
+        return None
+    return str(value)
+
+
+def link_title(url: str) -> str:
+    """A saved link's title when its export gives none: the address's host and path, as people
+    read it (`example.org/2024/flood`), rather than dropping the link."""
+    found = re.match(r"(?i)^[a-z][a-z0-9+.-]*://(?:[^@/?#]*@)?(?:www\.)?([^/?#]*)([^?#]*)", url.strip())
+    if found is None:
+        return tidy(url)
+    return tidy(found.group(1) + found.group(2).rstrip("/")) or tidy(url)
+
+
 def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tuple[str, ...]:
     """The tags a record or front matter gives: lists, comma-separated text or {"label": ...} items."""
     found: list[str] = []
@@ -184,7 +214,7 @@ def tags_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> tup
                 item = item.get("label") or item.get("name") or item.get("title") or item.get("slug")
             if isinstance(item, bool) or item is None or isinstance(item, (dict, list)):
                 continue
-            for part in re.split(r"[,|]", str(item)):
+            for part in re.split(r"[,|]", plain_line(str(item))):
                 name = tag_name(part)
                 if name and name not in found:
                     found.append(name)
@@ -224,7 +254,7 @@ def carried_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> 
         found["read"] = True
     note = next((text for text in map(_note_text, lookup(fields, NOTE_KEYS, folded)) if text), "")
     if note:
-        found["note"] = note
+        found["note"] = plain_text(note)  # it goes into the note editor, which draws what it is given
     return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
 
 
@@ -234,8 +264,15 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     removed: list[str] = []
     front = _FRONT_MATTER.match(text)
     if front:
-        fields = _front_fields(front.group(1) or "")
-        if isinstance(fields, dict):
+        source = front.group(1) or ""
+        fields = _front_fields(source)
+        if isinstance(fields, dict) and "*" in source and _expands_past(fields, FRONT_MATTER_VALUES):
+            # Said beside the article (the loader's "problem"); nothing reads the values.
+            meta["problem"] = said(
+                "front matter ignored: its aliases stand for over {count} values", count=FRONT_MATTER_VALUES
+            )
+            removed.append(front.group(0)[:4096].strip())
+        elif isinstance(fields, dict):
             meta = metadata(fields)
         else:
             removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
@@ -243,8 +280,33 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     return _markdown_units(text), meta, removed
 
 
+def _expands_past(value: Any, most: int) -> bool:
+    """Whether a YAML value holds over `most` values once each use of an alias counts (a loop too),
+    counted without expanding anything: PyYAML shares an alias's object wherever it is used."""
+    count = 0
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        count += 1
+        if count > most:
+            return True
+        if isinstance(item, dict):
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        elif isinstance(item, (list, tuple, set)):
+            stack.extend(item)
+    return False
+
+
 def _front_fields(source: str) -> Any:
     """Front matter as the pure-Python YAML loader reads it (None when it cannot), in C when it can."""
+    try:
+        return _load_front(source)
+    except RecursionError:  # nested thousands deep: malformed, as far as an article goes
+        return None
+
+
+def _load_front(source: str) -> Any:
     try:
         return yaml.load(source, Loader=_YAML_LOADER)
     except yaml.YAMLError as error:

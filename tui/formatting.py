@@ -99,6 +99,41 @@ def visible_line(text: str) -> str:
     return _UNSAFE_LINE.sub(_escape, text)
 
 
+# Whole escape sequences go, so "\x1b[31mred" leaves "red", not "[31mred": CSI (ESC [ or U+009B);
+# string commands (OSC, DCS, SOS, PM, APC: ESC ] P X ^ _ or their C1 forms) up to BEL or ST, at most
+# 4 KB (one without its end loses only its ESC); and ESC with the one character after it.
+_SEQUENCE = re.compile(
+    r"(?:\x1b\[|\x9b)[0-?]*[ -/]*[@-~]"
+    r"|(?:\x1b[]PX^_]|[\x90\x98\x9d\x9e\x9f])[^\x07\x1b\x9c]{0,4096}(?:\x07|\x1b\\|\x9c)"
+    r"|\x1b[ -/]*[0-~]"
+)
+_LINE_BREAKS = re.compile(r"[\t\n\r\x0b\x0c\x85\u2028\u2029]+")
+
+
+def plain_text(text: str) -> str:
+    """Text from a file with what a terminal would act on taken out (escape sequences, control
+    characters), for what an input, a note or the clipboard is given: newlines and tabs stay."""
+    if _UNSAFE.search(text) is None:  # the common case costs one scan
+        return text
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _UNSAFE.sub("", _SEQUENCE.sub("", text))
+
+
+def plain_line(text: str) -> str:
+    """One line (a tag, a title, a filter) made plain: line breaks and tabs become one space."""
+    return plain_text(_LINE_BREAKS.sub(" ", text))
+
+
+FIELD_LIMIT = 500  # characters of a title, source or place kept: a 10 MB title was kept whole
+
+
+def plain_field(text: str, limit: int = FIELD_LIMIT) -> str:
+    """A title, a source or a place from a file as it is kept: one plain line, spaces collapsed, cut at
+    `limit` characters (what follows a long escape sequence is cut after it goes)."""
+    return " ".join(plain_line(text[: limit + 8192]).split())[:limit].rstrip()
+
+
 _UNSAFE_STREAM = re.compile("\r(?!\n)|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 

@@ -7,6 +7,7 @@ import csv
 import errno
 import hashlib
 import io
+import itertools
 import json
 import os
 import re
@@ -18,6 +19,7 @@ from typing import IO, Any
 from tui import documents, formats, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
+from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -288,7 +290,7 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
-            return [_markdown(text, path, digest)]
+            return _markdown(text, path, digest)
         return [_text(text, path, digest, {}, None)]
     except Exception as exc:
         return [Problem(path, said("could not parse: {error}", error=str(exc)))]
@@ -358,7 +360,7 @@ def _article(
     where: Said | None = None,
 ) -> Article | Problem:
     """Merge what the format's metadata says with what cleaning found, metadata first."""
-    title = meta.get("title") or cleaned.title
+    title = plain_field(meta.get("title") or cleaned.title or "")  # one plain line a list can show
     derived = not meta.get("title") and cleaned.title_derived
     if not title:
         if not cleaned.blocks:  # nothing to list or read: a script-only page, a page of share buttons
@@ -398,11 +400,13 @@ def _text(
     return _article(path, digest, cleaned, meta, record, where)
 
 
-def _markdown(text: str, path: str, digest: str) -> Article | Problem:
+def _markdown(text: str, path: str, digest: str) -> list[Article | Problem]:
     units, meta, removed = formats.markdown(text)
+    note = meta.pop("problem", None)  # front matter set aside (formats.markdown): said beside the article
     cleaned = clean(units, meta.get("title"))
     cleaned.removed[:0] = removed
-    return _article(path, digest, cleaned, meta, None)
+    article = _article(path, digest, cleaned, meta, None)
+    return [article] if note is None else [article, Problem(path, note)]
 
 
 def _html(
@@ -440,16 +444,59 @@ def _starts_list(stream: IO[bytes]) -> bool:
 
 def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A JSON list of records, each item its own article or problem."""
-    results: list[Article | Problem] = []
-    for index, item in _list_items(stream):
-        if isinstance(item, _Broken):
-            results.append(Problem(path, item.reason))
-            break
-        raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        results.append(_record(item, raw, path, index, _item(index)))
+    results = list(_json_list_records(stream, path))
     if not results:
         return [Problem(path, said("no articles (an empty list)"))]
     return results
+
+
+def _json_list_records(stream: IO[bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_list, a record at a time."""
+    for index, item in _list_items(stream):
+        if isinstance(item, (_Broken, _Unreadable)):
+            yield Problem(path, item.reason)
+            if isinstance(item, _Broken):
+                return
+            continue
+        try:
+            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError) as exc:
+            yield Problem(path, _unreadable(exc, _item(index)))
+            continue
+        yield _record(item, raw, path, index, _item(index))
+
+
+def stream_records(path: str) -> Iterator[Article | Problem]:
+    """What load_file gives for a JSON list or JSON Lines file, a record at a time, so that a
+    million-record export is never held whole (1.87 GB at 1M); any other file as load_file reads it."""
+    suffix = os.path.splitext(path)[1].lower()
+    try:
+        with open(path, "rb") as stream:
+            if suffix == ".jsonl" or (suffix == ".json" and _starts_list(stream)):
+                records = (
+                    _json_list_records(stream, path)
+                    if suffix == ".json"
+                    else _json_lines_records(stream.readline, path)
+                )
+                empty = True
+                for record in records:
+                    empty = False
+                    yield record
+                if empty and suffix == ".json":
+                    yield Problem(path, said("no articles (an empty list)"))
+                elif empty:
+                    yield Problem(path, said("only whitespace"))
+                return
+    except FileNotFoundError:
+        yield Problem(path, said("file disappeared while loading"))
+        return
+    except OSError as exc:
+        yield Problem(path, said("cannot read: {reason}", reason=_reason(exc)))
+        return
+    except Exception as exc:  # as load_file: whatever a file holds is a problem, never a raise
+        yield Problem(path, said("could not parse: {error}", error=str(exc)))
+        return
+    yield from load_file(path)
 
 
 class _Broken:
@@ -457,6 +504,49 @@ class _Broken:
 
     def __init__(self, reason: Said) -> None:
         self.reason = reason
+
+
+class _Unreadable:
+    """An item of a JSON list that is JSON but not one Python reads (nested too deep, a number of
+    thousands of digits): that item is a problem, the list goes on after it."""
+
+    def __init__(self, reason: Said) -> None:
+        self.reason = reason
+
+
+def _unreadable(exc: Exception, where: Said) -> Said:
+    """What is wrong with a record that is JSON but cannot be read, in a user's words."""
+    if isinstance(exc, RecursionError):
+        return said("{where}: values nested too deep", where=where)
+    if "integer string conversion" in str(exc):
+        return said("{where}: a number too long (over {digits} digits)", where=where, digits=4300)
+    return said("{where}: could not parse: {error}", where=where, error=str(exc)[:200])
+
+
+_VALUE_MARKS = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(r"[^,\]}\s]*")
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON value at `pos` ends, by its brackets and strings alone, or None when `text`
+    ends first: how a list steps over an item the decoder gave up on."""
+    if text[pos : pos + 1] not in ("[", "{", '"'):
+        end = _SCALAR.match(text, pos)
+        return end.end() if end is not None and end.end() < len(text) else None
+    depth, at = 0, pos
+    while (mark := _VALUE_MARKS.search(text, at)) is not None:
+        at = mark.end()
+        if mark.group() == '"':
+            rest = _STRING_REST.match(text, at)
+            if rest is None:
+                return None
+            at = rest.end()
+        else:
+            depth += 1 if mark.group() in "[{" else -1
+        if depth == 0:
+            return at
+    return None
 
 
 def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
@@ -510,6 +600,15 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                             _Broken(said("{where}: invalid JSON ({error})", where=where, error=exc.msg)),
                         )
                     return
+            except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+                skipped = _value_end(buffer, pos)
+                if skipped is None and len(buffer) - pos <= LINE_LIMIT and more():
+                    continue
+                if skipped is None:
+                    yield index, _Broken(_too_long(_item(index)))
+                    return
+                item, end = _Unreadable(_unreadable(exc, _item(index))), skipped
+                break
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
         if end == len(buffer) and more():
             continue
@@ -543,34 +642,42 @@ def _lines(readline: Callable[[int], bytes]) -> Iterator[tuple[int, bytes | None
 
 def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
     """One record per line, each bad line its own problem, so one typo costs one article."""
-    results: list[Article | Problem] = []
+    results = list(_json_lines_records(readline, path))
+    if not results:
+        return [Problem(path, said("only whitespace"))]
+    return results
+
+
+def _json_lines_records(readline: Callable[[int], bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_lines, a record at a time."""
     for record, (number, line) in enumerate(_lines(readline)):
         if line is None:
-            results.append(Problem(path, _too_long(_line(number))))
+            yield Problem(path, _too_long(_line(number)))
             continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         try:
             item = json.loads(line.decode("utf-8", "replace"))
         except json.JSONDecodeError as exc:
-            results.append(
-                Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
-            )
+            yield Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
+        except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+            yield Problem(path, _unreadable(exc, _line(number)))
         else:
-            results.append(_record(item, line.strip(), path, record, _line(number)))
-    if not results:
-        return [Problem(path, said("only whitespace"))]
-    return results
+            yield _record(item, line.strip(), path, record, _line(number))
 
 
 def _record(item: object, raw: bytes, path: str, record: int | None, where: Said) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, said("{where}: not a JSON object", where=where))
-    meta = formats.metadata(item)
-    body = formats.body_of(item)
-    if body is None and meta.get("url") and meta.get("title"):
+    try:
+        meta = formats.metadata(item)
+        body = formats.body_of(item)
+    except (ValueError, ArithmeticError, RecursionError, TypeError) as exc:  # a 400-digit date, say
+        return Problem(path, _unreadable(exc, where))
+    if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
+        meta["title"] = meta.get("title") or formats.link_title(meta["url"])
     if body is None:
         return Problem(
             path, said("{where}: no article text (no 'text', 'content' or 'body' field)", where=where)
@@ -593,29 +700,120 @@ def _row(number: int) -> Said:
     return said("row {number}", number=number)
 
 
-def _csv_rows(stream: IO[bytes]) -> Iterator[dict[str, str]]:
-    """The rows of a CSV file with a header row, as dicts; the delimiter is sniffed (, ; tab |)."""
+_DELIMITERS = (",", ";", "\t", "|")  # a comma first: RFC 4180's, and most exports'
+_CSV_SAMPLE = 256 * 1024  # how much of a CSV file decides its delimiter
+_CSV_RESUMES = 20  # how often an unclosed quote may send the reader back to the line after it
+
+
+def _delimiter(sample: str, whole: bool) -> str:
+    """A comma unless the sample's rows all agree on another delimiter; a guess from the header
+    line alone split a Pocket export's rows wrongly at every doubled quote (issue 20)."""
+    counts: dict[str, tuple[bool, int]] = {}
+    for delimiter in _DELIMITERS:
+        try:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True) if row]
+            consistent = True
+        except csv.Error:
+            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
+            consistent = False
+        if not whole and len(rows) > 1:
+            rows = rows[:-1]  # the sample may end inside the last row
+        columns = len(rows[0]) if rows else 0
+        counts[delimiter] = (consistent and all(len(row) == columns for row in rows), columns)
+    agreeing = [d for d in _DELIMITERS if counts[d][0] and counts[d][1] > 1]
+    if "," in agreeing:
+        return ","
+    if agreeing:
+        return max(agreeing, key=lambda d: counts[d][1])
+    return max(_DELIMITERS, key=lambda d: counts[d][1])  # the header's widest reading; bad rows said
+
+
+def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
+    """A CSV file's rows after its header, numbered from 0, as dicts by the header's names, or what
+    is wrong with the row: a row with more or fewer fields than the header is never shifted."""
     csv.field_size_limit(LINE_LIMIT)
     text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
-    head = text.read(8192)
+    sample = text.read(_CSV_SAMPLE)
+    delimiter = _delimiter(sample, len(sample) < _CSV_SAMPLE)
     text.seek(0)
-    try:
-        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(head.split("\n", 1)[0], ",;\t|")
-    except csv.Error:
-        dialect = csv.excel
-    yield from csv.DictReader(text, dialect=dialect)
+    numbered: Iterator[tuple[int, str]] = enumerate(_bounded_lines(text), 1)
+    pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
+
+    def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
+        for number, line in source:
+            pending.append((number, line))
+            yield line
+
+    header: list[str] | None = None
+    record, resumes = 0, 0
+    source = numbered
+    while True:
+        try:
+            for row in csv.reader(feed(source), delimiter=delimiter, strict=True):
+                line = pending[0][0] if pending else 0
+                pending.clear()
+                if not row:
+                    continue  # a blank line
+                if header is None:
+                    header = row
+                elif len(row) != len(header):
+                    yield (
+                        record,
+                        said(
+                            "row {number} (line {line}): {count} fields where the header has {columns}",
+                            number=record + 1,
+                            line=line,
+                            count=len(row),
+                            columns=len(header),
+                        ),
+                    )
+                    record += 1
+                else:
+                    yield record, dict(zip(header, row, strict=True))
+                    record += 1
+            return
+        except csv.Error as exc:
+            bad, line = pending[:], pending[0][0] if pending else 0
+            pending.clear()
+            if header is None:
+                yield record, said("the header row is not valid CSV ({error})", error=str(exc))
+                return
+            yield (
+                record,
+                said(
+                    "row {number} (line {line}): not valid CSV ({error})",
+                    number=record + 1,
+                    line=line,
+                    error=str(exc),
+                ),
+            )
+            record += 1
+            if len(bad) > 1 and resumes < _CSV_RESUMES:
+                # An unclosed quote ran on over the next lines: they are read again as rows of their own.
+                resumes += 1
+                source = itertools.chain(bad[1:], numbered)
+            else:
+                source = numbered
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """A text's lines, none over LINE_LIMIT characters: a longer one ends the file there (csv.Error),
+    before it is read whole (a 2 GB CSV without a line break took 4.25 GB)."""
+    while line := text.readline(LINE_LIMIT):
+        if len(line) >= LINE_LIMIT and not line.endswith(("\n", "\r")):
+            raise csv.Error(f"a line over {LINE_LIMIT // MB} MB without a line break")
+        yield line
 
 
 def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A scraper's CSV: a header row naming the fields, then one article per row."""
     results: list[Article | Problem] = []
-    try:
-        for record, row in enumerate(_csv_rows(stream)):
-            fields = {key: value for key, value in row.items() if isinstance(key, str)}
-            raw = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8")
-            results.append(_record(fields, raw, path, record, _row(record + 1)))
-    except csv.Error as exc:
-        results.append(Problem(path, said("could not parse: {error}", error=str(exc))))
+    for record, row in _csv_rows(stream):
+        if isinstance(row, Said):
+            results.append(Problem(path, row))
+            continue
+        raw = json.dumps(row, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        results.append(_record(row, raw, path, record, _row(record + 1)))
     if not results:
         return [Problem(path, said("only whitespace"))]
     return results
@@ -631,17 +829,19 @@ def _document(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
     if isinstance(found, Said):
         return [Problem(path, found)]
     kind, text, meta = found
+    note = meta.pop("problem", None)  # read in part (documents.pdf): said beside the article
+    notes = [] if note is None else [Problem(path, note)]
     # A document's own date is when the file was made: a date printed in its text comes first.
     made = meta.pop("date", None) if kind != "html" else None
     if kind == "html":
-        return [_html(text, path, digest, meta, None)]
+        return [_html(text, path, digest, meta, None), *notes]
     if kind == "fragment":  # the whole document is the article: no extractor, just its blocks
         units, _meta = formats.html(text, {})
     else:
         units = formats.text_units(text)
     cleaned = clean(units, meta.get("title"))
     cleaned.date = cleaned.date or made
-    return [_article(path, digest, cleaned, meta, None)]
+    return [_article(path, digest, cleaned, meta, None), *notes]
 
 
 # ---------------------------------------------------------------- raw text
@@ -710,15 +910,15 @@ def _raw_whole(article: Article, suffix: str) -> str:
         return str(found) if isinstance(found, Said) else found[1]
     with open(article.path, "rb") as stream:
         if suffix == ".csv":
-            for record, row in enumerate(_csv_rows(stream)):
-                if record == article.record:
+            for record, row in _csv_rows(stream):
+                if record == article.record and not isinstance(row, Said):
                     return json.dumps(row, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path
             )
         if suffix == ".json" and _starts_list(stream):
             for index, item in _list_items(stream):
-                if index == article.record and not isinstance(item, _Broken):
+                if index == article.record and not isinstance(item, (_Broken, _Unreadable)):
                     return json.dumps(item, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path
@@ -739,4 +939,5 @@ __all__ = [
     "parse_bytes",
     "raw_text",
     "read_raw",
+    "stream_records",
 ]

@@ -3,11 +3,10 @@ by content digest."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from typing import Literal
 
-from tui.article import tag_name
+from tui.article import carried_marks, tag_name
 from tui.library import Row
 from tui.query import Query
 from tui.state import ReadingState
@@ -169,12 +168,7 @@ class Marks:
         """An export's read and starred marks and note, the first time its article is seen."""
         digest = row.digest
         self._imported.add(digest)
-        try:
-            said = json.loads(row.carried)
-        except ValueError:
-            said = {}
-        read, starred = said.get("read") is True, said.get("starred") is True
-        note = said.get("note") if isinstance(said.get("note"), str) else ""
+        read, starred, note = carried_marks(row.carried)
         if read:
             self._digests["read"].add(digest)
         if starred:
@@ -277,7 +271,7 @@ class Marks:
         key sets of the query's tags and notes (tag:banjir, note:word, has:note)."""
         found: dict[str, set[int]] = {"read": set(self.keys["read"]), "starred": set(self.keys["starred"])}
         if query is not None:
-            for flag in query.flags | query.without:
+            for flag in query.flag_names:
                 if ":" in flag:
                     found[flag] = self._flag_keys(flag)
         return found

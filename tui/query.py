@@ -7,7 +7,8 @@ Grammar, informally (every slip is read as plain words and explained in `Query.h
     word*           an explicit prefix
     "a phrase"      the words next to each other, in this order
     -word -"a b"    exclude articles that contain it
-    a OR b          either (also `a | b`); OR binds tighter than the implicit AND
+    a OR b          either (also `a | b`); OR binds tighter than the implicit AND; any term
+                    below may stand on either side (tag:a OR has:note, is:starred OR year:2024)
     title:word      in the title (also `title:"a phrase"`)
     source:kompas   the source has a word starting with `kompas`
     place:pasuruan  the dateline place has a word starting with `pasuruan`
@@ -82,11 +83,45 @@ class Term:
 
 
 @dataclass(frozen=True, slots=True)
+class Flag:
+    """A condition on the app's key sets rather than the text: is:unread, tag:banjir, has:note."""
+
+    name: str  # as in Query.flags: "unread", "starred", "tag:banjir", "tag:ban*", "note:rapat", "has:tag"
+    negated: bool = False  # -tag:banjir: the article is not in the set
+
+    def __str__(self) -> str:
+        return ("-" if self.negated else "") + flag_text(self.name)
+
+
+@dataclass(frozen=True, slots=True)
+class Period:
+    """Dated within [start, end): year:, date:, after:, before:."""
+
+    start: dt.date | None
+    end: dt.date | None
+
+    def __str__(self) -> str:
+        if self.start is not None and self.end is not None:
+            return f"date:{self.start}..{self.end - dt.timedelta(days=1)}"
+        if self.start is not None:
+            return f"after:{self.start - dt.timedelta(days=1)}"
+        return f"before:{self.end}"
+
+
+Condition = Term | Flag | Period  # anything a filter can ask for, as one side of an OR
+
+
+@dataclass(frozen=True, slots=True)
 class Query:
-    """A parsed filter: groups that must all match (each an OR of terms), exclusions and filters."""
+    """A parsed filter: groups that must all match (each an OR of terms), exclusions and filters.
+
+    A group of words only is in `groups` (the full-text index answers it); a group with a flag or
+    a date among its terms (`tag:a OR tag:b`, `banjir OR is:starred`) is in `either`. A flag or a
+    date on its own is in `flags`, `without`, `start` and `end`. All of them must match.
+    """
 
     text: str = ""
-    groups: tuple[tuple[Term, ...], ...] = ()  # AND of ORs
+    groups: tuple[tuple[Term, ...], ...] = ()  # AND of ORs of words
     excluded: tuple[Term, ...] = ()  # any match excludes the article
     start: dt.date | None = None  # on or after (inclusive)
     end: dt.date | None = None  # before (exclusive)
@@ -94,11 +129,20 @@ class Query:
     without: frozenset[str] = field(default_factory=frozenset)  # tag:x, note:x, has:x excluded
     hint: str | None = None  # what was read differently from how it was typed
     empty_range: bool = False  # the date filters contradict each other, so nothing matches
+    either: tuple[tuple[Condition, ...], ...] = ()  # AND of ORs with a flag or a date among them
 
     @property
     def terms(self) -> tuple[Term, ...]:
-        """Every positive term, in the order typed."""
-        return tuple(term for group in self.groups for term in group)
+        """Every positive word term (those in `either` too), in the order typed."""
+        found = [term for group in self.groups for term in group]
+        found += [term for group in self.either for term in group if isinstance(term, Term)]
+        return tuple(found)
+
+    @property
+    def flag_names(self) -> frozenset[str]:
+        """Every flag the query asks about, to know which key sets answering it needs."""
+        named = {flag.name for group in self.either for flag in group if isinstance(flag, Flag)}
+        return self.flags | self.without | named
 
     @property
     def has_dates(self) -> bool:
@@ -107,12 +151,14 @@ class Query:
     @property
     def is_empty(self) -> bool:
         """True when the query filters nothing, so the caller can show everything."""
-        return not (self.groups or self.excluded or self.has_dates or self.flags or self.without)
+        return not (
+            self.groups or self.excluded or self.has_dates or self.flags or self.without or self.either
+        )
 
     @property
     def uses_marks(self) -> bool:
         """True when answering needs the app's key sets (reading marks, tags, notes)."""
-        return bool(self.flags or self.without)
+        return bool(self.flag_names)
 
     @property
     def has_words(self) -> bool:
@@ -132,6 +178,7 @@ class Query:
     def describe(self) -> str:
         """A normalized rendering of the query, so users can see how it was read."""
         parts = [" OR ".join(str(term) for term in group) for group in self.groups]
+        parts += [" OR ".join(str(term) for term in group) for group in self.either]
         parts += [f"-{term}" for term in self.excluded]
         if self.start:
             parts.append(f"after:{self.start - dt.timedelta(days=1)}")
@@ -206,7 +253,7 @@ def _range(name: str, value: str) -> tuple[dt.date | None, dt.date | None] | Non
 class _Item:
     """A term as it is read, before OR groups are formed."""
 
-    term: Term | None = None  # None for an OR operator
+    term: Condition | None = None  # None for an OR operator
     negated: bool = False
     bare: bool = False  # a plain word that may become the typing prefix
     raw: str = ""
@@ -223,10 +270,6 @@ class _Reader:
         self.pos = 0
         self.hints: list[str] = []
         self.items: list[_Item] = []
-        self.start: dt.date | None = None
-        self.end: dt.date | None = None
-        self.flags: set[str] = set()
-        self.without: set[str] = set()
 
     def hint(self, message: str) -> None:
         if message not in self.hints:
@@ -326,15 +369,15 @@ class _Reader:
                 self.hint(_("'has:' takes note or tag: '{value}' read as a word").format(value=value))
                 self.add_words(f"has {value}", negated=negated, field=None, prefix=False, raw=value)
                 return
-            (self.without if negated else self.flags).add(f"has:{what}")
+            self.items.append(_Item(term=Flag(f"has:{what}", negated), negated=negated))
             return
         if name == "is":
             flag = value.lower()
-            if flag in FLAGS and not negated:
-                self.flags.add(flag)
-                return
             if negated and flag in ("read", "unread"):
-                self.flags.add("unread" if flag == "read" else "read")
+                self.items.append(_Item(term=Flag("unread" if flag == "read" else "read")))
+                return
+            if flag in FLAGS:
+                self.items.append(_Item(term=Flag(flag, negated), negated=negated))
                 return
             self.hint(_("'is:' takes unread, read or starred: '{value}' read as a word").format(value=value))
             self.add_words(f"is {value}", negated=negated, field=None, prefix=False, raw=value)
@@ -356,11 +399,7 @@ class _Reader:
         if period is None or negated:
             self.add_words(f"{name} {value}", negated=negated, field=None, prefix=False, raw=value)
             return
-        low, high = period
-        if low is not None and (self.start is None or low > self.start):
-            self.start = low
-        if high is not None and (self.end is None or high < self.end):
-            self.end = high
+        self.items.append(_Item(term=Period(*period)))
 
     def read_annotation(self, name: str, value: str, negated: bool) -> None:
         """tag:banjir, tag:"a b", tag:ban*, note:word: answered from the key sets the app passes in."""
@@ -373,7 +412,7 @@ class _Reader:
             self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
             return
         star = "*" if name == "tag" and value.endswith("*") else ""
-        (self.without if negated else self.flags).add(f"{name}:{' '.join(words)}{star}")
+        self.items.append(_Item(term=Flag(f"{name}:{' '.join(words)}{star}", negated), negated=negated))
 
     def add_words(
         self,
@@ -418,9 +457,12 @@ def parse(text: str) -> Query:
     reader.read()
     items = reader.items
 
-    # OR needs a positive term on each side; otherwise it is the word "or".
+    # OR needs a term on each side, a positive one or a flag left out (-has:note); otherwise it is
+    # the word "or".
     def joinable(item: _Item | None) -> bool:
-        return item is not None and item.term is not None and not item.negated
+        return (
+            item is not None and item.term is not None and (not item.negated or isinstance(item.term, Flag))
+        )
 
     cleaned: list[_Item] = []
     for index, item in enumerate(items):
@@ -436,40 +478,60 @@ def parse(text: str) -> Query:
     # The last bare positive word is the one still being typed.
     for index in range(len(cleaned) - 1, -1, -1):
         item = cleaned[index]
-        if item.term is not None and not item.negated and item.bare:
-            term = item.term
+        term = item.term
+        if isinstance(term, Term) and not item.negated and item.bare:
             cleaned[index] = _Item(Term(term.words, prefix=True, field=term.field), raw=item.raw)
             break
 
-    groups: list[list[Term]] = []
+    all_groups: list[list[Condition]] = []
     excluded: list[Term] = []
     join_next = False
     for item in cleaned:
         if item.term is None:
             join_next = True
             continue
-        if item.negated:
+        if item.negated and isinstance(item.term, Term):
             excluded.append(item.term)
-        elif join_next and groups:
-            if item.term not in groups[-1]:
-                groups[-1].append(item.term)
+        elif join_next and all_groups:
+            if item.term not in all_groups[-1]:
+                all_groups[-1].append(item.term)
         else:
-            groups.append([item.term])
+            all_groups.append([item.term])
         join_next = False
 
-    start, end = reader.start, reader.end
+    # Groups of words go to the index; a flag or a date alone is a key set or a key range.
+    groups: list[tuple[Term, ...]] = []
+    either: list[tuple[Condition, ...]] = []
+    start: dt.date | None = None
+    end: dt.date | None = None
+    flags: set[str] = set()
+    without: set[str] = set()
+    for group in all_groups:
+        words = [term for term in group if isinstance(term, Term)]
+        alone = group[0] if len(group) == 1 else None
+        if len(words) == len(group):
+            groups.append(tuple(words))
+        elif isinstance(alone, Flag):
+            (without if alone.negated else flags).add(alone.name)
+        elif isinstance(alone, Period):
+            if alone.start is not None and (start is None or alone.start > start):
+                start = alone.start
+            if alone.end is not None and (end is None or alone.end < end):
+                end = alone.end
+        else:
+            either.append(tuple(group))
     empty_range = start is not None and end is not None and start >= end
-    flags = frozenset(reader.flags)
     if {"read", "unread"} <= flags:
         reader.hint(_("'is:read' and 'is:unread' together match nothing"))
     return Query(
         text=text,
-        groups=tuple(tuple(group) for group in groups),
+        groups=tuple(groups),
         excluded=tuple(excluded),
         start=start,
         end=end,
-        flags=flags,
-        without=frozenset(reader.without),
+        flags=frozenset(flags),
+        without=frozenset(without),
         hint=reader.hints[0] if reader.hints else None,
         empty_range=empty_range,
+        either=tuple(either),
     )

@@ -49,6 +49,8 @@ class Applied:
     first_rows: list[int] | None = None  # warm start: the newest rows, showable before any search
     refresh_now: bool = False  # search again at once rather than at the next tick
     finished: bool = False
+    # Rows whose file was edited and read again, old key to new: the cursor and the reader follow.
+    replaced: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -90,8 +92,9 @@ class Session:
     counting: bool = False
     rows_version: int = 0  # bumped whenever rows come or go, so an answer can tell it is stale
     added: int = 0  # rows new since loading (re)started, to say what a reload changed
-    taken_back: int = 0  # rows taken back since loading (re)started
+    taken_back: int = 0  # rows taken back since loading (re)started and not read again (gone)
     _left: dict[str, list[Row]] = field(default_factory=dict)  # rows taken back, by path
+    _taken_this_load: set[int] = field(default_factory=set)  # their keys, since loading (re)started
     _dirty: bool = False
     _next_refresh: float = 0.0
     _rows_at_refresh: int = 0
@@ -111,18 +114,19 @@ class Session:
             for row in gone:
                 del self.rows[row.key]
                 removed.add(row.key)
+                self._taken_this_load.add(row.key)
                 self._left.setdefault(row.path, []).append(row)
             self.marks.remove_rows(gone)
             self.problems = [p for p in self.problems if p.path not in update.removed]
             self._dirty = True
         # A reload yields the cached rows again: only rows not held yet are new to the marks.
         fresh = [row for row in update.rows if row.key not in self.rows]
-        self._follow_edits(fresh)
+        self.taken_back += len(removed)
+        replaced = self._follow_edits(fresh)
         for row in fresh:
             self.rows[row.key] = row
         self.marks.add_rows(fresh)
         self.added += len(fresh)
-        self.taken_back += len(removed)
         if update.problems:  # a reload brings the cached problems again: each is kept once
             known = set(self.problems)
             self.problems.extend(p for p in update.problems if p not in known)
@@ -141,29 +145,42 @@ class Session:
                 first_rows = [row.key for row in update.rows if row.key in self.rows]
         if refresh_now:
             self._next_refresh = 0.0
-        return Applied(frozenset(removed), first_rows, refresh_now, update.finished)
+        return Applied(frozenset(removed), first_rows, refresh_now, update.finished, replaced)
 
-    def _follow_edits(self, rows: list[Row]) -> None:
-        """A file taken back and read again with other content was edited: its marks follow it.
+    def _follow_edits(self, rows: list[Row]) -> dict[int, int]:
+        """A file taken back and read again with other content was edited: its marks follow it,
+        and the keys it had are paired with its new ones (old to new), for the cursor to follow.
 
         A renamed or moved file keeps its content, so its marks follow it by digest anyway; only
-        a file with one article is matched by path (a JSON file's records have no stable order).
+        a file with one article is matched by path (a JSON file's records have no stable order);
+        in a file of several, an article is paired by its title when no other there has it.
         """
+        replaced: dict[int, int] = {}
         if not self._left:
-            return
+            return replaced
         by_path: dict[str, list[Row]] = {}
         for row in rows:
             if row.path in self._left:
                 by_path.setdefault(row.path, []).append(row)
         for path, new in by_path.items():
             old = self._left.pop(path)
+            self.taken_back -= sum(1 for row in old if row.key in self._taken_this_load)  # not gone
             if len(old) == 1 and len(new) == 1:
                 self.marks.follow(old[0], new[0])
+                replaced[old[0].key] = new[0].key
+                continue
+            new_by_title = _unique_by_title(new)
+            for title, was in _unique_by_title(old).items():
+                now = new_by_title.get(title)
+                if now is not None:
+                    replaced[was.key] = now.key
+        return replaced
 
     def reloading(self) -> None:
         """The folders are read again (they changed on disk, or the user asked): count what changes."""
         self.loading = True
         self.added = self.taken_back = 0
+        self._taken_this_load.clear()
 
     def stopped_loading(self) -> None:
         """Loading failed: what came so far stays, and the list is brought up to date with it."""
@@ -296,3 +313,14 @@ class Session:
             no_query=self.query.is_empty,
             hint=self.query.hint,
         )
+
+
+def _unique_by_title(rows: Sequence[Row]) -> dict[str, Row]:
+    """Rows by title, leaving out titles that more than one of them has."""
+    found: dict[str, Row] = {}
+    twice: set[str] = set()
+    for row in rows:
+        if row.title in found:
+            twice.add(row.title)
+        found[row.title] = row
+    return {title: row for title, row in found.items() if title not in twice}

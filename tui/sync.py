@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import os
+import signal
 import sqlite3
-import sys
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
@@ -13,15 +12,17 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import islice
-from multiprocessing import get_context, resource_tracker
+from multiprocessing import get_context
 from pathlib import Path
 
+from tui import budget, documents
 from tui.article import Article, Problem
 from tui.i18n import said
-from tui.library import Library, Row
+from tui.library import Row
+from tui.library.interface import LibraryLike
 from tui.library.records import Prepared, carrying, prepare
 from tui.listing import Listing
-from tui.loader import find_paths, load_file
+from tui.loader import find_paths, load_file, stream_records
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -31,7 +32,6 @@ GROUP_BYTES = 32 * 1024 * 1024
 PENDING_BYTES = 48 * 1024 * 1024
 FIRST_SCREEN = 200  # cached rows sent ahead of the rest on a warm start
 FIRST = 50  # files parsed before anything else, so the first rows show within a second
-WATCHDOG_SECONDS = 0.5  # how often a worker checks that kliping is still there
 PARALLEL_FROM = 1500  # below this many files to parse, starting worker processes costs more than it saves
 BULK_FROM = 1500  # this many files to parse are a bulk load: larger transactions, index merged after
 BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling from BATCH
@@ -40,9 +40,15 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 # (vocabulary.index_words). By then nearly every word has been seen: the 100k corpus has ~1,500.
 EVERY_WORD_FILES = 10_000
 
+# A JSON list or JSON Lines file this large is read and written a piece at a time, in the load's
+# thread, never held whole: a million-record export took 1.87 GB and wrote nothing in 15 minutes.
+STREAM_FROM = CHUNK_BYTES
+PIECE = 1000  # records of such a file a transaction, fewer when their text passes CHUNK_BYTES
+
 YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
-FileItems = tuple[str, int, int, list[Article | Prepared | Problem]]
+Items = list[Article | Prepared | Problem]
+FileItems = tuple[str, int, int, Items]
 
 
 @dataclass
@@ -60,8 +66,13 @@ class Update:
     finished: bool = False
 
 
-def parse_files(paths: Sequence[str], every_word: bool = True) -> list[FileItems]:
+def parse_files(
+    paths: Sequence[str], every_word: bool = True, should_stop: Callable[[], bool] | None = None
+) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
+
+    Documents are read within a work budget (tui.budget); `should_stop` ends the wait for one, and
+    the chunk then ends where it is.
 
     The articles come prepared for the writer (records.prepare): that work is done here, in
     parallel, and not on the writer's thread. A chunk is always written in one transaction, so
@@ -79,7 +90,13 @@ def parse_files(paths: Sequence[str], every_word: bool = True) -> list[FileItems
         except OSError:
             size, mtime = -1, -1  # load_file tries again and says what is wrong
         items: list[Article | Prepared | Problem] = []
-        for item in load_file(path, info):  # the same stat: one call a file, not two
+        if _is_document(path):
+            found = budget.load_document(path, should_stop or _never)
+            if should_stop is not None and should_stop():
+                break
+        else:
+            found = load_file(path, info)  # the same stat: one call a file, not two
+        for item in found:
             if isinstance(item, Article):
                 last = (len(out), len(items))
                 items.append(prepare(item, words, every_word))
@@ -117,7 +134,7 @@ def scan(
 
 
 def sync(
-    library: Library,
+    library: LibraryLike,
     paths: Iterable[str | os.PathLike[str]],
     *,
     processes: int | None = None,
@@ -130,6 +147,11 @@ def sync(
     at once; the next update takes back the rows of files since deleted or changed. `listing` is
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
+    if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
+        rows = library.rows(newest_first=True)
+        yield Update(rows=rows, done=len(rows), total=len(rows), newest_first=True)
+        yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
+        return
     paths = list(paths)
     library.typed_as(paths)
     try:
@@ -154,7 +176,7 @@ def sync(
         # appear within a second even when listing 100k files takes most of one.
         early = _first_files(paths)
         if early:
-            batch = parse_files(early)
+            batch = parse_files(early, should_stop=should_stop)
             early_read = {path for path, *_ in batch}
             rows = library.put_files(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
@@ -199,10 +221,14 @@ def sync(
     # transaction, and merging small ones was half the load's time), so its rows come every half
     # second or so; the first transactions are smaller, so the list fills at once.
     sizes = {path: size for path, size, _ in files} if stale else {}
+    streamed = [path for path in stale if _streamed(path, sizes.get(path, 0))]
+    if streamed:
+        stale = [path for path in stale if not _streamed(path, sizes.get(path, 0))]
+    stop = should_stop or _never
     batches = _parse(
         stale,
         processes,
-        should_stop or _never,
+        stop,
         BULK_MOST if bulk else BATCH,
         sizes,
         EVERY_WORD_FILES if bulk else None,
@@ -213,12 +239,21 @@ def sync(
             done += len(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
             yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
+        for path in streamed:
+            for number, piece in enumerate(_pieces(path, stop)):
+                rows = library.put_files([piece], keep=number > 0)
+                found = [item for item in piece[3] if isinstance(item, Problem)]
+                notices = library.take_notices()
+                yield Update(rows=rows, problems=found, done=done, total=total, notices=notices)
+            done += 1
+            if stop():
+                break
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
-def changed_on_disk(library: Library, paths: Iterable[str | os.PathLike[str]]) -> bool:
+def changed_on_disk(library: LibraryLike, paths: Iterable[str | os.PathLike[str]]) -> bool:
     """Whether the folders hold other files, or files of another size or time, than the cache knows."""
     files, _problems = scan(paths)
     return {path: (size, mtime) for path, size, mtime in files} != library.file_state()
@@ -229,11 +264,15 @@ def _first_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     early: list[str] = []
     held = 0
     for found in islice(find_paths(paths), FIRST):
-        if isinstance(found, Problem):
-            continue
-        early.append(found)
+        if isinstance(found, Problem) or _is_document(found):
+            continue  # a document may take its whole budget: it waits for the main pass
+        size = 0
         with suppress(OSError):  # parsing it says what is wrong
-            held += os.stat(found).st_size
+            size = os.stat(found).st_size
+        if _streamed(found, size):
+            continue  # read a piece at a time in the main pass
+        early.append(found)
+        held += size
         if held >= CHUNK_BYTES:
             break
     return early
@@ -258,14 +297,62 @@ def _grouped(
         yield group
 
 
+def _streamed(path: str, size: int) -> bool:
+    """Whether a file is read and written a piece at a time (STREAM_FROM)."""
+    return size >= STREAM_FROM and os.path.splitext(path)[1].lower() in (".json", ".jsonl")
+
+
+def _pieces(path: str, should_stop: Callable[[], bool]) -> Iterator[FileItems]:
+    """A large record file's articles and problems, PIECE records at a time. The pieces before the
+    last are marked unfinished (size and time -1), so a load stopped midway reads the file again."""
+    try:
+        info = os.stat(path)
+        size, mtime = info.st_size, info.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    items: Items = []
+    words: set[bytes] = set()
+    held = 0
+    for item in stream_records(path):
+        if should_stop():
+            return
+        if isinstance(item, Article):
+            prepared = prepare(item, words)
+            held += len(prepared.text)
+            items.append(prepared)
+        else:
+            items.append(item)
+        if len(items) >= PIECE or held >= CHUNK_BYTES:
+            yield path, -1, -1, _carried(items, words)
+            items, words, held = [], set(), 0
+    yield path, size, mtime, _carried(items, words)
+
+
+def _carried(items: Items, words: set[bytes]) -> Items:
+    """The items with the piece's words on its last article (as parse_files does for a chunk)."""
+    for index in range(len(items) - 1, -1, -1):
+        found = items[index]
+        if isinstance(found, Prepared):
+            items[index] = carrying(found, words)
+            break
+    return items
+
+
+def _is_document(path: str) -> bool:
+    return os.path.splitext(path)[1].lower() in documents.SUFFIXES
+
+
 def _chunks(paths: list[str], sizes: Mapping[str, int]) -> list[list[str]]:
-    """Paths in chunks of at most BATCH files and about CHUNK_BYTES (one large file alone)."""
+    """Paths in chunks of at most BATCH files and about CHUNK_BYTES (one large file alone); the
+    documents after the rest, in chunks of their own, so a slow one holds up no other file's rows."""
     chunks: list[list[str]] = []
     chunk: list[str] = []
     held = 0
-    for path in paths:
+    documents_from = sum(not _is_document(path) for path in paths)
+    paths = sorted(paths, key=_is_document)  # stable: the order within each kind stays
+    for number, path in enumerate(paths):
         size = sizes.get(path, 0)
-        if chunk and (len(chunk) >= BATCH or held + size > CHUNK_BYTES):
+        if chunk and (len(chunk) >= BATCH or held + size > CHUNK_BYTES or number == documents_from):
             chunks.append(chunk)
             chunk, held = [], 0
         chunk.append(path)
@@ -293,20 +380,23 @@ def _parse(
         for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):
             if should_stop():
                 return
-            yield parse_files(chunk, words)
+            yield parse_files(chunk, words, should_stop)
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
+    paths = sorted(paths, key=_is_document)  # a document may take its whole budget: not among them
     head, rest = paths[:FIRST], paths[FIRST:]
     chunks = _chunks(rest, sizes)
     every_word = _every_word(chunks, len(head), every_word_files)
-    _start_resource_tracker()
+    budget.start_resource_tracker()
     # "spawn": the app has threads running, and forking a threaded process is unsafe.
-    with ProcessPoolExecutor(
+    pool = ProcessPoolExecutor(
         max_workers=workers,
         mp_context=get_context("spawn"),
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
-    ) as pool:
+    )
+    finished = False
+    try:
         pending: list[Future[list[FileItems]]] = []
         next_chunk = 0
 
@@ -325,15 +415,25 @@ def _parse(
                 next_chunk += 1
 
         refill()
-        yield parse_files(head)
+        yield parse_files(head, should_stop=should_stop)
         while pending:
             future = pending.pop(0)
             refill()
-            if should_stop():
-                for other in pending:
-                    other.cancel()
-                return
-            yield future.result()
+            result: list[FileItems] | None = None
+            while result is None:  # a look at should_stop now and then: quitting never waits on a worker
+                if should_stop():
+                    return
+                with suppress(TimeoutError):
+                    result = future.result(timeout=budget.WAIT * 2)
+            yield result
+        finished = True
+    finally:
+        if not finished:
+            # Stopped (quitting, Ctrl+C): the workers are ended, not waited for, whatever file they are on.
+            for process in list(pool._processes.values()):
+                with suppress(OSError, AttributeError):
+                    process.kill()
+        pool.shutdown(wait=finished, cancel_futures=True)
 
 
 def _every_word(chunks: list[list[str]], before: int, every_word_files: int | None) -> list[bool]:
@@ -346,35 +446,10 @@ def _every_word(chunks: list[list[str]], before: int, every_word_files: int | No
 
 
 def _die_with_parent(parent: int) -> None:
-    """Runs first in each worker: a thread ends the worker once kliping is gone, even killed with SIGKILL.
-
-    A worker busy on one file (a huge one, a FIFO, a hung network mount) never reads the queue
-    that would tell it the pool closed, so without this it outlives the app. When the parent dies
-    the worker is handed to another process, and `os.getppid()` changes: checked twice a second.
-    """
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(WATCHDOG_SECONDS)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="kliping-watchdog", daemon=True).start()
-
-
-def _start_resource_tracker() -> None:
-    """Start multiprocessing's helper with a real stderr: under Textual, sys.stderr has no file descriptor."""
-    try:
-        usable = sys.stderr is not None and sys.stderr.fileno() >= 0
-    except (AttributeError, OSError, ValueError):
-        usable = False
-    if usable or sys.__stderr__ is None:
-        return
-    captured = sys.stderr
-    sys.stderr = sys.__stderr__
-    try:
-        resource_tracker.ensure_running()
-    finally:
-        sys.stderr = captured
+    """Runs first in each worker: it ends with kliping (budget.die_with_parent), and Ctrl+C is
+    kliping's to handle, not a traceback from every worker."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    budget.die_with_parent(parent)
 
 
 def _never() -> bool:

@@ -39,7 +39,6 @@ DEFAULT_PORT = 8000
 # Each tab is a whole kliping process (its own library connection, listing and watcher): a bound
 # keeps a forgotten pile of tabs from taking the server's memory.
 DEFAULT_MAX_SESSIONS = 8
-PAGE_SCHEMES = ("http", "https")  # what `w` opens in the page: never javascript: or data: from a file
 _UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 

@@ -63,6 +63,11 @@ class Library:
             self._settle()
 
     @property
+    def shared(self) -> bool:
+        """A local cache is this process's to fill from the folders (tui.library.interface)."""
+        return False
+
+    @property
     def _conn(self) -> sqlite3.Connection:  # for benchmarks that count what is stored
         return self._db.conn
 
@@ -102,9 +107,10 @@ class Library:
 
     # --- writing -------------------------------------------------------------------------
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
-        return self._writer.put_files(batch)
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
+        return self._writer.put_files(batch, keep)
 
     def forget_files(self, paths: Iterable[str]) -> None:
         """Drop files deleted since the last run."""

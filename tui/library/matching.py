@@ -13,7 +13,7 @@ from tui.library.keys import key_range
 from tui.library.orders import Orders
 from tui.library.records import Stopped, body
 from tui.library.writer import CHUNK
-from tui.query import Query, Term
+from tui.query import Flag, Period, Query, Term
 from tui.text import fold
 
 FETCH = 2048  # keys fetched from a search cursor between checks for a newer search
@@ -49,15 +49,15 @@ class Matcher:
             order = self._orders.order("date" if sort == "relevance" else sort)
             keys = order[::-1] if reverse else list(order)
             return keys if limit is None else keys[:limit]
-        if not (query.groups or query.excluded):
-            # Only marks, tags, notes (and dates): the key sets say it all, without the index.
-            keys = self._marked_only(query, sort, reverse, flags or {})
-            return keys if limit is None else keys[:limit]
         conn = self._conn()
-        check = self._checker(query, flags or {})
         if stop is not None:
             conn.set_progress_handler(lambda: int(stop()), stop_every)
         try:
+            if not (query.groups or query.excluded):
+                # Only marks, tags, notes (and dates): the key sets say it all, without the index.
+                keys = self._marked_only(query, sort, reverse, flags or {})
+                return keys if limit is None else keys[:limit]
+            check = self._checker(query, flags or {})
             tiers = self._fts.tiers(query, ranked=sort == "relevance")
             if sort in ("relevance", "date"):
                 return self._stream(tiers, key_range(query), not reverse, limit, check, stop)
@@ -94,6 +94,18 @@ class Matcher:
         there is only something to leave out; 2-6 ms at 100k, where reading the index took 60."""
         keep, drop = self._sets(query, flags)
         low, high = key_range(query)
+        either = self._either(query, flags)
+        if either is not None:  # tag:a OR tag:b...: each key of the date order asked (3-10 ms at 100k)
+            keys = [key for key in self._orders.order("date") if low <= key < high]
+            for wanted in keep:
+                keys = [key for key in keys if key in wanted]
+            for dropped in drop:
+                keys = [key for key in keys if key not in dropped]
+            found = either(keys)
+            if sort in ("relevance", "date"):
+                return found[::-1] if reverse else found  # already newest first
+            keys = self._orders.sort(found, sort)
+            return keys[::-1] if reverse else keys
         if keep:
             smallest = min(keep, key=len)
             others = [s for s in keep if s is not smallest]
@@ -123,9 +135,10 @@ class Matcher:
     def _checker(self, query: Query, flags: Flags) -> Check | None:
         """What the index cannot tell, checked on each fetched batch: phrases, marks, tags, notes."""
         keep, drop = self._sets(query, flags)
+        either = self._either(query, flags)
         phrase_groups = [group for group in query.groups if any(t.is_phrase for t in group)]
         excluded_phrases = [t for t in query.excluded if t.is_phrase]
-        if not (keep or drop or phrase_groups or excluded_phrases):
+        if not (keep or drop or phrase_groups or excluded_phrases or either):
             return None
         plain: dict[int, set[int]] = {}  # per group: keys matching its terms that are not phrases
 
@@ -134,6 +147,8 @@ class Matcher:
                 keys = [key for key in keys if key in wanted]
             for unwanted in drop:
                 keys = [key for key in keys if key not in unwanted]
+            if either is not None and keys:
+                keys = either(keys)
             if not keys or not (phrase_groups or excluded_phrases):
                 return keys
             passed = set(keys)
@@ -150,6 +165,64 @@ class Matcher:
             return [key for key in keys if key in passed]
 
         return check
+
+    def _either(self, query: Query, flags: Flags) -> Check | None:
+        """The groups of `either` (tag:a OR tag:b, banjir OR is:starred) as one filter of keys.
+
+        A key passes a group when it is in one of its flags' key sets (or out of a left-out one's),
+        within one of its periods, or found by one of its words, which are looked up in the index
+        once, the first time a key needs them.
+        """
+        if not query.either:
+            return None
+        tests = [self._either_group(group, flags) for group in query.either]
+
+        def check(keys: list[int]) -> list[int]:
+            for test in tests:
+                keys = [key for key in keys if test(key)]
+            return keys
+
+        return check
+
+    def _either_group(self, group: Sequence[Term | Flag | Period], flags: Flags) -> Callable[[int], bool]:
+        inside: list[AbstractSet[int]] = []
+        outside: list[AbstractSet[int]] = []
+        ranges: list[tuple[int, int]] = []
+        words: list[Term] = []
+        for term in group:
+            if isinstance(term, Flag):
+                if term.name == "unread":  # unread is kept by its absence from read
+                    (inside if term.negated else outside).append(flags.get("read", frozenset()))
+                else:
+                    (outside if term.negated else inside).append(flags.get(term.name, frozenset()))
+            elif isinstance(term, Period):
+                ranges.append(key_range(Query(start=term.start, end=term.end)))
+            else:
+                words.append(term)
+        found: list[set[int]] = []  # the words' keys, once looked up
+
+        def by_words(key: int) -> bool:
+            if not found:
+                found.append(self._word_keys(words))
+            return key in found[0]
+
+        def test(key: int) -> bool:
+            return (
+                any(key in keys for keys in inside)
+                or any(key not in keys for keys in outside)
+                or any(low <= key < high for low, high in ranges)
+                or (bool(words) and by_words(key))
+            )
+
+        return test
+
+    def _word_keys(self, terms: Sequence[Term]) -> set[int]:
+        """The keys any of these terms matches (stems and phrases included)."""
+        plain = [self._fts.term(term, True)[0] for term in terms if not term.is_phrase]
+        keys = self._keys(" OR ".join(plain)) if plain else set()
+        for phrase in (term for term in terms if term.is_phrase):
+            keys |= self._phrase_check(self._keys(self._fts.term(phrase, False)[0]) - keys, [phrase])
+        return keys
 
     def _keys(self, expr: str) -> set[int]:
         found = (

@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui.article import Article
-from tui.editor import editor_command
+from tui.editor import can_start, editor_command
 from tui.export import annotations_from, export_articles, format_for
-from tui.formatting import display_path, number, visible_line
+from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Library
 from tui.marks import Mark
@@ -125,7 +125,8 @@ class ArticleActions(Screen[None]):
         if article is None:
             self.notify(_("No article to copy."), severity="warning", markup=False)
             return
-        self.app.copy_to_clipboard(f"{article.title}\n\n{article.text}\n")
+        # The clipboard gets text, never a file's escape sequences (pasted into a terminal, they run).
+        self.app.copy_to_clipboard(plain_text(f"{article.title}\n\n{article.text}\n"))
         words = number(article.words, current_language())
         message = ngettext(
             "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
@@ -146,19 +147,30 @@ class ArticleActions(Screen[None]):
         if command is None:
             self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
             return
+        program = display_path(command[0])
+        if not can_start(command):
+            message = _(
+                "Could not run {program}: it was not found, or cannot be run. Set $EDITOR to your editor."
+            )
+            self.notify(message.format(program=program), severity="error", timeout=8, markup=False)
+            return
+        failed: Exception | None = None
         try:
             with self.app.suspend():
-                subprocess.run(command, check=False)
+                # Textual takes the terminal back only when this block ends without an error.
+                try:
+                    subprocess.run(command, check=False)
+                except (OSError, ValueError) as error:
+                    failed = error
         except SuspendNotSupported:
             self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
-        except OSError as error:
-            reason = error.strerror or error
-            self.notify(
-                _("Could not run {program}: {reason}").format(program=command[0], reason=reason),
-                severity="error",
-                markup=False,
-            )
+            return
         self.app.refresh()
+        if failed is not None:
+            reason = failed.strerror if isinstance(failed, OSError) and failed.strerror else str(failed)
+            message = _("Could not run {program}: {reason}").format(program=program, reason=reason)
+            self.notify(message, severity="error", timeout=8, markup=False)
+            return
         self.reload()  # the file may have changed: it is read again, its marks follow it
 
     def action_export(self) -> None:

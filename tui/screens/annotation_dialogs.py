@@ -17,8 +17,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.article import tag_name
-from tui.formatting import number, visible_line
+from tui.formatting import number, plain_line, visible_line
 from tui.i18n import _, current_language, ngettext
+from tui.widgets.plain_input import PlainInput, PlainTextArea
 
 
 def split_tags(text: str) -> list[str]:
@@ -61,8 +62,9 @@ class TagsScreen(ModalScreen[list[str] | None]):
     def __init__(self, title: str, tags: Sequence[str], known: Sequence[str]) -> None:
         super().__init__()
         self.article_title = title
-        self.tags = list(tags)
-        self.known = list(known)
+        # Tags from files and older runs may hold escape sequences; an input draws its value as it is.
+        self.tags = [plain_line(tag) for tag in tags]
+        self.known = [plain_line(tag) for tag in known]
 
     def compose(self) -> ComposeResult:
         with Vertical(id="tags-box", classes="dialog-box") as box:
@@ -71,7 +73,8 @@ class TagsScreen(ModalScreen[list[str] | None]):
             yield Static(Text(visible_line(self.article_title), no_wrap=True, overflow="ellipsis"))
             yield Static(_("Tags, separated by commas:"), classes="dialog-label")
             value = ", ".join(self.tags) + (", " if self.tags else "")
-            yield Input(value, id="tags-input", suggester=TagSuggester(self.known), select_on_focus=False)
+            suggester = TagSuggester(self.known)
+            yield PlainInput(value, id="tags-input", suggester=suggester, select_on_focus=False)
             known = ", ".join(self.known[:12]) + (" …" if len(self.known) > 12 else "")
             if known:
                 yield Static(Text(_("In use: {tags}").format(tags=known)), classes="dialog-hint")
@@ -95,7 +98,7 @@ class TagsScreen(ModalScreen[list[str] | None]):
         self.dismiss(None)
 
 
-class NoteArea(TextArea):
+class NoteArea(PlainTextArea):
     """Where a note is written; its help (the palette's Keys panel) in the interface's language."""
 
     HELP = _("## Note\n\nYour note on this article, kept by kliping: the file is never touched.")
@@ -151,7 +154,7 @@ class NameScreen(ModalScreen[str | None]):
             box.border_title = self.box_title
             box.border_subtitle = _("Enter to keep · Esc to cancel")
             yield Static(Text(self.what), classes="dialog-label")
-            yield Input(self.name_value, id="name-input", suggester=self.suggester)
+            yield PlainInput(self.name_value, id="name-input", suggester=self.suggester)
             yield Static("", id="name-error")
 
     def on_mount(self) -> None:

@@ -5,15 +5,15 @@ from __future__ import annotations
 
 import os
 import webbrowser
-from urllib.parse import urlsplit
 
 from textual import work
 from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
+from tui.editor import is_web_address
 from tui.export import citation
-from tui.formatting import visible_line
+from tui.formatting import plain_line, visible_line
 from tui.i18n import _
 from tui.library import Row
 from tui.query import parse
@@ -26,7 +26,6 @@ from tui.screens.annotation_dialogs import (
     TagListScreen,
     TagsScreen,
 )
-from tui.web import PAGE_SCHEMES
 
 
 class AnnotationActions(ArticleActions):
@@ -165,9 +164,8 @@ class AnnotationActions(ArticleActions):
         elif choice.action == "delete":
             self._searches = [(n, q) for n, q in self.searches if n != choice.name]
             self.kliping.writes(lambda: state.delete_search(choice.name))
-            self.notify(
-                _("Deleted the saved search {name}.").format(name=choice.name), timeout=3, markup=False
-            )
+            deleted = _("Deleted the saved search {name}.").format(name=visible_line(choice.name))
+            self.notify(deleted, timeout=3, markup=False)
             self.call_after_refresh(self.action_saved_searches)
 
     def action_save_search(self) -> None:
@@ -196,7 +194,7 @@ class AnnotationActions(ArticleActions):
         if article is None:
             self.notify(_("No article to cite."), severity="warning", markup=False)
             return
-        self.app.copy_to_clipboard(citation(article, self.kliping.settings.cite))
+        self.app.copy_to_clipboard(plain_line(citation(article, self.kliping.settings.cite)))
         self.notify(_("Copied a citation of “{title}”.").format(title=visible_line(article.title)[:40]),
                     timeout=3, markup=False)  # fmt: skip
 
@@ -209,15 +207,14 @@ class AnnotationActions(ArticleActions):
             self.notify(_("This article has no URL."), severity="warning", markup=False)
             return
         url = article.url
+        if not is_web_address(url):
+            message = _("Not opened: {url} is not a web address (only http and https go to the browser).")
+            shown = message.format(url=visible_line(url)[:200])
+            self.notify(shown, severity="warning", timeout=8, markup=False)
+            return
         if self.app.is_web:  # the reader's own browser, in a new tab; the server's would open unseen
-            if urlsplit(url).scheme.lower() in PAGE_SCHEMES:
-                self.app.open_url(url)
-                self._opened(url, True)
-            else:
-                message = _("Only http and https addresses open from the browser: {url}")
-                self.notify(
-                    message.format(url=visible_line(url)), severity="warning", timeout=8, markup=False
-                )
+            self.app.open_url(url)
+            self._opened(url, True)
             return
         try:
             browser = webbrowser.get()

@@ -16,10 +16,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
-from tui.export import format_for
+from tui.export import format_for, unwritable
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import Said, _, current_language, ngettext
 from tui.loader import UNREAD_TYPE
+from tui.screens.annotation_dialogs import ConfirmScreen
 
 
 class HelpScreen(ModalScreen[None]):
@@ -140,6 +141,20 @@ class ExportScreen(ModalScreen[str | None]):
             self.query_one("#export-error", Static).update(
                 _("End the name with .jsonl, .csv or .md to choose the format.")
             )
+            return
+        target = os.path.expanduser(path)
+        problem = unwritable(target)
+        if problem is not None:
+            self.query_one("#export-error", Static).update(Text(problem))
+            return
+        if os.path.isfile(target):  # an earlier export, or any file: replaced only when the user says so
+            question = _("{path} exists. Replace it?").format(path=display_path(target))
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(path)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
             return
         self.dismiss(path)
 

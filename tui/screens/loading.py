@@ -5,6 +5,7 @@ The main screen builds on this; the rules of what the list shows are the session
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Callable, Sequence
 
@@ -34,6 +35,9 @@ class LoadingScreen(BulkActions):
     _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
     _reopen: int | None = None  # the article read last time, to put the cursor on once shown
     _reopened = False  # its row has come in (the cursor goes there once, at the first load)
+    # The cursor's article, whose file changed: its key until its new row comes, then the new key
+    # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
+    _following: int | None = None
 
     # -- loading ------------------------------------------------------------------------------
 
@@ -120,15 +124,27 @@ class LoadingScreen(BulkActions):
         articles = self.articles
         for notice in update.notices:  # said once: e.g. the cache could not be written
             self.notify(notice, severity="warning", timeout=12, markup=False)
+        current = articles.current_key
+        row = self.session.rows.get(current) if current is not None else None
         applied = self.session.apply(update, shown_any=bool(articles.keys))
         if update.bulk:
             self._step_aside_for_bulk_load()
         if applied.removed:
-            articles.forget(applied.removed)  # rows and keys handed to the list always agree
+            # The cursor's article whose file is still there was changed, and comes back with
+            # its new row: the reader keeps it meanwhile (it used to follow the row that took
+            # its place, and mark that one read).
+            edited = row is not None and row.key in applied.removed and os.path.exists(row.path)
+            if edited and row is not None:
+                self._following = row.key
+            articles.forget(applied.removed, quiet=edited)  # rows and keys handed to the list always agree
+        if self._following is not None and self._following in applied.replaced:
+            self._following = applied.replaced[self._following]
         progress = self.query_one(ProgressBar)
         if not self._reloading:
             progress.update(total=max(1, update.total), progress=update.done)
         if applied.finished:
+            if self._following is not None and self._following not in self.session.rows:
+                self._stop_following()  # it did not come back (it cannot be read now, say)
             self.kliping.loaded()
             progress.display = False
             self._watch_again()
@@ -163,6 +179,25 @@ class LoadingScreen(BulkActions):
             self._reopen = None
             articles.moved = True  # from here on the list keeps it, as if the user had gone there
             articles.cursor = articles.keys.index(key)
+
+    def _keep_following(self, keys: Sequence[int], complete: bool) -> int | None:
+        """The key the cursor must stay on for an answer while an edited article is followed: its
+        new key once the answer has it, else the article under the cursor now (None: not following)."""
+        following = self._following
+        if following is None:
+            return None
+        if following in self.session.rows:  # its new row has come
+            if following in keys:
+                self._following = None
+                return following
+            if complete:  # the filter no longer finds it: the reader goes with the cursor
+                self._stop_following()
+        return self.articles.current_key
+
+    def _stop_following(self) -> None:
+        self._following = None
+        articles = self.articles
+        articles.post_message(articles.Highlighted(articles.current_key))
 
     def _reloaded(self) -> None:
         self._reloading = False

@@ -114,6 +114,7 @@ class MainScreen(LoadingScreen):
         self._reloading = False
         self._reload_pending = False
         self._keep_after_clear: int | None = None
+        self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self._stop_watching: threading.Event | None = None
 
@@ -320,7 +321,10 @@ class MainScreen(LoadingScreen):
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             reset = shown.reset
-            if self._keep_after_clear is not None and answer.query.is_empty:
+            followed = self._keep_following(shown.keys, answer.complete)
+            if followed is not None:  # the article whose file changed stays under the cursor
+                keep_key, reset = followed, False
+            elif self._keep_after_clear is not None and answer.query.is_empty:
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
@@ -338,6 +342,9 @@ class MainScreen(LoadingScreen):
     @on(ArticleList.Highlighted)
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
+        self._following = None  # the user moved on: an edited article no longer holds the cursor
+        if event.key != self._stepped_to:
+            self._stepped_to = None  # moved on by another key than [ or ]
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
@@ -410,8 +417,9 @@ class MainScreen(LoadingScreen):
         if row is None or row.digest != event.article.digest:
             return  # the list has moved on since the reader fetched this article
         if key is not None:
-            if self.focused is self.reader:
-                self._mark_read(key)  # moving with [ and ] while reading marks on the way
+            if self.focused is self.reader or key == self._stepped_to:
+                self._stepped_to = None
+                self._mark_read(key)  # moving with [ and ] marks on the way
             elif self.kliping.settings.read_when == "rested" and self.focused is articles and articles.moved:
                 # Resting on an article in the list reads it too, if the user asked for that, but a
                 # quick pass over it does not, nor does typing a filter or starting the app.
@@ -497,7 +505,17 @@ class MainScreen(LoadingScreen):
             raise SkipAction()
 
     def action_previous_article(self) -> None:
-        self.articles.action_cursor_up()
+        self._step(-1)
 
     def action_next_article(self) -> None:
-        self.articles.action_cursor_down()
+        self._step(1)
+
+    def _step(self, by: int) -> None:
+        """`[` and `]` open the article they go to, from the list too: it is read once shown."""
+        articles = self.articles
+        before = articles.cursor
+        if by < 0:
+            articles.action_cursor_up()
+        else:
+            articles.action_cursor_down()
+        self._stepped_to = articles.current_key if articles.cursor != before else None

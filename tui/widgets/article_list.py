@@ -207,11 +207,12 @@ class ArticleList(ScrollView, can_focus=True):
             self.refresh()  # the view reaches past the first page's end
         self._draw_ahead_soon(DRAW_AHEAD_NEW_ROWS_SECONDS)
 
-    def forget(self, keys: Set[int]) -> None:
+    def forget(self, keys: Set[int], *, quiet: bool = False) -> None:
         """Rows the session let go of (their files changed or went): they leave the list at once.
 
         The list reads its rows from the session's mapping as it draws, so a key it still held
-        after its row was gone would fail on the next frame.
+        after its row was gone would fail on the next frame. `quiet`: the cursor's article is
+        coming back (its file was edited), so the reader is not told to follow the row in its place.
         """
         if not any(key in keys for key in self._keys):
             return
@@ -220,8 +221,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache.clear()
         self._update_size()
         if current in keys:  # the cursor's article went: the cursor stays where it was
-            self.cursor = min(self.cursor, max(0, len(self._keys) - 1))
-            self.post_message(self.Highlighted(self.current_key))
+            cursor = min(self.cursor, max(0, len(self._keys) - 1))
+            if quiet:
+                self.set_reactive(ArticleList.cursor, cursor)
+                self._scroll_to_cursor()
+            else:
+                self.cursor = cursor
+                self.post_message(self.Highlighted(self.current_key))
         elif current is not None:
             self.cursor = self._keys.index(current)
         self.refresh()

@@ -8,12 +8,18 @@ from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import Reactive
-from textual.widgets import Input
 
+from tui.formatting import plain_line
 from tui.i18n import _
+from tui.query import MAX_CHARS
+from tui.widgets.plain_input import PlainInput
+
+# The longest filter kept: a pasted megabyte was stored whole in the history, and Esc took 1-3 s.
+# Longer than the query reads, so its hint still says that the rest was left out.
+FILTER_LIMIT = 2 * MAX_CHARS
 
 
-class FilterBar(Input):
+class FilterBar(PlainInput):
     """Where the user types the filter; Esc clears it and hands the keyboard back to the list."""
 
     HELP = _(
@@ -31,6 +37,8 @@ class FilterBar(Input):
     # Input sets its virtual size (its text's width) on every keystroke, and as Textual's reactive
     # that lays out the whole screen (10-15 ms here): the filter bar's own size never changes.
     virtual_size: Reactive[Size] = Reactive(Size(0, 0), layout=False)
+
+    limit = FILTER_LIMIT
 
     BINDING_GROUP_TITLE = _("Filter bar")  # in the palette's Keys panel
 
@@ -54,9 +62,19 @@ class FilterBar(Input):
             ),
             id=id,
         )
-        self.history: list[str] = []
+        self._history: list[str] = []
         self._position: int | None = None  # index into history while browsing it with up/down
         self._draft = ""
+
+    @property
+    def history(self) -> list[str]:
+        """Earlier filters, oldest first."""
+        return self._history
+
+    @history.setter
+    def history(self, queries: list[str]) -> None:
+        # Kept by older runs, or written by another program: as plain and as short as typed ones.
+        self._history = [plain_line(query)[: self.limit] for query in queries]
 
     def action_clear(self) -> None:
         self.value = ""
@@ -65,7 +83,7 @@ class FilterBar(Input):
 
     def remember(self, query: str) -> None:
         """Add a query to the history shown with up/down (the caller persists it)."""
-        query = query.strip()
+        query = plain_line(query)[: self.limit].strip()
         if query:
             if query in self.history:
                 self.history.remove(query)

@@ -1,0 +1,106 @@
+"""What the session, the loader, the screens and the command line may ask of a library, so that the
+local SQLite cache (`Library`) and the team's PostgreSQL library (`PgLibrary`) are interchangeable
+(harlequin's adapters are the model: the UI depends on an interface, not on a back end).
+
+mypy checks that both classes satisfy it (the assignments at the end of this module).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from contextlib import AbstractContextManager
+from typing import Protocol
+
+from tui.article import Article, Problem
+from tui.library.records import Page, Row
+from tui.library.writer import FileItems
+from tui.query import Query
+
+Flags = Mapping[str, AbstractSet[int]]
+
+
+class LibraryLike(Protocol):
+    """A collection's articles, their list lines and a search over them in the filter language."""
+
+    notice: str | None  # said once at the start: e.g. the cache was rebuilt
+
+    @property
+    def shared(self) -> bool:
+        """True when another program keeps the articles (`kliping sync --library`): the app shows
+        what the library holds and does not read folders into it."""
+        ...
+
+    # --- keeping it up to date with folders (the local cache; a shared library refuses) ---------
+
+    def typed_as(self, roots: Iterable[str | os.PathLike[str]]) -> None: ...
+    def take_notices(self) -> list[str]: ...
+    def set_aside(self, problem: str) -> None: ...
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]: ...
+    def forget_files(self, paths: Iterable[str]) -> None: ...
+    def bulk_load(self) -> AbstractContextManager[None]: ...
+    def merge_leftovers(self) -> None: ...
+    def wait_for_merges(self, timeout: float | None = None) -> bool: ...
+    def wait_for_stems(self, timeout: float | None = None) -> bool: ...
+    def file_state(self) -> dict[str, tuple[int, int]]: ...
+    def file_count(self) -> int: ...
+
+    # --- reading ---------------------------------------------------------------------------------
+
+    def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]: ...
+    def problems(self) -> list[Problem]: ...
+    def article(self, key: int) -> Article | None: ...
+    def neighbours(
+        self, article: Article, limit: int = 200, longest: int | None = None
+    ) -> list[list[str]]: ...
+    def stems(self, most: int) -> list[tuple[str, str]]: ...
+    def close(self) -> None: ...
+
+    # --- searching -------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[int]: ...
+
+    def search_rest(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[int]: ...
+
+    def search_page(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        limit: int = 200,
+    ) -> Page: ...
+
+    def page_at_once(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        limit: int = 200,
+        seconds: float = 0.006,
+        wait: float = 0.002,
+    ) -> Page | None: ...
+
+
+def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)
+    from tui.library.front import Library
+    from tui.library.pg import PgLibrary
+
+    local: LibraryLike = Library(None)
+    team: LibraryLike = PgLibrary("")
+    del local, team

@@ -1,0 +1,592 @@
+"""A team's library on PostgreSQL: the same articles, list lines and filter language as the local
+cache (`Library`), kept by `kliping sync --library URL PATH...` and read by everyone's app.
+
+What is shared is the articles (and the problems found reading their files). Reading marks,
+positions, tags and notes stay in each person's own state file, by content digest, as with the
+local cache: the app passes them in as key sets (`flags`), as it does to `Library`.
+
+Design (docs/ARCHITECTURE.md, "The team library"):
+
+- One table of articles with a `tsvector` built in Python from kliping's own words and stems
+  (pg_text.py), a GIN index on it and a btree on (minute, key) for the date order; queries are
+  `tsquery` literals (pg_query.py), so both back ends answer a filter the same way.
+- A write is one transaction per batch of files, articles sent with COPY. Each file's row in
+  `files` is locked first, in path order, so two people syncing the same folder at once take
+  turns file by file and never deadlock; a batch committed survives a kill, and the next sync
+  skips its files (same size and mtime), or keeps their rows when only the mtime moved (same
+  digests).
+- Each thread has its own connection (psycopg's are not for concurrent use); reads retry once on
+  a fresh connection when the server went away meanwhile.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg.conninfo import conninfo_to_dict
+
+from tui.article import Article, Problem
+from tui.i18n import decode, encode, said
+from tui.library.interface import Flags
+from tui.library.orders import SORTS
+from tui.library.paths import Paths
+from tui.library.pg_query import DATE_DESC, matches, plan
+from tui.library.pg_text import document
+from tui.library.records import (
+    ARTICLE_COLUMNS,
+    Page,
+    Prepared,
+    Row,
+    Stopped,
+    article_from,
+    body,
+    prepare,
+    tags_from,
+)
+from tui.library.writer import FileItems
+from tui.query import Query
+
+VERSION = 1  # of the tables below; a library of another version is refused, never rebuilt
+FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+_NUL = "\x00"  # PostgreSQL's text cannot hold it
+_NUL_STANDIN = "\ufffd"
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS kliping(name text PRIMARY KEY, value text NOT NULL);
+CREATE TABLE IF NOT EXISTS files(
+    path text PRIMARY KEY, size bigint NOT NULL, mtime_ns bigint NOT NULL,
+    synced timestamptz NOT NULL DEFAULT now(), synced_by name NOT NULL DEFAULT current_user
+);
+CREATE SEQUENCE IF NOT EXISTS articles_key;
+CREATE TABLE IF NOT EXISTS articles(
+    key bigint PRIMARY KEY DEFAULT nextval('articles_key'),
+    path text NOT NULL,
+    id text NOT NULL,
+    title text NOT NULL,
+    title_derived integer NOT NULL,
+    date text,  -- ISO 8601 as the loader read it (with its own clock, when it has one)
+    minute bigint,  -- minutes since the year 1000 by the date's own clock (tui.library.keys.minute)
+    source text,
+    place text,
+    url text,
+    digest text NOT NULL,
+    record integer,
+    words integer NOT NULL,
+    tags text NOT NULL DEFAULT '',
+    carried text NOT NULL DEFAULT '',
+    whole_bytes bigint NOT NULL DEFAULT 0,
+    removed text NOT NULL,
+    blocks text NOT NULL,
+    exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
+    doc tsvector NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
+CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
+CREATE TABLE IF NOT EXISTS problems(path text NOT NULL, reason text NOT NULL);
+CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
+CREATE TABLE IF NOT EXISTS terms(term text PRIMARY KEY, stem text NOT NULL);
+"""
+_DOC_INDEX = "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)"
+_ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
+_COPY = (
+    "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
+    "words, tags, carried, whole_bytes, removed, blocks, exact, doc) FROM STDIN"
+)
+
+
+class LibraryError(Exception):
+    """The library cannot be used: the server is unreachable, refuses us, or holds something else.
+    The message names the library without its password (`shown_url`)."""
+
+
+def shown_url(url: str) -> str:
+    """A library's URL as it may be shown: never a password (libpq reads those from .pgpass)."""
+    try:
+        parts = conninfo_to_dict(url)
+    except psycopg.ProgrammingError:
+        return "(a PostgreSQL library)"
+    host = str(parts.get("host") or "localhost")
+    port = f":{parts['port']}" if parts.get("port") else ""
+    user = f"{parts['user']}@" if parts.get("user") else ""
+    return f"postgresql://{user}{host}{port}/{parts.get('dbname') or ''}"
+
+
+def _clean(value: object) -> object:
+    return value.replace(_NUL, _NUL_STANDIN) if isinstance(value, str) and _NUL in value else value
+
+
+def _stored_reason(reason: str) -> str:
+    return reason.replace(_NUL, _NUL_STANDIN)
+
+
+def _reason(stored: str) -> str:
+    return stored.replace(_NUL_STANDIN, _NUL, 1) if stored.startswith(_NUL_STANDIN) else stored
+
+
+class PgLibrary:
+    """A library on a PostgreSQL server, read by the app and the command as `Library` is.
+
+    `syncing`: this process brings folders into it (`kliping sync --library`); the app opens it
+    without, and then shows what the library holds instead of reading folders (`shared`).
+    """
+
+    def __init__(self, url: str, *, syncing: bool = False, connect_timeout: int = 10) -> None:
+        self.url = url
+        self.notice: str | None = None
+        self._syncing = syncing
+        self._timeout = connect_timeout
+        self._paths = Paths()
+        self._roots: list[str] = []  # stored forms of the folders typed (typed_as): a sync's scope
+        self._local = threading.local()
+        self._connections: list[psycopg.Connection[Any]] = []
+        self._lock = threading.Lock()
+        self._notices: list[str] = []
+        self._known_terms: set[str] = set()
+        self._closed = False
+        conn = self._conn()
+        if _value(conn, "SELECT to_regclass('kliping') IS NULL"):
+            if not syncing:
+                raise LibraryError(
+                    str(
+                        said(
+                            "{url} holds no kliping library yet: fill it with kliping sync --library",
+                            url=shown_url(url),
+                        )
+                    )
+                )
+            with conn.transaction():
+                # One creator at a time: two first syncs at once must not both create the tables.
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
+                conn.execute(_TABLES)
+                conn.execute(
+                    "INSERT INTO kliping VALUES ('version', %s) ON CONFLICT DO NOTHING", (str(VERSION),)
+                )
+        found = conn.execute("SELECT value FROM kliping WHERE name = 'version'").fetchone()
+        if found is None or found[0] != str(VERSION):
+            version = "?" if found is None else found[0]
+            raise LibraryError(
+                str(
+                    said(
+                        "{url} is a library of another kliping version ({found}; this one reads {version})",
+                        url=shown_url(url),
+                        found=version,
+                        version=str(VERSION),
+                    )
+                )
+            )
+        if syncing:  # a sync killed during a first load left the word index to build
+            conn.execute(_DOC_INDEX)
+
+    @property
+    def shared(self) -> bool:
+        return not self._syncing
+
+    # --- connections -----------------------------------------------------------------------
+
+    def _conn(self) -> psycopg.Connection[Any]:
+        conn: psycopg.Connection[Any] | None = getattr(self._local, "conn", None)
+        if conn is not None and not conn.closed:
+            return conn
+        try:
+            conn = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+            )
+        except psycopg.Error as error:
+            raise LibraryError(_unreachable(self.url, error)) from None
+        self._local.conn = conn
+        with self._lock:
+            self._connections.append(conn)
+        return conn
+
+    def _read(self, action: Callable[[psycopg.Connection[Any]], Any]) -> Any:
+        """Run a read on this thread's connection, once more on a new one if the server went away."""
+        try:
+            return action(self._conn())
+        except psycopg.OperationalError:
+            self._local.conn = None
+            try:
+                return action(self._conn())
+            except psycopg.OperationalError as error:
+                self._local.conn = None
+                raise LibraryError(_unreachable(self.url, error)) from None
+
+    def close(self) -> None:
+        with self._lock:
+            self._closed = True
+            for conn in self._connections:
+                conn.close()
+            self._connections.clear()
+
+    # --- what the loader asks (a sync) -----------------------------------------------------
+
+    def typed_as(self, roots: Iterable[str | os.PathLike[str]]) -> None:
+        """Paths come back as typed this run; a sync's files are those under these roots."""
+        roots = list(roots)
+        self._paths.typed_as(roots)
+        self._roots = [self._paths.stored(str(root)) for root in roots]
+
+    def _scope(self, column: str = "path") -> tuple[str, tuple[object, ...]]:
+        """The files under the typed roots (a sync's), or all of them."""
+        if not self._roots:
+            return "TRUE", ()
+        under = [root.rstrip(os.sep) + os.sep for root in self._roots]
+        patterns = [_like_escaped(prefix) + "%" for prefix in under]
+        return f"({column} = ANY(%s) OR {column} LIKE ANY(%s))", (self._roots, patterns)
+
+    def take_notices(self) -> list[str]:
+        with self._lock:
+            notices, self._notices = self._notices, []
+        return notices
+
+    def set_aside(self, problem: str) -> None:
+        """Nothing to set aside: the server keeps its own files (a local cache's damage is not ours)."""
+
+    def merge_leftovers(self) -> None:
+        """Nothing is left to merge: PostgreSQL's GIN index takes its pending entries in itself."""
+
+    def wait_for_merges(self, timeout: float | None = None) -> bool:
+        return True
+
+    def wait_for_stems(self, timeout: float | None = None) -> bool:
+        return True  # stems are found while writing, not on a thread
+
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """A first sync into an empty library builds the word index once, after the articles
+        (several times faster than keeping it up to date article by article); otherwise as usual.
+        A sync killed meanwhile leaves the index to the next opening to build."""
+        conn = self._conn()
+        empty = _value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
+        if empty:
+            conn.execute("DROP INDEX IF EXISTS articles_doc")
+        try:
+            yield
+        finally:
+            if empty:
+                conn.execute("SET maintenance_work_mem = '256MB'")
+                conn.execute(_DOC_INDEX)
+                conn.execute("ANALYZE articles")
+
+    def file_state(self) -> dict[str, tuple[int, int]]:
+        where, args = self._scope()
+        shown = self._paths.shown
+        found = self._read(
+            lambda c: c.execute(f"SELECT path, size, mtime_ns FROM files WHERE {where}", args).fetchall()
+        )
+        return {shown(p): (s, m) for p, s, m in found}
+
+    def file_count(self) -> int:
+        where, args = self._scope()
+        return int(self._read(lambda c: _value(c, f"SELECT count(*) FROM files WHERE {where}", args)))
+
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
+        files = sorted(
+            ((self._paths.stored(path), path, size, mtime, items) for path, size, mtime, items in batch)
+        )
+        stored = [f[0] for f in files]
+        rows: list[Row] = []
+        conn = self._conn()
+        new_terms: dict[str, str] = {}
+        with conn.transaction():
+            # The files' rows first, in path order: a second sync of the same file waits here.
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "INSERT INTO files(path, size, mtime_ns) VALUES (%s, %s, %s) "
+                    "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
+                    "synced = now(), synced_by = current_user",
+                    [(path, size, mtime) for path, _typed, size, mtime, _items in files],
+                )
+            kept: dict[str, list[tuple[int, str]]] = {}
+            for key, path, digest in conn.execute(
+                "SELECT key, path, digest FROM articles WHERE path = ANY(%s) ORDER BY key", (stored,)
+            ):
+                kept.setdefault(path, []).append((key, digest))
+            prepared: list[tuple[str, list[Prepared]]] = []
+            problems: list[tuple[str, str]] = []
+            unchanged: list[str] = []
+            for path, _typed, _size, _mtime, items in files:
+                articles = [
+                    prepare(i) if isinstance(i, Article) else i for i in items if not isinstance(i, Problem)
+                ]
+                problems += [(path, _stored_reason(encode(i.said))) for i in items if isinstance(i, Problem)]
+                old = kept.get(path, [])
+                if not keep and old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
+                    unchanged.append(path)  # the same content, touched: its rows (and keys) stay
+                    rows += [_row(key, a) for (key, _d), a in zip(old, articles, strict=True)]
+                else:
+                    prepared.append((path, articles))
+            changed = [path for path, _articles in prepared]
+            if not keep:
+                conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
+                conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+            count = sum(len(articles) for _path, articles in prepared)
+            keys = [
+                k
+                for (k,) in conn.execute(
+                    "SELECT nextval('articles_key') FROM generate_series(1, %s)", (count,)
+                )
+            ]
+            key_of = iter(keys)
+            with conn.cursor() as cursor, cursor.copy(_COPY) as copy:
+                for path, articles in prepared:
+                    for article in articles:
+                        key = next(key_of)
+                        vector, exact = document(
+                            article.title, article.text, article.source, article.place, new_terms
+                        )
+                        (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
+                         tags, carried, whole) = article.columns  # fmt: skip
+                        copy.write_row(
+                            [
+                                _clean(value)
+                                for value in (
+                                    key,
+                                    path,
+                                    ident,
+                                    title,
+                                    derived,
+                                    date,
+                                    article.minute,
+                                    source,
+                                    place,
+                                    url,
+                                    digest,
+                                    record,
+                                    words,
+                                    tags,
+                                    carried,
+                                    whole,
+                                    article.removed,
+                                    article.blocks,
+                                    exact,
+                                    vector,
+                                )
+                            ]  # fmt: skip
+                        )
+                        rows.append(_row(key, article))
+            if problems:
+                with conn.cursor() as cursor:
+                    cursor.executemany("INSERT INTO problems(path, reason) VALUES (%s, %s)", problems)
+            fresh = sorted(term for term in new_terms if term not in self._known_terms)
+            if fresh:
+                conn.execute(
+                    "INSERT INTO terms(term, stem) SELECT * FROM unnest(%s::text[], %s::text[]) "
+                    "ON CONFLICT DO NOTHING",
+                    (fresh, [new_terms[t] for t in fresh]),
+                )
+        self._known_terms.update(new_terms)
+        return rows
+
+    def forget_files(self, paths: Iterable[str]) -> None:
+        """Drop files deleted since the last sync."""
+        stored = sorted(self._paths.stored(path) for path in paths)
+        if not stored:
+            return
+        conn = self._conn()
+        with conn.transaction():
+            conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
+            conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
+            conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
+        where, args = self._scope()
+        order = f" ORDER BY {DATE_DESC}" if newest_first else ""
+        sql = f"SELECT {_ROW_COLUMNS} FROM articles WHERE {where}{order} LIMIT %s"
+        found = self._read(lambda c: c.execute(sql, (*args, None if limit < 0 else limit)).fetchall())
+        parse = dt.datetime.fromisoformat
+        shown = self._paths.shown
+        return [
+            Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
+            for k, t, d, s, p, w, path, digest, g, c in found
+        ]
+
+    def problems(self) -> list[Problem]:
+        where, args = self._scope()
+        found = self._read(
+            lambda c: c.execute(f"SELECT path, reason FROM problems WHERE {where}", args).fetchall()
+        )
+        return [Problem(self._paths.shown(p), decode(_reason(r))) for p, r in found]
+
+    def article(self, key: int) -> Article | None:
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE key = %s"
+        found = self._read(lambda c: c.execute(sql, (key,)).fetchone())
+        return None if found is None else article_from(found, self._paths.shown(found[1]))
+
+    def neighbours(self, article: Article, limit: int = 200, longest: int | None = None) -> list[list[str]]:
+        """The block texts of up to `limit` articles of the same source (or folder), for `tui.chrome`."""
+        if article.source:
+            where, args = "source = %s", (article.source,)
+        else:
+            folder = self._paths.stored(os.path.dirname(article.path) or ".") + os.sep
+            where, args = "source IS NULL AND path LIKE %s", (_like_escaped(folder) + "%",)
+        found = self._read(
+            lambda c: c.execute(
+                f"SELECT blocks FROM articles WHERE {where} LIMIT %s", (*args, limit)
+            ).fetchall()
+        )
+        return [
+            [text for _kind, text in json.loads(blocks) if longest is None or len(text) <= longest]
+            for (blocks,) in found
+        ]
+
+    def stems(self, most: int) -> list[tuple[str, str]]:
+        found = self._read(lambda c: c.execute("SELECT term, stem FROM terms LIMIT %s", (most,)).fetchall())
+        return [(term, root) for term, root in found]
+
+    # --- searching -------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[int]:
+        """Keys of the matching articles in display order; everything the filter bar can say."""
+        return self._answer(query, sort, reverse, flags, None, stop)
+
+    def search_rest(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        stop: Callable[[], bool] | None = None,
+    ) -> list[int]:
+        """search()'s whole answer (each thread reads on a connection of its own)."""
+        return self._answer(query, sort, reverse, flags, None, stop)
+
+    def search_page(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        limit: int = 200,
+    ) -> Page:
+        keys = self._answer(query, sort, reverse, flags, limit + 1, None)
+        return Page(keys[:limit], len(keys) <= limit)
+
+    def page_at_once(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        limit: int = 200,
+        seconds: float = 0.006,
+        wait: float = 0.002,
+    ) -> Page | None:
+        """Never on the event loop: a server's answer crosses a network, so the caller asks
+        search_page on a thread (it does so whenever this gives None)."""
+        return None
+
+    def _answer(
+        self,
+        query: Query,
+        sort: str,
+        reverse: bool,
+        flags: Flags | None,
+        limit: int | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        if query.empty_range:
+            return []
+        found = plan(query, sort, reverse)
+        keep, drop = _sets(query, flags or {})
+        checked = bool(keep or drop or found.loose)
+        columns = "key, exact" if found.loose else "key, TRUE"
+        sql = f"SELECT {columns} FROM articles WHERE {found.where} ORDER BY {found.order}"
+        args = (*found.args, *found.order_args)
+        if limit is not None and not checked:
+            sql += " LIMIT %s"
+            args = (*args, limit)
+
+        def read(conn: psycopg.Connection[Any]) -> list[int]:
+            keys: list[int] = []
+            with conn.transaction(), conn.cursor(name="kliping_answer") as cursor:
+                cursor.execute(sql, args)
+                while limit is None or len(keys) < limit:
+                    batch = cursor.fetchmany(FETCH)
+                    if not batch:
+                        break
+                    wanted = [
+                        (key, exact)
+                        for key, exact in batch
+                        if all(key in s for s in keep) and not any(key in s for s in drop)
+                    ]
+                    long = [key for key, exact in wanted if not exact]
+                    passed = self._long_matches(conn, query, long) if long else set()
+                    keys += [key for key, exact in wanted if exact or key in passed]
+                    if stop is not None and stop():
+                        raise Stopped
+            return keys if limit is None else keys[:limit]
+
+        keys: list[int] = self._read(read)
+        return keys
+
+    @staticmethod
+    def _long_matches(conn: psycopg.Connection[Any], query: Query, keys: list[int]) -> set[int]:
+        """The keys of articles too long for PostgreSQL's positions whose text has the phrases."""
+        found = conn.execute(
+            "SELECT key, title, blocks, source, place FROM articles WHERE key = ANY(%s)", (keys,)
+        ).fetchall()
+        return {
+            key
+            for key, title, blocks, source, place in found
+            if matches(query, title, body(blocks), source, place)
+        }
+
+
+def _row(key: int, article: Prepared) -> Row:
+    return Row(
+        key,
+        article.title,
+        article.date,
+        article.source,
+        article.place,
+        article.words,
+        article.path,
+        article.digest,
+        article.tags,
+        article.carried,
+    )
+
+
+def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:
+    """The key sets an answer must be in, and those it must not be in (as tui.library.matching)."""
+    keep = [flags.get(flag, frozenset()) for flag in query.flags if flag != "unread"]
+    drop = [flags.get(flag, frozenset()) for flag in query.without]
+    if "unread" in query.flags:
+        drop.append(flags.get("read", frozenset()))
+    return keep, drop
+
+
+def _value(conn: psycopg.Connection[Any], sql: str, args: Sequence[object] = ()) -> Any:
+    """The one value a query gives."""
+    found = conn.execute(sql, args).fetchone()
+    assert found is not None
+    return found[0]
+
+
+def _like_escaped(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _unreachable(url: str, error: psycopg.Error) -> str:
+    """Why the library cannot be reached, in one line that names it without a password."""
+    reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+    return str(said("cannot use the library {url}: {reason}", url=shown_url(url), reason=reason))
