@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# CI: Debian's chromium and its chromedriver for tests/test_web_browser.py (the test skips without
+# CI: Debian's chromium and its chromedriver for tests/web/test_web_browser.py (the test skips without
 # them). Idempotent: installs only what is missing. Never a browser download from elsewhere.
 set -euo pipefail
 if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then

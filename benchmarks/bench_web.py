@@ -3,7 +3,7 @@
     python benchmarks/bench_web.py [--size 100000 | --corpus DIR] [--pause 0.4] [--runs 2]
 
 Starts `python -m tui serve CORPUS` on a free loopback port (cache, data and config in a
-temporary folder), opens the websocket the page opens at 120x40 (tests/web_client.py) and
+temporary folder), opens the websocket the page opens at 120x40 (tests/web/client.py) and
 logs every terminal frame with the `time.monotonic()` of its arrival. A first tab builds the
 cache (cold); then a warm tab: wait for the list to be still, press `/`, type
 `penguatan kapasitas` one key at a time with `--pause` after each, wait, close. The frames are
@@ -54,7 +54,7 @@ from benchmarks.bench_pty import (  # noqa: E402
     secs,
 )
 from benchmarks.common import OUT, commit, ensure_corpus  # noqa: E402
-from tests.web_client import Page, Server, free_port  # noqa: E402
+from tests.web.client import Page, Server, free_port  # noqa: E402
 
 
 @dataclass

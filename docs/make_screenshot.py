@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
-from tests.test_app import settle
+from tests.app.test_app import settle
 from tui.app import KlipingApp
 
 ROOT = Path(__file__).resolve().parent.parent

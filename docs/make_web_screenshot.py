@@ -17,9 +17,9 @@ from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
-from tests.test_web import served_env  # noqa: E402
-from tests.test_web_browser import CHROMEDRIVER, CHROMIUM, FLAGS, Tab  # noqa: E402
-from tests.web_client import Server  # noqa: E402
+from tests.web.client import Server  # noqa: E402
+from tests.web.test_web import served_env  # noqa: E402
+from tests.web.test_web_browser import CHROMEDRIVER, CHROMIUM, FLAGS, Tab  # noqa: E402
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -29,10 +30,12 @@ from tui.config import (
 from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
+from tui.screens.messages import Messages, reading_seconds, toast_text
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
 from tui.widgets.keys_panel import KeysPanel
@@ -87,6 +90,7 @@ class KlipingApp(App[None]):
         crash_dir: Path | None = None,
         watch_files: bool = False,
         listing: Listing | None = None,
+        library: LibraryLike | None = None,
     ) -> None:
         super().__init__()
         self.listing = listing  # the folders, listed by a child process since launch (tui.listing)
@@ -96,7 +100,7 @@ class KlipingApp(App[None]):
         self.crash_dir = crash_dir
         self.watch_files = watch_files  # the real app watches the folders; tests reload by hand
         self.crash_log: Path | None = None
-        self.library = Library(cache)
+        self.library: LibraryLike = Library(cache) if library is None else library  # or a team's
         self.config_path = config_path or default_config_path()
         self.settings, self._settings_message = load_settings(self.config_path)
         self.state = ReadingState(state_path or default_state_path())
@@ -111,6 +115,7 @@ class KlipingApp(App[None]):
         )
         self._unsaved_told = False
         self._settings_refused_told = False
+        self.messages = Messages()  # what the toasts said, for the messages dialog
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -282,7 +287,16 @@ class KlipingApp(App[None]):
         """Every toast; Textual's own (the screenshot, how to quit) in the interface's language."""
         if markup:
             message, title = toast(message, title)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.messages.add(Text.from_markup(message).plain if markup else message, severity)
+        # Long enough to read; a long one cut, whole in the messages dialog (M).
+        key = self.get_key_display(Binding(self.settings.keymap.get("app.messages", "M").split(",")[0], ""))
+        super().notify(
+            toast_text(message, key),
+            title=title,
+            severity=severity,
+            timeout=reading_seconds(message, timeout),
+            markup=markup,
+        )
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the interface's language."""

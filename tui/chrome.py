@@ -4,8 +4,8 @@ A site's menus, "SCROLL TO RESUME CONTENT", "Halaman 1 2 Selanjutnya", "Simak Vi
 placeholder come back in article after article of that site; a sentence of the article does not. No
 hand list per site: the collection shows what repeats. Pure functions over counts, no UI, no disk.
 
-How the counts are kept is the caller's business (the store keeps them across runs); this module
-decides. The rules, so that a small collection never loses text:
+The caller hands over a source's articles (the main screen learns each source once a run); this
+module decides. The rules, so that a small collection never loses text:
 
 - a line is counted once per article (a line repeated inside one article proves nothing);
 - it must be in at least `MIN_ARTICLES` articles of the same source, and in at least `MIN_SHARE` of
@@ -74,17 +74,6 @@ class Counts:
         self.articles[source] += 1
         self.lines.setdefault(source, Counter()).update(keys)
 
-    def remove(self, source: str, lines: Iterable[str]) -> None:
-        """Take back an article that was counted (a file changed or was deleted)."""
-        keys = {line_key(line) for line in lines if line.strip() and len(line) <= MAX_LENGTH}
-        if self.articles[source] > 0:
-            self.articles[source] -= 1
-        counter = self.lines.get(source)
-        if counter is not None:
-            counter.subtract(keys - {""})
-            for key in [key for key in keys if counter.get(key, 0) <= 0]:
-                counter.pop(key, None)
-
 
 def chrome_keys(articles: int, counts: Mapping[str, int], prose: Iterable[str] = ()) -> frozenset[str]:
     """Which line keys of one source are chrome, given its article count and per-key article counts."""
@@ -96,15 +85,6 @@ def chrome_keys(articles: int, counts: Mapping[str, int], prose: Iterable[str] =
     return frozenset(
         key for key, seen in counts.items() if seen >= floor and (key not in prose or seen >= prose_floor)
     )
-
-
-def learn(counts: Counts) -> dict[str, frozenset[str]]:
-    """Chrome keys for every source counted."""
-    return {
-        source: keys
-        for source, total in counts.articles.items()
-        if (keys := chrome_keys(total, counts.lines.get(source, Counter()), counts.prose))
-    }
 
 
 def split(lines: Iterable[str], chrome: frozenset[str]) -> tuple[list[str], list[str]]:

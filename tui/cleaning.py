@@ -96,7 +96,7 @@ _CAPTION = re.compile(
 # How the lines each case-blind pattern above matches open: their first two characters lower-cased,
 # or one for "any second". A line opening otherwise is told apart without the pattern, whose dozens
 # of case-blind alternatives cost ~0.5 us on every line (~7 us a text file in all). An alternative
-# added to one of these patterns needs its opening here, and a line in tests/test_cleaning_openings.py.
+# added to one of these patterns needs its opening here, and a line in tests/unit/test_cleaning_openings.py.
 _LEFTOVER_OPENINGS = frozenset(
     ("fo", "ik", "ba", "re", "si", "li", "se", "co", "ha", "ko", "da", "do", "un", "kl", "ga", "jo", "su")
     + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[")

@@ -50,6 +50,7 @@ class Settings:
     read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
     cite: str = "plain"  # one of CITE
     last: str | None = None  # the content digest of the article read last, reopened at start
+    library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
 
 
 def default_config_path() -> Path:
@@ -60,6 +61,7 @@ def default_config_path() -> Path:
 # --- reading -----------------------------------------------------------------------------
 
 _Problem = tuple[int | None, str]  # (line, what is wrong)
+_PASSWORD = re.compile(r"://[^/?#@]*:[^/?#@]*@|password\s*=", re.IGNORECASE)
 
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -231,6 +233,11 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(CITE), value=_show(value), default=settings.cite
                     ),
                 )
+        elif key == "library":
+            if isinstance(value, str) and not _PASSWORD.search(value):
+                settings.library = value.strip() or None
+            else:  # a password belongs in ~/.pgpass or PGPASSWORD, never in this file
+                bad(key, _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'))
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -258,7 +265,18 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "last", "keymap"]
+            known = [
+                "theme",
+                "sort",
+                "reverse",
+                "measure",
+                "lang",
+                "read_when",
+                "cite",
+                "last",
+                "library",
+                "keymap",
+            ]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -399,6 +417,8 @@ def dump_settings(settings: Settings) -> str:
     )
     if settings.last:
         lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
+    if settings.library:
+        lines.append(f"library = {toml_string(settings.library)}  # a team library on PostgreSQL")
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',

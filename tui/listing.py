@@ -1,6 +1,6 @@
 """The folder check of a start, done by a child process forked at launch on the other core.
 
-A warm start at 100k lists and stats every file (sync.scan: 0.55 s of CPU) to see what changed
+A warm start at 100k lists and stats every file (scan: 0.55 s of CPU) to see what changed
 since the last run. In the app's process it came after importing Textual and reading the cached
 rows, and shared their interpreter lock, so the screen was last still 2.4-2.6 s after launch.
 Forked before the app starts, the child lists while the app imports and reads: the listing is
@@ -19,17 +19,21 @@ import pickle
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Iterable, Sequence
 from contextlib import suppress
 
 from tui.article import Problem
+from tui.i18n import said
+from tui.loader import find_paths
 
 NICENESS = 10  # the child's lower priority: with both cores busy it had slowed the first rows by 0.6 s
 Listed = tuple[list[tuple[str, int, int]], list[Problem]]
+YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
 
 class Listing:
-    """sync.scan(paths), running in a child process; take() waits for it once."""
+    """scan(paths), running in a child process; take() waits for it once."""
 
     def __init__(self, paths: Sequence[str | os.PathLike[str]], pid: int, fd: int) -> None:
         self.paths = [os.fspath(path) for path in paths]
@@ -57,8 +61,6 @@ class Listing:
                 os.close(read)
                 with suppress(OSError):
                     os.nice(NICENESS)  # on a busy machine the app's own start comes first
-                from tui.sync import scan
-
                 data = pickle.dumps(scan(paths), protocol=pickle.HIGHEST_PROTOCOL)
                 with open(write, "wb") as pipe:
                     pipe.write(data)
@@ -97,3 +99,25 @@ class Listing:
             os.kill(self._pid, signal.SIGKILL)
         with suppress(OSError):
             os.waitpid(self._pid, 0)
+
+
+def scan(
+    paths: Iterable[str | os.PathLike[str]],
+) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    """List every article file under the paths, with the size and mtime the cache is keyed by."""
+    files: list[tuple[str, int, int]] = []
+    problems: list[Problem] = []
+    for count, item in enumerate(find_paths(paths), 1):
+        if not count % YIELD_EVERY:
+            time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
+        if isinstance(item, Problem):
+            problems.append(item)
+            continue
+        try:
+            info = os.stat(item)
+        except OSError as error:
+            reason = said("cannot read: {reason}", reason=error.strerror or str(error))
+            problems.append(Problem(item, reason))
+            continue
+        files.append((item, info.st_size, info.st_mtime_ns))
+    return files, problems

@@ -160,21 +160,6 @@ class Query:
         """True when answering needs the app's key sets (reading marks, tags, notes)."""
         return bool(self.flag_names)
 
-    @property
-    def has_words(self) -> bool:
-        """True when there is something to rank by relevance."""
-        return bool(self.groups)
-
-    @property
-    def positive_terms(self) -> tuple[str, ...]:
-        """The words and phrases worth highlighting: matched ones, never excluded ones."""
-        excluded = {term.text for term in self.excluded}
-        seen: list[str] = []
-        for term in self.terms:
-            if term.field in (None, "title") and term.text not in excluded and term.text not in seen:
-                seen.append(term.text)
-        return tuple(seen)
-
     def describe(self) -> str:
         """A normalized rendering of the query, so users can see how it was read."""
         parts = [" OR ".join(str(term) for term in group) for group in self.groups]

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import signal
 import sqlite3
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -17,11 +16,10 @@ from pathlib import Path
 
 from tui import budget, documents
 from tui.article import Article, Problem
-from tui.i18n import said
 from tui.library import Row
 from tui.library.interface import LibraryLike
 from tui.library.records import Prepared, carrying, prepare
-from tui.listing import Listing
+from tui.listing import Listing, scan
 from tui.loader import find_paths, load_file, stream_records
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
@@ -44,8 +42,6 @@ EVERY_WORD_FILES = 10_000
 # thread, never held whole: a million-record export took 1.87 GB and wrote nothing in 15 minutes.
 STREAM_FROM = CHUNK_BYTES
 PIECE = 1000  # records of such a file a transaction, fewer when their text passes CHUNK_BYTES
-
-YIELD_EVERY = 500  # files listed between two offers of the GIL to other threads
 
 Items = list[Article | Prepared | Problem]
 FileItems = tuple[str, int, int, Items]
@@ -111,28 +107,6 @@ def parse_files(
     return out
 
 
-def scan(
-    paths: Iterable[str | os.PathLike[str]],
-) -> tuple[list[tuple[str, int, int]], list[Problem]]:
-    """List every article file under the paths, with the size and mtime the cache is keyed by."""
-    files: list[tuple[str, int, int]] = []
-    problems: list[Problem] = []
-    for count, item in enumerate(find_paths(paths), 1):
-        if not count % YIELD_EVERY:
-            time.sleep(0)  # let the app's event loop have the GIL: this loop must not hold its frames
-        if isinstance(item, Problem):
-            problems.append(item)
-            continue
-        try:
-            info = os.stat(item)
-        except OSError as error:
-            reason = said("cannot read: {reason}", reason=error.strerror or str(error))
-            problems.append(Problem(item, reason))
-            continue
-        files.append((item, info.st_size, info.st_mtime_ns))
-    return files, problems
-
-
 def sync(
     library: LibraryLike,
     paths: Iterable[str | os.PathLike[str]],
@@ -148,8 +122,8 @@ def sync(
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
-        rows = library.rows(newest_first=True)
-        yield Update(rows=rows, done=len(rows), total=len(rows), newest_first=True)
+        rows, taken = library.shared_rows()
+        yield Update(rows=rows, removed=taken, done=len(rows), total=len(rows), newest_first=True)
         yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
         return
     paths = list(paths)

@@ -10,16 +10,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import io
 import ipaddress
 import os
-import re
 import shlex
 import signal
 import sys
-import tempfile
-from collections.abc import Iterable, Sequence
-from pathlib import Path
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from tui.config import LANGS
@@ -27,10 +23,6 @@ from tui.i18n import _, ngettext
 
 if TYPE_CHECKING:
     from aiohttp import web
-    from textual.app import App
-
-    from tui.article import Article
-    from tui.export import Annotate
 
 SERVED = "KLIPING_SERVED"  # set by `kliping serve` for the app processes it starts
 WEB_DRIVER = "textual.drivers.web_driver:WebDriver"  # what textual-serve sets TEXTUAL_DRIVER to
@@ -39,7 +31,6 @@ DEFAULT_PORT = 8000
 # Each tab is a whole kliping process (its own library connection, listing and watcher): a bound
 # keeps a forgotten pile of tabs from taking the server's memory.
 DEFAULT_MAX_SESSIONS = 8
-_UNSAFE_NAME = re.compile(r"[^A-Za-z0-9._-]+")
 
 
 def served_child() -> bool:
@@ -92,16 +83,31 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=LANGS, help=_("language of the interface (default: from the locale)")
     )
+    parser.add_argument(
+        "--library",
+        metavar="URL",
+        help=_(
+            "open a team library on PostgreSQL (postgresql://host/db) instead of folders; "
+            "fill it with: kliping sync --library URL PATH"
+        ),
+    )
     return parser
 
 
 def child_command(
-    paths: Sequence[str], *, filter_text: str = "", no_cache: bool = False, lang: str | None = None
+    paths: Sequence[str],
+    *,
+    filter_text: str = "",
+    no_cache: bool = False,
+    lang: str | None = None,
+    library: str | None = None,
 ) -> str:
     """The shell command textual-serve runs per tab: this Python, this package, the same options."""
     words = [sys.executable, "-m", "tui"]
     if lang:
         words.append(f"--lang={lang}")
+    if library:
+        words.append(f"--library={library}")
     if filter_text:
         words.append(f"--filter={filter_text}")
     if no_cache:
@@ -120,7 +126,14 @@ def serve_main(argv: Sequence[str], *, default_paths: Sequence[str]) -> int:
         parser.error(_("the port must be between 1 and 65535"))
     if args.max_sessions < 1:
         parser.error(_("--max-sessions must be at least 1"))
-    paths = [str(p) for p in args.paths] or list(default_paths)
+    from tui.cli_team import library_url, open_team_library
+
+    url = library_url(args.library)  # given, or the config's (which each tab's app reads too)
+    if url and args.paths:
+        parser.error(
+            _("--library opens the team library alone; bring PATH into it with kliping sync --library")
+        )
+    paths = [] if url else [str(p) for p in args.paths] or list(default_paths)
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(_("no such file or folder: {path}").format(path=missing[0]))
@@ -130,6 +143,11 @@ def serve_main(argv: Sequence[str], *, default_paths: Sequence[str]) -> int:
         message = _("serving needs the web extra: pip install 'kliping[web]'")
         print("kliping: " + message, file=sys.stderr)
         return 2
+    if url:  # said once here, not in every tab that opens
+        team = open_team_library(url)
+        if team is None:
+            return 2
+        team.close()
     if not is_loopback(args.host):
         warning = _(
             "warning: listening on {host}, reachable from other machines. textual-serve has no login "
@@ -137,14 +155,16 @@ def serve_main(argv: Sequence[str], *, default_paths: Sequence[str]) -> int:
             "with both in front of it (docs/WEB.md)."
         )
         print("kliping: " + warning.format(host=args.host), file=sys.stderr)
-    command = child_command(paths, filter_text=args.filter, no_cache=args.no_cache, lang=args.lang)
+    command = child_command(
+        paths, filter_text=args.filter, no_cache=args.no_cache, lang=args.lang, library=args.library
+    )
     server = make_server(
         command,
         host=args.host,
         port=args.port,
         max_sessions=args.max_sessions,
         public_url=args.public_url,
-        paths=paths,
+        paths=paths or [_shown_library(url or "")],
     )
     # The app processes learn they are served (tui.cli lets them start without a terminal).
     os.environ[SERVED] = "1"
@@ -260,36 +280,8 @@ def _url_host(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
-def download_name(path: str, fmt: str) -> str:
-    """A name the browser saves under: the last part of what was typed, in characters any system takes."""
-    name = _UNSAFE_NAME.sub("_", Path(path).name).strip("._") or "kliping-export"
-    return name if "." in name else f"{name}.{fmt}"
+def _shown_library(url: str) -> str:
+    """The team library as the server's output may name it: never with its password."""
+    from tui.library.pg import shown_url
 
-
-MIME_TYPES = {"jsonl": "application/jsonl", "csv": "text/csv", "md": "text/markdown"}
-
-
-def deliver_export(
-    app: App[Any], articles: Iterable[Article], path: str, fmt: str, annotate: Annotate
-) -> tuple[int, str]:
-    """Write the export to a nameless temporary file and hand it to the page as a download.
-
-    The file is unlinked at once; the driver reads it in chunks as the browser asks and closes it.
-    """
-    from tui.export import write_articles
-
-    name = download_name(path, fmt)
-    handle = tempfile.TemporaryFile(mode="w+b")  # noqa: SIM115 (the driver closes it once delivered)
-    try:
-        out = io.TextIOWrapper(handle, encoding="utf-8", newline="", errors="backslashreplace")
-        count = write_articles(articles, out, fmt, annotate)
-        out.flush()
-        out.detach()
-        handle.seek(0)
-    except BaseException:
-        handle.close()
-        raise
-    app.call_from_thread(
-        app.deliver_binary, handle, save_filename=name, mime_type=MIME_TYPES.get(fmt, "text/plain")
-    )
-    return count, name
+    return shown_url(url)

@@ -48,10 +48,6 @@ class WriteQueue:
             for notice in self._notices():
                 self._told(notice)
 
-    def wait(self) -> None:
-        """Block until every write queued so far is done (for tests and for quitting)."""
-        self._pool.submit(lambda: None).result()
-
     def close(self) -> None:
         with self._lock:
             self._closed = True

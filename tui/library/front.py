@@ -187,6 +187,15 @@ class Library:
                 for k, t, d, s, p, w, path, digest, g, c in cursor
             ]
 
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        """(tui.library.interface) A local cache is not shared: its rows, and nothing gone."""
+        return self.rows(newest_first=True), set()
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """(tui.library.interface) Nobody else writes a local cache: its folders are watched."""
+        time.sleep(timeout)
+        return False
+
     def problems(self) -> list[Problem]:
         """Problems found when the files were last read, so a warm start still reports them."""
         with self._db.lock:

@@ -11,12 +11,16 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from tui.article import Article, Problem
 from tui.library.records import Page, Row
 from tui.library.writer import FileItems
 from tui.query import Query
+
+if TYPE_CHECKING:  # the back ends import this module: checked by mypy only, no import cycle
+    from tui.library.front import Library
+    from tui.library.pg import PgLibrary
 
 Flags = Mapping[str, AbstractSet[int]]
 
@@ -49,6 +53,16 @@ class LibraryLike(Protocol):
     # --- reading ---------------------------------------------------------------------------------
 
     def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]: ...
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        """Every row, newest first, and the paths whose rows given by the last call are gone (a
+        shared library's load: what others synced since shows, what they took back leaves)."""
+        ...
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """True when someone changed a shared library within `timeout` seconds (the app then
+        loads it again); a local cache says False after the timeout (its folders are watched)."""
+        ...
+
     def problems(self) -> list[Problem]: ...
     def article(self, key: int) -> Article | None: ...
     def neighbours(
@@ -98,9 +112,6 @@ class LibraryLike(Protocol):
 
 
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)
-    from tui.library.front import Library
-    from tui.library.pg import PgLibrary
-
     local: LibraryLike = Library(None)
     team: LibraryLike = PgLibrary("")
     del local, team

@@ -19,11 +19,12 @@ from tui.editor import can_start, editor_command
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
-from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.screens.downloads import deliver_export
+from tui.screens.messages import MessagesScreen
 from tui.session import Session, Status
-from tui.web import deliver_export
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
@@ -38,7 +39,7 @@ MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in column
 class ArticleActions(Screen[None]):
     """The actions of the main screen's keys that act on articles, and the parts they reach."""
 
-    library: Library
+    library: LibraryLike
     session: Session
     status: Status
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
@@ -207,7 +208,7 @@ class ArticleActions(Screen[None]):
         self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
 
     def _deliver(self, articles: Iterable[Article], path: str, fmt: str) -> None:
-        """The export as a download of the page (tui.web); the worker's caller reports failures."""
+        """The export as a download of the page (screens/downloads.py); the worker reports failures."""
         count, name = deliver_export(self.app, articles, path, fmt, annotations_from(self.session.marks))
         done = ngettext(
             "Exported {count} article: downloading {name}",
@@ -219,6 +220,9 @@ class ArticleActions(Screen[None]):
 
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
+
+    def action_show_messages(self) -> None:
+        self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
 
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
@@ -268,6 +272,11 @@ class ArticleActions(Screen[None]):
                 _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
             ),
             SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(
+                _("Messages"),
+                _("The last messages, to read again what a toast said"),
+                self.action_show_messages,
+            ),
             SystemCommand(
                 _("Reload"),
                 _("Read the folders again (they are also watched for changes)"),

@@ -1,0 +1,224 @@
+"""The same filters give the same articles, in the same order, over SQLite and PostgreSQL.
+
+One generated corpus (benchmarks/gen_corpus.py) and a few articles written for the edges (a text
+longer than PostgreSQL keeps positions of, a phrase from the title into the body, undated ones)
+go through the same loader into both back ends; each filter's answer is compared as articles
+(path, digest), and its order by the articles' dates or titles.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from benchmarks.gen_corpus import generate
+from tests.helpers import write_article
+from tui.library import Library, Row
+from tui.query import parse
+from tui.sync import sync
+
+Ident = tuple[str, str]
+
+
+def _corpus(folder: Path) -> Path:
+    generate(folder / "generated", 300, seed=3, formats=("txt", "md", "html", "jsonl"))
+    filler = " ".join(f"kata{n % 500} desa" for n in range(9000))  # 18,000 words
+    write_article(
+        folder,
+        "edges/long.txt",
+        "Laporan panjang tentang desa",
+        "5 Mei 2023 10:00",
+        [filler, "Di ujungnya ada kata langka sekali di sini.", "Penutup laporan pertemuan warga."],
+    )
+    write_article(
+        folder,
+        "edges/span.txt",
+        "Rapat warga kampung",
+        "6 Mei 2023 11:00",
+        ["Nelayan membahas anggaran. Pertemuan berikutnya bulan depan."],
+    )
+    undated = folder / "edges" / "undated.md"
+    undated.write_text("# Catatan tanpa tanggal\n\nPenguatan kapasitas kader desa di Makassar.\n")
+    (folder / "edges" / "undated2.txt").write_text(
+        "Tanpa tanggal juga\n\nBertemu warga Surabaya di balai desa.\n"
+    )
+    return folder
+
+
+@pytest.fixture(scope="module")
+def both(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterator[tuple[Library, object]]:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from tui.library.pg import PgLibrary
+
+    folder = _corpus(tmp_path_factory.mktemp("parity"))
+    paths = [str(folder)]
+    local = Library(None)
+    for _update in sync(local, paths):
+        pass
+    local.wait_for_stems()
+    name = "kliping_parity"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    url = make_conninfo(**{**conninfo_to_dict(pg_admin_url), "dbname": name})
+    team = PgLibrary(url, syncing=True)
+    for _update in sync(team, paths):
+        pass
+    yield local, team
+    local.close()
+    team.close()
+
+
+def _idents(library: object) -> dict[int, tuple[Ident, Row]]:
+    rows: list[Row] = library.rows()  # type: ignore[attr-defined]
+    return {row.key: ((row.path, row.digest), row) for row in rows}
+
+
+def _flags(library: object) -> dict[str, set[int]]:
+    """Reading marks and tags as the app would pass them: the same articles on both sides."""
+    flags: dict[str, set[int]] = {"read": set(), "starred": set(), "tag:banjir": set(), "has:note": set()}
+    for key, ((_path, digest), _row) in _idents(library).items():
+        number = int(digest[:4], 16)
+        for flag, every in (("read", 2), ("starred", 5), ("tag:banjir", 7), ("has:note", 3)):
+            if number % every == 0:
+                flags[flag].add(key)
+    return flags
+
+
+def _answer(library: object, text: str, sort: str, reverse: bool = False) -> list[tuple[Ident, Row]]:
+    known = _idents(library)
+    query = parse(text)
+    flags = _flags(library) if query.uses_marks else None
+    keys: list[int] = library.search(query, sort, reverse, flags)  # type: ignore[attr-defined]
+    return [known[key] for key in keys]
+
+
+FILTERS = [
+    "",
+    "desa",
+    "pertemuan",
+    "temu",
+    "bertemu",
+    "kapas",
+    "kapas*",
+    "pen",
+    "peng*",
+    '"sekretariat inklusi"',
+    '"rumah inklusi" desa',
+    '"kata langka sekali"',
+    '"langka sekal"',
+    '"kampung nelayan"',
+    '"warga kampung nelayan"',
+    '"desa warga" OR bertemu',
+    '"masyarakat desa" OR penguatan title:desa',
+    "desa -kapasitas",
+    '-"rumah inklusi"',
+    "-desa",
+    "makassar OR surabaya",
+    "makassar | surabaya pertemuan",
+    "migrant ATAU migran",
+    "title:desa",
+    'title:"rumah inklusi"',
+    "source:kompas",
+    "source:tempo OR title:desa",
+    "place:manado",
+    "year:2024",
+    "date:2023-05",
+    "after:2024-06 desa",
+    "before:2022",
+    "date:2022..2023 penguatan",
+    "penguatan -title:inklusi",
+    "village",
+    "villages women",
+    "is:unread desa",
+    "is:starred",
+    "tag:banjir -is:read",
+    "has:note pertemuan",
+    "-has:note year:2025",
+    "xyzzy",
+    # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
+    # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
+    pytest.param(
+        'source:"mongabay indonesia"',
+        marks=pytest.mark.xfail(strict=True, reason="SQLite checks source: phrases in the body"),
+    ),
+]
+
+
+@pytest.mark.parametrize("text", FILTERS)
+def test_the_same_articles_in_the_same_order(both: tuple[Library, object], text: str) -> None:
+    local, team = both
+    for sort in ("relevance", "date"):
+        mine, theirs = _answer(local, text, sort), _answer(team, text, sort)
+        assert {i for i, _r in theirs} == {i for i, _r in mine}, (text, sort)
+        assert [r.date for _i, r in theirs] == [r.date for _i, r in mine], (text, sort)
+
+
+@pytest.mark.parametrize("text", ["", "desa", "pertemuan -makassar", "is:unread"])
+@pytest.mark.parametrize("sort", ["title", "source", "words"])
+def test_the_other_orders(both: tuple[Library, object], text: str, sort: str) -> None:
+    local, team = both
+    for reverse in (False, True):
+        mine, theirs = _answer(local, text, sort, reverse), _answer(team, text, sort, reverse)
+        field = {"title": lambda r: r.title, "source": lambda r: r.source, "words": lambda r: r.words}[sort]
+        assert [field(r) for _i, r in theirs] == [field(r) for _i, r in mine], (text, sort, reverse)
+        assert {i for i, _r in theirs} == {i for i, _r in mine}
+
+
+def test_relevance_reversed_is_the_answer_backwards(both: tuple[Library, object]) -> None:
+    local, team = both
+    for library in (local, team):
+        ahead = _answer(library, "pertemuan desa", "relevance")
+        assert _answer(library, "pertemuan desa", "relevance", reverse=True) == ahead[::-1]
+
+
+def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> None:
+    _local, team = both
+    for text in ("desa", "is:unread desa", '"kata langka sekali" OR pertemuan'):
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        whole = team.search(query, "relevance", False, flags)  # type: ignore[attr-defined]
+        page = team.search_page(query, "relevance", False, flags, limit=20)  # type: ignore[attr-defined]
+        assert page.keys == whole[:20]
+        assert page.complete == (len(whole) <= 20)
+
+
+_WORDS = "desa pertemuan temu bertemu penguatan kapasitas makassar surabaya inklusi rumah warga " + (
+    "perempuan disabilitas kader pen peng kap village women kata450 langka xyzzy"
+)
+WORDS = st.sampled_from(_WORDS.split())
+TERM = st.one_of(
+    WORDS,
+    WORDS.map(lambda w: w + "*"),
+    WORDS.map(lambda w: "-" + w),
+    st.tuples(WORDS, WORDS).map(lambda p: f'"{p[0]} {p[1]}"'),
+    WORDS.map(lambda w: "title:" + w),
+    st.sampled_from(
+        ["source:kompas", "place:manado", "year:2024", "after:2023", "before:2024-03", "OR", "|"]
+    ),
+)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(TERM, min_size=1, max_size=5).map(" ".join))
+def test_generated_filters_agree(both: tuple[Library, object], text: str) -> None:
+    local, team = both
+    mine, theirs = _answer(local, text, "relevance"), _answer(team, text, "relevance")
+    assert {i for i, _r in theirs} == {i for i, _r in mine}, text
+    assert [r.date for _i, r in theirs] == [r.date for _i, r in mine], text
+
+
+def test_the_corpus_has_what_the_filters_need(both: tuple[Library, object]) -> None:
+    """Filters that find nothing on both sides would agree without showing anything."""
+    local, _team = both
+    for text in ("pertemuan", '"kata langka sekali"', '"warga kampung nelayan"', "place:manado", "year:2024"):
+        assert _answer(local, text, "date"), text
+    undated = [r for _i, r in _answer(local, "", "date") if r.date is None]
+    assert undated and isinstance(_answer(local, "", "date")[0][1].date, dt.datetime)
