@@ -144,6 +144,14 @@ FILTERS = [
     "has:note pertemuan",
     "-has:note year:2025",
     "xyzzy",
+    # Any term on each side of OR (issue 21): flags, dates and words together.
+    "tag:banjir OR has:note",
+    "is:starred OR is:unread",
+    "-has:note OR is:starred desa",
+    "year:2022 OR year:2024",
+    "makassar OR tag:banjir",
+    '"rumah inklusi" OR is:starred',
+    "before:2022 OR after:2024 penguatan",
     # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
     # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
     pytest.param(

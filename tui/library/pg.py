@@ -36,9 +36,10 @@ from psycopg.conninfo import conninfo_to_dict
 from tui.article import Article, Problem
 from tui.i18n import decode, encode, said
 from tui.library.interface import Flags
+from tui.library.keys import minute
 from tui.library.orders import SORTS
 from tui.library.paths import Paths
-from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan
+from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan, term_query
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
@@ -52,7 +53,7 @@ from tui.library.records import (
     tags_from,
 )
 from tui.library.writer import FileItems
-from tui.query import Query
+from tui.query import Flag, Period, Query, Term
 
 VERSION = (
     3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
@@ -585,6 +586,8 @@ class PgLibrary:
             return []
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
+        if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
+            keep = [*keep, _EitherSets(self, query, flags or {})]
         checked = bool(keep or drop or found.loose)
         columns = "key, exact" if found.loose else "key, TRUE"
         if limit is None:
@@ -738,6 +741,56 @@ def _row(key: int, article: Prepared) -> Row:
         article.tags,
         article.carried,
     )
+
+
+class _EitherSets:
+    """The keys passing every OR group of `Query.either`, as a set `in` asks: a key is in when it is
+    in one of a group's flags' key sets (or out of a left-out one's), or found by the group's words
+    or dates, read from the server once, the first time a key is asked about."""
+
+    def __init__(self, library: PgLibrary, query: Query, flags: Flags) -> None:
+        self._library, self._flags = library, flags
+        self._groups = query.either
+        self._found: list[set[int]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._found is None:
+            self._found = [self._read(group) for group in self._groups]
+        flags = self._flags
+        for group, found in zip(self._groups, self._found, strict=True):
+            if key in found:
+                continue
+            for term in group:
+                if isinstance(term, Flag):
+                    name = "read" if term.name == "unread" else term.name
+                    inside = key in flags.get(name, frozenset())
+                    if inside != (term.negated != (term.name == "unread")):
+                        break
+            else:
+                return False
+        return True
+
+    def _read(self, group: Sequence[Term | Flag | Period]) -> set[int]:
+        parts: list[str] = []
+        args: list[object] = []
+        for term in group:
+            if isinstance(term, Term):
+                parts.append("doc @@ %s::tsquery")
+                args.append(term_query(term, expand=True))
+            elif isinstance(term, Period):
+                dates = ["minute IS NOT NULL"]
+                if term.start is not None:
+                    dates.append("minute >= %s")
+                    args.append(minute(term.start))
+                if term.end is not None:
+                    dates.append("minute < %s")
+                    args.append(minute(term.end))
+                parts.append("(" + " AND ".join(dates) + ")")
+        if not parts:
+            return set()
+        sql = "SELECT key FROM articles WHERE " + " OR ".join(parts)
+        rows = self._library._read(lambda conn: conn.execute(sql, args).fetchall())
+        return {key for (key,) in rows}
 
 
 def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:
