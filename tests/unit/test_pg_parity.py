@@ -252,3 +252,25 @@ def test_a_first_page_read_through_the_word_index_is_the_same(
         flags = _flags(team) if query.uses_marks else None
         again = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
         assert again == pages[text], text
+
+
+def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Library, object]) -> None:
+    import time
+
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
+    try:
+        for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
+            query = parse(text)
+            deadline = time.monotonic() + 10
+            page = reader.page_at_once(query, "relevance", seconds=5.0)
+            while page is None and time.monotonic() < deadline:  # its connection is made on a thread
+                time.sleep(0.05)
+                page = reader.page_at_once(query, "relevance", seconds=5.0)
+            assert page == reader.search_page(query, "relevance"), text
+        assert reader.page_at_once(parse('"rumah inklusi"'), seconds=5.0) is None  # a phrase: the thread's
+        assert reader.page_at_once(parse("is:unread desa"), seconds=5.0) is None  # marks: the thread's
+    finally:
+        reader.close()
