@@ -151,6 +151,8 @@ FILTERS = [
     "year:2022 OR year:2024",
     "makassar OR tag:banjir",
     '"rumah inklusi" OR is:starred',
+    "title:desa OR is:starred",
+    "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
     # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
     # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
