@@ -29,6 +29,7 @@ from tui.config import (
     reload_settings,
     save_settings,
 )
+from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
 from tui.library.interface import LibraryLike
@@ -255,6 +256,12 @@ class KlipingApp(App[None]):
             return  # nowhere to write it: Textual prints it when the terminal is restored
         self.crash_log = path
         self._exit_renderables.clear()
+        if self.is_web:  # textual-serve relays stderr only until the page closes: say it now, not on exit
+            print("kliping: " + self.crash_notice(), file=sys.__stderr__, flush=True)
+
+    def crash_notice(self) -> str:
+        message = _("kliping stopped on an unexpected error; the details are in {path}")
+        return message.format(path=display_path(str(self.crash_log)))
 
     async def on_event(self, event: events.Event) -> None:
         if not self.held_keys.hold(event):  # a dialog is on its way: it takes them (screens/modal.py)

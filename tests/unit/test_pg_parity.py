@@ -9,6 +9,7 @@ go through the same loader into both back ends; each filter's answer is compared
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def both(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterato
     for _update in sync(local, paths):
         pass
     local.wait_for_stems()
-    name = "kliping_parity"
+    name = f"kliping_parity_{os.getpid()}"  # one a test process (xdist workers share a server)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
