@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import inspect
 import os
 import sys
 import traceback
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -36,6 +38,7 @@ from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
 from tui.screens.messages import Messages, reading_seconds, toast_text
+from tui.screens.modal import AfterKeys, HeldKeys
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
 from tui.widgets.keys_panel import KeysPanel
@@ -116,6 +119,7 @@ class KlipingApp(App[None]):
         self._unsaved_told = False
         self._settings_refused_told = False
         self.messages = Messages()  # what the toasts said, for the messages dialog
+        self.held_keys = HeldKeys(self)  # keys typed after a dialog's key, until it is open
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -256,6 +260,15 @@ class KlipingApp(App[None]):
     def crash_notice(self) -> str:
         message = _("kliping stopped on an unexpected error; the details are in {path}")
         return message.format(path=display_path(str(self.crash_log)))
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.held_keys.hold(event):  # a dialog is on its way: it takes them (screens/modal.py)
+            await super().on_event(event)
+
+    async def on_after_keys(self, message: AfterKeys) -> None:
+        result = message.then()
+        if inspect.isawaitable(result):
+            await result
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """The palette's Screenshot: into Downloads when there is one, else the current folder."""

@@ -24,6 +24,7 @@ from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
 from tui.screens.downloads import deliver_export
 from tui.screens.messages import MessagesScreen
+from tui.screens.modal import opens_dialog
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -174,6 +175,7 @@ class ArticleActions(Screen[None]):
             return
         self.reload()  # the file may have changed: it is read again, its marks follow it
 
+    @opens_dialog
     def action_export(self) -> None:
         keys = list(self.articles.keys)
         if not keys:
@@ -218,16 +220,20 @@ class ArticleActions(Screen[None]):
         message = done.format(count=number(count, current_language()), name=name)
         self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
 
+    @opens_dialog
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
+    @opens_dialog
     def action_show_messages(self) -> None:
         self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
 
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
         if self.focused is filter_bar:
-            filter_bar.insert_text_at_cursor("/")
+            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
+            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
+            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
         else:
             self.set_focus(filter_bar)
 

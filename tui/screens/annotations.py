@@ -26,6 +26,7 @@ from tui.screens.annotation_dialogs import (
     TagListScreen,
     TagsScreen,
 )
+from tui.screens.modal import opens_dialog
 
 
 class AnnotationActions(ArticleActions):
@@ -58,6 +59,7 @@ class AnnotationActions(ArticleActions):
 
     # -- tags ---------------------------------------------------------------------------------
 
+    @opens_dialog
     def action_edit_tags(self) -> None:
         row = self._current_row()
         if row is None:
@@ -82,6 +84,7 @@ class AnnotationActions(ArticleActions):
 
         self.app.push_screen(TagsScreen(row.title, before, known), chosen)
 
+    @opens_dialog
     def action_tag_list(self) -> None:
         def chosen(tag: str | None) -> None:
             if tag:
@@ -99,6 +102,7 @@ class AnnotationActions(ArticleActions):
 
     # -- notes --------------------------------------------------------------------------------
 
+    @opens_dialog
     def action_edit_note(self) -> None:
         row = self._current_row()
         if row is None:
@@ -124,6 +128,7 @@ class AnnotationActions(ArticleActions):
             self._searches = self.kliping.state.searches()
         return self._searches
 
+    @opens_dialog
     def action_saved_searches(self) -> None:
         screen = SavedSearchesScreen(self.searches, self.session.query_text.strip())
         self.app.push_screen(screen, self._search_chosen)
