@@ -419,6 +419,9 @@ def _marks(library: LibraryLike, *, create: bool) -> Marks | None:
     marks = Marks(state)
     marks.add_rows(library.rows())
     state.close()
+    for notice in (state.notice, *state.take_notices()):  # said as the app says them: nothing silent
+        if notice:
+            print(f"kliping: {notice}", file=sys.stderr)
     return marks
 
 
