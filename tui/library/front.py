@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tui.article import Article, Problem
 from tui.i18n import decode
-from tui.library import schema
+from tui.library import duplicates, schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
 from tui.library.matching import Matcher
@@ -43,11 +43,15 @@ from tui.library.writer import FileItems, Writer
 from tui.query import Query
 from tui.sqlite import Database
 
+Flags = Mapping[str, AbstractSet[int]]
+
 
 class Library:
     """The cache and index of one collection, safe to share between a loader and search workers."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, duplicates_at: float = duplicates.THRESHOLD
+    ) -> None:
         self.path = None if path is None else Path(path)
         self._db = Database(self.path, schema.SCHEMA, schema.wording())
         self.notice: str | None = self._db.notice
@@ -57,7 +61,9 @@ class Library:
         self._answers = Answers()
         self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
         self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
-        self._writer = Writer(self._db, self._paths, self._vocabulary, self._written)
+        self._writer = Writer(
+            self._db, self._paths, self._vocabulary, self._written, duplicates.Duplicates(duplicates_at)
+        )
         self._merges = Merges(self._db, self._learned)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
@@ -251,6 +257,37 @@ class Library:
             ).fetchall()
         return [(term, root) for term, root in found]
 
+    # --- near-duplicate groups (duplicates.py) ---------------------------------------------
+
+    def group(self, key: int) -> list[int]:
+        """The keys of the article's near-duplicate group, its face first (the key alone when it
+        has no copies)."""
+        with self._db.lock:
+            return duplicates.group_of(self._db.conn, key)
+
+    def group_sizes(self) -> dict[int, int]:
+        """Each group's face and how many articles the group has, for the list's `×3`."""
+        with self._db.lock:
+            return duplicates.group_sizes(self._db.conn)
+
+    def group_ids(self) -> dict[int, str]:
+        """Each grouped article's key and its group's id (its face's `Article.id`), for exports
+        and `dup:`."""
+        with self._db.lock:
+            return duplicates.group_ids(self._db.conn)
+
+    def _with_groups(self, query: Query, flags: Mapping[str, AbstractSet[int]] | None) -> Flags | None:
+        """The flags with the key sets of `is:dup` and `dup:ID`, which the library itself holds."""
+        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
+        if not names:
+            return flags
+        found = dict(flags or {})
+        with self._db.lock:
+            for name in names:
+                conn = self._db.conn
+                found[name] = duplicates.copies(conn) if name == "dup" else duplicates.named(conn, name[4:])
+        return found
+
     def close(self) -> None:
         """Stop background stemming and merging, and close the database."""
         self._merges.close()
@@ -272,6 +309,7 @@ class Library:
         `stop` is asked now and then; when it says yes, the search raises Stopped within about a
         millisecond, so a search nobody waits for any more does not hold up the next one.
         """
+        flags = self._with_groups(query, flags)
         cached, writes = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return cached
@@ -292,6 +330,7 @@ class Library:
         """search()'s whole answer, for the rest of a page search_page gave, on a connection of
         its own: 40-150 ms at 100k, and the next keystroke's page (about a millisecond) must not
         wait behind it for the library's lock, nor the reader's article."""
+        flags = self._with_groups(query, flags)
         with self._lock_if_free() as free:  # else a write is on: go on without kept answers
             cached, writes = self._recall(query, sort, reverse, flags) if free else (None, None)
         if cached is not None:
@@ -338,6 +377,7 @@ class Library:
         In relevance or date order, with no phrase to check, FTS5 walks its lists
         newest first and stops after a page: about a millisecond at 100k, however many match.
         """
+        flags = self._with_groups(query, flags)
         cached, writes = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return Page(cached, True)
