@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
 import os
 import signal
@@ -26,6 +27,7 @@ from tui.export import (
     export_articles,
     file_annotations,
     format_for,
+    with_groups,
     write_articles,
 )
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
@@ -78,6 +80,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help=_("with --list: write to FILE (atomically) instead of stdout"),
+    )
+    parser.add_argument(
+        "--dedupe",
+        action="store_true",
+        help=_("with --list: one article of each group of near-duplicates (the filter's -is:dup)"),
     )
     parser.add_argument(
         "--plain",
@@ -181,8 +188,8 @@ def _run(argv: list[str]) -> int:
     for option in ("filter", "output"):
         if isinstance(getattr(args, option), list):
             setattr(args, option, "--")
-    if (args.json or args.plain or args.format or args.output) and not args.list:
-        parser.error(_("--json, --plain, --format and --output go with --list"))
+    if (args.json or args.plain or args.format or args.output or args.dedupe) and not args.list:
+        parser.error(_("--json, --plain, --format, --output and --dedupe go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
         parser.error(_("choose one of --json, --plain and --format"))
     if args.output and not (args.format or args.json):
@@ -219,7 +226,13 @@ def _run(argv: list[str]) -> int:
                 stream.reconfigure(errors="replace")
         try:
             return list_articles(
-                paths, args.filter, style=style, cache=cache, output=args.output, library=team
+                paths,
+                args.filter,
+                style=style,
+                cache=cache,
+                output=args.output,
+                library=team,
+                dedupe=args.dedupe,
             )
         except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
             return 128 + signal.SIGINT
@@ -318,8 +331,10 @@ def list_articles(
     cache: Path | None,
     output: str | None = None,
     library: LibraryLike | None = None,
+    dedupe: bool = False,
 ) -> int:
-    """`--list`: the articles of the folders (through the cache), or of a team library when given."""
+    """`--list`: the articles of the folders (through the cache), or of a team library when given;
+    with `dedupe`, one of each group of near-duplicates (as the filter's -is:dup)."""
     library = Library(cache) if library is None else library
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
@@ -333,12 +348,18 @@ def list_articles(
     for problem in problems:
         print(f"kliping: {display_path(problem.path)}: {visible_line(problem.reason)}", file=sys.stderr)
     query = parse(filter_text)
+    if dedupe:
+        query = dataclasses.replace(query, without=query.without | {"dup"})
     if query.hint:
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
     keys = library.search(query, flags=flags)
+    for notice in library.take_notices():  # e.g. a team library keeps no near-duplicate groups
+        print(f"kliping: {notice}", file=sys.stderr)
     annotate = annotations_from(marks) if marks is not None else file_annotations
+    if style in FORMATS:
+        annotate = with_groups(annotate, library.group_ids())
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
     if style in FORMATS:

@@ -133,7 +133,7 @@ def test_filter_terms(library: Library) -> None:
     assert names(library, copies) == {"1", "4", "6"}
     assert names(library, library.search(parse("-is:dup"))) == {"2", "3", "5"}
     assert names(library, library.search(parse("is:dup source:tribun"))) == {"1"}
-    group_id = library.group_ids()[copies[0]]
+    group_id = library.group_ids()["a0004"]
     assert group_id == "a0002"  # the face's id
     assert names(library, library.search(parse(f"dup:{group_id}"))) == {"1", "2", "4", "6"}
     assert names(library, library.search(parse("salinan:a0004"))) == {"1", "2", "4", "6"}  # any member's id
@@ -181,3 +181,28 @@ def test_parse_reads_the_terms() -> None:
     blank = parse("dup: banjir")
     assert blank.hint is not None and "dup:" in blank.hint
     assert parse("is:dup").describe() == "is:dup"
+
+
+def test_a_team_library_says_it_keeps_no_groups(tmp_path: Path, pg_admin_url: str) -> None:
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    from tui.library.pg import PgLibrary
+
+    name = "kliping_duplicates"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        conn.execute(f"CREATE DATABASE {name}")
+    team = PgLibrary(make_conninfo(**{**conninfo_to_dict(pg_admin_url), "dbname": name}), syncing=True)
+    try:
+        team.put_files(
+            [(a.path, 100, 1, [a]) for a in (make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)))]
+        )
+        assert team.search(parse("is:dup")) == []
+        assert len(team.search(parse("-is:dup"))) == 2
+        assert team.take_notices() == [
+            "near-duplicate groups (is:dup, dup:) are not kept in a team library yet"
+        ]
+        assert team.group_sizes() == {}
+    finally:
+        team.close()

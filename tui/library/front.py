@@ -270,17 +270,16 @@ class Library:
         with self._db.lock:
             return duplicates.group_sizes(self._db.conn)
 
-    def group_ids(self) -> dict[int, str]:
-        """Each grouped article's key and its group's id (its face's `Article.id`), for exports
-        and `dup:`."""
+    def group_ids(self) -> dict[str, str]:
+        """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
         with self._db.lock:
             return duplicates.group_ids(self._db.conn)
 
     def _with_groups(self, query: Query, flags: Mapping[str, AbstractSet[int]] | None) -> Flags | None:
         """The flags with the key sets of `is:dup` and `dup:ID`, which the library itself holds."""
-        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
-        if not names:
+        if not duplicates.asks_groups(query):
             return flags
+        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
         found = dict(flags or {})
         with self._db.lock:
             for name in names:

@@ -71,6 +71,20 @@ class LibraryLike(Protocol):
     def stems(self, most: int) -> list[tuple[str, str]]: ...
     def close(self) -> None: ...
 
+    # --- the collection as a whole (tui.library.duplicates) ---------------------------------------
+
+    def group(self, key: int) -> list[int]:
+        """The keys of the article's near-duplicate group, its face first (the key alone without)."""
+        ...
+
+    def group_sizes(self) -> dict[int, int]:
+        """Each group's face and its size; empty where no groups are kept (a team library, yet)."""
+        ...
+
+    def group_ids(self) -> dict[str, str]:
+        """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
+        ...
+
     # --- searching -------------------------------------------------------------------------------
 
     def search(
