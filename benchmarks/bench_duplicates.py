@@ -147,6 +147,12 @@ def measure(corpus: Path, planted: Path, pairs: dict[str, str], threshold: float
     for text in texts:
         duplicates.sketch(text)
     sketch_us = (time.perf_counter() - started) / max(1, len(texts)) * 1e6
+    related_ms = []
+    for key in keys[:200]:
+        started = time.perf_counter()
+        library.related(key)
+        related_ms.append((time.perf_counter() - started) * 1000)
+    related_ms.sort()
     library.close()
     return {
         "articles": len(path_of),
@@ -162,6 +168,8 @@ def measure(corpus: Path, planted: Path, pairs: dict[str, str], threshold: float
         "sketch_us_an_article": round(sketch_us, 1),
         "sketch_cpu_seconds_estimated": round(sketch_us * len(path_of) / 1e6, 2),
         "cache_mb": round(cache.stat().st_size / 1e6, 1),
+        "related_ms_median": round(related_ms[len(related_ms) // 2], 1) if related_ms else None,
+        "related_ms_max": round(related_ms[-1], 1) if related_ms else None,
         "loadavg_before": load,
     }
 

@@ -30,7 +30,7 @@ from pathlib import Path
 
 from tui.article import Article, Problem
 from tui.i18n import decode
-from tui.library import duplicates, schema
+from tui.library import duplicates, related, schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
 from tui.library.matching import Matcher
@@ -274,6 +274,16 @@ class Library:
         """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
         with self._db.lock:
             return duplicates.group_ids(self._db.conn)
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """ "More like this": the keys of the articles sharing the key's most telling words, best
+        first, its own near-duplicate group left out (related.py)."""
+        with self._db.lock:
+            conn = self._db.conn
+            try:
+                return related.related(conn, key, limit, set(duplicates.group_of(conn, key)))
+            except sqlite3.OperationalError:  # an index too damaged to ask: nothing rather than fail
+                return []
 
     def _with_groups(self, query: Query, flags: Mapping[str, AbstractSet[int]] | None) -> Flags | None:
         """The flags with the key sets of `is:dup` and `dup:ID`, which the library itself holds."""

@@ -85,6 +85,11 @@ class LibraryLike(Protocol):
         """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
         ...
 
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """ "More like this": articles sharing the key's most telling words, best first, its
+        near-duplicates left out; empty where the back end cannot say (a team library, yet)."""
+        ...
+
     # --- searching -------------------------------------------------------------------------------
 
     def search(

@@ -275,6 +275,14 @@ class PgLibrary:
     def group_ids(self) -> dict[str, str]:
         return {}
 
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """(tui.library.interface) "More like this" is not available in a team library yet."""
+        message = _("related articles are not available in a team library yet")
+        with self._lock:
+            if message not in self._notices:
+                self._notices.append(message)
+        return []
+
     def take_notices(self) -> list[str]:
         with self._lock:
             notices, self._notices = self._notices, []
