@@ -153,6 +153,13 @@ def measure(corpus: Path, planted: Path, pairs: dict[str, str], threshold: float
         library.related(key)
         related_ms.append((time.perf_counter() - started) * 1000)
     related_ms.sort()
+    from tui.facets import facets
+
+    rows = {row.key: row for row in library.rows()}
+    every = list(rows)
+    started = time.perf_counter()
+    counted = facets(every, rows)
+    facets_ms = (time.perf_counter() - started) * 1000
     library.close()
     return {
         "articles": len(path_of),
@@ -168,6 +175,8 @@ def measure(corpus: Path, planted: Path, pairs: dict[str, str], threshold: float
         "sketch_us_an_article": round(sketch_us, 1),
         "sketch_cpu_seconds_estimated": round(sketch_us * len(path_of) / 1e6, 2),
         "cache_mb": round(cache.stat().st_size / 1e6, 1),
+        "facets_ms_all_rows": round(facets_ms, 1),
+        "timeline_unit": counted.timeline.unit,
         "related_ms_median": round(related_ms[len(related_ms) // 2], 1) if related_ms else None,
         "related_ms_max": round(related_ms[-1], 1) if related_ms else None,
         "loadavg_before": load,

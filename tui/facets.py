@@ -1,0 +1,148 @@
+"""What the filter shows, counted: sources, years, months and tags, and a timeline of it.
+
+Computed from the session's rows (no SQL, no Textual) after the answer's first page is on screen,
+on a search's thread, asking `stop` every CHUNK keys so the next keystroke never waits for it.
+Choosing a value adds a term to the filter (`term_for`): the counts are the filter language's.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass, field
+
+from tui.library import Row, Stopped
+
+CHUNK = 4096  # keys counted between two looks at `stop`
+DAYS_FROM, WEEKS_FROM = 62, 2 * 366  # a timeline longer than this many days is in weeks, then months
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """Articles per period of the answer's span, the period chosen by the span."""
+
+    unit: str  # "day", "week" or "month"
+    points: list[tuple[dt.date, int]]  # each period's first day and its count, in time order, gaps as 0
+    busiest: tuple[dt.date, int] | None  # the period with most articles (the earliest of equals)
+
+    def term(self, day: dt.date) -> str:
+        """The filter term for the period starting on `day`: date:2024-03, date:2024-03-05, or a
+        week as a range of days."""
+        if self.unit == "month":
+            return f"date:{day:%Y-%m}"
+        if self.unit == "week":
+            return f"date:{day.isoformat()}..{(day + dt.timedelta(days=6)).isoformat()}"
+        return f"date:{day.isoformat()}"
+
+
+@dataclass(frozen=True)
+class Facets:
+    """Counts of what the filter shows, most first (months and years in time order)."""
+
+    total: int
+    sources: list[tuple[str, int]] = field(default_factory=list)
+    years: list[tuple[int, int]] = field(default_factory=list)
+    months: list[tuple[str, int]] = field(default_factory=list)  # "2024-03"
+    tags: list[tuple[str, int]] = field(default_factory=list)
+    undated: int = 0
+    timeline: Timeline = field(default_factory=lambda: Timeline("day", [], None))
+
+
+def facets(
+    keys: Sequence[int],
+    rows: Mapping[int, Row],
+    tag_keys: Mapping[str, AbstractSet[int]] | None = None,
+    stop: Callable[[], bool] | None = None,
+) -> Facets:
+    """Count the rows of these keys; raises Stopped soon after `stop` says yes.
+
+    `tag_keys`: each tag's keys (`Marks.tag_keys`: the files' own tags and the user's), else the
+    rows' own tags are counted."""
+    sources: Counter[str] = Counter()
+    days: Counter[int] = Counter()
+    own_tags: Counter[str] = Counter()
+    undated = total = 0
+    for start in range(0, len(keys), CHUNK):
+        if stop is not None and stop():
+            raise Stopped
+        chunk = [row for row in map(rows.get, keys[start : start + CHUNK]) if row is not None]
+        sources.update(row.source for row in chunk if row.source)
+        dated = [row.date.toordinal() for row in chunk if row.date is not None]
+        days.update(dated)
+        undated += len(chunk) - len(dated)
+        total += len(chunk)
+        if tag_keys is None:
+            for row in chunk:
+                own_tags.update(row.tags)
+    if tag_keys is not None:
+        if stop is not None and stop():
+            raise Stopped
+        shown = set(keys)
+        for tag, tagged in list(tag_keys.items()):
+            count = len(shown.intersection(tagged))
+            if count:
+                own_tags[tag] = count
+    years: Counter[int] = Counter()
+    months: Counter[str] = Counter()
+    for ordinal, count in days.items():
+        day = dt.date.fromordinal(ordinal)
+        years[day.year] += count
+        months[f"{day:%Y-%m}"] += count
+    return Facets(
+        total=total,
+        sources=_most_first(sources),
+        years=sorted(years.items()),
+        months=sorted(months.items()),
+        tags=_most_first(own_tags),
+        undated=undated,
+        timeline=timeline(days),
+    )
+
+
+def _most_first(counts: Counter[str]) -> list[tuple[str, int]]:
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0].casefold()))
+
+
+def timeline(days: Mapping[int, int]) -> Timeline:
+    """Articles per day, week or month (by the span of `days`: date ordinal -> count)."""
+    if not days:
+        return Timeline("day", [], None)
+    first, last = min(days), max(days)
+    span = last - first + 1
+    unit = "day" if span <= DAYS_FROM else "week" if span <= WEEKS_FROM else "month"
+
+    def period(ordinal: int) -> dt.date:
+        day = dt.date.fromordinal(ordinal)
+        if unit == "day":
+            return day
+        if unit == "week":
+            return day - dt.timedelta(days=day.weekday())
+        return day.replace(day=1)
+
+    counts: Counter[dt.date] = Counter()
+    for ordinal, count in days.items():
+        counts[period(ordinal)] += count
+    points: list[tuple[dt.date, int]] = []
+    at, end = period(first), period(last)
+    while at <= end:
+        points.append((at, counts.get(at, 0)))
+        if unit == "day":
+            at += dt.timedelta(days=1)
+        elif unit == "week":
+            at += dt.timedelta(days=7)
+        else:
+            at = dt.date(at.year + at.month // 12, at.month % 12 + 1, 1)
+    busiest = max(points, key=lambda point: point[1])  # max keeps the first of equals
+    return Timeline(unit, points, busiest)
+
+
+def term_for(kind: str, value: str | int) -> str:
+    """The filter term that asks for one facet's value: source:kompas, year:2024, date:2024-03,
+    tag:"banjir bandang" (a phrase where the value has a space, as the filter reads it)."""
+    text = str(value)
+    name = {"source": "source", "year": "year", "month": "date", "day": "date", "tag": "tag"}[kind]
+    if " " in text or '"' in text:
+        text = '"' + text.replace('"', " ") + '"'
+    return f"{name}:{text}"
