@@ -26,6 +26,7 @@ from tui.screens.annotation_dialogs import (
     TagListScreen,
     TagsScreen,
 )
+from tui.screens.modal import opens_dialog
 
 
 class AnnotationActions(ArticleActions):
@@ -58,6 +59,7 @@ class AnnotationActions(ArticleActions):
 
     # -- tags ---------------------------------------------------------------------------------
 
+    @opens_dialog
     def action_edit_tags(self) -> None:
         row = self._current_row()
         if row is None:
@@ -82,6 +84,7 @@ class AnnotationActions(ArticleActions):
 
         self.app.push_screen(TagsScreen(row.title, before, known), chosen)
 
+    @opens_dialog
     def action_tag_list(self) -> None:
         def chosen(tag: str | None) -> None:
             if tag:
@@ -99,6 +102,7 @@ class AnnotationActions(ArticleActions):
 
     # -- notes --------------------------------------------------------------------------------
 
+    @opens_dialog
     def action_edit_note(self) -> None:
         row = self._current_row()
         if row is None:
@@ -124,6 +128,7 @@ class AnnotationActions(ArticleActions):
             self._searches = self.kliping.state.searches()
         return self._searches
 
+    @opens_dialog
     def action_saved_searches(self) -> None:
         screen = SavedSearchesScreen(self.searches, self.session.query_text.strip())
         self.app.push_screen(screen, self._search_chosen)
@@ -213,6 +218,10 @@ class AnnotationActions(ArticleActions):
             message = _("Not opened: {url} is not a web address (only http and https go to the browser).")
             shown = message.format(url=visible_line(url)[:200])
             self.notify(shown, severity="warning", timeout=8, markup=False)
+            return
+        if self.app.is_web:  # the reader's own browser, in a new tab; the server's would open unseen
+            self.app.open_url(url)
+            self._opened(url, True)
             return
         try:
             browser = webbrowser.get()

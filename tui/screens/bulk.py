@@ -15,6 +15,7 @@ from tui.library import Row, Stopped
 from tui.query import parse
 from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
 from tui.screens.annotations import AnnotationActions
+from tui.screens.modal import opens_dialog
 
 UNDO_STEPS = 10  # bulk actions kept to undo, one z each
 
@@ -41,6 +42,7 @@ class BulkActions(AnnotationActions):
 
     _done: tuple[BulkAction, ...] = ()  # the bulk actions to undo, oldest first
 
+    @opens_dialog
     def action_bulk(self) -> None:
         if not self.articles.keys:
             self.notify(_("No articles shown."), severity="warning", markup=False)
