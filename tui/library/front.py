@@ -268,7 +268,10 @@ class Library:
     def group_sizes(self) -> dict[int, int]:
         """Each group's face and how many articles the group has, for the list's `×3`."""
         with self._db.lock:
-            return duplicates.group_sizes(self._db.conn)
+            try:
+                return duplicates.group_sizes(self._db.conn)
+            except sqlite3.Error:  # a cache gone bad under us: no marks rather than a crash
+                return {}
 
     def group_ids(self) -> dict[str, str]:
         """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
