@@ -106,7 +106,9 @@ class ArticlesScreen(Dialog[int | None]):
                     for part in (
                         visible_line(row.source or ""),
                         short_date(row.date, lang),
-                        count_words(row.words),
+                        ngettext("{count} word", "{count} words", row.words).format(
+                            count=count_words(row.words)
+                        ),
                     )
                     if part
                 )
