@@ -341,7 +341,8 @@ def list_articles(
 ) -> int:
     """`--list`: the articles of the folders (through the cache), or of a team library when given;
     with `dedupe`, one of each group of near-duplicates (as the filter's -is:dup)."""
-    library = Library(cache) if library is None else library
+    if library is None:
+        library = Library(cache, duplicates_at=load_settings()[0].duplicates)
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
     problems: list[Problem] = []

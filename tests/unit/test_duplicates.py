@@ -206,3 +206,19 @@ def test_a_team_library_says_it_keeps_no_groups(tmp_path: Path, pg_admin_url: st
         assert team.group_sizes() == {}
     finally:
         team.close()
+
+
+def test_the_threshold_comes_from_the_config(tmp_path: Path) -> None:
+    from tui.config import dump_settings, load_settings
+
+    config = tmp_path / "config.toml"
+    config.write_text("duplicates = 0.6\n")
+    settings, problem = load_settings(config)
+    assert settings.duplicates == 0.6 and problem is None
+    assert "duplicates = 0.6" in dump_settings(settings)
+    config.write_text("duplicates = 2\n")
+    settings, problem = load_settings(config)
+    assert settings.duplicates == 0.95 and problem is not None and "duplicates must be 0.5 to 0.95" in problem
+    config.write_text('duplicates = "loose"\n')
+    settings, problem = load_settings(config)
+    assert settings.duplicates == 0.7 and problem is not None and '"loose"' in problem
