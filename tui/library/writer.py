@@ -76,6 +76,9 @@ class Writer:
 
         with self._db.lock:
             self._db.write(settings)
+        self.duplicates.deferred = on
+        if not on:  # what the load stored ungrouped joins its groups now (duplicates.settle)
+            self.duplicates.settle(self._db)
 
     def in_bulk(self) -> bool:
         """Whether the file was left in bulk mode (a load killed half-way)."""
