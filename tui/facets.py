@@ -12,10 +12,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 from tui.library import Row, Stopped
 
 CHUNK = 4096  # keys counted between two looks at `stop`
+_SOURCE, _DATE = attrgetter("source"), attrgetter("date")
 DAYS_FROM, WEEKS_FROM = 62, 2 * 366  # a timeline longer than this many days is in weeks, then months
 
 
@@ -60,22 +62,25 @@ def facets(
 
     `tag_keys`: each tag's keys (`Marks.tag_keys`: the files' own tags and the user's), else the
     rows' own tags are counted."""
-    sources: Counter[str] = Counter()
+    sources: Counter[str | None] = Counter()
     days: Counter[int] = Counter()
     own_tags: Counter[str] = Counter()
     undated = total = 0
+    # Counted through map and Counter, in C: a loop in Python over 100k rows took 280 ms.
     for start in range(0, len(keys), CHUNK):
         if stop is not None and stop():
             raise Stopped
-        chunk = [row for row in map(rows.get, keys[start : start + CHUNK]) if row is not None]
-        sources.update(row.source for row in chunk if row.source)
-        dated = [row.date.toordinal() for row in chunk if row.date is not None]
-        days.update(dated)
+        chunk = list(filter(None, map(rows.get, keys[start : start + CHUNK])))
+        sources.update(map(_SOURCE, chunk))
+        dated = list(filter(None, map(_DATE, chunk)))
+        days.update(map(dt.date.toordinal, dated))
         undated += len(chunk) - len(dated)
         total += len(chunk)
         if tag_keys is None:
             for row in chunk:
                 own_tags.update(row.tags)
+    sources.pop(None, None)
+    sources.pop("", None)
     if tag_keys is not None:
         if stop is not None and stop():
             raise Stopped
@@ -92,7 +97,7 @@ def facets(
         months[f"{day:%Y-%m}"] += count
     return Facets(
         total=total,
-        sources=_most_first(sources),
+        sources=_most_first(Counter({source: n for source, n in sources.items() if source})),
         years=sorted(years.items()),
         months=sorted(months.items()),
         tags=_most_first(own_tags),
