@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import dataclasses
 import hashlib
+import json
 import os
 import signal
 import sys
@@ -30,6 +31,7 @@ from tui.export import (
     with_groups,
     write_articles,
 )
+from tui.facets import as_record, as_text, facets
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
@@ -81,6 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help=_("with --list: write to FILE (atomically) instead of stdout"),
+    )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help=_("with --list: count what the filter shows (sources, years, months, tags, a timeline)"),
     )
     parser.add_argument(
         "--dedupe",
@@ -193,8 +200,8 @@ def _run(argv: list[str]) -> int:
     for option in ("filter", "output"):
         if isinstance(getattr(args, option), list):
             setattr(args, option, "--")
-    if (args.json or args.plain or args.format or args.output or args.dedupe) and not args.list:
-        parser.error(_("--json, --plain, --format, --output and --dedupe go with --list"))
+    if (args.json or args.plain or args.format or args.output or args.dedupe or args.stats) and not args.list:
+        parser.error(_("--json, --plain, --format, --output, --dedupe and --stats go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
         parser.error(_("choose one of --json, --plain and --format"))
     if args.output and not (args.format or args.json):
@@ -239,6 +246,7 @@ def _run(argv: list[str]) -> int:
                 output=args.output,
                 library=team,
                 dedupe=args.dedupe,
+                stats=args.stats,
             )
         except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
             return 128 + signal.SIGINT
@@ -338,6 +346,7 @@ def list_articles(
     output: str | None = None,
     library: LibraryLike | None = None,
     dedupe: bool = False,
+    stats: bool = False,
 ) -> int:
     """`--list`: the articles of the folders (through the cache), or of a team library when given;
     with `dedupe`, one of each group of near-duplicates (as the filter's -is:dup)."""
@@ -364,6 +373,15 @@ def list_articles(
     keys = library.search(query, flags=flags)
     for notice in library.take_notices():  # e.g. a team library keeps no near-duplicate groups
         print(f"kliping: {notice}", file=sys.stderr)
+    if stats:
+        every = {row.key: row for row in library.rows()}
+        found = facets(keys, every, marks.tag_keys if marks is not None else None)
+        if style == "jsonl":
+            print(json.dumps(as_record(found), ensure_ascii=False))
+        else:
+            VisibleWriter(sys.stdout).write(as_text(found))
+        library.close()
+        return 0 if keys else 1
     annotate = annotations_from(marks) if marks is not None else file_annotations
     if style in FORMATS:
         annotate = with_groups(annotate, library.group_ids())

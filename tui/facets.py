@@ -14,6 +14,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass, field
 from operator import attrgetter
 
+from tui.i18n import _, ngettext
 from tui.library import Row, Stopped
 
 CHUNK = 4096  # keys counted between two looks at `stop`
@@ -151,3 +152,53 @@ def term_for(kind: str, value: str | int) -> str:
     if " " in text or '"' in text:
         text = '"' + text.replace('"', " ") + '"'
     return f"{name}:{text}"
+
+
+def as_record(found: Facets) -> dict[str, object]:
+    """The counts as JSON (`kliping --list --stats --json`)."""
+    timeline = found.timeline
+    return {
+        "articles": found.total,
+        "undated": found.undated,
+        "sources": dict(found.sources),
+        "years": {str(year): count for year, count in found.years},
+        "months": dict(found.months),
+        "tags": dict(found.tags),
+        "timeline": {
+            "unit": timeline.unit,
+            "points": [[day.isoformat(), count] for day, count in timeline.points],
+            "busiest": None
+            if timeline.busiest is None
+            else [timeline.busiest[0].isoformat(), timeline.busiest[1]],
+        },
+    }
+
+
+def as_text(found: Facets, most: int = 12) -> str:
+    """The counts as lines of text, in the language of the run (`kliping --list --stats`)."""
+    lines = [
+        ngettext(
+            "What the list shows: {count} article", "What the list shows: {count} articles", found.total
+        ).format(count=found.total)
+    ]
+    timeline = found.timeline
+    if timeline.busiest is not None:
+        day, count = timeline.busiest
+        unit = {"day": _("by day"), "week": _("by week"), "month": _("by month")}[timeline.unit]
+        lines.append(
+            ngettext(
+                "Timeline ({unit}): busiest {period}, {count} article",
+                "Timeline ({unit}): busiest {period}, {count} articles",
+                count,
+            ).format(unit=unit, period=timeline.term(day).removeprefix("date:"), count=count)
+        )
+    sections: list[tuple[str, list[tuple[str, int]]]] = [
+        (_("Source"), found.sources[:most]),
+        (_("Year"), [(str(year), count) for year, count in found.years]),
+        (_("Month"), found.months[-most:]),
+        (_("Tag"), found.tags[:most]),
+    ]
+    for heading, values in sections:
+        if values:
+            lines.append(f"{heading}: " + ", ".join(f"{value} ({count})" for value, count in values))
+    return "\n".join(lines) + "\n"

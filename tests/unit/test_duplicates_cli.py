@@ -53,3 +53,17 @@ def test_exports_carry_the_group_id(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert len(capsys.readouterr().out.splitlines()) == 3
     assert main(["--list", "--format", "csv", str(folder)]) == 0
     assert capsys.readouterr().out.splitlines()[0].endswith(",group")
+
+
+def test_stats_count_what_the_filter_shows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = collection(tmp_path / "clips")
+    assert main(["--list", "--stats", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("What the list shows: 4 articles\n")
+    assert "Month: 2024-03 (4)" in out
+    assert main(["--list", "--stats", "--json", "--dedupe", str(folder)]) == 0
+    record = json.loads(capsys.readouterr().out)
+    assert record["articles"] == 2 and record["months"] == {"2024-03": 2}
+    assert record["timeline"]["unit"] == "day" and record["timeline"]["busiest"] == ["2024-03-02", 1]
+    assert main(["--list", "--stats", "--lang", "id", str(folder)]) == 0
+    assert capsys.readouterr().out.startswith("Isi daftar: 4 artikel\n")
