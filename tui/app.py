@@ -203,6 +203,8 @@ class KlipingApp(App[None]):
             self.set_keymap(settings.keymap)
         if settings.measure != before.measure:
             self.main.reader.measure = settings.measure
+        if settings.split != before.split:
+            self.main.apply_split()
 
     def save_position(self, digest: str, fraction: float) -> None:
         """Remember how far into an article the reader got, by its content, for next time."""

@@ -36,6 +36,8 @@ CITE = ("plain", "markdown")  # how the cite key copies an article: a line of te
 MEASURE_MIN = 40
 MEASURE_MAX = 200
 DUPLICATES_MIN, DUPLICATES_MAX = 0.5, 0.95  # how close near-copies must be (tui.library.duplicates)
+SPLIT_MIN = 20  # the list's share of the screen, in percent (its width, or its height when stacked)
+SPLIT_MAX = 80
 
 
 @dataclass
@@ -53,6 +55,7 @@ class Settings:
     last: str | None = None  # the content digest of the article read last, reopened at start
     library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
     duplicates: float = 0.7  # near-copies from this share of the shorter's word runs (DUPLICATES_MIN..MAX)
+    split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
 
 
 def default_config_path() -> Path:
@@ -235,6 +238,16 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(CITE), value=_show(value), default=settings.cite
                     ),
                 )
+        elif key == "split":
+            if isinstance(value, int) and not isinstance(value, bool) and SPLIT_MIN <= value <= SPLIT_MAX:
+                settings.split = value
+            else:
+                bad(
+                    key,
+                    _("split must be a whole number from {low} to {high}, not {value} (ignored)").format(
+                        low=SPLIT_MIN, high=SPLIT_MAX, value=_show(value)
+                    ),
+                )
         elif key == "library":
             if isinstance(value, str) and not _PASSWORD.search(value):
                 settings.library = value.strip() or None
@@ -300,6 +313,7 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                 "last",
                 "library",
                 "duplicates",
+                "split",
                 "keymap",
             ]
             guess = difflib.get_close_matches(key, known, n=1)
@@ -440,6 +454,11 @@ def dump_settings(settings: Settings) -> str:
     lines.append(
         f"cite = {toml_string(settings.cite)}  # what c copies: plain (a line of text) or markdown (a link)"
     )
+    if settings.split is not None:
+        lines.append(
+            f"split = {int(settings.split)}  # the list's share of the screen, "
+            f"{SPLIT_MIN} to {SPLIT_MAX} percent"
+        )
     if settings.last:
         lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
     if settings.library:

@@ -40,7 +40,7 @@ from tui.library.interface import Flags
 from tui.library.keys import minute
 from tui.library.orders import SORTS
 from tui.library.paths import Paths
-from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan, term_query
+from tui.library.pg_query import COLUMNS, DATE_DESC, Plan, forward_order, matches, plan, term_query
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
@@ -797,7 +797,7 @@ class _EitherSets:
         args: list[object] = []
         for term in group:
             if isinstance(term, Term):
-                parts.append("doc @@ %s::tsquery")
+                parts.append(f"{COLUMNS[term.field]} @@ %s::tsquery")  # the term's field's vector
                 args.append(term_query(term, expand=True))
             elif isinstance(term, Period):
                 dates = ["minute IS NOT NULL"]

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 
 from tui import chrome
 from tui.article import Article
+from tui.config import SPLIT_MAX, SPLIT_MIN
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library import Stopped
@@ -50,6 +51,7 @@ PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in a
 PAGE_AT_ONCE_SECONDS = 0.012  # the keystroke's handler gives up finding the first page after this
 # (a merged index at 100k answers in 0.3-3 ms; a thread's page reaches the screen 15-30 ms later)
 PAGE_LOCK_WAIT_SECONDS = 0.002  # and waits this long for the library's lock (an article read holds it ~1 ms)
+SPLIT_STEP = 10  # percent of the screen a < or > gives or takes
 REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
 # closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
@@ -98,6 +100,12 @@ class MainScreen(LoadingScreen):
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
         Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
         Binding("Z", "full_screen", _("Full-screen reading and back"), show=False, id="app.full_screen"),
+        Binding(
+            "less_than_sign", "split(-1)", _("Smaller list, larger reader"), show=False, id="app.split_less"
+        ),
+        Binding(
+            "greater_than_sign", "split(1)", _("Larger list, smaller reader"), show=False, id="app.split_more"
+        ),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
@@ -178,6 +186,7 @@ class MainScreen(LoadingScreen):
         opens = self.kliping.settings.keymap.get("app.open", "o").split(",")[0]
         self.reader.open_key = self.app.get_key_display(Binding(opens, ""))
         self.set_focus(articles)
+        self.apply_split()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
         self._update_status()
@@ -186,6 +195,33 @@ class MainScreen(LoadingScreen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
+        self.call_after_refresh(self.apply_split)  # the layout may have changed: side by side or stacked
+
+    def action_split(self, step: int) -> None:
+        """Give the list (or the reader) more of the screen; kept for the next start."""
+        settings = self.kliping.settings
+        now = settings.split if settings.split is not None else (45 if self._stacked else 50)
+        split = min(SPLIT_MAX, max(SPLIT_MIN, now + SPLIT_STEP * step))
+        if split != settings.split:
+            self.kliping.save_settings(split=split)
+        self.apply_split()
+
+    @property
+    def _stacked(self) -> bool:
+        return self.app.has_class("-narrow") or self.has_class("-narrow")
+
+    def apply_split(self) -> None:
+        """The list's share of the screen as the settings have it: its width side by side, its height
+        stacked (a terminal narrower than 100 columns); unset, the stylesheet's."""
+        split = self.kliping.settings.split
+        left = self.query_one("#left")
+        if split is None:
+            left.styles.clear_rule("width")
+            left.styles.clear_rule("height")
+        elif self._stacked:
+            left.styles.width, left.styles.height = "100%", f"{split}%"
+        else:
+            left.styles.width, left.styles.height = f"{split}%", "1fr"
 
     def _measure_match_line(self) -> None:
         width = self.query_one(MatchLine).content_region.width or self.articles.content_region.width
