@@ -244,3 +244,21 @@ def test_a_cold_bulk_load_groups_when_it_ends() -> None:
         put(lib, make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)), make(3, story(1), day(2)))
     assert groups(lib) == {frozenset({"1", "2"})}
     lib.close()
+
+
+def test_a_bulk_load_stopped_before_grouping_is_grouped_by_the_next_run(tmp_path: Path) -> None:
+    import time
+
+    lib = Library(tmp_path / "cache.sqlite")
+    with lib.bulk_load():
+        put(lib, make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)))
+        lib._writer.duplicates.stopping.set()  # as close() does when the app quits mid-load
+    assert groups(lib) == set()
+    lib.close()
+    again = Library(tmp_path / "cache.sqlite")
+    for _ in range(200):  # grouped on a thread of its own
+        if again.group_sizes():
+            break
+        time.sleep(0.02)
+    assert groups(again) == {frozenset({"1", "2"})}
+    again.close()

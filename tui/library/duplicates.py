@@ -21,6 +21,7 @@ How (docs/ARCHITECTURE.md, "Near-duplicates"):
 from __future__ import annotations
 
 import sqlite3
+import threading
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
@@ -49,6 +50,7 @@ CREATE TABLE IF NOT EXISTS sketches(
 );
 CREATE TABLE IF NOT EXISTS buckets(bucket INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY(bucket, key))
     WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS sketches_pending ON sketches(key) WHERE grouped = 0;
 CREATE TABLE IF NOT EXISTS groups(key INTEGER PRIMARY KEY, face INTEGER NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_face ON groups(face);
 """
@@ -145,6 +147,7 @@ class Duplicates:
     def __init__(self, threshold: float = THRESHOLD) -> None:
         self.threshold = threshold
         self.deferred = False  # a bulk load: sketches are only stored, and grouped by settle()
+        self.stopping = threading.Event()  # the library is closing: settle() leaves the rest for later
 
     def add(self, conn: sqlite3.Connection, items: Iterable[tuple[int, bytes]]) -> None:
         """Articles just written, as (key, sketch): each joins the group of its near-copies.
@@ -207,7 +210,7 @@ class Duplicates:
                 for key, stored in conn.execute("SELECT key, sketch FROM sketches WHERE grouped = 0")
             ]
             held = conn.execute("SELECT 1 FROM buckets LIMIT 1").fetchone() is not None
-        if not pending:
+        if not pending or self.stopping.is_set():
             return
         known = dict(pending)
         bands = {key: bucket_keys(values) for key, values in pending}
@@ -221,6 +224,8 @@ class Duplicates:
             return key
 
         for band in range(BANDS):
+            if self.stopping.is_set():
+                return  # still marked ungrouped: the next run's library settles them (Library.__init__)
             seen: dict[int, list[int]] = {}
             for key, _values in pending:
                 others = seen.setdefault(bands[key][band], [])
@@ -249,10 +254,17 @@ class Duplicates:
             )
 
         for start in range(0, len(rows), chunk):
+            if self.stopping.is_set():
+                return
             with db.lock:
                 db.write(write_buckets(rows[start : start + chunk]))
         with db.lock:
             db.write(lambda conn: conn.execute("UPDATE sketches SET grouped = 1 WHERE grouped = 0"))
+
+    @staticmethod
+    def pending(conn: sqlite3.Connection) -> bool:
+        """Whether a bulk load left sketches ungrouped (it was stopped before it could group them)."""
+        return conn.execute("SELECT 1 FROM sketches WHERE grouped = 0 LIMIT 1").fetchone() is not None
 
     def _settle_with_held(
         self,

@@ -22,10 +22,11 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tui.article import Article, Problem
@@ -67,6 +68,8 @@ class Library:
         self._merges = Merges(self._db, self._learned)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
+        else:
+            self._settle_groups()
 
     @property
     def shared(self) -> bool:
@@ -142,6 +145,22 @@ class Library:
         except sqlite3.Error:
             return  # the file went bad or read-only: nothing to merge
         self._merges.start()
+
+    def _settle_groups(self) -> None:
+        """Group, on a thread, what a bulk load stopped early left ungrouped (duplicates.settle)."""
+        duplicates = self._writer.duplicates
+        with self._db.lock:
+            try:
+                waiting = duplicates.pending(self._db.conn)
+            except sqlite3.Error:
+                return
+        if waiting:
+
+            def settle() -> None:
+                with suppress(sqlite3.Error):  # closed or gone bad meanwhile: the next run tries again
+                    duplicates.settle(self._db)
+
+            threading.Thread(target=settle, name="kliping-groups", daemon=True).start()
 
     def merge_leftovers(self) -> None:
         """Go on merging what an earlier run left unmerged, in the background.
@@ -301,7 +320,8 @@ class Library:
         return found
 
     def close(self) -> None:
-        """Stop background stemming and merging, and close the database."""
+        """Stop background stemming, merging and grouping, and close the database."""
+        self._writer.duplicates.stopping.set()
         self._merges.close()
         self._vocabulary.close()
         self._db.close()
