@@ -34,7 +34,8 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from tui.article import Article, Problem
-from tui.i18n import decode, encode, said
+from tui.i18n import _, decode, encode, said
+from tui.library.duplicates import asks_groups
 from tui.library.interface import Flags
 from tui.library.keys import minute
 from tui.library.orders import SORTS
@@ -278,6 +279,24 @@ class PgLibrary:
         under = [root.rstrip(os.sep) + os.sep for root in self._roots]
         patterns = [_like_escaped(prefix) + "%" for prefix in under]
         return f"({column} = ANY(%s) OR {column} LIKE ANY(%s))", (self._roots, patterns)
+
+    def group(self, key: int) -> list[int]:
+        """(tui.library.interface) No near-duplicate groups are kept here yet: each its own."""
+        return [key]
+
+    def group_sizes(self) -> dict[int, int]:
+        return {}
+
+    def group_ids(self) -> dict[str, str]:
+        return {}
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """(tui.library.interface) "More like this" is not available in a team library yet."""
+        message = _("related articles are not available in a team library yet")
+        with self._lock:
+            if message not in self._notices:
+                self._notices.append(message)
+        return []
 
     def take_notices(self) -> list[str]:
         with self._lock:
@@ -657,6 +676,11 @@ class PgLibrary:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         if query.empty_range:
             return []
+        if asks_groups(query):  # no groups here yet: is:dup and dup: find nothing, -is:dup all
+            message = _("near-duplicate groups (is:dup, dup:) are not kept in a team library yet")
+            with self._lock:
+                if message not in self._notices:
+                    self._notices.append(message)
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
         if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
