@@ -116,6 +116,7 @@ class KlipingApp(App[None]):
         )
         marks = Marks(self.state, self.writes)
         marks.told = lambda notice: self.post_message(self.WriteFailed(notice, worded=True))
+        self.state.listen(marks.told)  # the state file is free or writable again: said at once
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
