@@ -205,6 +205,19 @@ _DATELINE = re.compile(
     r"|\s*,\s*(?P<date>[^-–—]{6,80}?))"
     r"\s*[-–—]+\s+\S"
 )
+# An outlet's own dateline, the outlet first: "Liputan6.com, Jember -", "TEMPO.CO, Jakarta -",
+# "KOMPAS.com -" (a domain-like name, an optional place, a dash; the text may follow with no space,
+# and a copy that lost its spaces glues a one-word place to it: "Liputan6.com, JakartaPada ...").
+_OUTLET_DATELINE = re.compile(
+    r"^(?P<site>[A-Za-z][A-Za-z0-9-]*\.(?i:co\.id|com|co|id|net|org))(?![\w.])"
+    r"(?:\s*,\s*(?:(?P<place>[A-Z][\w'’.]*?(?: [A-Z][\w'’.]*?){0,3})\s*[-–—]+\s*(?=\S)"
+    r"|(?P<glued>[A-Z][a-z]+)(?=[A-Z][a-z]))"
+    r"|\s*[-–—]+\s*(?=\S))"
+)
+# A place alone in capitals, as Okezone and Tempo open: "JAKARTA - ", "SEOUL- Ju", "JAKARTA-Segini".
+_CAPITAL_DATELINE = re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\s*[-–—]+\s*(?=[A-Z\"“])")
+# A domain-like outlet name, written one way whatever its capitals ("BERITAJATIM.COM" = "beritajatim.com").
+_OUTLET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z]{2,3}){1,2}")
 
 
 @dataclass
@@ -376,6 +389,15 @@ def _known_source(line: str) -> str | None:
     return None
 
 
+def outlet_name(name: str) -> str:
+    """One name for one outlet however a page writes it: the table's name for a site it knows
+    ("KOMPAS.com" -> "Kompas.com"), else a domain in lower case, as a web address gives it."""
+    name = name.strip()
+    if len(name.split()) <= 3 and (known := _known_source(name)) is not None:
+        return known
+    return name.lower() if _OUTLET_NAME.fullmatch(name) else name
+
+
 @lru_cache(maxsize=4096)
 def _copyright_owner(line: str) -> str | None:
     """Who a copyright line names ("© 2024 PT Kompas Media"), unless it starts with a digit."""
@@ -389,6 +411,12 @@ def _dateline(
     text: str,
 ) -> tuple[str | None, str | None, dt.datetime | None]:
     """Read place, source and date from a dateline such as "Jakarta (ANTARA) - ..."."""
+    if (outlet := _OUTLET_DATELINE.match(text)) is not None:
+        place = outlet.group("place") or outlet.group("glued")
+        place = place.title() if place and place.isupper() else place
+        return place, outlet_name(outlet.group("site")), None
+    if (capital := _CAPITAL_DATELINE.match(text)) is not None:
+        return capital.group("place").title(), None, None
     match = _DATELINE.match(text)
     if match is None:
         return None, None, None
@@ -510,7 +538,8 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         out.place, out.source = place, site
         loose = loose or when
     out.date = labelled or loose
-    out.source = channel or source_from(removed) or out.source
+    source = channel or source_from(removed) or out.source
+    out.source = outlet_name(source) if source else None
     # The blocks of a text's lines have single spaces only, unless the raw text holds some other
     # whitespace or a glued widget word was cut out: their words are then their spaces plus one,
     # counted without splitting (18 -> 6 us a text file; the split made a string of every word).
