@@ -60,7 +60,9 @@ _LEFTOVER_START = re.compile(
     re.IGNORECASE,
 )
 _LEFTOVER_ANYWHERE = re.compile(
-    r"whatsapp channel.*\bdi sini\b|all rights reserved|hak cipta dilindungi"
+    r"whatsapp channel.*\bdi sini\b|whatsapp channel\s*:?\s*https?://"
+    r"|(?:install|pasang|unduh) aplikasi whatsapp"
+    r"|all rights reserved|hak cipta dilindungi"
     r"|tidak mewakili pandangan redaksi|scroll to continue with content",
     re.IGNORECASE,
 )
@@ -71,6 +73,16 @@ _FOOTER_MARKERS = _phrases(
     |comments|komentar|tulis komentar|you may also like|you might also like|most popular
     |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
 )
+# Headings that only ever open what follows an article (the next read, readers' comments), in the
+# languages of the pages saved: after one, past the article's first paragraphs, nothing is its text
+# however long the rest is (a sidebar of teasers can outweigh the article twice).
+_LAST_MARKERS = _phrases(
+    """read this next|read next|up next|more stories|more from this author|recommended for you
+    |comentar|comentarios|deja un comentario|deja tu comentario|noticias relacionadas
+    |también te puede interesar|te puede interesar|lo más leído|más leídas|más noticias
+    |berita lainnya|artikel lainnya|baca berikutnya|berita selanjutnya"""
+)
+_LAST_MARKER_AFTER = 600  # characters of article text kept before such a heading, so a teaser is never cut
 # Widget words a scraper glued into a paragraph, in capitals as the page showed them.
 _INLINE_LEFTOVER = re.compile(
     r"\s*\b(?:ADVERTISEMENT\s+)?SCROLL TO (?:CONTINUE|RESUME) (?:WITH |READING )?CONTENT\b\s*"
@@ -277,7 +289,7 @@ def _leftover(line: str, key: str) -> bool:
     # substring scans in C, written out (through a generator they cost twice as much, ~5 us a text
     # file); the regex confirms.
     return (
-        len(line) <= 250
+        len(line) <= 320
         and (
             "whatsapp" in key
             or "rights reserved" in key
@@ -496,6 +508,9 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         text = unit.text
         key = _key(text)
         if kept and key in _FOOTER_MARKERS and total - seen <= seen and not _prose(body[position + 1 :]):
+            removed.extend(rest.text for rest in body[position:])
+            break
+        if key in _LAST_MARKERS and seen >= _LAST_MARKER_AFTER and len(text) <= 40:
             removed.extend(rest.text for rest in body[position:])
             break
         seen += len(text)
