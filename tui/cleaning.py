@@ -56,7 +56,11 @@ _LEFTOVER_START = re.compile(
     r"|scroll to continue|artikel ini telah tayang di|this article (?:was|first) (?:originally )?"
     r"(?:appeared|published)"
     r"|\[[\w .-]{2,30}:[^\]]{0,80}\]$|\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
-    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b)",
+    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b"
+    # a next-page prompt: "Halaman 1 2 Selanjutnya", "Lanjut ke halaman berikutnya", "Page 2 of 3"
+    r"|halaman\s*(?:\d+\s*)+(?:selanjutnya|berikutnya)?$|(?:baca |lihat )?halaman (?:selanjutnya|berikutnya)$"
+    r"|lanjut(?:kan)? (?:ke halaman|membaca)\b|continue reading\b|next page\b"
+    r"|(?:halaman|page) \d+ (?:dari|of) \d+$)",
     re.IGNORECASE,
 )
 _LEFTOVER_ANYWHERE = re.compile(
@@ -111,7 +115,7 @@ _CAPTION = re.compile(
 # added to one of these patterns needs its opening here, and a line in tests/unit/test_cleaning_openings.py.
 _LEFTOVER_OPENINGS = frozenset(
     ("fo", "ik", "ba", "re", "si", "li", "se", "co", "ha", "ko", "da", "do", "un", "kl", "ga", "jo", "su")
-    + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[")
+    + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[", "la", "ne", "pa")
 )
 _LABEL_OPENINGS = frozenset(("di", "pu", "po", "up", "la", "ta", "da", "te"))
 _BYLINE_OPENINGS = frozenset(("by", "ol", "pe", "re", "ed", "au", "di", "wr", "ko"))

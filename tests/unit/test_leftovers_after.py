@@ -47,3 +47,25 @@ def test_a_messaging_app_channel_prompt_is_taken_out() -> None:
     )
     article = parse(f"Judul Berita Hari Ini\n\n{ARTICLE}\n\n{prompt}\n")
     assert "WhatsApp" not in article.text and prompt in article.removed
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Halaman 1 2 Selanjutnya",
+        "Lanjut ke halaman berikutnya",
+        "Continue reading",
+        "Page 2 of 3",
+        "Next page",
+    ],
+)
+def test_a_next_page_prompt_is_taken_out(prompt: str) -> None:
+    closing = "Paragraf penutup yang masih berita."
+    article = parse(f"Judul Berita Hari Ini\n\n{ARTICLE}\n\n{prompt}\n\n{closing}\n")
+    assert prompt not in article.text and prompt in article.removed
+    assert "Paragraf penutup" in article.text
+
+
+def test_a_sentence_about_pages_is_kept() -> None:
+    line = "Halaman 12 laporan itu menyebut anggaran naik dua kali lipat dari tahun lalu."
+    assert line in parse(f"Judul Berita Hari Ini\n\n{ARTICLE}\n\n{line}\n").text
