@@ -394,29 +394,41 @@ def plain_article(page: Any) -> bool:
 # Where a link's words are the article's: a paragraph, a list item, a quote, a table's cell, a caption.
 _TEXT_BLOCKS = frozenset({"p", "li", "blockquote", "td", "dd", "figcaption", "pre"})
 LINK_LEAST = 3  # characters of a link's words: fewer ("1", "»") say too little to find in the text
+LINK_NEAR = 4  # a link's nearest elements whose class or id may say it is a share button or a menu
 
 
 def linked(units: list[Unit], page: Any) -> None:
     """Give trafilatura's units the page's links whose words they hold: the links inside the page's
-    paragraphs, lists, quotes and cells (not its menus, header, footer or asides), by their words.
+    paragraphs, lists, quotes and cells (not its menus, header, footer, asides or share buttons),
+    by their words. Words that link to two places ("Facebook": the article's and a share button's)
+    are left without a link rather than given the wrong one.
 
     trafilatura's own links (`links=True`) cost words: it cut paragraphs at a link and glued the
     link's words to the next ("a diaper</ref>from"): body F1 0.956 -> 0.954 on the dev set's web pages."""
-    anchors: dict[str, str] = {}  # words -> the first href with them
+    from tui.formats import _JUNK_CLASS
+
+    anchors: dict[str, str] = {}  # words -> the href with them ("" when there are several)
     for node in page.css("a[href]"):
         href = node.attributes.get("href")
         words = " ".join((node.text(deep=True) or "").split())
-        if not isinstance(href, str) or len(words) < LINK_LEAST or words in anchors:
+        if not isinstance(href, str) or len(words) < LINK_LEAST or anchors.get(words) == href:
             continue
-        parent, inside = node.parent, False
+        parent, inside, depth = node.parent, False, 0
         while parent is not None:
-            if parent.tag in _CHROME_TAGS:
+            attributes = parent.attributes
+            # A share list's class is near its links; far up, a layout's "two-col-sidebar" says nothing.
+            if parent.tag in _CHROME_TAGS or (
+                depth < LINK_NEAR
+                and ("class" in attributes or "id" in attributes)
+                and _JUNK_CLASS.search(f"{attributes.get('class')} {attributes.get('id')}")
+            ):
                 break
             inside = inside or parent.tag in _TEXT_BLOCKS
-            parent = parent.parent
+            parent, depth = parent.parent, depth + 1
         else:
             if inside:
-                anchors[words] = href
+                anchors[words] = "" if words in anchors else href
+    anchors = {words: href for words, href in anchors.items() if href}
     if not anchors:
         return
     for unit in units:

@@ -43,6 +43,7 @@ dan sekolah di sekitar lokasi diliburkan sampai air surut sepenuhnya dari jalan 
 SOUP_PAGE = """<html><head><title>Rob di Semarang</title></head><body>
 <div class="wrap"><div class="menu"><a href="https://site.example/a">Satu</a> <a href="https://site.example/b">Dua</a></div>
 <div class="content"><h1>Rob di Semarang</h1>
+<ul class="share-buttons"><li><a href="https://share.example/?u=rob">BMKG</a></li></ul>
 <p>Rob merendam pesisir utara Semarang sejak Senin pagi, menurut <a href="https://bmkg.go.id/rob">BMKG</a>,
 dan ribuan rumah warga di tiga kecamatan tergenang air laut setinggi lutut orang dewasa.</p>
 <p>Pemerintah kota menyiapkan pompa tambahan dan dapur umum bagi warga yang rumahnya terendam paling parah
@@ -74,7 +75,7 @@ def test_page_links_are_made_whole_and_only_the_body_keeps_them() -> None:
     assert article.links == ("https://news.example.com/tokoh/bupati", "https://bnpb.go.id/data")
 
 
-def test_trafilatura_pages_keep_their_body_links() -> None:
+def test_trafilatura_pages_keep_their_body_links_not_a_share_button_with_the_same_words() -> None:
     article = only_article(parse_bytes(SOUP_PAGE.encode(), "rob.html"))
     assert "menurut BMKG[1]," in article.text
     assert article.links == ("https://bmkg.go.id/rob",)
