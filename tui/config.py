@@ -35,6 +35,7 @@ READ_WHEN = ("opened", "rested")  # opened: Enter, [ ] and reading; rested: also
 CITE = ("plain", "markdown")  # how the cite key copies an article: a line of text, or a Markdown link
 MEASURE_MIN = 40
 MEASURE_MAX = 200
+DUPLICATES_MIN, DUPLICATES_MAX = 0.5, 0.95  # how close near-copies must be (tui.library.duplicates)
 SPLIT_MIN = 20  # the list's share of the screen, in percent (its width, or its height when stacked)
 SPLIT_MAX = 80
 
@@ -53,6 +54,7 @@ class Settings:
     cite: str = "plain"  # one of CITE
     last: str | None = None  # the content digest of the article read last, reopened at start
     library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
+    duplicates: float = 0.7  # near-copies from this share of the shorter's word runs (DUPLICATES_MIN..MAX)
     split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
 
 
@@ -251,6 +253,28 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                 settings.library = value.strip() or None
             else:  # a password belongs in ~/.pgpass or PGPASSWORD, never in this file
                 bad(key, _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'))
+        elif key == "duplicates":
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                settings.duplicates = min(DUPLICATES_MAX, max(DUPLICATES_MIN, float(value)))
+                if settings.duplicates != value:
+                    bad(
+                        key,
+                        _("duplicates must be {low} to {high} (using {value})").format(
+                            low=DUPLICATES_MIN, high=DUPLICATES_MAX, value=settings.duplicates
+                        ),
+                    )
+            else:
+                bad(
+                    key,
+                    _(
+                        "duplicates must be a number from {low} to {high}, not {value} (using {default})"
+                    ).format(
+                        low=DUPLICATES_MIN,
+                        high=DUPLICATES_MAX,
+                        value=_show(value),
+                        default=settings.duplicates,
+                    ),
+                )
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -288,6 +312,7 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                 "cite",
                 "last",
                 "library",
+                "duplicates",
                 "split",
                 "keymap",
             ]
@@ -438,6 +463,10 @@ def dump_settings(settings: Settings) -> str:
         lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
     if settings.library:
         lines.append(f"library = {toml_string(settings.library)}  # a team library on PostgreSQL")
+    if settings.duplicates != Settings.duplicates:
+        lines.append(
+            f"duplicates = {settings.duplicates}  # near-copies, {DUPLICATES_MIN} (loose) to {DUPLICATES_MAX}"
+        )
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',

@@ -31,6 +31,7 @@ from tui.library import Stopped
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.query import Query, parse
+from tui.screens.collection import CollectionKeys
 from tui.screens.loading import LoadingScreen
 from tui.search import snippet
 from tui.session import Answer, Session, Status
@@ -117,6 +118,9 @@ class MainScreen(LoadingScreen):
         Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
         Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
+        Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
+        Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
+        Binding("R", "related", _("Articles like this one"), show=False, id="app.related"),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
@@ -143,6 +147,7 @@ class MainScreen(LoadingScreen):
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self._stop_watching: threading.Event | None = None
+        self.collection = CollectionKeys(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
@@ -420,6 +425,19 @@ class MainScreen(LoadingScreen):
         typing = isinstance(self.focused, FilterBar)
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
+
+    def read(self, key: int) -> None:
+        """Show this article in the reader, wherever the list's cursor is."""
+        self._fetch(key, self.reader.raw)
+
+    def action_facets(self) -> None:
+        self.collection.facets()
+
+    def action_copies(self) -> None:
+        self.collection.copies()
+
+    def action_related(self) -> None:
+        self.collection.related()
 
     @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
