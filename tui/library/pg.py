@@ -56,9 +56,8 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Flag, Period, Query, Term
 
-VERSION = (
-    3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
-)
+# Of the tables below (4: links; 3: a vector a field); a library of another version is refused, never rebuilt.
+VERSION = 4
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 QUICK_TRIP = 0.002  # seconds: a server this near answers a keystroke's page on the event loop
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
@@ -90,6 +89,7 @@ CREATE TABLE IF NOT EXISTS articles(
     tags text NOT NULL DEFAULT '',
     carried text NOT NULL DEFAULT '',
     whole_bytes bigint NOT NULL DEFAULT 0,
+    links text NOT NULL DEFAULT '',  -- the body's links, one per line (records.LINK_SEPARATOR)
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
@@ -113,7 +113,8 @@ _DOC_INDEXES = (
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc, source_doc, place_doc) "
+    "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
+    "place_doc) "
     "FROM STDIN"
 )
 
@@ -406,7 +407,7 @@ class PgLibrary:
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
-                         tags, carried, whole) = article.columns  # fmt: skip
+                         tags, carried, whole, links) = article.columns  # fmt: skip
                         copy.write_row(
                             [
                                 _clean(value)
@@ -427,6 +428,7 @@ class PgLibrary:
                                     tags,
                                     carried,
                                     whole,
+                                    links,
                                     article.removed,
                                     article.blocks,
                                     vectors.exact,
