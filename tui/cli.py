@@ -302,7 +302,7 @@ def list_articles(
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
-    keys = library.search(query, flags=flags)
+    keys = library.search(query, flags=flags).keys
     annotate = annotations_from(marks) if marks is not None else file_annotations
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]

@@ -354,19 +354,18 @@ async def type_until_the_first_page(
 
     The rest of the answer waits for the event returned (set it before settling): on a busy
     machine it could otherwise arrive before the test looks at the first page."""
-    from tui.screens import main as main_module
-
-    monkeypatch.setattr(main_module, "PAGE_ROWS", rows)
-    monkeypatch.setattr(main_module, "REST_SECONDS", rest)
     app = pilot.app
+    app.main.searcher.page_rows = rows
+    app.main.searcher.rest_seconds = rest
     gate = threading.Event()
-    original = app.library.search_rest
+    original = app.library.search
 
     def held(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(30)
+        if kwargs.get("limit") is None and kwargs.get("at_once") is None:  # a whole answer
+            gate.wait(30)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(app.library, "search_rest", held)
+    monkeypatch.setattr(app.library, "search", held)
     await settle(pilot)
     article_list = app.query_one("#articles", ArticleList)
     await pilot.press("/", *text)
@@ -401,30 +400,24 @@ async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
 async def test_typing_on_stops_the_search_for_what_was_typed_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.screens import main as app_module
-
-    monkeypatch.setattr(app_module, "PAGE_ROWS", 5)
-    monkeypatch.setattr(app_module, "REST_SECONDS", 0.5)  # longer than the pilot takes per key
     app = KlipingApp([many_articles(tmp_path / "many", 60)])
     async with app.run_test(size=(120, 36)) as pilot:
+        app.main.searcher.page_rows = 5
+        app.main.searcher.rest_seconds = 0.5  # longer than the pilot takes per key
         await settle(pilot)
         searched: list[str] = []
+        original = app.library.search
 
-        def spied(name: str) -> None:
-            original = getattr(app.library, name)
-
-            def spy(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def spy(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if kwargs.get("limit") is None:  # a whole answer
                 searched.append(query.text)
-                return original(query, *args, **kwargs)
+            return original(query, *args, **kwargs)
 
-            monkeypatch.setattr(app.library, name, spy)
-
-        spied("search")  # a whole answer, under the library's lock
-        spied("search_rest")  # the rest of an answer after a first page, on its own connection
+        monkeypatch.setattr(app.library, "search", spy)
         await pilot.press("/", *"desa isi")
         await settle(pilot)
         # Keys come faster than the pause that starts a whole answer: only the last text gets one.
-        assert set(searched) == {"desa isi"}  # (search_rest falls back on search in memory)
+        assert set(searched) == {"desa isi"}
         assert len(app.query_one("#articles", ArticleList).keys) == 60
 
 
@@ -864,13 +857,13 @@ async def test_the_same_answer_again_leaves_the_reader_alone(
         monkeypatch.setattr(reader, "show", spied)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        screen.run_search("", keep=True)
+        screen.search_again()
         await settle(pilot)
         assert shown == []
         await pilot.press("slash", *"desa", "enter")
         await settle(pilot)
         assert shown  # a new filter: the reader marks its matches
         shown.clear()
-        screen.run_search("desa", keep=True)
+        screen.search_again()
         await settle(pilot)
         assert shown == []

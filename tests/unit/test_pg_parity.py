@@ -97,7 +97,7 @@ def _answer(library: object, text: str, sort: str, reverse: bool = False) -> lis
     known = _idents(library)
     query = parse(text)
     flags = _flags(library) if query.uses_marks else None
-    keys: list[int] = library.search(query, sort, reverse, flags)  # type: ignore[attr-defined]
+    keys: list[int] = library.search(query, sort, reverse, flags).keys  # type: ignore[attr-defined]
     return [known[key] for key in keys]
 
 
@@ -183,8 +183,8 @@ def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> Non
     for text in ("desa", "is:unread desa", '"kata langka sekali" OR pertemuan'):
         query = parse(text)
         flags = _flags(team) if query.uses_marks else None
-        whole = team.search(query, "relevance", False, flags)  # type: ignore[attr-defined]
-        page = team.search_page(query, "relevance", False, flags, limit=20)  # type: ignore[attr-defined]
+        whole = team.search(query, "relevance", False, flags).keys  # type: ignore[attr-defined]
+        page = team.search(query, "relevance", False, flags, limit=20)  # type: ignore[attr-defined]
         assert page.keys == whole[:20]
         assert page.complete == (len(whole) <= 20)
 

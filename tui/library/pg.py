@@ -41,6 +41,7 @@ from tui.library.pg_query import DATE_DESC, matches, plan
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
+    AtOnce,
     Page,
     Prepared,
     Row,
@@ -450,45 +451,19 @@ class PgLibrary:
         sort: str = "relevance",
         reverse: bool = False,
         flags: Flags | None = None,
+        *,
+        limit: int | None = None,
         stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """Keys of the matching articles in display order; everything the filter bar can say."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_rest(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """search()'s whole answer (each thread reads on a connection of its own)."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_page(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        limit: int = 200,
+        at_once: AtOnce | None = None,
     ) -> Page:
-        keys = self._answer(query, sort, reverse, flags, limit + 1, None)
+        """Keys of the matching articles in display order (each thread reads on a connection of its
+        own); never on the event loop: a server's answer crosses a network, so `at_once` is refused."""
+        if at_once is not None:
+            raise Stopped
+        if limit is None:
+            return Page(self._answer(query, sort, reverse, flags, None, stop), True)
+        keys = self._answer(query, sort, reverse, flags, limit + 1, stop)
         return Page(keys[:limit], len(keys) <= limit)
-
-    def page_at_once(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        limit: int = 200,
-        seconds: float = 0.006,
-        wait: float = 0.002,
-    ) -> Page | None:
-        """Never on the event loop: a server's answer crosses a network, so the caller asks
-        search_page on a thread (it does so whenever this gives None)."""
-        return None
 
     def _answer(
         self,

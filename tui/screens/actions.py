@@ -42,7 +42,7 @@ class ArticleActions(Screen[None]):
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
     reload: Callable[[], None]  # read the folders again: the main screen does it
     action_reload: Callable[[], None]
-    run_search: Callable[..., object]  # the main screen searches
+    search_again: Callable[[], None]  # the main screen searches
 
     @property
     def kliping(self) -> KlipingApp:
@@ -222,7 +222,7 @@ class ArticleActions(Screen[None]):
     def _sorted(self) -> None:
         self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
         self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
-        self.run_search(self.session.query_text, keep=True)
+        self.search_again()
 
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""

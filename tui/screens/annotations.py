@@ -136,7 +136,7 @@ class AnnotationActions(ArticleActions):
             query = parse(text)
             flags = session.marks.flags(query) if query.uses_marks else None
             rows = session.rows
-            counts[name] = sum(1 for key in self.library.search(query, flags=flags) if key in rows)
+            counts[name] = sum(1 for key in self.library.search(query, flags=flags).keys if key in rows)
             if worker.is_cancelled:
                 return
             self.app.call_from_thread(screen.show_counts, dict(counts))

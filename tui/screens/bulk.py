@@ -80,7 +80,7 @@ class BulkActions(AnnotationActions):
         query = parse(text)
         flags = session.marks.flags(query) if query.uses_marks else None
         try:
-            keys = self.library.search(query, session.sort, session.reverse, flags)
+            keys = self.library.search(query, session.sort, session.reverse, flags).keys
         except Stopped:
             return
         self.app.call_from_thread(self._confirm_bulk, choice, tag, text, keys)

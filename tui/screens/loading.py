@@ -27,7 +27,7 @@ class LoadingScreen(BulkActions):
 
     paths: list[str]
     processes: int | None
-    run_search: Callable[..., object]  # the main screen searches
+    search_again: Callable[[], None]  # the main screen searches
     _reloading = False  # the folders are being read again
     _reload_pending = False  # a change came while they were: read them once more after
     _stop_watching: threading.Event | None = None
@@ -210,7 +210,7 @@ class LoadingScreen(BulkActions):
 
     def _refresh_if_due(self) -> None:
         if self.session.refresh_due():
-            self.run_search(self.session.query_text, keep=True)
+            self.search_again()
 
     def action_reload(self) -> None:
         self.reload()
@@ -220,9 +220,7 @@ class LoadingScreen(BulkActions):
         """A failure in the background is told in plain words; the app and what it loaded stay."""
         if event.state != WorkerState.ERROR:
             return
-        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
-            event.worker.name, _("A background task failed")
-        )
+        what = {"load": _("Loading stopped")}.get(event.worker.name, _("A background task failed"))
         self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
         if event.worker.name == "load":
             self.session.stopped_loading()
