@@ -39,3 +39,7 @@ def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 @pytest.fixture
 def seeds() -> Path:
     return SEEDS
+
+
+# The team library's throwaway PostgreSQL (skipped, with how to run them, where none can be had).
+from tests.pg_server import pg_admin_url, pg_url  # noqa: E402, F401

@@ -55,7 +55,20 @@ class Server:
 
     def start(self) -> None:
         self._run(str(self.bin / "initdb"), "--no-sync", "-A", "trust", "-E", "UTF8", "-D", str(self.data))
-        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off -c full_page_writes=off"
+        self._start()
+
+    def standby(self) -> Server:
+        """A hot standby of this server, streaming from it (`pg_basebackup -R`), started."""
+        replica = Server(self.bin)
+        self._run(
+            str(self.bin / "pg_basebackup"), "-h", str(self.socket), "-D", str(replica.data),
+            "-R", "--checkpoint=fast", "--no-sync", *(["-U", self.user] if self.user else []),
+        )  # fmt: skip
+        replica._start()
+        return replica
+
+    def _start(self) -> None:
+        options = f"-k {self.socket} -c listen_addresses='' -c fsync=off"
         log = str(self.root / "server.log")
         self._run(str(self.bin / "pg_ctl"), "-w", "-D", str(self.data), "-l", log, "-o", options, "start")
 

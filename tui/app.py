@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.text import Text
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -18,13 +19,22 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
-from tui.config import default_config_path, load_settings, save_settings
+from tui.config import (
+    SettingsNotSaved,
+    default_config_path,
+    file_stamp,
+    load_settings,
+    reload_settings,
+    save_settings,
+)
 from tui.i18n import _
 from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
 from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
+from tui.screens.messages import Messages, reading_seconds, toast_text
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
 from tui.widgets.keys_panel import KeysPanel
@@ -37,6 +47,7 @@ from tui.writes import WriteQueue
 # of up to 12 ms in a key's frame; at these, 58 ms (bench_pty first change p90 2.6 -> 1.9 times
 # the floor's, medians of four runs).
 AFTER_LOADING_GC = (20_000, 50, 100)
+SETTINGS_LOOK_SECONDS = 2.0  # how often the config file is looked at (a stat) for the user's edits
 SWITCH_SECONDS = 0.001  # once loaded: how long a thread may hold the interpreter's lock when another wants it
 
 
@@ -78,6 +89,7 @@ class KlipingApp(App[None]):
         crash_dir: Path | None = None,
         watch_files: bool = False,
         listing: Listing | None = None,
+        library: LibraryLike | None = None,
     ) -> None:
         super().__init__()
         self.listing = listing  # the folders, listed by a child process since launch (tui.listing)
@@ -87,7 +99,7 @@ class KlipingApp(App[None]):
         self.crash_dir = crash_dir
         self.watch_files = watch_files  # the real app watches the folders; tests reload by hand
         self.crash_log: Path | None = None
-        self.library = Library(cache)
+        self.library: LibraryLike = Library(cache) if library is None else library  # or a team's
         self.config_path = config_path or default_config_path()
         self.settings, self._settings_message = load_settings(self.config_path)
         self.state = ReadingState(state_path or default_state_path())
@@ -101,6 +113,8 @@ class KlipingApp(App[None]):
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
         self._unsaved_told = False
+        self._settings_refused_told = False
+        self.messages = Messages()  # what the toasts said, for the messages dialog
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -128,6 +142,8 @@ class KlipingApp(App[None]):
                 message = _("Unknown binding ids in the config's keymap: {ids}").format(ids=ids)
                 self.notify(message, severity="warning", timeout=12, markup=False)
         self.theme_changed_signal.subscribe(self, lambda theme: self.save_settings(theme=theme.name))
+        self._settings_stamp = file_stamp(self.config_path)
+        self.set_interval(SETTINGS_LOOK_SECONDS, self._settings_edited)
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
                 self.notify(notice, severity="warning", timeout=12, markup=False)
@@ -149,11 +165,37 @@ class KlipingApp(App[None]):
         for name, value in changes.items():
             setattr(self.settings, name, value)
         try:
-            save_settings(self.settings, self.config_path)
+            save_settings(self.settings, self.config_path, changes)
+            self._settings_stamp = file_stamp(self.config_path)  # our own write is no edit to read back
+        except SettingsNotSaved as error:
+            if not self._settings_refused_told:  # once: the file is wrong until the user fixes it
+                self._settings_refused_told = True
+                message = _("Settings not saved: kliping never writes over a file it cannot read. {problem}")
+                self.notify(message.format(problem=error), severity="warning", timeout=12, markup=False)
         except OSError as error:
             reason = error.strerror or error
             message = _("Could not save settings: {reason}").format(reason=reason)
             self.notify(message, severity="warning", markup=False)
+
+    def _settings_edited(self) -> None:
+        """The user edited the config while the app runs: what they changed takes effect now (the sort
+        and the language at the next start), and the app's own saves never put the old values back."""
+        stamp = file_stamp(self.config_path)
+        if stamp == self._settings_stamp:
+            return
+        self._settings_stamp = stamp
+        before = self.settings
+        settings, message = reload_settings(self.config_path, before)
+        settings.sort, settings.reverse, settings.lang = before.sort, before.reverse, before.lang
+        self.settings = settings
+        if message:
+            self.notify(message, severity="warning", timeout=12, markup=False)
+        if settings.theme and settings.theme != self.theme and settings.theme in self.available_themes:
+            self.theme = settings.theme
+        if settings.keymap != before.keymap:
+            self.set_keymap(settings.keymap)
+        if settings.measure != before.measure:
+            self.main.reader.measure = settings.measure
 
     def save_position(self, digest: str, fraction: float) -> None:
         """Remember how far into an article the reader got, by its content, for next time."""
@@ -238,7 +280,16 @@ class KlipingApp(App[None]):
         """Every toast; Textual's own (the screenshot, how to quit) in the interface's language."""
         if markup:
             message, title = toast(message, title)
-        super().notify(message, title=title, severity=severity, timeout=timeout, markup=markup)
+        self.messages.add(Text.from_markup(message).plain if markup else message, severity)
+        # Long enough to read; a long one cut, whole in the messages dialog (M).
+        key = self.get_key_display(Binding(self.settings.keymap.get("app.messages", "M").split(",")[0], ""))
+        super().notify(
+            toast_text(message, key),
+            title=title,
+            severity=severity,
+            timeout=reading_seconds(message, timeout),
+            markup=markup,
+        )
 
     def action_command_palette(self) -> None:
         """Textual's palette, with its prompt in the interface's language."""

@@ -31,6 +31,7 @@ from tui.export import (
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
+from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
 from tui.query import parse
@@ -87,6 +88,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=LANGS, help=_("language of the interface (default: from the locale)")
     )
     parser.add_argument("--no-cache", action="store_true", help=_("do not read or write the on-disk cache"))
+    parser.add_argument(
+        "--library",
+        metavar="URL",
+        help=_(
+            "open a team library on PostgreSQL (postgresql://host/db) instead of folders; "
+            "fill it with: kliping sync --library URL PATH"
+        ),
+    )
     parser.add_argument(
         "--version",
         action="version",
@@ -158,6 +167,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Before tui.app is imported: its key bindings take their labels from the language at import time.
     set_language(_lang_in(argv) or load_settings()[0].lang)
     with _argparse_translated():
+        if argv[:1] == ["sync"]:  # `kliping sync --library URL PATH...` (a folder named sync: ./sync)
+            from tui.cli_team import sync_command
+
+            return sync_command(argv[1:])
         return _run(argv)
 
 
@@ -176,7 +189,14 @@ def _run(argv: list[str]) -> int:
         args.format = format_for(args.output)
         if args.format is None:
             parser.error(_("say --format, or end the --output name with .jsonl, .csv or .md"))
-    paths = [str(p) for p in args.paths] or [str(bundled_seeds())]
+    from tui.cli_team import library_url, open_team_library
+
+    url = library_url(args.library)
+    if url and args.paths:
+        parser.error(
+            _("--library opens the team library alone; bring PATH into it with kliping sync --library")
+        )
+    paths = [] if url else [str(p) for p in args.paths] or [str(bundled_seeds())]
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(_("no such file or folder: {path}").format(path=missing[0]))
@@ -185,7 +205,12 @@ def _run(argv: list[str]) -> int:
         message = _("the app needs a terminal on stdin and stdout; for pipes and scripts use --list")
         print("kliping: " + message, file=sys.stderr)
         return 2
-    cache = None if args.no_cache else _usable_cache(paths)
+    team: LibraryLike | None = None
+    if url:
+        team = open_team_library(url)
+        if team is None:
+            return 2
+    cache = None if args.no_cache or team is not None else _usable_cache(paths)
     if args.list:
         style = "jsonl" if args.json else args.format or ("plain" if args.plain else "lines")
         for stream in (sys.stdout, sys.stderr):
@@ -193,7 +218,9 @@ def _run(argv: list[str]) -> int:
             if hasattr(stream, "reconfigure"):
                 stream.reconfigure(errors="replace")
         try:
-            return list_articles(paths, args.filter, style=style, cache=cache, output=args.output)
+            return list_articles(
+                paths, args.filter, style=style, cache=cache, output=args.output, library=team
+            )
         except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
             return 128 + signal.SIGINT
         except BrokenPipeError:
@@ -204,7 +231,7 @@ def _run(argv: list[str]) -> int:
     # A higher frame rate cuts the keystroke-to-screen floor from ~40 ms to ~15 ms (docs/ARCHITECTURE.md).
     os.environ.setdefault("TEXTUAL_FPS", "240")
     # The folders are listed on the other core while Textual is imported and the cache read.
-    listing = Listing.start(paths)
+    listing = Listing.start(paths) if team is None else None
     try:
         from tui.app import KlipingApp
 
@@ -215,8 +242,9 @@ def _run(argv: list[str]) -> int:
             cache=cache,
             tune_gc=True,
             crash_dir=crash_dir,
-            watch_files=True,
+            watch_files=True,  # folders, or a team library's changes (LISTEN/NOTIFY)
             listing=listing,
+            library=team,
         )
         _exit_cleanly_on_signals(app)
         app.run()
@@ -283,13 +311,20 @@ def _usable_cache(paths: Sequence[str]) -> Path | None:
 
 
 def list_articles(
-    paths: Sequence[str], filter_text: str, *, style: str, cache: Path | None, output: str | None = None
+    paths: Sequence[str],
+    filter_text: str,
+    *,
+    style: str,
+    cache: Path | None,
+    output: str | None = None,
+    library: LibraryLike | None = None,
 ) -> int:
-    library = Library(cache)
+    """`--list`: the articles of the folders (through the cache), or of a team library when given."""
+    library = Library(cache) if library is None else library
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
     problems: list[Problem] = []
-    for update in sync(library, paths):
+    for update in [] if library.shared else sync(library, paths):
         for notice in update.notices:  # said at once: e.g. the cache could not be written
             print(f"kliping: {notice}", file=sys.stderr)
         if update.removed:
@@ -336,7 +371,7 @@ def _print_line(row: Row, out: TextIO) -> None:
     out.write(f"{date:<11}  {source[:16]:<16}  {row.words:>6}  {visible_line(row.title)}\n")
 
 
-def _print_plain(library: Library, key: int, out: TextIO, annotate: Annotate = file_annotations) -> None:
+def _print_plain(library: LibraryLike, key: int, out: TextIO, annotate: Annotate = file_annotations) -> None:
     """One article as linear text: no columns or boxes, so a screen reader reads it in order."""
     article = library.article(key)
     if article is None:
@@ -368,7 +403,7 @@ def _print_plain(library: Library, key: int, out: TextIO, annotate: Annotate = f
     out.write("\n")
 
 
-def _marks(library: Library, *, create: bool) -> Marks | None:
+def _marks(library: LibraryLike, *, create: bool) -> Marks | None:
     """The reading state by key, for is:, tag:, note: on the command line and for what exports carry;
     None when there is no state file and the filter does not need one (nothing is created then)."""
     path = default_state_path()

@@ -2,7 +2,9 @@
 
 Reading never fails: a file that cannot be read or parsed gives the defaults, and a bad value
 resets only its own key; either way the message says which file and which line, so the user can
-fix it. Writing is atomic (temporary file, fsync, rename), so a crash never leaves half a file.
+fix it. Writing changes only the keys the app changed, in the file as it is on disk then (the
+user's comments and edits stay), never writes over a file that did not parse, and is atomic
+(temporary file, fsync, rename), so a crash never leaves half a file.
 """
 
 from __future__ import annotations
@@ -15,12 +17,15 @@ import re
 import secrets
 import stat
 import tomllib
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TextIO
 
 import platformdirs
+import tomlkit
+import tomlkit.exceptions
+import tomlkit.items
 
 from tui.i18n import _
 
@@ -45,6 +50,7 @@ class Settings:
     read_when: str = "opened"  # one of READ_WHEN: when an article counts as read
     cite: str = "plain"  # one of CITE
     last: str | None = None  # the content digest of the article read last, reopened at start
+    library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
 
 
 def default_config_path() -> Path:
@@ -55,6 +61,7 @@ def default_config_path() -> Path:
 # --- reading -----------------------------------------------------------------------------
 
 _Problem = tuple[int | None, str]  # (line, what is wrong)
+_PASSWORD = re.compile(r"://[^/?#@]*:[^/?#@]*@|password\s*=", re.IGNORECASE)
 
 _TOML_WHERE = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -226,6 +233,11 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         choices=", ".join(CITE), value=_show(value), default=settings.cite
                     ),
                 )
+        elif key == "library":
+            if isinstance(value, str) and not _PASSWORD.search(value):
+                settings.library = value.strip() or None
+            else:  # a password belongs in ~/.pgpass or PGPASSWORD, never in this file
+                bad(key, _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'))
         elif key == "keymap":
             if not isinstance(value, dict):
                 bad(
@@ -253,7 +265,18 @@ def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, lis
                         )
                     )
         else:
-            known = ["theme", "sort", "reverse", "measure", "lang", "read_when", "cite", "last", "keymap"]
+            known = [
+                "theme",
+                "sort",
+                "reverse",
+                "measure",
+                "lang",
+                "read_when",
+                "cite",
+                "last",
+                "library",
+                "keymap",
+            ]
             guess = difflib.get_close_matches(key, known, n=1)
             if guess:
                 bad(
@@ -275,19 +298,62 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
     except FileNotFoundError:
         return Settings(), None
     except OSError as error:
-        reason = error.strerror or str(error)
-        if isinstance(error, IsADirectoryError):
-            reason = _("it is a folder, not a file")
-        return Settings(), _("{path}: could not read it ({reason}); using defaults").format(
-            path=target, reason=reason
-        )
+        return Settings(), _using_defaults(_unreadable(target, error))
+    parsed = _parse(target, raw)
+    if isinstance(parsed, str):
+        return Settings(), _using_defaults(parsed)
+    data, text = parsed
+    settings, problems = _read(target, data, text)
+    return settings, (_message(target, problems) if problems else None)
+
+
+def reload_settings(path: str | os.PathLike[str], current: Settings) -> tuple[Settings, str | None]:
+    """The settings after the user edited the file while the app runs: a file that cannot be read
+    or parsed keeps `current` (its defaults would undo every choice), a bad value only its key."""
+    target = Path(path)
+    try:
+        parsed = _parse(target, target.read_bytes())
+    except FileNotFoundError:
+        return current, None
+    except OSError as error:
+        return current, _kept(_unreadable(target, error))
+    if isinstance(parsed, str):
+        return current, _kept(parsed)
+    settings, problems = _read(target, *parsed)
+    return settings, (_message(target, problems) if problems else None)
+
+
+def file_stamp(path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """When and how big the file was last written, to see an edit made while the app runs."""
+    try:
+        found = os.stat(path)
+    except OSError:
+        return None
+    return found.st_mtime_ns, found.st_size
+
+
+def _using_defaults(problem: str) -> str:
+    return _("{problem}; using defaults").format(problem=problem)
+
+
+def _kept(problem: str) -> str:
+    return _("{problem}; the settings stay as they were").format(problem=problem)
+
+
+def _unreadable(target: Path, error: OSError) -> str:
+    reason = error.strerror or str(error)
+    if isinstance(error, IsADirectoryError):
+        reason = _("it is a folder, not a file")
+    return _("{path}: could not read it ({reason})").format(path=target, reason=reason)
+
+
+def _parse(target: Path, raw: bytes) -> tuple[dict[str, object], str] | str:
+    """The file's TOML and its text, or what is wrong with it and where."""
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = raw[: error.start].count(b"\n") + 1
-        return Settings(), _("{path} line {line}: not UTF-8 text; using defaults").format(
-            path=target, line=line
-        )
+        return _("{path} line {line}: not UTF-8 text").format(path=target, line=line)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -302,15 +368,10 @@ def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings,
             what = _TOML_END.sub("", what)
             place = _("line {line} (end of file)").format(line=line)
         what = what[:1].lower() + what[1:]
-        return Settings(), _("{path} {place}: {error}; using defaults").format(
-            path=target, place=place, error=what
-        )
+        return _("{path} {place}: {error}").format(path=target, place=place, error=what)
     except (ValueError, RecursionError) as error:  # pragma: no cover - tomllib raises only the above
-        return Settings(), _("{path}: could not read it ({reason}); using defaults").format(
-            path=target, reason=error
-        )
-    settings, problems = _read(target, data, text)
-    return settings, (_message(target, problems) if problems else None)
+        return _("{path}: could not read it ({reason})").format(path=target, reason=error)
+    return data, text
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -356,6 +417,8 @@ def dump_settings(settings: Settings) -> str:
     )
     if settings.last:
         lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
+    if settings.library:
+        lines.append(f"library = {toml_string(settings.library)}  # a team library on PostgreSQL")
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',
@@ -367,7 +430,7 @@ def dump_settings(settings: Settings) -> str:
 
 @contextlib.contextmanager
 def write_atomically(
-    path: str | os.PathLike[str], newline: str | None = None, errors: str = "strict"
+    path: str | os.PathLike[str], newline: str | None = None, errors: str = "strict", make_folder: bool = True
 ) -> Iterator[TextIO]:
     """A text file that appears at `path` whole or not at all, so a crash or error never leaves half of one.
 
@@ -376,13 +439,15 @@ def write_atomically(
     file takes the user's umask (0644 under umask 022), an existing one keeps its permissions.
     A path that is not a regular file (a device such as /dev/null, /dev/stdout, a FIFO) is written
     through, not replaced; a symlink keeps pointing where it did and its target is what changes.
+    `make_folder`: create the missing folders (the config's), else a missing one is an error.
     """
-    if _written_through(path):
+    if written_through(path):
         with open(path, "w", encoding="utf-8", newline=newline, errors=errors) as out:
             yield out
         return
     target = Path(os.path.realpath(path))  # a symlink stays: the file it names is replaced
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if make_folder:
+        target.parent.mkdir(parents=True, exist_ok=True)
     handle, temp = _temporary_beside(target)
     try:
         with open(handle, "w", encoding="utf-8", newline=newline, errors=errors) as out:
@@ -404,7 +469,7 @@ def write_atomically(
             os.close(folder)
 
 
-def _written_through(path: str | os.PathLike[str]) -> bool:
+def written_through(path: str | os.PathLike[str]) -> bool:
     """True for what a rename would wrongly replace: a device, a FIFO, a socket, /dev/stdout."""
     if os.path.abspath(path).startswith(("/dev/", "/proc/")):
         return True
@@ -430,9 +495,64 @@ def _temporary_beside(target: Path) -> tuple[int, Path]:
     raise FileExistsError(errno.EEXIST, "no free temporary name", str(target.parent))
 
 
-def save_settings(settings: Settings, path: str | os.PathLike[str] | None = None) -> None:
-    """Write the settings atomically, creating the folder, so a crash mid-save keeps the old file."""
+class SettingsNotSaved(Exception):
+    """The config file is there but is not TOML kliping can read: it is never written over."""
+
+
+def save_settings(
+    settings: Settings, path: str | os.PathLike[str] | None = None, changed: Iterable[str] | None = None
+) -> None:
+    """Write the settings named in `changed` (all of them when None) into the file as it is on disk now.
+
+    Only those keys change: the user's comments, their other keys and what they edited while the app
+    ran all stay (tomlkit keeps the rest of the text as it was). A file that does not parse is never
+    written over (SettingsNotSaved says where it is wrong): one syntax error used to lose them all.
+    A new file gets every setting with comments saying what each takes. Written atomically.
+    """
     target = default_config_path() if path is None else Path(path)
-    text = dump_settings(settings)
+    names = [item.name for item in fields(Settings)] if changed is None else list(changed)
+    try:
+        raw = target.read_bytes()
+    except FileNotFoundError:
+        text = dump_settings(settings)
+    except OSError as error:
+        raise SettingsNotSaved(_unreadable(target, error)) from error
+    else:
+        parsed = _parse(target, raw)
+        if isinstance(parsed, str):
+            raise SettingsNotSaved(parsed)
+        try:
+            document = tomlkit.parse(parsed[1])
+        except tomlkit.exceptions.ParseError as error:  # what tomllib reads, tomlkit does: a safeguard
+            raise SettingsNotSaved(f"{target}: {error}") from error
+        for name in names:
+            value = getattr(settings, name)
+            if value is None:
+                document.pop(name, None)
+            elif name == "keymap":
+                table = tomlkit.table()
+                table.update(value)
+                document[name] = table
+            else:
+                _set(document, name, value)
+        text = tomlkit.dumps(document)
     with write_atomically(target) as out:
         out.write(text)
+
+
+def _set(document: tomlkit.TOMLDocument, name: str, value: object) -> None:
+    """Set a top-level key; a new one goes after the last top-level key, not below the comment that
+    opens the first table (where tomlkit would put it)."""
+    if name in document:
+        document[name] = value
+        return
+    plain = [n for n, (key, item) in enumerate(document.body) if key is not None and not _is_table(item)]
+    insert = getattr(document, "_insert_at", None)  # tomlkit's own, not public: kept for that reason
+    if plain and insert is not None:
+        insert(plain[-1] + 1, name, value)
+    else:
+        document[name] = value
+
+
+def _is_table(item: object) -> bool:
+    return isinstance(item, (tomlkit.items.Table, tomlkit.items.AoT))

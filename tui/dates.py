@@ -107,19 +107,36 @@ def find_date(text: str) -> tuple[dt.datetime, re.Match[str]] | None:
     return best
 
 
-def parse_date(value: object) -> dt.datetime | None:
-    """Read a metadata date (string, date, datetime or timestamp) as a naive wall-clock time."""
+# A whole ISO 8601 time as exports write it (`2024-01-01T10:00:00+0000`, `…56Z`, `… 11:55:58+02:00`):
+# read whole, with its seconds and its offset.
+_ISO_WHOLE = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,6})?)?(?:Z|[+-]\d{2}(?::?\d{2})?)?"
+)
+
+
+def parse_date(value: object, exact: bool = False) -> dt.datetime | None:
+    """Read a metadata date (string, date, datetime or timestamp) as a naive wall-clock time to the
+    minute; `exact`: as an export gives it, to the second and with its offset when it has one (a
+    timestamp is UTC), so `11:55:58+0200` stays that."""
     if isinstance(value, dt.datetime):
-        return value.replace(tzinfo=None)
+        if not YEAR_MIN <= value.year <= YEAR_MAX:
+            return None
+        return value if exact else value.replace(tzinfo=None)
     if isinstance(value, dt.date):
         return dt.datetime(value.year, value.month, value.day)
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         seconds = value / 1000 if value > 10_000_000_000 else value
         try:
-            return dt.datetime.fromtimestamp(seconds, dt.UTC).replace(tzinfo=None)
+            return parse_date(dt.datetime.fromtimestamp(seconds, dt.UTC), exact)
         except (OverflowError, OSError, ValueError):
             return None
     if isinstance(value, str):
+        whole = value.strip()
+        if exact and _ISO_WHOLE.fullmatch(whole):
+            try:
+                return parse_date(dt.datetime.fromisoformat(whole.replace("Z", "+00:00")), exact)
+            except ValueError:
+                pass
         found = find_date(value[:200])
         return found[0] if found else None
     return None

@@ -12,6 +12,7 @@ is only the first part of a huge article (`cut`, and the whole text's size in `w
 from __future__ import annotations
 
 import csv
+import errno
 import json
 import os
 import re
@@ -21,7 +22,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from tui.article import Article, carried_marks
-from tui.config import write_atomically
+from tui.config import write_atomically, written_through
+from tui.formatting import display_path
+from tui.i18n import _
 
 if TYPE_CHECKING:
     from tui.marks import Marks
@@ -250,8 +253,36 @@ def export_articles(
     """
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}; choose one of {', '.join(FORMATS)}")
-    with write_atomically(path, newline="", errors="backslashreplace") as out:
+    problem = unwritable(path)
+    if problem is not None:
+        raise PermissionError(errno.EACCES, problem, os.fspath(path))
+    with write_atomically(path, newline="", errors="backslashreplace", make_folder=False) as out:
         return write_articles(articles, out, fmt, annotate)
+
+
+def unwritable(path: str | os.PathLike[str]) -> str | None:
+    """Why an export may not go to `path`, when the user could not write there by hand either: a
+    folder that does not exist (behind a dangling symlink too) or a read-only file. None when it may.
+
+    `-o` used to replace a read-only file and to create any missing folders.
+    """
+    if written_through(path):  # a device or a FIFO: written through, as a shell would
+        return None
+    target = os.path.realpath(path)  # a symlink's target is what is written
+    folder = os.path.dirname(target)
+    if not os.path.isdir(folder):
+        return _("there is no folder {folder}").format(folder=display_path(folder))
+    if os.path.isdir(target):
+        return _("it is a folder")
+    try:
+        mode = os.stat(target).st_mode
+    except FileNotFoundError:
+        return None
+    except OSError as error:
+        return error.strerror or str(error)
+    if not mode & 0o222 or not os.access(target, os.W_OK):
+        return _("the file is read-only")
+    return None
 
 
 # --- reading back ------------------------------------------------------------------------

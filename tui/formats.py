@@ -15,6 +15,7 @@ from tui.cleaning import Unit, dated_label, is_leftover, source_from, tidy, titl
 from tui.dates import is_date_line, parse_date
 from tui.formatting import FIELD_LIMIT, plain_field, plain_line, plain_text
 from tui.i18n import said
+from tui.imports import clippers
 
 
 def text_units(text: str) -> list[Unit]:
@@ -81,6 +82,7 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 _MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
+_MD_TABLE_RULE = re.compile(r":?-{1,}:?|")  # a cell of the line under a table's head: |---|:--:|
 # Each span stops at the next opening mark, so a line of unpaired marks costs linear time, not quadratic.
 _MD_INLINE = (
     (re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)"), r"\1"),
@@ -96,9 +98,10 @@ _META_KEYS = {
     "title": ("title", "headline", "judul", "judul_berita", "name"),
     "date": (
         "date", "published", "published_at", "publishedAt", "published_date", "publish_date",
-        "publication_date", "datePublished", "pubDate", "pub_date", "tanggal", "tanggal_publikasi",
-        "tanggal_terbit", "tgl", "waktu", "waktu_terbit", "created", "created_at", "timestamp",
-        "time", "updated", "updated_at", "time_added", "date_added", "date_saved", "saved_at",
+        "date_published", "publication_date", "datePublished", "pubDate", "pub_date", "tanggal",
+        "tanggal_publikasi", "tanggal_terbit", "tgl", "waktu", "waktu_terbit", "created",
+        "created_at", "timestamp", "time", "updated", "updated_at", "time_added", "date_added",
+        "date_saved", "saved_at",
     ),
     "source": ("source", "site", "site_name", "publisher", "publication", "sumber", "media", "portal"),
     "url": ("url", "link", "article_url", "canonical_url", "permalink", "href", "tautan"),
@@ -159,13 +162,16 @@ def metadata(fields: dict[str, Any]) -> dict[str, Any]:
             if target == "date":
                 if isinstance(value, str) and re.fullmatch(r"\d{9,10}", value.strip()):
                     value = int(value)  # seconds since 1970, as Pocket's CSV gives them
-                value = parse_date(value)
+                value = parse_date(value, exact=True)  # an export's time: to the second, with its offset
             else:
                 text, limit = _meta_text(value), URL_LIMIT if target == "url" else FIELD_LIMIT
                 value = tidy(plain_field(text, limit)) if text else None
             if value:
                 meta[target] = value
                 break
+    if (address := clippers.source_url(fields)) is not None:
+        meta["url"] = address  # a web clipper's `source:` is the page's address, not its site
+        meta.pop("source", None)
     tags = tags_of(fields, folded)
     if tags:
         meta["tags"] = tags
@@ -258,6 +264,15 @@ def carried_of(fields: dict[str, Any], folded: dict[str, Any] | None = None) -> 
     return json.dumps(found, ensure_ascii=False, sort_keys=True) if found else ""
 
 
+def _carried_fields(meta: dict[str, Any]) -> dict[str, Any]:
+    """What a note's front matter already carried (an Omnivore `state:`), as carried_of reads it."""
+    try:
+        found = json.loads(meta.get("carried") or "{}")
+    except ValueError:
+        found = {}
+    return found if isinstance(found, dict) else {}
+
+
 def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
     """Markdown blocks as units plus front matter metadata; bad front matter is set aside, not fatal."""
     meta: dict[str, Any] = {}
@@ -277,6 +292,10 @@ def markdown(text: str) -> tuple[list[Unit], dict[str, Any], list[str]]:
         else:
             removed.append(front.group(0).strip())  # malformed: kept for reference, not as body
         text = text[front.end() :]
+    text, omnivore = clippers.omnivore_note(text)  # Omnivore's Obsidian notes: the original's URL, highlights
+    if omnivore:
+        meta = {**meta, "url": omnivore["url"]}
+        meta["carried"] = carried_of({**_carried_fields(meta), "note": omnivore.get("note", "")})
     return _markdown_units(text), meta, removed
 
 
@@ -380,6 +399,12 @@ def _markdown_units(text: str) -> list[Unit]:
             continue
         if not line.strip() or _MD_RULE.match(line):
             current = None
+            continue
+        if line.lstrip().startswith("|"):  # a table's row: a line of its own, its cells between bars
+            current = None
+            cells = [_inline(cell.strip()) for cell in line.strip().strip("|").split("|")]
+            if not all(_MD_TABLE_RULE.fullmatch(cell) for cell in cells):
+                start("", " | ".join(cells))
             continue
         if (heading := _MD_HEADING.match(line)) is not None:
             start("heading", _inline(heading.group(2)))
@@ -533,12 +558,12 @@ def page_units(
 def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
     """Collect block elements as units; loose inline text between blocks becomes a paragraph too."""
     # A stack instead of recursion: a page nested thousands of elements deep is still read.
-    stack: list[tuple[Iterator[Any], list[str]]] = [(node.iter(include_text=True), loose)]
+    stack: list[tuple[Iterator[Any], list[str], str]] = [(node.iter(include_text=True), loose, "")]
     while stack:
-        children, pending = stack[-1]
+        children, pending, kind = stack[-1]
         child = next(children, None)
         if child is None:
-            _flush(units, pending)
+            _flush(units, pending, kind)
             stack.pop()
             continue
         tag = child.tag
@@ -548,21 +573,26 @@ def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
             pending.append(_text_of(child))
         elif tag == "br":
             pending.append("\n")
+        elif tag == "tr":  # a table's row as one line, its cells between bars, as Markdown writes it
+            _flush(units, pending, kind)
+            cells = [" ".join(_text_of(cell).split()) for cell in child.iter() if cell.tag in ("td", "th")]
+            if any(cells):
+                units.append(Unit("", " | ".join(cells), len(units)))
         elif tag in _BLOCK_TAGS:
-            _flush(units, pending)
+            _flush(units, pending, kind)
             if tag == "li" and child.css_first("p, ul, ol, blockquote") is not None:
-                stack.append((child.iter(include_text=True), []))
+                stack.append((child.iter(include_text=True), [], "list"))  # its own words stay a list item
             else:
                 units.append(Unit(_BLOCK_TAGS[tag], _text_of(child), len(units)))
         elif tag not in ("-comment", "img", "hr"):
-            _flush(units, pending)
-            stack.append((child.iter(include_text=True), []))
+            _flush(units, pending, kind)
+            stack.append((child.iter(include_text=True), [], ""))
 
 
-def _flush(units: list[Unit], loose: list[str]) -> None:
+def _flush(units: list[Unit], loose: list[str], kind: str = "") -> None:
     for piece in "".join(loose).split("\n"):
         if piece.strip():
-            units.append(Unit("", piece, len(units)))
+            units.append(Unit(kind, piece, len(units)))
     loose.clear()
 
 

@@ -163,6 +163,8 @@ def display_path(path: str) -> str:
 
 def opened_title(paths: Sequence[str]) -> str:
     """The list's title: what was opened, so a user with several collections knows which this is."""
+    if not paths:  # a team library (--library): no folders opened
+        return _("Articles · the team library")
     if len(paths) != 1:
         return _("Articles · {count} places").format(count=len(paths))
     path = os.path.abspath(paths[0])

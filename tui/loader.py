@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import dataclasses
 import errno
 import hashlib
 import io
@@ -12,18 +13,19 @@ import json
 import os
 import re
 import stat
+import zipfile
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
-from tui import documents, formats, webpage
+from tui import archive, documents, formats, imports, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
 from tui.cleaning import Cleaned, clean
 from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
-    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv"} | documents.SUFFIXES
+    {".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", ".json", ".csv", ".zip"} | documents.SUFFIXES
 )
 
 MB = 1024 * 1024
@@ -37,6 +39,8 @@ _HTML_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([\w-]+)""", re.I)
 _MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 _HTML_SUFFIXES = frozenset({".html", ".htm"})
 _JSON_SUFFIXES = frozenset({".json", ".jsonl"})
+_ZIP_MAGIC = b"PK\x03\x04"
+ZIP_LIMIT = 2048 * MB  # an export archive (Omnivore's keeps every page); its members have their own caps
 
 
 # ---------------------------------------------------------------- finding files
@@ -196,6 +200,31 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
     """One file's articles and problems; nothing a file holds can make this raise.
 
     `info`: the file's os.stat, when the caller has just taken it (a stat call is ~2% of a file)."""
+    return summarised(_load_file(path, info))
+
+
+SUMMARY_EXAMPLES = 3  # records named in a file's summary line
+
+
+def summarised(results: list[Article | Problem]) -> list[Article | Problem]:
+    """A file's articles, and what it could not read in one line: a 6,000-row export with bad rows
+    said thousands of lines; the line names the first few records and counts the rest."""
+    problems = [item for item in results if isinstance(item, Problem)]
+    if len(problems) < 2 or any(item.path != problems[0].path for item in problems):
+        return results
+    examples: Said | str = problems[0].said
+    for problem in problems[1:SUMMARY_EXAMPLES]:
+        examples = said("{one}; {two}", one=examples, two=problem.said)
+    more = len(problems) - SUMMARY_EXAMPLES
+    if more > 0:
+        examples = said("{examples}; and {more} more", examples=examples, more=more)
+    summary = Problem(
+        problems[0].path, said("{count} not read: {examples}", count=len(problems), examples=examples)
+    )
+    return [item for item in results if isinstance(item, Article)] + [summary]
+
+
+def _load_file(path: str | os.PathLike[str], info: os.stat_result | None) -> list[Article | Problem]:
     name = os.fspath(path)
     try:
         if info is None:
@@ -209,6 +238,13 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
         suffix = os.path.splitext(name)[1].lower()
         limit = LINE_LIMIT if suffix == ".json" else TEXT_LIMIT
         with open(name, "rb") as stream:
+            if suffix == ".zip" or (suffix not in SUFFIXES and stream.read(4) == _ZIP_MAGIC):
+                if info.st_size > ZIP_LIMIT:
+                    return [Problem(name, _too_large(info.st_size, ZIP_LIMIT))]
+                return _zip(stream, name)  # Pocket's download, whatever suffix it was saved with
+            if suffix not in SUFFIXES:
+                return [Problem(name, unread_type(suffix))]  # as in a folder: named or found, one decision
+            stream.seek(0)
             # JSON Lines and JSON lists are read a record at a time, so their size costs no memory.
             if suffix == ".jsonl":
                 return _json_lines(stream.readline, name)
@@ -236,7 +272,7 @@ def load_file(path: str | os.PathLike[str], info: os.stat_result | None = None) 
         return [Problem(name, said("could not parse: {error}", error=str(exc)))]
     if len(data) > limit:
         return [Problem(name, _too_large(len(data), limit))]
-    return parse_bytes(data, name, suffix)
+    return _parse_bytes(data, name, suffix)
 
 
 def _too_large(size: int, limit: int) -> Said:
@@ -267,6 +303,10 @@ def _too_long(where: Said) -> Said:
 
 def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
     """Turn a file's bytes into articles; the pure core, so tests need no disk."""
+    return summarised(_parse_bytes(data, path, suffix))
+
+
+def _parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Article | Problem]:
     if suffix is None:
         suffix = os.path.splitext(path)[1]
     suffix = suffix.lower()
@@ -279,6 +319,8 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
             return _json(data, path, suffix)
         if suffix == ".csv":
             return _csv(io.BytesIO(data), path)
+        if suffix == ".zip" or (suffix not in SUFFIXES and data.startswith(_ZIP_MAGIC)):
+            return _zip(io.BytesIO(data), path)
         if suffix in documents.SUFFIXES:
             return _document(data, path, suffix)
         text = decode(data)
@@ -287,6 +329,10 @@ def parse_bytes(data: bytes, path: str, suffix: str | None = None) -> list[Artic
         if not text.strip():
             return [Problem(path, said("only whitespace"))]
         digest = _digest(data)
+        if suffix in _HTML_SUFFIXES and imports.bookmarks.matches(text):
+            return _records(imports.bookmarks.records(text), path, said("no bookmarks in it"))
+        if suffix == ".txt" and (links := imports.urls.records(text)) is not None:
+            return _records(links, path, said("only whitespace"))
         if suffix in _HTML_SUFFIXES or (suffix not in SUFFIXES and _HTML_SNIFF.match(data)):
             return [_html(text, path, digest, {}, None)]
         if suffix in _MARKDOWN_SUFFIXES:
@@ -431,6 +477,9 @@ def _json(data: bytes, path: str, suffix: str) -> list[Article | Problem]:
             if exc.msg != "Extra data" and b"\n" not in data.strip():
                 return [Problem(path, said("invalid JSON ({error})", error=exc.msg))]
         else:
+            wrapped = imports.unwrap(item)
+            if wrapped is not None:
+                return _records(wrapped, path, said("no articles (an empty list)"))
             return [_record(item, data, path, None, said("the file"))]
     return _json_lines(io.BytesIO(data).readline, path)
 
@@ -444,16 +493,59 @@ def _starts_list(stream: IO[bytes]) -> bool:
 
 def _json_list(stream: IO[bytes], path: str) -> list[Article | Problem]:
     """A JSON list of records, each item its own article or problem."""
-    results: list[Article | Problem] = []
-    for index, item in _list_items(stream):
-        if isinstance(item, _Broken):
-            results.append(Problem(path, item.reason))
-            break
-        raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
-        results.append(_record(item, raw, path, index, _item(index)))
+    results = list(_json_list_records(stream, path))
     if not results:
         return [Problem(path, said("no articles (an empty list)"))]
     return results
+
+
+def _json_list_records(stream: IO[bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_list, a record at a time."""
+    for index, item in _list_items(stream):
+        if isinstance(item, (_Broken, _Unreadable)):
+            yield Problem(path, item.reason)
+            if isinstance(item, _Broken):
+                return
+            continue
+        try:
+            raw = json.dumps(item, sort_keys=True, ensure_ascii=False).encode("utf-8")
+        except (ValueError, RecursionError) as exc:
+            yield Problem(path, _unreadable(exc, _item(index)))
+            continue
+        yield _record(item, raw, path, index, _item(index))
+
+
+def stream_records(path: str) -> Iterator[Article | Problem]:
+    """What load_file gives for a JSON list or JSON Lines file, a record at a time, so that a
+    million-record export is never held whole (1.87 GB at 1M); any other file as load_file reads it."""
+    suffix = os.path.splitext(path)[1].lower()
+    try:
+        with open(path, "rb") as stream:
+            if suffix == ".jsonl" or (suffix == ".json" and _starts_list(stream)):
+                records = (
+                    _json_list_records(stream, path)
+                    if suffix == ".json"
+                    else _json_lines_records(stream.readline, path)
+                )
+                empty = True
+                for record in records:
+                    empty = False
+                    yield record
+                if empty and suffix == ".json":
+                    yield Problem(path, said("no articles (an empty list)"))
+                elif empty:
+                    yield Problem(path, said("only whitespace"))
+                return
+    except FileNotFoundError:
+        yield Problem(path, said("file disappeared while loading"))
+        return
+    except OSError as exc:
+        yield Problem(path, said("cannot read: {reason}", reason=_reason(exc)))
+        return
+    except Exception as exc:  # as load_file: whatever a file holds is a problem, never a raise
+        yield Problem(path, said("could not parse: {error}", error=str(exc)))
+        return
+    yield from load_file(path)
 
 
 class _Broken:
@@ -461,6 +553,49 @@ class _Broken:
 
     def __init__(self, reason: Said) -> None:
         self.reason = reason
+
+
+class _Unreadable:
+    """An item of a JSON list that is JSON but not one Python reads (nested too deep, a number of
+    thousands of digits): that item is a problem, the list goes on after it."""
+
+    def __init__(self, reason: Said) -> None:
+        self.reason = reason
+
+
+def _unreadable(exc: Exception, where: Said) -> Said:
+    """What is wrong with a record that is JSON but cannot be read, in a user's words."""
+    if isinstance(exc, RecursionError):
+        return said("{where}: values nested too deep", where=where)
+    if "integer string conversion" in str(exc):
+        return said("{where}: a number too long (over {digits} digits)", where=where, digits=4300)
+    return said("{where}: could not parse: {error}", where=where, error=str(exc)[:200])
+
+
+_VALUE_MARKS = re.compile(r'["\[\]{}]')
+_STRING_REST = re.compile(r'[^"\\]*(?:\\.[^"\\]*)*"', re.S)
+_SCALAR = re.compile(r"[^,\]}\s]*")
+
+
+def _value_end(text: str, pos: int) -> int | None:
+    """Where the JSON value at `pos` ends, by its brackets and strings alone, or None when `text`
+    ends first: how a list steps over an item the decoder gave up on."""
+    if text[pos : pos + 1] not in ("[", "{", '"'):
+        end = _SCALAR.match(text, pos)
+        return end.end() if end is not None and end.end() < len(text) else None
+    depth, at = 0, pos
+    while (mark := _VALUE_MARKS.search(text, at)) is not None:
+        at = mark.end()
+        if mark.group() == '"':
+            rest = _STRING_REST.match(text, at)
+            if rest is None:
+                return None
+            at = rest.end()
+        else:
+            depth += 1 if mark.group() in "[{" else -1
+        if depth == 0:
+            return at
+    return None
 
 
 def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
@@ -514,6 +649,15 @@ def _list_items(stream: IO[bytes]) -> Iterator[tuple[int, object]]:
                             _Broken(said("{where}: invalid JSON ({error})", where=where, error=exc.msg)),
                         )
                     return
+            except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+                skipped = _value_end(buffer, pos)
+                if skipped is None and len(buffer) - pos <= LINE_LIMIT and more():
+                    continue
+                if skipped is None:
+                    yield index, _Broken(_too_long(_item(index)))
+                    return
+                item, end = _Unreadable(_unreadable(exc, _item(index))), skipped
+                break
         # An item that ends exactly at the buffer's end may be a number cut short: read on first.
         if end == len(buffer) and more():
             continue
@@ -547,32 +691,48 @@ def _lines(readline: Callable[[int], bytes]) -> Iterator[tuple[int, bytes | None
 
 def _json_lines(readline: Callable[[int], bytes], path: str) -> list[Article | Problem]:
     """One record per line, each bad line its own problem, so one typo costs one article."""
-    results: list[Article | Problem] = []
+    results = list(_json_lines_records(readline, path))
+    if not results:
+        return [Problem(path, said("only whitespace"))]
+    return results
+
+
+def _json_lines_records(readline: Callable[[int], bytes], path: str) -> Iterator[Article | Problem]:
+    """_json_lines, a record at a time."""
     for record, (number, line) in enumerate(_lines(readline)):
         if line is None:
-            results.append(Problem(path, _too_long(_line(number))))
+            yield Problem(path, _too_long(_line(number)))
             continue
         if number == 1 and line.startswith(b"\xef\xbb\xbf"):
             line = line[3:]
         try:
             item = json.loads(line.decode("utf-8", "replace"))
         except json.JSONDecodeError as exc:
-            results.append(
-                Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
-            )
+            yield Problem(path, said("{where}: invalid JSON ({error})", where=_line(number), error=exc.msg))
+        except (ValueError, RecursionError) as exc:  # JSON, but nested too deep or a number too long
+            yield Problem(path, _unreadable(exc, _line(number)))
         else:
-            results.append(_record(item, line.strip(), path, record, _line(number)))
-    if not results:
-        return [Problem(path, said("only whitespace"))]
-    return results
+            yield _record(item, line.strip(), path, record, _line(number))
 
 
 def _record(item: object, raw: bytes, path: str, record: int | None, where: Said) -> Article | Problem:
     """One JSON object as an article: metadata fields, then its text as plain text or HTML."""
     if not isinstance(item, dict):
         return Problem(path, said("{where}: not a JSON object", where=where))
-    meta = formats.metadata(item)
-    body = formats.body_of(item)
+    try:
+        item = imports.normalise(item)
+        meta = formats.metadata(item)
+        body = formats.body_of(item)
+    except (ValueError, ArithmeticError, RecursionError, TypeError) as exc:  # a 400-digit date, say
+        return Problem(path, _unreadable(exc, where))
+    stored = item.get(imports.CLEAN_HTML)
+    if isinstance(stored, str) and stored.strip():
+        # Clean HTML a service stored (wallabag's content): its blocks as they are, no page extractor.
+        try:
+            units, _meta = formats.html(stored, {})
+            return _article(path, _digest(raw), clean(units, meta.get("title")), meta, record, where)
+        except Exception as exc:
+            return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
     if body is None and meta.get("url"):
         body = ""  # a link saved without its text (Pocket's export): listed, and the reader says so
         meta["title"] = meta.get("title") or formats.link_title(meta["url"])
@@ -588,6 +748,99 @@ def _record(item: object, raw: bytes, path: str, record: int | None, where: Said
         return _text(text, path, digest, meta, record, where)
     except Exception as exc:
         return Problem(path, said("{where}: could not parse: {error}", where=where, error=str(exc)))
+
+
+def _records(items: list[dict[str, Any]], path: str, empty: Said) -> list[Article | Problem]:
+    """The records an export wraps (a bookmark tree, `{"bookmarks": [...]}`), each an article."""
+    results: list[Article | Problem] = []
+    for index, item in enumerate(items):
+        raw = json.dumps(item, sort_keys=True, ensure_ascii=False, default=str).encode("utf-8")
+        results.append(_record(item, raw, path, index, _item(index)))
+    return results or [Problem(path, empty)]
+
+
+# ---------------------------------------------------------------- zip archives
+
+_ZIP_SKIPPED = frozenset({".zip"}) | ASSET_SUFFIXES  # archives inside archives, and a page's assets
+
+
+def _zip_entries(source: IO[bytes]) -> tuple[list[tuple[str, dict[str, Any] | bytes]], list[str]]:
+    """An export archive's records (from its CSV and JSON members, Pocket's highlights merged into
+    the notes of the same URLs) and its other readable members, each read with archive's caps;
+    and what was skipped, by member. Raises zipfile.BadZipFile or archive.ArchiveError."""
+    entries: list[tuple[str, dict[str, Any] | bytes]] = []
+    skipped: list[str] = []
+    notes: dict[str, str] = {}
+    with zipfile.ZipFile(source) as bundle:
+        archive.check(bundle)
+        for info in sorted(bundle.infolist(), key=lambda member: member.filename):
+            name = archive.safe_name(info.filename)
+            suffix = os.path.splitext(info.filename)[1].lower()
+            if info.is_dir() or (name is not None and suffix in _ZIP_SKIPPED):
+                continue
+            if name is None or suffix not in SUFFIXES:
+                skipped.append(info.filename)
+                continue
+            try:
+                data = archive.read_member(bundle, info, TEXT_LIMIT)
+            except archive.ArchiveError as exc:
+                skipped.append(f"{name} ({exc})")
+                continue
+            if suffix == ".csv":
+                for record, row in _csv_rows(io.BytesIO(data)):
+                    if isinstance(row, Said):
+                        skipped.append(f"{name}: {row}")
+                    else:
+                        entries.append((f"{name}: {_row(record + 1)}", row))
+            elif suffix == ".json":
+                try:
+                    document = json.loads(data.decode("utf-8-sig", "replace"))
+                except json.JSONDecodeError as exc:
+                    skipped.append(f"{name} ({exc.msg})")
+                    continue
+                if name.startswith("annotations/") or "/annotations/" in name:
+                    for url, note in imports.pocket.notes(document).items():
+                        notes[url] = "\n\n".join(filter(None, [notes.get(url, ""), note]))
+                    continue
+                items = document if isinstance(document, list) else imports.unwrap(document) or [document]
+                entries.extend((f"{name}: {_item(index)}", item) for index, item in enumerate(items))
+            else:
+                entries.append((name, data))
+    if notes:
+        for _where, item in entries:
+            if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"].strip() in notes:
+                item["note"] = notes.pop(item["url"].strip())
+        # Highlights of a page the CSV does not list: the page is listed for them.
+        entries.extend((f"annotations: {url}", {"url": url, "note": note}) for url, note in notes.items())
+    return entries, skipped
+
+
+def _zip(source: IO[bytes], path: str) -> list[Article | Problem]:
+    """An export archive (Pocket's, Omnivore's): its records and readable members as articles."""
+    try:
+        entries, skipped = _zip_entries(source)
+    except (zipfile.BadZipFile, archive.ArchiveError, OSError, EOFError, ValueError) as exc:
+        return [Problem(path, said("not a readable zip archive ({error})", error=str(exc)))]
+    results: list[Article | Problem] = []
+    for index, (where, entry) in enumerate(entries):
+        if isinstance(entry, dict):
+            raw = json.dumps(entry, sort_keys=True, ensure_ascii=False).encode("utf-8")
+            results.append(_record(entry, raw, path, index, said("member {name}", name=where)))
+            continue
+        for found in parse_bytes(entry, f"{path}/{where}")[:1]:
+            if isinstance(found, Article):
+                found = dataclasses.replace(found, path=path, record=index, id=_article_id(path, index))
+                results.append(found)
+            else:
+                results.append(Problem(path, said("{where}: {reason}", where=where, reason=found.said)))
+    if skipped:
+        results.append(Problem(path, _skipped_members(skipped)))
+    return results or [Problem(path, said("no articles in the archive"))]
+
+
+def _skipped_members(skipped: list[str]) -> Said:
+    shown = ", ".join(skipped[:5]) + (f", … (+{len(skipped) - 5})" if len(skipped) > 5 else "")
+    return said("members not read ({count}): {members}", count=len(skipped), members=shown)
 
 
 # ---------------------------------------------------------------- CSV
@@ -608,11 +861,13 @@ def _delimiter(sample: str, whole: bool) -> str:
     line alone split a Pocket export's rows wrongly at every doubled quote (issue 20)."""
     counts: dict[str, tuple[bool, int]] = {}
     for delimiter in _DELIMITERS:
+        rows: list[list[str]] = []
+        consistent = True
         try:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True) if row]
-            consistent = True
+            for row in csv.reader(io.StringIO(sample), delimiter=delimiter, strict=True):
+                if row:
+                    rows.append(row)
         except csv.Error:
-            rows = [row for row in csv.reader(io.StringIO(sample), delimiter=delimiter) if row]
             consistent = False
         if not whole and len(rows) > 1:
             rows = rows[:-1]  # the sample may end inside the last row
@@ -634,7 +889,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
     sample = text.read(_CSV_SAMPLE)
     delimiter = _delimiter(sample, len(sample) < _CSV_SAMPLE)
     text.seek(0)
-    numbered: Iterator[tuple[int, str]] = enumerate(text, 1)
+    numbered: Iterator[tuple[int, str]] = enumerate(_bounded_lines(text), 1)
     pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
 
     def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
@@ -692,6 +947,15 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
                 source = itertools.chain(bad[1:], numbered)
             else:
                 source = numbered
+
+
+def _bounded_lines(text: IO[str]) -> Iterator[str]:
+    """A text's lines, none over LINE_LIMIT characters: a longer one ends the file there (csv.Error),
+    before it is read whole (a 2 GB CSV without a line break took 4.25 GB)."""
+    while line := text.readline(LINE_LIMIT):
+        if len(line) >= LINE_LIMIT and not line.endswith(("\n", "\r")):
+            raise csv.Error(f"a line over {LINE_LIMIT // MB} MB without a line break")
+        yield line
 
 
 def _csv(stream: IO[bytes], path: str) -> list[Article | Problem]:
@@ -798,6 +1062,28 @@ def _raw_whole(article: Article, suffix: str) -> str:
         found = documents.read(data, suffix)
         return str(found) if isinstance(found, Said) else found[1]
     with open(article.path, "rb") as stream:
+        if suffix == ".zip" or stream.read(4) == _ZIP_MAGIC:
+            stream.seek(0)
+            entries = _zip_entries(stream)[0]
+            if article.record < len(entries):
+                entry = entries[article.record][1]
+                if isinstance(entry, dict):
+                    return json.dumps(entry, indent=2, ensure_ascii=False, default=str)
+                return decode(entry) or _("(binary file: nothing to show)")
+            return _("(record {record} is no longer in {path})").format(
+                record=article.record, path=article.path
+            )
+        stream.seek(0)
+        if suffix in _HTML_SUFFIXES:
+            links = imports.bookmarks.records(decode(stream.read(TEXT_LIMIT)) or "")
+            if article.record < len(links):
+                return json.dumps(links[article.record], indent=2, ensure_ascii=False, default=str)
+            stream.seek(0)
+        if suffix == ".json" and not _starts_list(stream):
+            wrapped = imports.unwrap(json.loads(stream.read(LINE_LIMIT + 1).decode("utf-8-sig", "replace")))
+            if wrapped is not None and article.record < len(wrapped):
+                return json.dumps(wrapped[article.record], indent=2, ensure_ascii=False, default=str)
+            stream.seek(0)
         if suffix == ".csv":
             for record, row in _csv_rows(stream):
                 if record == article.record and not isinstance(row, Said):
@@ -807,7 +1093,7 @@ def _raw_whole(article: Article, suffix: str) -> str:
             )
         if suffix == ".json" and _starts_list(stream):
             for index, item in _list_items(stream):
-                if index == article.record and not isinstance(item, _Broken):
+                if index == article.record and not isinstance(item, (_Broken, _Unreadable)):
                     return json.dumps(item, indent=2, ensure_ascii=False)
             return _("(record {record} is no longer in {path})").format(
                 record=article.record, path=article.path
@@ -828,4 +1114,5 @@ __all__ = [
     "parse_bytes",
     "raw_text",
     "read_raw",
+    "stream_records",
 ]

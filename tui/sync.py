@@ -20,7 +20,7 @@ from tui.library import Row
 from tui.library.interface import LibraryLike
 from tui.library.records import Prepared, carrying, prepare
 from tui.listing import Listing, scan
-from tui.loader import find_paths, load_file
+from tui.loader import find_paths, load_file, stream_records
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -38,8 +38,13 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 # (vocabulary.index_words). By then nearly every word has been seen: the 100k corpus has ~1,500.
 EVERY_WORD_FILES = 10_000
 
+# A JSON list or JSON Lines file this large is read and written a piece at a time, in the load's
+# thread, never held whole: a million-record export took 1.87 GB and wrote nothing in 15 minutes.
+STREAM_FROM = CHUNK_BYTES
+PIECE = 1000  # records of such a file a transaction, fewer when their text passes CHUNK_BYTES
 
-FileItems = tuple[str, int, int, list[Article | Prepared | Problem]]
+Items = list[Article | Prepared | Problem]
+FileItems = tuple[str, int, int, Items]
 
 
 @dataclass
@@ -117,8 +122,8 @@ def sync(
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
-        rows = library.rows(newest_first=True)
-        yield Update(rows=rows, done=len(rows), total=len(rows), newest_first=True)
+        rows, taken = library.shared_rows()
+        yield Update(rows=rows, removed=taken, done=len(rows), total=len(rows), newest_first=True)
         yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
         return
     paths = list(paths)
@@ -190,10 +195,14 @@ def sync(
     # transaction, and merging small ones was half the load's time), so its rows come every half
     # second or so; the first transactions are smaller, so the list fills at once.
     sizes = {path: size for path, size, _ in files} if stale else {}
+    streamed = [path for path in stale if _streamed(path, sizes.get(path, 0))]
+    if streamed:
+        stale = [path for path in stale if not _streamed(path, sizes.get(path, 0))]
+    stop = should_stop or _never
     batches = _parse(
         stale,
         processes,
-        should_stop or _never,
+        stop,
         BULK_MOST if bulk else BATCH,
         sizes,
         EVERY_WORD_FILES if bulk else None,
@@ -204,6 +213,15 @@ def sync(
             done += len(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
             yield Update(rows=rows, problems=problems, done=done, total=total, notices=library.take_notices())
+        for path in streamed:
+            for number, piece in enumerate(_pieces(path, stop)):
+                rows = library.put_files([piece], keep=number > 0)
+                found = [item for item in piece[3] if isinstance(item, Problem)]
+                notices = library.take_notices()
+                yield Update(rows=rows, problems=found, done=done, total=total, notices=notices)
+            done += 1
+            if stop():
+                break
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
@@ -222,9 +240,13 @@ def _first_files(paths: Iterable[str | os.PathLike[str]]) -> list[str]:
     for found in islice(find_paths(paths), FIRST):
         if isinstance(found, Problem) or _is_document(found):
             continue  # a document may take its whole budget: it waits for the main pass
-        early.append(found)
+        size = 0
         with suppress(OSError):  # parsing it says what is wrong
-            held += os.stat(found).st_size
+            size = os.stat(found).st_size
+        if _streamed(found, size):
+            continue  # read a piece at a time in the main pass
+        early.append(found)
+        held += size
         if held >= CHUNK_BYTES:
             break
     return early
@@ -247,6 +269,47 @@ def _grouped(
             want = min(want * 2, most)
     if group:
         yield group
+
+
+def _streamed(path: str, size: int) -> bool:
+    """Whether a file is read and written a piece at a time (STREAM_FROM)."""
+    return size >= STREAM_FROM and os.path.splitext(path)[1].lower() in (".json", ".jsonl")
+
+
+def _pieces(path: str, should_stop: Callable[[], bool]) -> Iterator[FileItems]:
+    """A large record file's articles and problems, PIECE records at a time. The pieces before the
+    last are marked unfinished (size and time -1), so a load stopped midway reads the file again."""
+    try:
+        info = os.stat(path)
+        size, mtime = info.st_size, info.st_mtime_ns
+    except OSError:
+        size, mtime = -1, -1
+    items: Items = []
+    words: set[bytes] = set()
+    held = 0
+    for item in stream_records(path):
+        if should_stop():
+            return
+        if isinstance(item, Article):
+            prepared = prepare(item, words)
+            held += len(prepared.text)
+            items.append(prepared)
+        else:
+            items.append(item)
+        if len(items) >= PIECE or held >= CHUNK_BYTES:
+            yield path, -1, -1, _carried(items, words)
+            items, words, held = [], set(), 0
+    yield path, size, mtime, _carried(items, words)
+
+
+def _carried(items: Items, words: set[bytes]) -> Items:
+    """The items with the piece's words on its last article (as parse_files does for a chunk)."""
+    for index in range(len(items) - 1, -1, -1):
+        found = items[index]
+        if isinstance(found, Prepared):
+            items[index] = carrying(found, words)
+            break
+    return items
 
 
 def _is_document(path: str) -> bool:

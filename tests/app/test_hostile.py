@@ -248,10 +248,12 @@ def malformed_json(folder: Path, _: pytest.MonkeyPatch) -> Expect:
     return Expect(
         titles=["Rekaman Pertama", "Rekaman Kedua", "Daftar Satu"],
         problems=[
-            (records, "line 2: invalid JSON (Expecting property name enclosed in double quotes)"),
-            (records, "line 3: not a JSON object"),
-            (records, "line 4: no article text (no 'text', 'content' or 'body' field)"),
-            (records, "line 7: not a JSON object"),
+            (  # one line for the file, however many of its records are bad
+                records,
+                "4 not read: line 2: invalid JSON (Expecting property name enclosed in double quotes); "
+                "line 3: not a JSON object; line 4: no article text (no 'text', 'content' or 'body' field); "
+                "and 1 more",
+            ),
             (str(folder / "list.json"), "item 2: invalid JSON (Expecting value)"),
             (str(folder / "blank.jsonl"), "only whitespace"),
         ],

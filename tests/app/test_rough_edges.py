@@ -5,10 +5,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from textual import events
+from textual.widgets import Static
 
 from tests.app.test_app import settle, titles
 from tests.helpers import many_articles, small_collection, write_article
 from tui.app import KlipingApp
+from tui.screens.main import MainScreen
+from tui.screens.messages import MessagesScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 
@@ -78,3 +82,141 @@ async def test_brackets_from_the_list_mark_the_article_they_open_read(tmp_path: 
         await pilot.press("g", "left_square_bracket")  # at the top: nowhere to go, nothing read
         await settle(pilot)
         assert not marks.has("read", articles.keys[0])
+
+
+def burst(app: KlipingApp, keys: str) -> None:
+    """Keys in one write, as a fast typist or a slow SSH link sends them: none waits for the last."""
+    names = {"\r": "enter", " ": "space", ",": "comma"}
+    for character in keys:
+        app.post_message(events.Key(names.get(character, character), character))
+
+
+async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        first = articles.articles[0]
+        burst(app, "tbanjir\r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # the dialog took the keys and closed
+        assert app.session.marks.tags_of(first) == ["banjir"]
+        assert app.focused is articles and app.session.marks.unread == 3  # nothing opened nor read
+        burst(app, "a")  # the note: typed at once, kept with Ctrl+S
+        burst(app, "catatan cepat")
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.session.marks.note(first.digest) == "catatan cepat"
+        await pilot.press("slash", *"tv", "escape")  # in the filter bar they are letters
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
+    app = KlipingApp([collection])
+    app.state.save_search("Koperasi", "koperasi")
+    app.state.save_search("Pelatihan", "pelatihan")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        burst(app, "vjjk\r")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert titles(app) == ["Pelatihan Kader Desa di Makassar"]
+
+
+async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 60)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        for _ in range(30):
+            await pilot.press("j")
+        await settle(pilot)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        top = articles.scroll_offset.y
+        assert top <= articles.cursor < top + articles.scrollable_content_region.height
+        assert "›" in articles.render_line(articles.cursor - top).text
+
+
+async def test_ctrl_r_says_what_it_does_and_what_it_found(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+r")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+        assert "Reading the folders again…" in messages
+        assert "The folders were read again: nothing changed." in messages
+
+
+async def test_long_messages_stay_long_enough_and_can_be_read_again(collection: Path) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        long = "; ".join(
+            f"line {n}: setting number {n} must be a whole number, not “x” (using 80)" for n in range(8)
+        )
+        app.notify(long, severity="warning", markup=False)
+        app.notify("Sorted by date", timeout=2, markup=False)
+        await pilot.pause()
+        [cut, short] = list(app._notifications)[-2:]
+        assert cut.timeout >= 20 and short.timeout >= 3  # time to read, by length
+        assert len(cut.message) < len(long) and cut.message.endswith("(M: every message)")
+        await pilot.press("M")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MessagesScreen)
+        shown = str(screen.query_one("#messages-text", Static).render())
+        assert "(using 80)" in shown.split("line 7:")[1] and "Sorted by date" in shown  # whole, in order
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_next_unread_goes_to_the_next_unread_article_and_opens_it(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 6)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        marks = app.session.marks
+        for index in (1, 2):
+            marks.put("read", app.session.rows[articles.keys[index]], True)
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 3 and marks.has("read", articles.keys[3])  # opened as with ]
+        await pilot.press("U")
+        await settle(pilot)
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 5
+        await pilot.press("U")  # from the top again
+        await settle(pilot)
+        assert articles.cursor == 0 and marks.unread == 0
+        await pilot.press("U")
+        await settle(pilot)
+        assert articles.cursor == 0
+        assert "No other unread article in the list." in [n.message for n in app._notifications]
+
+
+async def test_bulk_actions_undo_more_than_one_step(tmp_path: Path) -> None:
+    app = KlipingApp([many_articles(tmp_path / "many", 4)])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        marks = app.session.marks
+        await pilot.press("B", "enter")  # mark all read
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        await pilot.press("B", "down", "down", "enter")  # star all
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (0, 4)
+        await pilot.press("z")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (0, 0)
+        await pilot.press("z")
+        await settle(pilot)
+        assert (marks.unread, marks.starred) == (4, 0)

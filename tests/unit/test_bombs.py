@@ -4,12 +4,14 @@ each is refused or read within a bound, said as a problem with its path, and the
 from __future__ import annotations
 
 import io
+import json
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import tracemalloc
 import zipfile
 from pathlib import Path
 
@@ -17,11 +19,12 @@ import pytest
 
 from benchmarks import hostile_files
 from tests.helpers import write_article
-from tui import archive, budget, documents
+from tui import archive, budget, documents, loader
+from tui import sync as sync_module
 from tui.article import Article, Problem
 from tui.cli import main
 from tui.library import Library
-from tui.loader import load_file, parse_bytes
+from tui.loader import load_file, parse_bytes, read_raw
 from tui.sync import sync
 
 MB = 1024 * 1024
@@ -227,3 +230,90 @@ def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
         listing.kill()
     assert listing.returncode == 128 + signal.SIGINT
     assert b"Traceback" not in err, err.decode(errors="replace")
+
+
+# ---------------------------------------------------------------- one bad record (item 6)
+
+
+@pytest.mark.parametrize(("suffix", "where"), [(".json", "item"), (".jsonl", "line")])
+def test_one_unreadable_record_is_its_own_problem(tmp_path: Path, suffix: str, where: str) -> None:
+    path = hostile_files.wallabag_bad_records(tmp_path, suffix)
+    items = load_file(path)
+    assert titles(items) == ["Artikel wallabag nomor 1", "Artikel wallabag nomor 5"]
+    assert reasons(items) == [
+        f"{where} 2: could not parse: integer division result too large for a float",
+        f"{where} 3: a number too long (over 4300 digits)",
+        f"{where} 4: values nested too deep",
+    ]
+    last = items[-1]
+    assert isinstance(last, Article) and last.record == 4
+    assert '"Artikel wallabag nomor 5"' in read_raw(last)
+
+
+def test_an_unreadable_item_across_reads(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(loader, "CHUNK", 64 * 1024)  # the deep item spans several reads
+    path = hostile_files.wallabag_bad_records(tmp_path)
+    assert titles(load_file(path)) == ["Artikel wallabag nomor 1", "Artikel wallabag nomor 5"]
+    deep = "[" * 100_000 + '"q\\"]][{"' + "]" * 100_000  # a string of brackets and a quote inside
+    text = '[{"title": "a", "text": "b"}, ' + deep + ", 1" + "2" * 5000 + ', {"title": "c", "text": "d"}]'
+    (tmp_path / "mixed.json").write_text(text)
+    items = load_file(tmp_path / "mixed.json")
+    assert titles(items) == ["a", "c"]
+    assert reasons(items) == [
+        "item 2: values nested too deep",
+        "item 3: a number too long (over 4300 digits)",
+    ]
+
+
+# ---------------------------------------------------------------- unbounded reads (item 10)
+
+
+def test_a_csv_line_without_a_break_is_not_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(loader, "LINE_LIMIT", MB)
+    path = hostile_files.csv_long_line(tmp_path, 24 * MB)  # the issue's 2 GB line, scaled to the limit
+    tracemalloc.start()
+    try:
+        items = load_file(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert reasons(items) == ["could not parse: a line over 1 MB without a line break"]
+    assert peak < 8 * MB, f"{peak / MB:.0f} MB held for a line over the 1 MB limit"
+
+
+def test_a_large_record_file_is_written_a_piece_at_a_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "STREAM_FROM", 4096)  # the 1M-record export, scaled down
+    monkeypatch.setattr(sync_module, "PIECE", 10)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    hostile_files.wallabag_many(folder, 55)
+    (folder / "small.json").write_text(json.dumps([hostile_files.wallabag_record(99)]))
+    library = Library(None)
+    sizes = [len(update.rows) for update in sync(library, [str(folder)]) if update.rows]
+    assert max(sizes) <= 10 and sum(sizes) == 56  # never the whole file at once, nothing twice
+    assert len(library.rows()) == 56
+
+
+def test_a_large_record_file_stopped_midway_is_read_again_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sync_module, "STREAM_FROM", 4096)
+    monkeypatch.setattr(sync_module, "PIECE", 10)
+    path = hostile_files.wallabag_many(tmp_path, 55)
+    cache = tmp_path / "cache.sqlite3"
+    library = Library(cache)
+    seen: list[int] = []
+    for update in sync(library, [str(tmp_path)], should_stop=lambda: sum(seen) >= 20):
+        seen.append(len(update.rows))
+    assert 20 <= len(library.rows()) < 55
+    assert library.file_state()[str(path)] == (-1, -1)  # unfinished: not taken as up to date
+    library.close()
+    library = Library(cache)
+    list(sync(library, [str(tmp_path)]))
+    assert sorted(row.title for row in library.rows()) == sorted(
+        f"Artikel wallabag nomor {n}" for n in range(55)
+    )

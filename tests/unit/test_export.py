@@ -229,10 +229,12 @@ def test_failing_disk_keeps_the_old_file(tmp_path: Path, monkeypatch: pytest.Mon
     assert [p.name for p in tmp_path.iterdir()] == [path.name]
 
 
-def test_export_creates_the_folder_and_rejects_unknown_formats(tmp_path: Path) -> None:
+def test_export_refuses_a_missing_folder_and_rejects_unknown_formats(tmp_path: Path) -> None:
+    """A missing folder is a mistake in the name (the user could not write there by hand either)."""
     path = tmp_path / "new" / "folder" / "out.md"
-    assert export_articles(TRICKY[:1], path, "md") == 1
-    assert read_back(path, "md")[0]["title"] == TRICKY[0].title
+    with pytest.raises(OSError, match="there is no folder"):
+        export_articles(TRICKY[:1], path, "md")
+    assert not (tmp_path / "new").exists()
     with pytest.raises(ValueError):
         export_articles(TRICKY, tmp_path / "x.xml", "xml")
     assert not (tmp_path / "x.xml").exists()

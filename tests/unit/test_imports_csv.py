@@ -71,9 +71,9 @@ def test_a_row_with_the_wrong_number_of_fields_is_a_problem_naming_it() -> None:
     )
     found = parse_bytes(data.encode(), "x.csv")
     assert [a.title for a in articles(found)] == ["One", "Four"]
-    assert problems(found) == [
-        "row 2 (line 3): 4 fields where the header has 3",
-        "row 3 (line 4): 2 fields where the header has 3",
+    assert problems(found) == [  # one line for the file, naming the rows
+        "2 not read: row 2 (line 3): 4 fields where the header has 3; "
+        "row 3 (line 4): 2 fields where the header has 3"
     ]
 
 
@@ -103,3 +103,14 @@ def test_another_delimiter_only_when_the_whole_sample_agrees() -> None:
     # A comma file whose header has a semicolon in a name stays a comma file.
     mixed = 'title,text,notes;more\n"A; b",Body one.,x;y\n'
     assert [a.title for a in articles(parse_bytes(mixed.encode(), "m.csv"))] == ["A; b"]
+
+
+def test_thousands_of_bad_rows_are_one_line_naming_the_first_few() -> None:
+    rows = "".join(f"Row {n},https://e.org/{n}\n" for n in range(5000))
+    found = parse_bytes(("title,url,text\nGood,https://e.org/g,Body.\n" + rows).encode(), "x.csv")
+    assert [a.title for a in articles(found)] == ["Good"]
+    (summary,) = problems(found)
+    assert summary.startswith(
+        "5000 not read: row 2 (line 3): 2 fields where the header has 3; row 3 (line 4)"
+    )
+    assert summary.endswith("; and 4997 more")

@@ -264,10 +264,9 @@ def test_jsonl_records_and_a_bad_line(tmp_path: Path) -> None:
     assert articles[1].url == "https://kompas.com/x"
     assert [article.record for article in articles] == [0, 2]
     assert articles[0].id != articles[1].id
-    assert [problem.reason for problem in problems(results)] == [
-        "line 2: invalid JSON (Expecting ',' delimiter)",
-        "line 5: no article text (no 'text', 'content' or 'body' field)",
-        "line 6: not a JSON object",
+    assert [problem.reason for problem in problems(results)] == [  # one line for the file
+        "3 not read: line 2: invalid JSON (Expecting ',' delimiter); "
+        "line 5: no article text (no 'text', 'content' or 'body' field); line 6: not a JSON object",
     ]
     assert json.loads(read_raw(articles[1]))["headline"] == "Three"
 
@@ -672,11 +671,11 @@ def test_find_files_order_hidden_and_suffixes(tmp_path: Path) -> None:
     assert problems == [Problem(str(tmp_path / "c.xyz"), "a file type kliping does not read (.xyz)")]
 
 
-def test_a_file_named_explicitly_is_always_tried(tmp_path: Path) -> None:
-    notes = tmp_path / "notes.log"
-    notes.write_text("Log Title\n\n" + BODY)
+def test_a_file_named_explicitly_gets_the_same_type_decision_as_in_a_folder(tmp_path: Path) -> None:
+    notes = tmp_path / "notes.ris"
+    notes.write_text("TY  - BOOK\n\n" + BODY)
     assert list(find_files([notes])) == [notes]
-    assert only_article(list(load_articles([notes]))).title == "Log Title"
+    assert list(load_articles([notes])) == [Problem(str(notes), "a file type kliping does not read (.ris)")]
 
 
 def test_missing_path() -> None:

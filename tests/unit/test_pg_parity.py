@@ -18,7 +18,6 @@ from hypothesis import strategies as st
 
 from benchmarks.gen_corpus import generate
 from tests.helpers import write_article
-from tests.pg_server import pg_admin_url  # noqa: F401 (a fixture)
 from tui.library import Library, Row
 from tui.query import parse
 from tui.sync import sync
@@ -52,7 +51,7 @@ def _corpus(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def both(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterator[tuple[Library, object]]:  # noqa: F811
+def both(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterator[tuple[Library, object]]:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
@@ -117,6 +116,8 @@ FILTERS = [
     '"langka sekal"',
     '"kampung nelayan"',
     '"warga kampung nelayan"',
+    '"desa warga" OR bertemu',
+    '"masyarakat desa" OR penguatan title:desa',
     "desa -kapasitas",
     '-"rumah inklusi"',
     "-desa",

@@ -116,9 +116,10 @@ class Library:
 
     # --- writing -------------------------------------------------------------------------
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
-        return self._writer.put_files(batch)
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
+        return self._writer.put_files(batch, keep)
 
     def forget_files(self, paths: Iterable[str]) -> None:
         """Drop files deleted since the last run."""
@@ -194,6 +195,15 @@ class Library:
                 Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
                 for k, t, d, s, p, w, path, digest, g, c in cursor
             ]
+
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        """(tui.library.interface) A local cache is not shared: its rows, and nothing gone."""
+        return self.rows(newest_first=True), set()
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """(tui.library.interface) Nobody else writes a local cache: its folders are watched."""
+        time.sleep(timeout)
+        return False
 
     def problems(self) -> list[Problem]:
         """Problems found when the files were last read, so a warm start still reports them."""

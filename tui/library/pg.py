@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
@@ -37,7 +38,7 @@ from tui.i18n import decode, encode, said
 from tui.library.interface import Flags
 from tui.library.orders import SORTS
 from tui.library.paths import Paths
-from tui.library.pg_query import DATE_DESC, matches, plan
+from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
@@ -54,8 +55,9 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Query
 
-VERSION = 1  # of the tables below; a library of another version is refused, never rebuilt
+VERSION = 2  # of the tables below (2: title_doc); a library of another version is refused, never rebuilt
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
 _NUL_STANDIN = "\ufffd"
 
@@ -86,7 +88,8 @@ CREATE TABLE IF NOT EXISTS articles(
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
-    doc tsvector NOT NULL
+    doc tsvector NOT NULL,
+    title_doc tsvector NOT NULL  -- the title's part of doc, kept in the row (relevance tiers)
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
@@ -94,11 +97,14 @@ CREATE TABLE IF NOT EXISTS problems(path text NOT NULL, reason text NOT NULL);
 CREATE INDEX IF NOT EXISTS problems_path ON problems(path);
 CREATE TABLE IF NOT EXISTS terms(term text PRIMARY KEY, stem text NOT NULL);
 """
-_DOC_INDEX = "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)"
+_DOC_INDEXES = (
+    "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
+    "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
+)
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc) FROM STDIN"
+    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc) FROM STDIN"
 )
 
 
@@ -151,7 +157,22 @@ class PgLibrary:
         self._notices: list[str] = []
         self._known_terms: set[str] = set()
         self._closed = False
-        conn = self._conn()
+        self._given: dict[int, str] = {}  # the rows shared_rows gave last, by key: their paths
+        self._listener: psycopg.Connection[Any] | None = None
+        # What this process's writes did, for the sync command's summary.
+        self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
+        try:
+            self._open(self._conn())
+        except psycopg.Error as error:  # a read-only role or a standby asked to sync, say
+            self.close()
+            raise LibraryError(_unreachable(url, error)) from None
+        except LibraryError:
+            self.close()
+            raise
+
+    def _open(self, conn: psycopg.Connection[Any]) -> None:
+        """Check the library's version; make its tables first when syncing into a new database."""
+        url, syncing = self.url, self._syncing
         if _value(conn, "SELECT to_regclass('kliping') IS NULL"):
             if not syncing:
                 raise LibraryError(
@@ -182,8 +203,9 @@ class PgLibrary:
                     )
                 )
             )
-        if syncing:  # a sync killed during a first load left the word index to build
-            conn.execute(_DOC_INDEX)
+        if syncing:  # a sync killed during a first load left the word indexes to build
+            for statement in _DOC_INDEXES:
+                conn.execute(statement)
 
     @property
     def shared(self) -> bool:
@@ -221,6 +243,8 @@ class PgLibrary:
     def close(self) -> None:
         with self._lock:
             self._closed = True
+            if self._listener is not None:
+                self._listener.close()
             for conn in self._connections:
                 conn.close()
             self._connections.clear()
@@ -266,13 +290,14 @@ class PgLibrary:
         conn = self._conn()
         empty = _value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
         if empty:
-            conn.execute("DROP INDEX IF EXISTS articles_doc")
+            conn.execute("DROP INDEX IF EXISTS articles_doc, articles_title_doc")
         try:
             yield
         finally:
             if empty:
                 conn.execute("SET maintenance_work_mem = '256MB'")
-                conn.execute(_DOC_INDEX)
+                for statement in _DOC_INDEXES:
+                    conn.execute(statement)
                 conn.execute("ANALYZE articles")
 
     def file_state(self) -> dict[str, tuple[int, int]]:
@@ -287,8 +312,9 @@ class PgLibrary:
         where, args = self._scope()
         return int(self._read(lambda c: _value(c, f"SELECT count(*) FROM files WHERE {where}", args)))
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
         files = sorted(
             ((self._paths.stored(path), path, size, mtime, items) for path, size, mtime, items in batch)
         )
@@ -319,14 +345,15 @@ class PgLibrary:
                 ]
                 problems += [(path, _stored_reason(encode(i.said))) for i in items if isinstance(i, Problem)]
                 old = kept.get(path, [])
-                if old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
+                if not keep and old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
                     unchanged.append(path)  # the same content, touched: its rows (and keys) stay
                     rows += [_row(key, a) for (key, _d), a in zip(old, articles, strict=True)]
                 else:
                     prepared.append((path, articles))
             changed = [path for path, _articles in prepared]
-            conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
-            conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+            if not keep:
+                conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
+                conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             count = sum(len(articles) for _path, articles in prepared)
             keys = [
                 k
@@ -339,7 +366,7 @@ class PgLibrary:
                 for path, articles in prepared:
                     for article in articles:
                         key = next(key_of)
-                        vector, exact = document(
+                        vector, title_vector, exact = document(
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
@@ -368,10 +395,12 @@ class PgLibrary:
                                     article.blocks,
                                     exact,
                                     vector,
+                                    title_vector,
                                 )
                             ]  # fmt: skip
                         )
                         rows.append(_row(key, article))
+            conn.execute("SELECT pg_notify('kliping', 'files')")  # told to readers at commit
             if problems:
                 with conn.cursor() as cursor:
                     cursor.executemany("INSERT INTO problems(path, reason) VALUES (%s, %s)", problems)
@@ -383,6 +412,9 @@ class PgLibrary:
                     (fresh, [new_terms[t] for t in fresh]),
                 )
         self._known_terms.update(new_terms)
+        self.written["files"] += len(files)
+        self.written["unchanged"] += len(unchanged)
+        self.written["articles"] += count
         return rows
 
     def forget_files(self, paths: Iterable[str]) -> None:
@@ -395,6 +427,12 @@ class PgLibrary:
             conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+            conn.execute("SELECT pg_notify('kliping', 'files')")
+        self.written["forgotten"] += len(stored)
+
+    def article_count(self) -> int:
+        """How many articles the library holds (for the sync command's summary)."""
+        return int(self._read(lambda c: _value(c, "SELECT count(*) FROM articles")))
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -409,6 +447,35 @@ class PgLibrary:
             Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
             for k, t, d, s, p, w, path, digest, g, c in found
         ]
+
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        rows = self.rows(newest_first=True)
+        given, self._given = self._given, {row.key: row.path for row in rows}
+        gone = {path for key, path in given.items() if key not in self._given}
+        return rows, gone
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Whether a sync committed within `timeout` s (LISTEN/NOTIFY); once one has, until none
+        has for QUIET s (at most BUSY s), so a sync's many batches make one reload, not dozens."""
+        try:
+            listener = self._listener
+            if listener is None or listener.closed:
+                listener = self._listener = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+                )
+                listener.execute("LISTEN kliping")
+            if not any(True for _note in listener.notifies(timeout=timeout, stop_after=1)):
+                return False
+            started = time.monotonic()
+            while time.monotonic() - started < BUSY and any(
+                True for _note in listener.notifies(timeout=QUIET, stop_after=1)
+            ):
+                pass
+            return True
+        except psycopg.Error:  # the server went away: reads say so; listen again on the next call
+            self._listener = None
+            time.sleep(timeout)
+            return False
 
     def problems(self) -> list[Problem]:
         where, args = self._scope()
@@ -482,34 +549,85 @@ class PgLibrary:
         keep, drop = _sets(query, flags or {})
         checked = bool(keep or drop or found.loose)
         columns = "key, exact" if found.loose else "key, TRUE"
-        sql = f"SELECT {columns} FROM articles WHERE {found.where} ORDER BY {found.order}"
-        args = (*found.args, *found.order_args)
-        if limit is not None and not checked:
-            sql += " LIMIT %s"
-            args = (*args, limit)
+        if limit is None:
+            whole: list[int] = self._read(lambda conn: self._whole(conn, query, found, keep, drop, stop))
+            return whole
 
         def read(conn: psycopg.Connection[Any]) -> list[int]:
             keys: list[int] = []
-            with conn.transaction(), conn.cursor(name="kliping_answer") as cursor:
-                cursor.execute(sql, args)
-                while limit is None or len(keys) < limit:
-                    batch = cursor.fetchmany(FETCH)
-                    if not batch:
-                        break
-                    wanted = [
-                        (key, exact)
-                        for key, exact in batch
-                        if all(key in s for s in keep) and not any(key in s for s in drop)
-                    ]
-                    long = [key for key, exact in wanted if not exact]
-                    passed = self._long_matches(conn, query, long) if long else set()
-                    keys += [key for key, exact in wanted if exact or key in passed]
-                    if stop is not None and stop():
-                        raise Stopped
-            return keys if limit is None else keys[:limit]
+            for where, args in found.tiers:
+                if len(keys) >= limit:
+                    break
+                sql = f"SELECT {columns} FROM articles WHERE {where} ORDER BY {found.order}"
+                if not checked:  # one round trip: the keys are the answer as they come
+                    sql, args = sql + " LIMIT %s", (*args, limit - len(keys))
+                    keys += [key for key, _exact in conn.execute(sql, args)]
+                    continue
+                with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
+                    cursor.execute(sql, args)  # read in batches until the page is full
+                    while len(keys) < limit:
+                        batch = cursor.fetchmany(FETCH)
+                        if not batch:
+                            break
+                        keys += self._checked(conn, query, batch, keep, drop)
+            return keys[:limit]
 
         keys: list[int] = self._read(read)
         return keys
+
+    def _whole(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        found: Plan,
+        keep: list[Any],
+        drop: list[Any],
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """Every match, read once in the order with its tier, then the tiers one after another."""
+        where, args = found.whole
+        ranks = "".join(f", {rank}" for rank, _args in found.ranks)
+        rank_args = tuple(arg for _rank, more in found.ranks for arg in more)
+        exact = "exact" if found.loose else "TRUE"
+        order = forward_order(found)
+        sql = f"SELECT key, {exact}{ranks} FROM articles WHERE {where} ORDER BY {order}"
+        tiers: dict[int, int] = {}
+        rows: list[tuple[int, bool]] = []
+        with conn.transaction(), conn.cursor(name="kliping_answer") as cursor:
+            cursor.execute(sql, (*rank_args, *args))
+            while batch := cursor.fetchmany(FETCH * 4):
+                for key, exact_row, *more in batch:
+                    rows.append((key, exact_row))
+                    if more:
+                        tiers[key] = sum(0 if hit else 1 << (len(more) - 1 - i) for i, hit in enumerate(more))
+                if stop is not None and stop():
+                    raise Stopped
+        keys = (
+            self._checked(conn, query, rows, keep, drop)
+            if found.loose or keep or drop
+            else [k for k, _e in rows]
+        )
+        if tiers:
+            keys.sort(key=tiers.__getitem__)  # stable: newest first within a tier
+        return keys[::-1] if found.reverse else keys
+
+    def _checked(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        rows: list[tuple[int, bool]],
+        keep: list[Any],
+        drop: list[Any],
+    ) -> list[int]:
+        """The keys of the rows that pass the flags, and long articles' phrases checked in Python."""
+        wanted = [
+            (key, exact)
+            for key, exact in rows
+            if all(key in s for s in keep) and not any(key in s for s in drop)
+        ]
+        long = [key for key, exact in wanted if not exact]
+        passed = self._long_matches(conn, query, long) if long else set()
+        return [key for key, exact in wanted if exact or key in passed]
 
     @staticmethod
     def _long_matches(conn: psycopg.Connection[Any], query: Query, keys: list[int]) -> set[int]:

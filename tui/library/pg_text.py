@@ -34,9 +34,14 @@ def quoted(lexeme: str) -> str:
 
 def document(
     title: str, body: str, source: str | None, place: str | None, stems: dict[str, str] | None = None
-) -> tuple[str, bool]:
-    """The tsvector literal of an article, and whether its positions are all kept (`exact`); its
-    words and their stems go into `stems` when given (the library's terms, for highlighting)."""
+) -> tuple[str, str, bool]:
+    """The tsvector literals of an article and of its title alone, and whether its positions are
+    all kept (`exact`); its words and their stems go into `stems` when given (the library's terms,
+    for highlighting).
+
+    The title's own vector is small enough to stay in the table's row, where the article's is
+    stored apart (TOAST): relevance tiers ask "a word in the title?" of every match, and reading
+    the whole vector for it cost 20 us a match."""
     positions: dict[str, list[str]] = {}
     position = 0
     exact = True
@@ -67,4 +72,6 @@ def document(
                     exact = False  # a phrase could need a position PostgreSQL would not keep
         position += GAP
     vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-    return vector, exact
+    titled = [(lexeme, [a for a in at if a.endswith(TITLE)]) for lexeme, at in positions.items()]
+    title_vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in titled if at)
+    return vector, title_vector, exact

@@ -80,8 +80,9 @@ class Writer:
             found = self._db.conn.execute("SELECT v FROM fts_config WHERE k = 'automerge'").fetchone()
         return found is not None and found[0] == 0
 
-    def put_files(self, batch: Sequence[FileItems]) -> list[Row]:
-        """Replace what each file had with its newly parsed items, in one transaction."""
+    def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
+        """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
         rows: list[Row] = []
         unstemmed: list[str] = []
 
@@ -100,7 +101,8 @@ class Writer:
             index_rows: list[tuple[object, ...]] = []
             problem_rows: list[tuple[str, str]] = []
             raw: set[bytes] = set()
-            self._delete_paths(conn, list(known.values()), stored=True)
+            if not keep:
+                self._delete_paths(conn, list(known.values()), stored=True)
             conn.executemany(
                 "INSERT OR REPLACE INTO files(path, size, mtime_ns) VALUES (?, ?, ?)",
                 [(stored(path), size, mtime) for path, size, mtime, _ in batch],

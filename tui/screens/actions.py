@@ -18,9 +18,10 @@ from tui.editor import can_start, editor_command
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
-from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.screens.messages import MessagesScreen
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -36,7 +37,7 @@ MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in column
 class ArticleActions(Screen[None]):
     """The actions of the main screen's keys that act on articles, and the parts they reach."""
 
-    library: Library
+    library: LibraryLike
     session: Session
     status: Status
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
@@ -199,6 +200,9 @@ class ArticleActions(Screen[None]):
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
+    def action_show_messages(self) -> None:
+        self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
+
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
         if self.focused is filter_bar:
@@ -247,6 +251,11 @@ class ArticleActions(Screen[None]):
                 _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
             ),
             SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(
+                _("Messages"),
+                _("The last messages, to read again what a toast said"),
+                self.action_show_messages,
+            ),
             SystemCommand(
                 _("Reload"),
                 _("Read the folders again (they are also watched for changes)"),

@@ -11,7 +11,6 @@ from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
@@ -19,6 +18,7 @@ from textual.widgets.option_list import Option
 from tui.article import tag_name
 from tui.formatting import number, plain_line, visible_line
 from tui.i18n import _, current_language, ngettext
+from tui.screens.modal import Dialog
 from tui.widgets.plain_input import PlainInput, PlainTextArea
 
 
@@ -51,8 +51,10 @@ class TagSuggester(Suggester):
         return None
 
 
-class TagsScreen(ModalScreen[list[str] | None]):
+class TagsScreen(Dialog[list[str] | None]):
     """The article's tags as one line to edit: add by typing, remove by deleting, Tab completes."""
+
+    FOCUS = "#tags-input"
 
     BINDINGS = [
         Binding("escape", "cancel", _("Cancel"), id="tags.cancel"),
@@ -79,9 +81,6 @@ class TagsScreen(ModalScreen[list[str] | None]):
             if known:
                 yield Static(Text(_("In use: {tags}").format(tags=known)), classes="dialog-hint")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     def action_complete(self) -> None:
         field = self.query_one(Input)
         suggestion = field._suggestion
@@ -104,8 +103,10 @@ class NoteArea(PlainTextArea):
     HELP = _("## Note\n\nYour note on this article, kept by kliping: the file is never touched.")
 
 
-class NoteScreen(ModalScreen[str | None]):
+class NoteScreen(Dialog[str | None]):
     """The user's note on an article, kept in the reading state: the file is never touched."""
+
+    FOCUS = "#note-text"
 
     BINDINGS = [
         Binding("ctrl+s", "keep", _("Keep the note"), priority=True, id="note.keep"),
@@ -127,7 +128,6 @@ class NoteScreen(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         area = self.query_one(TextArea)
-        area.focus()
         area.move_cursor(area.document.end)
 
     def action_keep(self) -> None:
@@ -137,8 +137,10 @@ class NoteScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class NameScreen(ModalScreen[str | None]):
+class NameScreen(Dialog[str | None]):
     """Ask for a name (a saved search's), with a sentence saying what it names."""
+
+    FOCUS = "#name-input"
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="name.cancel")]
 
@@ -157,9 +159,6 @@ class NameScreen(ModalScreen[str | None]):
             yield PlainInput(self.name_value, id="name-input", suggester=self.suggester)
             yield Static("", id="name-error")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     @on(Input.Submitted)
     def submitted(self, event: Input.Submitted) -> None:
         event.stop()
@@ -173,14 +172,24 @@ class NameScreen(ModalScreen[str | None]):
         self.dismiss(None)
 
 
-class OptionChoice(ModalScreen[str | None]):
+class Options(OptionList):
+    """An option list that moves with j and k too, as the article list does."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", _("Down"), show=False, id="options.down"),
+        Binding("k", "cursor_up", _("Up"), show=False, id="options.up"),
+    ]
+
+
+class OptionChoice(Dialog[str | None]):
     """A list of options in a dialog: Enter chooses one (its id), Esc closes with nothing."""
+
+    FOCUS = "OptionList"
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
         if options.option_count:
             options.highlighted = 0
-        options.focus()
 
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
@@ -214,7 +223,7 @@ class TagListScreen(OptionChoice):
             ]
             if not options:
                 yield Static(_("No tags yet: press t on an article to tag it."), classes="dialog-label")
-            yield OptionList(*options, id="tag-options")
+            yield Options(*options, id="tag-options")
 
 
 @dataclass(frozen=True)
@@ -226,8 +235,10 @@ class SearchChoice:
     query: str = ""
 
 
-class SavedSearchesScreen(ModalScreen[SearchChoice | None]):
+class SavedSearchesScreen(Dialog[SearchChoice | None]):
     """The saved searches with their counts (filled in as they come); Enter applies one."""
+
+    FOCUS = "OptionList"
 
     BINDINGS = [
         Binding("escape,q", "cancel", _("Close"), id="searches.close"),
@@ -250,9 +261,7 @@ class SavedSearchesScreen(ModalScreen[SearchChoice | None]):
                 yield Static(
                     _("No saved searches yet: press a to save the current filter."), classes="dialog-label"
                 )
-            yield OptionList(
-                *[self._option(name, query) for name, query in self.searches], id="search-options"
-            )
+            yield Options(*[self._option(name, query) for name, query in self.searches], id="search-options")
 
     def _option(self, name: str, query: str) -> Option:
         count = self.counts.get(name)
@@ -260,9 +269,6 @@ class SavedSearchesScreen(ModalScreen[SearchChoice | None]):
         text = Text(f"{visible_line(name)}  ({shown})  ")
         text.append(visible_line(query), style="italic")
         return Option(text, id=name)
-
-    def on_mount(self) -> None:
-        self.query_one(OptionList).focus()
 
     def show_counts(self, counts: dict[str, int]) -> None:
         """The live counts, found by the main screen in a thread."""
@@ -316,12 +322,12 @@ class BulkScreen(OptionChoice):
         with Vertical(id="bulk-box", classes="dialog-box") as box:
             box.border_title = _("Act on every article shown")
             box.border_subtitle = _("Enter chooses · Esc to cancel")
-            yield OptionList(
+            yield Options(
                 *[Option(Text(label), id=action) for action, label in self.actions], id="bulk-options"
             )
 
 
-class ConfirmScreen(ModalScreen[bool]):
+class ConfirmScreen(Dialog[bool]):
     """Ask before acting on many articles: y or Enter goes ahead, n or Esc does not."""
 
     BINDINGS = [

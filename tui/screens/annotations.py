@@ -32,10 +32,12 @@ class AnnotationActions(ArticleActions):
     """Tags, notes and saved searches of the main screen, and citing or opening the article's URL."""
 
     BINDINGS = [
-        Binding("t", "edit_tags", _("Tags"), show=False, id="app.tags"),  # the footer keeps ? Help at 80
-        Binding("T", "tag_list", _("All tags, with counts"), show=False, id="app.tag_list"),
-        Binding("a", "edit_note", _("Note"), show=False, id="app.note"),
-        Binding("v", "saved_searches", _("Saved searches"), show=False, id="app.searches"),
+        Binding(
+            "t", "edit_tags", _("Tags"), show=False, priority=True, id="app.tags"
+        ),  # the footer keeps ? Help at 80
+        Binding("T", "tag_list", _("All tags, with counts"), show=False, priority=True, id="app.tag_list"),
+        Binding("a", "edit_note", _("Note"), show=False, priority=True, id="app.note"),
+        Binding("v", "saved_searches", _("Saved searches"), show=False, priority=True, id="app.searches"),
         Binding("c", "cite", _("Copy a citation"), show=False, id="app.cite"),
         Binding("w", "open_url", _("Open the URL in the browser"), show=False, id="app.browser"),
     ]

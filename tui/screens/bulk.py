@@ -1,5 +1,5 @@
 """Acting on every article the filter shows: read, unread, star, unstar, add or remove a tag, after
-a question that says how many, and one undo for the last of these."""
+a question that says how many, and undo for the last UNDO_STEPS of these, newest first."""
 
 from __future__ import annotations
 
@@ -16,6 +16,8 @@ from tui.query import parse
 from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
 from tui.screens.annotations import AnnotationActions
 
+UNDO_STEPS = 10  # bulk actions kept to undo, one z each
+
 
 @dataclass(frozen=True)
 class BulkAction:
@@ -31,13 +33,13 @@ class BulkActions(AnnotationActions):
     """The bulk actions of the main screen, inherited with their bindings."""
 
     BINDINGS = [
-        Binding("B", "bulk", _("Act on every article shown"), show=False, id="app.bulk"),
+        Binding("B", "bulk", _("Act on every article shown"), show=False, priority=True, id="app.bulk"),
         Binding(
             "z", "undo_bulk", _("Undo the last action on every article shown"), show=False, id="app.undo"
         ),
     ]
 
-    _last_bulk: BulkAction | None = None
+    _done: tuple[BulkAction, ...] = ()  # the bulk actions to undo, oldest first
 
     def action_bulk(self) -> None:
         if not self.articles.keys:
@@ -120,7 +122,7 @@ class BulkActions(AnnotationActions):
             what = "read" if choice in ("read", "unread") else "starred"
             value = choice in ("read", "star")
             done = BulkAction(what, value, marks.put_many(what, rows, value))  # type: ignore[arg-type]
-        self._last_bulk = done
+        self._done = (*self._done, done)[-UNDO_STEPS:]
         self._after_bulk()
         count = len(done.rows)
         message = ngettext(
@@ -129,11 +131,11 @@ class BulkActions(AnnotationActions):
         self.notify(message.format(count=number(count, current_language())), timeout=5, markup=False)
 
     def action_undo_bulk(self) -> None:
-        done = self._last_bulk
-        if done is None:
+        if not self._done:
             self.notify(_("Nothing to undo."), severity="warning", markup=False)
             return
-        self._last_bulk = None
+        *rest, done = self._done
+        self._done = tuple(rest)
         marks = self.session.marks
         if done.what == "tag":
             marks.set_tag_many(done.rows, done.tag, not done.value)

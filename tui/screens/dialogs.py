@@ -12,17 +12,18 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen
 from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
-from tui.export import format_for
+from tui.export import format_for, unwritable
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import Said, _, current_language, ngettext
 from tui.loader import UNREAD_TYPE
+from tui.screens.annotation_dialogs import ConfirmScreen
+from tui.screens.modal import Dialog
 
 
-class HelpScreen(ModalScreen[None]):
+class HelpScreen(Dialog[None]):
     """Every key, built from the bindings themselves so the help cannot drift from the code."""
 
     BINDINGS = [
@@ -30,6 +31,7 @@ class HelpScreen(ModalScreen[None]):
         Binding("j", "scroll('down')", _("Down"), show=False, id="help.down"),
         Binding("k", "scroll('up')", _("Up"), show=False, id="help.up"),
     ]
+    FOCUS = "#help-box"
 
     def __init__(self, sections: Iterable[tuple[str, Iterable[Binding]]]) -> None:
         super().__init__(id="help")
@@ -52,9 +54,6 @@ class HelpScreen(ModalScreen[None]):
             box.border_title = _("Keys")
             yield Static(Group(table, hint), id="help-text")
 
-    def on_mount(self) -> None:
-        self.query_one("#help-box").focus()
-
     def action_scroll(self, direction: str) -> None:
         box = self.query_one("#help-box", VerticalScroll)
         if direction == "down":
@@ -66,10 +65,11 @@ class HelpScreen(ModalScreen[None]):
         self.dismiss(result)
 
 
-class ProblemsScreen(ModalScreen[None]):
+class ProblemsScreen(Dialog[None]):
     """The files that could not be read, each with its path and a plain reason."""
 
     BINDINGS = [Binding("escape,q,p", "dismiss", _("Close"), id="problems.close")]
+    FOCUS = "#problems-log"
 
     def __init__(self, problems: list[Problem]) -> None:
         super().__init__(id="problems")
@@ -102,16 +102,16 @@ class ProblemsScreen(ModalScreen[None]):
             log.write_line("")
         log.write_lines(f"{display_path(p.path)}: {visible_line(p.reason)}" for p in self.problems)
         log.scroll_home(animate=False)
-        log.focus()
 
     async def action_dismiss(self, result: None = None) -> None:
         self.dismiss(result)
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(Dialog[str | None]):
     """Ask where to write the shown articles; the file name's suffix picks the format."""
 
     BINDINGS = [Binding("escape", "cancel", _("Cancel"), id="export.cancel")]
+    FOCUS = "#export-path"
 
     def __init__(self, count: int, default_path: str) -> None:
         super().__init__(id="export")
@@ -127,9 +127,6 @@ class ExportScreen(ModalScreen[str | None]):
             yield Input(self.default_path, id="export-path")
             yield Static("", id="export-error")
 
-    def on_mount(self) -> None:
-        self.query_one(Input).focus()
-
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         path = event.value.strip()
@@ -140,6 +137,20 @@ class ExportScreen(ModalScreen[str | None]):
             self.query_one("#export-error", Static).update(
                 _("End the name with .jsonl, .csv or .md to choose the format.")
             )
+            return
+        target = os.path.expanduser(path)
+        problem = unwritable(target)
+        if problem is not None:
+            self.query_one("#export-error", Static).update(Text(problem))
+            return
+        if os.path.isfile(target):  # an earlier export, or any file: replaced only when the user says so
+            question = _("{path} exists. Replace it?").format(path=display_path(target))
+
+            def answered(yes: bool | None) -> None:
+                if yes:
+                    self.dismiss(path)
+
+            self.app.push_screen(ConfirmScreen(question), answered)
             return
         self.dismiss(path)
 

@@ -35,6 +35,7 @@ class LoadingScreen(BulkActions):
     _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
     _reopen: int | None = None  # the article read last time, to put the cursor on once shown
     _reopened = False  # its row has come in (the cursor goes there once, at the first load)
+    _asked = False  # the user asked for this reload (Ctrl+R): say what it found, even nothing
     # The cursor's article, whose file changed: its key until its new row comes, then the new key
     # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
     _following: int | None = None
@@ -85,6 +86,11 @@ class LoadingScreen(BulkActions):
         import watchfiles
 
         worker = get_current_worker()
+        if self.library.shared:  # a team library: another person's sync, told by the server
+            while not (worker.is_cancelled or stop.is_set()):
+                if self.library.wait_for_change(0.5) and not stop.is_set():
+                    self.app.call_from_thread(self.reload)
+            return
         try:
             # Half a second without a change yields an empty set: the worker looks up, so it ends
             # with the app even if nobody sets the event.
@@ -205,6 +211,9 @@ class LoadingScreen(BulkActions):
         if added or gone:
             message = _("Updated from disk: {added} new or changed, {gone} gone.")
             self.notify(message.format(added=added, gone=gone), timeout=4, markup=False)
+        elif self._asked:
+            self.notify(_("The folders were read again: nothing changed."), timeout=3, markup=False)
+        self._asked = False
         if self._reload_pending:
             self.reload()
 
@@ -213,6 +222,8 @@ class LoadingScreen(BulkActions):
             self.search_again()
 
     def action_reload(self) -> None:
+        self._asked = True
+        self.notify(_("Reading the folders again…"), timeout=2, markup=False)
         self.reload()
 
     @on(Worker.StateChanged)

@@ -27,7 +27,7 @@ from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
-from tui.library import Library
+from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.screens.loading import LoadingScreen
 from tui.searching import Found, Match, Searcher, match_of
@@ -46,12 +46,28 @@ READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
 
 
+# What the keys that open a dialog do: acted on as the key arrives, so the keys after it reach the dialog.
+DIALOG_ACTIONS = frozenset(
+    {
+        "edit_tags",
+        "tag_list",
+        "edit_note",
+        "saved_searches",
+        "bulk",
+        "export",
+        "show_problems",
+        "show_messages",
+    }
+)
+
+
 class MainScreen(LoadingScreen):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
         # Keys that move focus are priority bindings: they act the moment the key arrives, so the
-        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus.
+        # keys typed right after them ("/kapasitas" in one burst) already go to the new focus. So
+        # are the keys that open a dialog ("t banjir Enter"), which the filter bar types instead.
         Binding("slash", "focus_filter", _("Filter"), priority=True, id="app.filter"),
         Binding(
             "enter",
@@ -72,17 +88,19 @@ class MainScreen(LoadingScreen):
         Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
         Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
+        Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
         Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
         Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
         Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
-        Binding("e", "export", _("Export shown"), show=False, id="app.export"),
+        Binding("e", "export", _("Export shown"), show=False, priority=True, id="app.export"),
         Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
-        Binding("p", "show_problems", _("Problems"), show=False, id="app.problems"),
+        Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
@@ -91,7 +109,9 @@ class MainScreen(LoadingScreen):
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
 
-    def __init__(self, library: Library, session: Session, paths: list[str], processes: int | None) -> None:
+    def __init__(
+        self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
+    ) -> None:
         super().__init__(id="main-screen")
         self.library = library
         self.session = session
@@ -108,6 +128,10 @@ class MainScreen(LoadingScreen):
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self._stop_watching: threading.Event | None = None
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
+        return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
 
     @property
     def idle(self) -> bool:
@@ -284,7 +308,7 @@ class MainScreen(LoadingScreen):
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
 
-    @work(thread=True, exclusive=True, group="reader-fetch")
+    @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         article = self.searcher.article(key)  # the answer's top article was fetched for its snippet
@@ -441,6 +465,31 @@ class MainScreen(LoadingScreen):
 
     def action_next_article(self) -> None:
         self._step(1)
+
+    def action_next_unread(self) -> None:
+        """The next unread article in the list (newsboat's `n`), from the top again after the last;
+        it opens as with `]`, so it is read once the reader shows it."""
+        articles, marks = self.articles, self.session.marks
+        keys, here = articles.keys, articles.cursor
+        count = len(keys)
+        found = (
+            next(
+                (
+                    index % count
+                    for index in range(here + 1, here + count + 1)
+                    if not marks.has("read", keys[index % count])
+                ),
+                None,
+            )
+            if count
+            else None
+        )
+        if found is None or found == here:
+            self.notify(_("No other unread article in the list."), timeout=3, markup=False)
+            return
+        articles.moved = True
+        articles.cursor = found
+        self._stepped_to = articles.current_key
 
     def _step(self, by: int) -> None:
         """`[` and `]` open the article they go to, from the list too: it is read once shown."""

@@ -250,6 +250,9 @@ class ArticleList(ScrollView, can_focus=True):
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
         self._update_size()
+        # A smaller terminal keeps the cursor's row in view (it used to stay below the last row),
+        # once the new size is laid out.
+        self.call_after_refresh(self._scroll_to_cursor)
 
     def _scroll_to_cursor(self) -> None:
         if not self._keys:

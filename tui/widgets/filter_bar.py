@@ -11,10 +11,12 @@ from textual.reactive import Reactive
 
 from tui.formatting import plain_line
 from tui.i18n import _
+from tui.query import MAX_CHARS
 from tui.widgets.plain_input import PlainInput
 
 # The longest filter kept: a pasted megabyte was stored whole in the history, and Esc took 1-3 s.
-FILTER_LIMIT = 1000
+# Longer than the query reads, so its hint still says that the rest was left out.
+FILTER_LIMIT = 2 * MAX_CHARS
 
 
 class FilterBar(PlainInput):

@@ -1,0 +1,173 @@
+"""The team library on PostgreSQL: sync time, size, and first pages by date and by relevance.
+
+    python benchmarks/bench_pg.py [--count 100000] [--url postgresql://...] [--repeat 7]
+
+Without --url a throwaway server is started from the system's PostgreSQL binaries (as the tests
+do, tests/pg_server.py) and removed after. The corpus is benchmarks/gen_corpus.py's, generated
+once into benchmarks/out. Each filter's first page (200 keys, as the app asks) is timed in the
+client (psycopg round trip included) and on the server (EXPLAIN ANALYZE's execution time);
+p50 and p90 over --repeat runs after one warm-up. Prints JSON.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.common import commit, ensure_corpus  # noqa: E402
+from tui.library.pg import PgLibrary  # noqa: E402
+from tui.library.pg_query import plan  # noqa: E402
+from tui.query import parse  # noqa: E402
+from tui.sync import sync  # noqa: E402
+
+FILTERS = [
+    "desa",  # common: most articles
+    "pertemuan",  # stems: temu, bertemu, menemukan...
+    "kapas",  # the typing prefix
+    "pen",  # a short prefix, most articles
+    "organisasi perempuan",
+    "makassar OR surabaya",
+    '"sekretariat inklusi"',  # a phrase
+    "title:desa",
+    "source:kompas year:2024",
+    "desa -perempuan",
+    "after:2025-06",
+    "xyzzy",  # nothing
+]
+
+
+def _p(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
+
+
+def _server_ms(library: PgLibrary, text: str, sort: str, limit: int = 200) -> float:
+    """EXPLAIN ANALYZE's execution time of the first page's statements (a tier after another)."""
+    found = plan(parse(text), sort, False)
+    conn = library._conn()
+    total, rows = 0.0, 0
+    for where, args in found.tiers:
+        sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
+        explained = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, (*args, limit - rows)).fetchone()
+        assert explained is not None
+        total += float(explained[0][0]["Execution Time"])
+        rows += int(explained[0][0]["Plan"]["Actual Rows"])
+        if rows >= limit:
+            break
+    return total
+
+
+def measure(library: PgLibrary, repeat: int) -> dict[str, Any]:
+    results: dict[str, Any] = {}
+    for text in FILTERS:
+        query = parse(text)
+        entry: dict[str, Any] = {}
+        for sort in ("date", "relevance"):
+            library.search(query, sort, limit=200)  # warm-up
+            client, server = [], []
+            for _ in range(repeat):
+                started = time.perf_counter()
+                page = library.search(query, sort, limit=200)
+                client.append((time.perf_counter() - started) * 1000)
+                server.append(_server_ms(library, text, sort))
+            entry[sort] = {
+                "client_p50_ms": _p(client, 0.5),
+                "client_p90_ms": _p(client, 0.9),
+                "server_p50_ms": _p(server, 0.5),
+                "server_p90_ms": _p(server, 0.9),
+                "keys": len(page.keys),
+            }
+        started = time.perf_counter()
+        whole = library.search(query, "relevance").keys
+        entry["whole_answer"] = {"ms": round((time.perf_counter() - started) * 1000, 1), "keys": len(whole)}
+        results[text] = entry
+    return results
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=100_000)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--url", help="a server to use (a new database in it is made and dropped)")
+    parser.add_argument("--repeat", type=int, default=7)
+    args = parser.parse_args()
+
+    import psycopg
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    corpus, info = ensure_corpus(args.count, args.seed)
+    server = None
+    admin = args.url
+    if admin is None:
+        from tests.pg_server import Server, binaries
+
+        bin_dir = binaries()
+        if bin_dir is None:
+            print(json.dumps({"error": "no PostgreSQL binaries; see .ci/postgres.sh or pass --url"}))
+            return 2
+        server = Server(bin_dir)
+        server.start()
+        admin = server.url()
+    name = f"kliping_bench_{args.count}"
+    try:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+            conn.execute(f"CREATE DATABASE {name}")
+        url = make_conninfo(**{**conninfo_to_dict(admin), "dbname": name})
+        library = PgLibrary(url, syncing=True)
+        started = time.perf_counter()
+        for _update in sync(library, [str(corpus)]):
+            pass
+        sync_seconds = time.perf_counter() - started
+        started = time.perf_counter()
+        for _update in sync(library, [str(corpus)]):
+            pass
+        again_seconds = time.perf_counter() - started
+        conn = library._conn()
+        conn.execute("VACUUM ANALYZE articles")
+        sizes = conn.execute(
+            "SELECT pg_database_size(current_database()), pg_relation_size('articles_doc'), "
+            "pg_total_relation_size('articles'), count(*), sum((NOT exact)::int) FROM articles"
+        ).fetchone()
+        assert sizes is not None
+        library.close()
+        library = PgLibrary(url)
+        searches = measure(library, args.repeat)
+        library.close()
+    finally:
+        if server is not None:
+            server.stop()
+    print(
+        json.dumps(
+            {
+                "benchmark": "bench_pg",
+                "commit": commit(),
+                "corpus": {"articles": info.get("articles"), "files": info.get("files")},
+                "sync_seconds": round(sync_seconds, 1),
+                "sync_again_seconds": round(again_seconds, 2),
+                "articles": sizes[3],
+                "long_articles": sizes[4],
+                "database_mb": round(sizes[0] / 2**20, 1),
+                "word_index_mb": round(sizes[1] / 2**20, 1),
+                "articles_table_mb": round(sizes[2] / 2**20, 1),
+                "first_page_200": searches,
+                "median_server_ms": {
+                    sort: statistics.median(entry[sort]["server_p50_ms"] for entry in searches.values())
+                    for sort in ("date", "relevance")
+                },
+            },
+            indent=1,
+        )
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
