@@ -13,14 +13,13 @@ from dataclasses import dataclass, field
 
 from tui.article import Problem
 from tui.i18n import _, ngettext
-from tui.library import Row, Stopped
+from tui.library import SORTS, Row, Stopped
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.sync import Update
 
 KNOWN_CHUNK = 8192  # keys checked between two looks at `stop` (about half a millisecond)
 
-SORTS = ("relevance", "date", "title", "source", "words")
 REFRESH_COST_FACTOR = 10  # while loading, a refresh waits ten times its own cost before the next
 
 
