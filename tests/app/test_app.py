@@ -17,8 +17,8 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from tests.helpers import many_articles, small_collection, write_article
 from tui import sync
 from tui.app import KlipingApp
+from tui.dialogs.common import HelpScreen, ProblemsScreen
 from tui.library import Library, Row
-from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -307,7 +307,7 @@ async def test_open_runs_the_editor_on_the_file(
     editor.write_text("#!/bin/sh\n")
     editor.chmod(0o755)
     monkeypatch.setenv("EDITOR", f"{editor} --wait")
-    monkeypatch.setattr("tui.screens.actions.subprocess.run", lambda command, check: calls.append(command))
+    monkeypatch.setattr("tui.opening.subprocess.run", lambda command, check: calls.append(command))
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -578,8 +578,7 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
     def look_and_add() -> None:
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        stop = screen._stop_watching
-        watching_during_load.append(stop is not None and not stop.is_set())
+        watching_during_load.append(screen.watcher.watching)
         add_a_file(collection)
 
     during_a_bulk_load(monkeypatch, look_and_add)
@@ -589,7 +588,7 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
         assert len(titles(app)) == 4 and NEW_TITLE in titles(app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert screen._stop_watching is not None and not screen._stop_watching.is_set()
+        assert screen.watcher.watching
 
 
 async def test_the_watcher_comes_back_after_a_bulk_load_that_failed(

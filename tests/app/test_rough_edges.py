@@ -11,8 +11,8 @@ from textual.widgets import Static
 from tests.app.test_app import settle, titles
 from tests.helpers import many_articles, small_collection, write_article
 from tui.app import KlipingApp
+from tui.dialogs.messages import MessagesScreen
 from tui.screens.main import MainScreen
-from tui.screens.messages import MessagesScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 

@@ -4,7 +4,6 @@ reading width, copy, open, sort, export, problems. The main screen adds the wiri
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -14,14 +13,15 @@ from textual.app import SuspendNotSupported, SystemCommand
 from textual.screen import Screen
 from textual.timer import Timer
 
-from tui.editor import can_start, editor_command
+from tui import opening
+from tui.dialogs.common import ExportScreen, ProblemsScreen
+from tui.dialogs.messages import MessagesScreen
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
 from tui.marks import Mark
-from tui.screens.dialogs import ExportScreen, ProblemsScreen
-from tui.screens.messages import MessagesScreen
+from tui.opening import can_start, editor_command
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -149,14 +149,9 @@ class ArticleActions(Screen[None]):
             )
             self.notify(message.format(program=program), severity="error", timeout=8, markup=False)
             return
-        failed: Exception | None = None
         try:
-            with self.app.suspend():
-                # Textual takes the terminal back only when this block ends without an error.
-                try:
-                    subprocess.run(command, check=False)
-                except (OSError, ValueError) as error:
-                    failed = error
+            with self.app.suspend():  # Textual takes the terminal back only when this ends without an error
+                failed = opening.run(command)
         except SuspendNotSupported:
             self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
             return

@@ -11,14 +11,8 @@ from textual.app import SuspendNotSupported
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
-from tui.editor import is_web_address
-from tui.export import citation
-from tui.formatting import plain_line, visible_line
-from tui.i18n import _
-from tui.library import Row
-from tui.query import parse
-from tui.screens.actions import ArticleActions
-from tui.screens.annotation_dialogs import (
+from tui import opening
+from tui.dialogs.annotations import (
     NameScreen,
     NoteScreen,
     SavedSearchesScreen,
@@ -26,6 +20,13 @@ from tui.screens.annotation_dialogs import (
     TagListScreen,
     TagsScreen,
 )
+from tui.export import citation
+from tui.formatting import plain_line, visible_line
+from tui.i18n import _
+from tui.library import Row
+from tui.opening import is_web_address
+from tui.query import parse
+from tui.screens.actions import ArticleActions
 
 
 class AnnotationActions(ArticleActions):
@@ -214,18 +215,15 @@ class AnnotationActions(ArticleActions):
             shown = message.format(url=visible_line(url)[:200])
             self.notify(shown, severity="warning", timeout=8, markup=False)
             return
-        try:
-            browser = webbrowser.get()
-        except webbrowser.Error:
+        browser = opening.browser()
+        if browser is None:
             self._opened(url, False)
-            return
-        if type(browser) is webbrowser.GenericBrowser:
-            # A program from $BROWSER or a text browser (lynx, w3m) may want the terminal: hand it over.
+        elif opening.wants_terminal(browser):
             try:
                 with self.app.suspend():
-                    opened = _open(browser, url)
+                    opened = opening.open_address(browser, url)
             except SuspendNotSupported:
-                opened = _open(browser, url)
+                opened = opening.open_address(browser, url)
             self.app.refresh()
             self._opened(url, opened)
         else:
@@ -234,7 +232,7 @@ class AnnotationActions(ArticleActions):
     @work(thread=True, group="browser", exit_on_error=False)
     def _browse(self, browser: webbrowser.BaseBrowser, url: str) -> None:
         """A graphical browser may take a while to start: never on the event loop."""
-        opened = _open(browser, url)
+        opened = opening.open_address(browser, url)
         self.app.call_from_thread(self._opened, url, opened)
 
     def _opened(self, url: str, opened: bool) -> None:
@@ -247,10 +245,3 @@ class AnnotationActions(ArticleActions):
         else:
             message = _("No browser found: set $BROWSER. The URL is {url}").format(url=shown)
             self.notify(message, severity="warning", timeout=8, markup=False)
-
-
-def _open(browser: webbrowser.BaseBrowser, url: str) -> bool:
-    try:
-        return bool(browser.open(url))
-    except (webbrowser.Error, OSError):
-        return False

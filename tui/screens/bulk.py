@@ -9,11 +9,11 @@ from textual import work
 from textual.app import SystemCommand
 from textual.binding import Binding
 
+from tui.dialogs.annotations import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
 from tui.formatting import number, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Row, Stopped
 from tui.query import parse
-from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
 from tui.screens.annotations import AnnotationActions
 
 UNDO_STEPS = 10  # bulk actions kept to undo, one z each

@@ -8,7 +8,7 @@ the widgets. What a keystroke searches, and when, is the searcher's (`tui.search
 
 from __future__ import annotations
 
-import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from textual import events, on, work
@@ -29,9 +29,12 @@ from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
+from tui.screens.annotations import AnnotationActions
+from tui.screens.bulk import BulkActions
 from tui.screens.loading import LoadingScreen
 from tui.searching import Found, Match, Searcher, match_of
 from tui.session import Session, Shown, Status
+from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
@@ -127,11 +130,26 @@ class MainScreen(LoadingScreen):
         self._keep_after_clear: int | None = None
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
-        self._stop_watching: threading.Event | None = None
+        self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
         return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
+
+    @classmethod
+    def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
+        """The keys of this screen and its widgets, by where they work: for the help and the keymap."""
+
+        def bindings(*lists: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+            return [b for found in lists for b in found if isinstance(b, Binding)]
+
+        return [
+            (_("Everywhere"), bindings(cls.BINDINGS, app_bindings)),
+            (_("Tags, notes, searches"), bindings(AnnotationActions.BINDINGS, BulkActions.BINDINGS)),
+            (_("Article list"), bindings(ArticleList.BINDINGS)),
+            (_("Reading pane"), bindings(Reader.BINDINGS)),
+            (_("Filter bar"), bindings(FilterBar.BINDINGS)),
+        ]
 
     @property
     def idle(self) -> bool:
@@ -171,7 +189,7 @@ class MainScreen(LoadingScreen):
         self.load()
         self._update_status()
         if self.kliping.watch_files:
-            self.watch_folders()
+            self.watcher.start()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
@@ -182,8 +200,7 @@ class MainScreen(LoadingScreen):
 
     def on_unmount(self) -> None:
         self.searcher.close()
-        if self._stop_watching is not None:
-            self._stop_watching.set()
+        self.watcher.stop()
         """Keep where the reader is in its article for next time: the reader is unmounted by now,
         but the object still knows."""
         reader = self._reader
