@@ -7,7 +7,7 @@ import os
 import webbrowser
 
 from textual import work
-from textual.app import SuspendNotSupported
+from textual.app import SuspendNotSupported, SystemCommand
 from textual.binding import Binding
 from textual.worker import get_current_worker
 
@@ -245,3 +245,30 @@ class AnnotationActions(ArticleActions):
         else:
             message = _("No browser found: set $BROWSER. The URL is {url}").format(url=shown)
             self.notify(message, severity="warning", timeout=8, markup=False)
+
+    def commands(self) -> list[SystemCommand]:
+        """The palette's commands, with the tags, notes, searches, citing and opening."""
+        return [
+            *super().commands(),
+            SystemCommand(
+                _("Tags: add or remove"), _("Tag the article under the cursor"), self.action_edit_tags
+            ),
+            SystemCommand(
+                _("Tags: list with counts"),
+                _("Every tag in use; choose one to filter by it"),
+                self.action_tag_list,
+            ),
+            SystemCommand(
+                _("Note"), _("Write a note on the article under the cursor"), self.action_edit_note
+            ),
+            SystemCommand(
+                _("Saved searches"), _("Apply, rename or delete a saved filter"), self.action_saved_searches
+            ),
+            SystemCommand(
+                _("Save the filter"), _("Name the current filter to use again"), self.action_save_search
+            ),
+            SystemCommand(_("Cite"), _("Copy the article's title, source, date and URL"), self.action_cite),
+            SystemCommand(
+                _("Open the URL"), _("Open the article's URL in the browser"), self.action_open_url
+            ),
+        ]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from textual import events, on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
@@ -30,7 +30,7 @@ from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.screens.annotations import AnnotationActions
-from tui.screens.bulk import BulkActions
+from tui.screens.bulk import Bulk
 from tui.screens.loading import LoadingScreen
 from tui.searching import Found, Match, Searcher, match_of
 from tui.session import Session, Shown, Status
@@ -103,6 +103,7 @@ class MainScreen(LoadingScreen):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
         Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        *Bulk.BINDINGS,
         Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
     ]
 
@@ -136,6 +137,8 @@ class MainScreen(LoadingScreen):
         """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
         return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
 
+    bulk: Bulk  # acting on everything shown, with undo (made on mount: it needs the app)
+
     @classmethod
     def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
         """The keys of this screen and its widgets, by where they work: for the help and the keymap."""
@@ -145,7 +148,7 @@ class MainScreen(LoadingScreen):
 
         return [
             (_("Everywhere"), bindings(cls.BINDINGS, app_bindings)),
-            (_("Tags, notes, searches"), bindings(AnnotationActions.BINDINGS, BulkActions.BINDINGS)),
+            (_("Tags, notes, searches"), bindings(AnnotationActions.BINDINGS, Bulk.BINDINGS)),
             (_("Article list"), bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), bindings(Reader.BINDINGS)),
             (_("Filter bar"), bindings(FilterBar.BINDINGS)),
@@ -177,6 +180,8 @@ class MainScreen(LoadingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        shown = lambda: self.articles.keys  # noqa: E731
+        self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
         articles = self.articles
         articles.border_title = opened_title(self.paths)
         articles.marks = self.reader.marks = self.session.marks
@@ -298,6 +303,33 @@ class MainScreen(LoadingScreen):
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
+
+    # -- marks, tags and notes changed --------------------------------------------------------
+
+    @dataclass
+    class Annotated(Message):
+        """Marks, tags or notes changed outside the list (a bulk action, its undo)."""
+
+    def _marks_changed(self) -> None:
+        self.post_message(self.Annotated())
+
+    @on(Annotated)
+    def annotated(self, event: Annotated) -> None:
+        """The list's rows, the reader and the status show the marks as they are now."""
+        event.stop()
+        self.articles.refresh_rows()
+        self.reader.refresh_annotations()
+        self._update_status()
+
+    def action_bulk(self) -> None:
+        self.bulk.start()
+
+    def action_undo_bulk(self) -> None:
+        self.bulk.undo()
+
+    def commands(self) -> list[SystemCommand]:
+        """The palette's commands for this screen, beside Textual's own."""
+        return [*super().commands(), *self.bulk.commands()]
 
     # -- the reader follows the list ----------------------------------------------------------
 
