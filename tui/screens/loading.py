@@ -16,13 +16,13 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.library import Row
-from tui.screens.annotations import AnnotationActions
+from tui.screens.actions import ArticleActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.sync import Update, sync
 from tui.watcher import Watcher
 
 
-class LoadingScreen(AnnotationActions):
+class LoadingScreen(ArticleActions):
     """Reads the folders into the session and keeps it up to date with the disk."""
 
     paths: list[str]

@@ -29,7 +29,7 @@ from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
-from tui.screens.annotations import AnnotationActions
+from tui.screens.annotations import Annotations
 from tui.screens.bulk import Bulk
 from tui.screens.loading import LoadingScreen
 from tui.searching import Found, Match, Searcher, match_of
@@ -103,6 +103,7 @@ class MainScreen(LoadingScreen):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
         Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        *Annotations.BINDINGS,
         *Bulk.BINDINGS,
         Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
     ]
@@ -138,6 +139,7 @@ class MainScreen(LoadingScreen):
         return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
 
     bulk: Bulk  # acting on everything shown, with undo (made on mount: it needs the app)
+    annotations: Annotations  # tags, notes, saved searches, citing, opening the URL
 
     @classmethod
     def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
@@ -148,7 +150,7 @@ class MainScreen(LoadingScreen):
 
         return [
             (_("Everywhere"), bindings(cls.BINDINGS, app_bindings)),
-            (_("Tags, notes, searches"), bindings(AnnotationActions.BINDINGS, Bulk.BINDINGS)),
+            (_("Tags, notes, searches"), bindings(Annotations.BINDINGS, Bulk.BINDINGS)),
             (_("Article list"), bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), bindings(Reader.BINDINGS)),
             (_("Filter bar"), bindings(FilterBar.BINDINGS)),
@@ -182,6 +184,10 @@ class MainScreen(LoadingScreen):
     def on_mount(self) -> None:
         shown = lambda: self.articles.keys  # noqa: E731
         self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
+        current, reading = (lambda: self.articles.current_key), (lambda: self.reader.article)
+        self.annotations = Annotations(
+            self.kliping, self.session, self.library, current, reading, self.apply_filter, self._marks_changed
+        )
         articles = self.articles
         articles.border_title = opened_title(self.paths)
         articles.marks = self.reader.marks = self.session.marks
@@ -321,6 +327,33 @@ class MainScreen(LoadingScreen):
         self.reader.refresh_annotations()
         self._update_status()
 
+    def apply_filter(self, text: str) -> None:
+        """Put a filter in the bar (its change runs the search) and go to the list."""
+        self.filter_bar.value = text
+        self.filter_bar.cursor_position = len(text)
+        self.set_focus(self.articles)
+
+    def action_edit_tags(self) -> None:
+        self.annotations.edit_tags()
+
+    def action_tag_list(self) -> None:
+        self.annotations.tag_list()
+
+    def action_edit_note(self) -> None:
+        self.annotations.edit_note()
+
+    def action_saved_searches(self) -> None:
+        self.annotations.saved_searches()
+
+    def action_save_search(self) -> None:
+        self.annotations.save_search()
+
+    def action_cite(self) -> None:
+        self.annotations.cite()
+
+    def action_open_url(self) -> None:
+        self.annotations.open_url()
+
     def action_bulk(self) -> None:
         self.bulk.start()
 
@@ -329,7 +362,7 @@ class MainScreen(LoadingScreen):
 
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""
-        return [*super().commands(), *self.bulk.commands()]
+        return [*super().commands(), *self.annotations.commands(), *self.bulk.commands()]
 
     # -- the reader follows the list ----------------------------------------------------------
 
