@@ -16,6 +16,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.library import Row
+from tui.reading import Fetcher
 from tui.screens.actions import ArticleActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.sync import Update, sync
@@ -31,7 +32,7 @@ class LoadingScreen(ArticleActions):
     _reloading = False  # the folders are being read again
     _reload_pending = False  # a change came while they were: read them once more after
     watcher: Watcher  # the main screen's: the folders, watched off the event loop
-    _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
+    fetcher: Fetcher  # the main screen's: what the reader shows, with each source's chrome
     _reopen: int | None = None  # the article read last time, to put the cursor on once shown
     _reopened = False  # its row has come in (the cursor goes there once, at the first load)
     _asked = False  # the user asked for this reload (Ctrl+R): say what it found, even nothing
@@ -66,7 +67,7 @@ class LoadingScreen(ArticleActions):
             return
         self._reloading = True
         self._reload_pending = False
-        self._chrome.clear()  # what repeats may have changed with the files
+        self.fetcher.forget()  # what repeats may have changed with the files
         self.session.reloading()
         self.load()
         self._update_status()

@@ -23,16 +23,16 @@ from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from tui import chrome
 from tui.article import Article
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
+from tui.reading import Fetched, Fetcher
 from tui.screens.annotations import Annotations
 from tui.screens.bulk import Bulk
 from tui.screens.loading import LoadingScreen
-from tui.searching import Found, Match, Searcher, match_of
+from tui.searching import Found, Match, Searcher
 from tui.session import Session, Shown, Status
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
@@ -131,7 +131,6 @@ class MainScreen(LoadingScreen):
         self._reload_pending = False
         self._keep_after_clear: int | None = None
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
-        self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
         self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -140,6 +139,7 @@ class MainScreen(LoadingScreen):
 
     bulk: Bulk  # acting on everything shown, with undo (made on mount: it needs the app)
     annotations: Annotations  # tags, notes, saved searches, citing, opening the URL
+    fetcher: Fetcher  # what the reader shows, fetched off the loop
 
     @classmethod
     def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
@@ -182,6 +182,7 @@ class MainScreen(LoadingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fetcher = Fetcher(self.library, self.kliping.state, self.session, self.searcher)
         shown = lambda: self.articles.keys  # noqa: E731
         self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
         current, reading = (lambda: self.articles.current_key), (lambda: self.reader.article)
@@ -393,35 +394,13 @@ class MainScreen(LoadingScreen):
     @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
-        article = self.searcher.article(key)  # the answer's top article was fetched for its snippet
-        match = None
-        if article is not None:
-            filter_text, query = self.session.query_text, self.session.query
-            match = self.searcher.match_for(key, filter_text)
-            if match is None:  # computed here, never on the event loop (84 ms for 512 KB)
-                match = match_of(article, query, filter_text, key, self.searcher.snippet_width)
-            article = chrome.cleaned(article, self._chrome_of(article))
-        text, whole = raw_text(article) if article is not None and raw else (None, 0)
-        position = self.kliping.state.position(article.digest) if article is not None else None
+        fetched = self.fetcher.fetch(key, raw)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fetched, article, text, position, whole, match)
+            self.app.call_from_thread(self._fetched, fetched)
 
-    def _fetched(
-        self, article: Article | None, raw: str | None, at: float | None, whole: int, match: Match | None
-    ) -> None:
-        self._reader_match = match
-        self.reader.show(article, raw, at, raw_whole=whole)
-
-    def _chrome_of(self, article: Article) -> frozenset[str]:
-        """What repeats across this article's source, learned once a run from up to 200 of its
-        articles (in the reader's thread: tens of milliseconds, once per source)."""
-        source = chrome.source_key(article.source, article.path)
-        found = self._chrome.get(source)
-        if found is None:
-            found = self._chrome[source] = chrome.learned(
-                self.library.neighbours(article, longest=chrome.MAX_LENGTH)
-            )
-        return found
+    def _fetched(self, fetched: Fetched) -> None:
+        self._reader_match = fetched.match
+        self.reader.show(fetched.article, fetched.raw, fetched.position, raw_whole=fetched.raw_whole)
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:
