@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import sys
 import time
@@ -97,6 +98,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--url", help="a server to use (a new database in it is made and dropped)")
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument(
+        "--keep", action="store_true", help="keep the database (with --url), e.g. for bench_pty"
+    )
     args = parser.parse_args()
 
     import psycopg
@@ -141,6 +145,9 @@ def main() -> int:
         library = PgLibrary(url)
         searches = measure(library, args.repeat)
         library.close()
+        if not args.keep:
+            with psycopg.connect(admin, autocommit=True) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
     finally:
         if server is not None:
             server.stop()
@@ -150,6 +157,8 @@ def main() -> int:
                 "benchmark": "bench_pg",
                 "commit": commit(),
                 "corpus": {"articles": info.get("articles"), "files": info.get("files")},
+                "load_average": [round(x, 1) for x in os.getloadavg()],
+                "kept": url if args.keep else None,
                 "sync_seconds": round(sync_seconds, 1),
                 "sync_again_seconds": round(again_seconds, 2),
                 "articles": sizes[3],

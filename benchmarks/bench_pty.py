@@ -773,6 +773,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--skip-floor", action="store_true")
     parser.add_argument("--timeout", type=float, default=900.0, help="seconds to wait for a start")
     parser.add_argument("--floor-app", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument(
+        "--library",
+        metavar="URL",
+        help="a team library on PostgreSQL to open instead of the corpus (no cold run)",
+    )
     args = parser.parse_args(argv)
     if args.floor_app:
         floor_app()
@@ -792,6 +797,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     home.mkdir(parents=True, exist_ok=True)
     env = child_env(home, args.fps)
     kliping = [sys.executable, "-m", "tui", str(corpus)]
+    if args.library:  # the same keys over a team library (benchmarks/bench_pg.py --keep fills one)
+        kliping = [sys.executable, "-m", "tui", "--library", args.library]
+        args.skip_cold = True
     report: dict[str, Any] = {
         "benchmark": "bench_pty",
         "date": dt.datetime.now().isoformat(timespec="seconds"),
@@ -803,6 +811,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "pause_s": args.pause,
         "quiet_s": args.quiet,
         "text": args.text,
+        "library": "postgresql" if args.library else "sqlite",
     }
     account = []
     if not args.skip_cold:
@@ -814,7 +823,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         kliping, env, floor=False, text=args.text, pause=args.pause, quiet=args.quiet, timeout=args.timeout
     )
     report["warm"] = warm
-    warm["no_change_same_first_screen"] = same_first_screens(home, args.text, warm["keys"])
+    if not args.library:
+        warm["no_change_same_first_screen"] = same_first_screens(home, args.text, warm["keys"])
     account.append(frames_account(f"kliping, {args.size} articles, warm", reports))
     if not args.skip_floor:
         with tempfile.TemporaryDirectory(prefix="bench-pty-floor-") as floor_home:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
+import inspect
 import os
 import sys
 import traceback
@@ -12,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from rich.text import Text
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.command import CommandPalette
@@ -29,6 +31,8 @@ from tui.config import (
 )
 from tui.dialogs.common import HelpScreen, binding_ids, help_sections
 from tui.dialogs.messages import Messages, reading_seconds, toast_text
+from tui.dialogs.modal import AfterKeys, HeldKeys
+from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
 from tui.library.interface import LibraryLike
@@ -115,6 +119,7 @@ class KlipingApp(App[None]):
         self._unsaved_told = False
         self._settings_refused_told = False
         self.messages = Messages()  # what the toasts said, for the messages dialog
+        self.held_keys = HeldKeys(self)  # keys typed after a dialog's key, until it is open
 
     def get_default_screen(self) -> MainScreen:
         return MainScreen(self.library, self.session, self.paths, self.processes)
@@ -249,6 +254,21 @@ class KlipingApp(App[None]):
             return  # nowhere to write it: Textual prints it when the terminal is restored
         self.crash_log = path
         self._exit_renderables.clear()
+        if self.is_web:  # textual-serve relays stderr only until the page closes: say it now, not on exit
+            print("kliping: " + self.crash_notice(), file=sys.__stderr__, flush=True)
+
+    def crash_notice(self) -> str:
+        message = _("kliping stopped on an unexpected error; the details are in {path}")
+        return message.format(path=display_path(str(self.crash_log)))
+
+    async def on_event(self, event: events.Event) -> None:
+        if not self.held_keys.hold(event):  # a dialog is on its way: it takes them (screens/modal.py)
+            await super().on_event(event)
+
+    async def on_after_keys(self, message: AfterKeys) -> None:
+        result = message.then()
+        if inspect.isawaitable(result):
+            await result
 
     def action_screenshot(self, filename: str | None = None, path: str | None = None) -> None:
         """The palette's Screenshot: into Downloads when there is one, else the current folder."""

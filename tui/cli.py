@@ -37,6 +37,7 @@ from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
 from tui.sync import bundled_seeds, sync
+from tui.web import served_child
 
 if TYPE_CHECKING:
     from tui.app import KlipingApp
@@ -175,6 +176,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(argv: list[str]) -> int:
+    if argv[:1] == ["serve"]:  # a folder named "serve" opens as ./serve
+        from tui.web import serve_main
+
+        return serve_main(argv[1:], default_paths=[str(bundled_seeds())])
     parser = build_parser()
     args = parser.parse_args(argv)
     # argparse drops a value of exactly "--" (`--filter=--` gives []): take it as typed.
@@ -200,7 +205,8 @@ def _run(argv: list[str]) -> int:
     missing = [p for p in paths if not os.path.lexists(p)]
     if missing:
         parser.error(_("no such file or folder: {path}").format(path=missing[0]))
-    if not args.list and not (_is_terminal(sys.stdin) and _is_terminal(sys.stdout)):
+    terminal = _is_terminal(sys.stdin) and _is_terminal(sys.stdout)
+    if not args.list and not terminal and not served_child():
         # The app reads keys from a terminal and draws on one: on a pipe it would wait unseen.
         message = _("the app needs a terminal on stdin and stdout; for pipes and scripts use --list")
         print("kliping: " + message, file=sys.stderr)
@@ -253,8 +259,8 @@ def _run(argv: list[str]) -> int:
             listing.close()  # taken by the first load, or not wanted: the child is gone either way
     if app.crash_log is not None:
         # The terminal is restored by now; the traceback is in the log, not over the user's screen.
-        message = _("kliping stopped on an unexpected error; the details are in {path}")
-        print("kliping: " + message.format(path=display_path(str(app.crash_log))), file=sys.stderr)
+        if not served_child():  # served, the app said it at once (KlipingApp._handle_exception)
+            print("kliping: " + app.crash_notice(), file=sys.stderr)
         return CRASHED
     return app.return_code or 0
 

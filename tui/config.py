@@ -546,9 +546,12 @@ def _set(document: tomlkit.TOMLDocument, name: str, value: object) -> None:
     plain = [n for n, (key, item) in enumerate(document.body) if key is not None and not _is_table(item)]
     insert = getattr(document, "_insert_at", None)  # tomlkit's own, not public: kept for that reason
     if plain and insert is not None:
-        insert(plain[-1] + 1, name, value)
-    else:
-        document[name] = value
+        try:
+            insert(plain[-1] + 1, name, value)
+            return
+        except ValueError:  # tomlkit refuses some places (before a table's own comment): at the end then
+            pass
+    document[name] = value
 
 
 def _is_table(item: object) -> bool:

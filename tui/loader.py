@@ -212,16 +212,18 @@ def summarised(results: list[Article | Problem]) -> list[Article | Problem]:
     problems = [item for item in results if isinstance(item, Problem)]
     if len(problems) < 2 or any(item.path != problems[0].path for item in problems):
         return results
-    examples: Said | str = problems[0].said
-    for problem in problems[1:SUMMARY_EXAMPLES]:
+    return [item for item in results if isinstance(item, Article)] + [summary(problems, len(problems))]
+
+
+def summary(first: list[Problem], count: int) -> Problem:
+    """The one line for `count` problems of a file, naming the first few (`first`, in order)."""
+    examples: Said | str = first[0].said
+    for problem in first[1:SUMMARY_EXAMPLES]:
         examples = said("{one}; {two}", one=examples, two=problem.said)
-    more = len(problems) - SUMMARY_EXAMPLES
+    more = count - SUMMARY_EXAMPLES
     if more > 0:
         examples = said("{examples}; and {more} more", examples=examples, more=more)
-    summary = Problem(
-        problems[0].path, said("{count} not read: {examples}", count=len(problems), examples=examples)
-    )
-    return [item for item in results if isinstance(item, Article)] + [summary]
+    return Problem(first[0].path, said("{count} not read: {examples}", count=count, examples=examples))
 
 
 def _load_file(path: str | os.PathLike[str], info: os.stat_result | None) -> list[Article | Problem]:
@@ -806,6 +808,12 @@ def _zip_entries(source: IO[bytes]) -> tuple[list[tuple[str, dict[str, Any] | by
                 entries.extend((f"{name}: {_item(index)}", item) for index, item in enumerate(items))
             else:
                 entries.append((name, data))
+    # Omnivore's archive keeps each page's text and highlights beside its metadata, by slug.
+    members = {where: entry for where, entry in entries if isinstance(entry, bytes)}
+    used = set().union(
+        *(imports.omnivore.attach(item, members) for _w, item in entries if isinstance(item, dict))
+    )
+    entries = [(where, entry) for where, entry in entries if where not in used]
     if notes:
         for _where, item in entries:
             if isinstance(item, dict) and isinstance(item.get("url"), str) and item["url"].strip() in notes:
@@ -891,10 +899,12 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
     text.seek(0)
     numbered: Iterator[tuple[int, str]] = enumerate(_bounded_lines(text), 1)
     pending: list[tuple[int, str]] = []  # the lines of the row being read, with their numbers
+    last = [0]  # the number of the last line read whole
 
     def feed(source: Iterator[tuple[int, str]]) -> Iterator[str]:
         for number, line in source:
             pending.append((number, line))
+            last[0] = number
             yield line
 
     header: list[str] | None = None
@@ -926,7 +936,7 @@ def _csv_rows(stream: IO[bytes]) -> Iterator[tuple[int, dict[str, str] | Said]]:
                     record += 1
             return
         except csv.Error as exc:
-            bad, line = pending[:], pending[0][0] if pending else 0
+            bad, line = pending[:], pending[0][0] if pending else last[0] + 1  # else: a line too long to read
             pending.clear()
             if header is None:
                 yield record, said("the header row is not valid CSV ({error})", error=str(exc))

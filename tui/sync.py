@@ -20,7 +20,7 @@ from tui.library import Row
 from tui.library.interface import LibraryLike
 from tui.library.records import Prepared, carrying, prepare
 from tui.listing import Listing, scan
-from tui.loader import find_paths, load_file, stream_records
+from tui.loader import SUMMARY_EXAMPLES, find_paths, load_file, stream_records, summary
 
 BATCH = 200  # files per transaction and per message to the app: small enough to show progress often
 # Bytes of files a worker takes at once, a transaction holds, and the workers have in hand: with
@@ -287,6 +287,8 @@ def _pieces(path: str, should_stop: Callable[[], bool]) -> Iterator[FileItems]:
     items: Items = []
     words: set[bytes] = set()
     held = 0
+    problems: list[Problem] = []  # the first few, said in one line at the end (loader.summarised)
+    count = 0
     for item in stream_records(path):
         if should_stop():
             return
@@ -295,10 +297,14 @@ def _pieces(path: str, should_stop: Callable[[], bool]) -> Iterator[FileItems]:
             held += len(prepared.text)
             items.append(prepared)
         else:
-            items.append(item)
+            count += 1
+            if len(problems) < SUMMARY_EXAMPLES:
+                problems.append(item)
         if len(items) >= PIECE or held >= CHUNK_BYTES:
             yield path, -1, -1, _carried(items, words)
             items, words, held = [], set(), 0
+    if count:
+        items.append(problems[0] if count == 1 else summary(problems, count))
     yield path, size, mtime, _carried(items, words)
 
 

@@ -81,6 +81,14 @@ def test_save_changes_only_the_keys_named(tmp_path: Path) -> None:
     assert text.startswith("# My kliping settings: dark at night.\n")
 
 
+def test_a_new_key_joins_a_file_of_one_key(tmp_path: Path) -> None:
+    """tomlkit refused to insert after the last key of a file with no table ("Unable to insert")."""
+    path = tmp_path / "config.toml"
+    path.write_text('read_when = "opened"\n')
+    config.save_settings(Settings(sort="date"), path, ["sort"])
+    assert path.read_text() == 'read_when = "opened"\nsort = "date"\n'
+
+
 def test_save_refuses_a_file_it_cannot_read(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_bytes(b'sort = "date"\ntheme = "caf\xe9"\n')
@@ -112,3 +120,14 @@ async def test_an_edit_made_while_the_app_runs_takes_effect(
                 break
         assert (app.settings.cite, app.theme, app.main.reader.measure) == ("markdown", "nord", 60)
     assert path.read_text() == "measure = \n"
+
+
+def test_a_new_key_goes_after_the_others(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "nord"')  # no newline at the end, no table: the new key goes last
+    config.save_settings(Settings(last="abc"), path, ["last"])
+    assert load_settings(path) == (Settings(theme="nord", last="abc"), None)
+    keymap = '\n# keys\n[keymap]\n"app.quit" = "q"\n'
+    path.write_text("reverse = true\nmeasure = 90\n" + keymap)
+    config.save_settings(Settings(sort="date"), path, ["sort"])
+    assert path.read_text() == 'reverse = true\nmeasure = 90\nsort = "date"\n' + keymap

@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 
 import pytest
+from textual import events
 from textual.widgets import Input, TextArea
 
 from tests.app.test_app import settle
@@ -168,3 +169,20 @@ async def test_a_pasted_megabyte_filter_is_cut_and_kept_cut(tmp_path: Path) -> N
     state = ReadingState(tmp_path / "state.sqlite3")
     assert [len(query) for query in state.history()] == [filter_bar.FILTER_LIMIT]
     state.close()
+
+
+async def test_a_slash_typed_in_a_burst_stays_in_its_place(tmp_path: Path) -> None:
+    """Keys that come faster than the filter bar takes them (a paste without bracketed paste, a slow
+    link): "/" is a priority key and was put in before the letters typed ahead of it."""
+    clips = tmp_path / "clips"
+    clips.mkdir()
+    (clips / "a.md").write_text("---\ntitle: Banjir di Demak\n---\n\nAir sungai meluap di Demak.\n")
+    app = app_for(clips, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await settle(pilot)
+        for char in "hello/world/lagi":
+            app.post_message(events.Key("slash" if char == "/" else char, char))  # all at once
+        await settle(pilot)
+        assert app.query_one(FilterBar).value == "hello/world/lagi"

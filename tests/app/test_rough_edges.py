@@ -101,6 +101,9 @@ async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)  # the dialog took the keys and closed
         assert app.session.marks.tags_of(first) == ["banjir"]
+        burst(app, "jtrob\rk")  # the move before the key counts, the one after it too
+        await settle(pilot)
+        assert app.session.marks.tags_of(articles.articles[1]) == ["rob"] and articles.cursor == 0
         assert app.focused is articles and app.session.marks.unread == 3  # nothing opened nor read
         burst(app, "a")  # the note: typed at once, kept with Ctrl+S
         burst(app, "catatan cepat")
@@ -108,6 +111,12 @@ async def test_keys_typed_right_after_a_dialog_key_reach_the_dialog(collection: 
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.session.marks.note(first.digest) == "catatan cepat"
+        burst(app, "gtpantai\ra lagi")  # one dialog after the other, in one burst
+        app.post_message(events.Key("ctrl+s", None))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and len(app.screen_stack) == 1
+        assert app.session.marks.tags_of(first) == ["banjir", "pantai"]
+        assert app.session.marks.note(first.digest) == "catatan cepat lagi"  # typed at its end
         await pilot.press("slash", *"tv", "escape")  # in the filter bar they are letters
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -119,10 +128,14 @@ async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
     app.state.save_search("Pelatihan", "pelatihan")
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        burst(app, "vjjk\r")
+        burst(app, "vjkj\r")  # 1, 0, 1 (the list wraps)
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert titles(app) == ["Pelatihan Kader Desa di Makassar"]
+        burst(app, "vaPelatihan di Makassar\r")  # save the filter under a name, in one burst
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert ("Pelatihan di Makassar", "pelatihan") in app.main.annotations.searches
 
 
 async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(tmp_path: Path) -> None:
@@ -220,3 +233,23 @@ async def test_bulk_actions_undo_more_than_one_step(tmp_path: Path) -> None:
         await pilot.press("z")
         await settle(pilot)
         assert (marks.unread, marks.starred) == (4, 0)
+
+
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)])
+async def test_z_reads_full_screen_and_back(collection: Path, size: tuple[int, int]) -> None:
+    app = KlipingApp([collection])
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        reader = app.query_one("#reader", Reader)
+        before = reader.size.width * reader.size.height
+        await pilot.press("Z")
+        await settle(pilot)
+        assert app.screen.maximized is reader and app.focused is reader
+        assert reader.size.width * reader.size.height > 2 * before  # the whole screen, nearly
+        assert reader.size.width >= size[0] - 2
+        await pilot.press("Z")
+        await settle(pilot)
+        assert app.screen.maximized is None
+        await pilot.press("Z", "escape")  # Esc comes back too
+        await settle(pilot)
+        assert app.screen.maximized is None

@@ -339,3 +339,25 @@ def test_a_text_file_of_addresses_is_a_list_of_links() -> None:
         ("e.org/a", "https://e.org/a"),
         ("e.org/b/c", "https://e.org/b/c/"),
     ]
+
+
+def test_omnivores_zip_gives_each_record_its_page_and_highlights(tmp_path: Path) -> None:
+    metadata = [
+        {"id": "1", "slug": "flood-1", "title": "Flood", "url": "https://e.org/flood", "labels": ["banjir"],
+         "state": "Archived", "savedAt": "2024-02-01T08:00:00.000Z"},
+        {"id": "2", "slug": "market-2", "title": "Market", "url": "https://e.org/market", "labels": [],
+         "state": "Succeeded", "savedAt": "2024-02-02T08:00:00.000Z"},
+    ]  # fmt: skip
+    path = tmp_path / "omnivore-export.zip"
+    with zipfile.ZipFile(path, "w") as bundle:
+        bundle.writestr("metadata_0_to_2.json", json.dumps(metadata))
+        bundle.writestr(
+            "content/flood-1.html", "<h2>River</h2><p>The river rose overnight.</p><ul><li>a</li></ul>"
+        )
+        bundle.writestr("highlights/flood-1.md", "> The river rose\n")
+    got = by_url(load_file(path))
+    assert set(got) == {"https://e.org/flood", "https://e.org/market"}  # no second copy of the page
+    flood = got["https://e.org/flood"]
+    assert [b.kind for b in flood.blocks] == ["heading", "paragraph", "list"]
+    assert marks(flood) == (True, False, "> The river rose") and flood.tags == ("banjir",)
+    assert got["https://e.org/market"].blocks == ()

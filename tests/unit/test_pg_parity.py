@@ -9,6 +9,7 @@ go through the same loader into both back ends; each filter's answer is compared
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -63,7 +64,7 @@ def both(tmp_path_factory: pytest.TempPathFactory, pg_admin_url: str) -> Iterato
     for _update in sync(local, paths):
         pass
     local.wait_for_stems()
-    name = "kliping_parity"
+    name = f"kliping_parity_{os.getpid()}"  # one a test process (xdist workers share a server)
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
         conn.execute(f"CREATE DATABASE {name}")
@@ -143,6 +144,14 @@ FILTERS = [
     "has:note pertemuan",
     "-has:note year:2025",
     "xyzzy",
+    # Any term on each side of OR (issue 21): flags, dates and words together.
+    "tag:banjir OR has:note",
+    "is:starred OR is:unread",
+    "-has:note OR is:starred desa",
+    "year:2022 OR year:2024",
+    "makassar OR tag:banjir",
+    '"rumah inklusi" OR is:starred',
+    "before:2022 OR after:2024 penguatan",
     # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
     # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
     pytest.param(

@@ -270,6 +270,11 @@ class SavedSearchesScreen(Dialog[SearchChoice | None]):
         text.append(visible_line(query), style="italic")
         return Option(text, id=name)
 
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        if options.option_count:
+            options.highlighted = 0  # j and k move from the first, which shows where the cursor is
+
     def show_counts(self, counts: dict[str, int]) -> None:
         """The live counts, found by the main screen in a thread."""
         self.counts.update(counts)

@@ -26,10 +26,29 @@ def record(fields: dict[str, Any]) -> dict[str, Any]:
         "date": fields.get("publishedAt") or fields.get("savedAt"),
         "tags": split_tags(fields.get("labels")),
         "read": text(fields.get("state")).lower() == "archived",
-        "note": "\n\n".join(quotes),
+        "note": "\n\n".join(quotes) or text(fields.get("highlights_md")),
     }
-    if text(fields.get("content")):
+    if text(fields.get("clean_html")):
+        found["clean_html"] = fields["clean_html"]
+    elif text(fields.get("content")):
         found["text"] = text(fields.get("content"))
     elif text(fields.get("description")):
         found["text"] = text(fields.get("description"))
     return found
+
+
+def attach(item: dict[str, Any], members: dict[str, bytes]) -> set[str]:
+    """Give a metadata record its page (`content/<slug>.html`, clean HTML) and highlights
+    (`highlights/<slug>.md`) from the archive's members; the names of the members it took."""
+    slug = item.get("slug")
+    if not isinstance(slug, str) or not slug or "savedAt" not in item:
+        return set()
+    taken = set()
+    page, marks = f"content/{slug}.html", f"highlights/{slug}.md"
+    if page in members:
+        item["clean_html"] = members[page].decode("utf-8", "replace")
+        taken.add(page)
+    if marks in members:
+        item["highlights_md"] = members[marks].decode("utf-8", "replace")
+        taken.add(marks)
+    return taken

@@ -36,9 +36,10 @@ from psycopg.conninfo import conninfo_to_dict
 from tui.article import Article, Problem
 from tui.i18n import decode, encode, said
 from tui.library.interface import Flags
+from tui.library.keys import minute
 from tui.library.orders import SORTS
 from tui.library.paths import Paths
-from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan
+from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan, term_query
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
@@ -53,10 +54,13 @@ from tui.library.records import (
     tags_from,
 )
 from tui.library.writer import FileItems
-from tui.query import Query
+from tui.query import Flag, Period, Query, Term
 
-VERSION = 2  # of the tables below (2: title_doc); a library of another version is refused, never rebuilt
+VERSION = (
+    3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
+)
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
 _NUL_STANDIN = "\ufffd"
@@ -88,8 +92,10 @@ CREATE TABLE IF NOT EXISTS articles(
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
-    doc tsvector NOT NULL,
-    title_doc tsvector NOT NULL  -- the title's part of doc, kept in the row (relevance tiers)
+    doc tsvector NOT NULL,  -- the title's and the body's words (pg_text.document)
+    title_doc tsvector NOT NULL,  -- the title's alone: small, kept in the row (relevance tiers)
+    source_doc tsvector NOT NULL,
+    place_doc tsvector NOT NULL
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
@@ -100,11 +106,14 @@ CREATE TABLE IF NOT EXISTS terms(term text PRIMARY KEY, stem text NOT NULL);
 _DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
+    "CREATE INDEX IF NOT EXISTS articles_source_doc ON articles USING gin(source_doc)",
+    "CREATE INDEX IF NOT EXISTS articles_place_doc ON articles USING gin(place_doc)",
 )
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc) FROM STDIN"
+    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc, source_doc, place_doc) "
+    "FROM STDIN"
 )
 
 
@@ -290,7 +299,10 @@ class PgLibrary:
         conn = self._conn()
         empty = _value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
         if empty:
-            conn.execute("DROP INDEX IF EXISTS articles_doc, articles_title_doc")
+            conn.execute(
+                "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
+                "articles_place_doc"
+            )
         try:
             yield
         finally:
@@ -366,7 +378,7 @@ class PgLibrary:
                 for path, articles in prepared:
                     for article in articles:
                         key = next(key_of)
-                        vector, title_vector, exact = document(
+                        vectors = document(
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
@@ -393,9 +405,11 @@ class PgLibrary:
                                     whole,
                                     article.removed,
                                     article.blocks,
-                                    exact,
-                                    vector,
-                                    title_vector,
+                                    vectors.exact,
+                                    vectors.doc,
+                                    vectors.title,
+                                    vectors.source,
+                                    vectors.place,
                                 )
                             ]  # fmt: skip
                         )
@@ -547,6 +561,8 @@ class PgLibrary:
             return []
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
+        if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
+            keep = [*keep, _EitherSets(self, query, flags or {})]
         checked = bool(keep or drop or found.loose)
         columns = "key, exact" if found.loose else "key, TRUE"
         if limit is None:
@@ -559,20 +575,55 @@ class PgLibrary:
                 if len(keys) >= limit:
                     break
                 sql = f"SELECT {columns} FROM articles WHERE {where} ORDER BY {found.order}"
-                if not checked:  # one round trip: the keys are the answer as they come
-                    sql, args = sql + " LIMIT %s", (*args, limit - len(keys))
-                    keys += [key for key, _exact in conn.execute(sql, args)]
-                    continue
-                with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
-                    cursor.execute(sql, args)  # read in batches until the page is full
-                    while len(keys) < limit:
-                        batch = cursor.fetchmany(FETCH)
-                        if not batch:
-                            break
-                        keys += self._checked(conn, query, batch, keep, drop)
+                try:
+                    keys += self._tier_page(
+                        conn, query, sql, args, limit - len(keys), checked, keep, drop, True
+                    )
+                except psycopg.errors.QueryCanceled:
+                    keys += self._tier_page(
+                        conn, query, sql, args, limit - len(keys), checked, keep, drop, False
+                    )
             return keys[:limit]
 
         keys: list[int] = self._read(read)
+        return keys
+
+    def _tier_page(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        sql: str,
+        args: tuple[object, ...],
+        want: int,
+        checked: bool,
+        keep: list[Any],
+        drop: list[Any],
+        walk: bool,
+    ) -> list[int]:
+        """The first `want` keys of one tier. PostgreSQL walks the date index and checks each
+        article when it expects matches to be many (a page of a common word in 2 ms), but it cannot
+        tell a word in no article from a rare one: walking every article for nothing took 6 s at
+        100k. So the walk gets WALK_SECONDS; past them, the tier is read through the word index
+        and sorted (`walk` false), which a rare word makes quick."""
+        setting = (
+            f"SET LOCAL statement_timeout = {int(WALK_SECONDS * 1000)}"
+            if walk
+            else "SET LOCAL enable_indexscan = off"
+        )
+        if not checked:  # one round trip: the keys are the answer as they come
+            with conn.pipeline(), conn.transaction():
+                conn.execute(setting)
+                found = conn.execute(sql + " LIMIT %s", (*args, want))
+            return [key for key, _exact in found.fetchall()]
+        keys: list[int] = []
+        with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
+            conn.execute(setting)
+            cursor.execute(sql, args)  # read in batches until the page is full
+            while len(keys) < want:
+                batch = cursor.fetchmany(FETCH)
+                if not batch:
+                    break
+                keys += self._checked(conn, query, batch, keep, drop)
         return keys
 
     def _whole(
@@ -584,31 +635,39 @@ class PgLibrary:
         drop: list[Any],
         stop: Callable[[], bool] | None,
     ) -> list[int]:
-        """Every match, read once in the order with its tier, then the tiers one after another."""
+        """Every match in the order, then sorted by tier (stable: the order stays within a tier).
+
+        Each tier's condition is its own query for the keys it holds, which the GIN index answers
+        alone; asked of every match row by row, it read each article's vector again (TOAST),
+        and the planner, which does not count that, read the whole table so (seconds at 100k).
+        """
         where, args = found.whole
-        ranks = "".join(f", {rank}" for rank, _args in found.ranks)
-        rank_args = tuple(arg for _rank, more in found.ranks for arg in more)
         exact = "exact" if found.loose else "TRUE"
-        order = forward_order(found)
-        sql = f"SELECT key, {exact}{ranks} FROM articles WHERE {where} ORDER BY {order}"
-        tiers: dict[int, int] = {}
-        rows: list[tuple[int, bool]] = []
-        with conn.transaction(), conn.cursor(name="kliping_answer") as cursor:
-            cursor.execute(sql, (*rank_args, *args))
-            while batch := cursor.fetchmany(FETCH * 4):
-                for key, exact_row, *more in batch:
-                    rows.append((key, exact_row))
-                    if more:
-                        tiers[key] = sum(0 if hit else 1 << (len(more) - 1 - i) for i, hit in enumerate(more))
-                if stop is not None and stop():
-                    raise Stopped
+        sql = f"SELECT key, {exact} FROM articles WHERE {where} ORDER BY {forward_order(found)}"
+        # One round trip (a pipeline): the indexes, however common the word; read at once, not
+        # through a cursor, which PostgreSQL plans for its first rows (a word in no article
+        # walked the date index through every article).
+        with conn.pipeline(), conn.transaction():
+            conn.execute("SET LOCAL enable_seqscan = off")
+            answer = conn.execute(sql, args)
+            tiers = [
+                conn.execute(f"SELECT key FROM articles WHERE {rank}", rank_args)
+                for rank, rank_args in found.ranks
+            ]
+        rows: list[tuple[int, bool]] = answer.fetchall()
+        held = [{k for (k,) in tier.fetchall()} for tier in tiers]
+        if stop is not None and stop():
+            raise Stopped
         keys = (
             self._checked(conn, query, rows, keep, drop)
             if found.loose or keep or drop
             else [k for k, _e in rows]
         )
-        if tiers:
-            keys.sort(key=tiers.__getitem__)  # stable: newest first within a tier
+        if held:
+            weight = [1 << (len(held) - 1 - i) for i in range(len(held))]
+            keys.sort(
+                key=lambda key: sum(w for w, keys_in in zip(weight, held, strict=True) if key not in keys_in)
+            )
         return keys[::-1] if found.reverse else keys
 
     def _checked(
@@ -655,6 +714,56 @@ def _row(key: int, article: Prepared) -> Row:
         article.tags,
         article.carried,
     )
+
+
+class _EitherSets:
+    """The keys passing every OR group of `Query.either`, as a set `in` asks: a key is in when it is
+    in one of a group's flags' key sets (or out of a left-out one's), or found by the group's words
+    or dates, read from the server once, the first time a key is asked about."""
+
+    def __init__(self, library: PgLibrary, query: Query, flags: Flags) -> None:
+        self._library, self._flags = library, flags
+        self._groups = query.either
+        self._found: list[set[int]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._found is None:
+            self._found = [self._read(group) for group in self._groups]
+        flags = self._flags
+        for group, found in zip(self._groups, self._found, strict=True):
+            if key in found:
+                continue
+            for term in group:
+                if isinstance(term, Flag):
+                    name = "read" if term.name == "unread" else term.name
+                    inside = key in flags.get(name, frozenset())
+                    if inside != (term.negated != (term.name == "unread")):
+                        break
+            else:
+                return False
+        return True
+
+    def _read(self, group: Sequence[Term | Flag | Period]) -> set[int]:
+        parts: list[str] = []
+        args: list[object] = []
+        for term in group:
+            if isinstance(term, Term):
+                parts.append("doc @@ %s::tsquery")
+                args.append(term_query(term, expand=True))
+            elif isinstance(term, Period):
+                dates = ["minute IS NOT NULL"]
+                if term.start is not None:
+                    dates.append("minute >= %s")
+                    args.append(minute(term.start))
+                if term.end is not None:
+                    dates.append("minute < %s")
+                    args.append(minute(term.end))
+                parts.append("(" + " AND ".join(dates) + ")")
+        if not parts:
+            return set()
+        sql = "SELECT key FROM articles WHERE " + " OR ".join(parts)
+        rows = self._library._read(lambda conn: conn.execute(sql, args).fetchall())
+        return {key for (key,) in rows}
 
 
 def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:

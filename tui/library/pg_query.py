@@ -2,9 +2,9 @@
 
 The same answers as the SQLite back end (tests/test_pg_parity.py): a word matches itself, in the
 title or the body, and any word sharing its stem (`'temu' | '~temu'`, see pg_text.py); the last
-bare word and `word*` are prefixes (`'kapa':*`); a phrase is `<->`; `-x` is `!`; `title:` is
-weight A, `source:` B, `place:` C (both prefixes, as in SQLite); dates are a range of the
-`minute` column. Relevance is SQLite's tiers: exact words before stem-only matches, a word in the
+bare word and `word*` are prefixes (`'kapa':*`); a phrase is `<->`; `-x` is `!`; `title:`,
+`source:` and `place:` ask their own columns (the last two as prefixes, as in SQLite); dates are a
+range of the `minute` column. Relevance is SQLite's tiers: exact words before stem-only matches, a word in the
 title before none, newest first within a tier. Reading marks, tags and notes are the app's key
 sets and are checked in Python (pg.py), as the SQLite back end does.
 """
@@ -15,12 +15,12 @@ import re
 from dataclasses import dataclass
 
 from tui.library.keys import minute
-from tui.library.pg_text import BODY, PLACE, SOURCE, STEM, TITLE, quoted
+from tui.library.pg_text import STEM, quoted
 from tui.query import Query, Term
 from tui.search import MIN_STEM_LENGTH, stem
 from tui.text import fold, fold_words
 
-WEIGHTS = {None: TITLE + BODY, "title": TITLE, "source": SOURCE, "place": PLACE}
+COLUMNS = {None: "doc", "title": "title_doc", "source": "source_doc", "place": "place_doc"}
 DATE_DESC = "minute DESC NULLS LAST, key DESC"  # newest first, undated last: SQLite's key order
 DATE_ASC = "minute ASC NULLS FIRST, key ASC"
 ORDERS = {  # SQLite's lower() and comparisons are ASCII and bytewise: COLLATE "C" does the same
@@ -29,9 +29,11 @@ ORDERS = {  # SQLite's lower() and comparisons are ASCII and bytewise: COLLATE "
     "words": f"words DESC, {DATE_DESC}",
 }
 
+Where = tuple[str, tuple[object, ...]]  # SQL and its parameters
 
-def _lexeme(word: str, prefix: bool, weights: str) -> str:
-    return f"{quoted(word)}:{'*' if prefix else ''}{weights}"
+
+def _lexeme(word: str, prefix: bool) -> str:
+    return f"{quoted(word)}{':*' if prefix else ''}"
 
 
 def forms(word: str, prefix: bool) -> list[str]:
@@ -47,27 +49,56 @@ def forms(word: str, prefix: bool) -> list[str]:
 
 
 def term_query(term: Term, expand: bool, phrases: bool = True) -> str:
-    """One term as a tsquery; without `phrases`, a phrase is only its words (for the loose query)."""
-    weights = WEIGHTS[term.field]
+    """One term as a tsquery on its field's column; without `phrases`, a phrase is its words."""
     if term.is_phrase:
         last = len(term.words) - 1
         joint = " <-> " if phrases else " & "
-        parts = [_lexeme(word, term.prefix and i == last, weights) for i, word in enumerate(term.words)]
-        return "(" + joint.join(parts) + ")"
+        return "(" + joint.join(_lexeme(w, term.prefix and i == last) for i, w in enumerate(term.words)) + ")"
     word = term.words[0]
-    options = [_lexeme(word, term.prefix, weights)]
+    options = [_lexeme(word, term.prefix)]
     if expand and term.field in (None, "title"):
-        options += [_lexeme(form, False, weights) for form in forms(word, term.prefix)]
+        options += [_lexeme(form, False) for form in forms(word, term.prefix)]
     return "(" + " | ".join(options) + ")"
 
 
-def groups_query(query: Query, expand: bool, phrases: bool = True) -> str:
-    return " & ".join(
-        "(" + " | ".join(term_query(term, expand, phrases) for term in group) + ")" for group in query.groups
-    )
+def conditions(query: Query, expand: bool, phrases: bool, excluded: bool = True) -> list[Where]:
+    """The query's groups (and exclusions) as SQL conditions, all of which must hold.
+
+    Groups of one field are one tsquery on its column (one look at the row's vector, and an index
+    scan); a group across fields is an OR of a condition a column. Without `phrases`, excluded
+    phrases are left out (the loose match of long articles, checked in Python after)."""
+    merged: dict[str, list[str]] = {}
+    found: list[Where] = []
+    for group in query.groups:
+        columns: dict[str, list[str]] = {}
+        for term in group:
+            columns.setdefault(COLUMNS[term.field], []).append(term_query(term, expand, phrases))
+        if len(columns) == 1:
+            [(column, options)] = columns.items()
+            merged.setdefault(column, []).append("(" + " | ".join(options) + ")")
+        else:
+            found.append(
+                (
+                    "(" + " OR ".join(f"{column} @@ %s::tsquery" for column in columns) + ")",
+                    tuple(" | ".join(options) for options in columns.values()),
+                )
+            )
+    unwanted: dict[str, list[str]] = {}
+    for term in query.excluded if excluded else ():
+        if phrases or not term.is_phrase:
+            unwanted.setdefault(COLUMNS[term.field], []).append(term_query(term, False, phrases))
+    own: list[Where] = []
+    for column, parts in merged.items():
+        text = " & ".join(parts)
+        if column in unwanted:
+            text += " & !(" + " | ".join(unwanted.pop(column)) + ")"
+        own.append((f"{column} @@ %s::tsquery", (text,)))
+    own += [(f"NOT ({column} @@ %s::tsquery)", (" | ".join(parts),)) for column, parts in unwanted.items()]
+    return own + found
 
 
-Where = tuple[str, tuple[object, ...]]  # SQL and its parameters
+def _joined(parts: list[Where]) -> Where:
+    return " AND ".join(sql for sql, _args in parts), tuple(arg for _sql, args in parts for arg in args)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,77 +124,51 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     them; the phrases are checked by the whole query). A first page reads the tiers one after
     another, so the date index finds their newest matches without ranking every match; the whole
     answer reads every match once, with its tier (ranking all of them in one ORDER BY read each
-    article's words three times: 60 ms for 2,000 matches).
+    article's words three times).
     """
-    strict_parts: list[str] = []
-    loose_parts: list[str] = []
-    if query.groups:
-        strict_parts.append(groups_query(query, expand=True))
-        loose_parts.append(groups_query(query, expand=True, phrases=False))
-    for term in query.excluded:
-        strict_parts.append("!" + term_query(term, expand=False))
-        if not term.is_phrase:
-            loose_parts.append("!" + term_query(term, expand=False))
     has_phrase = any(term.is_phrase for term in query.terms + query.excluded)
-    dates: list[str] = []
-    date_args: list[object] = []
+    strict = conditions(query, expand=True, phrases=True)
+    loose = conditions(query, expand=True, phrases=False) if has_phrase else strict
+    dates: list[Where] = []
     if query.start is not None:
-        dates.append("minute >= %s")
-        date_args.append(minute(query.start))
+        dates.append(("minute >= %s", (minute(query.start),)))
     if query.end is not None:
-        dates.append("minute < %s")
-        date_args.append(minute(query.end))
+        dates.append(("minute < %s", (minute(query.end),)))
 
-    in_titles = " & ".join(  # groups only of title: terms
-        "(" + " | ".join(term_query(term, expand=True, phrases=False) for term in group) + ")"
-        for group in query.groups
-        if all(term.field == "title" for term in group)
-    )
+    def where(first: list[Where]) -> Where:
+        """The match, after the conditions `first` (the title's small vector goes first: it lives
+        in the row, where the article's is stored apart, and PostgreSQL checks conditions of one
+        cost in the order written)."""
+        if not has_phrase:
+            parts = first + strict
+        else:
+            strict_sql, strict_args = _joined(strict) if strict else ("FALSE", ())
+            parts = first + loose + [(f"(NOT exact OR ({strict_sql}))", strict_args)]
+        return _joined(parts + dates) if parts + dates else ("TRUE", ())
 
-    def where(extra: str | None = None, title: str | None = None, titled: bool = True) -> Where:
-        """The match, with `extra` (a tsquery) and, with `title`, a word in the title or none."""
-        parts: list[str] = []
-        args: list[object] = []
-        strict = " & ".join(strict_parts + ([extra] if extra else []))
-        loose = " & ".join(loose_parts + ([extra] if extra else []))
-        if not strict:
-            pass
-        elif not has_phrase:
-            parts.append("doc @@ %s::tsquery")
-            args.append(strict)
-        elif loose:
-            parts.append("doc @@ %s::tsquery AND (NOT exact OR doc @@ %s::tsquery)")
-            args += [loose, strict]
-        else:  # only excluded phrases
-            parts.append("(NOT exact OR doc @@ %s::tsquery)")
-            args.append(strict)
-        if title is not None:
-            parts.append("title_doc @@ %s::tsquery" if titled else "NOT title_doc @@ %s::tsquery")
-            args.append(title)
-        if in_titles:  # the same again on the small title vector, which its own index finds at once
-            parts.append("title_doc @@ %s::tsquery")
-            args.append(in_titles)
-        return " AND ".join(parts + dates) or "TRUE", (*args, *date_args)
-
-    tiers: list[Where] = [where()]
+    tiers: list[Where] = [where([])]
     ranks: list[Where] = []
     if sort == "relevance" and query.groups:
-        exact = groups_query(query, expand=False, phrases=False)
-        widened = exact != groups_query(query, expand=True, phrases=False)
-        titled = title_query(query) or None
-        splits = [f"({exact})", f"!({exact})"] if widened else [None]
-        tiers = [
-            where(split, titled, yes) for split in splits for yes in ((True, False) if titled else (True,))
-        ]
+        exact = _joined(conditions(query, expand=False, phrases=False, excluded=False))
+        widened = exact != _joined(conditions(query, expand=True, phrases=False, excluded=False))
+        titled = title_query(query)
+        splits: list[list[Where]] = [[]]
         if widened:
-            ranks.append(("doc @@ %s::tsquery", (exact,)))
+            splits = [[(f"({exact[0]})", exact[1])], [(f"NOT ({exact[0]})", exact[1])]]
+            ranks.append(exact)
+        heads: list[list[Where]] = [[]]
         if titled:
+            heads = [
+                [("title_doc @@ %s::tsquery", (titled,))],
+                [("NOT (title_doc @@ %s::tsquery)", (titled,))],
+            ]
             ranks.append(("title_doc @@ %s::tsquery", (titled,)))
+        tiers = [where(head + split) for split in splits for head in heads]
     order = ORDERS.get(sort, DATE_DESC)
     if reverse:
         tiers.reverse()
     return Plan(
-        tuple(tiers), where(), tuple(ranks), _reversed(order) if reverse else order, reverse, has_phrase
+        tuple(tiers), where([]), tuple(ranks), _reversed(order) if reverse else order, reverse, has_phrase
     )
 
 
@@ -174,12 +179,11 @@ def forward_order(found: Plan) -> str:
 
 def title_query(query: Query) -> str:
     """Any of the query's words, or their forms, in the title: what lifts a match a tier."""
-    options = [
+    return " | ".join(
         term_query(Term(term.words, term.prefix, "title"), expand=True)
         for term in query.terms
         if term.field in (None, "title") and not term.is_phrase
-    ]
-    return " | ".join(options)
+    )
 
 
 def _reversed(order: str) -> str:
@@ -235,4 +239,4 @@ def matches(query: Query, title: str, body: str, source: str | None, place: str 
     )
 
 
-__all__ = ["BODY", "DATE_ASC", "DATE_DESC", "Plan", "matches", "plan"]
+__all__ = ["DATE_ASC", "DATE_DESC", "Plan", "matches", "plan"]

@@ -6,9 +6,9 @@ here, from the words `tui.text.fold_words` finds and the stems `tui.search.stem`
 are sent as `tsquery` literals (pg_query.py). Both back ends then read the same words the same way.
 
 Each word is a lexeme at its position; a word whose stem differs from it also gives the lexeme
-`~stem` at the same position (no folded word holds `~`). Weights say the field: the title A, the
-source B, the dateline place C, the body D. The fields follow one another (source, place, title,
-body) with a gap between, so a phrase never runs from one into the next.
+`~stem` at the same position (no folded word holds `~`). An article has four vectors: its words
+(the title running into the body, as SQLite's phrase check reads them), and its title, source
+and place each alone, so a field is a column, not a weight (see `document`).
 
 PostgreSQL keeps positions up to 16,383 and 256 of them a lexeme: `exact` says the article's fit,
 and phrases in an article that does not are checked in Python (pg_query.matches).
@@ -16,15 +16,15 @@ and phrases in an article that does not are checked in Python (pg_query.matches)
 
 from __future__ import annotations
 
+import re
+from typing import NamedTuple
+
 from tui.search import stem
-from tui.text import fold_words
+from tui.text import WORD, fold_words
 
 STEM = "~"  # the mark of a stem lexeme
 MAX_POSITION = 16383  # PostgreSQL's largest position
 MAX_POSITIONS = 256  # positions PostgreSQL keeps of one lexeme
-GAP = 2  # positions left between two fields
-
-TITLE, SOURCE, PLACE, BODY = "A", "B", "C", "D"
 
 
 def quoted(lexeme: str) -> str:
@@ -32,46 +32,117 @@ def quoted(lexeme: str) -> str:
     return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
+_BEYOND_ASCII_LETTER = re.compile(r"[^\x00-\x7f\W]")
+
+
+def words_of(text: str) -> list[str]:
+    """fold_words(text), at C speed for a text whose letters and digits are all ASCII (most are:
+    curly quotes and dashes fold to no word), where folding it character by character cost 2 ms."""
+    if text.isascii() or not _BEYOND_ASCII_LETTER.search(text):
+        return WORD.findall(text.lower())
+    return fold_words(text)
+
+
+_roots: dict[str, str] = {}  # word -> stem: the stemmer's own caches cost more than a dict
+_ROOTS_KEPT = 1 << 21
+
+
+def _root(word: str) -> str:
+    found = _roots.get(word)
+    if found is None:
+        if len(_roots) >= _ROOTS_KEPT:
+            _roots.clear()
+        found = _roots[word] = stem(word)
+    return found
+
+
+class Vectors(NamedTuple):
+    """An article's tsvector literals: its words (title and body), and its title, source and
+    place each alone; `exact`: every position of its words is kept (PostgreSQL's limits)."""
+
+    doc: str
+    title: str
+    source: str
+    place: str
+    exact: bool
+
+
 def document(
     title: str, body: str, source: str | None, place: str | None, stems: dict[str, str] | None = None
-) -> tuple[str, str, bool]:
-    """The tsvector literals of an article and of its title alone, and whether its positions are
-    all kept (`exact`); its words and their stems go into `stems` when given (the library's terms,
-    for highlighting).
+) -> Vectors:
+    """An article's vectors; its words and their stems go into `stems` when given (the library's
+    terms, for highlighting).
 
-    The title's own vector is small enough to stay in the table's row, where the article's is
-    stored apart (TOAST): relevance tiers ask "a word in the title?" of every match, and reading
-    the whole vector for it cost 20 us a match."""
-    positions: dict[str, list[str]] = {}
+    No weights: a query that names weights (or phrases) makes PostgreSQL check every row its index
+    finds against the row's own vector, which lives apart from the row (TOAST) and cost 20-70 us a
+    row (seconds for a common word at 100k); each field is a vector of its own instead, and a
+    query of plain words is answered by the index alone. The title's vector is small enough to
+    stay in the row. Positions are gathered as numbers and written once a lexeme (built word by
+    word with strings, a vector cost 5 ms an article)."""
+    at: dict[str, list[int]] = {}
+    title_words = words_of(title)
     position = 0
-    exact = True
-    previous = ""
-    for text, weight in ((source or "", SOURCE), (place or "", PLACE), (title, TITLE), (body, BODY)):
-        words = fold_words(text)
-        if not words:
-            continue
-        if weight == BODY and previous == TITLE:
-            position -= GAP  # the title runs into the body, as SQLite's phrase check reads them
-        previous = weight
-        for word in words:
-            position += 1
-            if position > MAX_POSITION:
-                exact = False
-            at = f"{min(position, MAX_POSITION)}{weight}"
-            root = stem(word)
-            if stems is not None:
-                stems[word] = root
-            for lexeme in (word, STEM + root) if root != word else (word,):
-                kept = positions.get(lexeme)
-                if kept is None:
-                    positions[lexeme] = [at]
-                elif len(kept) < MAX_POSITIONS:
-                    if kept[-1] != at:
-                        kept.append(at)
-                elif not lexeme.startswith(STEM):
-                    exact = False  # a phrase could need a position PostgreSQL would not keep
-        position += GAP
-    vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in positions.items())
-    titled = [(lexeme, [a for a in at if a.endswith(TITLE)]) for lexeme, at in positions.items()]
-    title_vector = " ".join(f"{quoted(lexeme)}:{','.join(at)}" for lexeme, at in titled if at)
-    return vector, title_vector, exact
+    for word in title_words:
+        position += 1
+        found = at.get(word)
+        if found is None:
+            at[word] = [position]
+        else:
+            found.append(position)
+    title_end = position  # the title runs into the body, as SQLite's phrase check reads them
+    for word in words_of(body):
+        position += 1
+        found = at.get(word)
+        if found is None:
+            at[word] = [position]
+        else:
+            found.append(position)
+    exact = position <= MAX_POSITION
+
+    by_root: dict[str, list[int]] = {}
+    shared: set[str] = set()  # stems of more than one word: their positions need sorting
+    for word, places in at.items():
+        root = _root(word)
+        if stems is not None:
+            stems[word] = root
+        if root != word:
+            kept = by_root.get(root)
+            if kept is None:
+                by_root[root] = list(places)
+            else:
+                kept.extend(places)
+                shared.add(root)
+    for root in shared:
+        by_root[root].sort()
+
+    parts: list[str] = []
+    title_parts: list[str] = []
+    for word, places in at.items():
+        if len(places) > MAX_POSITIONS:
+            exact = False  # a phrase could need a position PostgreSQL would not keep
+        parts.append(f"'{word}':{_written(places)}")  # a folded word holds no quote or backslash
+        if places[0] <= title_end:
+            title_parts.append(f"'{word}':{_written([p for p in places if p <= title_end])}")
+    for root, places in by_root.items():
+        lexeme = quoted(STEM + root)  # (a stemmer's output: quoted)
+        parts.append(f"{lexeme}:{_written(places)}")
+        if places[0] <= title_end:
+            title_parts.append(f"{lexeme}:{_written([p for p in places if p <= title_end])}")
+    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place), exact)
+
+
+def _written(places: list[int]) -> str:
+    if len(places) > MAX_POSITIONS:
+        places = places[:MAX_POSITIONS]
+    if places[-1] > MAX_POSITION:
+        places = sorted({min(p, MAX_POSITION) for p in places})
+    return ",".join(map(str, places))
+
+
+def _plain(text: str | None) -> str:
+    """A source's or place's own vector: its words at their positions (never stemmed: SQLite's
+    source: and place: are prefixes of the words as written)."""
+    at: dict[str, list[int]] = {}
+    for position, word in enumerate(words_of(text) if text else [], 1):
+        at.setdefault(word, []).append(position)
+    return " ".join(f"'{word}':{_written(places)}" for word, places in at.items())

@@ -4,7 +4,7 @@ reading width, copy, open, sort, export, problems. The main screen adds the wiri
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
 
@@ -14,14 +14,17 @@ from textual.screen import Screen
 from textual.timer import Timer
 
 from tui import opening
+from tui.article import Article
 from tui.dialogs.common import ExportScreen, ProblemsScreen
 from tui.dialogs.messages import MessagesScreen
+from tui.dialogs.modal import opens_dialog
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.opening import can_start, editor_command
+from tui.screens.downloads import deliver_export
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -138,6 +141,10 @@ class ArticleActions(Screen[None]):
         if article is None:
             self.notify(_("No article to open."), severity="warning", markup=False)
             return
+        if self.app.is_web:  # the editor would open on the server, in no terminal the reader sees
+            message = _("Opening the file in an editor is not available in the browser.")
+            self.notify(message, severity="warning", markup=False)
+            return
         command = editor_command(article.path)
         if command is None:
             self.notify(_("Set $EDITOR or $PAGER to open files."), severity="warning", markup=False)
@@ -163,12 +170,14 @@ class ArticleActions(Screen[None]):
             return
         self.reload()  # the file may have changed: it is read again, its marks follow it
 
+    @opens_dialog
     def action_export(self) -> None:
         keys = list(self.articles.keys)
         if not keys:
             self.notify(_("No articles shown to export."), severity="warning", markup=False)
             return
-        default = str(Path.cwd() / "kliping-export.jsonl")
+        # In a browser the file is a download: a name is enough.
+        default = "kliping-export.jsonl" if self.app.is_web else str(Path.cwd() / "kliping-export.jsonl")
 
         def chosen(path: str | None) -> None:
             if path:
@@ -182,6 +191,9 @@ class ArticleActions(Screen[None]):
         articles = (a for a in map(self.library.article, keys) if a is not None)
         target = os.path.expanduser(path)
         try:
+            if self.app.is_web:
+                self._deliver(articles, path, fmt)
+                return
             count = export_articles(articles, target, fmt, annotations_from(self.session.marks))
         except (OSError, ValueError) as error:
             reason = error.strerror if isinstance(error, OSError) and error.strerror else str(error)
@@ -192,16 +204,31 @@ class ArticleActions(Screen[None]):
         message = done.format(count=number(count, current_language()), path=display_path(target))
         self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
 
+    def _deliver(self, articles: Iterable[Article], path: str, fmt: str) -> None:
+        """The export as a download of the page (screens/downloads.py); the worker reports failures."""
+        count, name = deliver_export(self.app, articles, path, fmt, annotations_from(self.session.marks))
+        done = ngettext(
+            "Exported {count} article: downloading {name}",
+            "Exported {count} articles: downloading {name}",
+            count,
+        )
+        message = done.format(count=number(count, current_language()), name=name)
+        self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
+
+    @opens_dialog
     def action_show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
+    @opens_dialog
     def action_show_messages(self) -> None:
         self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
 
     def action_focus_filter(self) -> None:
         filter_bar = self.filter_bar
         if self.focused is filter_bar:
-            filter_bar.insert_text_at_cursor("/")
+            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
+            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
+            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
         else:
             self.set_focus(filter_bar)
 

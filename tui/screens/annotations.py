@@ -236,6 +236,10 @@ class Annotations:
             shown = message.format(url=visible_line(url)[:200])
             self.notify(shown, severity="warning", timeout=8, markup=False)
             return
+        if self.app.is_web:  # the reader's own browser, in a new tab; the server's would open unseen
+            self.app.open_url(url)
+            self._opened(url, True)
+            return
         browser = opening.browser()
         if browser is None:
             self._opened(url, False)

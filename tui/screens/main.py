@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
 from tui.article import Article
+from tui.dialogs.modal import opens_dialog
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
@@ -92,6 +93,7 @@ class MainScreen(LoadingScreen):
         Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
         Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
+        Binding("Z", "full_screen", _("Full-screen reading and back"), show=False, id="app.full_screen"),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
@@ -334,15 +336,19 @@ class MainScreen(LoadingScreen):
         self.filter_bar.cursor_position = len(text)
         self.set_focus(self.articles)
 
+    @opens_dialog
     def action_edit_tags(self) -> None:
         self.annotations.edit_tags()
 
+    @opens_dialog
     def action_tag_list(self) -> None:
         self.annotations.tag_list()
 
+    @opens_dialog
     def action_edit_note(self) -> None:
         self.annotations.edit_note()
 
+    @opens_dialog
     def action_saved_searches(self) -> None:
         self.annotations.saved_searches()
 
@@ -355,6 +361,7 @@ class MainScreen(LoadingScreen):
     def action_open_url(self) -> None:
         self.annotations.open_url()
 
+    @opens_dialog
     def action_bulk(self) -> None:
         self.bulk.start()
 
@@ -371,8 +378,6 @@ class MainScreen(LoadingScreen):
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
         self._following = None  # the user moved on: an edited article no longer holds the cursor
-        if event.key != self._stepped_to:
-            self._stepped_to = None  # moved on by another key than [ or ]
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
@@ -526,6 +531,15 @@ class MainScreen(LoadingScreen):
 
     def action_next_article(self) -> None:
         self._step(1)
+
+    def action_full_screen(self) -> None:
+        """The reader alone on the screen (the list, the filter and the footer give it their room),
+        and back; Esc also comes back."""
+        if self.maximized is not None:
+            self.minimize()
+            return
+        self.set_focus(self.reader)
+        self.maximize(self.reader, container=False)
 
     def action_next_unread(self) -> None:
         """The next unread article in the list (newsboat's `n`), from the top again after the last;
