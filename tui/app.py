@@ -103,9 +103,11 @@ class KlipingApp(App[None]):
         self.crash_dir = crash_dir
         self.watch_files = watch_files  # the real app watches the folders; tests reload by hand
         self.crash_log: Path | None = None
-        self.library: LibraryLike = Library(cache) if library is None else library  # or a team's
         self.config_path = config_path or default_config_path()
         self.settings, self._settings_message = load_settings(self.config_path)
+        if library is None:
+            library = Library(cache, duplicates_at=self.settings.duplicates)
+        self.library: LibraryLike = library  # or a team's
         self.state = ReadingState(state_path or default_state_path())
         self.writes = WriteQueue(
             failed=lambda error: self.post_message(self.WriteFailed(str(error))),
@@ -113,6 +115,7 @@ class KlipingApp(App[None]):
             told=lambda notice: self.post_message(self.WriteFailed(notice, worded=True)),
         )
         marks = Marks(self.state, self.writes)
+        marks.told = lambda notice: self.post_message(self.WriteFailed(notice, worded=True))
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
@@ -201,6 +204,8 @@ class KlipingApp(App[None]):
             self.set_keymap(settings.keymap)
         if settings.measure != before.measure:
             self.main.reader.measure = settings.measure
+        if settings.split != before.split:
+            self.main.apply_split()
 
     def save_position(self, digest: str, fraction: float) -> None:
         """Remember how far into an article the reader got, by its content, for next time."""

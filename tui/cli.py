@@ -5,7 +5,9 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import dataclasses
 import hashlib
+import json
 import os
 import signal
 import sys
@@ -26,8 +28,10 @@ from tui.export import (
     export_articles,
     file_annotations,
     format_for,
+    with_groups,
     write_articles,
 )
+from tui.facets import as_record, as_text, facets
 from tui.formatting import VisibleWriter, display_path, long_date, short_date, size, visible_line
 from tui.i18n import _, current_language, ngettext, set_language
 from tui.library import Library, Row
@@ -79,6 +83,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--output",
         metavar="FILE",
         help=_("with --list: write to FILE (atomically) instead of stdout"),
+    )
+    parser.add_argument(
+        "--stats",
+        action="store_true",
+        help=_("with --list: count what the filter shows (sources, years, months, tags, a timeline)"),
+    )
+    parser.add_argument(
+        "--dedupe",
+        action="store_true",
+        help=_("with --list: one article of each group of near-duplicates (the filter's -is:dup)"),
     )
     parser.add_argument(
         "--plain",
@@ -186,8 +200,8 @@ def _run(argv: list[str]) -> int:
     for option in ("filter", "output"):
         if isinstance(getattr(args, option), list):
             setattr(args, option, "--")
-    if (args.json or args.plain or args.format or args.output) and not args.list:
-        parser.error(_("--json, --plain, --format and --output go with --list"))
+    if (args.json or args.plain or args.format or args.output or args.dedupe or args.stats) and not args.list:
+        parser.error(_("--json, --plain, --format, --output, --dedupe and --stats go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
         parser.error(_("choose one of --json, --plain and --format"))
     if args.output and not (args.format or args.json):
@@ -225,7 +239,14 @@ def _run(argv: list[str]) -> int:
                 stream.reconfigure(errors="replace")
         try:
             return list_articles(
-                paths, args.filter, style=style, cache=cache, output=args.output, library=team
+                paths,
+                args.filter,
+                style=style,
+                cache=cache,
+                output=args.output,
+                library=team,
+                dedupe=args.dedupe,
+                stats=args.stats,
             )
         except KeyboardInterrupt:  # Ctrl+C: stop quietly, with the shell's status for it
             return 128 + signal.SIGINT
@@ -324,9 +345,13 @@ def list_articles(
     cache: Path | None,
     output: str | None = None,
     library: LibraryLike | None = None,
+    dedupe: bool = False,
+    stats: bool = False,
 ) -> int:
-    """`--list`: the articles of the folders (through the cache), or of a team library when given."""
-    library = Library(cache) if library is None else library
+    """`--list`: the articles of the folders (through the cache), or of a team library when given;
+    with `dedupe`, one of each group of near-duplicates (as the filter's -is:dup)."""
+    if library is None:
+        library = Library(cache, duplicates_at=load_settings()[0].duplicates)
     if library.notice:
         print(f"kliping: {library.notice}", file=sys.stderr)
     problems: list[Problem] = []
@@ -339,12 +364,27 @@ def list_articles(
     for problem in problems:
         print(f"kliping: {display_path(problem.path)}: {visible_line(problem.reason)}", file=sys.stderr)
     query = parse(filter_text)
+    if dedupe:
+        query = dataclasses.replace(query, without=query.without | {"dup"})
     if query.hint:
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
     keys = library.search(query, flags=flags).keys
+    for notice in library.take_notices():  # e.g. a team library keeps no near-duplicate groups
+        print(f"kliping: {notice}", file=sys.stderr)
+    if stats:
+        every = {row.key: row for row in library.rows()}
+        found = facets(keys, every, marks.tag_keys if marks is not None else None)
+        if style == "jsonl":
+            print(json.dumps(as_record(found), ensure_ascii=False))
+        else:
+            VisibleWriter(sys.stdout).write(as_text(found))
+        library.close()
+        return 0 if keys else 1
     annotate = annotations_from(marks) if marks is not None else file_annotations
+    if style in FORMATS:
+        annotate = with_groups(annotate, library.group_ids())
     # Text that reaches a terminal shows a file's control characters as escapes; JSON escapes them itself.
     out: TextIO = sys.stdout if style == "jsonl" else VisibleWriter(sys.stdout)  # type: ignore[assignment]
     if style in FORMATS:
@@ -419,6 +459,9 @@ def _marks(library: LibraryLike, *, create: bool) -> Marks | None:
     marks = Marks(state)
     marks.add_rows(library.rows())
     state.close()
+    for notice in (state.notice, *state.take_notices()):  # said as the app says them: nothing silent
+        if notice:
+            print(f"kliping: {notice}", file=sys.stderr)
     return marks
 
 

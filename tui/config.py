@@ -35,6 +35,9 @@ READ_WHEN = ("opened", "rested")  # opened: Enter, [ ] and reading; rested: also
 CITE = ("plain", "markdown")  # how the cite key copies an article: a line of text, or a Markdown link
 MEASURE_MIN = 40
 MEASURE_MAX = 200
+DUPLICATES_MIN, DUPLICATES_MAX = 0.5, 0.95  # how close near-copies must be (tui.library.duplicates)
+SPLIT_MIN = 20  # the list's share of the screen, in percent (its width, or its height when stacked)
+SPLIT_MAX = 80
 
 
 @dataclass
@@ -51,6 +54,8 @@ class Settings:
     cite: str = "plain"  # one of CITE
     last: str | None = None  # the content digest of the article read last, reopened at start
     library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
+    duplicates: float = 0.7  # near-copies from this share of the shorter's word runs (DUPLICATES_MIN..MAX)
+    split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
 
 
 @dataclass(frozen=True)
@@ -58,15 +63,17 @@ class Setting:
     """One key of the config file, declared once: how it is read, checked, told and written."""
 
     name: str
-    kind: type  # str, bool or int (the keymap, a table, is read apart)
+    kind: type  # str, bool, int or float (the keymap, a table, is read apart)
     help: str = ""  # the comment written beside it (and, for an unset key, the line written instead)
     choices: tuple[str, ...] = ()  # a str must be one of these, whatever its case
-    low: int = 0
-    high: int = 0  # an int is kept within low..high, and told when it was not
+    low: float = 0
+    high: float = 0  # a number is kept within low..high, and told when it was not
     wrong: Callable[[], str] | None = None  # what a bad value is told; None: kliping's own, ignored quietly
     clamped: Callable[[], str] | None = None  # what an int out of range is told
     allowed: Callable[[str], bool] = lambda _value: True  # a further check of a str
     unset: str = ""  # written, commented out, when the value is None
+    clamp: bool = True  # a number out of range is brought within it (else it is wrong)
+    write_default: bool = True  # written to a new file even when it is the default
 
     def take(self, value: object, default: object) -> tuple[object, str | None]:
         """The value to use for what the file says, and what to tell the user about it (or None)."""
@@ -76,10 +83,23 @@ class Setting:
                 return (text or None) if default is None else text, None
         elif self.kind is bool and isinstance(value, bool):
             return value, None
-        elif self.kind is int and isinstance(value, int) and not isinstance(value, bool):
-            kept = min(self.high, max(self.low, value))
-            return kept, None if kept == value else self._tell(self.clamped, value, kept)
+        elif isinstance(value, int | float) and self._number(value):
+            number = float(value) if self.kind is float else int(value)
+            kept = min(self.high, max(self.low, number))
+            if kept == number:
+                return number, None
+            if self.clamp:
+                return kept, self._tell(self.clamped, kept, kept)
         return default, self._tell(self.wrong, value, default)
+
+    def _number(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return False
+        return (
+            isinstance(value, int)
+            if self.kind is int
+            else self.kind is float and isinstance(value, int | float)
+        )
 
     def _tell(self, message: Callable[[], str] | None, value: object, using: object) -> str | None:
         if message is None:
@@ -149,6 +169,15 @@ SETTINGS = (
         choices=CITE,
         wrong=lambda: _("cite must be one of {choices}, not {value} (using {default})"),
     ),
+    Setting(
+        "split",
+        int,
+        f"the list's share of the screen, {SPLIT_MIN} to {SPLIT_MAX} percent",
+        low=SPLIT_MIN,
+        high=SPLIT_MAX,
+        clamp=False,
+        wrong=lambda: _("split must be a whole number from {low} to {high}, not {value} (ignored)"),
+    ),
     Setting("last", str, "the article read last (kliping keeps this)"),
     Setting(
         "library",
@@ -156,6 +185,16 @@ SETTINGS = (
         "a team library on PostgreSQL",
         wrong=lambda: _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'),
         allowed=_no_password,
+    ),
+    Setting(
+        "duplicates",
+        float,
+        f"near-copies, {DUPLICATES_MIN} (loose) to {DUPLICATES_MAX}",
+        low=DUPLICATES_MIN,
+        high=DUPLICATES_MAX,
+        wrong=lambda: _("duplicates must be a number from {low} to {high}, not {value} (using {default})"),
+        clamped=lambda: _("duplicates must be {low} to {high} (using {value})"),
+        write_default=False,
     ),
 )
 BY_NAME = {setting.name: setting for setting in SETTINGS}
@@ -409,9 +448,11 @@ def dump_settings(settings: Settings) -> str:
             if setting.unset:
                 lines.append(setting.unset)
             continue
+        if not setting.write_default and value == getattr(Settings(), setting.name):
+            continue
         if isinstance(value, bool):
             shown = "true" if value else "false"
-        elif isinstance(value, int):
+        elif isinstance(value, int | float):
             shown = str(value)
         else:
             shown = toml_string(str(value))

@@ -16,8 +16,8 @@ import errno
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,9 +43,18 @@ FIELDS = (
     "starred",
     "read",
     "note",
+    "group",
 )
-OPTIONAL = ("date", "source", "place", "url", "tags", "note")  # empty in CSV, absent in Markdown when unknown
-_MARKDOWN_META = ("date", "source", "place", "url", "path", "words", "tags", "starred", "read")
+OPTIONAL = (
+    "date",
+    "source",
+    "place",
+    "url",
+    "tags",
+    "note",
+    "group",
+)  # empty in CSV, absent in Markdown when unknown
+_MARKDOWN_META = ("date", "source", "place", "url", "path", "words", "tags", "starred", "read", "group")
 _NOTE_HEADING = "\n\n### Note\n\n"  # a body line starting with '#' is escaped, so this is never the body's
 _NOTE_LINE = re.compile(r"(?m)^### Note$")
 
@@ -58,6 +67,7 @@ class Annotations:
     starred: bool = False
     read: bool = False
     note: str = ""
+    group: str = ""  # the id of its near-duplicate group (tui.library.duplicates), if it has copies
 
 
 Annotate = Callable[[Article], Annotations]
@@ -68,6 +78,17 @@ def file_annotations(article: Article) -> Annotations:
     gives: on a fresh machine an export's starred entries are starred in what is printed too."""
     read, starred, note = carried_marks(article.carried)
     return Annotations(tags=article.tags, starred=starred, read=read, note=note)
+
+
+def with_groups(annotate: Annotate, groups: Mapping[str, str]) -> Annotate:
+    """The annotations with each article's near-duplicate group id (`LibraryLike.group_ids`)."""
+    if not groups:
+        return annotate
+
+    def grouped(article: Article) -> Annotations:
+        return replace(annotate(article), group=groups.get(article.id, ""))
+
+    return grouped
 
 
 def annotations_from(marks: Marks) -> Annotate:
@@ -138,6 +159,7 @@ def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str
         "starred": marks.starred,
         "read": marks.read,
         "note": marks.note or None,
+        "group": marks.group or None,
     }
 
 

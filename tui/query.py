@@ -22,9 +22,11 @@ Grammar, informally (every slip is read as plain words and explained in `Query.h
                     tag:"banjir bandang" a tag of several words; -tag:banjir not tagged so
     note:word       the user's note on the article has a word starting so (-note: excludes)
     has:note        the article has a note (has:tag: any tag; -has:note: none)
+    is:dup          a near-copy of another article, not its group's face (-is:dup: one of each group)
+    dup:ID          the near-duplicate group of the article whose id (or group id) starts with ID
 
 Each field also has its Indonesian name (judul: sumber: tempat: tahun: tanggal: setelah: sebelum:
-label: catatan: ada:) and `ATAU` is OR, whatever the interface language, so a filter reads the same
+label: catatan: ada: salinan:) and `ATAU` is OR, whatever the interface language, so a filter reads the same
 for everyone.
 """
 
@@ -39,7 +41,7 @@ from tui.text import fold_words
 
 MAX_CHARS = 2000  # a filter is read this far: pasting a whole article must not cost gigabytes
 MAX_TERMS = 64  # words, phrases and fields read; each one is a clause in every FTS5 expression
-FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is", "tag", "note", "has")
+FIELDS = ("title", "source", "place", "year", "date", "after", "before", "is", "tag", "note", "has", "dup")
 ALIASES = {
     "judul": "title",
     "sumber": "source",
@@ -51,9 +53,10 @@ ALIASES = {
     "label": "tag",
     "catatan": "note",
     "ada": "has",
+    "salinan": "dup",
 }
 OR_WORDS = frozenset({"OR", "ATAU"})  # in capitals only: "atau" and "or" are ordinary words
-FLAGS = frozenset({"unread", "read", "starred"})
+FLAGS = frozenset({"unread", "read", "starred", "dup"})
 HAS = {"note": "note", "catatan": "note", "tag": "tag", "label": "tag"}
 FIELD_LIST = " ".join(f"{name}:" for name in FIELDS)
 
@@ -86,7 +89,8 @@ class Term:
 class Flag:
     """A condition on the app's key sets rather than the text: is:unread, tag:banjir, has:note."""
 
-    name: str  # as in Query.flags: "unread", "starred", "tag:banjir", "tag:ban*", "note:rapat", "has:tag"
+    name: str  # as in Query.flags: "unread", "starred", "tag:banjir", "tag:ban*", "note:rapat", "has:tag",
+    # "dup" (a near-copy), "dup:3f2a" (the group of that article): the library answers these two
     negated: bool = False  # -tag:banjir: the article is not in the set
 
     def __str__(self) -> str:
@@ -348,6 +352,14 @@ class _Reader:
         if name in ("tag", "note"):
             self.read_annotation(name, value, negated)
             return
+        if name == "dup":
+            ident = "".join(fold_words(value))
+            if not ident:
+                self.hint(_("'{name}:' needs a word after it: read as a word").format(name=name))
+                self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
+                return
+            self.items.append(_Item(term=Flag(f"dup:{ident}", negated), negated=negated))
+            return
         if name == "has":
             what = HAS.get(value.lower())
             if what is None:
@@ -364,7 +376,9 @@ class _Reader:
             if flag in FLAGS:
                 self.items.append(_Item(term=Flag(flag, negated), negated=negated))
                 return
-            self.hint(_("'is:' takes unread, read or starred: '{value}' read as a word").format(value=value))
+            self.hint(
+                _("'is:' takes unread, read, starred or dup: '{value}' read as a word").format(value=value)
+            )
             self.add_words(f"is {value}", negated=negated, field=None, prefix=False, raw=value)
             return
         # year, date, after, before

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from tui.article import Problem
+from tui.facets import Facets, facets
 from tui.i18n import _, ngettext
 from tui.library import SORTS, Row, Stopped
 from tui.marks import Mark, Marks
@@ -232,6 +233,11 @@ class Session:
                 raise Stopped
             found.extend([key for key in keys[start : start + KNOWN_CHUNK] if key in rows])
         return found
+
+    def facets(self, keys: Sequence[int], stop: Callable[[], bool] | None = None) -> Facets:
+        """Counts of what the list shows (tui.facets), for a search's thread once the first page is
+        on screen; raises Stopped when `stop` says a newer key came."""
+        return facets(keys, self.rows, self.marks.tag_keys, stop)
 
     def accept(self, answer: Answer, on_screen: Sequence[int]) -> Shown | None:
         """What the list does with a search's answer, given the keys it shows now; None: drop it."""

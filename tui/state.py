@@ -60,6 +60,18 @@ CREATE INDEX IF NOT EXISTS history_seq ON history(seq);
 T = TypeVar("T")
 
 
+NOTE_SEPARATOR = "\n\n-----\n\n"  # between two windows' texts of one note, so neither is lost
+
+
+def merged_note(theirs: str, mine: str) -> str:
+    """Both texts of a note two windows changed at once; deleting it in one keeps the other's."""
+    if not mine or mine in theirs:
+        return theirs
+    if theirs in mine:
+        return mine
+    return theirs + NOTE_SEPARATOR + mine
+
+
 def default_state_path() -> Path:
     """Where reading state lives, so it follows the platform's conventions (XDG data dir on Linux)."""
     return Path(platformdirs.user_data_dir("kliping", appauthor=False)) / "state.sqlite3"
@@ -296,18 +308,30 @@ class ReadingState:
         with self._db.lock:
             return dict(self._live().execute("SELECT digest, note FROM notes"))
 
-    def set_note(self, digest: str, note: str) -> None:
-        """Keep a note on an article (an empty one deletes it); the file itself is never touched."""
-        if not note.strip():
-            self._write(lambda conn: conn.execute("DELETE FROM notes WHERE digest = ?", (digest,)))
-            return
-        changed = time.time()
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
-                (digest, note, changed),
-            )
-        )
+    def set_note(self, digest: str, note: str, was: str | None = None) -> str:
+        """Keep a note on an article (an empty one deletes it); the file itself is never touched.
+
+        `was` is the note the caller last saw: when another window changed it since, neither text
+        is lost (both kept, the other's first, under NOTE_SEPARATOR). Returns the note now kept.
+        """
+        note = note.strip()
+
+        def put(conn: sqlite3.Connection) -> str:
+            row = conn.execute("SELECT note FROM notes WHERE digest = ?", (digest,)).fetchone()
+            stored = row[0] if row else ""
+            kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
+            if kept == stored:
+                return kept
+            if kept:
+                conn.execute(
+                    "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
+                    (digest, kept, time.time()),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE digest = ?", (digest,))
+            return kept
+
+        return self._write(put)
 
     # --- what read-it-later exports carry -------------------------------------------------
 

@@ -253,3 +253,27 @@ async def test_z_reads_full_screen_and_back(collection: Path, size: tuple[int, i
         await pilot.press("Z", "escape")  # Esc comes back too
         await settle(pilot)
         assert app.screen.maximized is None
+
+
+async def test_the_split_between_list_and_reader_moves_and_is_remembered(
+    collection: Path, tmp_path: Path
+) -> None:
+    config = tmp_path / "config.toml"
+    app = KlipingApp([collection], config_path=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        left = app.query_one("#left")
+        half = left.size.width
+        await pilot.press("greater_than_sign", "greater_than_sign")
+        await settle(pilot)
+        assert left.size.width > half + 15  # 70 % of 120 columns, was 50 %
+        await pilot.press(*["less_than_sign"] * 9)  # down to the least, 20 %
+        await settle(pilot)
+        assert left.size.width == 40  # 20 %, but never under the list's min-width
+    assert "split = 20" in config.read_text(encoding="utf-8")
+    app = KlipingApp([collection], config_path=config)
+    async with app.run_test(size=(80, 24)) as pilot:  # stacked: the list's height
+        await settle(pilot)
+        main = app.query_one("#main")
+        assert app.query_one("#left").outer_size.height == main.size.height * 20 // 100
+        assert app.query_one("#reader", Reader).outer_size.height == main.size.height * 80 // 100

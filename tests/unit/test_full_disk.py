@@ -176,3 +176,57 @@ def test_a_state_folder_that_cannot_be_made_keeps_marks_for_the_run() -> None:
     state.set_read("aa")
     assert state.read() == {"aa"}
     state.close()
+
+
+def _star_everything(folder: Path, tmp_path: Path) -> None:
+    """Star every article of the folder in the user's state file, and leave it closed."""
+    from tui.state import default_state_path
+
+    library = Library(tmp_path / "digests.sqlite3")
+    list(sync(library, [folder], processes=1))
+    with ReadingState(default_state_path()) as state:
+        state.set_many("starred", [row.digest for row in library.rows()], True)
+        state.set_note(library.rows()[0].digest, "Catatan")
+    library.close()
+
+
+def test_list_says_when_the_state_file_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    folder = many_articles(tmp_path / "c", 3)
+    _star_everything(folder, tmp_path)
+    connect = sqlite_module.connect
+
+    def no_room(target: str, busy_timeout_ms: int = sqlite_module.BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        if target.endswith("state.sqlite3"):  # as on a full disk, where its -shm cannot be made
+            raise sqlite3.OperationalError("database or disk is full")
+        return connect(target, busy_timeout_ms)
+
+    monkeypatch.setattr(sqlite_module, "connect", no_room)
+    assert main(["--list", "--format", "jsonl", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 3 and all(record["starred"] for record in records)  # read from a copy
+    said = [line for line in err.splitlines() if "reading state" in line]
+    assert len(said) == 1 and said[0].startswith("kliping: Could not open the reading state file")
+
+
+def test_list_says_when_the_state_file_was_damaged_and_moved_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.state import default_state_path
+
+    folder = many_articles(tmp_path / "c", 2)
+    path = default_state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all " * 100)
+    assert main(["--list", "--format", "jsonl", "--filter", "is:starred", str(folder)]) == 1
+    err = capsys.readouterr().err
+    aside = list(path.parent.glob("state.sqlite3.damaged-*"))
+    assert len(aside) == 1
+    assert any(
+        line.startswith("kliping: The reading state file was unusable") and aside[0].name in line
+        for line in err.splitlines()
+    )

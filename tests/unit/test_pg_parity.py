@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from benchmarks.gen_corpus import generate
 from tests.helpers import write_article
 from tui.library import Library, Row
-from tui.query import parse
+from tui.query import Query, parse
 from tui.sync import sync
 
 Ident = tuple[str, str]
@@ -151,6 +151,8 @@ FILTERS = [
     "year:2022 OR year:2024",
     "makassar OR tag:banjir",
     '"rumah inklusi" OR is:starred',
+    "title:desa OR is:starred",
+    "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
     # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
     # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
@@ -231,3 +233,54 @@ def test_the_corpus_has_what_the_filters_need(both: tuple[Library, object]) -> N
         assert _answer(local, text, "date"), text
     undated = [r for _i, r in _answer(local, "", "date") if r.date is None]
     assert undated and isinstance(_answer(local, "", "date")[0][1].date, dt.datetime)
+
+
+def test_a_first_page_read_through_the_word_index_is_the_same(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk of the date index that takes too long is read again through the word index."""
+    import tui.library.pg as pg
+
+    _local, team = both
+    texts = ["desa", "pertemuan", '"sekretariat inklusi"', "desa -kapasitas", "title:desa", "is:unread desa"]
+    pages = {}
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        sorts = ("relevance", "date")
+        pages[text] = [team.search(query, sort, False, flags, limit=50).keys for sort in sorts]  # type: ignore[attr-defined]
+    monkeypatch.setattr(pg, "WALK_SECONDS", 0.001)
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        again = [team.search(query, sort, False, flags, limit=50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+        assert again == pages[text], text
+
+
+def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Library, object]) -> None:
+    import time
+
+    from tui.library import AtOnce, Page, Stopped
+    from tui.library.pg import PgLibrary
+
+    def page_at_once(reader: PgLibrary, query: Query, sort: str = "relevance") -> Page | None:
+        try:
+            return reader.search(query, sort, limit=200, at_once=AtOnce(seconds=5.0))
+        except Stopped:
+            return None
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
+    try:
+        for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
+            query = parse(text)
+            deadline = time.monotonic() + 10
+            page = page_at_once(reader, query)
+            while page is None and time.monotonic() < deadline:  # its connection is made on a thread
+                time.sleep(0.05)
+                page = page_at_once(reader, query)
+            assert page == reader.search(query, "relevance", limit=200), text
+        assert page_at_once(reader, parse('"rumah inklusi"')) is None  # a phrase: the thread's
+        assert page_at_once(reader, parse("is:unread desa")) is None  # marks: the thread's
+    finally:
+        reader.close()

@@ -22,15 +22,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from tui.article import Article, Problem
 from tui.i18n import decode
-from tui.library import schema
+from tui.library import duplicates, related, schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
 from tui.library.matching import Matcher
@@ -52,11 +53,15 @@ from tui.library.writer import FileItems, Writer
 from tui.query import Query
 from tui.sqlite import Database
 
+Flags = Mapping[str, AbstractSet[int]]
+
 
 class Library:
     """The cache and index of one collection, safe to share between a loader and search workers."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
+    def __init__(
+        self, path: str | os.PathLike[str] | None = None, duplicates_at: float = duplicates.THRESHOLD
+    ) -> None:
         self.path = None if path is None else Path(path)
         self._db = Database(self.path, schema.SCHEMA, schema.wording())
         self.notice: str | None = self._db.notice
@@ -66,10 +71,14 @@ class Library:
         self._answers = Answers()
         self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
         self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
-        self._writer = Writer(self._db, self._paths, self._vocabulary, self._written)
+        self._writer = Writer(
+            self._db, self._paths, self._vocabulary, self._written, duplicates.Duplicates(duplicates_at)
+        )
         self._merges = Merges(self._db, self._learned)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
+        else:
+            self._settle_groups()
 
     @property
     def shared(self) -> bool:
@@ -145,6 +154,22 @@ class Library:
         except sqlite3.Error:
             return  # the file went bad or read-only: nothing to merge
         self._merges.start()
+
+    def _settle_groups(self) -> None:
+        """Group, on a thread, what a bulk load stopped early left ungrouped (duplicates.settle)."""
+        duplicates = self._writer.duplicates
+        with self._db.lock:
+            try:
+                waiting = duplicates.pending(self._db.conn)
+            except sqlite3.Error:
+                return
+        if waiting:
+
+            def settle() -> None:
+                with suppress(sqlite3.Error):  # closed or gone bad meanwhile: the next run tries again
+                    duplicates.settle(self._db)
+
+            threading.Thread(target=settle, name="kliping-groups", daemon=True).start()
 
     def merge_leftovers(self) -> None:
         """Go on merging what an earlier run left unmerged, in the background.
@@ -260,8 +285,52 @@ class Library:
             ).fetchall()
         return [(term, root) for term, root in found]
 
+    # --- near-duplicate groups (duplicates.py) ---------------------------------------------
+
+    def group(self, key: int) -> list[int]:
+        """The keys of the article's near-duplicate group, its face first (the key alone when it
+        has no copies)."""
+        with self._db.lock:
+            return duplicates.group_of(self._db.conn, key)
+
+    def group_sizes(self) -> dict[int, int]:
+        """Each group's face and how many articles the group has, for the list's `×3`."""
+        with self._db.lock:
+            try:
+                return duplicates.group_sizes(self._db.conn)
+            except sqlite3.Error:  # a cache gone bad under us: no marks rather than a crash
+                return {}
+
+    def group_ids(self) -> dict[str, str]:
+        """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
+        with self._db.lock:
+            return duplicates.group_ids(self._db.conn)
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """ "More like this": the keys of the articles sharing the key's most telling words, best
+        first, its own near-duplicate group left out (related.py)."""
+        with self._db.lock:
+            conn = self._db.conn
+            try:
+                return related.related(conn, key, limit, set(duplicates.group_of(conn, key)))
+            except sqlite3.OperationalError:  # an index too damaged to ask: nothing rather than fail
+                return []
+
+    def _with_groups(self, query: Query, flags: Mapping[str, AbstractSet[int]] | None) -> Flags | None:
+        """The flags with the key sets of `is:dup` and `dup:ID`, which the library itself holds."""
+        if not duplicates.asks_groups(query):
+            return flags
+        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
+        found = dict(flags or {})
+        with self._db.lock:
+            for name in names:
+                conn = self._db.conn
+                found[name] = duplicates.copies(conn) if name == "dup" else duplicates.named(conn, name[4:])
+        return found
+
     def close(self) -> None:
-        """Stop background stemming and merging, and close the database."""
+        """Stop background stemming, merging and grouping, and close the database."""
+        self._writer.duplicates.stopping.set()
         self._merges.close()
         self._vocabulary.close()
         self._db.close()
@@ -292,6 +361,7 @@ class Library:
         """
         if sort not in SORTS:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        flags = self._with_groups(query, flags)  # is:dup and dup:ID: key sets the library holds
         if at_once is not None:
             return self._at_once(query, sort, reverse, flags, limit, at_once)
         if limit is not None:

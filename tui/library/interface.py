@@ -71,6 +71,25 @@ class LibraryLike(Protocol):
     def stems(self, most: int) -> list[tuple[str, str]]: ...
     def close(self) -> None: ...
 
+    # --- the collection as a whole (tui.library.duplicates) ---------------------------------------
+
+    def group(self, key: int) -> list[int]:
+        """The keys of the article's near-duplicate group, its face first (the key alone without)."""
+        ...
+
+    def group_sizes(self) -> dict[int, int]:
+        """Each group's face and its size; empty where no groups are kept (a team library, yet)."""
+        ...
+
+    def group_ids(self) -> dict[str, str]:
+        """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
+        ...
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """ "More like this": articles sharing the key's most telling words, best first, its
+        near-duplicates left out; empty where the back end cannot say (a team library, yet)."""
+        ...
+
     # --- searching -------------------------------------------------------------------------------
 
     def search(

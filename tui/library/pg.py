@@ -34,12 +34,13 @@ import psycopg
 from psycopg.conninfo import conninfo_to_dict
 
 from tui.article import Article, Problem
-from tui.i18n import decode, encode, said
+from tui.i18n import _, decode, encode, said
+from tui.library.duplicates import asks_groups
 from tui.library.interface import Flags
 from tui.library.keys import minute
 from tui.library.orders import SORTS
 from tui.library.paths import Paths
-from tui.library.pg_query import DATE_DESC, Plan, forward_order, matches, plan, term_query
+from tui.library.pg_query import COLUMNS, DATE_DESC, Plan, forward_order, matches, plan, term_query
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
@@ -60,6 +61,7 @@ VERSION = (
     3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
 )
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+QUICK_TRIP = 0.002  # seconds: a server this near answers a keystroke's page on the event loop
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
@@ -168,10 +170,15 @@ class PgLibrary:
         self._closed = False
         self._given: dict[int, str] = {}  # the rows shared_rows gave last, by key: their paths
         self._listener: psycopg.Connection[Any] | None = None
+        self._quick: psycopg.Connection[Any] | None = None  # the event loop's (page_at_once)
+        self._quick_lock = threading.Lock()
+        self._connecting = False
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         try:
             self._open(self._conn())
+            if not syncing:
+                self._connect_quick()  # for the keystrokes' first pages (page_at_once)
         except psycopg.Error as error:  # a read-only role or a standby asked to sync, say
             self.close()
             raise LibraryError(_unreachable(url, error)) from None
@@ -273,6 +280,24 @@ class PgLibrary:
         under = [root.rstrip(os.sep) + os.sep for root in self._roots]
         patterns = [_like_escaped(prefix) + "%" for prefix in under]
         return f"({column} = ANY(%s) OR {column} LIKE ANY(%s))", (self._roots, patterns)
+
+    def group(self, key: int) -> list[int]:
+        """(tui.library.interface) No near-duplicate groups are kept here yet: each its own."""
+        return [key]
+
+    def group_sizes(self) -> dict[int, int]:
+        return {}
+
+    def group_ids(self) -> dict[str, str]:
+        return {}
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """(tui.library.interface) "More like this" is not available in a team library yet."""
+        message = _("related articles are not available in a team library yet")
+        with self._lock:
+            if message not in self._notices:
+                self._notices.append(message)
+        return []
 
     def take_notices(self) -> list[str]:
         with self._lock:
@@ -538,13 +563,90 @@ class PgLibrary:
         at_once: AtOnce | None = None,
     ) -> Page:
         """Keys of the matching articles in display order (each thread reads on a connection of its
-        own); never on the event loop: a server's answer crosses a network, so `at_once` is refused."""
+        own); `at_once` is met only on a connection of its own with quick round trips."""
         if at_once is not None:
-            raise Stopped
+            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            if page is None:
+                raise Stopped
+            return page
         if limit is None:
             return Page(self._answer(query, sort, reverse, flags, None, stop), True)
         keys = self._answer(query, sort, reverse, flags, limit + 1, stop)
         return Page(keys[:limit], len(keys) <= limit)
+
+    def _page_at_once(
+        self, query: Query, sort: str, reverse: bool, limit: int, seconds: float
+    ) -> Page | None:
+        """A first page for the event loop (search's `at_once`), or None where it could keep the loop waiting.
+
+        Only words (no phrase, no marks) in relevance or date order, only on a connection of its
+        own that answered a round trip within QUICK_TRIP (a server across a network never does),
+        and each statement bounded by the server to what is left of `seconds`: the caller then
+        asks for it on a thread. Through a thread the page reached the screen 5-8 times the
+        floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
+        """
+        if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
+            return None
+        if any(term.is_phrase for term in query.terms + query.excluded):
+            return None
+        conn = self._quick
+        if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
+            self._connect_quick()
+            return None
+        deadline = time.perf_counter() + seconds
+        found = plan(query, sort, reverse)
+        keys: list[int] = []
+        try:
+            for where, args in found.tiers:
+                left = deadline - time.perf_counter()
+                if len(keys) > limit:
+                    break
+                if left < 0.001:
+                    return None
+                sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
+                with conn.pipeline(), conn.transaction():
+                    conn.execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
+                    answer = conn.execute(sql, (*args, limit + 1 - len(keys)))
+                keys += [key for (key,) in answer.fetchall()]
+        except psycopg.errors.QueryCanceled:
+            return None  # a slow page: the thread finds it
+        except psycopg.Error:
+            self._quick = None  # gone: the thread's search says so, and connects again
+            return None
+        finally:
+            self._quick_lock.release()
+        return Page(keys[:limit], len(keys) <= limit)
+
+    def _connect_quick(self) -> None:
+        """The event loop's own connection, made on a thread (connecting may take seconds), and
+        kept only when a round trip takes under QUICK_TRIP."""
+        with self._lock:
+            if self._connecting or self._closed:
+                return
+            self._connecting = True
+
+        def connect() -> None:
+            try:
+                conn = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+                )
+                trips = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    conn.execute("SELECT 1")
+                    trips.append(time.perf_counter() - started)
+                if min(trips) < QUICK_TRIP:
+                    with self._lock:
+                        self._connections.append(conn)
+                    self._quick = conn
+                else:
+                    conn.close()
+            except psycopg.Error:
+                pass
+            finally:
+                self._connecting = False
+
+        threading.Thread(target=connect, name="kliping-pg-connect", daemon=True).start()
 
     def _answer(
         self,
@@ -559,6 +661,11 @@ class PgLibrary:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         if query.empty_range:
             return []
+        if asks_groups(query):  # no groups here yet: is:dup and dup: find nothing, -is:dup all
+            message = _("near-duplicate groups (is:dup, dup:) are not kept in a team library yet")
+            with self._lock:
+                if message not in self._notices:
+                    self._notices.append(message)
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
         if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
@@ -619,8 +726,10 @@ class PgLibrary:
         with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
             conn.execute(setting)
             cursor.execute(sql, args)  # read in batches until the page is full
+            size = want  # a page's worth first: a fetch of FETCH rows walked ten times as far
             while len(keys) < want:
-                batch = cursor.fetchmany(FETCH)
+                batch = cursor.fetchmany(size)
+                size = min(size * 2, FETCH)
                 if not batch:
                     break
                 keys += self._checked(conn, query, batch, keep, drop)
@@ -748,7 +857,7 @@ class _EitherSets:
         args: list[object] = []
         for term in group:
             if isinstance(term, Term):
-                parts.append("doc @@ %s::tsquery")
+                parts.append(f"{COLUMNS[term.field]} @@ %s::tsquery")
                 args.append(term_query(term, expand=True))
             elif isinstance(term, Period):
                 dates = ["minute IS NOT NULL"]

@@ -126,7 +126,10 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     answer reads every match once, with its tier (ranking all of them in one ORDER BY read each
     article's words three times).
     """
-    has_phrase = any(term.is_phrase for term in query.terms + query.excluded)
+    # The words of `Query.either` (an OR with a flag or a date) are the caller's (pg._EitherSets).
+    has_phrase = any(term.is_phrase for group in query.groups for term in group) or any(
+        term.is_phrase for term in query.excluded
+    )
     strict = conditions(query, expand=True, phrases=True)
     loose = conditions(query, expand=True, phrases=False) if has_phrase else strict
     dates: list[Where] = []

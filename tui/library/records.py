@@ -9,6 +9,7 @@ from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from tui.article import Article, Block, BlockKind
+from tui.library import duplicates
 from tui.library.keys import minute
 from tui.library.vocabulary import has_unfolded_word, raw_word_set, raw_words_of
 
@@ -167,6 +168,7 @@ class Prepared(NamedTuple):
     blocks: str
     text: str  # the body as indexed
     terms: bytes  # raw words (vocabulary.raw_words), space-separated: its own, or see prepare's `words`
+    sketch: bytes = b""  # the body's MinHash sketch, for near-duplicate groups (duplicates.py)
 
 
 def prepare(article: Article, words: set[bytes] | None = None, every_word: bool = True) -> Prepared:
@@ -225,6 +227,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
         _json_blocks(article.blocks, encoded),
         text,
         terms,
+        duplicates.sketch(text),
     )
 
 

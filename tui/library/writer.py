@@ -10,6 +10,7 @@ from operator import itemgetter
 from tui.article import Article, Problem
 from tui.i18n import encode
 from tui.library import schema
+from tui.library.duplicates import Duplicates
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots
 from tui.library.paths import Paths
@@ -41,8 +42,10 @@ class Writer:
         paths: Paths,
         vocabulary: Vocabulary,
         written: Callable[[list[int], set[int]], None],
+        duplicates: Duplicates | None = None,
     ) -> None:
         self._db = db
+        self.duplicates = Duplicates() if duplicates is None else duplicates
         self._paths = paths
         self._vocabulary = vocabulary
         self._written = written  # after each commit: keys added, keys removed
@@ -73,6 +76,9 @@ class Writer:
 
         with self._db.lock:
             self._db.write(settings)
+        self.duplicates.deferred = on
+        if not on:  # what the load stored ungrouped joins its groups now (duplicates.settle)
+            self.duplicates.settle(self._db)
 
     def in_bulk(self) -> bool:
         """Whether the file was left in bulk mode (a load killed half-way)."""
@@ -110,6 +116,7 @@ class Writer:
             self.slots.read(conn)
             arrival = conn.execute("SELECT max(arrival) FROM articles").fetchone()[0] or 0
             text_rows: list[tuple[object, ...]] = []
+            sketches: list[tuple[int, bytes]] = []
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
@@ -125,6 +132,7 @@ class Writer:
                     article_rows.append((arrival, key, stored(item.path), *item.columns))
                     text_rows.append((arrival, item.removed, item.blocks))
                     index_rows.append((key, item.title, item.text, item.source, item.place, ALL))
+                    sketches.append((key, item.sketch))
                     raw.update(item.terms.split())
                     rows.append(
                         Row(
@@ -148,6 +156,7 @@ class Writer:
             conn.executemany(_INSERT_INDEX, index_rows)
             conn.executemany("INSERT INTO problems(path, reason) VALUES (?, ?)", problem_rows)
             unstemmed = self._vocabulary.add(conn, raw)
+            self.duplicates.add(conn, sketches)
 
         self._write(put)
         self._vocabulary.stem_later(unstemmed)
@@ -166,6 +175,7 @@ class Writer:
             ).fetchall()
             if old:
                 self._removed.update(row[0] for row in old)
+                self.duplicates.remove(conn, [row[0] for row in old])
                 conn.executemany(
                     "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",

@@ -107,6 +107,8 @@ class LoadingScreen(ArticleActions):
             if self._following is not None and self._following not in self.session.rows:
                 self._stop_following()  # it did not come back (it cannot be read now, say)
             self.kliping.loaded()
+            articles.groups = self.library.group_sizes()  # the faces' `×3` (tui.library.duplicates)
+            articles.refresh_rows()
             progress.display = False
             self.watcher.resume()
             if self._reloading:

@@ -24,6 +24,7 @@ from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
 from tui.article import Article
+from tui.config import SPLIT_MAX, SPLIT_MIN
 from tui.dialogs.modal import opens_dialog
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
@@ -32,6 +33,7 @@ from tui.loader import raw_text
 from tui.reading import Fetched, Fetcher
 from tui.screens.annotations import Annotations
 from tui.screens.bulk import Bulk
+from tui.screens.collection import CollectionKeys
 from tui.screens.loading import LoadingScreen
 from tui.searching import Found, Match, Searcher
 from tui.session import Session, Shown, Status
@@ -48,6 +50,7 @@ READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: 
 # between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
+SPLIT_STEP = 10  # percent of the screen a < or > gives or takes
 
 
 # What the keys that open a dialog do: acted on as the key arrives, so the keys after it reach the dialog.
@@ -94,6 +97,12 @@ class MainScreen(LoadingScreen):
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
         Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
         Binding("Z", "full_screen", _("Full-screen reading and back"), show=False, id="app.full_screen"),
+        Binding(
+            "less_than_sign", "split(-1)", _("Smaller list, larger reader"), show=False, id="app.split_less"
+        ),
+        Binding(
+            "greater_than_sign", "split(1)", _("Larger list, smaller reader"), show=False, id="app.split_more"
+        ),
         Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
         Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
         Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
@@ -108,6 +117,9 @@ class MainScreen(LoadingScreen):
         *Annotations.BINDINGS,
         *Bulk.BINDINGS,
         Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
+        Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
+        Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
+        Binding("R", "related", _("Articles like this one"), show=False, id="app.related"),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
@@ -134,6 +146,7 @@ class MainScreen(LoadingScreen):
         self._keep_after_clear: int | None = None
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
+        self.collection = CollectionKeys(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
@@ -199,6 +212,7 @@ class MainScreen(LoadingScreen):
         opens = self.kliping.settings.keymap.get("app.open", "o").split(",")[0]
         self.reader.open_key = self.app.get_key_display(Binding(opens, ""))
         self.set_focus(articles)
+        self.apply_split()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
         self._update_status()
@@ -207,6 +221,33 @@ class MainScreen(LoadingScreen):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
+        self.call_after_refresh(self.apply_split)  # the layout may have changed: side by side or stacked
+
+    def action_split(self, step: int) -> None:
+        """Give the list (or the reader) more of the screen; kept for the next start."""
+        settings = self.kliping.settings
+        now = settings.split if settings.split is not None else (45 if self._stacked else 50)
+        split = min(SPLIT_MAX, max(SPLIT_MIN, now + SPLIT_STEP * step))
+        if split != settings.split:
+            self.kliping.save_settings(split=split)
+        self.apply_split()
+
+    @property
+    def _stacked(self) -> bool:
+        return self.app.has_class("-narrow") or self.has_class("-narrow")
+
+    def apply_split(self) -> None:
+        """The list's share of the screen as the settings have it: its width side by side, its height
+        stacked (a terminal narrower than 100 columns); unset, the stylesheet's."""
+        split = self.kliping.settings.split
+        left = self.query_one("#left")
+        if split is None:
+            left.styles.clear_rule("width")
+            left.styles.clear_rule("height")
+        elif self._stacked:
+            left.styles.width, left.styles.height = "100%", f"{split}%"
+        else:
+            left.styles.width, left.styles.height = f"{split}%", "1fr"
 
     def _measure_match_line(self) -> None:
         width = self.query_one(MatchLine).content_region.width or self.articles.content_region.width
@@ -395,6 +436,19 @@ class MainScreen(LoadingScreen):
         typing = isinstance(self.focused, FilterBar)
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self._reader_timer = self.set_timer(delay, follow)
+
+    def read(self, key: int) -> None:
+        """Show this article in the reader, wherever the list's cursor is."""
+        self._fetch(key, self.reader.raw)
+
+    def action_facets(self) -> None:
+        self.collection.facets()
+
+    def action_copies(self) -> None:
+        self.collection.copies()
+
+    def action_related(self) -> None:
+        self.collection.related()
 
     @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:

@@ -142,6 +142,7 @@ class ArticleList(ScrollView, can_focus=True):
         self._cache: dict[tuple[int, int, bool], Strip] = {}
         self.lang = "en"
         self.marks: Marks | None = None
+        self.groups: Mapping[int, int] = {}  # a near-duplicate group's face: how many articles it has
         self.moved = False  # has the user moved the cursor since the list was last reset?
         self.empty_text = ""  # said in the list when it shows nothing
         self._styles: dict[str, Style] = {}
@@ -363,6 +364,9 @@ class ArticleList(ScrollView, can_focus=True):
         title_width = max(4, width - 3 - sum(w + 1 for _value, w in columns))
         # Tags and a note, compactly after the title: a third of its room at most, the title first.
         label = _annotation_label(marks, row) if marks is not None else ""
+        copies = self.groups.get(row.key)
+        if copies:
+            label = f"×{copies} {label}".rstrip()
         label_width = min(len(label), title_width // 3) if title_width >= 15 else 0
         if label_width:
             title_width -= label_width + 1
