@@ -77,7 +77,7 @@ def test_the_cache_goes_on_in_memory_when_the_disk_fills(
     assert len(notices) == 1 and "Could not write the cache" in notices[0] and str(cache) in notices[0]
     assert updates[-1].finished
     assert len(library.rows()) == 60  # what the file held came along, and the new articles too
-    assert len(library.search(parse("baru"))) == 40
+    assert len(library.search(parse("baru")).keys) == 40
     library.put_files([(str(folder / "baru" / "0.txt"), 1, 1, [])])  # later writes go to memory quietly
     assert library.take_notices() == []
     library.close()
