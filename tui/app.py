@@ -115,6 +115,8 @@ class KlipingApp(App[None]):
             told=lambda notice: self.post_message(self.WriteFailed(notice, worded=True)),
         )
         marks = Marks(self.state, self.writes)
+        marks.told = lambda notice: self.post_message(self.WriteFailed(notice, worded=True))
+        self.state.listen(marks.told)  # the state file is free or writable again: said at once
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )

@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable
 from typing import Literal
 
 from tui.article import carried_marks, tag_name
+from tui.i18n import _
 from tui.library import Row
 from tui.query import Query
 from tui.state import ReadingState
@@ -36,6 +37,7 @@ class Marks:
         self.tag_keys: dict[str, set[int]] = {}
         self._notes: dict[str, str] = state.notes()
         self._imported: set[str] = state.imported()
+        self.told: Callable[[str], object] | None = None  # hears what a write found (another window's note)
 
     # -- tags ---------------------------------------------------------------------------------
 
@@ -122,16 +124,39 @@ class Marks:
         return digest in self._notes
 
     def set_note(self, row: Row, note: str) -> None:
-        """Keep (or with empty text, delete) the user's note on an article and its copies."""
+        """Keep (or with empty text, delete) the user's note on an article and its copies.
+
+        The state file compares the note with the one this window showed: when another window
+        saved one meanwhile, both are kept and `told` hears it (see ReadingState.set_note).
+        """
         note = note.strip()
-        if note == self._notes.get(row.digest, ""):
+        was = self._notes.get(row.digest, "")
+        if note == was:
             return
         if note:
             self._notes[row.digest] = note
         else:
             self._notes.pop(row.digest, None)
-        state, digest = self.state, row.digest
-        self._write(lambda: state.set_note(digest, note))
+        state, digest, title = self.state, row.digest, row.title
+
+        def save() -> None:
+            kept = state.set_note(digest, note, was=was)
+            if kept == note:
+                return
+            if self._notes.get(digest, "") == note:  # not changed again here meanwhile
+                if kept:
+                    self._notes[digest] = kept
+                else:
+                    self._notes.pop(digest, None)
+            if self.told is not None:
+                self.told(
+                    _(
+                        "The note on “{title}” was changed in another window meanwhile: both texts "
+                        "are kept in it, the other window's first."
+                    ).format(title=title)
+                )
+
+        self._write(save)
 
     def add_rows(self, rows: Iterable[Row]) -> None:
         carried: list[tuple[str, bool, bool, str]] = []

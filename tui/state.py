@@ -25,6 +25,8 @@ from tui.sqlite import Database, Schema, Wording
 
 SCHEMA_VERSION = 2  # 2: tags, notes and saved searches
 HISTORY_LIMIT = 500
+RETRY_SECONDS = 2.0  # how often a busy or read-only state file is tried again in the background
+OPEN_WAIT_MS = 300  # how long opening waits for another process's lock
 
 # present = 1: the user added the tag; 0: the user took away a tag the file itself gives.
 _ANNOTATIONS = """
@@ -60,6 +62,18 @@ CREATE INDEX IF NOT EXISTS history_seq ON history(seq);
 T = TypeVar("T")
 
 
+NOTE_SEPARATOR = "\n\n-----\n\n"  # between two windows' texts of one note, so neither is lost
+
+
+def merged_note(theirs: str, mine: str) -> str:
+    """Both texts of a note two windows changed at once; deleting it in one keeps the other's."""
+    if not mine or mine in theirs:
+        return theirs
+    if theirs in mine:
+        return mine
+    return theirs + NOTE_SEPARATOR + mine
+
+
 def default_state_path() -> Path:
     """Where reading state lives, so it follows the platform's conventions (XDG data dir on Linux)."""
     return Path(platformdirs.user_data_dir("kliping", appauthor=False)) / "state.sqlite3"
@@ -82,16 +96,36 @@ class ReadingState:
             ),
             unwritable=_(
                 "Could not save to the reading state file {path} ({error}): marks made from now on "
-                "last until kliping closes."
+                "are kept in memory, and saved to it if it can be written again before kliping closes."
+            ),
+            busy=_(
+                "The reading state file {path} is held by another program ({error}): marks made "
+                "meanwhile are kept in memory and saved to it as soon as it is free."
+            ),
+            back=_(
+                "The reading state file {path} can be written again: the marks made meanwhile "
+                "are saved in it."
             ),
         )
-        self._db = Database(self.path, _SCHEMA, wording)
+        # Opening waits a moment, not the ten seconds a write may: the screen waits for it.
+        self._db = Database(
+            self.path, _SCHEMA, wording, retry_seconds=RETRY_SECONDS, open_wait_ms=OPEN_WAIT_MS
+        )
         self.notice = self._db.notice
         self._closed = False
 
     def take_notices(self) -> list[str]:
         """What went wrong since opening (the file could no longer be written), to be said once."""
         return self._db.take_notices()
+
+    def listen(self, heard: Callable[[str], object]) -> None:
+        """Hear at once, from the background, what is said later (the file can be written again)."""
+        self._db.heard = heard
+
+    def retry(self) -> bool:
+        """Try a busy or read-only state file again now (the background does so every few seconds);
+        whether the state is in the file."""
+        return self._db.retry()
 
     # --- plumbing ------------------------------------------------------------------------
 
@@ -296,18 +330,30 @@ class ReadingState:
         with self._db.lock:
             return dict(self._live().execute("SELECT digest, note FROM notes"))
 
-    def set_note(self, digest: str, note: str) -> None:
-        """Keep a note on an article (an empty one deletes it); the file itself is never touched."""
-        if not note.strip():
-            self._write(lambda conn: conn.execute("DELETE FROM notes WHERE digest = ?", (digest,)))
-            return
-        changed = time.time()
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
-                (digest, note, changed),
-            )
-        )
+    def set_note(self, digest: str, note: str, was: str | None = None) -> str:
+        """Keep a note on an article (an empty one deletes it); the file itself is never touched.
+
+        `was` is the note the caller last saw: when another window changed it since, neither text
+        is lost (both kept, the other's first, under NOTE_SEPARATOR). Returns the note now kept.
+        """
+        note = note.strip()
+
+        def put(conn: sqlite3.Connection) -> str:
+            row = conn.execute("SELECT note FROM notes WHERE digest = ?", (digest,)).fetchone()
+            stored = row[0] if row else ""
+            kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
+            if kept == stored:
+                return kept
+            if kept:
+                conn.execute(
+                    "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
+                    (digest, kept, time.time()),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE digest = ?", (digest,))
+            return kept
+
+        return self._write(put)
 
     # --- what read-it-later exports carry -------------------------------------------------
 

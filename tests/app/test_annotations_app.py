@@ -10,6 +10,7 @@ import pytest
 from tests.app.test_app import settle, status, titles
 from tui.app import KlipingApp
 from tui.screens.annotation_dialogs import (
+    LinksScreen,
     NameScreen,
     NoteScreen,
     SavedSearchesScreen,
@@ -214,6 +215,41 @@ async def test_cite_and_open_the_url(clips: Path, tmp_path: Path, monkeypatch: p
         await settle(pilot)
         assert opened == ["https://example.org/banjir"]
         assert any("no URL" in str(n.message) for n in app._notifications)
+
+
+async def test_the_links_of_an_article_are_listed_and_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+
+    class Browser:
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "rob.md").write_text(
+        "# Rob di Semarang\n\nMenurut [BMKG](https://bmkg.go.id/rob), air naik; lihat [peta](https://peta.example/rob).\n"
+    )
+    app = app_for(folder, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = reader_text(app)
+        assert "Menurut BMKG[1], air naik; lihat peta[2]." in text
+        assert (
+            "Links" in text
+            and "[1] https://bmkg.go.id/rob" in text
+            and "[2] https://peta.example/rob" in text
+        )
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+        assert opened == ["https://peta.example/rob"]
 
 
 async def test_a_link_without_text_says_so(tmp_path: Path) -> None:

@@ -176,3 +176,132 @@ def test_a_state_folder_that_cannot_be_made_keeps_marks_for_the_run() -> None:
     state.set_read("aa")
     assert state.read() == {"aa"}
     state.close()
+
+
+def _star_everything(folder: Path, tmp_path: Path) -> None:
+    """Star every article of the folder in the user's state file, and leave it closed."""
+    from tui.state import default_state_path
+
+    library = Library(tmp_path / "digests.sqlite3")
+    list(sync(library, [folder], processes=1))
+    with ReadingState(default_state_path()) as state:
+        state.set_many("starred", [row.digest for row in library.rows()], True)
+        state.set_note(library.rows()[0].digest, "Catatan")
+    library.close()
+
+
+def test_list_says_when_the_state_file_cannot_be_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    folder = many_articles(tmp_path / "c", 3)
+    _star_everything(folder, tmp_path)
+    connect = sqlite_module.connect
+
+    def no_room(target: str, busy_timeout_ms: int = sqlite_module.BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        if target.endswith("state.sqlite3"):  # as on a full disk, where its -shm cannot be made
+            raise sqlite3.OperationalError("database or disk is full")
+        return connect(target, busy_timeout_ms)
+
+    monkeypatch.setattr(sqlite_module, "connect", no_room)
+    assert main(["--list", "--format", "jsonl", str(folder)]) == 0
+    out, err = capsys.readouterr()
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == 3 and all(record["starred"] for record in records)  # read from a copy
+    said = [line for line in err.splitlines() if "reading state" in line]
+    assert len(said) == 1 and said[0].startswith("kliping: Could not save to the reading state file")
+
+
+def test_list_says_when_the_state_file_was_damaged_and_moved_aside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.state import default_state_path
+
+    folder = many_articles(tmp_path / "c", 2)
+    path = default_state_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(b"not a database at all " * 100)
+    assert main(["--list", "--format", "jsonl", "--filter", "is:starred", str(folder)]) == 1
+    err = capsys.readouterr().err
+    aside = list(path.parent.glob("state.sqlite3.damaged-*"))
+    assert len(aside) == 1
+    assert any(
+        line.startswith("kliping: The reading state file was unusable") and aside[0].name in line
+        for line in err.splitlines()
+    )
+
+
+# -- a state file held by another process, or read-only for a while ------------------------------
+
+
+def test_a_state_file_held_by_another_process_is_used_in_memory_then_written_once_free(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another kliping, or sqlite3 on the command line, writing
+    state = ReadingState(path)
+    heard: list[str] = []
+    state.listen(heard.append)
+    assert state.notice is not None and "held by another program" in state.notice
+    assert state.starred() == {"aa"}  # what the file held, read beside the lock
+    state.set_read("bb")
+    state.set_note("bb", "Catatan saat terkunci")
+    assert not state.retry()  # still held: nothing is lost, it stays in memory
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert state.retry()
+    assert len(heard) == 1 and "can be written again" in heard[0]
+    state.set_starred("cc")  # and from now on, straight to the file
+    with ReadingState(path) as other:
+        assert other.read() == {"bb"} and other.starred() == {"aa", "cc"}
+        assert other.notes() == {"bb": "Catatan saat terkunci"}
+    state.close()
+
+
+def test_a_state_file_that_is_writable_again_takes_the_marks_made_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 0444 -shm (or a read-only mount) the user then fixes, while kliping runs.
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    open_read_only(monkeypatch)
+    state = ReadingState(path)
+    state.toggle_star("bb")
+    said = [notice for notice in [state.notice, *state.take_notices()] if notice]
+    assert len(said) == 1 and "if it can be written again" in said[0]
+    assert not state.retry()
+    monkeypatch.undo()  # the permission is fixed
+    assert state.retry()
+    assert [notice for notice in state.take_notices() if "can be written again" in notice]
+    state.close()
+    with ReadingState(path) as again:
+        assert again.starred() == {"aa", "bb"}
+
+
+def test_the_background_goes_back_to_the_file_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui import state as state_module
+
+    monkeypatch.setattr(state_module, "RETRY_SECONDS", 0.05)
+    path = tmp_path / "state.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    state = ReadingState(path)
+    back = threading.Event()
+    state.listen(lambda notice: back.set())
+    state.set_read("aa")
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert back.wait(30)
+    state.close()
+    with ReadingState(path) as again:
+        assert again.read() == {"aa"}

@@ -151,6 +151,8 @@ FILTERS = [
     "year:2022 OR year:2024",
     "makassar OR tag:banjir",
     '"rumah inklusi" OR is:starred',
+    "title:desa OR is:starred",
+    "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
     # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
     # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
@@ -231,3 +233,46 @@ def test_the_corpus_has_what_the_filters_need(both: tuple[Library, object]) -> N
         assert _answer(local, text, "date"), text
     undated = [r for _i, r in _answer(local, "", "date") if r.date is None]
     assert undated and isinstance(_answer(local, "", "date")[0][1].date, dt.datetime)
+
+
+def test_a_first_page_read_through_the_word_index_is_the_same(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A walk of the date index that takes too long is read again through the word index."""
+    import tui.library.pg as pg
+
+    _local, team = both
+    texts = ["desa", "pertemuan", '"sekretariat inklusi"', "desa -kapasitas", "title:desa", "is:unread desa"]
+    pages = {}
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        pages[text] = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+    monkeypatch.setattr(pg, "WALK_SECONDS", 0.001)
+    for text in texts:
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        again = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+        assert again == pages[text], text
+
+
+def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Library, object]) -> None:
+    import time
+
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
+    try:
+        for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
+            query = parse(text)
+            deadline = time.monotonic() + 10
+            page = reader.page_at_once(query, "relevance", seconds=5.0)
+            while page is None and time.monotonic() < deadline:  # its connection is made on a thread
+                time.sleep(0.05)
+                page = reader.page_at_once(query, "relevance", seconds=5.0)
+            assert page == reader.search_page(query, "relevance"), text
+        assert reader.page_at_once(parse('"rumah inklusi"'), seconds=5.0) is None  # a phrase: the thread's
+        assert reader.page_at_once(parse("is:unread desa"), seconds=5.0) is None  # marks: the thread's
+    finally:
+        reader.close()

@@ -439,3 +439,57 @@ def test_read_it_later_exports_bring_tags_marks_and_notes_once(tmp_path: Path) -
     assert not again.has("starred", banjir.key) and again.has("read", banjir.key)
     assert again.note(banjir.digest) == ""
     library.close()
+
+
+# -- two windows on one state file ------------------------------------------------------------
+
+
+def notes_in(path: Path) -> dict[str, str]:
+    with ReadingState(path) as state:
+        return state.notes()
+
+
+def tags_in(path: Path) -> dict[str, dict[str, bool]]:
+    with ReadingState(path) as state:
+        return state.tags()
+
+
+def test_a_note_saved_in_another_window_meanwhile_is_kept_beside_this_ones(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first, second = ReadingState(path), ReadingState(path)
+    a, b = Marks(first), Marks(second)  # both start with no note on article 1
+    told: list[str] = []
+    b.told = told.append
+    article = row(1)
+    a.add_rows([article])
+    b.add_rows([article])
+    a.set_note(article, "Catatan dari jendela A")
+    b.set_note(article, "Catatan dari jendela B")
+    kept = "Catatan dari jendela A\n\n-----\n\nCatatan dari jendela B"
+    assert notes_in(path) == {"d1": kept}
+    assert b.note("d1") == kept  # the window shows what is kept now
+    assert len(told) == 1 and "Artikel 1" in told[0] and "another window" in told[0]
+    # Deleting a note another window changed meanwhile keeps that window's text.
+    a.set_note(article, "")
+    assert notes_in(path) == {"d1": kept}
+    assert a.note("d1") == kept
+    # Saved over what it showed, with no one else in between: plainly replaced, nothing said.
+    b.set_note(article, "Satu catatan")
+    assert notes_in(path) == {"d1": "Satu catatan"} and len(told) == 1
+    first.close()
+    second.close()
+
+
+def test_tags_chosen_in_two_windows_are_both_kept(tmp_path: Path) -> None:
+    path = tmp_path / "state.sqlite3"
+    first, second = ReadingState(path), ReadingState(path)
+    a, b = Marks(first), Marks(second)
+    article = row(1, tags=("banjir",))
+    a.add_rows([article])
+    b.add_rows([article])
+    assert a.set_tag(article, "rob", True)
+    assert b.set_tag(article, "pesisir", True)
+    assert b.set_tag(article, "banjir", False)
+    assert tags_in(path) == {"d1": {"rob": True, "pesisir": True, "banjir": False}}
+    first.close()
+    second.close()

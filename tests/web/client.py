@@ -115,6 +115,7 @@ class Page:
         self.raw = bytearray()  # every byte of the terminal, OSC sequences included
         self.messages: list[list[Any]] = []  # the text frames: open_url, deliver_file_start…
         self.frames: list[tuple[float, bytes]] = []  # (time.monotonic() of arrival, bytes)
+        self._replayed = 0  # frames fed to pyte so far
         self.closed = asyncio.Event()
         self._changed = asyncio.Event()
         self._session: aiohttp.ClientSession | None = None
@@ -142,10 +143,11 @@ class Page:
         assert self._socket is not None
         async for message in self._socket:
             if message.type == aiohttp.WSMsgType.BINARY:
+                # Only kept here: replaying a frame takes pyte milliseconds, which would delay
+                # the next frame's arrival time (bench_web.py times them); text() replays.
                 data = bytes(message.data)
                 self.frames.append((time.monotonic(), data))
                 self.raw.extend(data)
-                self.stream.feed(data)
             elif message.type == aiohttp.WSMsgType.TEXT:
                 self.messages.append(json.loads(message.data))
             self._changed.set()
@@ -162,6 +164,9 @@ class Page:
         await self.press(*text)
 
     def text(self) -> str:
+        for _t, data in self.frames[self._replayed :]:
+            self.stream.feed(data)
+        self._replayed = len(self.frames)
         return "\n".join(self.screen.display)
 
     async def wait_for(self, check: Callable[[str], bool] | str, timeout: float = 20) -> str:

@@ -56,10 +56,10 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Flag, Period, Query, Term
 
-VERSION = (
-    3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
-)
+# Of the tables below (4: links; 3: a vector a field); a library of another version is refused, never rebuilt.
+VERSION = 4
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+QUICK_TRIP = 0.002  # seconds: a server this near answers a keystroke's page on the event loop
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _NUL = "\x00"  # PostgreSQL's text cannot hold it
@@ -89,6 +89,7 @@ CREATE TABLE IF NOT EXISTS articles(
     tags text NOT NULL DEFAULT '',
     carried text NOT NULL DEFAULT '',
     whole_bytes bigint NOT NULL DEFAULT 0,
+    links text NOT NULL DEFAULT '',  -- the body's links, one per line (records.LINK_SEPARATOR)
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
@@ -112,7 +113,8 @@ _DOC_INDEXES = (
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc, source_doc, place_doc) "
+    "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
+    "place_doc) "
     "FROM STDIN"
 )
 
@@ -168,10 +170,15 @@ class PgLibrary:
         self._closed = False
         self._given: dict[int, str] = {}  # the rows shared_rows gave last, by key: their paths
         self._listener: psycopg.Connection[Any] | None = None
+        self._quick: psycopg.Connection[Any] | None = None  # the event loop's (page_at_once)
+        self._quick_lock = threading.Lock()
+        self._connecting = False
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         try:
             self._open(self._conn())
+            if not syncing:
+                self._connect_quick()  # for the keystrokes' first pages (page_at_once)
         except psycopg.Error as error:  # a read-only role or a standby asked to sync, say
             self.close()
             raise LibraryError(_unreachable(url, error)) from None
@@ -400,7 +407,7 @@ class PgLibrary:
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
-                         tags, carried, whole) = article.columns  # fmt: skip
+                         tags, carried, whole, links) = article.columns  # fmt: skip
                         copy.write_row(
                             [
                                 _clean(value)
@@ -421,6 +428,7 @@ class PgLibrary:
                                     tags,
                                     carried,
                                     whole,
+                                    links,
                                     article.removed,
                                     article.blocks,
                                     vectors.exact,
@@ -586,9 +594,76 @@ class PgLibrary:
         seconds: float = 0.006,
         wait: float = 0.002,
     ) -> Page | None:
-        """Never on the event loop: a server's answer crosses a network, so the caller asks
-        search_page on a thread (it does so whenever this gives None)."""
-        return None
+        """search_page's answer for the event loop, or None where it could keep the loop waiting.
+
+        Only words (no phrase, no marks) in relevance or date order, only on a connection of its
+        own that answered a round trip within QUICK_TRIP (a server across a network never does),
+        and each statement bounded by the server to what is left of `seconds`: the caller then
+        asks search_page on a thread. Through a thread the page reached the screen 5-8 times the
+        floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
+        """
+        if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
+            return None
+        if any(term.is_phrase for term in query.terms + query.excluded):
+            return None
+        conn = self._quick
+        if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
+            self._connect_quick()
+            return None
+        deadline = time.perf_counter() + seconds
+        found = plan(query, sort, reverse)
+        keys: list[int] = []
+        try:
+            for where, args in found.tiers:
+                left = deadline - time.perf_counter()
+                if len(keys) > limit:
+                    break
+                if left < 0.001:
+                    return None
+                sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
+                with conn.pipeline(), conn.transaction():
+                    conn.execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
+                    answer = conn.execute(sql, (*args, limit + 1 - len(keys)))
+                keys += [key for (key,) in answer.fetchall()]
+        except psycopg.errors.QueryCanceled:
+            return None  # a slow page: the thread finds it
+        except psycopg.Error:
+            self._quick = None  # gone: the thread's search says so, and connects again
+            return None
+        finally:
+            self._quick_lock.release()
+        return Page(keys[:limit], len(keys) <= limit)
+
+    def _connect_quick(self) -> None:
+        """The event loop's own connection, made on a thread (connecting may take seconds), and
+        kept only when a round trip takes under QUICK_TRIP."""
+        with self._lock:
+            if self._connecting or self._closed:
+                return
+            self._connecting = True
+
+        def connect() -> None:
+            try:
+                conn = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+                )
+                trips = []
+                for _ in range(3):
+                    started = time.perf_counter()
+                    conn.execute("SELECT 1")
+                    trips.append(time.perf_counter() - started)
+                if min(trips) < QUICK_TRIP:
+                    with self._lock:
+                        self._connections.append(conn)
+                    self._quick = conn
+                else:
+                    conn.close()
+            except psycopg.Error:
+                pass
+            finally:
+                self._connecting = False
+
+        threading.Thread(target=connect, name="kliping-pg-connect", daemon=True).start()
 
     def _answer(
         self,
@@ -668,8 +743,10 @@ class PgLibrary:
         with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
             conn.execute(setting)
             cursor.execute(sql, args)  # read in batches until the page is full
+            size = want  # a page's worth first: a fetch of FETCH rows walked ten times as far
             while len(keys) < want:
-                batch = cursor.fetchmany(FETCH)
+                batch = cursor.fetchmany(size)
+                size = min(size * 2, FETCH)
                 if not batch:
                     break
                 keys += self._checked(conn, query, batch, keep, drop)
@@ -797,7 +874,7 @@ class _EitherSets:
         args: list[object] = []
         for term in group:
             if isinstance(term, Term):
-                parts.append(f"{COLUMNS[term.field]} @@ %s::tsquery")  # the term's field's vector
+                parts.append(f"{COLUMNS[term.field]} @@ %s::tsquery")
                 args.append(term_query(term, expand=True))
             elif isinstance(term, Period):
                 dates = ["minute IS NOT NULL"]

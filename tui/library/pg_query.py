@@ -126,7 +126,7 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     answer reads every match once, with its tier (ranking all of them in one ORDER BY read each
     article's words three times).
     """
-    # (the phrases of `query.either` are the key test's, in pg.py: not checked here)
+    # The words of `Query.either` (an OR with a flag or a date) are the caller's (pg._EitherSets).
     has_phrase = any(term.is_phrase for group in query.groups for term in group) or any(
         term.is_phrase for term in query.excluded
     )

@@ -15,8 +15,9 @@ from tui.library.vocabulary import has_unfolded_word, raw_word_set, raw_words_of
 
 ARTICLE_COLUMNS = (
     "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
-    "carried, whole_bytes"
+    "carried, whole_bytes, links"
 )
+LINK_SEPARATOR = "\n"  # a link is a URL, which holds no whitespace (formats.web_links)
 TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
 
@@ -211,6 +212,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
             TAG_SEPARATOR.join(article.tags),
             article.carried,
             article.whole_bytes,
+            LINK_SEPARATOR.join(article.links),
         ),
         _json_strings(article.removed),
         _json_blocks(article.blocks, encoded),
@@ -230,7 +232,7 @@ def article_from(found: Any, path: str) -> Article:
     ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
         found
     )
-    tags, carried, whole_bytes = more
+    tags, carried, whole_bytes, links = more
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -249,4 +251,5 @@ def article_from(found: Any, path: str) -> Article:
         tags=tags_from(tags),
         carried=carried,
         whole_bytes=whole_bytes,
+        links=tuple(links.split(LINK_SEPARATOR)) if links else (),
     )

@@ -226,6 +226,32 @@ class TagListScreen(OptionChoice):
             yield Options(*options, id="tag-options")
 
 
+class LinksScreen(OptionChoice):
+    """An article's links by their numbers in the text; choosing one opens it in the browser."""
+
+    BINDINGS = [Binding("escape,q", "cancel", _("Close"), id="links.close")]
+
+    def __init__(self, links: Sequence[str]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        lang = current_language()
+        with Vertical(id="links-box", classes="dialog-box list-box") as box:
+            count = len(self.links)
+            box.border_title = ngettext("{count} link", "{count} links", count).format(
+                count=number(count, lang)
+            )
+            box.border_subtitle = _("Enter opens the link in the browser · Esc to close")
+            yield Options(
+                *[
+                    Option(Text(f"[{index}] {visible_line(url)}"), id=str(index))
+                    for index, url in enumerate(self.links, start=1)
+                ],
+                id="links-options",
+            )
+
+
 @dataclass(frozen=True)
 class SearchChoice:
     """What the user did in the saved searches: apply, save, rename or delete one."""

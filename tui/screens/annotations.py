@@ -19,6 +19,7 @@ from tui.library import Row
 from tui.query import parse
 from tui.screens.actions import ArticleActions
 from tui.screens.annotation_dialogs import (
+    LinksScreen,
     NameScreen,
     NoteScreen,
     SavedSearchesScreen,
@@ -41,6 +42,7 @@ class AnnotationActions(ArticleActions):
         Binding("v", "saved_searches", _("Saved searches"), show=False, priority=True, id="app.searches"),
         Binding("c", "cite", _("Copy a citation"), show=False, id="app.cite"),
         Binding("w", "open_url", _("Open the URL in the browser"), show=False, id="app.browser"),
+        Binding("l", "links", _("The article's links: open one"), show=False, id="app.links"),
     ]
 
     _searches: list[tuple[str, str]] | None = None
@@ -213,7 +215,26 @@ class AnnotationActions(ArticleActions):
         if not article.url:
             self.notify(_("This article has no URL."), severity="warning", markup=False)
             return
-        url = article.url
+        self.open_web_address(article.url)
+
+    @opens_dialog
+    def action_links(self) -> None:
+        article = self.reader.article
+        if article is None:
+            self.notify(_("No article to open."), severity="warning", markup=False)
+            return
+        if not article.links:
+            self.notify(_("This article has no links."), severity="warning", markup=False)
+            return
+
+        def chosen(number: str | None) -> None:
+            if number:
+                self.open_web_address(article.links[int(number) - 1])
+
+        self.app.push_screen(LinksScreen(article.links), chosen)
+
+    def open_web_address(self, url: str) -> None:
+        """Open a URL in the browser (the reader's own tab when served on the web), only http(s)."""
         if not is_web_address(url):
             message = _("Not opened: {url} is not a web address (only http and https go to the browser).")
             shown = message.format(url=visible_line(url)[:200])

@@ -46,9 +46,14 @@ class HelpScreen(Dialog[None]):
             table.add_row(Text(title, style="bold underline"), "")
             for binding in bindings:
                 keys = ", ".join(self.app.get_key_display(Binding(k, "")) for k in binding.key.split(","))
-                table.add_row("  " + keys, binding.description)
+                # The binding's id, dimmed, for the config's [keymap] (only real bindings have one).
+                shown = Text(binding.description)
+                if binding.id:
+                    shown.append(f"  {binding.id}", style="dim")
+                table.add_row("  " + keys, shown)
             table.add_row("", "")
         hint = Text(_("Esc closes this help.  Ctrl+P opens the command palette."), style="italic")
+        hint.append("\n" + _("The dim names are binding ids: set their keys under [keymap] in the config."))
         # Scrollable and focused, so every key is reachable on a small terminal (80x24).
         with VerticalScroll(id="help-box") as box:
             box.border_title = _("Keys")

@@ -185,6 +185,8 @@ class MainScreen(LoadingScreen):
         self.reader.measure = self.kliping.settings.measure
         opens = self.kliping.settings.keymap.get("app.open", "o").split(",")[0]
         self.reader.open_key = self.app.get_key_display(Binding(opens, ""))
+        links = self.kliping.settings.keymap.get("app.links", "l").split(",")[0]
+        self.reader.links_key = self.app.get_key_display(Binding(links, ""))
         self.set_focus(articles)
         self.apply_split()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)

@@ -1,0 +1,47 @@
+"""An article's PostgreSQL vectors, built from kliping's own words and stems (no server needed)."""
+
+from __future__ import annotations
+
+from tui.library.pg_query import plan, term_query
+from tui.library.pg_text import MAX_POSITION, document, words_of
+from tui.query import Term, parse
+from tui.text import fold_words
+
+
+def _lexemes(vector: str) -> dict[str, str]:
+    return dict(part.split(":", 1) for part in vector.split(" ")) if vector else {}
+
+
+def test_words_and_stems_at_their_positions_the_title_running_into_the_body() -> None:
+    vectors = document("Pertemuan warga", "Warga bertemu di balai desa.", "Kompas.com", "Pasuruan")
+    doc = _lexemes(vectors.doc)
+    assert doc["'pertemuan'"] == "1" and doc["'warga'"] == "2,3" and doc["'bertemu'"] == "4"
+    assert doc["'~temu'"] == "1,4"  # pertemuan and bertemu share their stem
+    assert "'kompas'" not in doc and "'pasuruan'" not in doc  # fields are vectors of their own
+    assert _lexemes(vectors.title) == {"'pertemuan'": "1", "'warga'": "2", "'~temu'": "1"}
+    assert _lexemes(vectors.source) == {"'kompas'": "1", "'com'": "2"}
+    assert _lexemes(vectors.place) == {"'pasuruan'": "1"}
+    assert vectors.exact
+
+
+def test_an_article_longer_than_postgresql_keeps_positions_of_is_not_exact() -> None:
+    short = document("Judul", "kata " * 300, None, None)
+    assert not short.exact  # one word at 300 positions: PostgreSQL keeps 256
+    assert _lexemes(short.doc)["'kata'"].count(",") == 255
+    long = document("Judul", " ".join(f"w{n}" for n in range(MAX_POSITION + 10)), None, None)
+    assert not long.exact
+    assert _lexemes(long.doc)[f"'w{MAX_POSITION + 5}'"] == str(MAX_POSITION)  # clamped, as PostgreSQL does
+
+
+def test_words_of_is_fold_words_however_the_text_is_written() -> None:
+    for text in ("Café “kopi” — Rp 5.000…", "ÉCOLE d'été", "naïve ﬁle", "plain ascii", "\u00a0x\u00a0y"):
+        assert words_of(text) == fold_words(text)
+
+
+def test_fields_and_forms_as_tsquery_literals() -> None:
+    assert term_query(Term(("kapas",), prefix=True), expand=False) == "('kapas':*)"
+    assert term_query(Term(("rumah", "inklusi")), expand=True) == "('rumah' <-> 'inklusi')"
+    assert term_query(Term(("pertemuan",)), expand=True) == "('pertemuan' | '~temu' | 'temu')"
+    where, args = plan(parse("title:desa -source:tempo"), "date", False).whole
+    assert "title_doc @@" in where and "NOT (source_doc @@" in where
+    assert args == ("(('desa' | '~desa'))", "('tempo':*)")
