@@ -200,7 +200,7 @@ async def test_a_crash_in_the_app_keeps_the_traceback_off_the_page(tmp_path: Pat
                 def boom(self):
                     raise RuntimeError("planted failure")
 
-                tui.screens.actions.ArticleActions.action_toggle_star = boom
+                tui.screens.actions.ArticleActions.toggle_star = boom
             """
         ),
         encoding="utf-8",

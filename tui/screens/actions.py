@@ -1,23 +1,21 @@
 """What the keys do to the article under the cursor and to the list as shown: marks, raw view,
-reading width, copy, open, sort, export, problems. The main screen adds the wiring around them."""
+reading width, copy, open, sort, export, problems: a plain object the main screen holds."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
+from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
-from textual import work
 from textual.app import SuspendNotSupported, SystemCommand
-from textual.screen import Screen
-from textual.timer import Timer
+from textual.binding import Binding
 
 from tui import opening
 from tui.article import Article
 from tui.dialogs.common import ExportScreen, ProblemsScreen
 from tui.dialogs.messages import MessagesScreen
-from tui.dialogs.modal import opens_dialog
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
@@ -25,9 +23,8 @@ from tui.library.interface import LibraryLike
 from tui.marks import Mark
 from tui.opening import can_start, editor_command
 from tui.screens.downloads import deliver_export
-from tui.session import Session, Status
+from tui.session import Session
 from tui.widgets.article_list import ArticleList
-from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
 from tui.widgets.status import sort_label
 
@@ -37,75 +34,89 @@ if TYPE_CHECKING:
 MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in columns
 
 
-class ArticleActions(Screen[None]):
-    """The actions of the main screen's keys that act on articles, and the parts they reach."""
+class ArticleActions:
+    """The main screen's keys that act on articles and on the list as shown.
 
-    library: LibraryLike
-    session: Session
-    status: Status
-    _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
-    reload: Callable[[], None]  # read the folders again: the main screen does it
-    action_reload: Callable[[], None]
-    search_again: Callable[[], None]  # the main screen searches
+    Given the app, the session, the library, the list and the reader (read through callables: they
+    are the screen's widgets), where to run a worker (the screen, which tells its failures) and
+    callbacks: `marked` (a mark changed by a key), `reload` (the file may have changed in the
+    editor) and `search_again` (the order changed).
+    """
 
-    @property
-    def kliping(self) -> KlipingApp:
-        return cast("KlipingApp", self.app)
+    BINDINGS = [
+        Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
+        Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
+        Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
+        Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
+        Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
+        Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
+        Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
+        Binding("e", "export", _("Export shown"), show=False, priority=True, id="app.export"),
+        Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
+        Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
+        Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
+        Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
+    ]
+
+    def __init__(
+        self,
+        app: KlipingApp,
+        session: Session,
+        library: LibraryLike,
+        articles: Callable[[], ArticleList],
+        reader: Callable[[], Reader],
+        run_worker: Callable[..., object],
+        marked: Callable[[], None],
+        reload: Callable[[], None],
+        search_again: Callable[[], None],
+    ) -> None:
+        self.app = app
+        self.session = session
+        self.library = library
+        self._articles = articles
+        self._reader = reader
+        self.run_worker = run_worker
+        self.marked = marked
+        self.reload = reload
+        self.search_again = search_again
 
     @property
     def articles(self) -> ArticleList:
-        return self.query_one(ArticleList)
+        return self._articles()
 
     @property
     def reader(self) -> Reader:
-        return self.query_one(Reader)
+        return self._reader()
 
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
-
-    def _update_status(self) -> None:
-        articles = self.articles
-        self.status = self.session.status(len(articles.keys))
-        empty = "" if articles.keys else self.session.why_empty()
-        if empty != articles.empty_text:
-            articles.empty_text = empty
-            articles.refresh()
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.app.notify(message, **kwargs)
 
     # -- marks --------------------------------------------------------------------------------
-
-    def _mark_read(self, key: int) -> None:
-        if not self.session.marks.has("read", key) and self.session.mark("read", key, True):
-            self.articles.refresh_rows()
-            self._update_status()
 
     def _toggle_mark(self, mark: Mark) -> None:
         key = self.articles.current_key
         value = self.session.mark(mark, key) if key is not None else None
         if key is None or value is None:
             return
-        if self._read_timer is not None:
-            self._read_timer.stop()  # the user decided; the resting timer must not undo it
-        self.articles.refresh_rows()
-        self._update_status()
+        self.marked()  # the user decided: the screen stops its resting timer and shows the mark
         words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
         words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
         title = visible_line(self.session.rows[key].title)[:50]
         self.notify(f"{words[mark, value]}: {title}", timeout=2, markup=False)
 
-    def action_toggle_read(self) -> None:
+    def toggle_read(self) -> None:
         self._toggle_mark("read")
 
-    def action_toggle_star(self) -> None:
+    def toggle_star(self) -> None:
         self._toggle_mark("starred")
 
-    def action_toggle_raw(self) -> None:
+    def toggle_raw(self) -> None:
         self.reader.raw = not self.reader.raw
 
-    def action_wider(self) -> None:
+    def wider(self) -> None:
         self._set_measure(self.reader.measure + MEASURE_STEP)
 
-    def action_narrower(self) -> None:
+    def narrower(self) -> None:
         self._set_measure(self.reader.measure - MEASURE_STEP)
 
     def _set_measure(self, measure: int) -> None:
@@ -119,10 +130,10 @@ class ArticleActions(Screen[None]):
             self.notify(_("The text already fills the pane."), timeout=2, markup=False)
             return
         reader.measure = wanted
-        self.kliping.save_settings(measure=reader.measure)
+        self.app.save_settings(measure=reader.measure)
         self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
 
-    def action_copy_text(self) -> None:
+    def copy_text(self) -> None:
         article = self.reader.article
         if article is None:
             self.notify(_("No article to copy."), severity="warning", markup=False)
@@ -136,7 +147,7 @@ class ArticleActions(Screen[None]):
         title = visible_line(article.title)[:40]
         self.notify(message.format(title=title, words=words), timeout=3, markup=False)
 
-    def action_open_file(self) -> None:
+    def open_file(self) -> None:
         article = self.reader.article
         if article is None:
             self.notify(_("No article to open."), severity="warning", markup=False)
@@ -170,8 +181,8 @@ class ArticleActions(Screen[None]):
             return
         self.reload()  # the file may have changed: it is read again, its marks follow it
 
-    @opens_dialog
-    def action_export(self) -> None:
+    def export(self) -> None:
+        """Ask where to write the articles shown, then write them in a worker."""
         keys = list(self.articles.keys)
         if not keys:
             self.notify(_("No articles shown to export."), severity="warning", markup=False)
@@ -181,12 +192,14 @@ class ArticleActions(Screen[None]):
 
         def chosen(path: str | None) -> None:
             if path:
-                self.export(keys, path)
+                work = partial(self._export, keys, path)
+                self.run_worker(
+                    work, name="export", group="export", thread=True, exclusive=True, exit_on_error=False
+                )
 
         self.app.push_screen(ExportScreen(len(keys), default), chosen)
 
-    @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def export(self, keys: list[int], path: str) -> None:
+    def _export(self, keys: list[int], path: str) -> None:
         fmt = format_for(path) or "jsonl"
         articles = (a for a in map(self.library.article, keys) if a is not None)
         target = os.path.expanduser(path)
@@ -215,72 +228,53 @@ class ArticleActions(Screen[None]):
         message = done.format(count=number(count, current_language()), name=name)
         self.app.call_from_thread(self.notify, message, timeout=6, markup=False)
 
-    @opens_dialog
-    def action_show_problems(self) -> None:
+    def show_problems(self) -> None:
         self.app.push_screen(ProblemsScreen(self.session.problems))
 
-    @opens_dialog
-    def action_show_messages(self) -> None:
-        self.app.push_screen(MessagesScreen(list(self.kliping.messages)))
-
-    def action_focus_filter(self) -> None:
-        filter_bar = self.filter_bar
-        if self.focused is filter_bar:
-            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
-            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
-            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
-        else:
-            self.set_focus(filter_bar)
+    def show_messages(self) -> None:
+        self.app.push_screen(MessagesScreen(list(self.app.messages)))
 
     @property
     def sort_label(self) -> str:
         session = self.session
         return sort_label(session.sort, session.reverse, session.query.is_empty)
 
-    def action_cycle_sort(self) -> None:
+    def cycle_sort(self) -> None:
         self.session.next_sort()
         self._sorted()
 
-    def action_reverse_sort(self) -> None:
+    def reverse_sort(self) -> None:
         self.session.reverse = not self.session.reverse
         self._sorted()
 
     def _sorted(self) -> None:
-        self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
+        self.app.save_settings(sort=self.session.sort, reverse=self.session.reverse)
         self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
         self.search_again()
 
     def commands(self) -> list[SystemCommand]:
-        """The palette's commands for this screen, beside Textual's own."""
+        """The palette's commands for these actions."""
         return [
             SystemCommand(
                 _("Sort: next order"),
                 _("Cycle relevance, date, title, source, length"),
-                self.action_cycle_sort,
+                self.cycle_sort,
             ),
-            SystemCommand(_("Sort: reverse"), _("Reverse the current order"), self.action_reverse_sort),
+            SystemCommand(_("Sort: reverse"), _("Reverse the current order"), self.reverse_sort),
             SystemCommand(
                 _("Raw / clean text"),
                 _("Show the file as saved, or the cleaned article"),
-                self.action_toggle_raw,
+                self.toggle_raw,
             ),
             SystemCommand(
                 _("Export shown articles"),
                 _("Write the list as shown to JSON Lines, CSV or Markdown"),
-                self.action_export,
+                self.export,
             ),
-            SystemCommand(
-                _("Problems"), _("Files that could not be loaded, and why"), self.action_show_problems
-            ),
-            SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(_("Problems"), _("Files that could not be loaded, and why"), self.show_problems),
             SystemCommand(
                 _("Messages"),
                 _("The last messages, to read again what a toast said"),
-                self.action_show_messages,
-            ),
-            SystemCommand(
-                _("Reload"),
-                _("Read the folders again (they are also watched for changes)"),
-                self.action_reload,
+                self.show_messages,
             ),
         ]

@@ -8,24 +8,36 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual import on, work
 from textual.message import Message
+from textual.screen import Screen
 from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.library import Row
+from tui.library.interface import LibraryLike
 from tui.reading import Fetcher
-from tui.screens.actions import ArticleActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
+from tui.session import Session, Status
 from tui.sync import Update, sync
 from tui.watcher import Watcher
+from tui.widgets.article_list import ArticleList
+from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
 
 
-class LoadingScreen(ArticleActions):
+class LoadingScreen(Screen[None]):
     """Reads the folders into the session and keeps it up to date with the disk."""
 
+    library: LibraryLike
+    session: Session
+    status: Status
     paths: list[str]
     processes: int | None
     search_again: Callable[[], None]  # the main screen searches
@@ -39,6 +51,30 @@ class LoadingScreen(ArticleActions):
     # The cursor's article, whose file changed: its key until its new row comes, then the new key
     # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
     _following: int | None = None
+
+    @property
+    def kliping(self) -> KlipingApp:
+        return cast("KlipingApp", self.app)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def _update_status(self) -> None:
+        articles = self.articles
+        self.status = self.session.status(len(articles.keys))
+        empty = "" if articles.keys else self.session.why_empty()
+        if empty != articles.empty_text:
+            articles.empty_text = empty
+            articles.refresh()
 
     # -- loading ------------------------------------------------------------------------------
 

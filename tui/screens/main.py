@@ -31,6 +31,7 @@ from tui.i18n import _, current_language
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.reading import Fetched, Fetcher
+from tui.screens.actions import ArticleActions
 from tui.screens.annotations import Annotations
 from tui.screens.bulk import Bulk
 from tui.screens.collection import CollectionKeys
@@ -68,6 +69,10 @@ DIALOG_ACTIONS = frozenset(
 )
 
 
+# The article actions' keys by id, so the screen's list keeps the order the footer and the help show.
+ACTION_KEYS = {binding.id: binding for binding in ArticleActions.BINDINGS}
+
+
 class MainScreen(LoadingScreen):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
@@ -92,7 +97,7 @@ class MainScreen(LoadingScreen):
             priority=True,
             id="app.escape",
         ),
-        Binding("r", "toggle_raw", _("Raw/clean"), id="app.raw"),
+        ACTION_KEYS["app.raw"],
         Binding("left_square_bracket", "previous_article", _("Previous"), id="app.previous"),
         Binding("right_square_bracket", "next_article", _("Next"), id="app.next"),
         Binding("U", "next_unread", _("Next unread article"), show=False, id="app.next_unread"),
@@ -103,20 +108,15 @@ class MainScreen(LoadingScreen):
         Binding(
             "greater_than_sign", "split(1)", _("Larger list, smaller reader"), show=False, id="app.split_more"
         ),
-        Binding("plus,equals_sign", "wider", _("Wider text"), show=False, id="app.wider"),
-        Binding("minus", "narrower", _("Narrower text"), show=False, id="app.narrower"),
-        Binding("o", "open_file", _("Open in $EDITOR"), show=False, id="app.open"),
-        Binding("y", "copy_text", _("Copy text"), show=False, id="app.copy"),
-        Binding("u", "toggle_read", _("Read/unread"), show=False, id="app.read"),
-        Binding("asterisk,f", "toggle_star", _("Star"), id="app.star"),
-        Binding("e", "export", _("Export shown"), show=False, priority=True, id="app.export"),
-        Binding("s", "cycle_sort", _("Sort"), id="app.sort"),
-        Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
-        Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
+        *(ACTION_KEYS[name] for name in ("app.wider", "app.narrower", "app.open", "app.copy", "app.read")),
+        *(
+            ACTION_KEYS[name]
+            for name in ("app.star", "app.export", "app.sort", "app.reverse", "app.problems")
+        ),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
         *Annotations.BINDINGS,
         *Bulk.BINDINGS,
-        Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
+        ACTION_KEYS["app.messages"],
         Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
         Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
         Binding("R", "related", _("Articles like this one"), show=False, id="app.related"),
@@ -154,6 +154,7 @@ class MainScreen(LoadingScreen):
 
     bulk: Bulk  # acting on everything shown, with undo (made on mount: it needs the app)
     annotations: Annotations  # tags, notes, saved searches, citing, opening the URL
+    article_actions: ArticleActions  # marks, raw, width, copy, open, export, sort, problems, messages
     fetcher: Fetcher  # what the reader shows, fetched off the loop
 
     @classmethod
@@ -199,6 +200,17 @@ class MainScreen(LoadingScreen):
     def on_mount(self) -> None:
         self.fetcher = Fetcher(self.library, self.kliping.state, self.session, self.searcher)
         shown = lambda: self.articles.keys  # noqa: E731
+        self.article_actions = ArticleActions(
+            self.kliping,
+            self.session,
+            self.library,
+            lambda: self.articles,
+            lambda: self.reader,
+            self.run_worker,
+            self._marked,
+            self.reload,
+            self.search_again,
+        )
         self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
         current, reading = (lambda: self.articles.current_key), (lambda: self.reader.article)
         self.annotations = Annotations(
@@ -408,6 +420,66 @@ class MainScreen(LoadingScreen):
     def action_links(self) -> None:
         self.annotations.links()
 
+    def _marked(self) -> None:
+        """A key changed the cursor's article's mark: the resting timer must not undo it."""
+        if self._read_timer is not None:
+            self._read_timer.stop()
+        self.articles.refresh_rows()
+        self._update_status()
+
+    def _mark_read(self, key: int) -> None:
+        if not self.session.marks.has("read", key) and self.session.mark("read", key, True):
+            self.articles.refresh_rows()
+            self._update_status()
+
+    def action_toggle_read(self) -> None:
+        self.article_actions.toggle_read()
+
+    def action_toggle_star(self) -> None:
+        self.article_actions.toggle_star()
+
+    def action_toggle_raw(self) -> None:
+        self.article_actions.toggle_raw()
+
+    def action_wider(self) -> None:
+        self.article_actions.wider()
+
+    def action_narrower(self) -> None:
+        self.article_actions.narrower()
+
+    def action_copy_text(self) -> None:
+        self.article_actions.copy_text()
+
+    def action_open_file(self) -> None:
+        self.article_actions.open_file()
+
+    @opens_dialog
+    def action_export(self) -> None:
+        self.article_actions.export()
+
+    @opens_dialog
+    def action_show_problems(self) -> None:
+        self.article_actions.show_problems()
+
+    @opens_dialog
+    def action_show_messages(self) -> None:
+        self.article_actions.show_messages()
+
+    def action_cycle_sort(self) -> None:
+        self.article_actions.cycle_sort()
+
+    def action_reverse_sort(self) -> None:
+        self.article_actions.reverse_sort()
+
+    def action_focus_filter(self) -> None:
+        filter_bar = self.filter_bar
+        if self.focused is filter_bar:
+            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
+            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
+            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
+        else:
+            self.set_focus(filter_bar)
+
     @opens_dialog
     def action_bulk(self) -> None:
         self.bulk.start()
@@ -417,7 +489,17 @@ class MainScreen(LoadingScreen):
 
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""
-        return [*super().commands(), *self.annotations.commands(), *self.bulk.commands()]
+        return [
+            *self.article_actions.commands(),
+            SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(
+                _("Reload"),
+                _("Read the folders again (they are also watched for changes)"),
+                self.action_reload,
+            ),
+            *self.annotations.commands(),
+            *self.bulk.commands(),
+        ]
 
     # -- the reader follows the list ----------------------------------------------------------
 
