@@ -1,88 +1,98 @@
 """Loading: the folders read into the session, read again when they change, and failures told.
 
-The main screen builds on this; the rules of what the list shows are the session's.
+A plain object the main screen holds; the rules of what the list shows are the session's.
 """
 
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any
 
-from textual import on, work
-from textual.message import Message
-from textual.screen import Screen
+from textual.binding import Binding
 from textual.widgets import ProgressBar
-from textual.worker import Worker, WorkerState, get_current_worker
+from textual.worker import get_current_worker
 
 from tui.i18n import _
 from tui.library import Row
 from tui.library.interface import LibraryLike
 from tui.reading import Fetcher
 from tui.search import KNOWN_MOST, learn_stems, warm_up
-from tui.session import Session, Status
+from tui.session import Session
 from tui.sync import Update, sync
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
-from tui.widgets.filter_bar import FilterBar
-from tui.widgets.reader import Reader
 
 if TYPE_CHECKING:
     from tui.app import KlipingApp
 
 
-class LoadingScreen(Screen[None]):
-    """Reads the folders into the session and keeps it up to date with the disk."""
+class Loading:
+    """Reads the folders into the session and keeps it up to date with the disk.
 
-    library: LibraryLike
-    session: Session
-    status: Status
-    paths: list[str]
-    processes: int | None
-    search_again: Callable[[], None]  # the main screen searches
-    _reloading = False  # the folders are being read again
-    _reload_pending = False  # a change came while they were: read them once more after
-    watcher: Watcher  # the main screen's: the folders, watched off the event loop
-    fetcher: Fetcher  # the main screen's: what the reader shows, with each source's chrome
-    _reopen: int | None = None  # the article read last time, to put the cursor on once shown
-    _reopened = False  # its row has come in (the cursor goes there once, at the first load)
-    _asked = False  # the user asked for this reload (Ctrl+R): say what it found, even nothing
-    # The cursor's article, whose file changed: its key until its new row comes, then the new key
-    # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
-    _following: int | None = None
+    Given the app, the library, the session, the folders, the screen's watcher and fetcher, the
+    list and the progress bar (read through callables: they are the screen's widgets), where to
+    run the `load` worker (the screen, which tells its failures) and callbacks: `update_status`
+    and `search_again` (the list is due for the rows that came in).
+    """
 
-    @property
-    def kliping(self) -> KlipingApp:
-        return cast("KlipingApp", self.app)
+    BINDINGS = [Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload")]
+
+    def __init__(
+        self,
+        app: KlipingApp,
+        library: LibraryLike,
+        session: Session,
+        paths: list[str],
+        processes: int | None,
+        watcher: Watcher,
+        fetcher: Fetcher,
+        articles: Callable[[], ArticleList],
+        progress: Callable[[], ProgressBar],
+        run_worker: Callable[..., object],
+        update_status: Callable[[], None],
+        search_again: Callable[[], None],
+    ) -> None:
+        self.app = app
+        self.library = library
+        self.session = session
+        self.paths = paths
+        self.processes = processes
+        self.watcher = watcher  # the folders, watched off the event loop
+        self.fetcher = fetcher  # what the reader shows, with each source's chrome
+        self._articles = articles
+        self.progress = progress
+        self.run_worker = run_worker
+        self._update_status = update_status
+        self.search_again = search_again
+        self._reloading = False  # the folders are being read again
+        self._reload_pending = False  # a change came while they were: read them once more after
+        self._reopen: int | None = None  # the article read last time, to put the cursor on once shown
+        self._reopened = False  # its row has come in (the cursor goes there once, at the first load)
+        self._asked = False  # the user asked for this reload (Ctrl+R): say what it found, even nothing
+        # The cursor's article, whose file changed: its key until its new row comes, then the new key
+        # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
+        self._following: int | None = None
 
     @property
     def articles(self) -> ArticleList:
-        return self.query_one(ArticleList)
+        return self._articles()
 
-    @property
-    def reader(self) -> Reader:
-        return self.query_one(Reader)
-
-    @property
-    def filter_bar(self) -> FilterBar:
-        return self.query_one(FilterBar)
-
-    def _update_status(self) -> None:
-        articles = self.articles
-        self.status = self.session.status(len(articles.keys))
-        empty = "" if articles.keys else self.session.why_empty()
-        if empty != articles.empty_text:
-            articles.empty_text = empty
-            articles.refresh()
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.app.notify(message, **kwargs)
 
     # -- loading ------------------------------------------------------------------------------
 
-    @work(thread=True, exclusive=True, group="load", exit_on_error=False)
     def load(self) -> None:
+        """Read the folders in the screen's `load` worker."""
+        self.run_worker(
+            self._load, name="load", group="load", thread=True, exclusive=True, exit_on_error=False
+        )
+
+    def _load(self) -> None:
         worker = get_current_worker()
         warm_up()  # the stemmer, before the first filter is typed
-        listing, self.kliping.listing = self.kliping.listing, None  # listed since launch: the first load's
+        listing, self.app.listing = self.app.listing, None  # listed since launch: the first load's
         for update in sync(
             self.library,
             self.paths,
@@ -108,15 +118,6 @@ class LoadingScreen(Screen[None]):
         self.load()
         self._update_status()
 
-    @dataclass
-    class Changed(Message):
-        """The folders (or a shared library) changed: posted by the watcher's thread."""
-
-    @on(Changed)
-    def changed_outside(self, event: Changed) -> None:
-        event.stop()
-        self.reload()
-
     def _take_update(self, update: Update) -> None:
         articles = self.articles
         for notice in update.notices:  # said once: e.g. the cache could not be written
@@ -136,13 +137,13 @@ class LoadingScreen(Screen[None]):
             articles.forget(applied.removed, quiet=edited)  # rows and keys handed to the list always agree
         if self._following is not None and self._following in applied.replaced:
             self._following = applied.replaced[self._following]
-        progress = self.query_one(ProgressBar)
+        progress = self.progress()
         if not self._reloading:
             progress.update(total=max(1, update.total), progress=update.done)
         if applied.finished:
             if self._following is not None and self._following not in self.session.rows:
                 self._stop_following()  # it did not come back (it cannot be read now, say)
-            self.kliping.loaded()
+            self.app.loaded()
             articles.groups = self.library.group_sizes()  # the faces' `×3` (tui.library.duplicates)
             articles.refresh_rows()
             progress.display = False
@@ -153,7 +154,7 @@ class LoadingScreen(Screen[None]):
             articles.show(self.session.rows, applied.first_rows)
         if not self._reloading:
             self._reopen_last(update.rows)
-        self._refresh_if_due()
+        self.refresh_if_due()
         self._update_status()
 
     def _reopen_last(self, rows: Sequence[Row]) -> None:
@@ -163,23 +164,23 @@ class LoadingScreen(Screen[None]):
         It used to wait for the end of the load: at 100k the cursor and the reader then moved
         once more, the last change on the screen of a warm start.
         """
-        last, articles = self.kliping.settings.last, self.articles
+        last, articles = self.app.settings.last, self.articles
         if self._reopened or not last or articles.moved or not self.session.query.is_empty:
             return
         key = next((row.key for row in rows if row.digest == last), None)
         if key is not None:
             self._reopened = True
             self._reopen = key  # if not shown yet, the main screen puts the cursor there when it is
-            self._put_cursor_back()
+            self.put_cursor_back()
 
-    def _put_cursor_back(self) -> None:
+    def put_cursor_back(self) -> None:
         articles, key = self.articles, self._reopen
         if key is not None and not articles.moved and key in articles.keys:
             self._reopen = None
             articles.moved = True  # from here on the list keeps it, as if the user had gone there
             articles.cursor = articles.keys.index(key)
 
-    def _keep_following(self, keys: Sequence[int], complete: bool) -> int | None:
+    def keep_following(self, keys: Sequence[int], complete: bool) -> int | None:
         """The key the cursor must stay on for an answer while an edited article is followed: its
         new key once the answer has it, else the article under the cursor now (None: not following)."""
         following = self._following
@@ -210,25 +211,24 @@ class LoadingScreen(Screen[None]):
         if self._reload_pending:
             self.reload()
 
-    def _refresh_if_due(self) -> None:
+    def refresh_if_due(self) -> None:
         if self.session.refresh_due():
             self.search_again()
 
-    def action_reload(self) -> None:
+    def moved_on(self) -> None:
+        """The user moved the cursor: an edited article no longer holds it."""
+        self._following = None
+
+    def reload_asked(self) -> None:
+        """Ctrl+R: read the folders again and say what was found, even nothing."""
         self._asked = True
         self.notify(_("Reading the folders again…"), timeout=2, markup=False)
         self.reload()
 
-    @on(Worker.StateChanged)
-    def worker_failed(self, event: Worker.StateChanged) -> None:
-        """A failure in the background is told in plain words; the app and what it loaded stay."""
-        if event.state != WorkerState.ERROR:
-            return
-        what = {"load": _("Loading stopped")}.get(event.worker.name, _("A background task failed"))
-        self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
-        if event.worker.name == "load":
-            self.session.stopped_loading()
-            self.watcher.resume(catch_up=False)
-            self.query_one(ProgressBar).display = False
-            self._refresh_if_due()
-            self._update_status()
+    def stopped(self) -> None:
+        """The load failed (the screen told why): what it loaded stays, and watching goes on."""
+        self.session.stopped_loading()
+        self.watcher.resume(catch_up=False)
+        self.progress().display = False
+        self.refresh_if_due()
+        self._update_status()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, cast
 
 from textual import events, on, work
 from textual.actions import SkipAction
@@ -18,10 +19,11 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.article import Article
 from tui.config import SPLIT_MAX, SPLIT_MIN
@@ -35,7 +37,7 @@ from tui.screens.actions import ArticleActions
 from tui.screens.annotations import Annotations
 from tui.screens.bulk import Bulk
 from tui.screens.collection import CollectionKeys
-from tui.screens.loading import LoadingScreen
+from tui.screens.loading import Loading
 from tui.searching import Found, Match, Searcher
 from tui.session import Session, Shown, Status
 from tui.watcher import Watcher
@@ -44,6 +46,9 @@ from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
 from tui.widgets.status import StatusLine
+
+if TYPE_CHECKING:
+    from tui.app import KlipingApp
 
 READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much later: not per
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
@@ -73,7 +78,7 @@ DIALOG_ACTIONS = frozenset(
 ACTION_KEYS = {binding.id: binding for binding in ArticleActions.BINDINGS}
 
 
-class MainScreen(LoadingScreen):
+class MainScreen(Screen[None]):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
@@ -113,7 +118,7 @@ class MainScreen(LoadingScreen):
             ACTION_KEYS[name]
             for name in ("app.star", "app.export", "app.sort", "app.reverse", "app.problems")
         ),
-        Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        *Loading.BINDINGS,
         *Annotations.BINDINGS,
         *Bulk.BINDINGS,
         ACTION_KEYS["app.messages"],
@@ -141,8 +146,6 @@ class MainScreen(LoadingScreen):
         self._reader: Reader | None = None
         self.searcher = Searcher(library, session, lambda found: self.post_message(self.Searched(found)))
         self._reader_match: Match | None = None  # the snippet of the article the reader was given
-        self._reloading = False
-        self._reload_pending = False
         self._keep_after_clear: int | None = None
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
@@ -156,6 +159,7 @@ class MainScreen(LoadingScreen):
     annotations: Annotations  # tags, notes, saved searches, citing, opening the URL
     article_actions: ArticleActions  # marks, raw, width, copy, open, export, sort, problems, messages
     fetcher: Fetcher  # what the reader shows, fetched off the loop
+    folders: Loading  # the folders read into the session, again when they change
 
     @classmethod
     def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
@@ -171,6 +175,30 @@ class MainScreen(LoadingScreen):
             (_("Reading pane"), bindings(Reader.BINDINGS)),
             (_("Filter bar"), bindings(FilterBar.BINDINGS)),
         ]
+
+    @property
+    def kliping(self) -> KlipingApp:
+        return cast("KlipingApp", self.app)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def reader(self) -> Reader:
+        return self.query_one(Reader)
+
+    @property
+    def filter_bar(self) -> FilterBar:
+        return self.query_one(FilterBar)
+
+    def _update_status(self) -> None:
+        articles = self.articles
+        self.status = self.session.status(len(articles.keys))
+        empty = "" if articles.keys else self.session.why_empty()
+        if empty != articles.empty_text:
+            articles.empty_text = empty
+            articles.refresh()
 
     @property
     def idle(self) -> bool:
@@ -211,6 +239,20 @@ class MainScreen(LoadingScreen):
             self.reload,
             self.search_again,
         )
+        self.folders = Loading(
+            self.kliping,
+            self.library,
+            self.session,
+            self.paths,
+            self.processes,
+            self.watcher,
+            self.fetcher,
+            lambda: self.articles,
+            lambda: self.query_one(ProgressBar),
+            self.run_worker,
+            self._update_status,
+            self.search_again,
+        )
         self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
         current, reading = (lambda: self.articles.current_key), (lambda: self.reader.article)
         self.annotations = Annotations(
@@ -227,8 +269,8 @@ class MainScreen(LoadingScreen):
         self.reader.links_key = self.app.get_key_display(Binding(links, ""))
         self.set_focus(articles)
         self.apply_split()
-        self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
-        self.load()
+        self.set_interval(REFRESH_SECONDS, self.folders.refresh_if_due)
+        self.folders.load()
         self._update_status()
         if self.kliping.watch_files:
             self.watcher.start()
@@ -281,6 +323,34 @@ class MainScreen(LoadingScreen):
             self.kliping.save_settings(last=reader.article.digest)  # reopened at the next start
         if reader is not None and reader.article is not None and reader.position is not None:
             self.kliping.save_position(reader.article.digest, reader.position)
+
+    # -- loading ------------------------------------------------------------------------------
+
+    def reload(self) -> None:
+        """Read the folders again: files changed on disk, the editor returned, or the user asked."""
+        self.folders.reload()
+
+    def action_reload(self) -> None:
+        self.folders.reload_asked()
+
+    @dataclass
+    class Changed(Message):
+        """The folders (or a shared library) changed: posted by the watcher's thread."""
+
+    @on(Changed)
+    def changed_outside(self, event: Changed) -> None:
+        event.stop()
+        self.folders.reload()
+
+    @on(Worker.StateChanged)
+    def worker_failed(self, event: Worker.StateChanged) -> None:
+        """A failure in the background is told in plain words; the app and what it loaded stay."""
+        if event.state != WorkerState.ERROR:
+            return
+        what = {"load": _("Loading stopped")}.get(event.worker.name, _("A background task failed"))
+        self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
+        if event.worker.name == "load":
+            self.folders.stopped()
 
     # -- searching ----------------------------------------------------------------------------
 
@@ -352,7 +422,7 @@ class MainScreen(LoadingScreen):
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             reset = shown.reset
-            followed = self._keep_following(shown.keys, shown.complete)
+            followed = self.folders.keep_following(shown.keys, shown.complete)
             if followed is not None:  # the article whose file changed stays under the cursor
                 keep_key, reset = followed, False
             elif self._keep_after_clear is not None and query.is_empty:
@@ -360,12 +430,12 @@ class MainScreen(LoadingScreen):
                 articles.moved = True
             self._keep_after_clear = None
             articles.show(self.session.rows, shown.keys, query, keep=keep_key, reset=reset)
-            self._put_cursor_back()
+            self.folders.put_cursor_back()
             self._give_the_match_line_its_row()  # in the answer's own frame: rows stay put
             if shown.reset:
                 self.query_one(MatchLine).show(None)
         if shown.search_again:
-            self._refresh_if_due()
+            self.folders.refresh_if_due()
         self._update_status()
 
     # -- marks, tags and notes changed --------------------------------------------------------
@@ -506,7 +576,7 @@ class MainScreen(LoadingScreen):
     @on(ArticleList.Highlighted)
     def article_highlighted(self, event: ArticleList.Highlighted) -> None:
         event.stop()
-        self._following = None  # the user moved on: an edited article no longer holds the cursor
+        self.folders.moved_on()
         # The reader follows a moment later, so a keystroke's list change is painted first and
         # holding j, or typing fast, does not wrap an article per key.
         if self._reader_timer is not None:
