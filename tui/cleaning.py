@@ -56,11 +56,17 @@ _LEFTOVER_START = re.compile(
     r"|scroll to continue|artikel ini telah tayang di|this article (?:was|first) (?:originally )?"
     r"(?:appeared|published)"
     r"|\[[\w .-]{2,30}:[^\]]{0,80}\]$|\([a-z]{2,4}(?:/[a-z]{2,4}){0,3}\)$"
-    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b)",
+    r"|(?:simak|tonton|saksikan|lihat|watch)\b[^.!?]{0,20}\bvideo\b|a post shared by\b"
+    # a next-page prompt: "Halaman 1 2 Selanjutnya", "Lanjut ke halaman berikutnya", "Page 2 of 3"
+    r"|halaman\s*(?:\d+\s*)+(?:selanjutnya|berikutnya)?$|(?:baca |lihat )?halaman (?:selanjutnya|berikutnya)$"
+    r"|lanjut(?:kan)? (?:ke halaman|membaca)\b|continue reading\b|next page\b"
+    r"|(?:halaman|page) \d+ (?:dari|of) \d+$)",
     re.IGNORECASE,
 )
 _LEFTOVER_ANYWHERE = re.compile(
-    r"whatsapp channel.*\bdi sini\b|all rights reserved|hak cipta dilindungi"
+    r"whatsapp channel.*\bdi sini\b|whatsapp channel\s*:?\s*https?://"
+    r"|(?:install|pasang|unduh) aplikasi whatsapp"
+    r"|all rights reserved|hak cipta dilindungi"
     r"|tidak mewakili pandangan redaksi|scroll to continue with content",
     re.IGNORECASE,
 )
@@ -71,6 +77,16 @@ _FOOTER_MARKERS = _phrases(
     |comments|komentar|tulis komentar|you may also like|you might also like|most popular
     |most read|berita terkait|artikel terkait|video pilihan|terpopuler"""
 )
+# Headings that only ever open what follows an article (the next read, readers' comments), in the
+# languages of the pages saved: after one, past the article's first paragraphs, nothing is its text
+# however long the rest is (a sidebar of teasers can outweigh the article twice).
+_LAST_MARKERS = _phrases(
+    """read this next|read next|up next|more stories|more from this author|recommended for you
+    |comentar|comentarios|deja un comentario|deja tu comentario|noticias relacionadas
+    |también te puede interesar|te puede interesar|lo más leído|más leídas|más noticias
+    |berita lainnya|artikel lainnya|baca berikutnya|berita selanjutnya"""
+)
+_LAST_MARKER_AFTER = 600  # characters of article text kept before such a heading, so a teaser is never cut
 # Widget words a scraper glued into a paragraph, in capitals as the page showed them.
 _INLINE_LEFTOVER = re.compile(
     r"\s*\b(?:ADVERTISEMENT\s+)?SCROLL TO (?:CONTINUE|RESUME) (?:WITH |READING )?CONTENT\b\s*"
@@ -99,7 +115,7 @@ _CAPTION = re.compile(
 # added to one of these patterns needs its opening here, and a line in tests/unit/test_cleaning_openings.py.
 _LEFTOVER_OPENINGS = frozenset(
     ("fo", "ik", "ba", "re", "si", "li", "se", "co", "ha", "ko", "da", "do", "un", "kl", "ga", "jo", "su")
-    + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[")
+    + ("be", "ta", "to", "sh", "ad", "sc", "ar", "th", "sa", "wa", "a ", "(", "[", "la", "ne", "pa")
 )
 _LABEL_OPENINGS = frozenset(("di", "pu", "po", "up", "la", "ta", "da", "te"))
 _BYLINE_OPENINGS = frozenset(("by", "ol", "pe", "re", "ed", "au", "di", "wr", "ko"))
@@ -205,6 +221,19 @@ _DATELINE = re.compile(
     r"|\s*,\s*(?P<date>[^-–—]{6,80}?))"
     r"\s*[-–—]+\s+\S"
 )
+# An outlet's own dateline, the outlet first: "Liputan6.com, Jember -", "TEMPO.CO, Jakarta -",
+# "KOMPAS.com -" (a domain-like name, an optional place, a dash; the text may follow with no space,
+# and a copy that lost its spaces glues a one-word place to it: "Liputan6.com, JakartaPada ...").
+_OUTLET_DATELINE = re.compile(
+    r"^(?P<site>[A-Za-z][A-Za-z0-9-]*\.(?i:co\.id|com|co|id|net|org))(?![\w.])"
+    r"(?:\s*,\s*(?:(?P<place>[A-Z][\w'’.]*?(?: [A-Z][\w'’.]*?){0,3})\s*[-–—]+\s*(?=\S)"
+    r"|(?P<glued>[A-Z][a-z]+)(?=[A-Z][a-z]))"
+    r"|\s*[-–—]+\s*(?=\S))"
+)
+# A place alone in capitals, as Okezone and Tempo open: "JAKARTA - ", "SEOUL- Ju", "JAKARTA-Segini".
+_CAPITAL_DATELINE = re.compile(r"^(?P<place>[A-Z]{3,}(?: [A-Z]{3,}){0,2})\s*[-–—]+\s*(?=[A-Z\"“])")
+# A domain-like outlet name, written one way whatever its capitals ("BERITAJATIM.COM" = "beritajatim.com").
+_OUTLET_NAME = re.compile(r"[A-Za-z][A-Za-z0-9-]*(?:\.[A-Za-z]{2,3}){1,2}")
 
 
 @dataclass
@@ -266,7 +295,7 @@ def _leftover(line: str, key: str) -> bool:
     # substring scans in C, written out (through a generator they cost twice as much, ~5 us a text
     # file); the regex confirms.
     return (
-        len(line) <= 250
+        len(line) <= 320
         and (
             "whatsapp" in key
             or "rights reserved" in key
@@ -378,6 +407,15 @@ def _known_source(line: str) -> str | None:
     return None
 
 
+def outlet_name(name: str) -> str:
+    """One name for one outlet however a page writes it: the table's name for a site it knows
+    ("KOMPAS.com" -> "Kompas.com"), else a domain in lower case, as a web address gives it."""
+    name = name.strip()
+    if len(name.split()) <= 3 and (known := _known_source(name)) is not None:
+        return known
+    return name.lower() if _OUTLET_NAME.fullmatch(name) else name
+
+
 @lru_cache(maxsize=4096)
 def _copyright_owner(line: str) -> str | None:
     """Who a copyright line names ("© 2024 PT Kompas Media"), unless it starts with a digit."""
@@ -391,6 +429,12 @@ def _dateline(
     text: str,
 ) -> tuple[str | None, str | None, dt.datetime | None]:
     """Read place, source and date from a dateline such as "Jakarta (ANTARA) - ..."."""
+    if (outlet := _OUTLET_DATELINE.match(text)) is not None:
+        place = outlet.group("place") or outlet.group("glued")
+        place = place.title() if place and place.isupper() else place
+        return place, outlet_name(outlet.group("site")), None
+    if (capital := _CAPITAL_DATELINE.match(text)) is not None:
+        return capital.group("place").title(), None, None
     match = _DATELINE.match(text)
     if match is None:
         return None, None, None
@@ -472,6 +516,9 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         if kept and key in _FOOTER_MARKERS and total - seen <= seen and not _prose(body[position + 1 :]):
             removed.extend(rest.text for rest in body[position:])
             break
+        if key in _LAST_MARKERS and seen >= _LAST_MARKER_AFTER and len(text) <= 40:
+            removed.extend(rest.text for rest in body[position:])
+            break
         seen += len(text)
         if (
             glued
@@ -512,7 +559,8 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         out.place, out.source = place, site
         loose = loose or when
     out.date = labelled or loose
-    out.source = channel or source_from(removed) or out.source
+    source = channel or source_from(removed) or out.source
+    out.source = outlet_name(source) if source else None
     # The blocks of a text's lines have single spaces only, unless the raw text holds some other
     # whitespace or a glued widget word was cut out: their words are then their spaces plus one,
     # counted without splitting (18 -> 6 us a text file; the split made a string of every word).

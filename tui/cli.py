@@ -204,8 +204,19 @@ def _run(argv: list[str]) -> int:
         parser.error(_("--json, --plain, --format, --output, --dedupe and --stats go with --list"))
     if sum(bool(x) for x in (args.json, args.plain, args.format)) > 1:
         parser.error(_("choose one of --json, --plain and --format"))
+    if args.output and args.plain:
+        message = _("--plain prints to the screen; write a file with --format or an --output name's ending")
+        parser.error(message)
+    named = format_for(args.output) if args.output else None
+    asked = "jsonl" if args.json else args.format
+    if named and asked and named != asked:  # `--json -o x.csv`: the two say different things
+        parser.error(
+            _("--output {path} names the {named} format but {asked} was asked; choose one").format(
+                path=args.output, named=named, asked=asked
+            )
+        )
     if args.output and not (args.format or args.json):
-        args.format = format_for(args.output)
+        args.format = named
         if args.format is None:
             parser.error(_("say --format, or end the --output name with .jsonl, .csv or .md"))
     from tui.cli_team import library_url, open_team_library
@@ -370,7 +381,7 @@ def list_articles(
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
-    keys = library.search(query, flags=flags)
+    keys = library.search(query, flags=flags).keys
     for notice in library.take_notices():  # e.g. a team library keeps no near-duplicate groups
         print(f"kliping: {notice}", file=sys.stderr)
     if stats:

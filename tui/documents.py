@@ -11,9 +11,11 @@ import email
 import email.policy
 import io
 import itertools
+import logging
 import re
 import statistics
 import time
+import warnings
 import zipfile
 from collections.abc import Iterable, Sequence
 from email.message import EmailMessage
@@ -63,12 +65,25 @@ def _pdf_date(value: object) -> dt.datetime | None:
         return None
 
 
+def quiet_pypdf() -> None:
+    """pypdf logs and warns what it repaired ("incorrect startxref pointer") straight to stderr,
+    without kliping's prefix or the file's name; what matters (unreadable, no text) is said anyway."""
+    logger = logging.getLogger("pypdf")
+    if not logger.propagate:
+        return
+    logger.addHandler(logging.NullHandler())
+    logger.propagate = False
+    logger.setLevel(logging.CRITICAL + 1)
+    warnings.filterwarnings("ignore", module=r"pypdf(\.|$)")
+
+
 def pdf(data: bytes) -> Read:
     """The text layer of a PDF, its lines joined back into paragraphs."""
     try:
         from pypdf import PdfReader
     except ImportError:  # pragma: no cover - a declared dependency
         return said("cannot read PDF files (pypdf is not installed)")
+    quiet_pypdf()
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted and not reader.decrypt(""):

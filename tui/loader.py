@@ -20,7 +20,7 @@ from typing import IO, Any
 
 from tui import archive, documents, formats, imports, webpage
 from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
-from tui.cleaning import Cleaned, clean
+from tui.cleaning import Cleaned, clean, outlet_name
 from tui.formatting import plain_field
 from tui.i18n import Said, _, said
 
@@ -428,7 +428,7 @@ def _article(
         blocks=blocks,
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
-        source=meta.get("source") or cleaned.source,
+        source=outlet_name(meta["source"]) if meta.get("source") else cleaned.source,
         place=meta.get("place") or cleaned.place,
         url=meta.get("url"),
         digest=digest,

@@ -9,7 +9,7 @@ import pytest
 
 from tests.app.test_app import settle, status, titles
 from tui.app import KlipingApp
-from tui.screens.annotation_dialogs import (
+from tui.dialogs.annotations import (
     LinksScreen,
     NameScreen,
     NoteScreen,
@@ -283,7 +283,7 @@ async def test_no_browser_is_said(clips: Path, tmp_path: Path, monkeypatch: pyte
 
 
 async def test_bulk_read_and_tag_what_the_filter_shows_with_undo(clips: Path, tmp_path: Path) -> None:
-    from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen
+    from tui.dialogs.annotations import BulkScreen, ConfirmScreen
 
     app = app_for(clips, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

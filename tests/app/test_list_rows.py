@@ -57,7 +57,7 @@ def old_row(
 ) -> list[tuple[str, Style]]:
     """The row as the list drew it through Rich's Text before it built segments itself."""
     from tui.formatting import count_words, short_date, visible_line
-    from tui.widgets.article_list import _annotation_label
+    from tui.widgets.article_list import _annotation_label, _fit, source_width
 
     meta_style = Style() if is_cursor else widget._style("meta")
     style = widget._style("cursor") if is_cursor else base
@@ -68,7 +68,7 @@ def old_row(
     if width >= 36:
         columns.append((date, 11))
     if width >= 48:
-        columns.append((source[:11], 11))
+        columns.append((_fit(source, source_width(width)), source_width(width)))
     if width >= 54:
         columns.append((words, 5))
     marks = widget.marks

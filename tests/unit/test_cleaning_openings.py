@@ -24,7 +24,9 @@ EXAMPLES = {
             "related:", "tag:", "tags:", "topik:", "share this", "bagikan ke", "advertisement",
             "scroll to continue", "artikel ini telah tayang di", "this article was published",
             "[Gambas:Video 20detik]", "(aln)", "simak video", "tonton video", "saksikan video",
-            "lihat video", "watch the video", "a post shared by",
+            "lihat video", "watch the video", "a post shared by", "Halaman 1 2 Selanjutnya",
+            "halaman selanjutnya", "baca halaman berikutnya", "Lanjut ke halaman berikutnya",
+            "lanjutkan membaca", "Continue reading", "Next page", "Page 2 of 3", "Halaman 2 dari 3",
         ],
     ),
     "label": (

@@ -44,6 +44,7 @@ from tui.library.pg_query import COLUMNS, DATE_DESC, Plan, forward_order, matche
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
+    AtOnce,
     Page,
     Prepared,
     Row,
@@ -558,48 +559,32 @@ class PgLibrary:
         sort: str = "relevance",
         reverse: bool = False,
         flags: Flags | None = None,
+        *,
+        limit: int | None = None,
         stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """Keys of the matching articles in display order; everything the filter bar can say."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_rest(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """search()'s whole answer (each thread reads on a connection of its own)."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_page(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        limit: int = 200,
+        at_once: AtOnce | None = None,
     ) -> Page:
-        keys = self._answer(query, sort, reverse, flags, limit + 1, None)
+        """Keys of the matching articles in display order (each thread reads on a connection of its
+        own); `at_once` is met only on a connection of its own with quick round trips."""
+        if at_once is not None:
+            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            if page is None:
+                raise Stopped
+            return page
+        if limit is None:
+            return Page(self._answer(query, sort, reverse, flags, None, stop), True)
+        keys = self._answer(query, sort, reverse, flags, limit + 1, stop)
         return Page(keys[:limit], len(keys) <= limit)
 
-    def page_at_once(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        limit: int = 200,
-        seconds: float = 0.006,
-        wait: float = 0.002,
+    def _page_at_once(
+        self, query: Query, sort: str, reverse: bool, limit: int, seconds: float
     ) -> Page | None:
-        """search_page's answer for the event loop, or None where it could keep the loop waiting.
+        """A first page for the event loop (search's `at_once`), or None where it could keep the loop waiting.
 
         Only words (no phrase, no marks) in relevance or date order, only on a connection of its
         own that answered a round trip within QUICK_TRIP (a server across a network never does),
         and each statement bounded by the server to what is left of `seconds`: the caller then
-        asks search_page on a thread. Through a thread the page reached the screen 5-8 times the
+        asks for it on a thread. Through a thread the page reached the screen 5-8 times the
         floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
         """
         if not query.groups or query.uses_marks or sort not in ("relevance", "date"):

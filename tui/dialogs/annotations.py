@@ -16,9 +16,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.article import tag_name
+from tui.dialogs.modal import Dialog
 from tui.formatting import number, plain_line, visible_line
 from tui.i18n import _, current_language, ngettext
-from tui.screens.modal import Dialog
 from tui.widgets.plain_input import PlainInput, PlainTextArea
 
 
