@@ -194,7 +194,7 @@ async def typing_session(
     `pace` the keys are that many seconds apart, like a person typing: the rest of each answer
     is fetched between keys, and a key that lands while it is being fetched has to stop it.
     """
-    from tui.screens.main import PAGE_ROWS
+    from tui.library import PAGE_ROWS
     from tui.widgets.article_list import ArticleList
 
     app.query_one("#filter").focus()
@@ -240,7 +240,7 @@ async def typing_session(
         if pace is None:
             await settle(0.03)
     for index, (text, count, digest, first, counting) in enumerate(shown_keys):
-        expected = app.library.search(parse(text), app.session.sort, app.session.reverse)
+        expected = app.library.search(parse(text), app.session.sort, app.session.reverse).keys
         if counting:  # a first page: the top of the whole answer
             right = count == len(first) and first == expected[:count]
         else:

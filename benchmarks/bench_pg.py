@@ -88,11 +88,11 @@ def measure(library: PgLibrary, repeat: int) -> dict[str, Any]:
         query = parse(text)
         entry: dict[str, Any] = {}
         for sort in ("date", "relevance"):
-            library.search_page(query, sort, limit=200)  # warm-up
+            library.search(query, sort, limit=200)  # warm-up
             client, server = [], []
             for _ in range(repeat):
                 started = time.perf_counter()
-                page = library.search_page(query, sort, limit=200)
+                page = library.search(query, sort, limit=200)
                 client.append((time.perf_counter() - started) * 1000)
                 server.append(_server_ms(library, text, sort))
             entry[sort] = {
@@ -103,7 +103,7 @@ def measure(library: PgLibrary, repeat: int) -> dict[str, Any]:
                 "keys": len(page.keys),
             }
         started = time.perf_counter()
-        whole = library.search(query, "relevance")
+        whole = library.search(query, "relevance").keys
         entry["whole_answer"] = {"ms": round((time.perf_counter() - started) * 1000, 1), "keys": len(whole)}
         results[text] = entry
     return results

@@ -636,7 +636,7 @@ def same_first_screens(home: Path, text: str, keys: Sequence[dict[str, Any]]) ->
         return None
     library = Library(found[0])
     try:
-        pages = [library.search_page(parse(text[:n]), limit=LINES).keys for n in range(len(text) + 1)]
+        pages = [library.search(parse(text[:n]), limit=LINES).keys for n in range(len(text) + 1)]
     finally:
         library.close()
     unchanged = [n for n, key in enumerate(keys, 1) if key["first_ms"] is None]

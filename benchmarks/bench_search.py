@@ -151,7 +151,7 @@ def main() -> None:
             hits = 0
             for _ in range(30):
                 begun = time.perf_counter()
-                hits = len(library.search(query))
+                hits = len(library.search(query).keys)
                 times.append((time.perf_counter() - begun) * 1e3)
             first = times[0]
             times.sort()

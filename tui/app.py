@@ -29,16 +29,16 @@ from tui.config import (
     reload_settings,
     save_settings,
 )
+from tui.dialogs.common import HelpScreen, binding_ids, help_sections
+from tui.dialogs.messages import Messages, reading_seconds, toast_text
+from tui.dialogs.modal import AfterKeys, HeldKeys
 from tui.formatting import display_path
 from tui.i18n import _
 from tui.library import Library
 from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
-from tui.screens.dialogs import HelpScreen, binding_ids, help_sections
 from tui.screens.main import MainScreen
-from tui.screens.messages import Messages, reading_seconds, toast_text
-from tui.screens.modal import AfterKeys, HeldKeys
 from tui.session import Session
 from tui.state import ReadingState, default_state_path
 from tui.widgets.keys_panel import KeysPanel
@@ -116,6 +116,7 @@ class KlipingApp(App[None]):
         )
         marks = Marks(self.state, self.writes)
         marks.told = lambda notice: self.post_message(self.WriteFailed(notice, worded=True))
+        self.state.listen(marks.told)  # the state file is free or writable again: said at once
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
@@ -144,7 +145,7 @@ class KlipingApp(App[None]):
             self.theme = settings.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
-            unknown = sorted(set(settings.keymap) - binding_ids())
+            unknown = sorted(set(settings.keymap) - binding_ids(MainScreen.key_groups(self.BINDINGS)))
             if unknown:
                 ids = ", ".join(unknown)
                 message = _("Unknown binding ids in the config's keymap: {ids}").format(ids=ids)
@@ -267,7 +268,7 @@ class KlipingApp(App[None]):
         return message.format(path=display_path(str(self.crash_log)))
 
     async def on_event(self, event: events.Event) -> None:
-        if not self.held_keys.hold(event):  # a dialog is on its way: it takes them (screens/modal.py)
+        if not self.held_keys.hold(event):  # a dialog is on its way: it takes them (dialogs/modal.py)
             await super().on_event(event)
 
     async def on_after_keys(self, message: AfterKeys) -> None:
@@ -286,7 +287,9 @@ class KlipingApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen(help_sections(self.BINDINGS, self.settings.keymap)))
+            self.push_screen(
+                HelpScreen(help_sections(MainScreen.key_groups(self.BINDINGS), self.settings.keymap))
+            )
 
     def action_show_help_panel(self) -> None:
         """Textual's Keys panel, with Textual's own key descriptions in the interface's language."""

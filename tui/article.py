@@ -67,6 +67,7 @@ class Article:
     tags: tuple[str, ...] = ()  # the file's own tags (front matter, a record's tags or labels)
     carried: str = ""  # marks a read-it-later export gives (JSON: read, starred, note), taken in once
     whole_bytes: int = 0  # the whole clean text's size when only its first part is kept (KEEP_BYTES), else 0
+    links: tuple[str, ...] = ()  # the body's links: link N is marked "[N]" in the block text after its words
 
     def __post_init__(self) -> None:
         if self.words < 0:

@@ -243,6 +243,7 @@ class Unit:
     kind: str  # "" = decide from the text; else a BlockKind
     text: str
     para: int
+    links: tuple[tuple[str, str], ...] = ()  # (the linked words, the URL) in the order of the text
 
 
 @dataclass
@@ -257,6 +258,7 @@ class Cleaned:
     blocks: tuple[Block, ...] = ()
     removed: list[str] = field(default_factory=list)
     words: int = -1  # the blocks' words when cleaning could count them cheaply, else -1
+    links: tuple[str, ...] = ()  # the kept blocks' links, numbered from 1 by their "[N]" markers
 
 
 def tidy(text: str) -> str:
@@ -547,7 +549,7 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
         trailing.append(kept.pop().text)
     removed.extend(reversed(trailing))
 
-    out.blocks = _blocks(kept)
+    out.blocks, out.links = _blocks(kept)
     first = next((block for block in out.blocks if block.kind == "paragraph"), None)
     if out.title is None and out.blocks:
         out.title = derive_title((first or out.blocks[0]).text)
@@ -567,9 +569,16 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
     return out
 
 
-def _blocks(units: list[Unit]) -> tuple[Block, ...]:
-    """Join the lines of each paragraph and decide each block's kind."""
+def _blocks(units: list[Unit]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
+    """Join the lines of each paragraph and decide each block's kind; number the links of the
+    blocks kept (only theirs: a dropped menu's or sidebar's links do not come back)."""
     blocks: list[Block] = []
+    numbers: dict[str, int] = {}
+    # A text that already has its own "[2]" (a wiki's citations, code) gets no link numbers: they
+    # would be read as its own, and its own taken out of exports (export.unmarked) as link numbers.
+    linking = any(unit.links for unit in units) and not any(
+        "[" in unit.text and _BRACKETED_NUMBER.search(unit.text) for unit in units
+    )
     count = len(units)
     start = 0
     while start < count:
@@ -579,6 +588,30 @@ def _blocks(units: list[Unit]) -> tuple[Block, ...]:
             end += 1
         # Most paragraphs are one line: its text as it is, no join.
         text = first.text if end == start + 1 else " ".join([unit.text for unit in units[start:end]])
-        blocks.append(Block(first.kind or classify(text), text))  # type: ignore[arg-type]
+        kind = first.kind or classify(text)
+        if linking and (first.links or end > start + 1):
+            anchors = [link for unit in units[start:end] for link in unit.links]
+            text = numbered(text, anchors, numbers) if anchors else text
+        blocks.append(Block(kind, text))  # type: ignore[arg-type]
         start = end
-    return tuple(blocks)
+    return tuple(blocks), tuple(numbers)
+
+
+_BRACKETED_NUMBER = re.compile(r"\[\d+\]")
+
+
+def numbered(text: str, links: list[tuple[str, str]], numbers: dict[str, int]) -> str:
+    """The text with "[N]" after each link's words (found in order), N its URL's number in
+    `numbers` (a new URL takes the next one); a link whose words are not there is left out."""
+    parts: list[str] = []
+    cursor = 0
+    for words, url in links:
+        words = " ".join(words.split())
+        at = text.find(words, cursor) if words else -1
+        if at < 0:
+            continue
+        end = at + len(words)
+        number = numbers.setdefault(url, len(numbers) + 1)
+        parts += (text[cursor:end], f"[{number}]")
+        cursor = end
+    return "".join(parts) + text[cursor:] if parts else text

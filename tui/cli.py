@@ -381,7 +381,7 @@ def list_articles(
         print("kliping: " + _("filter: {hint}").format(hint=query.hint), file=sys.stderr)
     marks = _marks(library, create=query.uses_marks)
     flags = marks.flags(query) if query.uses_marks and marks is not None else None
-    keys = library.search(query, flags=flags)
+    keys = library.search(query, flags=flags).keys
     for notice in library.take_notices():  # e.g. a team library keeps no near-duplicate groups
         print(f"kliping: {notice}", file=sys.stderr)
     if stats:

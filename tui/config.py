@@ -17,7 +17,7 @@ import re
 import secrets
 import stat
 import tomllib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import TextIO
@@ -28,8 +28,8 @@ import tomlkit.exceptions
 import tomlkit.items
 
 from tui.i18n import _
+from tui.library import SORTS  # the orders an answer can take: the library's list
 
-SORTS = ("relevance", "date", "title", "source", "words")  # the same as tui.library.SORTS (a test checks)
 LANGS = ("en", "id")
 READ_WHEN = ("opened", "rested")  # opened: Enter, [ ] and reading; rested: also 2 s on it in the list
 CITE = ("plain", "markdown")  # how the cite key copies an article: a line of text, or a Markdown link
@@ -56,6 +56,148 @@ class Settings:
     library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
     duplicates: float = 0.7  # near-copies from this share of the shorter's word runs (DUPLICATES_MIN..MAX)
     split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One key of the config file, declared once: how it is read, checked, told and written."""
+
+    name: str
+    kind: type  # str, bool, int or float (the keymap, a table, is read apart)
+    help: str = ""  # the comment written beside it (and, for an unset key, the line written instead)
+    choices: tuple[str, ...] = ()  # a str must be one of these, whatever its case
+    low: float = 0
+    high: float = 0  # a number is kept within low..high, and told when it was not
+    wrong: Callable[[], str] | None = None  # what a bad value is told; None: kliping's own, ignored quietly
+    clamped: Callable[[], str] | None = None  # what an int out of range is told
+    allowed: Callable[[str], bool] = lambda _value: True  # a further check of a str
+    unset: str = ""  # written, commented out, when the value is None
+    clamp: bool = True  # a number out of range is brought within it (else it is wrong)
+    write_default: bool = True  # written to a new file even when it is the default
+
+    def take(self, value: object, default: object) -> tuple[object, str | None]:
+        """The value to use for what the file says, and what to tell the user about it (or None)."""
+        if self.kind is str and isinstance(value, str) and self.allowed(value):
+            text = value.strip().lower() if self.choices else value.strip()
+            if not self.choices or text in self.choices:
+                return (text or None) if default is None else text, None
+        elif self.kind is bool and isinstance(value, bool):
+            return value, None
+        elif isinstance(value, int | float) and self._number(value):
+            number = float(value) if self.kind is float else int(value)
+            kept = min(self.high, max(self.low, number))
+            if kept == number:
+                return number, None
+            if self.clamp:
+                return kept, self._tell(self.clamped, kept, kept)
+        return default, self._tell(self.wrong, value, default)
+
+    def _number(self, value: object) -> bool:
+        if isinstance(value, bool):
+            return False
+        return (
+            isinstance(value, int)
+            if self.kind is int
+            else self.kind is float and isinstance(value, int | float)
+        )
+
+    def _tell(self, message: Callable[[], str] | None, value: object, using: object) -> str | None:
+        if message is None:
+            return None
+        choices = ", ".join(self.choices)
+        return message().format(
+            value=_show(value),
+            default=using,
+            measure=using,
+            choices=choices,
+            sorts=choices,
+            low=self.low,
+            high=self.high,
+        )
+
+
+def _no_password(url: str) -> bool:
+    return not _PASSWORD.search(url)  # a password belongs in ~/.pgpass or PGPASSWORD, never here
+
+
+SETTINGS = (
+    Setting(
+        "theme",
+        str,
+        "any Textual theme name",
+        wrong=lambda: _("theme must be a theme name in quotes, not {value} (using the default theme)"),
+        unset='# theme = "textual-dark"        # any Textual theme name',
+    ),
+    Setting(
+        "sort",
+        str,
+        ", ".join(SORTS),
+        choices=SORTS,
+        wrong=lambda: _("sort must be one of {sorts}, not {value} (using {default})"),
+    ),
+    Setting("reverse", bool, wrong=lambda: _("reverse must be true or false, not {value} (using false)")),
+    Setting(
+        "measure",
+        int,
+        f"reading width, {MEASURE_MIN} to {MEASURE_MAX} columns",
+        low=MEASURE_MIN,
+        high=MEASURE_MAX,
+        wrong=lambda: _(
+            "measure must be a whole number of columns ({low} to {high}), not {value} (using {measure})"
+        ),
+        clamped=lambda: _("measure must be {low} to {high} columns (using {measure})"),
+    ),
+    Setting(
+        "lang",
+        str,
+        '"en" or "id"',
+        choices=LANGS,
+        wrong=lambda: _('lang must be "en" or "id", not {value} (using the system language)'),
+        unset='# lang = "en"                   # "en" or "id"; unset = from the system locale',
+    ),
+    Setting(
+        "read_when",
+        str,
+        "opened (Enter, [ ], reading), or rested (also 2 s on it in the list)",
+        choices=READ_WHEN,
+        wrong=lambda: _("read_when must be one of {choices}, not {value} (using {default})"),
+    ),
+    Setting(
+        "cite",
+        str,
+        "what c copies: plain (a line of text) or markdown (a link)",
+        choices=CITE,
+        wrong=lambda: _("cite must be one of {choices}, not {value} (using {default})"),
+    ),
+    Setting(
+        "split",
+        int,
+        f"the list's share of the screen, {SPLIT_MIN} to {SPLIT_MAX} percent",
+        low=SPLIT_MIN,
+        high=SPLIT_MAX,
+        clamp=False,
+        wrong=lambda: _("split must be a whole number from {low} to {high}, not {value} (ignored)"),
+    ),
+    Setting("last", str, "the article read last (kliping keeps this)"),
+    Setting(
+        "library",
+        str,
+        "a team library on PostgreSQL",
+        wrong=lambda: _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'),
+        allowed=_no_password,
+    ),
+    Setting(
+        "duplicates",
+        float,
+        f"near-copies, {DUPLICATES_MIN} (loose) to {DUPLICATES_MAX}",
+        low=DUPLICATES_MIN,
+        high=DUPLICATES_MAX,
+        wrong=lambda: _("duplicates must be a number from {low} to {high}, not {value} (using {default})"),
+        clamped=lambda: _("duplicates must be {low} to {high} (using {value})"),
+        write_default=False,
+    ),
+)
+BY_NAME = {setting.name: setting for setting in SETTINGS}
 
 
 def default_config_path() -> Path:
@@ -151,182 +293,48 @@ def _message(path: Path, problems: list[_Problem]) -> str:
 
 def _read(path: Path, data: dict[str, object], text: str) -> tuple[Settings, list[_Problem]]:
     """Take each known key that has a usable value; every other key keeps its default."""
-    settings = Settings()
+    settings, defaults = Settings(), Settings()
     lines = _key_lines(text)
     problems: list[_Problem] = []
-
-    def bad(key: str, what: str, *sub: str) -> None:
-        problems.append((lines.get((key, *sub)) or lines.get((key,)), what))
-
     for key, value in data.items():
-        if key == "theme":
-            if isinstance(value, str):
-                settings.theme = value.strip() or None
-            else:
-                bad(
-                    key,
-                    _("theme must be a theme name in quotes, not {value} (using the default theme)").format(
-                        value=_show(value)
-                    ),
-                )
-        elif key == "sort":
-            if isinstance(value, str) and value.strip().lower() in SORTS:
-                settings.sort = value.strip().lower()
-            else:
-                bad(
-                    key,
-                    _("sort must be one of {sorts}, not {value} (using {default})").format(
-                        sorts=", ".join(SORTS), value=_show(value), default=settings.sort
-                    ),
-                )
-        elif key == "reverse":
-            if isinstance(value, bool):
-                settings.reverse = value
-            else:
-                bad(
-                    key,
-                    _("reverse must be true or false, not {value} (using false)").format(value=_show(value)),
-                )
-        elif key == "measure":
-            if isinstance(value, int) and not isinstance(value, bool):
-                settings.measure = min(MEASURE_MAX, max(MEASURE_MIN, value))
-                if settings.measure != value:
-                    bad(
-                        key,
-                        _("measure must be {low} to {high} columns (using {measure})").format(
-                            low=MEASURE_MIN, high=MEASURE_MAX, measure=settings.measure
-                        ),
-                    )
-            else:
-                bad(
-                    key,
-                    _(
-                        "measure must be a whole number of columns ({low} to {high}), "
-                        "not {value} (using {measure})"
-                    ).format(low=MEASURE_MIN, high=MEASURE_MAX, value=_show(value), measure=settings.measure),
-                )
-        elif key == "lang":
-            if isinstance(value, str) and value.strip().lower() in LANGS:
-                settings.lang = value.strip().lower()
-            else:
-                bad(
-                    key,
-                    _('lang must be "en" or "id", not {value} (using the system language)').format(
-                        value=_show(value)
-                    ),
-                )
-        elif key == "read_when":
-            if isinstance(value, str) and value.strip().lower() in READ_WHEN:
-                settings.read_when = value.strip().lower()
-            else:
-                bad(
-                    key,
-                    _("read_when must be one of {choices}, not {value} (using {default})").format(
-                        choices=", ".join(READ_WHEN), value=_show(value), default=settings.read_when
-                    ),
-                )
-        elif key == "last":
-            if isinstance(value, str):
-                settings.last = value.strip() or None  # kept by kliping: not worth a message if odd
-        elif key == "cite":
-            if isinstance(value, str) and value.strip().lower() in CITE:
-                settings.cite = value.strip().lower()
-            else:
-                bad(
-                    key,
-                    _("cite must be one of {choices}, not {value} (using {default})").format(
-                        choices=", ".join(CITE), value=_show(value), default=settings.cite
-                    ),
-                )
-        elif key == "split":
-            if isinstance(value, int) and not isinstance(value, bool) and SPLIT_MIN <= value <= SPLIT_MAX:
-                settings.split = value
-            else:
-                bad(
-                    key,
-                    _("split must be a whole number from {low} to {high}, not {value} (ignored)").format(
-                        low=SPLIT_MIN, high=SPLIT_MAX, value=_show(value)
-                    ),
-                )
-        elif key == "library":
-            if isinstance(value, str) and not _PASSWORD.search(value):
-                settings.library = value.strip() or None
-            else:  # a password belongs in ~/.pgpass or PGPASSWORD, never in this file
-                bad(key, _('library must be a URL in quotes without a password, e.g. "postgresql://host/db"'))
-        elif key == "duplicates":
-            if isinstance(value, int | float) and not isinstance(value, bool):
-                settings.duplicates = min(DUPLICATES_MAX, max(DUPLICATES_MIN, float(value)))
-                if settings.duplicates != value:
-                    bad(
-                        key,
-                        _("duplicates must be {low} to {high} (using {value})").format(
-                            low=DUPLICATES_MIN, high=DUPLICATES_MAX, value=settings.duplicates
-                        ),
-                    )
-            else:
-                bad(
-                    key,
-                    _(
-                        "duplicates must be a number from {low} to {high}, not {value} (using {default})"
-                    ).format(
-                        low=DUPLICATES_MIN,
-                        high=DUPLICATES_MAX,
-                        value=_show(value),
-                        default=settings.duplicates,
-                    ),
-                )
+        setting = BY_NAME.get(key)
+        if setting is not None:
+            taken, told = setting.take(value, getattr(defaults, key))
+            setattr(settings, key, taken)
+            if told:
+                problems.append((lines.get((key,)), told))
         elif key == "keymap":
-            if not isinstance(value, dict):
-                bad(
-                    key,
-                    _("keymap must be a table of binding ids and keys, not {value} (ignored)").format(
-                        value=_show(value)
-                    ),
-                )
-                continue
-            for binding, keys in _flatten(value):
-                if isinstance(keys, list) and keys and all(isinstance(k, str) for k in keys):
-                    keys = ",".join(keys)
-                if isinstance(keys, str) and keys.strip():
-                    settings.keymap[binding] = keys.strip()
-                else:
-                    sub = tuple(binding.split("."))
-                    line = lines.get((key, binding)) or lines.get((key, *sub)) or lines.get((key,))
-                    problems.append(
-                        (
-                            line,
-                            _(
-                                'keymap "{binding}" must be keys in quotes such as "q,ctrl+q", '
-                                "not {value} (ignored)"
-                            ).format(binding=binding, value=_show(keys)),
-                        )
-                    )
+            problems += _keymap(settings.keymap, value, lines)
         else:
-            known = [
-                "theme",
-                "sort",
-                "reverse",
-                "measure",
-                "lang",
-                "read_when",
-                "cite",
-                "last",
-                "library",
-                "duplicates",
-                "split",
-                "keymap",
-            ]
-            guess = difflib.get_close_matches(key, known, n=1)
-            if guess:
-                bad(
-                    key,
-                    _("unknown setting {key} ignored (did you mean {guess}?)").format(
-                        key=repr(key), guess=guess[0]
-                    ),
+            guess = difflib.get_close_matches(key, [*BY_NAME, "keymap"], n=1)
+            told = (
+                _("unknown setting {key} ignored (did you mean {guess}?)").format(
+                    key=repr(key), guess=guess[0]
                 )
-            else:
-                bad(key, _("unknown setting {key} ignored").format(key=repr(key)))
+                if guess
+                else _("unknown setting {key} ignored").format(key=repr(key))
+            )
+            problems.append((lines.get((key,)), told))
     return settings, problems
+
+
+def _keymap(keymap: dict[str, str], value: object, lines: dict[tuple[str, ...], int]) -> list[_Problem]:
+    """The [keymap] table's binding ids and keys, into `keymap`; what is wrong in it."""
+    if not isinstance(value, dict):
+        told = _("keymap must be a table of binding ids and keys, not {value} (ignored)")
+        return [(lines.get(("keymap",)), told.format(value=_show(value)))]
+    problems: list[_Problem] = []
+    for binding, keys in _flatten(value):
+        if isinstance(keys, list) and keys and all(isinstance(k, str) for k in keys):
+            keys = ",".join(keys)
+        if isinstance(keys, str) and keys.strip():
+            keymap[binding] = keys.strip()
+            continue
+        sub = tuple(binding.split("."))
+        line = lines.get(("keymap", binding)) or lines.get(("keymap", *sub)) or lines.get(("keymap",))
+        told = _('keymap "{binding}" must be keys in quotes such as "q,ctrl+q", not {value} (ignored)')
+        problems.append((line, told.format(binding=binding, value=_show(keys))))
+    return problems
 
 
 def load_settings(path: str | os.PathLike[str] | None = None) -> tuple[Settings, str | None]:
@@ -434,39 +442,21 @@ def toml_string(value: str) -> str:
 def dump_settings(settings: Settings) -> str:
     """The settings as TOML, with comments that tell a user editing by hand what each key takes."""
     lines = ["# kliping settings. Edit freely; a wrong value is reported and its default used.", ""]
-    if settings.theme is None:
-        lines.append('# theme = "textual-dark"        # any Textual theme name')
-    else:
-        lines.append(f"theme = {toml_string(settings.theme)}")
-    lines.append(f"sort = {toml_string(settings.sort)}  # {', '.join(SORTS)}")
-    lines.append(f"reverse = {'true' if settings.reverse else 'false'}")
-    lines.append(
-        f"measure = {int(settings.measure)}  # reading width, {MEASURE_MIN} to {MEASURE_MAX} columns"
-    )
-    if settings.lang is None:
-        lines.append('# lang = "en"                   # "en" or "id"; unset = from the system locale')
-    else:
-        lines.append(f"lang = {toml_string(settings.lang)}")
-    lines.append(
-        f"read_when = {toml_string(settings.read_when)}  # opened (Enter, [ ], reading), or rested "
-        "(also 2 s on it in the list)"
-    )
-    lines.append(
-        f"cite = {toml_string(settings.cite)}  # what c copies: plain (a line of text) or markdown (a link)"
-    )
-    if settings.split is not None:
-        lines.append(
-            f"split = {int(settings.split)}  # the list's share of the screen, "
-            f"{SPLIT_MIN} to {SPLIT_MAX} percent"
-        )
-    if settings.last:
-        lines.append(f"last = {toml_string(settings.last)}  # the article read last (kliping keeps this)")
-    if settings.library:
-        lines.append(f"library = {toml_string(settings.library)}  # a team library on PostgreSQL")
-    if settings.duplicates != Settings.duplicates:
-        lines.append(
-            f"duplicates = {settings.duplicates}  # near-copies, {DUPLICATES_MIN} (loose) to {DUPLICATES_MAX}"
-        )
+    for setting in SETTINGS:
+        value = getattr(settings, setting.name)
+        if value is None:
+            if setting.unset:
+                lines.append(setting.unset)
+            continue
+        if not setting.write_default and value == getattr(Settings(), setting.name):
+            continue
+        if isinstance(value, bool):
+            shown = "true" if value else "false"
+        elif isinstance(value, int | float):
+            shown = str(value)
+        else:
+            shown = toml_string(str(value))
+        lines.append(f"{setting.name} = {shown}" + (f"  # {setting.help}" if setting.help else ""))
     lines += [
         "",
         '# Binding id = keys, e.g. "app.quit" = "q,ctrl+q" (the help panel shows the ids).',

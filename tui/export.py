@@ -154,7 +154,7 @@ def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str
         "url": article.url,
         "path": article.path,
         "words": article.words,
-        "text": article.text,
+        "text": unmarked(article.text, article.links),
         "tags": list(marks.tags),
         "starred": marks.starred,
         "read": marks.read,
@@ -211,6 +211,37 @@ def _unescape_body(text: str) -> str:
     return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
 
 
+_MARKER = re.compile(r"\[(\d+)\]")  # link N in the text (Article.links)
+_MARKDOWN_LINK = re.compile(r"\[\\\[(\d+)\\\]\]\(<[^<>\s]*>\)")  # its Markdown: [\[N\]](<url>)
+
+
+def linked(text: str, links: tuple[str, ...]) -> str:
+    """The text with each link marker "[N]" a Markdown link to link N, as "[\\[N\\]](<url>)"."""
+    if not links:
+        return text
+
+    def link(marker: re.Match[str]) -> str:
+        number = int(marker.group(1))
+        if not 1 <= number <= len(links):
+            return marker.group()
+        return f"[\\[{number}\\]](<{links[number - 1]}>)"
+
+    return _MARKER.sub(link, text)
+
+
+def unmarked(text: str, links: tuple[str, ...]) -> str:
+    """The text without its link markers, as data (JSON Lines, CSV) carries it: a "[3]" between two
+    words is no word of the article, and the links go in their own field."""
+    if not links:
+        return text
+    return _MARKER.sub(lambda marker: "" if 1 <= int(marker.group(1)) <= len(links) else marker.group(), text)
+
+
+def _unlinked(text: str) -> str:
+    """The text as it was before `linked`: each Markdown link to a link is its "[N]" again."""
+    return _MARKDOWN_LINK.sub(r"[\1]", text) if "](<" in text else text
+
+
 def _markdown(article: Article, annotate: Annotate) -> str:
     record = _record(article, annotate)
     lines = [f"## {_escape_inline(article.title)}", ""]
@@ -220,7 +251,8 @@ def _markdown(article: Article, annotate: Annotate) -> str:
             lines.append(f"- {name}: {_escape_inline(_cell(value))}")
     note = record["note"]
     under = _NOTE_HEADING + _escape_body(str(note)) if note else ""
-    return "\n".join(lines) + "\n\n" + _escape_body(article.text) + under + "\n"
+    body = _escape_body(linked(article.text, article.links))
+    return "\n".join(lines) + "\n\n" + body + under + "\n"
 
 
 # --- writing -----------------------------------------------------------------------------
@@ -247,6 +279,7 @@ def write_articles(
             # `cut`: the text is only the first part of a huge article (KEEP_BYTES); the file has it all.
             record = {"id": article.id, **_record(article, annotate)}
             record.update(cut=bool(article.whole_bytes), whole_bytes=article.whole_bytes or None)
+            record["links"] = list(article.links)  # link N is marked "[N]" in the text
             line = json.dumps(record, ensure_ascii=False)
             out.write(_C1.sub(_json_escape, line) + "\n")
             count += 1
@@ -337,7 +370,9 @@ def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
             index += 1
         body = "\n".join(lines[index + 1 :])
         found = _NOTE_LINE.search(body)
-        record["text"] = _unescape_body(body[: found.start()].removesuffix("\n\n") if found else body)
+        record["text"] = _unlinked(
+            _unescape_body(body[: found.start()].removesuffix("\n\n") if found else body)
+        )
         record["note"] = _unescape_body(body[found.end() :].removeprefix("\n\n")) if found else None
         yield record
 

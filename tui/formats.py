@@ -7,6 +7,7 @@ import json
 import re
 from collections.abc import Iterator, Sequence
 from typing import Any
+from urllib.parse import urljoin
 
 import yaml
 
@@ -84,14 +85,15 @@ _MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _MD_TABLE_RULE = re.compile(r":?-{1,}:?|")  # a cell of the line under a table's head: |---|:--:|
 # Each span stops at the next opening mark, so a line of unpaired marks costs linear time, not quadratic.
+_MD_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()]*)\)")
 _MD_INLINE = (
-    (re.compile(r"!?\[([^\[\]]*)\]\([^()]*\)"), r"\1"),
     (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
     (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
     (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
     (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
+_WEB_LINK = re.compile(r"(?i)https?://[^\s/?#]+")  # a link a browser may be sent to (the opener's own rule)
 _MD_MARK = re.compile(r"[\[*_`]")
 # Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
@@ -361,9 +363,18 @@ def _empty_entry(source: str, error: yaml.YAMLError) -> bool:
     return line[mark.column : mark.column + 1] == "," and bool(_FLOW_EMPTY.search(line, 0, mark.column))
 
 
-def _inline(text: str) -> str:
+def _inline(text: str, links: list[tuple[str, str]] | None = None) -> str:
+    """A line's words without inline markup; its links (words, URL) go to `links`."""
     if _MD_MARK.search(text) is None:  # most lines have no inline markup: skip the six passes
         return text
+
+    def words(link: re.Match[str]) -> str:
+        target = link.group(3).split()
+        if not link.group(1) and target and links is not None:
+            links.append((link.group(2), target[0].strip("<>")))
+        return link.group(2)
+
+    text = _MD_LINK.sub(words, text)
     for pattern, replacement in _MD_INLINE:
         text = pattern.sub(replacement, text)
     return text
@@ -375,11 +386,16 @@ def _markdown_units(text: str) -> list[Unit]:
     pieces: list[list[str]] = []  # each unit's lines, joined once at the end: a long block stays linear
     current: list[str] | None = None  # the pieces of the open quote, list item or paragraph
     kind = ""
+    found: dict[int, list[tuple[str, str]]] = {}  # the units' links (words, URL), by unit
 
     def start(unit_kind: str, first: str) -> list[str]:
         units.append(Unit(unit_kind, "", len(units)))
         pieces.append([first])
         return pieces[-1]
+
+    def inline(line: str, new: bool) -> str:
+        """_inline's reading of a line of the unit started next (`new`) or last, its links kept."""
+        return _inline(line, found.setdefault(len(units) - (not new), []))
 
     fenced = False
     for line in text.split("\n"):
@@ -393,39 +409,42 @@ def _markdown_units(text: str) -> list[Unit]:
             # No block mark starts with a letter: a paragraph's line (most lines), without the five
             # patterns below (~1.3 us a line).
             if current is not None and kind in ("", "list"):
-                current.append(_inline(line))
+                current.append(inline(line, False))
             else:
-                current, kind = start("", _inline(line)), ""
+                current, kind = start("", inline(line, True)), ""
             continue
         if not line.strip() or _MD_RULE.match(line):
             current = None
             continue
         if line.lstrip().startswith("|"):  # a table's row: a line of its own, its cells between bars
             current = None
-            cells = [_inline(cell.strip()) for cell in line.strip().strip("|").split("|")]
+            cells = [inline(cell.strip(), True) for cell in line.strip().strip("|").split("|")]
             if not all(_MD_TABLE_RULE.fullmatch(cell) for cell in cells):
                 start("", " | ".join(cells))
             continue
         if (heading := _MD_HEADING.match(line)) is not None:
-            start("heading", _inline(heading.group(2)))
+            start("heading", inline(heading.group(2), True))
             current = None
         elif (quote := _MD_QUOTE.match(line)) is not None:
             if current is None or kind != "quote":
                 current, kind = start("quote", ""), "quote"
-            current.append(_inline(quote.group(1)))
+            current.append(inline(quote.group(1), False))
         elif (item := _MD_LIST.match(line)) is not None:
             number = f"{item.group(1)}. " if item.group(1) else ""
-            current, kind = start("list", number + _inline(item.group(2))), "list"
+            current, kind = start("list", number + inline(item.group(2), True)), "list"
         elif (image := _MD_IMAGE.match(line.strip())) is not None:
             if image.group(1).strip():
                 start("caption", image.group(1))
             current = None
         elif current is not None and (kind in ("", "list") or line.startswith(" ")):
-            current.append(_inline(line))
+            current.append(inline(line, False))
         else:
-            current, kind = start("", _inline(line)), ""
-    for unit, lines in zip(units, pieces, strict=True):
+            current, kind = start("", inline(line, True)), ""
+    for index, (unit, lines) in enumerate(zip(units, pieces, strict=True)):
         unit.text = " ".join(lines)
+        if found.get(index):
+            unit.links = tuple(found[index])
+    web_links(units, None)
     return units
 
 
@@ -548,6 +567,7 @@ def page_units(
     units: list[Unit] = []
     if root is not None:
         _html_units(root, units, [])
+        web_links(units, meta.get("url"))
     if "title" not in meta:
         first = next((unit for unit in units if unit.kind == "heading"), None)
         if first is not None and first is units[0]:
@@ -555,55 +575,98 @@ def page_units(
     return units, meta
 
 
+def web_links(units: list[Unit], base: object) -> None:
+    """Keep the units' links that a browser may be sent to: http(s) ones, a page's relative ones
+    made whole against its address; a link within the page ("#note-1") or of another kind goes."""
+    for unit in units:
+        if unit.links:
+            kept = []
+            for words, href in unit.links:
+                href = href.strip()
+                if href.startswith("#"):
+                    continue
+                url = urljoin(base, href) if isinstance(base, str) and base else href
+                # One unbroken address, safe between <> in Markdown: a browser drops tabs and newlines too.
+                url = re.sub(r"[\t\n\r]", "", url).replace(" ", "%20").replace("<", "%3C").replace(">", "%3E")
+                if _WEB_LINK.match(url):
+                    kept.append((words, url))
+            unit.links = tuple(kept)
+
+
 def _html_units(node: Any, units: list[Unit], loose: list[str]) -> None:
     """Collect block elements as units; loose inline text between blocks becomes a paragraph too."""
     # A stack instead of recursion: a page nested thousands of elements deep is still read.
-    stack: list[tuple[Iterator[Any], list[str], str]] = [(node.iter(include_text=True), loose, "")]
+    # Each level's loose text, and the links (words, href) in it.
+    stack: list[tuple[Iterator[Any], list[str], str, list[tuple[str, str]]]] = [
+        (node.iter(include_text=True), loose, "", [])
+    ]
     while stack:
-        children, pending, kind = stack[-1]
+        children, pending, kind, anchors = stack[-1]
         child = next(children, None)
         if child is None:
-            _flush(units, pending, kind)
+            _flush(units, pending, kind, anchors)
             stack.pop()
             continue
         tag = child.tag
         if tag == "-text":
             pending.append(child.text_content or "")
         elif tag in _INLINE_TAGS:
-            pending.append(_text_of(child))
+            found: list[tuple[str, str]] = []
+            words = _text_of(child, found)
+            if tag == "a" and isinstance(href := child.attributes.get("href"), str):
+                found.insert(0, (words, href))
+            pending.append(words)
+            anchors += found
         elif tag == "br":
             pending.append("\n")
         elif tag == "tr":  # a table's row as one line, its cells between bars, as Markdown writes it
-            _flush(units, pending, kind)
-            cells = [" ".join(_text_of(cell).split()) for cell in child.iter() if cell.tag in ("td", "th")]
+            _flush(units, pending, kind, anchors)
+            found = []
+            cells = [
+                " ".join(_text_of(cell, found).split()) for cell in child.iter() if cell.tag in ("td", "th")
+            ]
             if any(cells):
-                units.append(Unit("", " | ".join(cells), len(units)))
+                units.append(Unit("", " | ".join(cells), len(units), tuple(found)))
         elif tag in _BLOCK_TAGS:
-            _flush(units, pending, kind)
+            _flush(units, pending, kind, anchors)
             if tag == "li" and child.css_first("p, ul, ol, blockquote") is not None:
-                stack.append((child.iter(include_text=True), [], "list"))  # its own words stay a list item
+                stack.append(
+                    (child.iter(include_text=True), [], "list", [])
+                )  # its own words stay a list item
             else:
-                units.append(Unit(_BLOCK_TAGS[tag], _text_of(child), len(units)))
+                found = []
+                units.append(Unit(_BLOCK_TAGS[tag], _text_of(child, found), len(units), tuple(found)))
         elif tag not in ("-comment", "img", "hr"):
-            _flush(units, pending, kind)
-            stack.append((child.iter(include_text=True), [], ""))
+            _flush(units, pending, kind, anchors)
+            stack.append((child.iter(include_text=True), [], "", []))
 
 
-def _flush(units: list[Unit], loose: list[str], kind: str = "") -> None:
+def _flush(
+    units: list[Unit], loose: list[str], kind: str = "", anchors: list[tuple[str, str]] | None = None
+) -> None:
     for piece in "".join(loose).split("\n"):
         if piece.strip():
-            units.append(Unit(kind, piece, len(units)))
+            links = tuple(link for link in anchors or () if link[0].strip() and link[0] in piece)
+            units.append(Unit(kind, piece, len(units), links))
     loose.clear()
+    if anchors:
+        anchors.clear()
 
 
-def _text_of(node: Any) -> str:
-    """An element's text with line breaks as spaces and inline elements run together."""
+def _text_of(node: Any, links: list[tuple[str, str]] | None = None) -> str:
+    """An element's text with line breaks as spaces and inline elements run together; with
+    `links`, the links (words, href) inside it go there."""
     parts: list[str] = []
-    stack: list[tuple[Iterator[Any], str]] = [(node.iter(include_text=True), "")]
+    # Each open element: its children, the text closing it, and where its words start when a link.
+    stack: list[tuple[Iterator[Any], str, tuple[int, str] | None]] = [
+        (node.iter(include_text=True), "", None)
+    ]
     while stack:
-        children, closing = stack[-1]
+        children, closing, link = stack[-1]
         child = next(children, None)
         if child is None:
+            if link is not None and links is not None:
+                links.append(("".join(parts[link[0] :]), link[1]))
             parts.append(closing)
             stack.pop()
         elif child.tag == "-text":
@@ -613,5 +676,8 @@ def _text_of(node: Any) -> str:
         elif child.tag != "-comment":
             space = "" if child.tag in _INLINE_TAGS else " "
             parts.append(space)
-            stack.append((child.iter(include_text=True), space))
+            href = child.attributes.get("href") if child.tag == "a" and links is not None else None
+            stack.append(
+                (child.iter(include_text=True), space, (len(parts), href) if isinstance(href, str) else None)
+            )
     return "".join(parts)

@@ -438,6 +438,7 @@ def _article(
         carried=meta.get("carried", ""),
         words=words,
         whole_bytes=whole,
+        links=cleaned.links,
     )
 
 

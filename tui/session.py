@@ -14,14 +14,13 @@ from dataclasses import dataclass, field
 from tui.article import Problem
 from tui.facets import Facets, facets
 from tui.i18n import _, ngettext
-from tui.library import Row, Stopped
+from tui.library import SORTS, Row, Stopped
 from tui.marks import Mark, Marks
 from tui.query import Query, parse
 from tui.sync import Update
 
 KNOWN_CHUNK = 8192  # keys checked between two looks at `stop` (about half a millisecond)
 
-SORTS = ("relevance", "date", "title", "source", "words")
 REFRESH_COST_FACTOR = 10  # while loading, a refresh waits ten times its own cost before the next
 
 
@@ -74,6 +73,8 @@ class Shown:
     """What the list must do with an answer."""
 
     keys: Sequence[int]
+    query: Query  # the filter the keys answer
+    complete: bool = True  # False: the first page of the answer; the rest is coming
     extend: bool = False  # the rest of the answer whose first page is on screen: cursor and rows stay
     reset: bool = True  # a new answer: the cursor goes to the top
     search_again: bool = False  # rows changed while the search ran: its answer is only a stopgap
@@ -263,9 +264,9 @@ class Session:
             and len(keys) > len(page)
             and all(a == b for a, b in zip(page, keys, strict=False))
         ):
-            return Shown(keys, extend=True, reset=False, search_again=search_again)
+            return Shown(keys, answer.query, answer.complete, True, reset=False, search_again=search_again)
         self.query = answer.query
-        return Shown(keys, reset=not answer.keep, search_again=search_again)
+        return Shown(keys, answer.query, answer.complete, reset=not answer.keep, search_again=search_again)
 
     # -- marks, order and status --------------------------------------------------------------
 

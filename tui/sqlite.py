@@ -29,6 +29,7 @@ WAL_TRIES = 100  # about 5 s
 _DAMAGE_CODES = {11, 26}  # SQLITE_CORRUPT, SQLITE_NOTADB
 # What the disk or the folder refuses: the database goes on in memory.
 _UNWRITABLE_CODES = {3, 8, 10, 13, 14}  # SQLITE_PERM, _READONLY, _IOERR, _FULL, _CANTOPEN
+_BUSY_CODES = {5, 6}  # SQLITE_BUSY, _LOCKED: another process holds the file for now
 
 T = TypeVar("T")
 
@@ -98,6 +99,8 @@ class Wording:
     rebuilt: str  # another version, dropped
     unusable: str  # could not open: in memory from the start
     unwritable: str  # a write failed: in memory from now on
+    busy: str = ""  # (with a retry) another process holds the file: in memory until it is free
+    back: str = ""  # (with a retry) the file took what was done in memory meanwhile
 
 
 def set_aside(path: Path) -> Path:
@@ -124,14 +127,32 @@ def _unlink(path: Path) -> None:
 class Database:
     """One SQLite file (or memory) behind a lock, safe to share between threads and windows."""
 
-    def __init__(self, path: Path | None, schema: Schema, wording: Wording) -> None:
+    def __init__(
+        self,
+        path: Path | None,
+        schema: Schema,
+        wording: Wording,
+        *,
+        retry_seconds: float | None = None,
+        open_wait_ms: int = BUSY_TIMEOUT_MS,
+    ) -> None:
+        """With `retry_seconds`, a file that is busy or cannot be written is tried again that often
+        in the background, and what was done in memory meanwhile is written to it once it can be;
+        `open_wait_ms` is how long opening waits for another process's lock before going on in memory.
+        """
         self.path = path
         self.schema = schema
         self.wording = wording
         self.notice: str | None = None  # what opening found, told once by the caller
         self.later: list[str] = []  # what went wrong since, until taken
+        self.heard: Callable[[str], object] | None = None  # hears later notices at once, from any thread
         self.lock = threading.RLock()
         self.in_memory = path is None
+        self.retry_seconds = retry_seconds
+        self.open_wait_ms = open_wait_ms
+        self._pending: list[Callable[[sqlite3.Connection], object]] = []  # done in memory, for the file
+        self._stop = threading.Event()
+        self._retrying: threading.Thread | None = None
         self.conn = self._open()
 
     def reader(self) -> sqlite3.Connection | None:
@@ -148,8 +169,8 @@ class Database:
 
     # --- opening -------------------------------------------------------------------------
 
-    def _connect(self, target: str) -> sqlite3.Connection:
-        conn = connect(target)
+    def _connect(self, target: str, busy_timeout_ms: int = BUSY_TIMEOUT_MS) -> sqlite3.Connection:
+        conn = connect(target, busy_timeout_ms)
         for statement in self.schema.setup:
             conn.execute(statement)
         return conn
@@ -193,12 +214,19 @@ class Database:
                 self.notice = wording.rebuilt.format(problem=other, path=self.path, name=self.path.name)
             return self._open_file(self.path)
         except (OSError, sqlite3.Error, Damaged, Outdated) as error:
+            if isinstance(error, sqlite3.Error) and self._may_retry(error):
+                busy = _code(error) in _BUSY_CODES
+                worded = wording.busy if busy and wording.busy else wording.unwritable
+                self.notice = worded.format(path=self.path, error=error, problem=error)
+                conn = self._memory(copy=self.path)
+                self._retry_later()
+                return conn
             self.notice = wording.unusable.format(path=self.path, error=error, problem=error)
             return self._memory(copy=self.path if isinstance(error, sqlite3.Error) else None)
 
     def _open_file(self, path: Path) -> sqlite3.Connection:
         try:
-            conn = self._connect(str(path))
+            conn = self._connect(str(path), self.open_wait_ms)
         except sqlite3.DatabaseError as error:
             if _code(error) in _DAMAGE_CODES:
                 raise Damaged(_("not a database: {error}").format(error=error)) from error
@@ -213,6 +241,8 @@ class Database:
         except BaseException:
             conn.close()
             raise
+        if self.open_wait_ms != BUSY_TIMEOUT_MS:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")  # writes run off the event loop
         return conn
 
     def _prepare(self, conn: sqlite3.Connection, check: bool) -> None:
@@ -286,12 +316,15 @@ class Database:
         """
         with self.lock:
             try:
-                return self._transaction(action, undo)
+                result = self._transaction(action, undo)
             except sqlite3.OperationalError as error:
                 if self.in_memory or not unwritable(error):
                     raise
                 self._to_memory(error)
-                return self._transaction(action, undo)
+                result = self._transaction(action, undo)
+            if self._retrying is not None:
+                self._pending.append(action)  # for the file, once it can be written again
+            return result
 
     def _transaction(self, action: Callable[[sqlite3.Connection], T], undo: Callable[[], None] | None) -> T:
         conn = self.conn
@@ -320,6 +353,71 @@ class Database:
         self.conn = memory
         self.in_memory = True
         self.later.append(self.wording.unwritable.format(path=self.path, error=error, problem=error))
+        if self._may_retry(error):
+            self._retry_later()
+
+    # --- going back to the file ------------------------------------------------------------
+
+    def _may_retry(self, error: sqlite3.Error) -> bool:
+        return (
+            self.retry_seconds is not None
+            and self.path is not None
+            and (_code(error) in _BUSY_CODES or unwritable(error))
+        )
+
+    def _retry_later(self) -> None:
+        """Try the file again in the background, so a busy or read-only moment does not last the run."""
+        if self._retrying is not None:
+            return
+        self._retrying = threading.Thread(target=self._keep_trying, name="kliping-reopen", daemon=True)
+        self._retrying.start()
+
+    def _keep_trying(self) -> None:
+        assert self.retry_seconds is not None
+        while not self._stop.wait(self.retry_seconds):
+            if self.retry():
+                return
+
+    def retry(self) -> bool:
+        """Open the file again and write to it what was done in memory meanwhile; whether it worked.
+
+        All of it in one transaction: if the file still refuses, it holds nothing half-done and
+        the database stays in memory, to be tried again.
+        """
+        if self.path is None or not self.in_memory or self._retrying is None:
+            return not self.in_memory
+        try:
+            conn = self._open_file(self.path)
+        except (OSError, sqlite3.Error, Damaged, Outdated):
+            return False
+        with self.lock:
+            if self._stop.is_set() or not self.in_memory:  # closed, or done by the other caller
+                conn.close()
+                return not self.in_memory
+            try:
+                conn.execute("PRAGMA busy_timeout=200")  # the lock is held: the screen may be waiting
+                conn.execute("BEGIN IMMEDIATE")
+                for action in self._pending:
+                    action(conn)
+                conn.execute("COMMIT")
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            except sqlite3.Error:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                conn.close()
+                return False
+            self.conn.close()
+            self.conn, self.in_memory, self._pending = conn, False, []
+            self._retrying = None
+            if self.wording.back:
+                self._tell(self.wording.back.format(path=self.path, name=self.path.name))
+            return True
+
+    def _tell(self, notice: str) -> None:
+        if self.heard is not None:
+            self.heard(notice)
+        else:
+            self.later.append(notice)
 
     def reset(self, problem: str) -> None:
         """Damage found while in use: keep the file for inspection and go on with an empty one."""
@@ -345,5 +443,6 @@ class Database:
             return taken
 
     def close(self) -> None:
+        self._stop.set()
         with self.lock:
             self.conn.close()

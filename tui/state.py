@@ -25,6 +25,8 @@ from tui.sqlite import Database, Schema, Wording
 
 SCHEMA_VERSION = 2  # 2: tags, notes and saved searches
 HISTORY_LIMIT = 500
+RETRY_SECONDS = 2.0  # how often a busy or read-only state file is tried again in the background
+OPEN_WAIT_MS = 300  # how long opening waits for another process's lock
 
 # present = 1: the user added the tag; 0: the user took away a tag the file itself gives.
 _ANNOTATIONS = """
@@ -94,16 +96,36 @@ class ReadingState:
             ),
             unwritable=_(
                 "Could not save to the reading state file {path} ({error}): marks made from now on "
-                "last until kliping closes."
+                "are kept in memory, and saved to it if it can be written again before kliping closes."
+            ),
+            busy=_(
+                "The reading state file {path} is held by another program ({error}): marks made "
+                "meanwhile are kept in memory and saved to it as soon as it is free."
+            ),
+            back=_(
+                "The reading state file {path} can be written again: the marks made meanwhile "
+                "are saved in it."
             ),
         )
-        self._db = Database(self.path, _SCHEMA, wording)
+        # Opening waits a moment, not the ten seconds a write may: the screen waits for it.
+        self._db = Database(
+            self.path, _SCHEMA, wording, retry_seconds=RETRY_SECONDS, open_wait_ms=OPEN_WAIT_MS
+        )
         self.notice = self._db.notice
         self._closed = False
 
     def take_notices(self) -> list[str]:
         """What went wrong since opening (the file could no longer be written), to be said once."""
         return self._db.take_notices()
+
+    def listen(self, heard: Callable[[str], object]) -> None:
+        """Hear at once, from the background, what is said later (the file can be written again)."""
+        self._db.heard = heard
+
+    def retry(self) -> bool:
+        """Try a busy or read-only state file again now (the background does so every few seconds);
+        whether the state is in the file."""
+        return self._db.retry()
 
     # --- plumbing ------------------------------------------------------------------------
 

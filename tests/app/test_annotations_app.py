@@ -9,7 +9,8 @@ import pytest
 
 from tests.app.test_app import settle, status, titles
 from tui.app import KlipingApp
-from tui.screens.annotation_dialogs import (
+from tui.dialogs.annotations import (
+    LinksScreen,
     NameScreen,
     NoteScreen,
     SavedSearchesScreen,
@@ -216,6 +217,41 @@ async def test_cite_and_open_the_url(clips: Path, tmp_path: Path, monkeypatch: p
         assert any("no URL" in str(n.message) for n in app._notifications)
 
 
+async def test_the_links_of_an_article_are_listed_and_opened(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    opened: list[str] = []
+
+    class Browser:
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "rob.md").write_text(
+        "# Rob di Semarang\n\nMenurut [BMKG](https://bmkg.go.id/rob), air naik; lihat [peta](https://peta.example/rob).\n"
+    )
+    app = app_for(folder, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = reader_text(app)
+        assert "Menurut BMKG[1], air naik; lihat peta[2]." in text
+        assert (
+            "Links" in text
+            and "[1] https://bmkg.go.id/rob" in text
+            and "[2] https://peta.example/rob" in text
+        )
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, LinksScreen)
+        assert opened == ["https://peta.example/rob"]
+
+
 async def test_a_link_without_text_says_so(tmp_path: Path) -> None:
     folder = tmp_path / "pocket"
     folder.mkdir()
@@ -247,7 +283,7 @@ async def test_no_browser_is_said(clips: Path, tmp_path: Path, monkeypatch: pyte
 
 
 async def test_bulk_read_and_tag_what_the_filter_shows_with_undo(clips: Path, tmp_path: Path) -> None:
-    from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen
+    from tui.dialogs.annotations import BulkScreen, ConfirmScreen
 
     app = app_for(clips, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:

@@ -17,8 +17,8 @@ from textual.worker import WorkerCancelled, WorkerFailed
 from tests.helpers import many_articles, small_collection, write_article
 from tui import sync
 from tui.app import KlipingApp
+from tui.dialogs.common import HelpScreen, ProblemsScreen
 from tui.library import Library, Row
-from tui.screens.dialogs import HelpScreen, ProblemsScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -307,7 +307,7 @@ async def test_open_runs_the_editor_on_the_file(
     editor.write_text("#!/bin/sh\n")
     editor.chmod(0o755)
     monkeypatch.setenv("EDITOR", f"{editor} --wait")
-    monkeypatch.setattr("tui.screens.actions.subprocess.run", lambda command, check: calls.append(command))
+    monkeypatch.setattr("tui.opening.subprocess.run", lambda command, check: calls.append(command))
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -354,19 +354,18 @@ async def type_until_the_first_page(
 
     The rest of the answer waits for the event returned (set it before settling): on a busy
     machine it could otherwise arrive before the test looks at the first page."""
-    from tui.screens import main as main_module
-
-    monkeypatch.setattr(main_module, "PAGE_ROWS", rows)
-    monkeypatch.setattr(main_module, "REST_SECONDS", rest)
     app = pilot.app
+    app.main.searcher.page_rows = rows
+    app.main.searcher.rest_seconds = rest
     gate = threading.Event()
-    original = app.library.search_rest
+    original = app.library.search
 
     def held(*args, **kwargs):  # type: ignore[no-untyped-def]
-        gate.wait(30)
+        if kwargs.get("limit") is None and kwargs.get("at_once") is None:  # a whole answer
+            gate.wait(30)
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(app.library, "search_rest", held)
+    monkeypatch.setattr(app.library, "search", held)
     await settle(pilot)
     article_list = app.query_one("#articles", ArticleList)
     await pilot.press("/", *text)
@@ -401,30 +400,24 @@ async def test_a_broad_filter_shows_a_first_page_then_the_whole_answer(
 async def test_typing_on_stops_the_search_for_what_was_typed_before(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tui.screens import main as app_module
-
-    monkeypatch.setattr(app_module, "PAGE_ROWS", 5)
-    monkeypatch.setattr(app_module, "REST_SECONDS", 0.5)  # longer than the pilot takes per key
     app = KlipingApp([many_articles(tmp_path / "many", 60)])
     async with app.run_test(size=(120, 36)) as pilot:
+        app.main.searcher.page_rows = 5
+        app.main.searcher.rest_seconds = 0.5  # longer than the pilot takes per key
         await settle(pilot)
         searched: list[str] = []
+        original = app.library.search
 
-        def spied(name: str) -> None:
-            original = getattr(app.library, name)
-
-            def spy(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+        def spy(query, *args, **kwargs):  # type: ignore[no-untyped-def]
+            if kwargs.get("limit") is None:  # a whole answer
                 searched.append(query.text)
-                return original(query, *args, **kwargs)
+            return original(query, *args, **kwargs)
 
-            monkeypatch.setattr(app.library, name, spy)
-
-        spied("search")  # a whole answer, under the library's lock
-        spied("search_rest")  # the rest of an answer after a first page, on its own connection
+        monkeypatch.setattr(app.library, "search", spy)
         await pilot.press("/", *"desa isi")
         await settle(pilot)
         # Keys come faster than the pause that starts a whole answer: only the last text gets one.
-        assert set(searched) == {"desa isi"}  # (search_rest falls back on search in memory)
+        assert set(searched) == {"desa isi"}
         assert len(app.query_one("#articles", ArticleList).keys) == 60
 
 
@@ -585,8 +578,7 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
     def look_and_add() -> None:
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        stop = screen._stop_watching
-        watching_during_load.append(stop is not None and not stop.is_set())
+        watching_during_load.append(screen.watcher.watching)
         add_a_file(collection)
 
     during_a_bulk_load(monkeypatch, look_and_add)
@@ -596,7 +588,7 @@ async def test_the_watcher_steps_aside_for_a_bulk_load_and_misses_nothing(
         assert len(titles(app)) == 4 and NEW_TITLE in titles(app)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert screen._stop_watching is not None and not screen._stop_watching.is_set()
+        assert screen.watcher.watching
 
 
 async def test_the_watcher_comes_back_after_a_bulk_load_that_failed(
@@ -864,13 +856,13 @@ async def test_the_same_answer_again_leaves_the_reader_alone(
         monkeypatch.setattr(reader, "show", spied)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        screen.run_search("", keep=True)
+        screen.search_again()
         await settle(pilot)
         assert shown == []
         await pilot.press("slash", *"desa", "enter")
         await settle(pilot)
         assert shown  # a new filter: the reader marks its matches
         shown.clear()
-        screen.run_search("desa", keep=True)
+        screen.search_again()
         await settle(pilot)
         assert shown == []

@@ -268,14 +268,18 @@ async def test_the_help_shows_remapped_keys_and_unknown_ids_are_reported(tmp_pat
     from tests.app.test_app import settle
     from tests.helpers import small_collection
     from tui.app import KlipingApp
-    from tui.screens.dialogs import HelpScreen
+    from tui.dialogs.common import HelpScreen
 
     config = tmp_path / "config.toml"
-    config.write_text('[keymap]\n"app.star" = "x"\n"app.nothing" = "z"\n', encoding="utf-8")
+    # app.tags and app.undo are the tags' and bulk actions' keys: they were reported as unknown.
+    keymap = '"app.star" = "x"\n"app.nothing" = "z"\n"app.tags" = "g"\n"app.undo" = "Z"\n'
+    config.write_text("[keymap]\n" + keymap, encoding="utf-8")
     app = KlipingApp([small_collection(tmp_path / "clips")], config_path=config)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert any("app.nothing" in n.message for n in app._notifications)
+        told = [n.message for n in app._notifications if "Unknown binding ids" in n.message]
+        assert len(told) == 1 and "app.nothing" in told[0]
+        assert "app.tags" not in told[0] and "app.undo" not in told[0]
         await pilot.press("question_mark")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

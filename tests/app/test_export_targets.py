@@ -12,8 +12,8 @@ from textual.widgets import Input, Static
 from tests.app.test_app import settle
 from tui.app import KlipingApp
 from tui.cli import main
-from tui.screens.annotation_dialogs import ConfirmScreen
-from tui.screens.dialogs import ExportScreen
+from tui.dialogs.annotations import ConfirmScreen
+from tui.dialogs.common import ExportScreen
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from tests.app.test_app import settle
 from tests.helpers import small_collection
 from tui.app import KlipingApp
 from tui.config import Settings, dump_settings
-from tui.screens.dialogs import HelpScreen
+from tui.dialogs.common import HelpScreen
 
 
 async def test_the_help_shows_the_binding_ids(tmp_path: Path) -> None:

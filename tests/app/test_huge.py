@@ -95,9 +95,9 @@ def test_search_finds_a_word_of_the_part_kept(report: Path, tmp_path: Path) -> N
     library = Library(tmp_path / "cache.sqlite3")
     for _update in sync(library, [report.parent]):
         pass
-    assert len(library.search(parse(FIRST_WORD))) == 1
-    assert library.search(parse(LAST_WORD)) == []  # beyond the part kept: the file has it
-    (key,) = library.search(parse(FIRST_WORD))
+    assert len(library.search(parse(FIRST_WORD)).keys) == 1
+    assert library.search(parse(LAST_WORD)).keys == []  # beyond the part kept: the file has it
+    (key,) = library.search(parse(FIRST_WORD)).keys
     article = library.article(key)
     assert article is not None and article.whole_bytes > KEEP_BYTES  # kept with the cache
     library.close()
@@ -188,7 +188,7 @@ def test_learning_a_sources_chrome_reads_only_its_short_lines(tmp_path: Path) ->
     library = Library(tmp_path / "cache.sqlite3")
     for _update in sync(library, [folder]):
         pass
-    (key, _other) = library.search(parse(FIRST_WORD))
+    (key, _other) = library.search(parse(FIRST_WORD)).keys
     article = library.article(key)
     assert article is not None
     whole = library.neighbours(article)

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle
-from tui import editor
+from tui import opening
 from tui.app import KlipingApp
 
 VIM_COMMAND = "+:!touch pwned-vim.txt"  # vi and vim run a "+command" argument as an Ex command
@@ -43,7 +43,7 @@ def test_the_file_goes_as_an_absolute_path_after_the_end_of_options(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(variable, value)
-    command = editor.editor_command(name)
+    command = opening.editor_command(name)
     assert command == [*expected, str(tmp_path / name)]
 
 
@@ -54,7 +54,7 @@ def test_vim_runs_no_command_from_a_file_name(tmp_path: Path, monkeypatch: pytes
     monkeypatch.chdir(tmp_path)
     (tmp_path / VIM_COMMAND).write_text("Judul\n\nIsi.\n")
     monkeypatch.setenv("EDITOR", "vim -u NONE -N -es")  # Ex mode: it ends at the end of its input
-    command = editor.editor_command(VIM_COMMAND)
+    command = opening.editor_command(VIM_COMMAND)
     assert command is not None
     subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, timeout=20, check=False)
     assert not (tmp_path / "pwned-vim.txt").exists()
@@ -66,7 +66,7 @@ def test_less_reads_a_file_named_like_an_option(tmp_path: Path, monkeypatch: pyt
     monkeypatch.chdir(tmp_path)
     (tmp_path / "-V").write_text("isi berkas\n")
     monkeypatch.setenv("PAGER", "less")
-    command = editor.editor_command("-V")
+    command = opening.editor_command("-V")
     assert command is not None
     shown = subprocess.run(command, stdin=subprocess.DEVNULL, capture_output=True, text=True, timeout=20)
     assert shown.stdout == "isi berkas\n"  # not less's version
@@ -167,12 +167,12 @@ async def test_only_web_addresses_go_to_the_browser(
 
 
 def test_is_web_address() -> None:
-    assert editor.is_web_address("https://example.org/a?b=c#d")
-    assert editor.is_web_address("HTTP://EXAMPLE.ORG")
+    assert opening.is_web_address("https://example.org/a?b=c#d")
+    assert opening.is_web_address("HTTP://EXAMPLE.ORG")
     for url in ("http:/nohost", "https://a.org/x y", "ftp://a.org", "http://[::1", "mailto:a@b.c"):
-        assert not editor.is_web_address(url), url
+        assert not opening.is_web_address(url), url
 
 
 def test_can_start() -> None:
-    assert editor.can_start([os.fspath(shutil.which("sh") or "/bin/sh")])
-    assert not editor.can_start(["/nonexistent/editor"])
+    assert opening.can_start([os.fspath(shutil.which("sh") or "/bin/sh")])
+    assert not opening.can_start(["/nonexistent/editor"])

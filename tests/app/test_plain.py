@@ -14,7 +14,7 @@ from textual.widgets import Input, TextArea
 from tests.app.test_app import settle
 from tui import formats, formatting
 from tui.app import KlipingApp
-from tui.screens.annotation_dialogs import NoteScreen, TagListScreen, TagsScreen
+from tui.dialogs.annotations import NoteScreen, TagListScreen, TagsScreen
 from tui.state import ReadingState
 from tui.widgets import filter_bar
 from tui.widgets.filter_bar import FilterBar

@@ -12,9 +12,9 @@ from tests.app.test_app import settle, status, titles
 from tests.helpers import small_collection
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
+from tui.dialogs.common import ExportScreen
 from tui.export import read_back
 from tui.query import parse
-from tui.screens.dialogs import ExportScreen
 from tui.state import default_state_path
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar

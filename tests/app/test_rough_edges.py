@@ -11,8 +11,8 @@ from textual.widgets import Static
 from tests.app.test_app import settle, titles
 from tests.helpers import many_articles, small_collection, write_article
 from tui.app import KlipingApp
+from tui.dialogs.messages import MessagesScreen
 from tui.screens.main import MainScreen
-from tui.screens.messages import MessagesScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
 
@@ -135,7 +135,7 @@ async def test_j_and_k_move_in_the_saved_searches(collection: Path) -> None:
         burst(app, "vaPelatihan di Makassar\r")  # save the filter under a name, in one burst
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
-        assert ("Pelatihan di Makassar", "pelatihan") in app.main.searches
+        assert ("Pelatihan di Makassar", "pelatihan") in app.main.annotations.searches
 
 
 async def test_the_cursor_row_stays_in_view_when_the_terminal_shrinks(tmp_path: Path) -> None:

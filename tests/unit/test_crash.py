@@ -55,7 +55,7 @@ def test_a_writer_killed_mid_way_leaves_a_sound_cache(tmp_path: Path) -> None:
     assert library.notice is None
     kept = len(library.rows())
     assert kept >= confirmed  # every write that returned is there (the last may be one more)
-    assert len(library.search(parse("desa"))) == kept
+    assert len(library.search(parse("desa")).keys) == kept
 
 
 def test_two_instances_loading_the_same_folder_at_once(tmp_path: Path) -> None:

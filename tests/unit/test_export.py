@@ -109,7 +109,8 @@ def test_jsonl_has_ids_and_plain_unicode(tmp_path: Path) -> None:
     assert first["id"] == TRICKY[0].id
     assert first["words"] == TRICKY[0].words  # a number, as in `kliping --list --json`
     assert first["date"] == "2022-08-29T00:00:00"
-    assert set(first) == {"id", *FIELDS, "cut", "whole_bytes"}  # cut: only a huge article's first part
+    # cut: only a huge article's first part; links: the body's links, "[N]" in the text elsewhere
+    assert set(first) == {"id", *FIELDS, "cut", "whole_bytes", "links"}
     assert first["cut"] is False and first["whole_bytes"] is None
     assert read_back(path, "jsonl")[0]["id"] == TRICKY[0].id
 

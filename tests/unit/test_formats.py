@@ -593,3 +593,20 @@ def test_meta_index_finds_what_a_selector_finds() -> None:
             node = page.css_first(f'meta[{attribute}="{value}"]')
             found = metas.get((attribute, value))
             assert (found and found.attributes) == (node and node.attributes), (attribute, value)
+
+
+def test_what_pypdf_repaired_does_not_reach_stderr(tmp_path: Path) -> None:
+    # Read in place, as where no reading process can be started (the child's stderr is /dev/null);
+    # in a process of its own, since pytest's log capture would hide what pypdf logs.
+    import subprocess
+    import sys
+
+    data = make_pdf(["Laporan Kegiatan Desa", "", "Warga desa berkumpul di balai bersama mitra lokal."])
+    at = data.rindex(b"startxref\n")
+    wrong = int(data[at + 10 :].split()[0]) + 7  # pypdf finds the table anyway, and logs that it had to
+    path = tmp_path / "laporan.pdf"
+    path.write_bytes(data[:at] + b"startxref\n%d\n%%%%EOF\n" % wrong)
+    code = "import sys; from tui.documents import pdf; print(pdf(open(sys.argv[1], 'rb').read())[1])"
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60)
+    assert "mitra lokal" in done.stdout
+    assert done.stderr == ""

@@ -77,7 +77,7 @@ def test_the_cache_goes_on_in_memory_when_the_disk_fills(
     assert len(notices) == 1 and "Could not write the cache" in notices[0] and str(cache) in notices[0]
     assert updates[-1].finished
     assert len(library.rows()) == 60  # what the file held came along, and the new articles too
-    assert len(library.search(parse("baru"))) == 40
+    assert len(library.search(parse("baru")).keys) == 40
     library.put_files([(str(folder / "baru" / "0.txt"), 1, 1, [])])  # later writes go to memory quietly
     assert library.take_notices() == []
     library.close()
@@ -210,7 +210,7 @@ def test_list_says_when_the_state_file_cannot_be_opened(
     records = [json.loads(line) for line in out.splitlines()]
     assert len(records) == 3 and all(record["starred"] for record in records)  # read from a copy
     said = [line for line in err.splitlines() if "reading state" in line]
-    assert len(said) == 1 and said[0].startswith("kliping: Could not open the reading state file")
+    assert len(said) == 1 and said[0].startswith("kliping: Could not save to the reading state file")
 
 
 def test_list_says_when_the_state_file_was_damaged_and_moved_aside(
@@ -230,3 +230,78 @@ def test_list_says_when_the_state_file_was_damaged_and_moved_aside(
         line.startswith("kliping: The reading state file was unusable") and aside[0].name in line
         for line in err.splitlines()
     )
+
+
+# -- a state file held by another process, or read-only for a while ------------------------------
+
+
+def test_a_state_file_held_by_another_process_is_used_in_memory_then_written_once_free(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")  # another kliping, or sqlite3 on the command line, writing
+    state = ReadingState(path)
+    heard: list[str] = []
+    state.listen(heard.append)
+    assert state.notice is not None and "held by another program" in state.notice
+    assert state.starred() == {"aa"}  # what the file held, read beside the lock
+    state.set_read("bb")
+    state.set_note("bb", "Catatan saat terkunci")
+    assert not state.retry()  # still held: nothing is lost, it stays in memory
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert state.retry()
+    assert len(heard) == 1 and "can be written again" in heard[0]
+    state.set_starred("cc")  # and from now on, straight to the file
+    with ReadingState(path) as other:
+        assert other.read() == {"bb"} and other.starred() == {"aa", "cc"}
+        assert other.notes() == {"bb": "Catatan saat terkunci"}
+    state.close()
+
+
+def test_a_state_file_that_is_writable_again_takes_the_marks_made_meanwhile(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A 0444 -shm (or a read-only mount) the user then fixes, while kliping runs.
+    path = tmp_path / "state.sqlite3"
+    with ReadingState(path) as state:
+        state.toggle_star("aa")
+    open_read_only(monkeypatch)
+    state = ReadingState(path)
+    state.toggle_star("bb")
+    said = [notice for notice in [state.notice, *state.take_notices()] if notice]
+    assert len(said) == 1 and "if it can be written again" in said[0]
+    assert not state.retry()
+    monkeypatch.undo()  # the permission is fixed
+    assert state.retry()
+    assert [notice for notice in state.take_notices() if "can be written again" in notice]
+    state.close()
+    with ReadingState(path) as again:
+        assert again.starred() == {"aa", "bb"}
+
+
+def test_the_background_goes_back_to_the_file_on_its_own(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import threading
+
+    from tui import state as state_module
+
+    monkeypatch.setattr(state_module, "RETRY_SECONDS", 0.05)
+    path = tmp_path / "state.sqlite3"
+    holder = sqlite3.connect(path, isolation_level=None)
+    holder.execute("PRAGMA journal_mode=WAL")
+    holder.execute("BEGIN IMMEDIATE")
+    state = ReadingState(path)
+    back = threading.Event()
+    state.listen(lambda notice: back.set())
+    state.set_read("aa")
+    holder.execute("ROLLBACK")
+    holder.close()
+    assert back.wait(30)
+    state.close()
+    with ReadingState(path) as again:
+        assert again.read() == {"aa"}

@@ -15,7 +15,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "tui"
 # The user interface and its entry points: everything else is core.
-UI = ("tui.app", "tui.screens", "tui.widgets", "tui.cli", "tui.__main__")
+UI = ("tui.app", "tui.screens", "tui.dialogs", "tui.widgets", "tui.cli", "tui.cli_team", "tui.__main__")
 
 
 def module_name(path: Path) -> str:

@@ -143,8 +143,9 @@ def test_markdown_front_matter_headings_quotes_lists() -> None:
     assert article.source == "Example Daily"
     assert article.url == "https://example.org/a"
     assert article.place == "Surabaya"
+    assert article.links == ("https://x.org",)
     assert [(block.kind, block.text) for block in article.blocks] == [
-        ("paragraph", "Intro paragraph with bold and a link."),
+        ("paragraph", "Intro paragraph with bold and a link[1]."),
         ("heading", "Background"),
         ("quote", "A quoted line that continues."),
         ("list", "first item"),

@@ -94,11 +94,11 @@ def test_any_term_on_each_side_of_or(
     assert query.hint is None, query.hint  # not "'OR' needs a word on each side"
     want = {title for title, facts in truth.items() if CASES[text](*facts)}
     assert want and len(want) < len(truth)  # the case tells something
-    keys = library.search(query, sort=sort, flags=marks.flags(query))
+    keys = library.search(query, sort=sort, flags=marks.flags(query)).keys
     assert {titles[k] for k in keys} == want
     if sort == "relevance" and not query.groups:
         assert keys == sorted(keys, reverse=True)  # newest first
-    page = library.search_page(query, sort=sort, flags=marks.flags(query), limit=5)
+    page = library.search(query, sort=sort, flags=marks.flags(query), limit=5)
     got = {titles[k] for k in page.keys}
     assert got == want if page.complete else (got <= want and len(got) == 5)
 

@@ -13,8 +13,8 @@ import pytest
 
 from tests.helpers import StopAfter
 from tui.article import Article, Block
-from tui.library import Library, Stopped, fts
-from tui.query import parse
+from tui.library import AtOnce, Library, Page, Stopped, fts
+from tui.query import Query, parse
 from tui.search import stem
 from tui.text import fold_words
 
@@ -23,6 +23,22 @@ VOCABULARY = [
     *("kembang", "pengembangan", "kelola", "pengelolaan", "desa", "warga", "kapasitas", "oms"),
     *("inklusi", "madani", "perempuan", "disabilitas", "sosial", "program", "mitra", "forum", "laporan"),
 ]
+
+
+def at_once(
+    library: Library,
+    query: Query,
+    sort: str = "relevance",
+    reverse: bool = False,
+    limit: int = 200,
+    seconds: float = 0.012,
+    wait: float = 0.002,
+) -> Page | None:
+    """The page the event loop may have now, or None where the library gives it up (Stopped)."""
+    try:
+        return library.search(query, sort, reverse, limit=limit, at_once=AtOnce(seconds, wait))
+    except Stopped:
+        return None
 
 
 def corpus(count: int, seed: int = 3) -> list[Article]:
@@ -109,10 +125,10 @@ def test_keys_follow_the_date_newest_first_and_undated_last(library: Library) ->
 def test_a_page_is_the_top_of_the_answer(library: Library, text: str) -> None:
     for sort in ("relevance", "date"):
         for reverse in (False, True):
-            whole = library.search(parse(text), sort, reverse)
+            whole = library.search(parse(text), sort, reverse).keys
             for limit in (1, 7, 200, len(whole), len(whole) + 1):
                 library._answers.clear()  # a page must be found, not taken from the whole answer
-                page = library.search_page(parse(text), sort, reverse, limit=limit)
+                page = library.search(parse(text), sort, reverse, limit=limit)
                 if page.complete:  # the whole answer, however long, when it came as cheaply
                     assert page.keys == whole, (text, sort, reverse, limit)
                 else:
@@ -122,33 +138,33 @@ def test_a_page_is_the_top_of_the_answer(library: Library, text: str) -> None:
 
 @pytest.mark.parametrize("text", QUERIES)
 def test_a_page_found_at_once_is_the_page_a_thread_finds(library: Library, text: str) -> None:
-    """page_at_once is search_page for the event loop: the same keys where it answers, and no
+    """A page at once is the page a thread finds, for the event loop: the same keys where it answers, and no
     answer where it could wait (no words to look up in the index)."""
     query = parse(text)
     for sort in ("relevance", "date"):
         for reverse in (False, True):
             library._answers.clear()
-            quick = library.page_at_once(query, sort, reverse, limit=7, seconds=10)
+            quick = at_once(library, query, sort, reverse, limit=7, seconds=10)
             library._answers.clear()
-            page = library.search_page(query, sort, reverse, limit=7)
+            page = library.search(query, sort, reverse, limit=7)
             assert (quick is None) == (not query.groups), text
             if quick is not None:
                 assert (quick.keys, quick.complete) == (page.keys, page.complete), (text, sort, reverse)
-            whole = library.search(query, sort, reverse)  # now kept: the page is its top
-            kept = library.page_at_once(query, sort, reverse, limit=7, seconds=10)
+            whole = library.search(query, sort, reverse).keys  # now kept: the page is its top
+            kept = at_once(library, query, sort, reverse, limit=7, seconds=10)
             assert kept is None or (kept.keys, kept.complete) == (whole[:7], len(whole) <= 7)
-    assert library.page_at_once(parse('"desa warga"'), seconds=10) is None  # a phrase: every match read
-    assert library.page_at_once(parse("desa"), "title", seconds=10) is None  # another sort: all of them
+    assert at_once(library, parse('"desa warga"'), seconds=10) is None  # a phrase: every match read
+    assert at_once(library, parse("desa"), "title", seconds=10) is None  # another sort: all of them
     library._answers.clear()
 
 
 def test_a_page_at_once_gives_up_rather_than_keep_the_loop_waiting(library: Library) -> None:
     library._answers.clear()
     # Past its time with the page not yet full: given up (a full page found late is still given).
-    assert library.page_at_once(parse("warga"), limit=10**6, seconds=0) is None
-    everything = library.page_at_once(parse("warga"), limit=10**6, seconds=10)
+    assert at_once(library, parse("warga"), limit=10**6, seconds=0) is None
+    everything = at_once(library, parse("warga"), limit=10**6, seconds=10)
     assert everything is not None and everything.complete
-    assert everything.keys == library.search(parse("warga"))
+    assert everything.keys == library.search(parse("warga")).keys
     # The library's lock held by a write: no waiting for it beyond the wait given, or at all.
     held, done = threading.Event(), threading.Event()
 
@@ -162,20 +178,20 @@ def test_a_page_at_once_gives_up_rather_than_keep_the_loop_waiting(library: Libr
     held.wait(10)
     try:
         started = time.monotonic()
-        assert library.page_at_once(parse("desa"), seconds=10, wait=0.05) is None
-        assert library.page_at_once(parse("desa"), seconds=10, wait=0) is None
+        assert at_once(library, parse("desa"), seconds=10, wait=0.05) is None
+        assert at_once(library, parse("desa"), seconds=10, wait=0) is None
         assert time.monotonic() - started < 5
     finally:
         done.set()
         writer.join()
-    assert library.page_at_once(parse("desa"), seconds=10) is not None
+    assert at_once(library, parse("desa"), seconds=10) is not None
     library._answers.clear()  # the module's library: later tests find their answers afresh
 
 
 def test_other_sorts_give_the_whole_answer_at_once(library: Library) -> None:
     for sort in ("title", "source", "words"):
-        page = library.search_page(parse("desa"), sort, limit=5)
-        assert page.complete and page.keys == library.search(parse("desa"), sort)
+        page = library.search(parse("desa"), sort, limit=5)
+        assert page.complete and page.keys == library.search(parse("desa"), sort).keys
 
 
 def tier(article: Article, word: str) -> int:
@@ -197,7 +213,7 @@ def test_relevance_is_tiers_then_newest_first(library: Library, word: str) -> No
         for a in ARTICLES
         if any(w == word or stem(w) == root for w in fold_words(a.title + " " + a.text))
     }
-    ranked = library.search(parse(word + " "))
+    ranked = library.search(parse(word + " ")).keys
     assert {rows[key].path for key in ranked} == expected
     tiers = [tier(BY_PATH[rows[key].path], word) for key in ranked]
     assert tiers == sorted(tiers)
@@ -211,12 +227,12 @@ def test_relevance_is_tiers_then_newest_first(library: Library, word: str) -> No
 def test_prefixes_spelled_out_find_what_fts5_finds(
     library: Library, prefix: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    spelled = library.search(parse(prefix))
+    spelled = library.search(parse(prefix)).keys
     assert library._fts.prefixes.get(prefix) is not None or len(prefix) <= fts.INDEXED_PREFIX
     monkeypatch.setattr(fts, "MAX_PREFIX_TERMS", 0)  # every prefix left to FTS5
     plain = Library()
     fill(plain)
-    assert plain.search(parse(prefix)) == spelled
+    assert plain.search(parse(prefix)).keys == spelled
     assert not plain._fts.prefixes.get(prefix)
     plain.close()
 
@@ -229,8 +245,8 @@ def test_a_search_can_be_stopped_and_the_library_still_answers(library: Library)
         library.search(parse("desa OR warga OR forum"), "date", stop=later)
     assert later.asked > 3
     # Nothing stopped is remembered, and the connection no longer asks to stop.
-    assert library.search(parse("warga")) == library.search(parse("warga"), stop=lambda: False)
-    assert len(library.search(parse("desa OR warga OR forum"), "date")) > 0
+    assert library.search(parse("warga")).keys == library.search(parse("warga"), stop=lambda: False).keys
+    assert len(library.search(parse("desa OR warga OR forum"), "date").keys) > 0
 
 
 def test_a_crowded_minute_lends_keys_from_the_next_and_filters_stay_exact() -> None:
@@ -252,11 +268,11 @@ def test_a_crowded_minute_lends_keys_from_the_next_and_filters_stay_exact() -> N
     rows = lib.rows(newest_first=True)
     assert len({row.key for row in rows}) == 152
     assert rows[-1].title == "Tanpa"
-    assert len(lib.search(parse("date:2023-05-01"))) == 151
-    assert len(lib.search(parse("date:2023-05-01 desa"))) == 151
-    assert len(lib.search(parse("after:2023-05-01"))) == 0
-    assert len(lib.search(parse("before:2023-05-01"))) == 0
-    assert [lib.article(key).title for key in lib.search(parse("desa"))][-1] == "Tanpa"  # type: ignore[union-attr]
+    assert len(lib.search(parse("date:2023-05-01")).keys) == 151
+    assert len(lib.search(parse("date:2023-05-01 desa")).keys) == 151
+    assert len(lib.search(parse("after:2023-05-01")).keys) == 0
+    assert len(lib.search(parse("before:2023-05-01")).keys) == 0
+    assert [lib.article(key).title for key in lib.search(parse("desa")).keys][-1] == "Tanpa"  # type: ignore[union-attr]
     lib.close()
 
 
@@ -270,18 +286,18 @@ def test_the_date_order_follows_writes_and_another_window(tmp_path: Path) -> Non
     one.forget_files([a.path for a in articles[:30]])
     keys = [row.key for row in Library(tmp_path / "cache.sqlite3").rows()]
     assert len(keys) == len(set(keys)) == 370
-    mine = one.search(parse(""))
+    mine = one.search(parse("")).keys
     assert mine == sorted(mine, reverse=True)
     fresh = Library(tmp_path / "cache.sqlite3")
-    assert set(mine) <= set(fresh.search(parse("")))  # one's order has what one wrote, in order
-    assert len(set(fresh.search(parse("")))) == 370
+    assert set(mine) <= set(fresh.search(parse("")).keys)  # one's order has what one wrote, in order
+    assert len(set(fresh.search(parse("")).keys)) == 370
     for lib in (one, two, fresh):
         lib.close()
 
 
 def test_without_a_filter_the_page_is_everything(library: Library) -> None:
     for reverse in (False, True):
-        page = library.search_page(parse(""), "relevance", reverse, limit=10)
+        page = library.search(parse(""), "relevance", reverse, limit=10)
         assert page.complete and len(page.keys) == len(ARTICLES)
 
 
@@ -292,7 +308,7 @@ def test_a_file_written_twice_between_searches_is_listed_once() -> None:
     lib.search(parse(""))  # the date order exists; what follows is merged into it when needed
     lib.put_files([(first.path, 1, 1, [first])])
     lib.put_files([(first.path, 2, 2, [first])])  # changed on disk: its old key goes, a new one comes
-    keys = lib.search(parse(""))
+    keys = lib.search(parse("")).keys
     assert sorted(keys, reverse=True) == keys == [row.key for row in lib.rows(newest_first=True)]
     assert len(keys) == 5
     lib.close()

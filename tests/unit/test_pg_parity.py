@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from benchmarks.gen_corpus import generate
 from tests.helpers import write_article
 from tui.library import Library, Row
-from tui.query import parse
+from tui.query import Query, parse
 from tui.sync import sync
 
 Ident = tuple[str, str]
@@ -97,7 +97,7 @@ def _answer(library: object, text: str, sort: str, reverse: bool = False) -> lis
     known = _idents(library)
     query = parse(text)
     flags = _flags(library) if query.uses_marks else None
-    keys: list[int] = library.search(query, sort, reverse, flags)  # type: ignore[attr-defined]
+    keys: list[int] = library.search(query, sort, reverse, flags).keys  # type: ignore[attr-defined]
     return [known[key] for key in keys]
 
 
@@ -195,8 +195,8 @@ def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> Non
     for text in ("desa", "is:unread desa", '"kata langka sekali" OR pertemuan'):
         query = parse(text)
         flags = _flags(team) if query.uses_marks else None
-        whole = team.search(query, "relevance", False, flags)  # type: ignore[attr-defined]
-        page = team.search_page(query, "relevance", False, flags, limit=20)  # type: ignore[attr-defined]
+        whole = team.search(query, "relevance", False, flags).keys  # type: ignore[attr-defined]
+        page = team.search(query, "relevance", False, flags, limit=20)  # type: ignore[attr-defined]
         assert page.keys == whole[:20]
         assert page.complete == (len(whole) <= 20)
 
@@ -247,19 +247,27 @@ def test_a_first_page_read_through_the_word_index_is_the_same(
     for text in texts:
         query = parse(text)
         flags = _flags(team) if query.uses_marks else None
-        pages[text] = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+        sorts = ("relevance", "date")
+        pages[text] = [team.search(query, sort, False, flags, limit=50).keys for sort in sorts]  # type: ignore[attr-defined]
     monkeypatch.setattr(pg, "WALK_SECONDS", 0.001)
     for text in texts:
         query = parse(text)
         flags = _flags(team) if query.uses_marks else None
-        again = [team.search_page(query, sort, False, flags, 50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
+        again = [team.search(query, sort, False, flags, limit=50).keys for sort in ("relevance", "date")]  # type: ignore[attr-defined]
         assert again == pages[text], text
 
 
 def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Library, object]) -> None:
     import time
 
+    from tui.library import AtOnce, Page, Stopped
     from tui.library.pg import PgLibrary
+
+    def page_at_once(reader: PgLibrary, query: Query, sort: str = "relevance") -> Page | None:
+        try:
+            return reader.search(query, sort, limit=200, at_once=AtOnce(seconds=5.0))
+        except Stopped:
+            return None
 
     _local, team = both
     reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
@@ -267,12 +275,12 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
         for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
             query = parse(text)
             deadline = time.monotonic() + 10
-            page = reader.page_at_once(query, "relevance", seconds=5.0)
+            page = page_at_once(reader, query)
             while page is None and time.monotonic() < deadline:  # its connection is made on a thread
                 time.sleep(0.05)
-                page = reader.page_at_once(query, "relevance", seconds=5.0)
-            assert page == reader.search_page(query, "relevance"), text
-        assert reader.page_at_once(parse('"rumah inklusi"'), seconds=5.0) is None  # a phrase: the thread's
-        assert reader.page_at_once(parse("is:unread desa"), seconds=5.0) is None  # marks: the thread's
+                page = page_at_once(reader, query)
+            assert page == reader.search(query, "relevance", limit=200), text
+        assert page_at_once(reader, parse('"rumah inklusi"')) is None  # a phrase: the thread's
+        assert page_at_once(reader, parse("is:unread desa")) is None  # marks: the thread's
     finally:
         reader.close()

@@ -84,7 +84,7 @@ def library() -> Iterator[Library]:
 
 def titles(lib: Library, text: str, **kwargs: object) -> list[str]:
     by_key = {row.key: row.title for row in lib.rows()}
-    return [by_key[key] for key in lib.search(parse(text), **kwargs)]  # type: ignore[arg-type]
+    return [by_key[key] for key in lib.search(parse(text), **kwargs).keys]  # type: ignore[arg-type]
 
 
 def found(lib: Library, text: str, **kwargs: object) -> set[str]:
@@ -315,12 +315,12 @@ def test_big_batch_stems_in_background(tmp_path: Path) -> None:
 def test_remembered_answers_are_forgotten_on_every_write(tmp_path: Path) -> None:
     lib = Library(None)
     lib.put_files([("/c/1.txt", 1, 1, [make(1, "Satu koperasi", "isi pertama")])])
-    first = lib.search(parse("koperasi"))
-    assert lib.search(parse("koperasi")) is first  # the same answer, not searched again
+    first = lib.search(parse("koperasi")).keys
+    assert lib.search(parse("koperasi")).keys is first  # the same answer, not searched again
     lib.put_files([("/c/2.txt", 1, 1, [make(2, "Dua koperasi", "isi kedua")])])
-    assert len(lib.search(parse("koperasi"))) == 2
+    assert len(lib.search(parse("koperasi")).keys) == 2
     lib.forget_files(["/c/1.txt"])
-    assert len(lib.search(parse("koperasi"))) == 1
+    assert len(lib.search(parse("koperasi")).keys) == 1
 
 
 def test_undecodable_names_and_broken_escapes_are_stored_and_given_back(tmp_path: Path) -> None:
@@ -333,7 +333,7 @@ def test_undecodable_names_and_broken_escapes_are_stored_and_given_back(tmp_path
     assert again.file_state() == {path: (5, 5)}
     assert [row.path for row in again.rows()] == [path]
     assert [p.path for p in again.problems()] == [path]
-    (key,) = again.search(parse("koperasi"))
+    (key,) = again.search(parse("koperasi")).keys
     stored = again.article(key)
     assert stored is not None and stored.path == path
     assert stored.title == "Judul ? rusak"

@@ -144,7 +144,7 @@ def test_articles_prepared_by_a_worker_are_stored_as_parsed_ones(tmp_path: Path)
     assert stored(prepared) == stored(plain)
     terms = "SELECT term, stem FROM terms ORDER BY term"
     assert prepared._conn.execute(terms).fetchall() == plain._conn.execute(terms).fetchall()
-    assert prepared.search_page(parse("zebra")).keys
+    assert prepared.search(parse("zebra"), limit=200).keys
 
 
 def test_warm_start_sends_the_newest_screenful_first(tmp_path: Path) -> None:
@@ -288,7 +288,7 @@ def test_a_bulk_load_finds_the_same_and_leaves_the_index_merging_as_usual(
     assert not bulk._writer.in_bulk()
     assert bulk.wait_for_merges(timeout=30)
     for text in ("", "artikel", "a", "-artikel"):
-        assert len(bulk.search(parse(text))) == len(small.search(parse(text)))
+        assert len(bulk.search(parse(text)).keys) == len(small.search(parse(text)).keys)
 
 
 def test_a_bulk_load_takes_its_later_words_from_the_index(
@@ -318,7 +318,9 @@ def test_a_bulk_load_takes_its_later_words_from_the_index(
     small.wait_for_stems(timeout=30)
     assert bulk._conn.execute(terms).fetchall() == small._conn.execute(terms).fetchall()
     for text in ("zebrak", "søre", "cafe", "naiv", "temu", "kuda"):
-        assert bulk.search(parse(text)) and len(bulk.search(parse(text))) == len(small.search(parse(text)))
+        assert bulk.search(parse(text)).keys and len(bulk.search(parse(text)).keys) == len(
+            small.search(parse(text)).keys
+        )
 
 
 def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
@@ -341,7 +343,7 @@ def test_merges_a_quit_run_left_undone_resume_at_the_next_start(
     assert updates[-1].finished
     assert again.wait_for_merges(timeout=30)
     assert merges.segments(again._conn) == 1
-    assert len(again.search(parse("artikel"))) == 120
+    assert len(again.search(parse("artikel")).keys) == 120
 
 
 def test_a_first_page_reads_no_tier_after_the_one_that_filled_it(tmp_path: Path) -> None:
@@ -351,7 +353,7 @@ def test_a_first_page_reads_no_tier_after_the_one_that_filled_it(tmp_path: Path)
     run(library, many_articles(tmp_path / "c", 60))
     matches: list[str] = []
     library._conn.set_trace_callback(lambda sql: matches.append(sql) if "MATCH" in sql else None)
-    page = library.search_page(parse("artikel"), limit=10)
+    page = library.search(parse("artikel"), limit=10)
     assert len(page.keys) == 10 and not page.complete
     assert len(matches) == 1  # the first tier had ten: the others were never started
 
@@ -364,7 +366,7 @@ def test_the_rest_of_an_answer_never_waits_for_the_library_lock(tmp_path: Path) 
     library = Library(tmp_path / "cache.sqlite3")
     run(library, many_articles(tmp_path / "c", 60))
     query = parse("artikel -nomor*1")
-    whole = library.search(query)
+    whole = library.search(query).keys
     library._answers.written()  # nothing kept: the rest is searched again
     held, done = threading.Event(), threading.Event()
 
@@ -378,7 +380,7 @@ def test_the_rest_of_an_answer_never_waits_for_the_library_lock(tmp_path: Path) 
     try:
         assert held.wait(10)
         found: list[list[int]] = []
-        rest = threading.Thread(target=lambda: found.append(library.search_rest(query)))
+        rest = threading.Thread(target=lambda: found.append(library.search(query).keys))
         rest.start()
         rest.join(5)
         assert found == [whole]  # found while the lock was held, and the same answer

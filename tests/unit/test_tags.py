@@ -242,12 +242,12 @@ def test_tag_filters_match_a_plain_comparison(tmp_path: Path) -> None:
     }
     for text, expected in cases.items():
         query = parse(text)
-        keys = library.search(query, flags=marks.flags(query))
+        keys = library.search(query, flags=marks.flags(query)).keys
         got = {rows[k].title for k in keys}
         assert keys == sorted(keys, reverse=True), text  # newest first, as without the key sets
         want = {title for title, (t, n, r) in truth.items() if expected(t, n, r)}
         assert got == want, text
-        page = library.search_page(query, flags=marks.flags(query), limit=5)
+        page = library.search(query, flags=marks.flags(query), limit=5)
         assert {rows[k].title for k in page.keys} <= want
     library.close()
 

@@ -10,6 +10,6 @@ from __future__ import annotations
 
 from tui.library.front import Library
 from tui.library.orders import SORTS
-from tui.library.records import Page, Row, Stopped
+from tui.library.records import PAGE_ROWS, AtOnce, Page, Row, Stopped
 
-__all__ = ["SORTS", "Library", "Page", "Row", "Stopped"]
+__all__ = ["PAGE_ROWS", "SORTS", "AtOnce", "Library", "Page", "Row", "Stopped"]

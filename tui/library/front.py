@@ -38,7 +38,16 @@ from tui.library.matching import Matcher
 from tui.library.merges import LEFTOVERS_FROM, Merges
 from tui.library.orders import SORTS, Orders
 from tui.library.paths import Paths
-from tui.library.records import ARTICLE_COLUMNS, Page, Row, Stopped, article_from, tags_from
+from tui.library.records import (
+    ARTICLE_COLUMNS,
+    PAGE_ROWS,
+    AtOnce,
+    Page,
+    Row,
+    Stopped,
+    article_from,
+    tags_from,
+)
 from tui.library.vocabulary import Vocabulary
 from tui.library.writer import FileItems, Writer
 from tui.query import Query
@@ -334,35 +343,40 @@ class Library:
         sort: str = "relevance",
         reverse: bool = False,
         flags: Mapping[str, AbstractSet[int]] | None = None,
+        *,
+        limit: int | None = None,
         stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """Keys of the matching articles in display order; everything the filter bar can say.
+        at_once: AtOnce | None = None,
+    ) -> Page:
+        """The one search: keys of the matching articles in display order, everything the filter
+        bar can say (`flags`: the key sets of the reading flags the query names, `Marks.flags`).
 
-        `stop` is asked now and then; when it says yes, the search raises Stopped within about a
-        millisecond, so a search nobody waits for any more does not hold up the next one.
+        `limit`: the first keys only, found without the rest where the index allows (relevance or
+        date order, no phrase: about a millisecond at 100k however many match); `complete` says
+        whether they are the whole answer. Without it the whole answer (40-150 ms at 100k), read
+        on a connection of its own, so the next keystroke's page does not wait behind it.
+        `stop` is asked now and then; when it says yes, Stopped is raised within a millisecond.
+        `at_once`: for the event loop, a first page of words only within its budget, else
+        Stopped at once (a phrase, reading flags, another sort, a busy lock, a slow page).
         """
-        flags = self._with_groups(query, flags)
-        cached, writes = self._recall(query, sort, reverse, flags)
-        if cached is not None:
-            return cached
-        keys = self._search(query, sort, reverse, flags, None, stop)
-        if not flags:
-            with self._db.lock:
-                self._answers.remember((query, sort, reverse), keys, writes)
-        return keys
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        flags = self._with_groups(query, flags)  # is:dup and dup:ID: key sets the library holds
+        if at_once is not None:
+            return self._at_once(query, sort, reverse, flags, limit, at_once)
+        if limit is not None:
+            return self._page(query, sort, reverse, flags, limit, stop)
+        return Page(self._whole(query, sort, reverse, flags, stop), True)
 
-    def search_rest(
+    def _whole(
         self,
         query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Mapping[str, AbstractSet[int]] | None = None,
-        stop: Callable[[], bool] | None = None,
+        sort: str,
+        reverse: bool,
+        flags: Mapping[str, AbstractSet[int]] | None,
+        stop: Callable[[], bool] | None,
     ) -> list[int]:
-        """search()'s whole answer, for the rest of a page search_page gave, on a connection of
-        its own: 40-150 ms at 100k, and the next keystroke's page (about a millisecond) must not
-        wait behind it for the library's lock, nor the reader's article."""
-        flags = self._with_groups(query, flags)
+        """The whole answer, on a connection of its own where it reads the index (else under the lock)."""
         with self._lock_if_free() as free:  # else a write is on: go on without kept answers
             cached, writes = self._recall(query, sort, reverse, flags) if free else (None, None)
         if cached is not None:
@@ -370,7 +384,14 @@ class Library:
         indexed = bool(query.groups or query.excluded) and sort in ("relevance", "date")
         conn = self._db.reader() if indexed else None
         if conn is None:  # in memory, or an answer that reads the kept orders: under the lock
-            return self.search(query, sort, reverse, flags, stop)
+            cached, writes = self._recall(query, sort, reverse, flags)
+            if cached is not None:
+                return cached
+            keys = self._search(query, sort, reverse, flags, None, stop)
+            if not flags:
+                with self._db.lock:
+                    self._answers.remember((query, sort, reverse), keys, writes)
+            return keys
         try:
             fts = Expressions(lambda: conn)
             fts.forms, fts.prefixes = self._fts.forms, self._fts.prefixes  # what the index holds
@@ -393,32 +414,25 @@ class Library:
             if free:
                 self._db.lock.release()
 
-    def search_page(
+    def _page(
         self,
         query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Mapping[str, AbstractSet[int]] | None = None,
-        limit: int = 200,
+        sort: str,
+        reverse: bool,
+        flags: Mapping[str, AbstractSet[int]] | None,
+        limit: int,
+        stop: Callable[[], bool] | None,
     ) -> Page:
-        """The first `limit` keys of search()'s answer, found without finding the rest when it can be.
-
-        `complete` says the keys are the whole answer, which they are, however many, when the
-        whole answer was as cheap to give.
-
-        In relevance or date order, with no phrase to check, FTS5 walks its lists
-        newest first and stops after a page: about a millisecond at 100k, however many match.
-        """
-        flags = self._with_groups(query, flags)
+        """The first `limit` keys, and the whole answer when it was as cheap to give."""
         cached, writes = self._recall(query, sort, reverse, flags)
         if cached is not None:
             return Page(cached, True)
         if _has_phrase(query) or sort not in ("relevance", "date") or query.is_empty:
             # No page to find: a phrase is checked on every match, another sort needs them all,
             # and without a filter the whole answer is a kept order.
-            return Page(self.search(query, sort, reverse, flags), True)
+            return Page(self._whole(query, sort, reverse, flags, stop), True)
         # Marks, tags and notes are checked batch by batch, so their first page stops early too.
-        keys = self._search(query, sort, reverse, flags, limit + 1, None)
+        keys = self._search(query, sort, reverse, flags, limit + 1, stop)
         if len(keys) > limit:
             return Page(keys[:limit], False)
         if flags:
@@ -427,42 +441,39 @@ class Library:
             self._answers.remember((query, sort, reverse), keys, writes)
         return Page(keys, True)
 
-    def page_at_once(
+    def _at_once(
         self,
         query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        limit: int = 200,
-        seconds: float = 0.006,
-        wait: float = 0.002,
-    ) -> Page | None:
-        """search_page's answer for the event loop, or None where it could keep the loop waiting.
+        sort: str,
+        reverse: bool,
+        flags: Mapping[str, AbstractSet[int]] | None,
+        limit: int | None,
+        at_once: AtOnce,
+    ) -> Page:
+        """A first page for the event loop, or Stopped where finding it could keep the loop waiting.
 
         Only a filter of words (no phrase, no reading flags) in relevance or date order, only when
-        the library's lock comes within `wait` (reading an article holds it about a millisecond, a
-        load's write far longer), and given up after `seconds`: the caller then asks search_page
-        in a thread. A merged index at 100k answers in under 2 ms, so the keystroke's own frame
-        can carry its first page.
+        the library's lock comes within `at_once.wait` (reading an article holds it about a
+        millisecond, a load's write far longer), and given up after `at_once.seconds`. A merged
+        index at 100k answers in under 2 ms, so the keystroke's own frame can carry its first page.
         """
-        if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
-            return None
+        if not query.groups or query.uses_marks or flags or sort not in ("relevance", "date"):
+            raise Stopped
         if _has_phrase(query):
-            return None
-        deadline = time.perf_counter() + seconds
-        lock = self._db.lock
+            raise Stopped
+        limit = PAGE_ROWS if limit is None else limit
+        deadline = time.perf_counter() + at_once.seconds
+        lock, wait = self._db.lock, at_once.wait
         if not (lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)):
-            return None
+            raise Stopped
         try:
             cached = self._answers.get((query, sort, reverse))
             if cached is not None:
                 return Page(cached[:limit], len(cached) <= limit)
             late = lambda: time.perf_counter() > deadline  # noqa: E731
-            try:
-                # Each look at the clock needs the interpreter's lock, which another thread may
-                # hold for a few ms: looking every 1000 instructions made 1 ms pages take 25.
-                keys = self._matcher.search(query, sort, reverse, None, limit + 1, late, stop_every=20000)
-            except Stopped:
-                return None
+            # Each look at the clock needs the interpreter's lock, which another thread may
+            # hold for a few ms: looking every 1000 instructions made 1 ms pages take 25.
+            keys = self._matcher.search(query, sort, reverse, None, limit + 1, late, stop_every=20000)
         finally:
             lock.release()
         return Page(keys[:limit], len(keys) <= limit)
@@ -474,8 +485,6 @@ class Library:
 
         Answers with reading flags are not kept, since marks change without a write here.
         """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         with self._db.lock:
             cached = None if flags else self._answers.get((query, sort, reverse))
             return cached, self._answers.writes

@@ -14,7 +14,7 @@ from contextlib import AbstractContextManager
 from typing import TYPE_CHECKING, Protocol
 
 from tui.article import Article, Problem
-from tui.library.records import Page, Row
+from tui.library.records import AtOnce, Page, Row
 from tui.library.writer import FileItems
 from tui.query import Query
 
@@ -98,36 +98,15 @@ class LibraryLike(Protocol):
         sort: str = "relevance",
         reverse: bool = False,
         flags: Flags | None = None,
+        *,
+        limit: int | None = None,
         stop: Callable[[], bool] | None = None,
-    ) -> list[int]: ...
-
-    def search_rest(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        stop: Callable[[], bool] | None = None,
-    ) -> list[int]: ...
-
-    def search_page(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        limit: int = 200,
-    ) -> Page: ...
-
-    def page_at_once(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        limit: int = 200,
-        seconds: float = 0.006,
-        wait: float = 0.002,
-    ) -> Page | None: ...
+        at_once: AtOnce | None = None,
+    ) -> Page:
+        """The one search (Library.search says what each argument asks): the first `limit` keys
+        or the whole answer; Stopped when `stop` says so, or when `at_once` cannot be met (a back
+        end that never answers on the event loop raises it for every `at_once`)."""
+        ...
 
 
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)

@@ -44,6 +44,7 @@ from tui.library.pg_query import COLUMNS, DATE_DESC, Plan, forward_order, matche
 from tui.library.pg_text import document
 from tui.library.records import (
     ARTICLE_COLUMNS,
+    AtOnce,
     Page,
     Prepared,
     Row,
@@ -56,9 +57,8 @@ from tui.library.records import (
 from tui.library.writer import FileItems
 from tui.query import Flag, Period, Query, Term
 
-VERSION = (
-    3  # of the tables below (3: a vector a field); a library of another version is refused, never rebuilt
-)
+# Of the tables below (4: links; 3: a vector a field); a library of another version is refused, never rebuilt.
+VERSION = 4
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 QUICK_TRIP = 0.002  # seconds: a server this near answers a keystroke's page on the event loop
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
@@ -90,6 +90,7 @@ CREATE TABLE IF NOT EXISTS articles(
     tags text NOT NULL DEFAULT '',
     carried text NOT NULL DEFAULT '',
     whole_bytes bigint NOT NULL DEFAULT 0,
+    links text NOT NULL DEFAULT '',  -- the body's links, one per line (records.LINK_SEPARATOR)
     removed text NOT NULL,
     blocks text NOT NULL,
     exact boolean NOT NULL,  -- every word's position is in `doc` (pg_text.document)
@@ -113,7 +114,8 @@ _DOC_INDEXES = (
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
-    "words, tags, carried, whole_bytes, removed, blocks, exact, doc, title_doc, source_doc, place_doc) "
+    "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
+    "place_doc) "
     "FROM STDIN"
 )
 
@@ -406,7 +408,7 @@ class PgLibrary:
                             article.title, article.text, article.source, article.place, new_terms
                         )
                         (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
-                         tags, carried, whole) = article.columns  # fmt: skip
+                         tags, carried, whole, links) = article.columns  # fmt: skip
                         copy.write_row(
                             [
                                 _clean(value)
@@ -427,6 +429,7 @@ class PgLibrary:
                                     tags,
                                     carried,
                                     whole,
+                                    links,
                                     article.removed,
                                     article.blocks,
                                     vectors.exact,
@@ -556,48 +559,32 @@ class PgLibrary:
         sort: str = "relevance",
         reverse: bool = False,
         flags: Flags | None = None,
+        *,
+        limit: int | None = None,
         stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """Keys of the matching articles in display order; everything the filter bar can say."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_rest(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        stop: Callable[[], bool] | None = None,
-    ) -> list[int]:
-        """search()'s whole answer (each thread reads on a connection of its own)."""
-        return self._answer(query, sort, reverse, flags, None, stop)
-
-    def search_page(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        flags: Flags | None = None,
-        limit: int = 200,
+        at_once: AtOnce | None = None,
     ) -> Page:
-        keys = self._answer(query, sort, reverse, flags, limit + 1, None)
+        """Keys of the matching articles in display order (each thread reads on a connection of its
+        own); `at_once` is met only on a connection of its own with quick round trips."""
+        if at_once is not None:
+            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            if page is None:
+                raise Stopped
+            return page
+        if limit is None:
+            return Page(self._answer(query, sort, reverse, flags, None, stop), True)
+        keys = self._answer(query, sort, reverse, flags, limit + 1, stop)
         return Page(keys[:limit], len(keys) <= limit)
 
-    def page_at_once(
-        self,
-        query: Query,
-        sort: str = "relevance",
-        reverse: bool = False,
-        limit: int = 200,
-        seconds: float = 0.006,
-        wait: float = 0.002,
+    def _page_at_once(
+        self, query: Query, sort: str, reverse: bool, limit: int, seconds: float
     ) -> Page | None:
-        """search_page's answer for the event loop, or None where it could keep the loop waiting.
+        """A first page for the event loop (search's `at_once`), or None where it could keep the loop waiting.
 
         Only words (no phrase, no marks) in relevance or date order, only on a connection of its
         own that answered a round trip within QUICK_TRIP (a server across a network never does),
         and each statement bounded by the server to what is left of `seconds`: the caller then
-        asks search_page on a thread. Through a thread the page reached the screen 5-8 times the
+        asks for it on a thread. Through a thread the page reached the screen 5-8 times the
         floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
         """
         if not query.groups or query.uses_marks or sort not in ("relevance", "date"):

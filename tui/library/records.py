@@ -15,8 +15,9 @@ from tui.library.vocabulary import has_unfolded_word, raw_word_set, raw_words_of
 
 ARTICLE_COLUMNS = (
     "id, path, title, title_derived, date, source, place, url, digest, record, removed, words, blocks, tags, "
-    "carried, whole_bytes"
+    "carried, whole_bytes, links"
 )
+LINK_SEPARATOR = "\n"  # a link is a URL, which holds no whitespace (formats.web_links)
 TAG_SEPARATOR = "\n"  # tags are one line each (tag_name), so a newline joins them cheaply
 
 
@@ -43,12 +44,23 @@ def tags_from(stored: str) -> tuple[str, ...]:
     return tuple(stored.split(TAG_SEPARATOR)) if stored else ()
 
 
+PAGE_ROWS = 200  # a first page: a few screenfuls, found in about a millisecond at 100k
+
+
 @dataclass(frozen=True, slots=True)
 class Page:
     """The first keys of an answer, and whether they are all of it."""
 
     keys: list[int]
     complete: bool
+
+
+@dataclass(frozen=True)
+class AtOnce:
+    """How long a search on the event loop may take: `seconds` in all, `wait` of it for the lock."""
+
+    seconds: float = 0.012
+    wait: float = 0.002
 
 
 class Stopped(Exception):
@@ -211,6 +223,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
             TAG_SEPARATOR.join(article.tags),
             article.carried,
             article.whole_bytes,
+            LINK_SEPARATOR.join(article.links),
         ),
         _json_strings(article.removed),
         _json_blocks(article.blocks, encoded),
@@ -230,7 +243,7 @@ def article_from(found: Any, path: str) -> Article:
     ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
         found
     )
-    tags, carried, whole_bytes = more
+    tags, carried, whole_bytes, links = more
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
     return Article(
         id=ident,
@@ -249,4 +262,5 @@ def article_from(found: Any, path: str) -> Article:
         tags=tags_from(tags),
         carried=carried,
         whole_bytes=whole_bytes,
+        links=tuple(links.split(LINK_SEPARATOR)) if links else (),
     )

@@ -16,7 +16,8 @@ from collections.abc import Collection
 from tui.library.records import body
 from tui.text import fold_words
 
-TERMS = 12  # words asked of the index
+TERMS = 8  # words asked of the index
+RARE = 0.1  # a word in more than this share of the articles is not asked: its list is long to rank
 CANDIDATES = 60  # the article's most frequent words looked up in the index
 MIN_LENGTH = 4  # shorter words (yang, dan, di) tell little
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows USING fts5vocab(main, fts, 'row')"
@@ -39,7 +40,7 @@ def telling_words(conn: sqlite3.Connection, title: str, text: str) -> list[str]:
     scored = [
         (counts[word] * math.log(total / found[word]), word)
         for word in frequent
-        if 1 < found.get(word, 0) < total / 2  # in another article, and not in most of them
+        if 1 < found.get(word, 0) <= max(50, total * RARE)  # in another article, and not in many
     ]
     return [word for _score, word in sorted(scored, reverse=True)[:TERMS]]
 

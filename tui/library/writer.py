@@ -26,8 +26,8 @@ FileItems = tuple[str, int, int, Sequence[Article | Prepared | Problem]]
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
     "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, words, tags, carried, whole_bytes) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "url, digest, record, words, tags, carried, whole_bytes, links) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"

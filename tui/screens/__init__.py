@@ -1,1 +1,1 @@
-"""Screens: the main one (list, reader, filter) and the dialogs over it."""
+"""Screens: the main one (the list, the reader, the filter bar); the dialogs over it are in tui.dialogs."""

@@ -4,7 +4,6 @@ reading width, copy, open, sort, export, problems. The main screen adds the wiri
 from __future__ import annotations
 
 import os
-import subprocess
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, cast
@@ -14,17 +13,18 @@ from textual.app import SuspendNotSupported, SystemCommand
 from textual.screen import Screen
 from textual.timer import Timer
 
+from tui import opening
 from tui.article import Article
-from tui.editor import can_start, editor_command
+from tui.dialogs.common import ExportScreen, ProblemsScreen
+from tui.dialogs.messages import MessagesScreen
+from tui.dialogs.modal import opens_dialog
 from tui.export import annotations_from, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
 from tui.marks import Mark
-from tui.screens.dialogs import ExportScreen, ProblemsScreen
+from tui.opening import can_start, editor_command
 from tui.screens.downloads import deliver_export
-from tui.screens.messages import MessagesScreen
-from tui.screens.modal import opens_dialog
 from tui.session import Session, Status
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -46,7 +46,7 @@ class ArticleActions(Screen[None]):
     _read_timer: Timer | None = None  # resting on an article marks it read; a decision stops it
     reload: Callable[[], None]  # read the folders again: the main screen does it
     action_reload: Callable[[], None]
-    run_search: Callable[..., object]  # the main screen searches
+    search_again: Callable[[], None]  # the main screen searches
 
     @property
     def kliping(self) -> KlipingApp:
@@ -156,14 +156,9 @@ class ArticleActions(Screen[None]):
             )
             self.notify(message.format(program=program), severity="error", timeout=8, markup=False)
             return
-        failed: Exception | None = None
         try:
-            with self.app.suspend():
-                # Textual takes the terminal back only when this block ends without an error.
-                try:
-                    subprocess.run(command, check=False)
-                except (OSError, ValueError) as error:
-                    failed = error
+            with self.app.suspend():  # Textual takes the terminal back only when this ends without an error
+                failed = opening.run(command)
         except SuspendNotSupported:
             self.notify(_("This terminal cannot hand over to an editor."), severity="warning", markup=False)
             return
@@ -253,7 +248,7 @@ class ArticleActions(Screen[None]):
     def _sorted(self) -> None:
         self.kliping.save_settings(sort=self.session.sort, reverse=self.session.reverse)
         self.notify(_("Sorted by {order}").format(order=self.sort_label), timeout=2, markup=False)
-        self.run_search(self.session.query_text, keep=True)
+        self.search_again()
 
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""

@@ -3,19 +3,21 @@ a question that says how many, and undo for the last UNDO_STEPS of these, newest
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
+from typing import Any
 
-from textual import work
-from textual.app import SystemCommand
+from textual.app import App, SystemCommand
 from textual.binding import Binding
 
+from tui.dialogs.annotations import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
 from tui.formatting import number, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Row, Stopped
+from tui.library.interface import LibraryLike
 from tui.query import parse
-from tui.screens.annotation_dialogs import BulkScreen, ConfirmScreen, NameScreen, TagSuggester
-from tui.screens.annotations import AnnotationActions
-from tui.screens.modal import opens_dialog
+from tui.session import Session
 
 UNDO_STEPS = 10  # bulk actions kept to undo, one z each
 
@@ -30,8 +32,9 @@ class BulkAction:
     tag: str = ""
 
 
-class BulkActions(AnnotationActions):
-    """The bulk actions of the main screen, inherited with their bindings."""
+class Bulk:
+    """The main screen's bulk actions and their undo: a plain object the screen holds, given what it
+    works with. It tells the screen that marks or tags changed through `changed` (a message)."""
 
     BINDINGS = [
         Binding("B", "bulk", _("Act on every article shown"), show=False, priority=True, id="app.bulk"),
@@ -40,11 +43,27 @@ class BulkActions(AnnotationActions):
         ),
     ]
 
-    _done: tuple[BulkAction, ...] = ()  # the bulk actions to undo, oldest first
+    def __init__(
+        self,
+        app: App[object],
+        session: Session,
+        library: LibraryLike,
+        shown: Callable[[], Sequence[int]],
+        changed: Callable[[], object],
+    ) -> None:
+        self.app = app
+        self.session = session
+        self.library = library
+        self.shown = shown  # the keys the list shows
+        self.changed = changed
+        self._done: tuple[BulkAction, ...] = ()  # the bulk actions to undo, oldest first
 
-    @opens_dialog
-    def action_bulk(self) -> None:
-        if not self.articles.keys:
+    def notify(self, message: str, **kwargs: Any) -> None:
+        self.app.notify(message, **kwargs)
+
+    def start(self) -> None:
+        """Ask what to do to every article shown."""
+        if not self.shown():
             self.notify(_("No articles shown."), severity="warning", markup=False)
             return
         actions = [
@@ -76,15 +95,18 @@ class BulkActions(AnnotationActions):
         else:
             self._bulk_keys(choice, "")
 
-    @work(thread=True, exclusive=True, group="bulk", exit_on_error=False)
     def _bulk_keys(self, choice: str, tag: str) -> None:
+        work = partial(self._find_keys, choice, tag)
+        self.app.run_worker(work, name="bulk", group="bulk", thread=True, exclusive=True, exit_on_error=False)
+
+    def _find_keys(self, choice: str, tag: str) -> None:
         """The whole answer of the filter shown, even when the list has its first page only."""
         session = self.session
         text = session.query_text
         query = parse(text)
         flags = session.marks.flags(query) if query.uses_marks else None
         try:
-            keys = self.library.search(query, session.sort, session.reverse, flags)
+            keys = self.library.search(query, session.sort, session.reverse, flags).keys
         except Stopped:
             return
         self.app.call_from_thread(self._confirm_bulk, choice, tag, text, keys)
@@ -132,7 +154,8 @@ class BulkActions(AnnotationActions):
         )
         self.notify(message.format(count=number(count, current_language())), timeout=5, markup=False)
 
-    def action_undo_bulk(self) -> None:
+    def undo(self) -> None:
+        """Undo the last bulk action not undone yet."""
         if not self._done:
             self.notify(_("Nothing to undo."), severity="warning", markup=False)
             return
@@ -149,39 +172,15 @@ class BulkActions(AnnotationActions):
         self.notify(message.format(count=number(count, current_language())), timeout=4, markup=False)
 
     def _after_bulk(self) -> None:
-        self.articles.refresh_rows()
-        self.reader.refresh_annotations()
-        self._update_status()
+        self.changed()
 
     def commands(self) -> list[SystemCommand]:
-        """The palette's commands, with the tags, notes, searches and bulk actions."""
+        """The palette's commands for the bulk actions."""
         return [
-            *super().commands(),
-            SystemCommand(
-                _("Tags: add or remove"), _("Tag the article under the cursor"), self.action_edit_tags
-            ),
-            SystemCommand(
-                _("Tags: list with counts"),
-                _("Every tag in use; choose one to filter by it"),
-                self.action_tag_list,
-            ),
-            SystemCommand(
-                _("Note"), _("Write a note on the article under the cursor"), self.action_edit_note
-            ),
-            SystemCommand(
-                _("Saved searches"), _("Apply, rename or delete a saved filter"), self.action_saved_searches
-            ),
-            SystemCommand(
-                _("Save the filter"), _("Name the current filter to use again"), self.action_save_search
-            ),
-            SystemCommand(_("Cite"), _("Copy the article's title, source, date and URL"), self.action_cite),
-            SystemCommand(
-                _("Open the URL"), _("Open the article's URL in the browser"), self.action_open_url
-            ),
             SystemCommand(
                 _("Act on every article shown"),
                 _("Mark read or unread, star, tag or untag everything the filter shows"),
-                self.action_bulk,
+                self.start,
             ),
-            SystemCommand(_("Undo"), _("Undo the last action on every article shown"), self.action_undo_bulk),
+            SystemCommand(_("Undo"), _("Undo the last action on every article shown"), self.undo),
         ]

@@ -20,12 +20,12 @@ from textual.widgets import OptionList, Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.dialogs.annotations import OptionChoice, Options
+from tui.dialogs.modal import Dialog
 from tui.facets import Facets, term_for
 from tui.formatting import count_words, number, short_date, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Row, Stopped
-from tui.screens.annotation_dialogs import OptionChoice, Options
-from tui.screens.modal import Dialog
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen

@@ -6,33 +6,33 @@ The main screen builds on this; the rules of what the list shows are the session
 from __future__ import annotations
 
 import os
-import threading
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from textual import on, work
+from textual.message import Message
 from textual.widgets import ProgressBar
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from tui.i18n import _
 from tui.library import Row
-from tui.screens.bulk import BulkActions
+from tui.reading import Fetcher
+from tui.screens.actions import ArticleActions
 from tui.search import KNOWN_MOST, learn_stems, warm_up
-from tui.sync import Update, changed_on_disk, sync
+from tui.sync import Update, sync
+from tui.watcher import Watcher
 
-CATCH_UP_WAIT_SECONDS = 120  # at most, for the index's merge before the folders are compared
 
-
-class LoadingScreen(BulkActions):
+class LoadingScreen(ArticleActions):
     """Reads the folders into the session and keeps it up to date with the disk."""
 
     paths: list[str]
     processes: int | None
-    run_search: Callable[..., object]  # the main screen searches
+    search_again: Callable[[], None]  # the main screen searches
     _reloading = False  # the folders are being read again
     _reload_pending = False  # a change came while they were: read them once more after
-    _stop_watching: threading.Event | None = None
-    _watch_after_load = False  # the watcher stepped aside for a bulk load: start it again after
-    _chrome: dict[str, frozenset[str]]  # the main screen's learned page chrome, by source
+    watcher: Watcher  # the main screen's: the folders, watched off the event loop
+    fetcher: Fetcher  # the main screen's: what the reader shows, with each source's chrome
     _reopen: int | None = None  # the article read last time, to put the cursor on once shown
     _reopened = False  # its row has come in (the cursor goes there once, at the first load)
     _asked = False  # the user asked for this reload (Ctrl+R): say what it found, even nothing
@@ -67,64 +67,19 @@ class LoadingScreen(BulkActions):
             return
         self._reloading = True
         self._reload_pending = False
-        self._chrome.clear()  # what repeats may have changed with the files
+        self.fetcher.forget()  # what repeats may have changed with the files
         self.session.reloading()
         self.load()
         self._update_status()
 
-    def watch_folders(self, catch_up: bool = False) -> None:
-        """Watch the opened folders and files; a batch of changes (debounced) reads them again.
+    @dataclass
+    class Changed(Message):
+        """The folders (or a shared library) changed: posted by the watcher's thread."""
 
-        With `catch_up` (started after a load it stepped aside for), the folders are compared
-        with the cache once the watch is in place, so what changed before it is not missed.
-        """
-        self._stop_watching = threading.Event()  # here, not in the thread: it may be set at once
-        self._watch(self._stop_watching, catch_up)
-
-    @work(thread=True, exclusive=True, group="watch", exit_on_error=False)
-    def _watch(self, stop: threading.Event, catch_up: bool) -> None:
-        import watchfiles
-
-        worker = get_current_worker()
-        if self.library.shared:  # a team library: another person's sync, told by the server
-            while not (worker.is_cancelled or stop.is_set()):
-                if self.library.wait_for_change(0.5) and not stop.is_set():
-                    self.app.call_from_thread(self.reload)
-            return
-        try:
-            # Half a second without a change yields an empty set: the worker looks up, so it ends
-            # with the app even if nobody sets the event.
-            changes = watchfiles.watch(
-                *self.paths, stop_event=stop, raise_interrupt=False, yield_on_timeout=True, rust_timeout=500
-            )
-            for changed in changes:
-                if worker.is_cancelled or stop.is_set():
-                    return
-                if catch_up:  # the watch is in place by its first answer: compared once, then
-                    # after the index's merge, which listing 100k files would slow (1 CPU-s)
-                    self.library.wait_for_merges(CATCH_UP_WAIT_SECONDS)
-                missed = catch_up and not stop.is_set() and changed_on_disk(self.library, self.paths)
-                catch_up = False
-                if changed or missed:
-                    self.app.call_from_thread(self.reload)
-        except (OSError, RuntimeError):
-            return  # no watching here (too many folders for inotify, say): Ctrl+R still reloads
-
-    def _step_aside_for_bulk_load(self) -> None:
-        """The watcher hears of every file the parse workers open (inotify reports reads too): at
-        100k that was 5–7 % of a core through the whole load. It stops until the load is done."""
-        stop = self._stop_watching
-        if stop is not None and not stop.is_set():
-            stop.set()
-            self._watch_after_load = True
-
-    def _watch_again(self, catch_up: bool = True) -> None:
-        """After the load the watcher stepped aside for: done (then compared with the disk), or
-        failed (not compared: the folders would differ from the cache, and be read again, and
-        fail again)."""
-        if self._watch_after_load:
-            self._watch_after_load = False
-            self.watch_folders(catch_up=catch_up)
+    @on(Changed)
+    def changed_outside(self, event: Changed) -> None:
+        event.stop()
+        self.reload()
 
     def _take_update(self, update: Update) -> None:
         articles = self.articles
@@ -134,7 +89,7 @@ class LoadingScreen(BulkActions):
         row = self.session.rows.get(current) if current is not None else None
         applied = self.session.apply(update, shown_any=bool(articles.keys))
         if update.bulk:
-            self._step_aside_for_bulk_load()
+            self.watcher.pause()
         if applied.removed:
             # The cursor's article whose file is still there was changed, and comes back with
             # its new row: the reader keeps it meanwhile (it used to follow the row that took
@@ -155,7 +110,7 @@ class LoadingScreen(BulkActions):
             articles.groups = self.library.group_sizes()  # the faces' `×3` (tui.library.duplicates)
             articles.refresh_rows()
             progress.display = False
-            self._watch_again()
+            self.watcher.resume()
             if self._reloading:
                 self._reloaded()
         if applied.first_rows:
@@ -221,7 +176,7 @@ class LoadingScreen(BulkActions):
 
     def _refresh_if_due(self) -> None:
         if self.session.refresh_due():
-            self.run_search(self.session.query_text, keep=True)
+            self.search_again()
 
     def action_reload(self) -> None:
         self._asked = True
@@ -233,13 +188,11 @@ class LoadingScreen(BulkActions):
         """A failure in the background is told in plain words; the app and what it loaded stay."""
         if event.state != WorkerState.ERROR:
             return
-        what = {"load": _("Loading stopped"), "run_search": _("The search failed")}.get(
-            event.worker.name, _("A background task failed")
-        )
+        what = {"load": _("Loading stopped")}.get(event.worker.name, _("A background task failed"))
         self.notify(f"{what}: {event.worker.error}", severity="error", timeout=15, markup=False)
         if event.worker.name == "load":
             self.session.stopped_loading()
-            self._watch_again(catch_up=False)
+            self.watcher.resume(catch_up=False)
             self.query_one(ProgressBar).display = False
             self._refresh_if_due()
             self._update_status()

@@ -2,39 +2,42 @@
 
 The screen wires; the rules live in `tui.session` (what the list shows as loading and searching go
 on) and the widgets (how a row or an article looks). Workers run in threads and hand their results
-back with `call_from_thread`; only handlers on the event loop change the session and the widgets.
+back with `call_from_thread` or a message; only handlers on the event loop change the session and
+the widgets. What a keystroke searches, and when, is the searcher's (`tui.searching`).
 """
 
 from __future__ import annotations
 
-import threading
-import time
-from collections.abc import Sequence
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 from textual import events, on, work
 from textual.actions import SkipAction
-from textual.app import ComposeResult
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import get_current_worker
 
-from tui import chrome
 from tui.article import Article
 from tui.config import SPLIT_MAX, SPLIT_MIN
+from tui.dialogs.modal import opens_dialog
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
-from tui.library import Stopped
 from tui.library.interface import LibraryLike
 from tui.loader import raw_text
-from tui.query import Query, parse
+from tui.reading import Fetched, Fetcher
+from tui.screens.annotations import Annotations
+from tui.screens.bulk import Bulk
 from tui.screens.collection import CollectionKeys
 from tui.screens.loading import LoadingScreen
-from tui.search import snippet
-from tui.session import Answer, Session, Status
+from tui.searching import Found, Match, Searcher
+from tui.session import Session, Shown, Status
+from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
@@ -47,13 +50,7 @@ READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: 
 # between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 REFRESH_SECONDS = 0.4  # while loading, how often the list takes in new rows
-PAGE_ROWS = 200  # a search first fetches this many rows: a few screenfuls, in about a millisecond
-PAGE_AT_ONCE_SECONDS = 0.012  # the keystroke's handler gives up finding the first page after this
-# (a merged index at 100k answers in 0.3-3 ms; a thread's page reaches the screen 15-30 ms later)
-PAGE_LOCK_WAIT_SECONDS = 0.002  # and waits this long for the library's lock (an article read holds it ~1 ms)
 SPLIT_STEP = 10  # percent of the screen a < or > gives or takes
-REST_SECONDS = 0.25  # and the rest once typing has paused this long: most people's keys come
-# closer together than this, and a whole answer at 100k (40-150 ms) is best not fetched between two
 
 
 # What the keys that open a dialog do: acted on as the key arrives, so the keys after it reach the dialog.
@@ -117,6 +114,8 @@ class MainScreen(LoadingScreen):
         Binding("S", "reverse_sort", _("Reverse sort"), show=False, id="app.reverse"),
         Binding("p", "show_problems", _("Problems"), show=False, priority=True, id="app.problems"),
         Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload"),
+        *Annotations.BINDINGS,
+        *Bulk.BINDINGS,
         Binding("M", "show_messages", _("The last messages"), show=False, priority=True, id="app.messages"),
         Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
         Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
@@ -140,18 +139,37 @@ class MainScreen(LoadingScreen):
         self._read_timer: Timer | None = None
         self._reader_timer: Timer | None = None
         self._reader: Reader | None = None
-        self._snippet_width = 60  # the match line's width, read by the search thread
+        self.searcher = Searcher(library, session, lambda found: self.post_message(self.Searched(found)))
+        self._reader_match: Match | None = None  # the snippet of the article the reader was given
         self._reloading = False
         self._reload_pending = False
         self._keep_after_clear: int | None = None
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
-        self._chrome: dict[str, frozenset[str]] = {}  # learned page chrome by source, this run
-        self._stop_watching: threading.Event | None = None
+        self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
         self.collection = CollectionKeys(self)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """The dialogs' keys are priority bindings: in the filter bar they are letters typed."""
         return not (action in DIALOG_ACTIONS and isinstance(self.focused, FilterBar))
+
+    bulk: Bulk  # acting on everything shown, with undo (made on mount: it needs the app)
+    annotations: Annotations  # tags, notes, saved searches, citing, opening the URL
+    fetcher: Fetcher  # what the reader shows, fetched off the loop
+
+    @classmethod
+    def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
+        """The keys of this screen and its widgets, by where they work: for the help and the keymap."""
+
+        def bindings(*lists: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+            return [b for found in lists for b in found if isinstance(b, Binding)]
+
+        return [
+            (_("Everywhere"), bindings(cls.BINDINGS, app_bindings)),
+            (_("Tags, notes, searches"), bindings(Annotations.BINDINGS, Bulk.BINDINGS)),
+            (_("Article list"), bindings(ArticleList.BINDINGS)),
+            (_("Reading pane"), bindings(Reader.BINDINGS)),
+            (_("Filter bar"), bindings(FilterBar.BINDINGS)),
+        ]
 
     @property
     def idle(self) -> bool:
@@ -159,6 +177,7 @@ class MainScreen(LoadingScreen):
         reader = self.reader
         return (
             self.session.settled
+            and not self.searcher.searching
             and self._reader_timer is None
             and not (reader.wrapping or reader.raw_pending)
         )
@@ -178,6 +197,13 @@ class MainScreen(LoadingScreen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.fetcher = Fetcher(self.library, self.kliping.state, self.session, self.searcher)
+        shown = lambda: self.articles.keys  # noqa: E731
+        self.bulk = Bulk(self.app, self.session, self.library, shown, self._marks_changed)
+        current, reading = (lambda: self.articles.current_key), (lambda: self.reader.article)
+        self.annotations = Annotations(
+            self.kliping, self.session, self.library, current, reading, self.apply_filter, self._marks_changed
+        )
         articles = self.articles
         articles.border_title = opened_title(self.paths)
         articles.marks = self.reader.marks = self.session.marks
@@ -185,13 +211,15 @@ class MainScreen(LoadingScreen):
         self.reader.measure = self.kliping.settings.measure
         opens = self.kliping.settings.keymap.get("app.open", "o").split(",")[0]
         self.reader.open_key = self.app.get_key_display(Binding(opens, ""))
+        links = self.kliping.settings.keymap.get("app.links", "l").split(",")[0]
+        self.reader.links_key = self.app.get_key_display(Binding(links, ""))
         self.set_focus(articles)
         self.apply_split()
         self.set_interval(REFRESH_SECONDS, self._refresh_if_due)
         self.load()
         self._update_status()
         if self.kliping.watch_files:
-            self.watch_folders()
+            self.watcher.start()
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
@@ -225,11 +253,11 @@ class MainScreen(LoadingScreen):
 
     def _measure_match_line(self) -> None:
         width = self.query_one(MatchLine).content_region.width or self.articles.content_region.width
-        self._snippet_width = max(20, width)
+        self.searcher.snippet_width = max(20, width)
 
     def on_unmount(self) -> None:
-        if self._stop_watching is not None:
-            self._stop_watching.set()
+        self.searcher.close()
+        self.watcher.stop()
         """Keep where the reader is in its article for next time: the reader is unmounted by now,
         but the object still knows."""
         reader = self._reader
@@ -246,34 +274,13 @@ class MainScreen(LoadingScreen):
 
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        self.session.typed(event.value)
-        # The last key's search stops first: its thread must not hold the interpreter's lock
-        # while this key's page is found.
-        self.workers.cancel_group(self, "search")
-        self.run_search(event.value, shown=self._page_at_once(event.value))
-
-    def _page_at_once(self, text: str) -> Answer | None:
-        """The first page, found and shown by the keystroke's own handler when the library can
-        answer within PAGE_AT_ONCE_SECONDS: the frame that echoes the key then shows the list.
-
-        A search's thread handing its page back arrived a frame or more after the echo (12-30 ms
-        at 100k); None leaves the page to the thread (a phrase, marks, a load writing, a slow page).
-        """
-        session = self.session
-        query = parse(text)
-        # While loading, the library's lock is a write's for hundreds of ms: not waited for.
-        wait = 0.0 if session.loading else PAGE_LOCK_WAIT_SECONDS
-        page = self.library.page_at_once(
-            query, session.sort, session.reverse, limit=PAGE_ROWS, seconds=PAGE_AT_ONCE_SECONDS, wait=wait
-        )
-        if page is None:
-            return None
-        first = Answer(
-            text, query, session.known(page.keys), session.rows_version, page.complete, in_rows=True
-        )
-        self._show_answer(first)
-        self._repaint_now()
-        return first
+        """The keystroke's first page, when the library gives it at once, goes out with the frame
+        that echoes the key; the rest comes from the searcher's thread as `Searched` messages."""
+        shown = self.searcher.typed(event.value, self.articles.keys)
+        if shown is not None:
+            self._show(shown)
+            self._repaint_now()
+            self.call_after_refresh(self.searcher.painted)
 
     def _repaint_now(self) -> None:
         """Hand the screen now the repaints a keystroke's answer asked for, so the frame that
@@ -295,103 +302,52 @@ class MainScreen(LoadingScreen):
         for widget in widgets:
             widget._check_refresh()
 
-    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def run_search(self, text: str, keep: bool = False, shown: Answer | None = None) -> None:
-        """The first screenful of the answer at once, the rest when typing pauses.
+    def search_again(self) -> None:
+        """The filter as it is, searched again (new rows, another order), keeping the cursor's article."""
+        self.searcher.again()
 
-        `shown` is the first page the keystroke's handler already showed; else this worker finds
-        it. A newer keystroke cancels this worker, and a cancelled worker's search stops within a
-        millisecond, so the whole answer is only ever computed for text the user rests on.
-        """
-        worker = get_current_worker()
-        session = self.session
-        started = time.monotonic()
-        if shown is not None:
-            query, version, known, complete = shown.query, shown.version, shown.keys, shown.complete
-            flags = None
-            # The snippet's article (a few ms of CPU) waits for the frame with the list, which it
-            # slowed by holding the interpreter's lock (10-15 ms frames instead of 4-6).
-            painted = threading.Event()
-            self.app.call_from_thread(self.call_after_refresh, painted.set)
-            while not painted.wait(0.01):
-                if worker.is_cancelled:
-                    return
-        else:
-            version = session.rows_version
-            query = parse(text)
-            flags = session.marks.flags(query) if query.uses_marks else None
-            page = self.library.search_page(query, session.sort, session.reverse, flags, limit=PAGE_ROWS)
-            # Checked against the loaded rows here: a whole answer of 100k keys took 25 ms of the loop.
-            known, complete = session.known(page.keys), page.complete
-            if worker.is_cancelled:
-                return
-            first = Answer(text, query, known, version, complete, keep, in_rows=True)
-            self.app.call_from_thread(self._show_answer, first)
-        # The words around the top article's match come next, on their own line: fetching the
-        # article (a millisecond or more) must not delay the frame with the list.
-        found = self._snippet(query, known)
-        if found is not None and not worker.is_cancelled:
-            self.app.call_from_thread(self._show_snippet, text, known[0], found)
-        if not complete:
-            resting = time.monotonic() + REST_SECONDS
-            while time.monotonic() < resting:
-                if worker.is_cancelled:
-                    return
-                time.sleep(0.01)
-            stop = lambda: worker.is_cancelled  # noqa: E731
-            try:
-                keys = self.library.search_rest(query, session.sort, session.reverse, flags, stop=stop)
-            except Stopped:
-                return
-            try:
-                keys = session.known(keys, stop)
-            except Stopped:
-                return
-            rest = Answer(text, query, keys, version, True, True, in_rows=True)
-            self.app.call_from_thread(self._show_answer, rest)
-        self.app.call_from_thread(session.searched, time.monotonic() - started)
+    @dataclass
+    class Searched(Message):
+        """A step of a search, from the searcher's thread (posting is safe from any thread)."""
 
-    def _snippet(self, query: Query, keys: Sequence[int]) -> tuple[str, list[tuple[int, int]]] | None:
-        """The words around the first match in the answer's top article, so the first frame after
-        a key shows them (about a millisecond, in the search's thread)."""
-        if query.is_empty or not keys:
-            return None
-        article = self.library.article(keys[0])
-        if article is None:
-            return None
-        line, spans = snippet(article.text, query, width=self._snippet_width)
-        return (line, spans) if spans else None
+        found: Found
 
-    def _show_snippet(self, text: str, key: int, found: tuple[str, list[tuple[int, int]]]) -> None:
-        """The top article's match, if the list still shows that answer with the cursor on it."""
-        if text == self.session.query_text and self.articles.current_key == key:
-            self.query_one(MatchLine).show(*found)
-
-    def _show_answer(self, answer: Answer) -> None:
-        articles = self.articles
-        shown = self.session.accept(answer, articles.keys)
-        if shown is None:
+    @on(Searched)
+    def searched(self, event: Searched) -> None:
+        event.stop()
+        if event.found.failed is not None:
+            message = _("The search failed") + f": {event.found.failed}"
+            self.notify(message, severity="error", timeout=15, markup=False)
             return
+        shown, match = self.searcher.take(event.found, self.articles.keys)
+        if shown is not None:
+            self._show(shown)
+        if match is not None and self.articles.current_key == match.key:
+            self.query_one(MatchLine).show(match.line, match.spans)
+
+    def _show(self, shown: Shown) -> None:
+        articles = self.articles
+        query = shown.query
         if shown.extend:
             articles.extend(shown.keys)
         else:
             reader = self.reader
-            if reader.filter_query != (None if answer.query.is_empty else answer.query):
+            if reader.filter_query != (None if query.is_empty else query):
                 # The list goes first; the reader re-marks its article when the list's
                 # Highlighted message has it fetched again, so it is wrapped once, not twice.
-                reader.set_query(answer.query, rebuild=False)
+                reader.set_query(query, rebuild=False)
             # Rows arriving while loading keep the cursor on the article the user went to; one
             # who has not moved yet stays at the top, where the newest articles keep arriving.
             keep_key = articles.current_key if articles.moved else None
             reset = shown.reset
-            followed = self._keep_following(shown.keys, answer.complete)
+            followed = self._keep_following(shown.keys, shown.complete)
             if followed is not None:  # the article whose file changed stays under the cursor
                 keep_key, reset = followed, False
-            elif self._keep_after_clear is not None and answer.query.is_empty:
+            elif self._keep_after_clear is not None and query.is_empty:
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
-            articles.show(self.session.rows, shown.keys, answer.query, keep=keep_key, reset=reset)
+            articles.show(self.session.rows, shown.keys, query, keep=keep_key, reset=reset)
             self._put_cursor_back()
             self._give_the_match_line_its_row()  # in the answer's own frame: rows stay put
             if shown.reset:
@@ -399,6 +355,69 @@ class MainScreen(LoadingScreen):
         if shown.search_again:
             self._refresh_if_due()
         self._update_status()
+
+    # -- marks, tags and notes changed --------------------------------------------------------
+
+    @dataclass
+    class Annotated(Message):
+        """Marks, tags or notes changed outside the list (a bulk action, its undo)."""
+
+    def _marks_changed(self) -> None:
+        self.post_message(self.Annotated())
+
+    @on(Annotated)
+    def annotated(self, event: Annotated) -> None:
+        """The list's rows, the reader and the status show the marks as they are now."""
+        event.stop()
+        self.articles.refresh_rows()
+        self.reader.refresh_annotations()
+        self._update_status()
+
+    def apply_filter(self, text: str) -> None:
+        """Put a filter in the bar (its change runs the search) and go to the list."""
+        self.filter_bar.value = text
+        self.filter_bar.cursor_position = len(text)
+        self.set_focus(self.articles)
+
+    @opens_dialog
+    def action_edit_tags(self) -> None:
+        self.annotations.edit_tags()
+
+    @opens_dialog
+    def action_tag_list(self) -> None:
+        self.annotations.tag_list()
+
+    @opens_dialog
+    def action_edit_note(self) -> None:
+        self.annotations.edit_note()
+
+    @opens_dialog
+    def action_saved_searches(self) -> None:
+        self.annotations.saved_searches()
+
+    def action_save_search(self) -> None:
+        self.annotations.save_search()
+
+    def action_cite(self) -> None:
+        self.annotations.cite()
+
+    def action_open_url(self) -> None:
+        self.annotations.open_url()
+
+    @opens_dialog
+    def action_links(self) -> None:
+        self.annotations.links()
+
+    @opens_dialog
+    def action_bulk(self) -> None:
+        self.bulk.start()
+
+    def action_undo_bulk(self) -> None:
+        self.bulk.undo()
+
+    def commands(self) -> list[SystemCommand]:
+        """The palette's commands for this screen, beside Textual's own."""
+        return [*super().commands(), *self.annotations.commands(), *self.bulk.commands()]
 
     # -- the reader follows the list ----------------------------------------------------------
 
@@ -440,24 +459,13 @@ class MainScreen(LoadingScreen):
     @work(thread=True, exclusive=True, group="reader-fetch", exit_on_error=False)  # a library gone: told
     def _fetch(self, key: int, raw: bool) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
-        article = self.library.article(key)
-        if article is not None:
-            article = chrome.cleaned(article, self._chrome_of(article))
-        text, whole = raw_text(article) if article is not None and raw else (None, 0)
-        position = self.kliping.state.position(article.digest) if article is not None else None
+        fetched = self.fetcher.fetch(key, raw)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self.reader.show, article, text, position, raw_whole=whole)
+            self.app.call_from_thread(self._fetched, fetched)
 
-    def _chrome_of(self, article: Article) -> frozenset[str]:
-        """What repeats across this article's source, learned once a run from up to 200 of its
-        articles (in the reader's thread: tens of milliseconds, once per source)."""
-        source = chrome.source_key(article.source, article.path)
-        found = self._chrome.get(source)
-        if found is None:
-            found = self._chrome[source] = chrome.learned(
-                self.library.neighbours(article, longest=chrome.MAX_LENGTH)
-            )
-        return found
+    def _fetched(self, fetched: Fetched) -> None:
+        self._reader_match = fetched.match
+        self.reader.show(fetched.article, fetched.raw, fetched.position, raw_whole=fetched.raw_whole)
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:
@@ -498,10 +506,10 @@ class MainScreen(LoadingScreen):
                 # Resting on an article in the list reads it too, if the user asked for that, but a
                 # quick pass over it does not, nor does typing a filter or starting the app.
                 self._read_timer = self.set_timer(READ_AFTER_SECONDS, lambda: self._mark_read(key))
-        query = self.session.query
-        if not query.is_empty:
-            line, spans = snippet(event.article.text, query, width=self._snippet_width)
-            self.query_one(MatchLine).show(line if spans else None, spans)
+        match = self._reader_match
+        if not self.session.query.is_empty and (match is None or match.text == self.session.query_text):
+            # The words around the match, found with the article in the reader's thread.
+            self.query_one(MatchLine).show(match.line if match else None, match.spans if match else [])
 
     # -- the filter bar -----------------------------------------------------------------------
 

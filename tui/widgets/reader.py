@@ -108,6 +108,7 @@ class Reader(ScrollView, can_focus=True):
         self._raw_text: str | None = None
         self._raw_whole = 0  # the raw text's whole size when only its first part was read, else 0
         self.open_key = "o"  # the key that opens the file (app.open), as the user's keymap has it
+        self.links_key = "l"  # the key that lists the article's links to open one (app.links)
         self._lines: list[Strip] = []
         self._match_lines: list[int] = []
         self._wrapping = Lines([], Layout(0, 0, 0, Style(), Style(), Style(), Style()), -1, Console())
@@ -276,6 +277,17 @@ class Reader(ScrollView, can_focus=True):
             styles = {kind: self._style(f"reader--{kind}") for kind in ("heading", "quote", "caption")}
             for block in article.blocks:
                 texts.append(partial(self._block_text, block, styles.get(block.kind, Style())))
+                texts.append((Text(""), ""))
+            if article.links:  # what the "[3]" in the text point to, and how to open one
+                texts.append((Text(_("Links"), style=styles["heading"]), ""))
+                texts.append((Text(""), ""))
+                for number, url in enumerate(article.links, start=1):
+                    texts.append(
+                        (Text(f"[{number}] {visible_line(url)}", style=self._style("reader--meta")), "")
+                    )
+                hint = _("Press {key} to choose one to open in the browser.").format(key=self.links_key)
+                texts.append((Text(""), ""))
+                texts.append((Text(hint, style=notice_style), ""))
                 texts.append((Text(""), ""))
             if cut is not None:
                 texts.append((Text(cut, style=notice_style), ""))

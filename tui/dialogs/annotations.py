@@ -16,9 +16,9 @@ from textual.widgets import Input, OptionList, Static, TextArea
 from textual.widgets.option_list import Option
 
 from tui.article import tag_name
+from tui.dialogs.modal import Dialog
 from tui.formatting import number, plain_line, visible_line
 from tui.i18n import _, current_language, ngettext
-from tui.screens.modal import Dialog
 from tui.widgets.plain_input import PlainInput, PlainTextArea
 
 
@@ -224,6 +224,32 @@ class TagListScreen(OptionChoice):
             if not options:
                 yield Static(_("No tags yet: press t on an article to tag it."), classes="dialog-label")
             yield Options(*options, id="tag-options")
+
+
+class LinksScreen(OptionChoice):
+    """An article's links by their numbers in the text; choosing one opens it in the browser."""
+
+    BINDINGS = [Binding("escape,q", "cancel", _("Close"), id="links.close")]
+
+    def __init__(self, links: Sequence[str]) -> None:
+        super().__init__()
+        self.links = links
+
+    def compose(self) -> ComposeResult:
+        lang = current_language()
+        with Vertical(id="links-box", classes="dialog-box list-box") as box:
+            count = len(self.links)
+            box.border_title = ngettext("{count} link", "{count} links", count).format(
+                count=number(count, lang)
+            )
+            box.border_subtitle = _("Enter opens the link in the browser · Esc to close")
+            yield Options(
+                *[
+                    Option(Text(f"[{index}] {visible_line(url)}"), id=str(index))
+                    for index, url in enumerate(self.links, start=1)
+                ],
+                id="links-options",
+            )
 
 
 @dataclass(frozen=True)

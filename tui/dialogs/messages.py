@@ -13,9 +13,9 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from tui.dialogs.modal import Dialog
 from tui.formatting import visible
 from tui.i18n import _
-from tui.screens.modal import Dialog
 
 KEPT = 100  # the last messages kept for the dialog
 SHORTEST_SECONDS = 3.0  # a toast shows at least this long

@@ -15,12 +15,12 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
+from tui.dialogs.annotations import ConfirmScreen
+from tui.dialogs.modal import Dialog
 from tui.export import format_for, unwritable
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import Said, _, current_language, ngettext
 from tui.loader import UNREAD_TYPE
-from tui.screens.annotation_dialogs import ConfirmScreen
-from tui.screens.modal import Dialog
 
 
 class HelpScreen(Dialog[None]):
@@ -164,15 +164,10 @@ class ExportScreen(Dialog[str | None]):
 
 
 def help_sections(
-    app_bindings: Iterable[Binding | tuple[str, ...]], keymap: Mapping[str, str]
+    groups: Iterable[tuple[str, Iterable[Binding | tuple[str, ...]]]], keymap: Mapping[str, str]
 ) -> list[tuple[str, list[Binding]]]:
-    """Every key, by where it works, as the user's keymap has it: the help cannot drift."""
-    from tui.screens.annotations import AnnotationActions
-    from tui.screens.bulk import BulkActions
-    from tui.screens.main import MainScreen
-    from tui.widgets.article_list import ArticleList
-    from tui.widgets.filter_bar import FilterBar
-    from tui.widgets.reader import Reader
+    """Every key, by where it works (`groups`, from the screen that has them), as the user's keymap
+    has it: the help cannot drift."""
 
     def listed(bindings: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
         # The palette key is named in the help's closing line rather than listed.
@@ -180,11 +175,7 @@ def help_sections(
         return [replace(b, key=keymap[b.id]) if b.id is not None and b.id in keymap else b for b in shown]
 
     return [
-        (_("Everywhere"), listed([*MainScreen.BINDINGS, *app_bindings])),
-        (_("Tags, notes, searches"), listed([*AnnotationActions.BINDINGS, *BulkActions.BINDINGS])),
-        (_("Article list"), listed(ArticleList.BINDINGS)),
-        (_("Reading pane"), listed(Reader.BINDINGS)),
-        (_("Filter bar"), listed(FilterBar.BINDINGS)),
+        *((title, listed(bindings)) for title, bindings in groups),
         (
             _("Read marks"),
             [
@@ -199,22 +190,8 @@ def help_sections(
     ]
 
 
-def binding_ids() -> set[str]:
-    """Every binding id a keymap can name, to report the ones that name nothing."""
-    from tui.app import KlipingApp
-    from tui.screens.main import MainScreen
-    from tui.widgets.article_list import ArticleList
-    from tui.widgets.filter_bar import FilterBar
-    from tui.widgets.reader import Reader
-
-    classes = (
-        KlipingApp,
-        MainScreen,
-        ArticleList,
-        Reader,
-        FilterBar,
-        HelpScreen,
-        ProblemsScreen,
-        ExportScreen,
-    )
-    return {b.id for c in classes for b in c.BINDINGS if isinstance(b, Binding) and b.id}
+def binding_ids(groups: Iterable[tuple[str, Iterable[Binding | tuple[str, ...]]]]) -> set[str]:
+    """Every binding id a keymap can name (the help's and the dialogs'), to report the others."""
+    dialogs = [*HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *ExportScreen.BINDINGS]
+    every = [*dialogs, *(binding for _title, bindings in groups for binding in bindings)]
+    return {b.id for b in every if isinstance(b, Binding) and b.id}

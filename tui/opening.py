@@ -1,11 +1,13 @@
-"""Which program opens a file for the user (their editor, else their pager), and which addresses may go
-to their browser."""
+"""Opening things outside kliping: a file in the user's editor (else their pager), an address in
+their browser. The screens only hand the terminal over (Textual's suspend) around what is here."""
 
 from __future__ import annotations
 
 import os
 import shlex
 import shutil
+import subprocess
+import webbrowser
 from urllib.parse import urlsplit
 
 # Programs known to read "--" as the end of their options (getopt, Go's flag, their own parsers:
@@ -59,3 +61,34 @@ def is_web_address(url: str) -> bool:
         return False
     web = parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
     return web and not any(char.isspace() for char in url)
+
+
+def run(command: list[str]) -> Exception | None:
+    """Run the editor on the terminal (the app has handed it over); what stopped it from running."""
+    try:
+        subprocess.run(command, check=False)
+    except (OSError, ValueError) as error:
+        return error
+    return None
+
+
+def browser() -> webbrowser.BaseBrowser | None:
+    """The user's browser ($BROWSER, else what the platform has), or None when there is none."""
+    try:
+        return webbrowser.get()
+    except webbrowser.Error:
+        return None
+
+
+def wants_terminal(found: webbrowser.BaseBrowser) -> bool:
+    """A program from $BROWSER or a text browser (lynx, w3m) may want the terminal: it is handed over.
+    A graphical one may take a while to start: it is started off the event loop."""
+    return type(found) is webbrowser.GenericBrowser
+
+
+def open_address(found: webbrowser.BaseBrowser, url: str) -> bool:
+    """Give the browser the address (checked with is_web_address first); whether it took it."""
+    try:
+        return bool(found.open(url))
+    except (webbrowser.Error, OSError):
+        return False
