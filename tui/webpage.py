@@ -394,6 +394,7 @@ def plain_article(page: Any) -> bool:
 # Where a link's words are the article's: a paragraph, a list item, a quote, a table's cell, a caption.
 _TEXT_BLOCKS = frozenset({"p", "li", "blockquote", "td", "dd", "figcaption", "pre"})
 LINK_LEAST = 3  # characters of a link's words: fewer ("1", "»") say too little to find in the text
+_WORD = re.compile(r"\w+")
 LINK_NEAR = 4  # a link's nearest elements whose class or id may say it is a share button or a menu
 
 
@@ -415,15 +416,17 @@ def linked(units: list[Unit], page: Any) -> None:
             continue
         parent, inside, depth = node.parent, False, 0
         while parent is not None:
-            attributes = parent.attributes
-            # A share list's class is near its links; far up, a layout's "two-col-sidebar" says nothing.
-            if parent.tag in _CHROME_TAGS or (
-                depth < LINK_NEAR
-                and ("class" in attributes or "id" in attributes)
-                and _JUNK_CLASS.search(f"{attributes.get('class')} {attributes.get('id')}")
-            ):
+            tag = parent.tag
+            if tag in _CHROME_TAGS:
                 break
-            inside = inside or parent.tag in _TEXT_BLOCKS
+            # A share list's class is near its links; far up, a layout's "two-col-sidebar" says nothing.
+            if depth < LINK_NEAR and tag not in _TEXT_BLOCKS:
+                attributes = parent.attributes
+                if ("class" in attributes or "id" in attributes) and _JUNK_CLASS.search(
+                    f"{attributes.get('class')} {attributes.get('id')}"
+                ):
+                    break
+            inside = inside or tag in _TEXT_BLOCKS
             parent, depth = parent.parent, depth + 1
         else:
             if inside:
@@ -431,9 +434,17 @@ def linked(units: list[Unit], page: Any) -> None:
     anchors = {words: href for words, href in anchors.items() if href}
     if not anchors:
         return
+    # Only the anchors whose first word is one of the unit's are looked for in its text.
+    by_first: dict[str, list[str]] = {}
+    for words in anchors:
+        if first := _WORD.search(words):
+            by_first.setdefault(first.group(), []).append(words)
     for unit in units:
         text = unit.text
-        found = sorted((at, words) for words in anchors if (at := text.find(words)) >= 0)
+        candidates = [words for token in set(_WORD.findall(text)) for words in by_first.get(token, ())]
+        if not candidates:
+            continue
+        found = sorted((at, words) for words in candidates if (at := text.find(words)) >= 0)
         if found:
             unit.links = tuple((words, anchors[words]) for _at, words in found)
 

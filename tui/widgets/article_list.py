@@ -69,6 +69,16 @@ def _cut(
     return segments
 
 
+def source_width(width: int) -> int:
+    """The source column's cells for a row `width` wide: more room for long outlet names on a wide pane."""
+    return max(11, min(24, (width - 30) // 3))
+
+
+def _fit(text: str, width: int) -> str:
+    """Text in at most `width` cells, cut with an ellipsis, so a cut name is not taken for a whole one."""
+    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
+
+
 def _annotation_label(marks: Marks, row: Row) -> str:
     """A pen when the article has a note, then its tags: "✎ #banjir #rob"."""
     tags = marks.tags_of(row) if row.tags or marks.tag_keys else []
@@ -354,8 +364,8 @@ class ArticleList(ScrollView, can_focus=True):
         columns: list[tuple[str, int]] = []
         if width >= 36:
             columns.append((date, 11))
-        if width >= 48:
-            columns.append((source[:11], 11))
+        if width >= 48:  # the source widens with the pane (11 to 24 cells), cut with an ellipsis
+            columns.append((_fit(source, source_width(width)), source_width(width)))
         if width >= 54:
             columns.append((words, 5))
         marks = self.marks
@@ -386,7 +396,8 @@ class ArticleList(ScrollView, can_focus=True):
             segments += _cut(label, label_width, meta, meta, [], meta)
         for value, column_width in columns:
             segments.append(Segment(" ", style))
-            segments.append(Segment(value.rjust(column_width)[:column_width], meta))
+            padded = " " * (column_width - cell_len(value)) + value
+            segments.append(Segment(set_cell_size(padded, column_width), meta))
         return Strip(segments).adjust_cell_length(width, style)
 
     def _render_empty(self, width: int) -> Strip:
