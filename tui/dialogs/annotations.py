@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on
@@ -20,6 +21,8 @@ from tui.dialogs.modal import Dialog
 from tui.formatting import number, plain_line, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.widgets.plain_input import PlainInput, PlainTextArea
+
+ChoiceT = TypeVar("ChoiceT")
 
 
 def split_tags(text: str) -> list[str]:
@@ -181,8 +184,9 @@ class Options(OptionList):
     ]
 
 
-class OptionChoice(Dialog[str | None]):
-    """A list of options in a dialog: Enter chooses one (its id), Esc closes with nothing."""
+class OptionDialog(Dialog[ChoiceT | None]):
+    """A list of options in a dialog: Enter chooses one (what `choice` makes of its id), Esc closes
+    with nothing."""
 
     FOCUS = "OptionList"
 
@@ -191,13 +195,23 @@ class OptionChoice(Dialog[str | None]):
         if options.option_count:
             options.highlighted = 0
 
+    def choice(self, option_id: str | None) -> ChoiceT | None:
+        raise NotImplementedError
+
     @on(OptionList.OptionSelected)
     def chosen(self, event: OptionList.OptionSelected) -> None:
         event.stop()
-        self.dismiss(event.option.id)
+        self.dismiss(self.choice(event.option.id))
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class OptionChoice(OptionDialog[str]):
+    """A list of options in a dialog: Enter chooses one (its id), Esc closes with nothing."""
+
+    def choice(self, option_id: str | None) -> str | None:
+        return option_id
 
 
 class TagListScreen(OptionChoice):

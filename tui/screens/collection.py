@@ -12,16 +12,14 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import OptionList, Sparkline, Static
+from textual.widgets import Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
-from tui.dialogs.annotations import OptionChoice, Options
-from tui.dialogs.modal import Dialog
+from tui.dialogs.annotations import OptionChoice, OptionDialog, Options
 from tui.facets import Facets, term_for
 from tui.formatting import count_words, number, short_date, visible_line
 from tui.i18n import _, current_language, ngettext
@@ -82,10 +80,9 @@ class FacetsScreen(OptionChoice):
             yield Options(*options, id="facet-options")
 
 
-class ArticlesScreen(Dialog[int | None]):
+class ArticlesScreen(OptionDialog[int]):
     """A few articles (copies, related ones) with their source, date and length; Enter reads one."""
 
-    FOCUS = "OptionList"
     BINDINGS = [Binding("escape,q", "cancel", _("Close"), id="articles_dialog.close")]
 
     def __init__(self, title: str, rows: Sequence[Row], empty: str) -> None:
@@ -117,18 +114,8 @@ class ArticlesScreen(Dialog[int | None]):
                 yield Static(self.empty, classes="dialog-label", markup=False)
             yield Options(*options, id="article-options")
 
-    def on_mount(self) -> None:
-        options = self.query_one(OptionList)
-        if options.option_count:
-            options.highlighted = 0
-
-    @on(OptionList.OptionSelected)
-    def chosen(self, event: OptionList.OptionSelected) -> None:
-        event.stop()
-        self.dismiss(int(event.option.id) if event.option.id else None)
-
-    def action_cancel(self) -> None:
-        self.dismiss(None)
+    def choice(self, option_id: str | None) -> int | None:
+        return int(option_id) if option_id else None
 
 
 class CollectionKeys:
