@@ -16,20 +16,19 @@ from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
 from tui.dialogs.annotations import ConfirmScreen
-from tui.dialogs.modal import Dialog
+from tui.dialogs.modal import Dialog, ScrollingDialog, scroll_bindings
 from tui.export import format_for, unwritable
 from tui.formatting import display_path, number, visible_line
 from tui.i18n import Said, _, current_language, ngettext
 from tui.loader import UNREAD_TYPE
 
 
-class HelpScreen(Dialog[None]):
+class HelpScreen(ScrollingDialog):
     """Every key, built from the bindings themselves so the help cannot drift from the code."""
 
     BINDINGS = [
         Binding("escape,q,question_mark", "dismiss", _("Close"), id="help.close"),
-        Binding("j", "scroll('down')", _("Down"), show=False, id="help.down"),
-        Binding("k", "scroll('up')", _("Up"), show=False, id="help.up"),
+        *scroll_bindings("help"),
     ]
     FOCUS = "#help-box"
 
@@ -58,16 +57,6 @@ class HelpScreen(Dialog[None]):
         with VerticalScroll(id="help-box") as box:
             box.border_title = _("Keys")
             yield Static(Group(table, hint), id="help-text")
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#help-box", VerticalScroll)
-        if direction == "down":
-            box.scroll_down(animate=False)
-        else:
-            box.scroll_up(animate=False)
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)
 
 
 class ProblemsScreen(Dialog[None]):

@@ -13,7 +13,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from tui.dialogs.modal import Dialog
+from tui.dialogs.modal import ScrollingDialog, scroll_bindings
 from tui.formatting import visible
 from tui.i18n import _
 
@@ -64,13 +64,12 @@ def toast_text(text: str, key: str) -> str:
     return text[: TOAST_CHARACTERS - 1].rstrip() + "… " + _("({key}: every message)").format(key=key)
 
 
-class MessagesScreen(Dialog[None]):
+class MessagesScreen(ScrollingDialog):
     """The last messages, newest at the bottom, to read again what a toast said."""
 
     BINDINGS = [
         Binding("escape,q,M", "dismiss", _("Close"), id="messages.close"),
-        Binding("j", "scroll('down')", _("Down"), show=False, id="messages.down"),
-        Binding("k", "scroll('up')", _("Up"), show=False, id="messages.up"),
+        *scroll_bindings("messages"),
     ]
     FOCUS = "#messages-box"
 
@@ -94,13 +93,3 @@ class MessagesScreen(Dialog[None]):
 
     def on_mount(self) -> None:
         self.query_one("#messages-box", VerticalScroll).scroll_end(animate=False, immediate=True)
-
-    def action_scroll(self, direction: str) -> None:
-        box = self.query_one("#messages-box", VerticalScroll)
-        if direction == "down":
-            box.scroll_down(animate=False)
-        else:
-            box.scroll_up(animate=False)
-
-    async def action_dismiss(self, result: None = None) -> None:
-        self.dismiss(result)

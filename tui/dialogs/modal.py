@@ -18,10 +18,14 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 from textual import events
 from textual.app import App
 from textual.await_complete import AwaitComplete
+from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.screen import ModalScreen, ScreenResultType
 from textual.widget import Widget
 from textual.widgets import Input, TextArea
+
+from tui.i18n import _
 
 if TYPE_CHECKING:
     pass
@@ -201,3 +205,26 @@ class Dialog(ModalScreen[ScreenResultType]):
         else:
             for key in early:
                 await self.app.on_event(key)
+
+
+def scroll_bindings(name: str) -> list[Binding]:
+    """j and k scroll a `ScrollingDialog`, as the binding ids `name.down` and `name.up`."""
+    return [
+        Binding("j", "scroll('down')", _("Down"), show=False, id=f"{name}.down"),
+        Binding("k", "scroll('up')", _("Up"), show=False, id=f"{name}.up"),
+    ]
+
+
+class ScrollingDialog(Dialog[None]):
+    """A dialog that is one scrollable box (its `FOCUS`, a VerticalScroll) to read and close."""
+
+    def action_scroll(self, direction: str) -> None:
+        assert self.FOCUS is not None
+        box = self.query_one(self.FOCUS, VerticalScroll)
+        if direction == "down":
+            box.scroll_down(animate=False)
+        else:
+            box.scroll_up(animate=False)
+
+    async def action_dismiss(self, result: None = None) -> None:
+        self.dismiss(result)
