@@ -41,7 +41,7 @@ from tui.marks import Marks
 from tui.query import parse
 from tui.state import ReadingState, default_state_path
 from tui.sync import bundled_seeds, sync
-from tui.web import served_child
+from tui.web import add_library_option, served_child
 
 if TYPE_CHECKING:
     from tui.app import KlipingApp
@@ -103,14 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--lang", choices=LANGS, help=_("language of the interface (default: from the locale)")
     )
     parser.add_argument("--no-cache", action="store_true", help=_("do not read or write the on-disk cache"))
-    parser.add_argument(
-        "--library",
-        metavar="URL",
-        help=_(
-            "open a team library on PostgreSQL (postgresql://host/db) instead of folders; "
-            "fill it with: kliping sync --library URL PATH"
-        ),
-    )
+    add_library_option(parser)
     parser.add_argument(
         "--version",
         action="version",

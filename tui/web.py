@@ -83,6 +83,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--lang", choices=LANGS, help=_("language of the interface (default: from the locale)")
     )
+    add_library_option(parser)
+    return parser
+
+
+def add_library_option(parser: argparse.ArgumentParser) -> None:
+    """--library URL, the same for the app and the web server."""
     parser.add_argument(
         "--library",
         metavar="URL",
@@ -91,7 +97,6 @@ def build_parser() -> argparse.ArgumentParser:
             "fill it with: kliping sync --library URL PATH"
         ),
     )
-    return parser
 
 
 def child_command(
