@@ -67,6 +67,18 @@ class Vectors(NamedTuple):
     exact: bool
 
 
+def _place(words: list[str], at: dict[str, list[int]], position: int) -> int:
+    """Each word's positions into `at`, numbered on from `position`; the last position."""
+    for word in words:
+        position += 1
+        found = at.get(word)
+        if found is None:
+            at[word] = [position]
+        else:
+            found.append(position)
+    return position
+
+
 def document(
     title: str, body: str, source: str | None, place: str | None, stems: dict[str, str] | None = None
 ) -> Vectors:
@@ -80,23 +92,9 @@ def document(
     stay in the row. Positions are gathered as numbers and written once a lexeme (built word by
     word with strings, a vector cost 5 ms an article)."""
     at: dict[str, list[int]] = {}
-    title_words = words_of(title)
-    position = 0
-    for word in title_words:
-        position += 1
-        found = at.get(word)
-        if found is None:
-            at[word] = [position]
-        else:
-            found.append(position)
-    title_end = position  # the title runs into the body, as SQLite's phrase check reads them
-    for word in words_of(body):
-        position += 1
-        found = at.get(word)
-        if found is None:
-            at[word] = [position]
-        else:
-            found.append(position)
+    title_end = _place(words_of(title), at, 0)
+    # the title runs into the body, as SQLite's phrase check reads them
+    position = _place(words_of(body), at, title_end)
     exact = position <= MAX_POSITION
 
     by_root: dict[str, list[int]] = {}
