@@ -33,6 +33,7 @@ except ImportError:  # pragma: no cover
     sys.path.insert(0, str(ROOT))
 
 from benchmarks import gen_corpus  # noqa: E402
+from benchmarks.hostile_files import text_page_pdf  # noqa: E402
 from tui.article import Article  # noqa: E402
 from tui.loader import decode, load_file  # noqa: E402
 
@@ -46,27 +47,7 @@ def _pdf(lines: list[str]) -> bytes:
         safe = line.encode("latin-1", "replace").decode("latin-1")
         ops.append("(" + safe.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)") + ") Tj T*")
     ops.append("ET")
-    stream = "\n".join(ops).encode("latin-1")
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    out = io.BytesIO()
-    out.write(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(out.tell())
-        out.write(b"%d 0 obj\n" % number + body + b"\nendobj\n")
-    xref = out.tell()
-    out.write(b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1))
-    for offset in offsets:
-        out.write(b"%010d 00000 n \n" % offset)
-    out.write(b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref))
-    return out.getvalue()
+    return text_page_pdf(ops)
 
 
 def _docx(lines: list[str]) -> bytes:
