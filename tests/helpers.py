@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 KOMPASIANA_TAIL = """
 Follow Instagram @kompasianacom juga Tiktok @kompasiana biar nggak ketinggalan event seru
 Baca juga cerita inspiratif langsung dari smartphone kamu di WhatsApp Channel Kompasiana di SINI
@@ -104,3 +106,16 @@ class StopAfter:
     def __call__(self) -> bool:
         self.asked += 1
         return self.asked > self.no
+
+
+def fake_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """A browser that opens nothing: the URLs it was asked to open, in order."""
+    opened: list[str] = []
+
+    class Browser:
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    return opened

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, status, titles
+from tests.helpers import fake_browser
 from tui.app import KlipingApp
 from tui.dialogs.annotations import (
     LinksScreen,
@@ -187,14 +188,7 @@ async def test_saved_searches_save_count_apply_rename_delete(clips: Path, tmp_pa
 
 
 async def test_cite_and_open_the_url(clips: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    opened: list[str] = []
-
-    class Browser:
-        def open(self, url: str) -> bool:
-            opened.append(url)
-            return True
-
-    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    opened = fake_browser(monkeypatch)
     app = app_for(clips, tmp_path)
     copied: list[str] = []
     async with app.run_test(size=(120, 36)) as pilot:
@@ -220,14 +214,7 @@ async def test_cite_and_open_the_url(clips: Path, tmp_path: Path, monkeypatch: p
 async def test_the_links_of_an_article_are_listed_and_opened(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-
-    class Browser:
-        def open(self, url: str) -> bool:
-            opened.append(url)
-            return True
-
-    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    opened = fake_browser(monkeypatch)
     folder = tmp_path / "notes"
     folder.mkdir()
     (folder / "rob.md").write_text(

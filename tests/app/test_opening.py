@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle
+from tests.helpers import fake_browser
 from tui import opening
 from tui.app import KlipingApp
 
@@ -141,14 +142,7 @@ async def test_an_editor_that_fails_to_start_gives_the_terminal_back(
 async def test_only_web_addresses_go_to_the_browser(
     url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    opened: list[str] = []
-
-    class Browser:
-        def open(self, url: str) -> bool:
-            opened.append(url)
-            return True
-
-    monkeypatch.setattr("webbrowser.get", lambda: Browser())
+    opened = fake_browser(monkeypatch)
     clips = tmp_path / "clips"
     clips.mkdir()
     records = [
