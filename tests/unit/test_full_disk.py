@@ -57,14 +57,20 @@ def count_in_file(path: Path) -> int:
         conn.close()
 
 
-def test_the_cache_goes_on_in_memory_when_the_disk_fills(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    folder = many_articles(tmp_path / "c", 20)
+def cached_folder(tmp_path: Path, count: int) -> tuple[Path, Path]:
+    """A folder of `count` articles, and a cache file that holds them (closed)."""
+    folder = many_articles(tmp_path / "c", count)
     cache = tmp_path / "cache.sqlite3"
     library = Library(cache)
     list(sync(library, [folder], processes=1))
     library.close()
+    return folder, cache
+
+
+def test_the_cache_goes_on_in_memory_when_the_disk_fills(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, cache = cached_folder(tmp_path, 20)
     for n in range(40):
         write_article(
             folder, f"baru/{n}.txt", f"Artikel baru {n}", "1 Mei 2023", ["Isi yang panjang. " * 200]
@@ -105,11 +111,7 @@ def test_list_says_once_that_the_cache_is_full_and_lists_everything(
 def test_a_read_only_cache_is_read_and_then_kept_in_memory(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    folder = many_articles(tmp_path / "c", 10)
-    cache = tmp_path / "cache.sqlite3"
-    library = Library(cache)
-    list(sync(library, [folder], processes=1))
-    library.close()
+    folder, cache = cached_folder(tmp_path, 10)
     write_article(folder, "baru.txt", "Artikel baru", "1 Mei 2023", ["Isi baru."])
     open_read_only(monkeypatch)
     library = Library(cache)
