@@ -83,6 +83,12 @@ def hostile_clips(folder: Path) -> Path:
     return folder
 
 
+def one_article_clips(folder: Path) -> Path:
+    folder.mkdir()
+    (folder / "a.md").write_text("---\ntitle: Banjir di Demak\n---\n\nAir sungai meluap di Demak.\n")
+    return folder
+
+
 def app_for(clips: Path, tmp_path: Path) -> KlipingApp:
     return KlipingApp([clips], state_path=tmp_path / "state.sqlite3", config_path=tmp_path / "config.toml")
 
@@ -125,9 +131,7 @@ async def test_imported_tags_and_notes_reach_the_inputs_and_the_clipboard_plain(
 
 async def test_what_an_older_run_kept_reaches_the_inputs_plain(tmp_path: Path) -> None:
     """Tags, a note and filters kept in the state file before imports were cleaned are cleaned when shown."""
-    clips = tmp_path / "clips"
-    clips.mkdir()
-    (clips / "a.md").write_text("---\ntitle: Banjir di Demak\n---\n\nAir sungai meluap di Demak.\n")
+    clips = one_article_clips(tmp_path / "clips")
     app = app_for(clips, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -151,9 +155,7 @@ async def test_what_an_older_run_kept_reaches_the_inputs_plain(tmp_path: Path) -
 
 
 async def test_a_pasted_megabyte_filter_is_cut_and_kept_cut(tmp_path: Path) -> None:
-    clips = tmp_path / "clips"
-    clips.mkdir()
-    (clips / "a.md").write_text("---\ntitle: Banjir di Demak\n---\n\nAir sungai meluap di Demak.\n")
+    clips = one_article_clips(tmp_path / "clips")
     app = app_for(clips, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
@@ -174,9 +176,7 @@ async def test_a_pasted_megabyte_filter_is_cut_and_kept_cut(tmp_path: Path) -> N
 async def test_a_slash_typed_in_a_burst_stays_in_its_place(tmp_path: Path) -> None:
     """Keys that come faster than the filter bar takes them (a paste without bracketed paste, a slow
     link): "/" is a priority key and was put in before the letters typed ahead of it."""
-    clips = tmp_path / "clips"
-    clips.mkdir()
-    (clips / "a.md").write_text("---\ntitle: Banjir di Demak\n---\n\nAir sungai meluap di Demak.\n")
+    clips = one_article_clips(tmp_path / "clips")
     app = app_for(clips, tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
