@@ -81,6 +81,13 @@ def small_collection(folder: Path) -> Path:
     return folder
 
 
+def one_news_article(folder: Path) -> Path:
+    """A new folder holding one short plain-text article."""
+    folder.mkdir()
+    (folder / "a.txt").write_text("Judul berita\n\nIsi berita yang cukup panjang untuk dibaca di sini.\n")
+    return folder
+
+
 def many_articles(folder: Path, count: int) -> Path:
     """Count small articles, numbered, with dates spread over years (for list tests)."""
     for number in range(count):

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle
+from tests.helpers import one_news_article
 from tui import config
 from tui.app import KlipingApp
 from tui.config import Settings, load_settings
@@ -26,10 +27,7 @@ lang = "id"
 
 @pytest.fixture
 def clips(tmp_path: Path) -> Path:
-    folder = tmp_path / "clips"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Judul berita\n\nIsi berita yang cukup panjang untuk dibaca di sini.\n")
-    return folder
+    return one_news_article(tmp_path / "clips")
 
 
 def app_for(clips: Path, tmp_path: Path) -> KlipingApp:

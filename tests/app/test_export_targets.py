@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
 from tests.app.test_app import settle
+from tests.helpers import one_news_article
 from tui.app import KlipingApp
 from tui.cli import main
 from tui.dialogs.annotations import ConfirmScreen
@@ -18,10 +19,7 @@ from tui.dialogs.common import ExportScreen
 
 @pytest.fixture
 def clips(tmp_path: Path) -> Path:
-    folder = tmp_path / "clips"
-    folder.mkdir()
-    (folder / "a.txt").write_text("Judul berita\n\nIsi berita yang cukup panjang untuk dibaca di sini.\n")
-    return folder
+    return one_news_article(tmp_path / "clips")
 
 
 def test_o_refuses_a_read_only_file(clips: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
