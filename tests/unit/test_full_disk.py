@@ -133,12 +133,18 @@ def test_a_cache_folder_that_cannot_be_made_means_no_cache(tmp_path: Path) -> No
     assert not NOWHERE.exists()
 
 
-def test_marks_are_kept_for_the_run_when_the_state_file_cannot_grow(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def starred_state(tmp_path: Path) -> Path:
+    """A state file (closed) where "aa" is starred."""
     path = tmp_path / "state.sqlite3"
     with ReadingState(path) as state:
         state.toggle_star("aa")
+    return path
+
+
+def test_marks_are_kept_for_the_run_when_the_state_file_cannot_grow(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = starred_state(tmp_path)
     fill_the_disk(monkeypatch)
     state = ReadingState(path)
     assert state.notice is None
@@ -159,9 +165,7 @@ def test_marks_are_kept_for_the_run_when_the_state_file_cannot_grow(
 def test_a_read_only_state_file_keeps_its_marks_and_this_runs_marks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    path = tmp_path / "state.sqlite3"
-    with ReadingState(path) as state:
-        state.toggle_star("aa")
+    path = starred_state(tmp_path)
     open_read_only(monkeypatch)
     state = ReadingState(path)
     assert state.starred() == {"aa"}
@@ -240,9 +244,7 @@ def test_list_says_when_the_state_file_was_damaged_and_moved_aside(
 def test_a_state_file_held_by_another_process_is_used_in_memory_then_written_once_free(
     tmp_path: Path,
 ) -> None:
-    path = tmp_path / "state.sqlite3"
-    with ReadingState(path) as state:
-        state.toggle_star("aa")
+    path = starred_state(tmp_path)
     holder = sqlite3.connect(path, isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")  # another kliping, or sqlite3 on the command line, writing
     state = ReadingState(path)
@@ -268,9 +270,7 @@ def test_a_state_file_that_is_writable_again_takes_the_marks_made_meanwhile(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # A 0444 -shm (or a read-only mount) the user then fixes, while kliping runs.
-    path = tmp_path / "state.sqlite3"
-    with ReadingState(path) as state:
-        state.toggle_star("aa")
+    path = starred_state(tmp_path)
     open_read_only(monkeypatch)
     state = ReadingState(path)
     state.toggle_star("bb")
