@@ -1,10 +1,15 @@
-"""Build small collections of articles on disk for tests."""
+"""Build small collections of articles on disk for tests, and run kliping as a user does."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
 
 KOMPASIANA_TAIL = """
 Follow Instagram @kompasianacom juga Tiktok @kompasiana biar nggak ketinggalan event seru
@@ -126,3 +131,18 @@ def fake_browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 
     monkeypatch.setattr("webbrowser.get", lambda: Browser())
     return opened
+
+
+def run_kliping(
+    args: list[str], cwd: Path | None = None, *, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m tui ARGS` from this checkout, its output captured; `env` adds to the environment."""
+    return subprocess.run(
+        [sys.executable, "-m", "tui", *args],
+        input=input,
+        capture_output=True,
+        text=True,
+        cwd=cwd or ROOT,
+        env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
+        timeout=60,
+    )

@@ -11,22 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import small_collection
+from tests.helpers import run_kliping, small_collection
 from tui.cli import main
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run(args: list[str], cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(ROOT))
-    return subprocess.run(
-        [sys.executable, "-m", "tui", *args],
-        capture_output=True,
-        text=True,
-        cwd=cwd or ROOT,
-        env=env,
-        timeout=60,
-    )
 
 
 def test_list_prints_every_article(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -75,24 +63,24 @@ def test_problems_go_to_stderr_and_good_articles_still_list(
 
 
 def test_missing_path_and_bad_usage_exit_2_without_traceback(tmp_path: Path) -> None:
-    result = run(["--list", str(tmp_path / "nope")])
+    result = run_kliping(["--list", str(tmp_path / "nope")])
     assert result.returncode == 2
     assert "no such file or folder" in result.stderr
     assert "Traceback" not in result.stderr
-    result = run(["--bogus"])
+    result = run_kliping(["--bogus"])
     assert result.returncode == 2
     assert result.stderr.startswith("usage: kliping")
     assert "Traceback" not in result.stderr
 
 
 def test_version() -> None:
-    result = run(["--version"])
+    result = run_kliping(["--version"])
     assert result.returncode == 0
     assert result.stdout.startswith("kliping ")
 
 
 def test_no_path_lists_bundled_seeds_from_anywhere(tmp_path: Path) -> None:
-    result = run(["--list", "--json", "--no-cache"], cwd=tmp_path)
+    result = run_kliping(["--list", "--json", "--no-cache"], cwd=tmp_path)
     assert result.returncode == 0, result.stderr
     records = [json.loads(line) for line in result.stdout.splitlines()]
     assert len(records) == 2
@@ -179,15 +167,7 @@ def test_the_app_without_a_terminal_says_so_and_exits_2(tmp_path: Path) -> None:
     """stdin and stdout are pipes here: the app would wait for keys no one can type."""
     small_collection(tmp_path)
     start = time.monotonic()
-    result = subprocess.run(
-        [sys.executable, "-m", "tui", "--no-cache", str(tmp_path)],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT)),
-        timeout=60,
-    )
+    result = run_kliping(["--no-cache", str(tmp_path)], input="")
     assert result.returncode == 2
     assert time.monotonic() - start < 30
     assert result.stderr.count("\n") == 1 and "needs a terminal" in result.stderr
@@ -200,7 +180,7 @@ def test_output_to_dev_stdout_writes_through_it(tmp_path: Path) -> None:
     small_collection(tmp_path / "clips")
     link = tmp_path / "stdout.csv"
     link.symlink_to("/dev/stdout")
-    result = run(["--list", "--no-cache", "-o", str(link), str(tmp_path / "clips")])
+    result = run_kliping(["--list", "--no-cache", "-o", str(link), str(tmp_path / "clips")])
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("title,date,source")
     assert link.is_symlink()

@@ -28,7 +28,7 @@ pytest.importorskip("textual_serve", reason="the web extra (textual-serve) is no
 pytest.importorskip("aiohttp", reason="the web extra (aiohttp) is not installed")
 
 from tests.app.test_hostile import RAW_CONTROL, escape_clippings  # noqa: E402
-from tests.helpers import small_collection, write_article  # noqa: E402
+from tests.helpers import run_kliping, small_collection, write_article  # noqa: E402
 from tests.web.client import ROOT, Page, Server, free_port  # noqa: E402
 from tui.cli import main  # noqa: E402
 from tui.screens.downloads import download_name  # noqa: E402
@@ -292,15 +292,7 @@ def test_a_taken_port_is_said_plainly(tmp_path: Path) -> None:
 def test_only_a_served_app_starts_without_a_terminal(tmp_path: Path) -> None:
     """The flag `serve` sets is not enough on a pipe: the app draws through textual-serve's driver."""
     small_collection(tmp_path)
-    result = subprocess.run(
-        [sys.executable, "-m", "tui", "--no-cache", str(tmp_path)],
-        input="",
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env=dict(os.environ, PYTHONPATH=str(ROOT), KLIPING_SERVED="1"),
-        timeout=60,
-    )
+    result = run_kliping(["--no-cache", str(tmp_path)], input="", KLIPING_SERVED="1")
     assert result.returncode == 2 and "needs a terminal" in result.stderr
 
 
