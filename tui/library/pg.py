@@ -221,8 +221,12 @@ class PgLibrary:
                 )
             )
         if syncing:  # a sync killed during a first load left the word indexes to build
-            for statement in _DOC_INDEXES:
-                conn.execute(statement)
+            with conn.transaction():
+                # The same lock: two syncs starting at once both made the indexes, and one failed
+                # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
+                conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
+                for statement in _DOC_INDEXES:
+                    conn.execute(statement)
 
     @property
     def shared(self) -> bool:
