@@ -56,6 +56,7 @@ class Settings:
     library: str | None = None  # a team library (postgresql://host/db) to open instead of folders
     duplicates: float = 0.7  # near-copies from this share of the shorter's word runs (DUPLICATES_MIN..MAX)
     split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
+    fold_copies: bool = True  # a group of near-copies is one row in the list (X switches)
 
 
 @dataclass(frozen=True)
@@ -177,6 +178,13 @@ SETTINGS = (
         high=SPLIT_MAX,
         clamp=False,
         wrong=lambda: _("split must be a whole number from {low} to {high}, not {value} (ignored)"),
+    ),
+    Setting(
+        "fold_copies",
+        bool,
+        "near-copies in one row (x shows a group's copies)",
+        wrong=lambda: _("fold_copies must be true or false, not {value} (using true)"),
+        write_default=False,
     ),
     Setting("last", str, "the article read last (kliping keeps this)"),
     Setting(

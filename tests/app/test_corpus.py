@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.test_app import settle, titles
+from tests.app.test_app import settle, status, titles
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
 from tui.screens.collection import ArticlesScreen, FacetsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
+from tui.widgets.reader import Reader
 
 
 def app_for(folder: Path, tmp_path: Path) -> KlipingApp:
@@ -23,26 +24,68 @@ def line_of(app: KlipingApp, title: str) -> str:
     return articles.render_line(index).text
 
 
-async def test_a_groups_face_shows_its_size_and_d_lists_its_copies(tmp_path: Path) -> None:
+async def test_a_group_is_one_row_that_x_opens_and_d_lists_its_copies(tmp_path: Path) -> None:
     app = app_for(collection(tmp_path / "clips"), tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
-        assert "×3" in line_of(app, "Pelatihan Kader Desa")
+        # Newest first: the group's newest copy stands for its three articles, the others folded.
+        assert titles(app) == ["Kader Desa Dilatih", "Koperasi Perempuan"]
+        assert "×3" in line_of(app, "Kader Desa Dilatih")
         assert "×" not in line_of(app, "Koperasi Perempuan")
+        assert "2 near-copies folded" in status(app)
         articles = app.query_one("#articles", ArticleList)
-        articles.cursor = titles(app).index("Pelatihan Kader Desa")
+        await pilot.press("x")  # the cursor is on the group's row: its copies beneath it
         await settle(pilot)
+        assert titles(app) == [
+            "Kader Desa Dilatih",
+            "Pelatihan Kader Desa",
+            "Pelatihan Kader Desa | Tribun",
+            "Koperasi Perempuan",
+        ]
+        assert "↳ Pelatihan" in line_of(app, "Pelatihan Kader Desa")
+        assert "02 Mar 2024" in line_of(app, "Pelatihan Kader Desa")  # with its date
+        await pilot.press("j", "x")  # from a copy: the group closes, the cursor on its row
+        await settle(pilot)
+        assert titles(app) == ["Kader Desa Dilatih", "Koperasi Perempuan"]
+        assert articles.cursor == 0
         await pilot.press("D")
         await settle(pilot)
         dialog = app.screen
         assert isinstance(dialog, ArticlesScreen)
         assert sorted(row.title for row in dialog.rows) == [
-            "Kader Desa Dilatih",
+            "Pelatihan Kader Desa",
             "Pelatihan Kader Desa | Tribun",
         ]
         await pilot.press("enter")
         await settle(pilot)
-        assert articles.current_key == dialog.rows[0].key  # the chosen copy is under the cursor
+        assert app.query_one(Reader).article.title == dialog.rows[0].title  # the chosen copy is read
+
+
+async def test_copies_the_filter_asks_for_are_not_folded(tmp_path: Path) -> None:
+    app = app_for(collection(tmp_path / "clips"), tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"is:dup", "enter")
+        await settle(pilot)
+        assert sorted(titles(app)) == ["Kader Desa Dilatih", "Pelatihan Kader Desa | Tribun"]
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("slash", *"kader", "enter")  # a filter matching the group folds it
+        await settle(pilot)
+        assert titles(app) == ["Kader Desa Dilatih"] or len(titles(app)) == 1
+
+
+async def test_x_upper_shows_every_copy_in_its_own_row_and_keeps_it(tmp_path: Path) -> None:
+    app = app_for(collection(tmp_path / "clips"), tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("X")
+        await settle(pilot)
+        assert len(titles(app)) == 4
+        assert "×3" in line_of(app, "Pelatihan Kader Desa")  # the face says how many it has
+        assert "×" not in line_of(app, "Kader Desa Dilatih")
+        assert "folded" not in status(app)
+    assert "fold_copies = false" in (tmp_path / "config.toml").read_text()
 
 
 async def test_f_counts_the_list_and_adds_a_value_to_the_filter(tmp_path: Path) -> None:

@@ -301,6 +301,14 @@ class Library:
             except sqlite3.Error:  # a cache gone bad under us: no marks rather than a crash
                 return {}
 
+    def group_faces(self) -> dict[int, int]:
+        """Each grouped article's key and its group's face, for folding groups in the list."""
+        with self._db.lock:
+            try:
+                return dict(self._db.conn.execute("SELECT key, face FROM groups").fetchall())
+            except sqlite3.Error:  # a cache gone bad under us: nothing folded rather than a crash
+                return {}
+
     def group_ids(self) -> dict[str, str]:
         """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
         with self._db.lock:

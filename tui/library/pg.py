@@ -293,6 +293,9 @@ class PgLibrary:
     def group_sizes(self) -> dict[int, int]:
         return {}
 
+    def group_faces(self) -> dict[int, int]:
+        return {}
+
     def group_ids(self) -> dict[str, str]:
         return {}
 

@@ -124,8 +124,21 @@ class CollectionKeys:
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
 
+    def fold_copies(self) -> None:
+        """Near-copies folded into their group's row, or each in a row of its own (kept for next time)."""
+        screen = self.screen
+        fold = screen.session.fold_copies = not screen.session.fold_copies
+        screen.kliping.save_settings(fold_copies=fold)
+        said = (
+            _("Near-copies folded into one row (x shows a group's copies).")
+            if fold
+            else _("Every near-copy in a row of its own.")
+        )
+        screen.notify(said, timeout=4, markup=False)
+        screen.search_again()
+
     def facets(self) -> None:
-        keys = list(self.screen.articles.keys)
+        keys = list(self.screen.session.matched)  # near-copies folded into a row counted too
 
         def count() -> None:
             worker = get_current_worker()

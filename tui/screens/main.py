@@ -125,6 +125,9 @@ class MainScreen(Screen[None]):
         Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
         Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
         Binding("R", "related", _("Articles like this one"), show=False, id="app.related"),
+        Binding(
+            "X", "fold_copies", _("Near-copies in one row, or each in its own"), show=False, id="app.fold"
+        ),
     ]
 
     AUTO_FOCUS = "#articles"  # keys typed while the app starts go to the list, not the filter
@@ -358,7 +361,7 @@ class MainScreen(Screen[None]):
     def filter_changed(self, event: Input.Changed) -> None:
         """The keystroke's first page, when the library gives it at once, goes out with the frame
         that echoes the key; the rest comes from the searcher's thread as `Searched` messages."""
-        shown = self.searcher.typed(event.value, self.articles.keys)
+        shown = self.searcher.typed(event.value, self.articles.answer)
         if shown is not None:
             self._show(shown)
             self._repaint_now()
@@ -401,7 +404,7 @@ class MainScreen(Screen[None]):
             message = _("The search failed") + f": {event.found.failed}"
             self.notify(message, severity="error", timeout=15, markup=False)
             return
-        shown, match = self.searcher.take(event.found, self.articles.keys)
+        shown, match = self.searcher.take(event.found, self.articles.answer)
         if shown is not None:
             self._show(shown)
         if match is not None and self.articles.current_key == match.key:
@@ -429,7 +432,9 @@ class MainScreen(Screen[None]):
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
-            articles.show(self.session.rows, shown.keys, query, keep=keep_key, reset=reset)
+            articles.show(
+                self.session.rows, shown.keys, query, keep=keep_key, reset=reset, folding=shown.folding
+            )
             self.folders.put_cursor_back()
             self._give_the_match_line_its_row()  # in the answer's own frame: rows stay put
             if shown.reset:
@@ -601,6 +606,9 @@ class MainScreen(Screen[None]):
 
     def action_facets(self) -> None:
         self.collection.facets()
+
+    def action_fold_copies(self) -> None:
+        self.collection.fold_copies()
 
     def action_copies(self) -> None:
         self.collection.copies()
