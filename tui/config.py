@@ -182,7 +182,7 @@ SETTINGS = (
     Setting(
         "fold_copies",
         bool,
-        "near-copies in one row (x shows a group's copies)",
+        "near-copies in one row (m shows a group's copies)",
         wrong=lambda: _("fold_copies must be true or false, not {value} (using true)"),
         write_default=False,
     ),

@@ -34,7 +34,7 @@ async def test_a_group_is_one_row_that_x_opens_and_d_lists_its_copies(tmp_path: 
         assert "×" not in line_of(app, "Koperasi Perempuan")
         assert "2 near-copies folded" in status(app)
         articles = app.query_one("#articles", ArticleList)
-        await pilot.press("x")  # the cursor is on the group's row: its copies beneath it
+        await pilot.press("m")  # the cursor is on the group's row: its copies beneath it
         await settle(pilot)
         assert titles(app) == [
             "Kader Desa Dilatih",
@@ -44,7 +44,7 @@ async def test_a_group_is_one_row_that_x_opens_and_d_lists_its_copies(tmp_path: 
         ]
         assert "↳ Pelatihan" in line_of(app, "Pelatihan Kader Desa")
         assert "02 Mar 2024" in line_of(app, "Pelatihan Kader Desa")  # with its date
-        await pilot.press("j", "x")  # from a copy: the group closes, the cursor on its row
+        await pilot.press("j", "m")  # from a copy: the group closes, the cursor on its row
         await settle(pilot)
         assert titles(app) == ["Kader Desa Dilatih", "Koperasi Perempuan"]
         assert articles.cursor == 0
@@ -121,3 +121,22 @@ async def test_r_lists_articles_like_this_one(tmp_path: Path) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, ArticlesScreen)
+
+
+async def test_the_reader_lists_the_copies_and_related_articles_at_the_end(tmp_path: Path) -> None:
+    app = app_for(collection(tmp_path / "clips"), tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one(Reader)
+        assert reader.article is not None and reader.article.title == "Kader Desa Dilatih"
+        await pilot.pause(0.5)  # found once the reader has rested on the article
+        await settle(pilot)
+        text = "\n".join(reader.text_lines)
+        assert "Copies of this article" in text
+        copies = text[text.index("Copies of this article") :]
+        assert "Pelatihan Kader Desa | Tribun" in copies and "• Pelatihan Kader Desa" in copies
+        assert "02 Mar 2024" in copies and "03 Mar 2024" in copies  # where each copy differs
+        assert "Press D to choose one to read." in copies
+        await pilot.press("D")  # the key the reader names lists them to go to one
+        await settle(pilot)
+        assert isinstance(app.screen, ArticlesScreen)

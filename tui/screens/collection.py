@@ -15,20 +15,25 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.timer import Timer
 from textual.widgets import Sparkline, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
+from tui.article import Article
 from tui.dialogs.annotations import OptionChoice, OptionDialog, Options
 from tui.facets import Facets, term_for
 from tui.formatting import count_words, number, short_date, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Row, Stopped
+from tui.widgets.reader_extras import Extras
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
 MOST = 12  # values of each facet listed
+EXTRAS_AFTER_SECONDS = 0.3  # the reader's copies and related articles are found once it rests this long
+RELATED = 5  # related articles listed at the end of the reader
 
 
 class FacetsScreen(OptionChoice):
@@ -119,10 +124,53 @@ class ArticlesScreen(OptionDialog[int]):
 
 
 class CollectionKeys:
-    """What F, D and R do for the main screen."""
+    """What F, D, R and X do for the main screen, and the reader's copies and related articles."""
 
     def __init__(self, screen: MainScreen) -> None:
         self.screen = screen
+        self._extras_timer: Timer | None = None
+
+    def find_extras(self, key: int, article: Article | None) -> None:
+        """The article's near-copies and related articles for the end of the reader, found on a
+        thread once the reader has rested on it: never before it shows, nor per key while moving."""
+        if self._extras_timer is not None:
+            self._extras_timer.stop()
+        if article is None or article.id == self._extras_for:
+            return
+        self._extras_timer = self.screen.set_timer(EXTRAS_AFTER_SECONDS, lambda: self._find(key, article))
+
+    _extras_for: str | None = None  # the article whose extras the reader has
+
+    @property
+    def finding(self) -> bool:
+        """The reader's copies and related articles are still to come (for the screen's idle)."""
+        return self._extras_timer is not None
+
+    def _find(self, key: int, article: Article) -> None:
+        self._extras_timer = None
+        screen = self.screen
+        keymap = screen.kliping.settings.keymap
+
+        def key_of(binding: str, default: str) -> str:
+            return screen.app.get_key_display(Binding(keymap.get(binding, default).split(",")[0], ""))
+
+        copies_key, related_key = key_of("app.copies", "D"), key_of("app.related", "R")
+
+        def find() -> None:
+            library, rows = screen.library, screen.session.rows
+            copies = [rows[other] for other in library.group(key) if other != key and other in rows]
+            if get_current_worker().is_cancelled:
+                return
+            related = [rows[other] for other in library.related(key, RELATED) if other in rows]
+            extras = Extras(article.id, copies, related, copies_key, related_key)
+            if not get_current_worker().is_cancelled:
+                screen.app.call_from_thread(self._found, extras)
+
+        screen.run_worker(find, thread=True, exclusive=True, group="reader-extras", exit_on_error=False)
+
+    def _found(self, extras: Extras) -> None:
+        self._extras_for = extras.article_id
+        self.screen.reader.show_extras(extras)
 
     def fold_copies(self) -> None:
         """Near-copies folded into their group's row, or each in a row of its own (kept for next time)."""
@@ -130,7 +178,7 @@ class CollectionKeys:
         fold = screen.session.fold_copies = not screen.session.fold_copies
         screen.kliping.save_settings(fold_copies=fold)
         said = (
-            _("Near-copies folded into one row (x shows a group's copies).")
+            _("Near-copies folded into one row (m shows a group's copies).")
             if fold
             else _("Every near-copy in a row of its own.")
         )

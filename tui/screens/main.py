@@ -212,6 +212,7 @@ class MainScreen(Screen[None]):
             and not self.searcher.searching
             and self._reader_timer is None
             and not (reader.wrapping or reader.raw_pending)
+            and not self.collection.finding
         )
 
     def compose(self) -> ComposeResult:
@@ -621,11 +622,12 @@ class MainScreen(Screen[None]):
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
         fetched = self.fetcher.fetch(key, raw)
         if not get_current_worker().is_cancelled:
-            self.app.call_from_thread(self._fetched, fetched)
+            self.app.call_from_thread(self._fetched, fetched, key)
 
-    def _fetched(self, fetched: Fetched) -> None:
+    def _fetched(self, fetched: Fetched, key: int) -> None:
         self._reader_match = fetched.match
         self.reader.show(fetched.article, fetched.raw, fetched.position, raw_whole=fetched.raw_whole)
+        self.collection.find_extras(key, fetched.article)  # its copies and related ones, once it rests
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:

@@ -21,25 +21,12 @@ from tui.i18n import _
 from tui.library import Row
 from tui.marks import Marks
 from tui.query import Query
+from tui.widgets.list_groups import OpenGroups, ShownRows
 from tui.widgets.list_rows import RowLook
 from tui.widgets.sizing import set_virtual_size
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
 DRAW_AHEAD_NEW_ROWS_SECONDS = 0.3  # or this long after new rows: typing brings new ones every key
-
-
-class ShownRows(Sequence[Row]):
-    """The rows the list shows, in order, without copying 100k of them."""
-
-    def __init__(self, rows: Mapping[int, Row], keys: Sequence[int]) -> None:
-        self._rows = rows
-        self._keys = keys
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
-        return self._rows[self._keys[index]]
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -55,7 +42,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", _("First"), show=False, id="list.first"),
         Binding("end,G", "last", _("Last"), show=False, id="list.last"),
         Binding("enter", "choose", _("Read"), id="list.read"),
-        Binding("x", "toggle_copies", _("Show or hide a group's near-copies"), show=False, id="list.copies"),
+        Binding("m", "toggle_copies", _("Show or hide a group's near-copies"), show=False, id="list.copies"),
     ]
 
     COMPONENT_CLASSES = {
@@ -109,9 +96,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.marks: Marks | None = None
         self.groups = Groups()  # near-duplicate groups: a row's `×3`, the copies `x` shows
         self.folding = False  # the answer shows each group as one row (tui.folding)
-        self._answer: Sequence[int] = []  # the keys as given; `_keys` adds the opened groups' copies
-        self._opened: dict[int, list[int]] = {}  # a group's row: its copies shown beneath it
-        self._copies: set[int] = set()
+        self._open = OpenGroups()  # the keys as given, and the groups opened in them (m)
         self._look = RowLook(self._style)
         self.moved = False  # has the user moved the cursor since the list was last reset?
         self.empty_text = ""  # said in the list when it shows nothing
@@ -132,7 +117,7 @@ class ArticleList(ScrollView, can_focus=True):
     @property
     def answer(self) -> Sequence[int]:
         """The keys the list was given (what the next answer is compared with)."""
-        return self._answer
+        return self._open.answer
 
     @property
     def current_key(self) -> int | None:
@@ -154,11 +139,8 @@ class ArticleList(ScrollView, can_focus=True):
         `folding`: each near-duplicate group is one row (tui.folding), which `x` opens."""
         before = (self.current_key, self._query)
         self._rows = rows
-        self._answer = keys
         self.folding = folding
-        if reset or not folding:
-            self._opened.clear()
-        keys = self._keys = self._with_copies()
+        keys = self._keys = self._open.give(keys, keep_open=folding and not reset)
         self._query = query if query is not None and not query.is_empty else None
         self._cache.clear()
         if reset:
@@ -184,8 +166,7 @@ class ArticleList(ScrollView, can_focus=True):
     def extend(self, keys: Sequence[int]) -> None:
         """The whole answer, after its first page was shown: the rows on screen and the cursor stay."""
         shown_before = len(self._keys)
-        self._answer = keys
-        self._keys = self._with_copies()
+        self._keys = self._open.give(keys, keep_open=True)
         self._update_size()  # the scrollbar moves; the rows on screen are drawn already, unless
         if self.scroll_offset.y + self.scrollable_content_region.height > shown_before:
             self.refresh()  # the view reaches past the first page's end
@@ -201,12 +182,7 @@ class ArticleList(ScrollView, can_focus=True):
         if not any(key in keys for key in self._keys):
             return
         current = self.current_key
-        self._answer = [key for key in self._answer if key not in keys]
-        for opened, copies in list(self._opened.items()):
-            copies[:] = [key for key in copies if key not in keys]
-            if opened in keys or not copies:
-                del self._opened[opened]
-        self._keys = self._with_copies()
+        self._keys = self._open.forget(keys)
         self._cache.clear()
         self._update_size()
         if current in keys:  # the cursor's article went: the cursor stays where it was
@@ -223,49 +199,22 @@ class ArticleList(ScrollView, can_focus=True):
 
     # -- near-copies folded into their group's row (tui.folding) ----------------------------------
 
-    def _with_copies(self) -> Sequence[int]:
-        """The answer with each opened group's copies beneath its row (the answer itself when none is)."""
-        answer = self._answer
-        places: list[tuple[int, int]] = []
-        for opened in list(self._opened):
-            try:
-                places.append((answer.index(opened), opened))  # in C, and only for the groups opened
-            except ValueError:
-                del self._opened[opened]
-        self._copies = {key for copies in self._opened.values() for key in copies}
-        if not places:
-            return answer
-        keys: list[int] = []
-        at = 0
-        for place, opened in sorted(places):
-            keys.extend(answer[at : place + 1])
-            keys.extend(self._opened[opened])
-            at = place + 1
-        keys.extend(answer[at:])
-        return keys
-
     def action_toggle_copies(self) -> None:
         """Show the near-copies of the cursor's group beneath its row, or hide them again."""
         key = self.current_key
         if key is None:
             return
-        opened = next((row for row, copies in self._opened.items() if key in copies), key)
-        if opened in self._opened:
-            del self._opened[opened]
-        elif not self.folding:
+        opened = self._open.group_row(key)
+        if not self._open.is_open(opened) and not self.folding:
             self.notify(_("Every copy is in the list already (X folds them into one row)."), markup=False)
-            return
+        elif not self._open.toggle(key, self.groups, self._rows):
+            self.notify(_("This article has no near-copies."), markup=False)
         else:
-            copies = [other for other in self.groups.others(key) if other in self._rows]
-            if not copies:
-                self.notify(_("This article has no near-copies."), markup=False)
-                return
-            self._opened[key] = copies
-        self._keys = self._with_copies()
-        self._cache.clear()
-        self._update_size()
-        self.cursor = self._keys.index(opened)
-        self.refresh()
+            self._keys = self._open.keys
+            self._cache.clear()
+            self._update_size()
+            self.cursor = self._keys.index(opened)
+            self.refresh()
 
     def refresh_rows(self) -> None:
         """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""
@@ -386,7 +335,9 @@ class ArticleList(ScrollView, can_focus=True):
             self.folding,
             self.lang,
         )
-        return look.draw(row, width, is_cursor, copy=row.key in self._copies, opened=row.key in self._opened)
+        return look.draw(
+            row, width, is_cursor, copy=row.key in self._open.copies, opened=self._open.is_open(row.key)
+        )
 
     def _render_empty(self, width: int) -> Strip:
         """Why the list is empty, in its first line: an empty folder, bad files, no match."""

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
 from rich.console import Console
 from rich.style import Style
-from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -16,16 +14,15 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from tui.article import Article, Block, utf8_size
-from tui.formatting import display_path, long_date, size, visible, visible_line
-from tui.i18n import _, ngettext
+from tui.article import Article
+from tui.i18n import _
 from tui.marks import Marks
 from tui.query import Query
-from tui.search import match_spans
+from tui.widgets.reader_extras import Extras, extras_texts
+from tui.widgets.reader_text import ArticleText
 from tui.widgets.sizing import set_virtual_size
-from tui.widgets.wrapping import LIST_PREFIX, MATCH, Layout, Lines, Piece
+from tui.widgets.wrapping import Layout, Lines, Piece
 
-PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": LIST_PREFIX}
 WRAP_SLICE_SECONDS = 0.004  # past the first screenful, an article is wrapped this long at a time
 
 
@@ -118,6 +115,7 @@ class Reader(ScrollView, can_focus=True):
         self._notice = _("No article selected.")
         self._pending_position: float | None = None
         self.marks: Marks | None = None  # the user's tags and notes, shown under the details
+        self._extras: Extras | None = None  # the article's copies and related articles, once found
 
     # -- what the app calls -------------------------------------------------------------------
 
@@ -217,80 +215,20 @@ class Reader(ScrollView, can_focus=True):
             return
         measure = max(20, min(self.measure, width - 4))
         margin = max(1, (width - measure) // 2)
-        texts: list[Piece] = []  # (text, prefix), or what makes it when it is wrapped
+        text = self._text()
         article = self.article
-        notice_style = self._style("reader--notice")
+        texts: list[Piece]  # (text, prefix), or what makes it when it is wrapped
         if article is None:
-            texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
+            texts = [text.line(self._notice, "reader--notice")]
         elif self.raw:
-            raw = self._raw_text if self._raw_text is not None else _("Reading the file…")
-            header = Text(
-                _("Raw file: {path}").format(path=display_path(article.path)),
-                style=self._style("reader--meta"),
-            )
-            texts.append((header, ""))
-            cut = self._raw_cut_notice(raw)
-            if cut is not None:  # said before the text and again where it stops
-                texts.append((Text(cut, style=notice_style), ""))
-            if article.removed:
-                note = _("Struck-through lines were taken out of the clean article as page leftovers.")
-                texts.append((Text(note, style=self._style("reader--notice")), ""))
-            # What cleaning took out is shown where it stands in the file, struck through and dimmed.
-            removed = {line.strip() for line in article.removed if line.strip()}
-            removed_style = self._style("reader--removed")
-
-            def raw_line(line: str) -> tuple[Text, str]:
-                text = self._marked(Text(visible(line)))
-                if removed and line.strip() in removed:
-                    text.stylize(removed_style)
-                return text, ""
-
-            texts += [partial(raw_line, line) for line in raw.split("\n")]
-            if cut is not None:
-                texts.append((Text(""), ""))
-                texts.append((Text(cut, style=notice_style), ""))
+            texts = text.raw(article, self._raw_text, self._raw_whole)
             measure = max(20, width - 2)
             margin = 1
         else:
-            texts.append(
-                (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
-            )
-            texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
-            note = self.marks.note(article.digest) if self.marks is not None else ""
-            if note:
-                texts.append((Text(""), ""))
-                for line in note.split("\n"):
-                    texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
-            texts.append((Text(""), ""))
-            cut = self._cut_notice(article)
-            if cut is not None:  # said before the text and again where it stops
-                texts.append((Text(cut, style=notice_style), ""))
-                texts.append((Text(""), ""))
-            if not article.blocks and article.url:
-                link = _("A link saved without its text: {url} (w opens it in the browser).")
-                texts.append(
-                    (
-                        Text(link.format(url=visible_line(article.url)), style=self._style("reader--notice")),
-                        "",
-                    )
-                )
-            styles = {kind: self._style(f"reader--{kind}") for kind in ("heading", "quote", "caption")}
-            for block in article.blocks:
-                texts.append(partial(self._block_text, block, styles.get(block.kind, Style())))
-                texts.append((Text(""), ""))
-            if article.links:  # what the "[3]" in the text point to, and how to open one
-                texts.append((Text(_("Links"), style=styles["heading"]), ""))
-                texts.append((Text(""), ""))
-                for number, url in enumerate(article.links, start=1):
-                    texts.append(
-                        (Text(f"[{number}] {visible_line(url)}", style=self._style("reader--meta")), "")
-                    )
-                hint = _("Press {key} to choose one to open in the browser.").format(key=self.links_key)
-                texts.append((Text(""), ""))
-                texts.append((Text(hint, style=notice_style), ""))
-                texts.append((Text(""), ""))
-            if cut is not None:
-                texts.append((Text(cut, style=notice_style), ""))
+            texts = text.clean(article)
+            extras = self._extras
+            if extras is not None and extras.article_id == article.id:
+                texts += extras_texts(extras, article, text)
         old_y = self.scroll_offset.y
         layout = Layout(
             measure,
@@ -322,49 +260,31 @@ class Reader(ScrollView, can_focus=True):
             self.scroll_to(y=old_y, animate=False, immediate=True, force=True)
         self.refresh()
 
-    def _cut_notice(self, article: Article) -> str | None:
-        """What the reader says of a huge article of which only the first part is kept."""
-        if not article.whole_bytes:
-            return None
-        said = _(
-            "Only the first {kept} of this {whole} article is kept and searched; "
-            "press {key} to open the file and read it all."
+    def _text(self) -> ArticleText:
+        """What builds the texts, with the reader's styles, filter, marks and keys as they are now."""
+        return ArticleText(
+            self._style, self.lang, self.filter_query, self.marks, self.open_key, self.links_key
         )
-        kept, whole = size(utf8_size(article.text), self.lang), size(article.whole_bytes, self.lang)
-        return said.format(kept=kept, whole=whole, key=self.open_key)
 
-    def _raw_cut_notice(self, raw: str) -> str | None:
-        """What the raw view says when it holds only the first part of the file (or record)."""
-        if not self._raw_whole or self._raw_text is None:
-            return None
-        said = _(
-            "Only the first {kept} of {whole} is shown here; press {key} to open the file and see it all."
-        )
-        kept, whole = size(utf8_size(raw), self.lang), size(self._raw_whole, self.lang)
-        return said.format(kept=kept, whole=whole, key=self.open_key)
-
-    def _meta_line(self, article: Article) -> str:
-        parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
-        parts = [visible_line(part) for part in parts]
-        if article.words:  # a link saved without its text has neither
-            parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
-            minutes = article.reading_minutes
-            parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
-        if article.title_derived:
-            parts.append(_("title from first sentence"))
-        tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
-        if tags:
-            parts.append(" ".join("#" + visible_line(tag) for tag in tags))
-        return " · ".join(part for part in parts if part)
-
-    def _block_text(self, block: Block, style: Style) -> tuple[Text, str]:
-        return self._marked(Text(visible(block.text), style=style)), PREFIXES.get(block.kind, "")
-
-    def _marked(self, text: Text) -> Text:
-        if self.filter_query is not None:
-            for start, end in match_spans(text.plain, self.filter_query):
-                text.spans.append(Span(start, end, MATCH))
-        return text
+    def show_extras(self, extras: Extras) -> None:
+        """The article's near-copies and articles like it, found after it showed: added at its end."""
+        article = self.article
+        if article is None or article.id != extras.article_id:
+            return  # the reader has moved on
+        self._extras = extras
+        if self.raw:
+            return  # shown with the clean article
+        texts = extras_texts(extras, article, self._text())
+        if not texts:
+            return
+        wrapping = self._wrapping
+        was_done = wrapping.done
+        wrapping.add(texts)
+        if was_done:  # else they are wrapped after the rest of the article, a slice at a time
+            wrapping.wrap_all()
+            set_virtual_size(self, Size(self._built_width, len(self._lines)))
+            self._update_subtitle()
+            self.refresh()
 
     def _wrap_more(self, wrapping: Lines) -> None:
         """A slice of the rest of the article; then the next, after whatever else is waiting."""

@@ -48,7 +48,7 @@ class StatusLine(Static):
             _("{count} unread").format(count=n(status.unread)),
         ]
         if status.folded:
-            folded = ngettext("{count} near-copy folded (x)", "{count} near-copies folded (x)", status.folded)
+            folded = ngettext("{count} near-copy folded (m)", "{count} near-copies folded (m)", status.folded)
             parts.append(folded.format(count=n(status.folded)))
         if status.starred:
             parts.append(_("{count} starred").format(count=n(status.starred)))
