@@ -8,8 +8,9 @@ from pathlib import Path
 from tests.app.test_app import settle, status, titles
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
-from tui.screens.collection import ArticlesScreen, FacetsScreen
+from tui.screens.collection import ArticlesScreen
 from tui.widgets.article_list import ArticleList
+from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.reader import Reader
 
@@ -88,24 +89,39 @@ async def test_x_upper_shows_every_copy_in_its_own_row_and_keeps_it(tmp_path: Pa
     assert "fold_copies = false" in (tmp_path / "config.toml").read_text()
 
 
-async def test_f_counts_the_list_and_adds_a_value_to_the_filter(tmp_path: Path) -> None:
+async def test_f_shows_a_panel_of_counts_that_follow_the_filter_and_add_a_value_to_it(tmp_path: Path) -> None:
     app = app_for(collection(tmp_path / "clips"), tmp_path)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         await pilot.press("F")
         await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FacetsScreen)
-        assert dialog.found.total == 4
-        assert dialog.found.timeline.busiest is not None
-        text = str(dialog.query_one("#timeline-text").render())
-        assert "busiest" in text
-        source, count = dialog.found.sources[0]  # a source line in a body names its site
+        panel = app.query_one(FacetsPanel)
+        assert panel.display and panel.found is not None
+        assert panel.found.total == 4  # the folded near-copies are counted too
+        assert "4 articles" in panel.text and "busiest" in panel.text  # as text, for screen readers
+        assert "Year: 2024 (4)" in panel.text
+        articles = app.query_one(ArticleList)
+        assert articles.region.right <= panel.region.x  # beside the list, never over it
+        source, count = panel.found.sources[0]  # a source line in a body names its site
         assert count < 4
         await pilot.press("enter")  # the first value: the commonest source
         await settle(pilot)
         assert app.screen.query_one(FilterBar).value == f"source:{source}"
         assert len(titles(app)) == count
+        assert panel.found.total == count  # the counts follow the filter
+        assert app.focused is articles
+        await pilot.press("escape")  # the filter cleared: every article counted again
+        await settle(pilot)
+        assert panel.found.total == 4
+        await pilot.press("slash", *"tribun")  # and every keystroke
+        await settle(pilot)
+        assert panel.found.total == len(titles(app)) == 1
+        await pilot.press("escape", "F")
+        await settle(pilot)
+        assert app.focused is not articles  # F from the list goes to the panel's values
+        await pilot.press("F")
+        await settle(pilot)
+        assert not panel.display and app.focused is articles
 
 
 async def test_r_lists_articles_like_this_one(tmp_path: Path) -> None:

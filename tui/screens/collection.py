@@ -1,9 +1,10 @@
-"""The collection as a whole on screen: facets and a timeline of what the list shows (F), the
-copies of the article under the cursor (D) and articles like it (R).
+"""The collection as a whole on screen: the facets panel (F) and its counts, the copies of the
+article under the cursor (D) and articles like it (R), the reader's section of both, and near-copies
+folded or not (X).
 
-A collaborator the main screen holds (`CollectionKeys`), and its two dialogs. Nothing here runs on
-a keystroke of the filter: counting and asking the index happen on a thread when one of these
-keys is pressed, and a newer press cancels the older (an exclusive worker).
+A collaborator the main screen holds (`CollectionKeys`), and its dialog. Nothing here runs on a
+keystroke of the filter: counting and asking the index happen on threads after an answer or an
+article is on screen, and a newer one cancels the older (exclusive workers).
 """
 
 from __future__ import annotations
@@ -16,73 +17,24 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.timer import Timer
-from textual.widgets import Sparkline, Static
+from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 from textual.worker import get_current_worker
 
 from tui.article import Article
-from tui.dialogs.annotations import OptionChoice, OptionDialog, Options
-from tui.facets import Facets, term_for
-from tui.formatting import count_words, number, short_date, visible_line
+from tui.dialogs.annotations import OptionDialog, Options
+from tui.facets import Facets
+from tui.formatting import count_words, short_date, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library import Row, Stopped
+from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.reader_extras import Extras
 
 if TYPE_CHECKING:
     from tui.screens.main import MainScreen
 
-MOST = 12  # values of each facet listed
 EXTRAS_AFTER_SECONDS = 0.3  # the reader's copies and related articles are found once it rests this long
 RELATED = 5  # related articles listed at the end of the reader
-
-
-class FacetsScreen(OptionChoice):
-    """Counts of what the list shows, and its timeline; Enter adds the value to the filter."""
-
-    BINDINGS = [Binding("escape,q,F", "cancel", _("Close"), id="facets.close")]
-
-    def __init__(self, found: Facets) -> None:
-        super().__init__()
-        self.found = found
-
-    def compose(self) -> ComposeResult:
-        lang = current_language()
-        found = self.found
-        with Vertical(id="facets-box", classes="dialog-box list-box") as box:
-            box.border_title = ngettext(
-                "What the list shows: {count} article", "What the list shows: {count} articles", found.total
-            ).format(count=number(found.total, lang))
-            box.border_subtitle = _("Enter adds it to the filter · Esc to close")
-            timeline = found.timeline
-            if timeline.busiest is not None:
-                day, most = timeline.busiest
-                unit = {"day": _("by day"), "week": _("by week"), "month": _("by month")}[timeline.unit]
-                busiest = ngettext(
-                    "Timeline ({unit}): busiest {period}, {count} article",
-                    "Timeline ({unit}): busiest {period}, {count} articles",
-                    most,
-                ).format(unit=unit, period=timeline.term(day).removeprefix("date:"), count=number(most, lang))
-                yield Static(busiest, id="timeline-text", classes="dialog-label", markup=False)
-                yield Sparkline([count for _day, count in timeline.points], id="timeline")
-            options: list[Option | None] = []
-            sections: list[tuple[str, str, Sequence[tuple[str | int, int]]]] = [
-                ("source", _("Source"), found.sources[:MOST]),
-                ("year", _("Year"), found.years[-MOST:]),
-                ("month", _("Month"), sorted(found.months, key=lambda item: -item[1])[:MOST]),
-                ("tag", _("Tag"), found.tags[:MOST]),
-            ]
-            for kind, heading, values in sections:
-                if not values:
-                    continue
-                if options:
-                    options.append(None)
-                for value, count in values:
-                    label = Text.assemble((f"{heading}: ", "bold"), f"{visible_line(str(value))}  ")
-                    label.append(f"({number(count, lang)})")
-                    options.append(Option(label, id=term_for(kind, value)))
-            if not options:
-                yield Static(_("Nothing to count: the list is empty."), classes="dialog-label")
-            yield Options(*options, id="facet-options")
 
 
 class ArticlesScreen(OptionDialog[int]):
@@ -185,27 +137,57 @@ class CollectionKeys:
         screen.notify(said, timeout=4, markup=False)
         screen.search_again()
 
+    @property
+    def panel(self) -> FacetsPanel:
+        return self.screen.query_one(FacetsPanel)
+
     def facets(self) -> None:
-        keys = list(self.screen.session.matched)  # near-copies folded into a row counted too
+        """F: the facets panel beside the list, its values focused to choose one; F again hides it."""
+        panel = self.panel
+        if panel.display and panel.has_focus_within:
+            panel.display = False
+            self.screen.set_focus(self.screen.articles)
+            return
+        if not panel.display:
+            panel.display = True
+            self.count_facets()
+        self.screen.set_focus(panel.query_one(OptionList))
+
+    def count_facets(self) -> None:
+        """The panel's counts for the answer the list shows, on a thread once its first page is on
+        screen; the next answer cancels them (an exclusive worker) and counts again."""
+        if not self.panel.display:
+            return
+        screen = self.screen
+        session, library = screen.session, screen.library
+        text, query, sort, reverse = session.query_text, session.query, session.sort, session.reverse
+        matched, whole = session.matched, not session.counting
+        flags = session.marks.flags(query) if query.uses_marks and not whole else None
+        self.panel.counting()
 
         def count() -> None:
             worker = get_current_worker()
+
+            def stop() -> bool:
+                return worker.is_cancelled
+
             try:
-                found = self.screen.session.facets(keys, stop=lambda: worker.is_cancelled)
+                # A first page is not the answer: the whole one is asked for here (the library keeps
+                # it, so the searcher's own ask once typing rests finds it ready).
+                keys = matched
+                if not whole:
+                    keys = session.known(library.search(query, sort, reverse, flags, stop=stop).keys, stop)
+                found = session.facets(keys, stop)
             except Stopped:
                 return
-            if not worker.is_cancelled:
-                self.screen.app.call_from_thread(self._show_facets, found)
+            if not stop():
+                screen.app.call_from_thread(self._counted, text, found)
 
-        self.screen.run_worker(count, thread=True, exclusive=True, group="facets", exit_on_error=False)
+        screen.run_worker(count, thread=True, exclusive=True, group="facets", exit_on_error=False)
 
-    def _show_facets(self, found: Facets) -> None:
-        def chosen(term: str | None) -> None:
-            if term:
-                text = self.screen.filter_bar.value.strip()
-                self.screen.apply_filter(f"{text} {term}".strip())
-
-        self.screen.app.push_screen(FacetsScreen(found), chosen)
+    def _counted(self, text: str, found: Facets) -> None:
+        if text == self.screen.session.query_text:
+            self.panel.show(found)
 
     def copies(self) -> None:
         key = self.screen.articles.current_key

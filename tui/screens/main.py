@@ -42,6 +42,7 @@ from tui.searching import Found, Match, Searcher
 from tui.session import Session, Shown, Status
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
+from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
@@ -227,6 +228,7 @@ class MainScreen(Screen[None]):
                 yield ProgressBar(id="progress", show_eta=False)
             self._reader = Reader(id="reader")
             yield self._reader
+            yield FacetsPanel(id="facets-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -443,6 +445,7 @@ class MainScreen(Screen[None]):
         if shown.search_again:
             self.folders.refresh_if_due()
         self._update_status()
+        self.collection.count_facets()  # the panel's counts, when it shows, on a thread
 
     # -- marks, tags and notes changed --------------------------------------------------------
 
@@ -607,6 +610,16 @@ class MainScreen(Screen[None]):
 
     def action_facets(self) -> None:
         self.collection.facets()
+
+    @on(FacetsPanel.Chosen)
+    def facet_chosen(self, event: FacetsPanel.Chosen) -> None:
+        event.stop()
+        self.apply_filter(f"{self.filter_bar.value.strip()} {event.term}".strip())
+
+    @on(FacetsPanel.Left)
+    def facets_left(self, event: FacetsPanel.Left) -> None:
+        event.stop()
+        self.set_focus(self.articles)
 
     def action_fold_copies(self) -> None:
         self.collection.fold_copies()

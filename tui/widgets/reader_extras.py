@@ -14,7 +14,7 @@ from tui.formatting import number, short_date, visible_line
 from tui.i18n import _, ngettext
 from tui.library import Row
 from tui.widgets.reader_text import BLANK, ArticleText
-from tui.widgets.wrapping import LIST_PREFIX, Piece
+from tui.widgets.wrapping import Piece
 
 
 @dataclass(frozen=True)
@@ -61,9 +61,9 @@ def extras_texts(extras: Extras, article: Article, text: ArticleText) -> list[Pi
             continue
         texts += [text.line(title, heading), BLANK]
         for row in rows:
-            texts.append((Text(visible_line(row.title)), LIST_PREFIX))
+            texts.append((Text("• " + visible_line(row.title)), "  "))  # no bullet in the accent colour
             details = copy_details(row, article, lang) if copies else _related_details(row, lang)
-            texts.append(text.line(details, meta, "    "))
+            texts.append(text.line(details, meta, "    "))  # (spaces: the prefix's style is a colour)
         hint = _("Press {key} to choose one to read.").format(key=key)
         texts += [BLANK, text.line(hint, notice), BLANK]
     return texts
