@@ -83,7 +83,7 @@ class FacetsPanel(Vertical, can_focus=False):
         &:focus-within { border: heavy $border; }
         & > #facets-summary { color: $text-muted; padding: 0 1; }
         & > Sparkline { height: 2; margin: 0 1; }
-        & > OptionList { height: 1fr; border: none; padding: 0; background: $surface; }
+        & > OptionList, & > OptionList:focus { height: 1fr; border: none; padding: 0; background: $surface; }
     }
     """
 
