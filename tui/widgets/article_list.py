@@ -22,7 +22,7 @@ from tui.library import Row
 from tui.marks import Marks
 from tui.query import Query
 from tui.widgets.list_groups import OpenGroups, ShownRows
-from tui.widgets.list_rows import RowLook
+from tui.widgets.list_rows import DrawnRows, RowLook, list_style
 from tui.widgets.sizing import set_virtual_size
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
@@ -91,13 +91,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._keys: Sequence[int] = []
         self._query: Query | None = None
         self._ahead_timer: Timer | None = None
-        self._cache: dict[tuple[int, int, bool], Strip] = {}
+        self._cache = DrawnRows(self._draw)
         self.lang = "en"
         self.marks: Marks | None = None
         self.groups = Groups()  # near-duplicate groups: a row's `×3`, the copies `x` shows
         self.folding = False  # the answer shows each group as one row (tui.folding)
         self._open = OpenGroups()  # the keys as given, and the groups opened in them (m)
-        self._look = RowLook(self._style)
+        self._look = RowLook(self)
         self.moved = False  # has the user moved the cursor since the list was last reset?
         self.empty_text = ""  # said in the list when it shows nothing
         self._styles: dict[str, Style] = {}
@@ -118,6 +118,11 @@ class ArticleList(ScrollView, can_focus=True):
     def answer(self) -> Sequence[int]:
         """The keys the list was given (what the next answer is compared with)."""
         return self._open.answer
+
+    @property
+    def filter_query(self) -> Query | None:
+        """The filter whose matches the rows mark."""
+        return self._query
 
     @property
     def current_key(self) -> int | None:
@@ -244,8 +249,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.pop((old, self._width, True), None)
-        self._cache.pop((new, self._width, False), None)
+        self._cache.moved(old, new, self._width)
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self.current_key))
@@ -266,14 +270,8 @@ class ArticleList(ScrollView, can_focus=True):
         if not self._keys or self._width <= 0 or height <= 0:
             return
         top = self.scroll_offset.y
-        base = self._style("base")
         below = range(top + height, min(len(self._keys), top + 2 * height))
-        above = range(max(0, top - height), top)
-        for index in (*below, *above):
-            cache_key = (index, self._width, index == self.cursor)
-            if cache_key not in self._cache and len(self._cache) < 2000:
-                row = self._rows[self._keys[index]]
-                self._cache[cache_key] = self._render_row(row, self._width, index == self.cursor, base)
+        self._cache.ahead((*below, *range(max(0, top - height), top)), self._width, self.cursor)
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -292,51 +290,25 @@ class ArticleList(ScrollView, can_focus=True):
         """Styles looked up once per theme, not per row: computing them was a third of a row's cost."""
         style = self._styles.get(name)
         if style is None:
-            base = self.rich_style
-            if name == "base":
-                style = base
-            elif name == "cursor":
-                style = base + self.get_component_rich_style("article-list--cursor")
-            elif name in ("meta", "match"):
-                # Whole styles: a partial one cannot work out `auto` (as in $text) against its background.
-                style = base + self.get_component_rich_style(f"article-list--{name}")
-            else:
-                style = self.get_component_rich_style(f"article-list--{name}", partial=True)
-            self._styles[name] = style
+            style = self._styles[name] = list_style(self, name)
         return style
 
     def render_line(self, y: int) -> Strip:
-        scroll_y = self.scroll_offset.y
-        width = self._width
-        line = scroll_y + y
-        base = self._style("base")
-        index = line
-        if index >= len(self._keys):
-            if not self._keys and y == 0 and self.empty_text:
-                return self._render_empty(width)
-            return Strip.blank(width, base)
-        is_cursor = index == self.cursor
-        cache_key = (index, width, is_cursor)
-        strip = self._cache.get(cache_key)
-        if strip is None:
-            strip = self._render_row(self._rows[self._keys[index]], width, is_cursor, base)
-            if len(self._cache) > 2000:
-                self._cache.clear()
-            self._cache[cache_key] = strip
-        return strip
+        index, width = self.scroll_offset.y + y, self._width
+        if index < len(self._keys):
+            return self._cache.get(index, width, index == self.cursor)
+        if not self._keys and y == 0 and self.empty_text:
+            return self._render_empty(width)
+        return Strip.blank(width, self._style("base"))
+
+    def _draw(self, index: int, width: int, is_cursor: bool) -> Strip:
+        return self._render_row(self._rows[self._keys[index]], width, is_cursor, self._style("base"))
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, base: Style) -> Strip:
         """One row as segments (tui.widgets.list_rows); a copy of an opened group indented."""
-        look = self._look
-        look.marks, look.query, look.groups, look.folding, look.lang = (
-            self.marks,
-            self._query,
-            self.groups,
-            self.folding,
-            self.lang,
-        )
-        return look.draw(
-            row, width, is_cursor, copy=row.key in self._open.copies, opened=self._open.is_open(row.key)
+        groups = self._open
+        return self._look.draw(
+            row, width, is_cursor, copy=row.key in groups.copies, opened=groups.is_open(row.key)
         )
 
     def _render_empty(self, width: int) -> Strip:
