@@ -29,9 +29,9 @@ from tui.widgets.article_list import ArticleList
 class CollectionKeys:
     """What F, D and R do for the main screen.
 
-    Given the app, the session, the library, the list (through a callable: it is the screen's
-    widget), the filter's text, where to run a worker and post its result (the screen) and
-    callbacks: `apply_filter` (a facet chosen) and `read` (an article the list does not show).
+    Given the app, the session, the library, the list, the filter's text, where to run a worker and post
+    its result (the screen) and callbacks: `apply_filter` (a facet chosen) and `read` (an article the list
+    does not show).
     """
 
     BINDINGS = [
@@ -59,7 +59,7 @@ class CollectionKeys:
         app: App[object],
         session: Session,
         library: LibraryLike,
-        articles: Callable[[], ArticleList],
+        articles: ArticleList,
         filter_text: Callable[[], str],
         run_worker: Callable[..., object],
         post: Callable[[Message], object],
@@ -69,16 +69,12 @@ class CollectionKeys:
         self.app = app
         self.session = session
         self.library = library
-        self._articles = articles
+        self.articles = articles
         self.filter_text = filter_text
         self.run_worker = run_worker
         self.post = post
         self.apply_filter = apply_filter
         self.read = read
-
-    @property
-    def articles(self) -> ArticleList:
-        return self._articles()
 
     def facets(self) -> None:
         keys = list(self.articles.keys)

@@ -40,10 +40,9 @@ READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it
 class Following:
     """Keeps the reader on the list's article and marks what is read.
 
-    Given the app (settings, positions), the session, the fetcher, the widgets it feeds (read
-    through callables: they are the screen's), what has focus, where to run a worker or a timer
-    and where to post a worker's result (the screen), and `marked` (a read mark changed: the list
-    and the status show it).
+    Given the app (settings, positions), the session, the fetcher, the widgets it feeds, what has focus,
+    where to run a worker or a timer and where to post a worker's result (the screen), and `marked` (a
+    read mark changed: the list and the status show it).
     """
 
     BINDINGS = [
@@ -56,7 +55,8 @@ class Following:
     class ArticleFetched(Message):
         """An article and what goes with it, fetched for the reader (posted from its worker)."""
 
-        fetched: Fetched
+        fetched: Fetched | None  # None: the fetch failed (the worker's failure is told)
+        asked: int  # which of the reader's fetches this answers
 
     @dataclass
     class RawRead(Message):
@@ -71,9 +71,9 @@ class Following:
         app: KlipingApp,
         session: Session,
         fetcher: Fetcher,
-        articles: Callable[[], ArticleList],
-        reader: Callable[[], Reader],
-        match_line: Callable[[], MatchLine],
+        articles: ArticleList,
+        reader: Reader,
+        match_line: MatchLine,
         focused: Callable[[], Widget | None],
         run_worker: Callable[..., object],
         set_timer: Callable[[float, Callable[[], None]], Timer],
@@ -83,8 +83,8 @@ class Following:
         self.app = app
         self.session = session
         self.fetcher = fetcher
-        self._articles = articles
-        self._reader = reader
+        self.articles = articles
+        self.reader = reader
         self.match_line = match_line
         self.focused = focused
         self.run_worker = run_worker
@@ -95,14 +95,8 @@ class Following:
         self._read_timer: Timer | None = None
         self._match: Fetched | None = None  # what the reader was last given, with its snippet
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
-
-    @property
-    def articles(self) -> ArticleList:
-        return self._articles()
-
-    @property
-    def reader(self) -> Reader:
-        return self._reader()
+        self._asked = 0  # the reader's fetches asked for, and the last one whose answer was handled
+        self._answered = 0
 
     # -- the reader follows the list ----------------------------------------------------------
 
@@ -124,24 +118,38 @@ class Following:
         delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
         self.timer = self.set_timer(delay, follow)
 
+    @property
+    def waiting(self) -> bool:
+        """The reader is following: the article is still to be fetched, or its answer to be shown."""
+        return self.timer is not None or self._answered < self._asked
+
     def read(self, key: int) -> None:
         """Show this article in the reader, wherever the list's cursor is."""
         raw = self.reader.raw
+        self._asked += 1
+        asked = self._asked
         self.run_worker(
-            lambda: self._fetch(key, raw),
+            lambda: self._fetch(key, raw, asked),
             thread=True,
             exclusive=True,
             group="reader-fetch",
             exit_on_error=False,
         )  # a library gone: told
 
-    def _fetch(self, key: int, raw: bool) -> None:
+    def _fetch(self, key: int, raw: bool, asked: int) -> None:
         """The article, its raw text when the raw view is on, and where the reader left it last time."""
-        fetched = self.fetcher.fetch(key, raw)
-        if not get_current_worker().is_cancelled:
-            self.post(self.ArticleFetched(fetched))
+        try:
+            fetched = self.fetcher.fetch(key, raw)
+        except Exception:
+            self.post(self.ArticleFetched(None, asked))
+            raise
+        if not get_current_worker().is_cancelled:  # a newer fetch has taken its place
+            self.post(self.ArticleFetched(fetched, asked))
 
-    def fetched(self, fetched: Fetched) -> None:
+    def fetched(self, fetched: Fetched | None, asked: int) -> None:
+        self._answered = max(self._answered, asked)
+        if fetched is None:
+            return
         self._match = fetched
         self.reader.show(fetched.article, fetched.raw, fetched.position, raw_whole=fetched.raw_whole)
 
@@ -190,7 +198,7 @@ class Following:
         match = fetched.match if fetched is not None else None
         if not self.session.query.is_empty and (match is None or match.text == self.session.query_text):
             # The words around the match, found with the article in the reader's thread.
-            self.match_line().show(match.line if match else None, match.spans if match else [])
+            self.match_line.show(match.line if match else None, match.spans if match else [])
 
     def mark_read(self, key: int) -> None:
         if not self.session.marks.has("read", key) and self.session.mark("read", key, True):

@@ -20,7 +20,6 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widget import Widget
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState
 
@@ -32,12 +31,13 @@ from tui.library.interface import LibraryLike
 from tui.reading import Fetcher
 from tui.screens.actions import ArticleActions
 from tui.screens.annotations import Annotations
+from tui.screens.answers import Answers
 from tui.screens.bulk import Bulk
 from tui.screens.collection import CollectionKeys
 from tui.screens.following import Following
 from tui.screens.loading import Loading
 from tui.searching import Found, Searcher
-from tui.session import Session, Shown, Status
+from tui.session import Session, Status
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
@@ -148,7 +148,6 @@ class MainScreen(Screen[None]):
         self.processes = processes
         self._reader: Reader | None = None
         self.searcher = Searcher(library, session, lambda found: self.post_message(self.Searched(found)))
-        self._keep_after_clear: int | None = None
         self.watcher = Watcher(library, paths, lambda: self.post_message(self.Changed()))
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -163,6 +162,7 @@ class MainScreen(Screen[None]):
     bulk: Bulk  # acting on everything shown, with undo
     collection: CollectionKeys  # facets and timeline, near-copies, related articles
     fetcher: Fetcher  # what the reader shows, fetched off the loop
+    answers: Answers  # the searcher's answers shown in the list, the reader and the match line
 
     @classmethod
     def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
@@ -210,7 +210,7 @@ class MainScreen(Screen[None]):
         return (
             self.session.settled
             and not self.searcher.searching
-            and self.following.timer is None
+            and not self.following.waiting
             and not (reader.wrapping or reader.raw_pending)
         )
 
@@ -229,36 +229,33 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        app, session, library = self.kliping, self.session, self.library
-        self.fetcher = Fetcher(library, app.state, session, self.searcher)
-        articles, reader = (lambda: self.articles), (lambda: self.reader)
+        app, session, library, searcher = self.kliping, self.session, self.library, self.searcher
+        articles, reader, match_line = self.articles, self.reader, self.query_one(MatchLine)
+        run, post = self.run_worker, self.post_message
+        self.fetcher = Fetcher(library, app.state, session, searcher)
         self.following = Following(
-            app, session, self.fetcher, articles, reader, lambda: self.query_one(MatchLine),
-            lambda: self.focused, self.run_worker, self.set_timer, self.post_message, self._marks_shown,
+            app, session, self.fetcher, articles, reader, match_line, lambda: self.focused, run,
+            self.set_timer, post, self._marks_shown,
         )  # fmt: skip
         self.article_actions = ArticleActions(
-            app,
-            session,
-            library,
-            articles,
-            reader,
-            self.run_worker,
-            self._marked,
-            self.reload,
-            self.search_again,
+            app, session, library, articles, reader, run, self._marked, self.reload, self.search_again
         )
         self.folders = Loading(
             app, library, session, self.paths, self.processes, self.watcher, self.fetcher, articles,
-            lambda: self.query_one(ProgressBar), self.run_worker, self._update_status, self.search_again,
+            self.query_one(ProgressBar), run, self._update_status, self.search_again,
         )  # fmt: skip
-        self.bulk = Bulk(self.app, session, library, lambda: self.articles.keys, self._marks_changed)
+        self.answers = Answers(
+            self.app, session, searcher, self.folders, articles, reader, self.filter_bar, match_line,
+            self.query_one(StatusLine), lambda: self.focused, self.call_after_refresh, self._update_status,
+        )  # fmt: skip
+        self.bulk = Bulk(self.app, session, library, lambda: articles.keys, self._marks_changed)
         self.annotations = Annotations(
-            app, session, library, lambda: self.articles.current_key, lambda: self.reader.article,
-            self.apply_filter, self._marks_changed,
+            app, session, library, lambda: articles.current_key, lambda: reader.article, self.apply_filter,
+            self._marks_changed,
         )  # fmt: skip
         self.collection = CollectionKeys(
-            self.app, session, library, articles, lambda: self.filter_bar.value, self.run_worker,
-            self.post_message, self.apply_filter, self.following.read,
+            self.app, session, library, articles, lambda: self.filter_bar.value, run, post,
+            self.apply_filter, self.following.read,
         )  # fmt: skip
         self.articles.border_title = opened_title(self.paths)
         self.articles.marks = self.reader.marks = session.marks
@@ -348,33 +345,7 @@ class MainScreen(Screen[None]):
     # -- searching ----------------------------------------------------------------------------
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
-        """The keystroke's first page, when the library gives it at once, goes out with the frame
-        that echoes the key; the rest comes from the searcher's thread as `Searched` messages."""
-        shown = self.searcher.typed(event.value, self.articles.keys)
-        if shown is not None:
-            self._show(shown)
-            self._repaint_now()
-            self.call_after_refresh(self.searcher.painted)
-
-    def _repaint_now(self) -> None:
-        """Hand the screen now the repaints a keystroke's answer asked for, so the frame that
-        echoes the key shows the list too.
-
-        Textual posts a widget's repaint when that widget next goes idle, and the screen's frame
-        timer had usually fired for the filter's echo alone by then: the list followed a frame
-        later (5-7 ms at 240 fps). `_check_refresh` is what Textual runs on idle.
-        """
-        articles = self.articles
-        widgets: list[Widget] = [
-            self.filter_bar,
-            articles,
-            self.query_one(MatchLine),
-            self.query_one(StatusLine),
-        ]
-        if articles.show_vertical_scrollbar:
-            widgets.append(articles.vertical_scrollbar)
-        for widget in widgets:
-            widget._check_refresh()
+        self.answers.typed(event.value)
 
     def search_again(self) -> None:
         """The filter as it is, searched again (new rows, another order), keeping the cursor's article."""
@@ -389,46 +360,7 @@ class MainScreen(Screen[None]):
     @on(Searched)
     def searched(self, event: Searched) -> None:
         event.stop()
-        if event.found.failed is not None:
-            message = _("The search failed") + f": {event.found.failed}"
-            self.notify(message, severity="error", timeout=15, markup=False)
-            return
-        shown, match = self.searcher.take(event.found, self.articles.keys)
-        if shown is not None:
-            self._show(shown)
-        if match is not None and self.articles.current_key == match.key:
-            self.query_one(MatchLine).show(match.line, match.spans)
-
-    def _show(self, shown: Shown) -> None:
-        articles = self.articles
-        query = shown.query
-        if shown.extend:
-            articles.extend(shown.keys)
-        else:
-            reader = self.reader
-            if reader.filter_query != (None if query.is_empty else query):
-                # The list goes first; the reader re-marks its article when the list's
-                # Highlighted message has it fetched again, so it is wrapped once, not twice.
-                reader.set_query(query, rebuild=False)
-            # Rows arriving while loading keep the cursor on the article the user went to; one
-            # who has not moved yet stays at the top, where the newest articles keep arriving.
-            keep_key = articles.current_key if articles.moved else None
-            reset = shown.reset
-            followed = self.folders.keep_following(shown.keys, shown.complete)
-            if followed is not None:  # the article whose file changed stays under the cursor
-                keep_key, reset = followed, False
-            elif self._keep_after_clear is not None and query.is_empty:
-                keep_key, reset = self._keep_after_clear, False
-                articles.moved = True
-            self._keep_after_clear = None
-            articles.show(self.session.rows, shown.keys, query, keep=keep_key, reset=reset)
-            self.folders.put_cursor_back()
-            self._give_the_match_line_its_row()  # in the answer's own frame: rows stay put
-            if shown.reset:
-                self.query_one(MatchLine).show(None)
-        if shown.search_again:
-            self.folders.refresh_if_due()
-        self._update_status()
+        self.answers.searched(event.found)
 
     # -- marks, tags and notes changed --------------------------------------------------------
 
@@ -518,7 +450,7 @@ class MainScreen(Screen[None]):
     @on(Following.ArticleFetched)
     def article_fetched(self, event: Following.ArticleFetched) -> None:
         event.stop()
-        self.following.fetched(event.fetched)
+        self.following.fetched(event.fetched, event.asked)
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:
@@ -567,20 +499,11 @@ class MainScreen(Screen[None]):
 
     # -- the filter bar -----------------------------------------------------------------------
 
-    def _give_the_match_line_its_row(self) -> None:
-        """The match line has a row of its own while the filter bar has focus or a filter is on.
-
-        Shown when the filter bar takes focus, its layout (10 ms at 120x40) goes out with `/`,
-        not with the first key typed, which must only show its answer.
-        """
-        filtering = not self.session.query.is_empty  # the answer shown (parsed once, by its search)
-        self.query_one(MatchLine).display = filtering or isinstance(self.focused, FilterBar)
-
     @on(events.DescendantFocus)
     @on(events.DescendantBlur)
     def focus_moved(self, event: events.DescendantFocus | events.DescendantBlur) -> None:
         if isinstance(event.widget, FilterBar):
-            self._give_the_match_line_its_row()
+            self.answers.give_the_match_line_its_row()
 
     @on(FilterBar.Left)
     def filter_left(self, event: FilterBar.Left) -> None:
@@ -590,7 +513,7 @@ class MainScreen(Screen[None]):
     def _to_list(self, *, first: bool) -> None:
         if not first:
             # Esc cleared the filter: the whole list comes back with the cursor on the article found.
-            self._keep_after_clear = self.articles.current_key
+            self.answers.keep_after_clear(self.articles.current_key)
         articles = self.articles
         if self.focused is articles:
             return
