@@ -27,10 +27,12 @@ from __future__ import annotations
 import psycopg
 
 from tui.library.pg_connect import LibraryError, shown_url, unreachable
+from tui.library.pg_people import PgState
 from tui.library.pg_read import PgReading
 from tui.library.pg_schema import VERSION, open_library
 from tui.library.pg_search import PgSearching
 from tui.library.pg_write import PgWriting
+from tui.state import ReadingState, StateLike
 
 __all__ = ["VERSION", "LibraryError", "PgLibrary", "shown_url"]
 
@@ -54,3 +56,7 @@ class PgLibrary(PgWriting, PgReading, PgSearching):
         except LibraryError:
             self.close()
             raise
+
+    def reading_state(self, local: ReadingState) -> StateLike:
+        """The role's marks and the team's tags and notes, on the server (tui.library.pg_people)."""
+        return PgState(self, local)
