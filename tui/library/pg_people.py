@@ -37,14 +37,16 @@ class PgState:
         self._refused = False
         self._closed = threading.Event()
         self._listener: psycopg.Connection[Any] | None = None
-        person, writable = self._library._read(
+        person, writable, standby = self._library._read(
             lambda c: c.execute(
                 "SELECT current_user, has_table_privilege('marks', 'INSERT') "
-                "AND has_table_privilege('notes', 'INSERT') AND has_table_privilege('tags', 'INSERT')"
+                "AND has_table_privilege('notes', 'INSERT') AND has_table_privilege('tags', 'INSERT'), "
+                "pg_is_in_recovery()"
             ).fetchone()
         )
         self.person: str | None = str(person)
-        self.writable = bool(writable)
+        self.standby = bool(standby)  # a replica takes no writes: marks go to the primary
+        self.writable = bool(writable) and not self.standby
         self._positions: dict[str, float] = dict(
             self._rows(
                 "SELECT digest, position FROM marks WHERE person = current_user AND position IS NOT NULL"
@@ -95,6 +97,14 @@ class PgState:
             if self._refused:
                 return
             self._refused = True
+        if self.standby:
+            self._tell(
+                _(
+                    "This team library is a standby server, which only reads: marks, tags and notes "
+                    "made now are kept until you quit, not saved (open the primary to keep them)."
+                )
+            )
+            return
         self._tell(
             _(
                 "You are {person} on this team library, with the right to read it only: marks, "
