@@ -16,7 +16,7 @@ from tui import opening
 from tui.article import Article
 from tui.dialogs.common import ExportScreen, ProblemsScreen
 from tui.dialogs.messages import MessagesScreen
-from tui.export import annotations_from, export_articles, format_for
+from tui.export import annotations_from, copied_text, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
@@ -130,7 +130,7 @@ class ArticleActions:
             self.notify(_("No article to copy."), severity="warning", markup=False)
             return
         # The clipboard gets text, never a file's escape sequences (pasted into a terminal, they run).
-        self.app.copy_to_clipboard(plain_text(f"{article.title}\n\n{article.text}\n"))
+        self.app.copy_to_clipboard(plain_text(copied_text(article)))
         words = number(article.words, current_language())
         message = ngettext(
             "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
