@@ -108,6 +108,11 @@ class MainScreen(Screen[None]):
     # Not a repainting reactive: one on a screen repaints every widget on it (the reader too, 5-10 ms
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
+    # Bound down to the widgets that show them (attributes down): the marks (read, starred, tags,
+    # notes) changed, tags or notes changed (the reader shows them), the reading width.
+    marks_changed: var[int] = var(0, init=False)
+    annotations_changed: var[int] = var(0, init=False)
+    measure: var[int] = var(80, init=False)
 
     def __init__(
         self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
@@ -192,11 +197,11 @@ class MainScreen(Screen[None]):
         yield filter_bar
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield ArticleList(id="articles")
+                yield ArticleList(id="articles").data_bind(MainScreen.marks_changed)
                 yield MatchLine(id="match-line")
                 yield StatusLine(id="status").data_bind(MainScreen.status)
                 yield ProgressBar(id="progress", show_eta=False)
-            self._reader = Reader(id="reader")
+            self._reader = Reader(id="reader").data_bind(MainScreen.annotations_changed, MainScreen.measure)
             yield self._reader
         yield Footer()
 
@@ -210,8 +215,9 @@ class MainScreen(Screen[None]):
             self.set_timer, post, self._marks_shown,
         )  # fmt: skip
         self.article_actions = ArticleActions(
-            app, session, library, articles, reader, run, self._marked, self.reload, self.search_again
-        )
+            app, session, library, articles, reader, run, self._marked, self.reload, self.search_again,
+            self._set_measure,
+        )  # fmt: skip
         self.folders = Loading(
             app, library, session, self.paths, self.processes, self.watcher, self.fetcher, articles,
             self.query_one(ProgressBar), run, self._update_status, self.search_again,
@@ -235,7 +241,7 @@ class MainScreen(Screen[None]):
         self.articles.border_title = opened_title(self.paths)
         self.articles.marks = self.reader.marks = session.marks
         self.articles.lang = self.reader.lang = current_language()
-        self.reader.measure = app.settings.measure
+        self.measure = app.settings.measure
         self.reader.open_key, self.reader.links_key = (
             self._key_shown("app.open", "o"),
             self._key_shown("app.links", "l"),
@@ -333,17 +339,22 @@ class MainScreen(Screen[None]):
     def annotated(self, event: Annotated) -> None:
         """The list's rows, the reader and the status show the marks as they are now."""
         event.stop()
-        self.reader.refresh_annotations()
-        self._marks_shown()
+        self.annotations_changed += 1
+        self.marks_changed += 1
 
     def _marks_shown(self) -> None:
-        self.articles.refresh_rows()
+        self.marks_changed += 1
+
+    def watch_marks_changed(self) -> None:
         self._update_status()
 
     def _marked(self) -> None:
         """A key changed the cursor's article's mark: the resting timer must not undo it."""
         self.following.stop_resting()
         self._marks_shown()
+
+    def _set_measure(self, measure: int) -> None:
+        self.measure = measure
 
     def apply_filter(self, text: str) -> None:
         """Put a filter in the bar (its change runs the search) and go to the list."""
