@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Article, carried_marks
+from tui.article import LINK_MARKER, Article, carried_marks, unmarked
 from tui.config import write_atomically, written_through
 from tui.formatting import display_path
 from tui.i18n import _
@@ -226,7 +226,6 @@ def _unescape_body(text: str) -> str:
     return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
 
 
-_MARKER = re.compile(r"\[(\d+)\]")  # link N in the text (Article.links)
 _MARKDOWN_LINK = re.compile(r"\[\\\[(\d+)\\\]\]\(<[^<>\s]*>\)")  # its Markdown: [\[N\]](<url>)
 
 
@@ -241,15 +240,18 @@ def linked(text: str, links: tuple[str, ...]) -> str:
             return marker.group()
         return f"[\\[{number}\\]](<{links[number - 1]}>)"
 
-    return _MARKER.sub(link, text)
+    return LINK_MARKER.sub(link, text)
 
 
-def unmarked(text: str, links: tuple[str, ...]) -> str:
-    """The text without its link markers, as data (JSON Lines, CSV) carries it: a "[3]" between two
-    words is no word of the article, and the links go in their own field."""
-    if not links:
-        return text
-    return _MARKER.sub(lambda marker: "" if 1 <= int(marker.group(1)) <= len(links) else marker.group(), text)
+def copied_text(article: Article) -> str:
+    """What `y` puts on the clipboard: the title, the clean text and, as the reader lists them, the
+    links its "[N]" markers point to (a pasted "[2]" without them pointed nowhere)."""
+    parts = [article.title, article.text]
+    if article.links:
+        parts.append(
+            _("Links") + "\n\n" + "\n".join(f"[{n}] {url}" for n, url in enumerate(article.links, 1))
+        )
+    return "\n\n".join(parts) + "\n"
 
 
 def _unlinked(text: str) -> str:
