@@ -154,12 +154,7 @@ FILTERS = [
     "title:desa OR is:starred",
     "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
-    # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
-    # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
-    pytest.param(
-        'source:"mongabay indonesia"',
-        marks=pytest.mark.xfail(strict=True, reason="SQLite checks source: phrases in the body"),
-    ),
+    'source:"mongabay indonesia"',
 ]
 
 

@@ -247,15 +247,21 @@ class Matcher:
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, title, blocks in self._conn().execute(
-                f"SELECT key, title, blocks FROM articles JOIN texts USING (arrival) WHERE key IN ({marks})",
+            for key, title, blocks, source, place in self._conn().execute(
+                "SELECT key, title, blocks, source, place FROM articles JOIN texts USING (arrival) "
+                f"WHERE key IN ({marks})",
                 chunk,
             ):
                 title_text = fold(title)
                 full_text: str | None = None
                 for column, pattern in patterns:
+                    # title:, source: and place: phrases are looked for in their own field only
                     if column == "title":
                         text = title_text
+                    elif column == "source":
+                        text = fold(source or "")
+                    elif column == "place":
+                        text = fold(place or "")
                     else:
                         if full_text is None:
                             full_text = title_text + "\n" + fold(body(blocks))
