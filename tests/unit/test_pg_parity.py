@@ -43,6 +43,17 @@ def _corpus(folder: Path) -> Path:
         "6 Mei 2023 11:00",
         ["Nelayan membahas anggaran. Pertemuan berikutnya bulan depan."],
     )
+    story = (
+        "Banjir merendam ratusan rumah warga di bantaran sungai sejak Senin malam. Petugas gabungan "
+        "mengevakuasi lansia dan anak-anak ke balai desa, sementara dapur umum didirikan di halaman "
+        "masjid. Kepala desa meminta bantuan perahu karet dan obat-obatan kepada pemerintah kabupaten."
+    )
+    for name, title, date, extra in (  # near-copies: a story syndicated twice, and once undated
+        ("copy1.txt", "Banjir rendam ratusan rumah", "1 Maret 2023 08:00", ""),
+        ("copy2.txt", "Ratusan rumah terendam banjir", "2 Maret 2023 09:00", " Air mulai surut Rabu pagi."),
+    ):
+        write_article(folder, f"edges/{name}", title, date, [story + extra])
+    (folder / "edges" / "copy3.txt").write_text(f"Banjir di bantaran sungai\n\n{story}\n")
     undated = folder / "edges" / "undated.md"
     undated.write_text("# Catatan tanpa tanggal\n\nPenguatan kapasitas kader desa di Makassar.\n")
     (folder / "edges" / "undated2.txt").write_text(
@@ -155,6 +166,9 @@ FILTERS = [
     "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
     'source:"mongabay indonesia"',
+    "is:dup",
+    "-is:dup banjir",
+    "is:dup OR makassar",
 ]
 
 
@@ -183,6 +197,24 @@ def test_relevance_reversed_is_the_answer_backwards(both: tuple[Library, object]
     for library in (local, team):
         ahead = _answer(library, "pertemuan desa", "relevance")
         assert _answer(library, "pertemuan desa", "relevance", reverse=True) == ahead[::-1]
+
+
+def test_near_duplicate_groups_are_the_same(both: tuple[Library, object]) -> None:
+    """Group sizes, group ids and dup:ID over the same articles (duplicates.py's sketches)."""
+    local, team = both
+    sides = []
+    for library in (local, team):
+        known = _idents(library)
+        sizes = {known[key][0]: size for key, size in library.group_sizes().items()}  # type: ignore[attr-defined]
+        groups = {}
+        for key in library.group_sizes():  # type: ignore[attr-defined]
+            ident = library.article(key).id  # type: ignore[attr-defined]
+            found = _answer(library, f"dup:{ident}", "date")
+            groups[known[key][0]] = sorted(i for i, _r in found)
+            assert [known[k][0] for k in library.group(key)][0] == known[key][0]  # type: ignore[attr-defined]
+        sides.append((sizes, groups, sorted(library.group_ids().values())))  # type: ignore[attr-defined]
+    assert sides[0] == sides[1]
+    assert sum(sides[0][0].values()) >= 3  # the corpus's near-copies are a group
 
 
 def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> None:

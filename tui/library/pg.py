@@ -35,7 +35,8 @@ from psycopg.conninfo import conninfo_to_dict
 
 from tui.article import Article, Problem
 from tui.i18n import _, decode, encode, said
-from tui.library.duplicates import asks_groups
+from tui.library import pg_groups
+from tui.library.duplicates import THRESHOLD, asks_groups
 from tui.library.interface import Flags
 from tui.library.keys import minute
 from tui.library.orders import SORTS
@@ -110,6 +111,7 @@ _DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
     "CREATE INDEX IF NOT EXISTS articles_source_doc ON articles USING gin(source_doc)",
     "CREATE INDEX IF NOT EXISTS articles_place_doc ON articles USING gin(place_doc)",
+    pg_groups.BANDS_INDEX,
 )
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 _COPY = (
@@ -228,6 +230,7 @@ class PgLibrary:
                 # The same lock: two syncs starting at once both made the indexes, and one failed
                 # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
                 conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
+                conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
                 for statement in _DOC_INDEXES:
                     conn.execute(statement)
 
@@ -290,14 +293,24 @@ class PgLibrary:
         return f"({column} = ANY(%s) OR {column} LIKE ANY(%s))", (self._roots, patterns)
 
     def group(self, key: int) -> list[int]:
-        """(tui.library.interface) No near-duplicate groups are kept here yet: each its own."""
-        return [key]
+        """(tui.library.interface) The key's near-duplicate group, face first (pg_groups.py)."""
+        found: list[int] = self._groups(lambda c: pg_groups.group_of(c, key), [key])
+        return found
 
     def group_sizes(self) -> dict[int, int]:
-        return {}
+        found: dict[int, int] = self._groups(pg_groups.group_sizes, {})
+        return found
 
     def group_ids(self) -> dict[str, str]:
-        return {}
+        found: dict[str, str] = self._groups(pg_groups.group_ids, {})
+        return found
+
+    def _groups(self, action: Callable[[psycopg.Connection[Any]], Any], none: Any) -> Any:
+        """A read of the groups; `none` from a library whose sync has not made their tables yet."""
+        try:
+            return self._read(action)
+        except psycopg.errors.UndefinedTable:
+            return none
 
     def related(self, key: int, limit: int = 10) -> list[int]:
         """(tui.library.interface) "More like this" is not available in a team library yet."""
@@ -316,7 +329,9 @@ class PgLibrary:
         """Nothing to set aside: the server keeps its own files (a local cache's damage is not ours)."""
 
     def merge_leftovers(self) -> None:
-        """Nothing is left to merge: PostgreSQL's GIN index takes its pending entries in itself."""
+        """Nothing is left to merge (PostgreSQL's GIN index takes its pending entries in itself):
+        the sync's new articles join their near-duplicate groups."""
+        pg_groups.settle(self._conn(), THRESHOLD)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
         return True
@@ -334,7 +349,7 @@ class PgLibrary:
         if empty:
             conn.execute(
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
-                "articles_place_doc"
+                "articles_place_doc, sketches_bands"
             )
         try:
             yield
@@ -344,6 +359,7 @@ class PgLibrary:
                 for statement in _DOC_INDEXES:
                     conn.execute(statement)
                 conn.execute("ANALYZE articles")
+        pg_groups.settle(conn, THRESHOLD)  # (a sync stopped short leaves them to the next)
 
     def file_state(self) -> dict[str, tuple[int, int]]:
         where, args = self._scope()
@@ -397,6 +413,7 @@ class PgLibrary:
                     prepared.append((path, articles))
             changed = [path for path, _articles in prepared]
             if not keep:
+                pg_groups.forget(conn, "path = ANY(%s)", (changed,))
                 conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
                 conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             count = sum(len(articles) for _path, articles in prepared)
@@ -407,6 +424,7 @@ class PgLibrary:
                 )
             ]
             key_of = iter(keys)
+            sketches: list[tuple[int, bytes, list[int]]] = []
             with conn.cursor() as cursor, cursor.copy(_COPY) as copy:
                 for path, articles in prepared:
                     for article in articles:
@@ -448,6 +466,12 @@ class PgLibrary:
                             ]  # fmt: skip
                         )
                         rows.append(_row(key, article))
+                        sketch = pg_groups.row(key, article.sketch)
+                        if sketch is not None:
+                            sketches.append(sketch)
+            with conn.cursor() as cursor, cursor.copy(pg_groups.COPY) as copy:
+                for sketch in sketches:
+                    copy.write_row(sketch)
             conn.execute("SELECT pg_notify('kliping', 'files')")  # told to readers at commit
             if problems:
                 with conn.cursor() as cursor:
@@ -473,6 +497,7 @@ class PgLibrary:
         conn = self._conn()
         with conn.transaction():
             conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
+            pg_groups.forget(conn, "path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             conn.execute("SELECT pg_notify('kliping', 'files')")
@@ -670,11 +695,8 @@ class PgLibrary:
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         if query.empty_range:
             return []
-        if asks_groups(query):  # no groups here yet: is:dup and dup: find nothing, -is:dup all
-            message = _("near-duplicate groups (is:dup, dup:) are not kept in a team library yet")
-            with self._lock:
-                if message not in self._notices:
-                    self._notices.append(message)
+        if asks_groups(query):  # is:dup and dup:ID are key sets the library holds
+            flags = {**(flags or {}), **self._group_flags(query)}
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
         if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
@@ -703,6 +725,19 @@ class PgLibrary:
 
         keys: list[int] = self._read(read)
         return keys
+
+    def _group_flags(self, query: Query) -> dict[str, set[int]]:
+        """The key sets of the filter's `is:dup` and `dup:ID` (pg_groups.py)."""
+        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
+
+        def read(conn: psycopg.Connection[Any]) -> dict[str, set[int]]:
+            return {
+                name: pg_groups.copies(conn) if name == "dup" else pg_groups.named(conn, name[4:])
+                for name in names
+            }
+
+        found: dict[str, set[int]] = self._groups(read, dict.fromkeys(names, set()))
+        return found
 
     def _tier_page(
         self,
