@@ -13,12 +13,15 @@ again. Two syncs settle one after the other (an advisory lock).
 from __future__ import annotations
 
 from array import array
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
 
 import psycopg
 
 from tui.library.duplicates import BANDS, BUCKET_PEERS, ROWS, bucket_keys, containment, values_of
+from tui.query import Query
+
+T = TypeVar("T")
 
 TABLES = """
 CREATE TABLE IF NOT EXISTS sketches(
@@ -150,7 +153,25 @@ def _face(members: Iterable[tuple[int, int | None, int]]) -> int:
     return max(found, key=lambda member: (member[2], -member[0]))[0]
 
 
-# --- reading ----------------------------------------------------------------------------------
+# --- reading (a library no sync has opened since groups were kept has no tables: none there) ---
+
+
+def kept(read: Callable[[psycopg.Connection[Any]], T], none: T) -> Callable[[psycopg.Connection[Any]], T]:
+    """`read`, or `none` where the library has no groups' tables yet."""
+
+    def reading(conn: psycopg.Connection[Any]) -> T:
+        try:
+            return read(conn)
+        except psycopg.errors.UndefinedTable:
+            return none
+
+    return reading
+
+
+def flags_of(conn: psycopg.Connection[Any], query: Query) -> dict[str, set[int]]:
+    """The key sets of the filter's `is:dup` and `dup:ID`, as the app's flags are passed."""
+    names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
+    return {name: copies(conn) if name == "dup" else named(conn, name[4:]) for name in names}
 
 
 def copies(conn: psycopg.Connection[Any]) -> set[int]:
