@@ -47,3 +47,13 @@ def test_fields_and_forms_as_tsquery_literals() -> None:
     where, args = plan(parse("title:desa -source:tempo"), "date", False).whole
     assert "title_doc @@" in where and "NOT (source_doc @@" in where
     assert args == ("(('desa' | '~desa'))", "('tempo':*)")
+
+
+def test_a_relevance_tier_reads_an_article_s_vector_once() -> None:
+    """Each `doc @@` reads the article's vector again (it is kept apart from the row)."""
+    for text in ("penguatan ka", "desa -kapasitas", "makassar OR surabaya", "title:desa pertemuan"):
+        for where, args in plan(parse(text), "relevance", False).tiers:
+            assert where.count("doc @@") - where.count("_doc @@") == 1, (text, where)
+            assert where.count("%s") == len(args)
+    where, _args = plan(parse("penguatan ka"), "relevance", False).tiers[2]
+    assert "doc @@ (!!%s::tsquery && %s::tsquery)" in where  # exact words not, forms yes
