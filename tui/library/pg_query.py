@@ -189,14 +189,14 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     tiers: list[Where] = [where([])]
     ranks: list[Where] = []
     if sort == "relevance" and query.groups:
-        exact = _joined(conditions(query, expand=False, phrases=False, excluded=False))
+        exact_parts = conditions(query, expand=False, phrases=False, excluded=False)
+        exact = _joined(exact_parts)
         widened = exact != _joined(conditions(query, expand=True, phrases=False, excluded=False))
         titled = title_query(query)
         splits: list[list[Where]] = [[]]
         if widened:
-            splits = [[(f"({exact[0]})", exact[1])], [(f"NOT ({exact[0]})", exact[1])]]
-            if _ON_COLUMN.fullmatch(exact[0]):  # one column's: the tiers read its vector once (_combined)
-                splits = [[exact], [(f"NOT ({exact[0]})", exact[1])]]
+            # (as parts, each column's vector is read once in a tier: _combined)
+            splits = [exact_parts, [(f"NOT ({exact[0]})", exact[1])]]
             ranks.append(exact)
         heads: list[list[Where]] = [[]]
         if titled:
