@@ -311,3 +311,16 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
         assert page_at_once(reader, parse("is:unread desa")) is None  # marks: the thread's
     finally:
         reader.close()
+
+
+def test_a_walk_cut_short_is_walked_again_only_for_a_common_tier(both: tuple[Library, object]) -> None:
+    """A busy machine cuts a common word's walk short: sorting all its matches instead took a second."""
+    from tui.library.pg_query import plan
+    from tui.library.pg_search import _common
+
+    _local, team = both
+    conn = team._conn()  # type: ignore[attr-defined]
+    conn.execute("ANALYZE articles")
+    common = plan(parse("desa"), "relevance", False).tiers[0]
+    assert _common(conn, *common)
+    assert not _common(conn, *plan(parse("xyzzy"), "relevance", False).tiers[0])
