@@ -22,11 +22,10 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from tui.article import Article, Problem
@@ -34,6 +33,7 @@ from tui.i18n import decode
 from tui.library import duplicates, related, schema
 from tui.library.answers import Answers
 from tui.library.fts import Expressions
+from tui.library.grouping import Grouping
 from tui.library.matching import Matcher
 from tui.library.merges import LEFTOVERS_FROM, Merges
 from tui.library.orders import SORTS, Orders
@@ -75,6 +75,7 @@ class Library:
             self._db, self._paths, self._vocabulary, self._written, duplicates.Duplicates(duplicates_at)
         )
         self._merges = Merges(self._db, self._learned)
+        self._grouping = Grouping(self._db, self._writer.duplicates)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
         else:
@@ -154,22 +155,17 @@ class Library:
         except sqlite3.Error:
             return  # the file went bad or read-only: nothing to merge
         self._merges.start()
+        self._grouping.start()  # after the merge has started: the groups need not hold it up
 
     def _settle_groups(self) -> None:
-        """Group, on a thread, what a bulk load stopped early left ungrouped (duplicates.settle)."""
-        duplicates = self._writer.duplicates
+        """Group, in the background, what a bulk load stopped early left ungrouped (grouping.py)."""
         with self._db.lock:
             try:
-                waiting = duplicates.pending(self._db.conn)
+                waiting = self._writer.duplicates.pending(self._db.conn)
             except sqlite3.Error:
                 return
         if waiting:
-
-            def settle() -> None:
-                with suppress(sqlite3.Error):  # closed or gone bad meanwhile: the next run tries again
-                    duplicates.settle(self._db)
-
-            threading.Thread(target=settle, name="kliping-groups", daemon=True).start()
+            self._grouping.start()
 
     def merge_leftovers(self) -> None:
         """Go on merging what an earlier run left unmerged, in the background.
@@ -187,6 +183,11 @@ class Library:
     def wait_for_stems(self, timeout: float | None = None) -> bool:
         """Block until background stemming is done (for tests and benchmarks); True when it is."""
         return self._vocabulary.wait(timeout)
+
+    def wait_for_groups(self, timeout: float | None = None) -> bool:
+        """Block until the near-duplicate groups a bulk load left to make are made (grouping.py);
+        True when they are (at once when none were)."""
+        return self._grouping.wait(timeout)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -330,7 +331,7 @@ class Library:
 
     def close(self) -> None:
         """Stop background stemming, merging and grouping, and close the database."""
-        self._writer.duplicates.stopping.set()
+        self._grouping.close()
         self._merges.close()
         self._vocabulary.close()
         self._db.close()
