@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.app.test_app import settle, status, titles
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
-from tui.screens.collection import ArticlesScreen
+from tui.dialogs.collection import ArticlesScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar

@@ -11,12 +11,13 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tui.article import Article, Problem
 from tui.library.records import AtOnce, Page, Row
 from tui.library.writer import FileItems
 from tui.query import Query
+from tui.state import ReadingState, StateLike
 
 if TYPE_CHECKING:  # the back ends import this module: checked by mypy only, no import cycle
     from tui.library.front import Library
@@ -61,6 +62,11 @@ class LibraryLike(Protocol):
     def wait_for_change(self, timeout: float) -> bool:
         """True when someone changed a shared library within `timeout` seconds (the app then
         loads it again); a local cache says False after the timeout (its folders are watched)."""
+        ...
+
+    def reading_state(self, local: ReadingState) -> StateLike:
+        """Where the person's marks, tags and notes are kept: `local` (their own file) for a local
+        cache, the server for a team library (tui.library.pg_people), keeping `local`'s history."""
         ...
 
     def problems(self) -> list[Problem]: ...
@@ -111,6 +117,14 @@ class LibraryLike(Protocol):
         or the whole answer; Stopped when `stop` says so, or when `at_once` cannot be met (a back
         end that never answers on the event loop raises it for every `at_once`)."""
         ...
+
+
+@runtime_checkable
+class Grouped(Protocol):
+    """A library that makes near-duplicate groups in the background after a bulk load (the local
+    cache): the load says when they are in, so the list can show its `×3` marks."""
+
+    def wait_for_groups(self, timeout: float | None = None) -> bool: ...
 
 
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)

@@ -47,9 +47,11 @@ class ArticleText:
         """The clean article: title, details, the user's note, the text, its links."""
         title = Text(visible_line(article.title), style=self.style("reader--title"))
         texts: list[Piece] = [(self.marked(title), ""), self.line(self.meta_line(article), "reader--meta")]
-        note = self.marks.note(article.digest) if self.marks is not None else ""
-        if note:
+        notes = self.marks.notes_shown(article.digest) if self.marks is not None else []
+        for author, note in notes:  # a team library's carry their author (tui.marks)
             texts.append(BLANK)
+            if author is not None:
+                texts.append(self.line(visible_line(author) + ":", "reader--note", "  ✎ "))
             texts += [self.line(visible_line(line), "reader--note", "  ✎ ") for line in note.split("\n")]
         texts.append(BLANK)
         cut = self.cut_notice(article)
@@ -130,7 +132,8 @@ class ArticleText:
             parts.append(_("title from first sentence"))
         tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
         if tags:
-            parts.append(" ".join("#" + visible_line(tag) for tag in tags))
+            label = self.marks.tag_label if self.marks else lambda _digest, tag: tag  # with its author
+            parts.append(" ".join("#" + visible_line(label(article.digest, tag)) for tag in tags))
         return " · ".join(part for part in parts if part)
 
     def block_text(self, block: Block, style: Style) -> tuple[Text, str]:
