@@ -130,6 +130,9 @@ class CollectionKeys:
     def count_facets(self) -> None:
         """The panel's counts for the answer the list shows, on a thread once its first page is on
         screen; the next answer cancels them (an exclusive worker) and counts again."""
+        if self._extras_timer is not None:  # the list changed: the reader follows and asks again
+            self._extras_timer.stop()
+            self._extras_timer = None
         if not self.panel.display:
             return
         session, library = self.session, self.library
