@@ -6,9 +6,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.app.test_app import settle, status, titles
+from tests.helpers import small_collection
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
 from tui.dialogs.collection import ArticlesScreen
+from tui.i18n import set_language
 from tui.widgets.article_list import ArticleList
 from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar
@@ -156,3 +158,33 @@ async def test_the_reader_lists_the_copies_and_related_articles_at_the_end(tmp_p
         await pilot.press("D")  # the key the reader names lists them to go to one
         await settle(pilot)
         assert isinstance(app.screen, ArticlesScreen)
+
+
+async def test_the_panel_never_hides_the_lists_cursor_on_a_small_screen_in_indonesian(tmp_path: Path) -> None:
+    folder = collection(tmp_path / "clips")
+    small_collection(folder / "more")
+    (tmp_path / "config.toml").write_text("fold_copies = false\n")
+    app = app_for(folder, tmp_path)
+    set_language("id")  # as --lang id does (the module's language: set back below)
+    try:
+        await _small_screen(app)
+    finally:
+        set_language("en")
+
+
+async def _small_screen(app: KlipingApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        panel = app.query_one(FacetsPanel)
+        articles = app.query_one(ArticleList)
+        assert (
+            "7 artikel" in panel.text and "Tahun: 2024 (5)" in panel.text and "tersibuk 2024-03" in panel.text
+        )
+        assert not articles.region.overlaps(panel.region)
+        await pilot.press("escape", "G")  # back to the list, to its last row
+        await settle(pilot)
+        top = articles.scroll_offset.y
+        assert top <= articles.cursor < top + articles.scrollable_content_region.height
+        assert articles.render_line(articles.cursor - top).text.startswith("›")
