@@ -258,10 +258,12 @@ async def test_the_app_shows_another_person_s_note_and_tag_within_seconds(team: 
         await settle(pilot)
         assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
         await asyncio.sleep(0.5)  # the app is listening
+        assert app.main.annotations.searches == []  # read once, as the saved searches dialog does
         alice = await asyncio.to_thread(Person, team.alice, tmp_path, "alice")
         forum = alice.rows["Forum"]
         await asyncio.to_thread(alice.marks.set_note, forum, "Bahan rapat Senin.")
         await asyncio.to_thread(alice.marks.set_tag, forum, "jejaring", True)
+        await asyncio.to_thread(alice.state.save_search, "Rapat", "note:rapat")
         reader = app.query_one("#reader", Reader)
         author = team.names["alice"]
         for _ in range(60):  # within a couple of seconds
@@ -271,6 +273,7 @@ async def test_the_app_shows_another_person_s_note_and_tag_within_seconds(team: 
                 break
         assert f"{author}:" in shown and "Bahan rapat Senin." in shown
         assert f"#jejaring ({author})" in shown
+        assert ("Rapat", "note:rapat") in app.main.annotations.searches  # the team's saved search
         await asyncio.to_thread(alice.close)
 
 

@@ -341,7 +341,7 @@ class PgState:
                 mine[digest] = note
             else:
                 others.setdefault(digest, []).append((str(author), note))
-        return Shared(tags, authors, mine, others)
+        return Shared(tags, authors, mine, others, self.searches())
 
     def watch(self, changed: Callable[[], object]) -> None:
         """Hear the team's changes to tags, notes and saved searches (the tables' trigger NOTIFYs
@@ -361,7 +361,7 @@ class PgState:
                             pass
                         if not self._closed.is_set():
                             changed()
-                except psycopg.Error:
+                except (psycopg.Error, LibraryError):  # the server went away: listen again in a second
                     self._closed.wait(1.0)
 
         threading.Thread(target=run, name="kliping-people", daemon=True).start()
