@@ -320,3 +320,26 @@ def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path
     with psycopg.connect(pg_url) as conn:
         version: Any = conn.execute("SELECT value FROM kliping WHERE name = 'version'").fetchone()
     assert version == (str(VERSION),) and VERSION == 5
+
+
+def test_an_export_s_marks_are_taken_in_once_by_each_person(team: Team, tmp_path: Path) -> None:
+    """A wallabag export's starred, read and note become each person's own marks and their note."""
+    from tests.unit.test_imports_marks import exports
+
+    assert main(["sync", "--library", team.owner, str(exports(tmp_path))]) == 0
+    alice = Person(team.alice, tmp_path, "alice")
+    banjir = alice.rows["Banjir"]
+    assert alice.marks.has("starred", banjir.key) and alice.marks.has("read", banjir.key)
+    assert alice.marks.note(banjir.digest)  # the export's annotation
+    alice.marks.put("starred", banjir, False)  # her own choice wins from now on
+    alice.close()
+    alice = Person(team.alice, tmp_path, "alice-again")
+    bob = Person(team.bob, tmp_path, "bob")
+    assert not alice.marks.has("starred", alice.rows["Banjir"].key)
+    assert bob.marks.has("starred", bob.rows["Banjir"].key)  # taken in for him too
+    assert [author for author, _note in bob.marks.notes_shown(banjir.digest)] == [
+        team.names["bob"],
+        team.names["alice"],
+    ]
+    alice.close()
+    bob.close()

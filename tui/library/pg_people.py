@@ -244,27 +244,34 @@ class PgState:
 
     def take_in(self, carried: Iterable[tuple[str, bool, bool, str]]) -> None:
         """An export's marks, once per person: marks only added, a note only where this person has none."""
-        carried = list(carried)
+        first: dict[str, tuple[bool, bool, str]] = {}
+        for digest, read, starred, note in carried:
+            first.setdefault(digest, (read, starred, note))
 
         def put(conn: psycopg.Connection[Any]) -> None:
-            for digest, read, starred, note in carried:
-                taken = conn.execute(
-                    "INSERT INTO imported(digest) VALUES (%s) ON CONFLICT DO NOTHING", (digest,)
-                ).rowcount
-                if taken != 1:
-                    continue
-                if read or starred:
-                    conn.execute(
-                        "INSERT INTO marks(digest, read, starred) VALUES (%s, %s, %s) "
-                        "ON CONFLICT (person, digest) DO UPDATE SET read = marks.read OR excluded.read, "
-                        "starred = marks.starred OR excluded.starred",
-                        (digest, read, starred),
-                    )
-                if note:
-                    conn.execute(
-                        "INSERT INTO notes(digest, note) VALUES (%s, %s) ON CONFLICT DO NOTHING",
-                        (digest, note),
-                    )
+            # A few statements for any number (an export of 100k articles): each a set of rows.
+            taken = conn.execute(
+                "INSERT INTO imported(digest) SELECT unnest(%s::text[]) "
+                "ON CONFLICT DO NOTHING RETURNING digest",
+                (list(first),),
+            ).fetchall()
+            fresh = [(digest, *first[digest]) for (digest,) in taken]
+            marked = [(d, r, s) for d, r, s, _n in fresh if r or s]
+            if marked:
+                conn.execute(
+                    "INSERT INTO marks(digest, read, starred) "
+                    "SELECT * FROM unnest(%s::text[], %s::boolean[], %s::boolean[]) "
+                    "ON CONFLICT (person, digest) DO UPDATE SET read = marks.read OR excluded.read, "
+                    "starred = marks.starred OR excluded.starred",
+                    tuple(map(list, zip(*marked, strict=True))),
+                )
+            noted = [(d, n) for d, _r, _s, n in fresh if n]
+            if noted:
+                conn.execute(
+                    "INSERT INTO notes(digest, note) SELECT * FROM unnest(%s::text[], %s::text[]) "
+                    "ON CONFLICT DO NOTHING",
+                    tuple(map(list, zip(*noted, strict=True))),
+                )
 
         self._write(put, None)
 
