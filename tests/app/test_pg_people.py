@@ -296,6 +296,26 @@ def test_json_carries_the_notes_and_tags_with_their_authors(
     assert f"{team.names['alice']}: Bahan rapat Senin." in record["note"]
 
 
+def _as_version_4(url: str) -> None:
+    """The library as 50f2aa4's kliping left it: articles only, version 4."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE " + PEOPLE_TABLES)
+        conn.execute("DROP FUNCTION kliping_people_changed")
+        conn.execute("UPDATE kliping SET value = '4' WHERE name = 'version'")
+
+
+def test_a_person_opening_a_library_of_the_last_version_is_told_who_may_upgrade_it(team: Team) -> None:
+    from tui.library.pg import LibraryError, PgLibrary
+
+    _as_version_4(team.owner)
+    with pytest.raises(LibraryError, match=r"open it once as its owner \(kliping sync --library\)"):
+        PgLibrary(team.alice)
+    PgLibrary(team.owner).close()  # the owner's opening brings it up to date
+    PgLibrary(team.alice).close()
+
+
 def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path, pg_url: str) -> None:
     """A library synced by 50f2aa4's kliping (version 4: articles only) upgrades itself once."""
     import psycopg
@@ -304,10 +324,7 @@ def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path
 
     folder = small_collection(tmp_path / "clips")
     assert main(["sync", "--library", pg_url, str(folder)]) == 0
-    with psycopg.connect(pg_url, autocommit=True) as conn:  # as 50f2aa4 left it
-        conn.execute("DROP TABLE " + PEOPLE_TABLES)
-        conn.execute("DROP FUNCTION kliping_people_changed")
-        conn.execute("UPDATE kliping SET value = '4' WHERE name = 'version'")
+    _as_version_4(pg_url)
     library = PgLibrary(pg_url)
     state = library.reading_state(ReadingState())
     marks = Marks(state)
