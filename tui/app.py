@@ -221,7 +221,7 @@ class KlipingApp(App[None]):
         if settings.keymap != before.keymap:
             self.set_keymap(settings.keymap)
         if settings.measure != before.measure:
-            self.main.reader.measure = settings.measure
+            self.main.measure = settings.measure
         if settings.split != before.split:
             self.main.apply_split()
 
