@@ -211,6 +211,9 @@ def sync(
         BULK_MOST if bulk else BATCH,
         sizes,
         EVERY_WORD_FILES if bulk else None,
+        # A bulk load's sketches are made after it by a library that groups later (grouping.py);
+        # a team library groups from the sketches its sync brings.
+        sketch=not (bulk and isinstance(library, Grouped)),
     )
     with library.bulk_load() if bulk else nullcontext():
         for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
@@ -361,13 +364,14 @@ def _parse(
     ahead: int = BATCH,
     sizes: Mapping[str, int] | None = None,
     every_word_files: int | None = None,
+    sketch: bool = True,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.
-    After `every_word_files` files (a bulk load), the workers leave plain words to the index."""
+    After `every_word_files` files (a bulk load), the workers leave plain words to the index.
+    Without `sketch`, the near-duplicate sketches are left to the library to make after the load."""
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     sizes = sizes or {}
-    sketch = every_word_files is None  # a bulk load's sketches are made after it (tui.library.grouping)
     if workers < 2 or len(paths) < PARALLEL_FROM:
         chunks = _chunks(paths, sizes)
         for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):

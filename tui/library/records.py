@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
-from tui.article import Article, Block, BlockKind
+from tui.article import Article, Block, BlockKind, unmarked
 from tui.library import duplicates
 from tui.library.keys import minute
 from tui.library.vocabulary import has_unfolded_word, raw_word_set, raw_words_of
@@ -191,6 +191,9 @@ def prepare(
     except UnicodeEncodeError:  # lone surrogates, from broken JSON escapes: SQLite would refuse them
         article = sound_text(article)
         text = article.text
+        encoded = f"{article.title}\n{text}".encode()
+    if article.links:  # searched without its link markers ("kapas[1] padi" is the phrase "kapas padi")
+        text = unmarked(text, article.links)
         encoded = f"{article.title}\n{text}".encode()
     if words is None:
         terms = b" ".join(raw_word_set(encoded))

@@ -12,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -80,6 +80,7 @@ class Reader(ScrollView, can_focus=True):
 
     raw: reactive[bool] = reactive(False)
     measure: reactive[int] = reactive(80)
+    annotations_changed: var[int] = var(0, init=False)  # bound to the screen's: tags or notes changed
 
     @dataclass
     class Shown(Message):
@@ -186,6 +187,9 @@ class Reader(ScrollView, can_focus=True):
     def watch_measure(self) -> None:
         self._rebuild()
 
+    def watch_annotations_changed(self) -> None:
+        self.refresh_annotations()
+
     def refresh_annotations(self) -> None:
         """The article's tags or note changed: show them where the reader is."""
         if self.article is not None and not self.raw:
@@ -256,9 +260,13 @@ class Reader(ScrollView, can_focus=True):
                 (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
             )
             texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
-            note = self.marks.note(article.digest) if self.marks is not None else ""
-            if note:
+            notes = self.marks.notes_shown(article.digest) if self.marks is not None else []
+            for author, note in notes:  # a team library's carry their author (tui.marks)
                 texts.append((Text(""), ""))
+                if author is not None:
+                    texts.append(
+                        (Text(visible_line(author) + ":", style=self._style("reader--note")), "  ✎ ")
+                    )
                 for line in note.split("\n"):
                     texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
             texts.append((Text(""), ""))
@@ -354,7 +362,8 @@ class Reader(ScrollView, can_focus=True):
             parts.append(_("title from first sentence"))
         tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
         if tags:
-            parts.append(" ".join("#" + visible_line(tag) for tag in tags))
+            label = self.marks.tag_label if self.marks else lambda _digest, tag: tag  # with its author
+            parts.append(" ".join("#" + visible_line(label(article.digest, tag)) for tag in tags))
         return " · ".join(part for part in parts if part)
 
     def _block_text(self, block: Block, style: Style) -> tuple[Text, str]:
