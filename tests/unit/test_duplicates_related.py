@@ -65,3 +65,20 @@ def test_related_reads_the_counts_kept_at_the_merge_and_asks_the_index_for_newer
     assert lib.related(by_path["/c/4.txt"], limit=3)[0] == by_path["/c/5.txt"]
     assert lib.related(by_path["/c/1.txt"], limit=3)[0] == by_path["/c/3.txt"]
     lib.close()
+
+
+def test_a_cache_without_the_words_counts_is_rebuilt(tmp_path: Path) -> None:
+    import sqlite3
+
+    path = tmp_path / "cache.sqlite3"
+    lib = Library(path)
+    put(lib, make(1, FLOOD, day(1)))
+    lib.close()
+    with sqlite3.connect(path) as conn:
+        conn.execute("DROP TABLE counts")
+        conn.execute("PRAGMA user_version = 12")  # the version before the counts were kept
+    conn.close()
+    again = Library(path)
+    assert again.notice is not None and "version" in again.notice
+    assert again.rows() == [] and again._conn.execute("SELECT count(*) FROM counts").fetchone() == (0,)
+    again.close()
