@@ -6,7 +6,8 @@ Opens the cache `benchmarks/bench_load.py --count N --phases cold` left (`benchm
 load-cache-N.sqlite`, or `--cache`), waits for its index's merge (which keeps the words' document
 counts), and asks `Library.related` for every n-th article. Beside it, on the same articles, the
 way 50f2aa4 did it (`before`): each word's document count asked of the index (fts5vocab), the
-matches ordered by FTS5's bm25. Prints JSON: milliseconds a call (median, p90, max), and the
+matches ordered by FTS5's bm25. Prints JSON: milliseconds a call (median, p90, max; and of the
+articles that have related ones: in a generated corpus most words are in most articles), and the
 quality of each: the mean word-set Jaccard similarity between an article and its first five
 related ones (higher: more alike), and how many of the answers were in the article's own
 near-duplicate group (never wanted).
@@ -98,9 +99,12 @@ def likeness(
 
 
 def figures(times: list[float], alike: list[float | None], copies: int) -> dict[str, Any]:
+    answered = sorted(t for t, a in zip(times, alike, strict=True) if a is not None)
     times = sorted(times)
     given = [a for a in alike if a is not None]
     return {
+        "median_ms_with_answers": round(statistics.median(answered), 1) if answered else None,
+        "max_ms_with_answers": round(answered[-1], 1) if answered else None,
         "median_ms": round(statistics.median(times), 1),
         "p90_ms": round(times[int(len(times) * 0.9)], 1),
         "max_ms": round(times[-1], 1),
