@@ -324,3 +324,29 @@ def test_a_walk_cut_short_is_walked_again_only_for_a_common_tier(both: tuple[Lib
     common = plan(parse("desa"), "relevance", False).tiers[0]
     assert _common(conn, *common)
     assert not _common(conn, *plan(parse("xyzzy"), "relevance", False).tiers[0])
+
+
+def test_a_search_nobody_wants_is_cancelled_on_the_server(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next key's page waited for the last key's whole answer on the thread's connection."""
+    import time
+
+    from tui.library import Stopped
+    from tui.library.pg_search import PgSearching
+
+    _local, team = both
+    before = team.search(parse("desa"), "relevance").keys  # type: ignore[attr-defined]
+    slow = PgSearching._whole
+
+    def sleepy(self: PgSearching, conn: object, *args: object) -> list[int]:
+        conn.execute("SELECT pg_sleep(5)")  # type: ignore[attr-defined]
+        return slow(self, conn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_whole", sleepy)
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        team.search(parse("desa"), "relevance", stop=lambda: time.monotonic() > started + 0.1)  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 2
+    monkeypatch.setattr(PgSearching, "_whole", slow)
+    assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]
