@@ -27,6 +27,11 @@ WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word in
 # again, for WALK_AGAIN times as long: a busy machine made a page of a common prefix miss its
 # WALK_SECONDS, and sorting all its matches instead took 0.3-1 s at 100k (50k of them).
 COMMON_SHARE = 0.02
+# Rows of a first page read on the event loop: a tall terminal's screenful (each row of a page
+# costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
+# machine, and a page missing its 12 ms came from the thread 20-50 ms later); the search's thread
+# reads the rest of the page after the frame (tui.searching).
+AT_ONCE_ROWS = 60
 STOP_POLL = 0.005  # seconds between looks at a search's `stop` while the server answers it
 WALK_AGAIN = 4
 
@@ -51,7 +56,8 @@ class PgSearching(PgConnections):
         """Keys of the matching articles in display order (each thread reads on a connection of its
         own); `at_once` is met only on a connection of its own with quick round trips."""
         if at_once is not None:
-            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            rows = min(limit or 200, AT_ONCE_ROWS)
+            page = None if flags else self._page_at_once(query, sort, reverse, rows, at_once.seconds)
             if page is None:
                 raise Stopped
             return page
