@@ -241,11 +241,8 @@ class PgSearching(PgConnections):
             if found.loose or keep or drop
             else [k for k, _e in rows]
         )
-        if held:
-            weight = [1 << (len(held) - 1 - i) for i in range(len(held))]
-            keys.sort(
-                key=lambda key: sum(w for w, keys_in in zip(weight, held, strict=True) if key not in keys_in)
-            )
+        for keys_in in held[::-1]:  # a stable partition a rank, the first rank's last: its tiers in order
+            keys = [key for key in keys if key in keys_in] + [key for key in keys if key not in keys_in]
         return keys[::-1] if found.reverse else keys
 
     def _checked(
