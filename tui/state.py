@@ -133,6 +133,7 @@ class Shared:
     tag_authors: dict[str, dict[str, str]] = field(default_factory=dict)  # digest -> tag -> author
     notes: dict[str, str] = field(default_factory=dict)  # this person's own, as `StateLike.notes`
     others: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # digest -> (author, note)
+    searches: list[tuple[str, str]] = field(default_factory=list)  # the team's, as `StateLike.searches`
 
 
 class ReadingState:

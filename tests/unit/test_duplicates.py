@@ -249,6 +249,7 @@ def test_a_bulk_load_groups_when_it_ends() -> None:
         put(lib, make(1, SYNDICATED, day(3)), make(5, story(2), day(4)))
         put(lib, make(4, REWORDED, day(5)), make(8, story(1)[:5], day(10)))
         assert groups(lib) == set()  # stored, grouped when the load ends
+    assert lib.wait_for_groups(timeout=30)  # in the background
     assert groups(lib) == {frozenset({"1", "2", "4"}), frozenset({"3", "8"})}
     put(lib, make(6, CUT, day(6)))  # and an everyday write after it meets the load's articles
     assert groups(lib) == {frozenset({"1", "2", "4", "6"}), frozenset({"3", "8"})}
@@ -260,6 +261,7 @@ def test_a_cold_bulk_load_groups_when_it_ends() -> None:
     lib = Library()
     with lib.bulk_load():
         put(lib, make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)), make(3, story(1), day(2)))
+    assert lib.wait_for_groups(timeout=30)
     assert groups(lib) == {frozenset({"1", "2"})}
     lib.close()
 

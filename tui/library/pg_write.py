@@ -11,7 +11,7 @@ from contextlib import contextmanager
 
 from tui.article import Article, Problem
 from tui.i18n import encode
-from tui.library import pg_groups
+from tui.library import duplicates, pg_groups
 from tui.library.duplicates import THRESHOLD
 from tui.library.pg_connect import PgConnections, value
 from tui.library.pg_schema import DOC_INDEXES
@@ -182,7 +182,10 @@ class PgWriting(PgConnections):
                             ]  # fmt: skip
                         )
                         rows.append(_row(key, article))
-                        sketch = pg_groups.row(key, article.sketch)
+                        made = (
+                            article.sketch if article.sketch is not None else duplicates.sketch(article.text)
+                        )
+                        sketch = pg_groups.row(key, made)
                         if sketch is not None:
                             sketches.append(sketch)
             with conn.cursor() as cursor, cursor.copy(pg_groups.COPY) as copy:

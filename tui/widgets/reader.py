@@ -12,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -80,6 +80,7 @@ class Reader(ScrollView, can_focus=True):
 
     raw: reactive[bool] = reactive(False)
     measure: reactive[int] = reactive(80)
+    annotations_changed: var[int] = var(0, init=False)  # bound to the screen's: tags or notes changed
 
     @dataclass
     class Shown(Message):
@@ -185,6 +186,9 @@ class Reader(ScrollView, can_focus=True):
 
     def watch_measure(self) -> None:
         self._rebuild()
+
+    def watch_annotations_changed(self) -> None:
+        self.refresh_annotations()
 
     def refresh_annotations(self) -> None:
         """The article's tags or note changed: show them where the reader is."""
