@@ -30,7 +30,7 @@ from tests.helpers import small_collection  # noqa: E402
 from tests.pg_server import Server, binaries  # noqa: E402
 from tui.cli import main  # noqa: E402
 from tui.library.pg import PgLibrary  # noqa: E402
-from tui.library.pg_people import SETTLE  # noqa: E402
+from tui.library.pg_team import SETTLE  # noqa: E402
 from tui.marks import Marks  # noqa: E402
 from tui.state import ReadingState  # noqa: E402
 

@@ -172,6 +172,7 @@ class KlipingApp(App[None]):
 
     def on_kliping_app_team_annotated(self, event: TeamAnnotated) -> None:
         self.session.marks.take_shared(event.shared)
+        self.main.annotations.take_searches(event.shared.searches)
         self.main.post_message(MainScreen.Annotated())
 
     def loaded(self) -> None:

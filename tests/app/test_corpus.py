@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from tests.app.test_app import settle, status, titles
-from tests.helpers import small_collection
+from tests.helpers import reader_lines, small_collection
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
 from tui.dialogs.collection import ArticlesScreen
@@ -149,7 +149,7 @@ async def test_the_reader_lists_the_copies_and_related_articles_at_the_end(tmp_p
         assert reader.article is not None and reader.article.title == "Kader Desa Dilatih"
         await pilot.pause(0.5)  # found once the reader has rested on the article
         await settle(pilot)
-        text = "\n".join(reader.text_lines)
+        text = "\n".join(reader_lines(reader))
         assert "Copies of this article" in text
         copies = text[text.index("Copies of this article") :]
         assert "Pelatihan Kader Desa | Tribun" in copies and "• Pelatihan Kader Desa" in copies

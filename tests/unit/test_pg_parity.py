@@ -289,6 +289,7 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
 
     from tui.library import AtOnce, Page, Stopped
     from tui.library.pg import PgLibrary
+    from tui.library.pg_search import AT_ONCE_ROWS
 
     def page_at_once(reader: PgLibrary, query: Query, sort: str = "relevance") -> Page | None:
         try:
@@ -306,7 +307,9 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
             while page is None and time.monotonic() < deadline:  # its connection is made on a thread
                 time.sleep(0.05)
                 page = page_at_once(reader, query)
-            assert page == reader.search(query, "relevance", limit=200), text
+            full = reader.search(query, "relevance", limit=200)
+            assert page is not None and page.keys == full.keys[:AT_ONCE_ROWS], text  # a screenful
+            assert page.complete == (full.complete and len(full.keys) <= AT_ONCE_ROWS), text
         assert page_at_once(reader, parse('"rumah inklusi"')) is None  # a phrase: the thread's
         assert page_at_once(reader, parse("is:unread desa")) is None  # marks: the thread's
     finally:
@@ -324,3 +327,29 @@ def test_a_walk_cut_short_is_walked_again_only_for_a_common_tier(both: tuple[Lib
     common = plan(parse("desa"), "relevance", False).tiers[0]
     assert _common(conn, *common)
     assert not _common(conn, *plan(parse("xyzzy"), "relevance", False).tiers[0])
+
+
+def test_a_search_nobody_wants_is_cancelled_on_the_server(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next key's page waited for the last key's whole answer on the thread's connection."""
+    import time
+
+    from tui.library import Stopped
+    from tui.library.pg_search import PgSearching
+
+    _local, team = both
+    before = team.search(parse("desa"), "relevance").keys  # type: ignore[attr-defined]
+    slow = PgSearching._whole
+
+    def sleepy(self: PgSearching, conn: object, *args: object) -> list[int]:
+        conn.execute("SELECT pg_sleep(5)")  # type: ignore[attr-defined]
+        return slow(self, conn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_whole", sleepy)
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        team.search(parse("desa"), "relevance", stop=lambda: time.monotonic() > started + 0.1)  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 2
+    monkeypatch.setattr(PgSearching, "_whole", slow)
+    assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]

@@ -3,9 +3,11 @@ tier, page by page, with the flags and long articles' phrases checked in Python.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from contextlib import suppress
+from typing import Any, TypeVar
 
 import psycopg
 
@@ -25,7 +27,16 @@ WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word in
 # again, for WALK_AGAIN times as long: a busy machine made a page of a common prefix miss its
 # WALK_SECONDS, and sorting all its matches instead took 0.3-1 s at 100k (50k of them).
 COMMON_SHARE = 0.02
+# Rows of a first page read on the event loop: a tall terminal's screenful (each row of a page
+# costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
+# machine, and a page missing its 12 ms came from the thread 20-50 ms later); the search's thread
+# reads the rest of the page after the frame (tui.searching).
+AT_ONCE_ROWS = 60
+STOP_POLL = 0.005  # seconds between looks at a search's `stop` while the server answers it
 WALK_AGAIN = 4
+
+
+T = TypeVar("T")
 
 
 class PgSearching(PgConnections):
@@ -45,7 +56,8 @@ class PgSearching(PgConnections):
         """Keys of the matching articles in display order (each thread reads on a connection of its
         own); `at_once` is met only on a connection of its own with quick round trips."""
         if at_once is not None:
-            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            rows = min(limit or 200, AT_ONCE_ROWS)
+            page = None if flags else self._page_at_once(query, sort, reverse, rows, at_once.seconds)
             if page is None:
                 raise Stopped
             return page
@@ -121,7 +133,11 @@ class PgSearching(PgConnections):
         checked = bool(keep or drop or found.loose)
         columns = "key, exact" if found.loose else "key, TRUE"
         if limit is None:
-            whole: list[int] = self._read(lambda conn: self._whole(conn, query, found, keep, drop, stop))
+            whole: list[int] = self._read(
+                lambda conn: _unless_stopped(
+                    conn, stop, lambda: self._whole(conn, query, found, keep, drop, stop)
+                )
+            )
             return whole
 
         def read(conn: psycopg.Connection[Any]) -> list[int]:
@@ -134,14 +150,18 @@ class PgSearching(PgConnections):
                 try:
                     keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, WALK_SECONDS)
                 except psycopg.errors.QueryCanceled:
+                    if stop is not None and stop():
+                        raise Stopped from None
                     again = WALK_SECONDS * WALK_AGAIN if _common(conn, where, args) else None
                     try:
                         keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, again)
                     except psycopg.errors.QueryCanceled:
+                        if stop is not None and stop():
+                            raise Stopped from None
                         keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, None)
             return keys[:limit]
 
-        keys: list[int] = self._read(read)
+        keys: list[int] = self._read(lambda conn: _unless_stopped(conn, stop, lambda: read(conn)))
         return keys
 
     def _tier_page(
@@ -221,11 +241,8 @@ class PgSearching(PgConnections):
             if found.loose or keep or drop
             else [k for k, _e in rows]
         )
-        if held:
-            weight = [1 << (len(held) - 1 - i) for i in range(len(held))]
-            keys.sort(
-                key=lambda key: sum(w for w, keys_in in zip(weight, held, strict=True) if key not in keys_in)
-            )
+        for keys_in in held[::-1]:  # a stable partition a rank, the first rank's last: its tiers in order
+            keys = [key for key in keys if key in keys_in] + [key for key in keys if key not in keys_in]
         return keys[::-1] if found.reverse else keys
 
     def _checked(
@@ -307,6 +324,37 @@ class _EitherSets:
         sql = "SELECT key FROM articles WHERE " + " OR ".join(parts)
         rows = self._library._read(lambda conn: conn.execute(sql, args).fetchall())
         return {key for (key,) in rows}
+
+
+def _unless_stopped(
+    conn: psycopg.Connection[Any], stop: Callable[[], bool] | None, action: Callable[[], T]
+) -> T:
+    """`action()`, its statement cancelled on the server once `stop` says so (then Stopped): a
+    whole answer still being read when the next key came kept that key's page waiting for it
+    (the search thread's connection does one thing at a time), 100-300 ms at 100k."""
+    if stop is None:
+        return action()
+    done = threading.Event()
+    lock = threading.Lock()  # no cancel is under way once the action is over
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL):
+            if stop():
+                with lock, suppress(psycopg.Error):
+                    if not done.is_set():
+                        conn.cancel_safe(timeout=1.0)
+                return
+
+    threading.Thread(target=watch, name="kliping-pg-stop", daemon=True).start()
+    try:
+        return action()
+    except psycopg.errors.QueryCanceled:
+        if stop():
+            raise Stopped from None
+        return action()  # a cancel that came late, meant for the statement before: once more
+    finally:
+        with lock:
+            done.set()
 
 
 def _common(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> bool:

@@ -156,21 +156,8 @@ class WrappedView(ScrollView):
         super().watch_scroll_y(old_value, new_value)
         self._update_subtitle()
 
-    @property
-    def match_count(self) -> int:
-        return len(self._match_lines)
-
-    @property
-    def current_match(self) -> int:
-        return self._current_match
-
     def action_page_down(self) -> None:
         self.scroll_page_down(animate=False)
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
-
-    @property
-    def text_lines(self) -> list[str]:
-        """The pane's lines as plain text, for tests and copying."""
-        return [strip.text.rstrip() for strip in self._lines]
