@@ -8,7 +8,8 @@ are sent as `tsquery` literals (pg_query.py). Both back ends then read the same 
 Each word is a lexeme at its position; a word whose stem differs from it also gives the lexeme
 `~stem` at the same position (no folded word holds `~`). An article has four vectors: its words
 (the title running into the body, as SQLite's phrase check reads them), and its title, source
-and place each alone, so a field is a column, not a weight (see `document`).
+and place each alone, so a field is a column, not a weight (see `document`); the place's holds the
+places the text names too (tui.gazetteer), as SQLite's place column does.
 
 PostgreSQL keeps positions up to 16,383 and 256 of them a lexeme: `exact` says the article's fit,
 and phrases in an article that does not are checked in Python (pg_query.matches).
@@ -19,6 +20,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from tui.gazetteer import LEAD, mentions
+from tui.library.records import MENTION_SEPARATOR, indexed_place
 from tui.search import stem
 from tui.text import WORD, fold_words
 
@@ -126,7 +129,14 @@ def document(
         parts.append(f"{lexeme}:{_written(places)}")
         if places[0] <= title_end:
             title_parts.append(f"{lexeme}:{_written([p for p in places if p <= title_end])}")
-    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place), exact)
+    place_text = indexed_place(place, MENTION_SEPARATOR.join(text_places(title, body, place)))
+    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text), exact)
+
+
+def text_places(title: str, body: str, place: str | None) -> tuple[str, ...]:
+    """The places an article names (Article.places), found again from its text as the loader found
+    them: the place vector holds them as SQLite's place column does (records.indexed_place)."""
+    return mentions(title, body[:LEAD], place)[0]
 
 
 def _written(places: list[int]) -> str:
