@@ -36,7 +36,7 @@ KNOWN_ACRONYMS = frozenset(_ACRONYM_TEXT.split())
 NOT_ACRONYMS = frozenset(
     {"ANTARA", "AFP", "AP", "WIB", "WITA", "WIT", "GMT", "UTC", "ID", "EN", "II", "III", "IV"}
 )
-LEAD = 1200  # characters of a body looked through after its title: news names its places in its lead
+LEAD = 600  # characters of a body looked through after its title: news names its places in its lead
 LONGEST = 4  # words in a name at most: longer ones ("Saint Vincent and the Grenadines") are left out
 _CAPITAL = "A-ZÀ-ÖØ-Þ"
 _PARENTHESISED = re.compile(rf"\(([{_CAPITAL}][{_CAPITAL}0-9&-]{{1,9}})\)")
@@ -113,10 +113,9 @@ class Gazetteer:
             near = frozenset(form.encode() for word in related.get(folded, ()) for form in _cased(word))
             for form in _cased(first):
                 self.forms[form.encode()] = Form(alone, marked, near)
-        # The words looked for in a text, in UTF-8: names' first words, the words near them that
-        # matter, the known acronyms.
-        near_words = (form.near for form in self.forms.values())
-        self.wanted = frozenset(self.forms).union(_ACRONYM_FORMS, *near_words)
+        # The words looked for in a text, in UTF-8: names' first words and the known acronyms (a
+        # smaller set is looked up faster: the words near them are looked for among the text's).
+        self.wanted = frozenset(self.forms).union(_ACRONYM_FORMS)
 
     def place(self, written: str) -> str | None:
         """The place a name is (its name as facets show it), or None: "JOGJA" is "Yogyakarta"."""
@@ -163,14 +162,15 @@ def mentions(title: str, body: str, dateline: str | None = None) -> tuple[tuple[
         if mark in data:
             data = data.replace(mark, b" " + mark + b" ")
     tokens = data.translate(_PUNCTUATION_SPACES).split()
-    words = known.wanted.intersection(tokens)
+    distinct = set(tokens)  # small: looked up in the gazetteer's large set once a word
+    words = distinct.intersection(known.wanted)
     found: set[str] = set()
     elsewhere: list[bytes] = []
     for word in words:
         form = known.forms.get(word)
         if form is None:
             continue
-        if form.marked or (form.near and not form.near.isdisjoint(words)):
+        if form.marked or (form.near and not form.near.isdisjoint(distinct)):
             elsewhere.append(word)
         elif form.alone:
             found.add(form.alone)
