@@ -40,7 +40,7 @@ from tui.listing import Listing
 from tui.marks import Marks
 from tui.screens.main import MainScreen
 from tui.session import Session
-from tui.state import ReadingState, default_state_path
+from tui.state import ReadingState, Shared, StateLike, default_state_path
 from tui.widgets.keys_panel import KeysPanel
 from tui.widgets.textual_words import palette_words, toast
 from tui.widgets.themes import HIGH_CONTRAST
@@ -108,7 +108,8 @@ class KlipingApp(App[None]):
         if library is None:
             library = Library(cache, duplicates_at=self.settings.duplicates)
         self.library: LibraryLike = library  # or a team's
-        self.state = ReadingState(state_path or default_state_path())
+        # Marks, tags and notes: the person's own file, or a team library's server (by its role).
+        self.state: StateLike = library.reading_state(ReadingState(state_path or default_state_path()))
         self.writes = WriteQueue(
             failed=lambda error: self.post_message(self.WriteFailed(str(error))),
             notices=self.state.take_notices,
@@ -156,6 +157,21 @@ class KlipingApp(App[None]):
         for notice in (self.library.notice, self.state.notice, self._settings_message):
             if notice:
                 self.notify(notice, severity="warning", timeout=12, markup=False)
+        self.state.watch(self._team_annotated)
+
+    @dataclass
+    class TeamAnnotated(Message):
+        """Someone else changed the team's tags or notes (a team library): what the server has now."""
+
+        shared: Shared
+
+    def _team_annotated(self) -> None:
+        """Heard on the state's thread: the server is asked there, not on the event loop."""
+        self.post_message(self.TeamAnnotated(self.state.shared_now()))
+
+    def on_kliping_app_team_annotated(self, event: TeamAnnotated) -> None:
+        self.session.marks.take_shared(event.shared)
+        self.main.post_message(MainScreen.Annotated())
 
     def loaded(self) -> None:
         """Loading is done: what is loaded now lives as long as the app."""

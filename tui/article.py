@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field, fields
 from typing import Literal
 
@@ -91,6 +92,19 @@ class Article:
 
 
 _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
+
+
+LINK_MARKER = re.compile(r"\[(\d+)\]")  # link N of an article's `links`, after its words in the text
+
+
+def unmarked(text: str, links: tuple[str, ...]) -> str:
+    """The text without its link markers: a "[3]" after "kapas" is no word of the article, so it is
+    neither searched (it broke the phrase "kapas padi") nor carried as data; the links go apart."""
+    if not links:
+        return text
+    return LINK_MARKER.sub(
+        lambda marker: "" if 1 <= int(marker.group(1)) <= len(links) else marker.group(), text
+    )
 
 
 def utf8_size(text: str) -> int:

@@ -457,9 +457,9 @@ def _marks(library: LibraryLike, *, create: bool) -> Marks | None:
     """The reading state by key, for is:, tag:, note: on the command line and for what exports carry;
     None when there is no state file and the filter does not need one (nothing is created then)."""
     path = default_state_path()
-    if not create and not path.exists():
+    if not create and not path.exists() and not library.shared:
         return None
-    state = ReadingState(path)
+    state = library.reading_state(ReadingState(path if create or path.exists() else None))
     marks = Marks(state)
     marks.add_rows(library.rows())
     state.close()

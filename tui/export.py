@@ -21,10 +21,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Article, carried_marks
+from tui.article import LINK_MARKER, Article, carried_marks, unmarked
 from tui.config import write_atomically, written_through
 from tui.formatting import display_path
 from tui.i18n import _
+from tui.state import NOTE_SEPARATOR
 
 if TYPE_CHECKING:
     from tui.marks import Marks
@@ -68,6 +69,9 @@ class Annotations:
     read: bool = False
     note: str = ""
     group: str = ""  # the id of its near-duplicate group (tui.library.duplicates), if it has copies
+    # A team library's: every note with its author, and who set each tag (none in one person's).
+    notes: tuple[tuple[str, str], ...] = ()
+    tag_authors: tuple[tuple[str, str], ...] = ()
 
 
 Annotate = Callable[[Article], Annotations]
@@ -96,12 +100,19 @@ def annotations_from(marks: Marks) -> Annotate:
 
     def annotate(article: Article) -> Annotations:
         digest = article.digest
-        return Annotations(
-            tags=tuple(marks.tags_of_digest(digest, article.tags)),
+        tags = tuple(marks.tags_of_digest(digest, article.tags))
+        found = Annotations(
+            tags=tags,
             starred=marks.marked("starred", digest),
             read=marks.marked("read", digest),
             note=marks.note(digest),
         )
+        if marks.state.person is None:
+            return found
+        notes = tuple((author or "", note) for author, note in marks.notes_shown(digest))
+        authors = tuple((tag, author) for tag in tags if (author := marks.tag_author(digest, tag)))
+        joined = NOTE_SEPARATOR.join(f"{author}: {note}" for author, note in notes)
+        return replace(found, note=joined, notes=notes, tag_authors=authors)
 
     return annotate
 
@@ -146,7 +157,7 @@ def format_for(path: str) -> str | None:
 
 def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str, object]:
     marks = annotate(article)
-    return {
+    record: dict[str, object] = {
         "title": article.title,
         "date": article.date.isoformat() if article.date else None,
         "source": article.source,
@@ -161,6 +172,10 @@ def _record(article: Article, annotate: Annotate = file_annotations) -> dict[str
         "note": marks.note or None,
         "group": marks.group or None,
     }
+    if marks.notes or marks.tag_authors:  # a team library's: who wrote what
+        record["notes"] = [{"author": author, "text": note} for author, note in marks.notes]
+        record["tag_authors"] = dict(marks.tag_authors)
+    return record
 
 
 def _cell(value: object) -> str:
@@ -211,7 +226,6 @@ def _unescape_body(text: str) -> str:
     return "\n".join(line[1:] if line.startswith("\\") else line for line in text.split("\n"))
 
 
-_MARKER = re.compile(r"\[(\d+)\]")  # link N in the text (Article.links)
 _MARKDOWN_LINK = re.compile(r"\[\\\[(\d+)\\\]\]\(<[^<>\s]*>\)")  # its Markdown: [\[N\]](<url>)
 
 
@@ -226,15 +240,18 @@ def linked(text: str, links: tuple[str, ...]) -> str:
             return marker.group()
         return f"[\\[{number}\\]](<{links[number - 1]}>)"
 
-    return _MARKER.sub(link, text)
+    return LINK_MARKER.sub(link, text)
 
 
-def unmarked(text: str, links: tuple[str, ...]) -> str:
-    """The text without its link markers, as data (JSON Lines, CSV) carries it: a "[3]" between two
-    words is no word of the article, and the links go in their own field."""
-    if not links:
-        return text
-    return _MARKER.sub(lambda marker: "" if 1 <= int(marker.group(1)) <= len(links) else marker.group(), text)
+def copied_text(article: Article) -> str:
+    """What `y` puts on the clipboard: the title, the clean text and, as the reader lists them, the
+    links its "[N]" markers point to (a pasted "[2]" without them pointed nowhere)."""
+    parts = [article.title, article.text]
+    if article.links:
+        parts.append(
+            _("Links") + "\n\n" + "\n".join(f"[{n}] {url}" for n, url in enumerate(article.links, 1))
+        )
+    return "\n\n".join(parts) + "\n"
 
 
 def _unlinked(text: str) -> str:

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui import archive, documents, formats, imports, webpage
-from tui.article import KEEP_BYTES, Article, Block, Problem, keep_first, utf8_size
+from tui.article import KEEP_BYTES, Article, Block, Problem, keep_first, unmarked, utf8_size
 from tui.cleaning import Cleaned, clean, outlet_name
 from tui.formatting import plain_field
 from tui.gazetteer import LEAD, mentions
@@ -423,7 +423,8 @@ def _article(
     blocks, whole = keep_first(cleaned.blocks)
     words = sum(len(block.text.split()) for block in cleaned.blocks) if whole else cleaned.words
     place = meta.get("place") or cleaned.place
-    places, acronyms = mentions(title, _lead(blocks), place)
+    # the text as it is indexed (without link markers), as the PostgreSQL library finds them again
+    places, acronyms = mentions(title, unmarked(_lead(blocks), cleaned.links), place)
     return Article(
         id=_article_id(path, record),
         path=path,

@@ -10,7 +10,7 @@ from tui.article import carried_marks, tag_name
 from tui.i18n import _
 from tui.library import Row
 from tui.query import Query
-from tui.state import ReadingState
+from tui.state import Shared, StateLike
 from tui.text import fold_words
 
 Mark = Literal["read", "starred"]
@@ -24,7 +24,7 @@ def _now(write: Callable[[], object]) -> None:
 class Marks:
     """The list and the search work with keys; the state file works with digests; this maps between."""
 
-    def __init__(self, state: ReadingState, write: Write = _now) -> None:
+    def __init__(self, state: StateLike, write: Write = _now) -> None:
         self.state = state
         self._write = write  # the app passes a queue, so the event loop never waits on SQLite
         self._digests: dict[Mark, set[str]] = {"read": state.read(), "starred": state.starred()}
@@ -35,7 +35,11 @@ class Marks:
         self._chosen: dict[str, dict[str, bool]] = state.tags()
         self._file_tags: dict[str, tuple[str, ...]] = {}  # by digest, for rows that have any
         self.tag_keys: dict[str, set[int]] = {}
-        self._notes: dict[str, str] = state.notes()
+        self._notes: dict[str, str] = state.notes()  # this person's own
+        # A team library's (tui.library.pg_people): who set each tag, and the others' notes.
+        shared = state.shared_now()
+        self._tag_authors = shared.tag_authors
+        self._others = shared.others
         self._imported: set[str] = state.imported()
         self.told: Callable[[str], object] | None = None  # hears what a write found (another window's note)
 
@@ -55,6 +59,15 @@ class Marks:
 
     def tags_of_digest(self, digest: str, own: tuple[str, ...] = ()) -> list[str]:
         return self._tags(digest, own or self._file_tags.get(digest, ()))
+
+    def tag_author(self, digest: str, tag: str) -> str | None:
+        """Who of the team set the tag on the article (None: its file's, or one person's library)."""
+        return self._tag_authors.get(digest, {}).get(tag)
+
+    def tag_label(self, digest: str, tag: str) -> str:
+        """The tag as the reader shows it: with who set it, in a team library."""
+        author = self.tag_author(digest, tag)
+        return f"{tag} ({author})" if author else tag
 
     def tag_counts(self) -> dict[str, int]:
         """Every tag in use and how many loaded articles have it, for the palette's list of tags."""
@@ -110,6 +123,8 @@ class Marks:
             chosen.pop(tag, None)
         else:
             chosen[tag] = value
+        if self.state.person is not None:
+            self._tag_authors.setdefault(digest, {})[tag] = self.state.person
         if not chosen:
             del self._chosen[digest]
         self._index(digest, keys, self.tags_of(row), add=True)
@@ -121,7 +136,32 @@ class Marks:
         return self._notes.get(digest, "")
 
     def has_note(self, digest: str) -> bool:
-        return digest in self._notes
+        return digest in self._notes or digest in self._others
+
+    def notes_shown(self, digest: str) -> list[tuple[str | None, str]]:
+        """Every note on the article with its author: this person's first (author None in one
+        person's library, where the note is simply theirs), then the team's others."""
+        mine = self._notes.get(digest)
+        first: list[tuple[str | None, str]] = [(self.state.person, mine)] if mine else []
+        return first + list(self._others.get(digest, ()))
+
+    def take_shared(self, shared: Shared) -> None:
+        """The team's tags and notes as the server has them now (someone else changed them): the
+        tag index follows, as when this person tags."""
+        for digest in set(self._chosen) | set(shared.tags):
+            if self._chosen.get(digest) == shared.tags.get(digest):
+                continue
+            own = self._file_tags.get(digest, ())
+            keys = self._keys_of.get(digest, [])
+            self._index(digest, keys, self._tags(digest, own), add=False)
+            if digest in shared.tags:
+                self._chosen[digest] = dict(shared.tags[digest])
+            else:
+                del self._chosen[digest]
+            self._index(digest, keys, self._tags(digest, own), add=True)
+        self._tag_authors = shared.tag_authors
+        self._notes = dict(shared.notes)
+        self._others = shared.others
 
     def set_note(self, row: Row, note: str) -> None:
         """Keep (or with empty text, delete) the user's note on an article and its copies.
@@ -320,6 +360,9 @@ class Marks:
             needle = " " + value
             for digest, note in list(self._notes.items()):
                 if name == "has" or needle in " " + " ".join(fold_words(note)):
+                    keys.update(self._keys_of.get(digest, ()))
+            for digest, notes in list(self._others.items()):
+                if name == "has" or any(needle in " " + " ".join(fold_words(n)) for _a, n in notes):
                     keys.update(self._keys_of.get(digest, ()))
         return keys
 

@@ -17,7 +17,7 @@ from tui.library.interface import LibraryLike
 from tui.loader import raw_text
 from tui.searching import Match, Searcher, match_of
 from tui.session import Session
-from tui.state import ReadingState
+from tui.state import StateLike
 
 
 @dataclass(frozen=True)
@@ -34,9 +34,7 @@ class Fetched:
 class Fetcher:
     """Fetches what the reader shows, in any thread: one article at a time, its chrome learned once."""
 
-    def __init__(
-        self, library: LibraryLike, state: ReadingState, session: Session, searcher: Searcher
-    ) -> None:
+    def __init__(self, library: LibraryLike, state: StateLike, session: Session, searcher: Searcher) -> None:
         self.library = library
         self.state = state
         self.session = session

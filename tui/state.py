@@ -14,9 +14,10 @@ import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import TypeVar
+from typing import Protocol, TypeVar
 
 import platformdirs
 
@@ -79,8 +80,65 @@ def default_state_path() -> Path:
     return Path(platformdirs.user_data_dir("kliping", appauthor=False)) / "state.sqlite3"
 
 
+class StateLike(Protocol):
+    """What the app, the marks and the command line ask of the reading state: this module's
+    `ReadingState` (one person's file), or a team library's on its server (tui.library.pg_people),
+    chosen by the library (`LibraryLike.reading_state`)."""
+
+    notice: str | None
+    person: str | None  # who marks, tags and notes: the database role on a team library; None here
+
+    def take_notices(self) -> list[str]: ...
+    def listen(self, heard: Callable[[str], object]) -> None: ...
+    def read(self) -> set[str]: ...
+    def starred(self) -> set[str]: ...
+    def set_read(self, digest: str, read: bool = True) -> None: ...
+    def set_starred(self, digest: str, starred: bool = True) -> None: ...
+    def set_many(self, mark: str, digests: Iterable[str], value: bool) -> None: ...
+    def toggle_star(self, digest: str) -> bool: ...
+    def follow(self, old: str, new: str, *, keep_old: bool = False) -> None: ...
+    def position(self, digest: str) -> float | None: ...
+    def set_position(self, digest: str, fraction: float) -> None: ...
+    def clear_position(self, digest: str) -> None: ...
+    def tags(self) -> dict[str, dict[str, bool]]: ...
+    def set_tag(self, digest: str, tag: str, present: bool | None) -> None: ...
+    def set_tags(self, choices: Iterable[tuple[str, str, bool | None]]) -> None: ...
+    def notes(self) -> dict[str, str]: ...
+    def set_note(self, digest: str, note: str, was: str | None = None) -> str: ...
+    def imported(self) -> set[str]: ...
+    def take_in(self, carried: Iterable[tuple[str, bool, bool, str]]) -> None: ...
+    def searches(self) -> list[tuple[str, str]]: ...
+    def save_search(self, name: str, query: str) -> None: ...
+    def rename_search(self, old: str, new: str) -> None: ...
+    def delete_search(self, name: str) -> None: ...
+    def history(self) -> list[str]: ...
+    def add_history(self, query: str) -> None: ...
+    def close(self) -> None: ...
+
+    def shared_now(self) -> Shared:
+        """The team's tags and notes with their authors (empty in one person's file)."""
+        ...
+
+    def watch(self, changed: Callable[[], object]) -> None:
+        """Call `changed` from a thread of its own when someone else changes the team's tags or
+        notes (LISTEN/NOTIFY); one person's file has no one else."""
+        ...
+
+
+@dataclass(frozen=True)
+class Shared:
+    """The team's tags and notes as a team library's server has them, with who wrote each."""
+
+    tags: dict[str, dict[str, bool]] = field(default_factory=dict)  # as `StateLike.tags`
+    tag_authors: dict[str, dict[str, str]] = field(default_factory=dict)  # digest -> tag -> author
+    notes: dict[str, str] = field(default_factory=dict)  # this person's own, as `StateLike.notes`
+    others: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # digest -> (author, note)
+
+
 class ReadingState:
     """Read / starred marks, positions and filter history, safe to share between threads and windows."""
+
+    person: str | None = None  # one person's file: nobody to tell apart
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = None if path is None else Path(path)
@@ -445,6 +503,14 @@ class ReadingState:
 
         self._write(add)
 
+    # --- a team's (none in one person's file) ----------------------------------------------
+
+    def shared_now(self) -> Shared:
+        return Shared()
+
+    def watch(self, changed: Callable[[], object]) -> None:
+        """Nobody else writes here but this person's other windows, whose marks wait for a restart."""
+
     # --- closing -------------------------------------------------------------------------
 
     def close(self) -> None:
@@ -464,3 +530,8 @@ class ReadingState:
         trace: TracebackType | None,
     ) -> None:
         self.close()
+
+
+def _satisfies() -> None:  # pragma: no cover (for mypy: the file is a StateLike)
+    state: StateLike = ReadingState()
+    del state

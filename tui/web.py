@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import ipaddress
 import os
+import re
 import shlex
 import signal
 import sys
@@ -195,6 +196,7 @@ def make_server(
 ) -> Any:
     """textual-serve's server with a bound on app processes and page addresses taken from the request."""
     import aiohttp_jinja2
+    import jinja2
     from aiohttp import WSCloseCode, web
     from textual_serve.server import Server, to_int
 
@@ -216,6 +218,13 @@ def make_server(
             )
             close = _("Close one of them, then reload this page.")
             return f"kliping: {message.format(count=self.max_sessions)} {close}"
+
+        async def _make_app(self) -> web.Application:
+            """textual-serve's app, its page served without what it would fetch from other sites."""
+            app: web.Application = await super()._make_app()
+            loader = jinja2.FileSystemLoader(self.templates_path)
+            aiohttp_jinja2.setup(app, loader=jinja2.FunctionLoader(lambda name: _own_page(loader, name)))
+            return app
 
         async def on_startup(self, app: web.Application) -> None:
             """Nothing yet: the address is said once it is bound (`started`)."""
@@ -279,6 +288,18 @@ def make_server(
                 self.tabs.discard(task)
 
     return KlipingServer()
+
+
+_ELSEWHERE = re.compile(r"<link\b[^>]*\bhref=\"https?://[^>]*>\s*", re.IGNORECASE | re.DOTALL)
+
+
+def _own_page(loader: Any, name: str) -> str:
+    """A textual-serve template without links to other sites (its Google font): a served page tells
+    no third party who reads it, and works where the server has no internet."""
+    import jinja2
+
+    source: str = loader.get_source(jinja2.Environment(), name)[0]
+    return _ELSEWHERE.sub("", source)
 
 
 def _url_host(host: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.app.test_app import settle, titles
 from tests.unit.test_duplicates_cli import collection
 from tui.app import KlipingApp
-from tui.screens.collection import ArticlesScreen, FacetsScreen
+from tui.dialogs.collection import ArticlesScreen, FacetsScreen
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 

@@ -299,9 +299,9 @@ async def test_editing_a_file_keeps_its_star_read_mark_and_position(collection: 
 async def test_typing_or_starting_never_marks_an_article_read(
     collection: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, read_when: str
 ) -> None:
-    from tui.screens import main as main_module
+    from tui.screens import following
 
-    monkeypatch.setattr(main_module, "READ_AFTER_SECONDS", 0.05)
+    monkeypatch.setattr(following, "READ_AFTER_SECONDS", 0.05)
     config = tmp_path / "config.toml"
     config.write_text(f'read_when = "{read_when}"\n', encoding="utf-8")
     app = KlipingApp([collection], config_path=config)

@@ -7,9 +7,10 @@ import json
 from pathlib import Path
 
 from tui.article import Article, Problem
-from tui.export import export_articles, read_back, write_articles
+from tui.export import copied_text, export_articles, read_back, write_articles
 from tui.library import Library
 from tui.loader import parse_bytes
+from tui.query import parse
 
 
 def only_article(results: list[Article | Problem]) -> Article:
@@ -94,6 +95,23 @@ def test_links_survive_the_cache() -> None:
         library.close()
 
 
+def test_a_link_marker_is_no_word_to_search() -> None:
+    """ "Tempo[2] said" is searched as "Tempo said": the phrase is found and the number "2" is not."""
+    article = only_article(parse_bytes(NOTE.encode(), "/c/note.md"))
+    library = Library()
+    try:
+        library.put_files([(article.path, 100, 1, [article])])
+        library.merge_leftovers()
+
+        def found(text: str) -> int:
+            return len(library.search(parse(text)).keys)
+
+        assert found('"tempo said"') == 1 and found('"source list"') == 0 and found('"a source"') == 1
+        assert found("2") == 0 and found("3") == 0 and found("report") == 1
+    finally:
+        library.close()
+
+
 def test_markdown_export_writes_markdown_links_and_reads_back(tmp_path: Path) -> None:
     article = only_article(parse_bytes(NOTE.encode(), "note.md"))
     out = io.StringIO()
@@ -123,3 +141,14 @@ def test_json_lines_carry_the_text_without_link_numbers() -> None:
     lines = io.StringIO()
     write_articles([article], lines, "jsonl")
     assert json.loads(lines.getvalue())["text"].startswith("The council's report came out, as Tempo said;")
+
+
+def test_the_copied_text_lists_what_its_link_markers_point_to() -> None:
+    article = only_article(parse_bytes(NOTE.encode(), "note.md"))
+    copied = copied_text(article)
+    assert copied.startswith("A note\n\nThe council's report[1] came out")
+    assert copied.endswith(
+        "\n\nLinks\n\n[1] https://example.org/report\n[2] https://tempo.co/a\n[3] http://example.net/s\n"
+    )
+    plain = only_article(parse_bytes(b"# Tanpa tautan\n\nHanya teks biasa di sini.\n", "plain.md"))
+    assert copied_text(plain) == "Tanpa tautan\n\nHanya teks biasa di sini.\n"

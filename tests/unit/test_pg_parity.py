@@ -242,7 +242,7 @@ def test_a_first_page_read_through_the_word_index_is_the_same(
     both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A walk of the date index that takes too long is read again through the word index."""
-    import tui.library.pg as pg
+    import tui.library.pg_search as pg
 
     _local, team = both
     texts = ["desa", "pertemuan", '"sekretariat inklusi"', "desa -kapasitas", "title:desa", "is:unread desa"]

@@ -13,6 +13,7 @@ import pytest
 from tests.helpers import many_articles, small_collection
 from tests.pg_server import Server, binaries
 from tui.query import parse
+from tui.state import ReadingState
 from tui.sync import sync
 
 
@@ -55,6 +56,11 @@ def test_browsing_a_replica_while_a_sync_writes_to_the_primary(
     reader = _when_there(lambda: PgLibrary(url))
     assert reader._conn().execute("SELECT pg_is_in_recovery()").fetchone() == (True,)
     _until(lambda: len(reader.rows()) == 3)
+    state = reader.reading_state(ReadingState())  # marks cannot go to a standby: said so, once
+    state.set_read(reader.rows()[0].digest)
+    state.set_starred(reader.rows()[0].digest)
+    (told,) = state.take_notices()
+    assert "standby" in told and "open the primary" in told
 
     failures: list[BaseException] = []
 
@@ -79,6 +85,7 @@ def test_browsing_a_replica_while_a_sync_writes_to_the_primary(
     assert [reader.article(key).title for key in keys] == ["Artikel nomor 399 tentang desa 0"]  # type: ignore[union-attr]
     with pytest.raises(LibraryError, match="read-only"):  # a standby takes no writes
         PgLibrary(url, syncing=True)
+    state.close()
     reader.close()
     writer.close()
 

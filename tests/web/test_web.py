@@ -339,3 +339,13 @@ def test_loopback_and_download_names() -> None:
     assert download_name("~/x/../rekap banjir.csv", "csv") == "rekap_banjir.csv"
     assert download_name("/tmp/", "jsonl") == "tmp.jsonl"
     assert download_name("..", "md") == "kliping-export.md"
+
+
+def test_the_page_fetches_nothing_from_other_sites(served: Server) -> None:
+    """textual-serve's page links a Google font: a served kliping tells no third party who reads."""
+    with urllib.request.urlopen(served.url + "/", timeout=10) as response:
+        page = response.read().decode()
+    assert "textual-terminal" in page  # the real page, not an error
+    fetched = re.findall(r"""(?:href|src)=["'](https?://[^"']*)""", page)
+    assert fetched  # its scripts and styles, from this server
+    assert [url for url in fetched if not url.startswith(served.url + "/")] == []

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from typing import Any, ClassVar, TypeVar
 
 from textual import events
 from textual.app import App
@@ -26,9 +26,6 @@ from textual.widget import Widget
 from textual.widgets import Input, TextArea
 
 from tui.i18n import _
-
-if TYPE_CHECKING:
-    pass
 
 STEP_SECONDS = 0.5  # a key replayed whose AfterKeys never comes back (its widget went): go on
 OPENING_SECONDS = 3.0  # a dialog that never says it is open: the keys held go on after this

@@ -53,6 +53,7 @@ from tui.library.vocabulary import Vocabulary
 from tui.library.writer import FileItems, Writer
 from tui.query import Query
 from tui.sqlite import Database
+from tui.state import ReadingState, StateLike
 
 Flags = Mapping[str, AbstractSet[int]]
 
@@ -85,6 +86,10 @@ class Library:
     def shared(self) -> bool:
         """A local cache is this process's to fill from the folders (tui.library.interface)."""
         return False
+
+    def reading_state(self, local: ReadingState) -> StateLike:
+        """One person's library keeps their marks in their own file (tui.library.interface)."""
+        return local
 
     @property
     def _conn(self) -> sqlite3.Connection:  # for benchmarks that count what is stored

@@ -17,6 +17,7 @@ from tui.article import Article, Problem
 from tui.library.records import AtOnce, Page, Row
 from tui.library.writer import FileItems
 from tui.query import Query
+from tui.state import ReadingState, StateLike
 
 if TYPE_CHECKING:  # the back ends import this module: checked by mypy only, no import cycle
     from tui.library.front import Library
@@ -61,6 +62,11 @@ class LibraryLike(Protocol):
     def wait_for_change(self, timeout: float) -> bool:
         """True when someone changed a shared library within `timeout` seconds (the app then
         loads it again); a local cache says False after the timeout (its folders are watched)."""
+        ...
+
+    def reading_state(self, local: ReadingState) -> StateLike:
+        """Where the person's marks, tags and notes are kept: `local` (their own file) for a local
+        cache, the server for a team library (tui.library.pg_people), keeping `local`'s history."""
         ...
 
     def problems(self) -> list[Problem]: ...

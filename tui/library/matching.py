@@ -8,10 +8,11 @@ import sqlite3
 from collections.abc import Callable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 
+from tui.article import unmarked
 from tui.library.fts import Expressions
 from tui.library.keys import key_range
 from tui.library.orders import Orders
-from tui.library.records import Stopped, body
+from tui.library.records import LINK_SEPARATOR, Stopped, body
 from tui.library.writer import CHUNK
 from tui.query import Flag, Period, Query, Term
 from tui.text import fold
@@ -247,8 +248,9 @@ class Matcher:
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, title, blocks in self._conn().execute(
-                f"SELECT key, title, blocks FROM articles JOIN texts USING (arrival) WHERE key IN ({marks})",
+            for key, title, blocks, links in self._conn().execute(
+                "SELECT key, title, blocks, links FROM articles JOIN texts USING (arrival) "
+                f"WHERE key IN ({marks})",
                 chunk,
             ):
                 title_text = fold(title)
@@ -258,7 +260,9 @@ class Matcher:
                         text = title_text
                     else:
                         if full_text is None:
-                            full_text = title_text + "\n" + fold(body(blocks))
+                            text = body(blocks)  # as indexed: without its link markers
+                            text = unmarked(text, tuple(links.split(LINK_SEPARATOR))) if links else text
+                            full_text = title_text + "\n" + fold(text)
                         text = full_text
                     if not pattern.search(text):
                         break

@@ -6,7 +6,7 @@ bare word and `word*` are prefixes (`'kapa':*`); a phrase is `<->`; `-x` is `!`;
 `source:` and `place:` ask their own columns (the last two as prefixes, as in SQLite); dates are a
 range of the `minute` column. Relevance is SQLite's tiers: exact words before stem-only matches, a word in the
 title before none, newest first within a tier. Reading marks, tags and notes are the app's key
-sets and are checked in Python (pg.py), as the SQLite back end does.
+sets and are checked in Python (pg_search.py), as the SQLite back end does.
 """
 
 from __future__ import annotations
@@ -127,7 +127,7 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     answer reads every match once, with its tier (ranking all of them in one ORDER BY read each
     article's words three times).
     """
-    # The words of `Query.either` (an OR with a flag or a date) are the caller's (pg._EitherSets).
+    # The words of `Query.either` (an OR with a flag or a date) are the caller's (pg_search._EitherSets).
     has_phrase = any(term.is_phrase for group in query.groups for term in group) or any(
         term.is_phrase for term in query.excluded
     )

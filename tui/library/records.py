@@ -9,7 +9,7 @@ from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
 from tui import gazetteer
-from tui.article import Article, Block, BlockKind
+from tui.article import Article, Block, BlockKind, unmarked
 from tui.library import duplicates
 from tui.library.keys import minute
 from tui.library.vocabulary import has_unfolded_word, raw_word_set, raw_words_of
@@ -208,6 +208,9 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
         article = sound_text(article)
         text = article.text
         encoded = f"{article.title}\n{text}".encode()
+    if article.links:  # searched without its link markers ("kapas[1] padi" is the phrase "kapas padi")
+        text = unmarked(text, article.links)
+        encoded = f"{article.title}\n{text}".encode()
     if words is None:
         terms = b" ".join(raw_word_set(encoded))
     else:
@@ -271,7 +274,8 @@ def article_from(found: Any, path: str) -> Article:
     if mentions:
         places, acronyms = (tuple(found.split(MENTION_SEPARATOR)) if found else () for found in mentions)
     else:  # a library without them (PostgreSQL): found again, in the text shown
-        places, acronyms = gazetteer.mentions(title, body(blocks)[: gazetteer.LEAD], place)
+        linked = tuple(links.split(LINK_SEPARATOR)) if links else ()
+        places, acronyms = gazetteer.mentions(title, unmarked(body(blocks)[: gazetteer.LEAD * 2], linked), place)
     return Article(
         id=ident,
         path=path,

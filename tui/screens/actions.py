@@ -16,7 +16,7 @@ from tui import opening
 from tui.article import Article
 from tui.dialogs.common import ExportScreen, ProblemsScreen
 from tui.dialogs.messages import MessagesScreen
-from tui.export import annotations_from, export_articles, format_for
+from tui.export import annotations_from, copied_text, export_articles, format_for
 from tui.formatting import display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
@@ -37,10 +37,9 @@ MEASURE_MIN, MEASURE_MAX, MEASURE_STEP = 40, 200, 10  # reading width, in column
 class ArticleActions:
     """The main screen's keys that act on articles and on the list as shown.
 
-    Given the app, the session, the library, the list and the reader (read through callables: they
-    are the screen's widgets), where to run a worker (the screen, which tells its failures) and
-    callbacks: `marked` (a mark changed by a key), `reload` (the file may have changed in the
-    editor) and `search_again` (the order changed).
+    Given the app, the session, the library, the list and the reader (the screen's widgets), where to run
+    a worker (the screen, which tells its failures) and callbacks: `marked` (a mark changed by a key),
+    `reload` (the file may have changed in the editor) and `search_again` (the order changed).
     """
 
     BINDINGS = [
@@ -63,8 +62,8 @@ class ArticleActions:
         app: KlipingApp,
         session: Session,
         library: LibraryLike,
-        articles: Callable[[], ArticleList],
-        reader: Callable[[], Reader],
+        articles: ArticleList,
+        reader: Reader,
         run_worker: Callable[..., object],
         marked: Callable[[], None],
         reload: Callable[[], None],
@@ -73,20 +72,12 @@ class ArticleActions:
         self.app = app
         self.session = session
         self.library = library
-        self._articles = articles
-        self._reader = reader
+        self.articles = articles
+        self.reader = reader
         self.run_worker = run_worker
         self.marked = marked
         self.reload = reload
         self.search_again = search_again
-
-    @property
-    def articles(self) -> ArticleList:
-        return self._articles()
-
-    @property
-    def reader(self) -> Reader:
-        return self._reader()
 
     def notify(self, message: str, **kwargs: Any) -> None:
         self.app.notify(message, **kwargs)
@@ -139,7 +130,7 @@ class ArticleActions:
             self.notify(_("No article to copy."), severity="warning", markup=False)
             return
         # The clipboard gets text, never a file's escape sequences (pasted into a terminal, they run).
-        self.app.copy_to_clipboard(plain_text(f"{article.title}\n\n{article.text}\n"))
+        self.app.copy_to_clipboard(plain_text(copied_text(article)))
         words = number(article.words, current_language())
         message = ngettext(
             "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words

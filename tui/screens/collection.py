@@ -1,195 +1,142 @@
 """The collection as a whole on screen: facets and a timeline of what the list shows (F), the
 copies of the article under the cursor (D) and articles like it (R).
 
-A collaborator the main screen holds (`CollectionKeys`), and its two dialogs. Nothing here runs on
-a keystroke of the filter: counting and asking the index happen on a thread when one of these
-keys is pressed, and a newer press cancels the older (an exclusive worker).
+A collaborator the main screen holds (`CollectionKeys`); its dialogs are in `tui/dialogs/collection.py`.
+Nothing here runs on a keystroke of the filter: counting and asking the index happen on a thread
+when one of these keys is pressed, and a newer press cancels the older (an exclusive worker); the
+thread posts what it found (`Counted`, `Looked`), which the screen hands back here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
-from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import Sparkline, Static
-from textual.widgets.option_list import Option
+from textual.message import Message
 from textual.worker import get_current_worker
 
-from tui.dialogs.annotations import OptionChoice, OptionDialog, Options
-from tui.facets import Facets, term_for
-from tui.formatting import count_words, number, short_date, visible_line
-from tui.i18n import _, current_language, ngettext
+from tui.dialogs.collection import ArticlesScreen, FacetsScreen
+from tui.facets import Facets
+from tui.i18n import _
 from tui.library import Row, Stopped
-
-if TYPE_CHECKING:
-    from tui.screens.main import MainScreen
-
-MOST = 12  # values of each facet listed
-
-
-class FacetsScreen(OptionChoice):
-    """Counts of what the list shows, and its timeline; Enter adds the value to the filter."""
-
-    BINDINGS = [Binding("escape,q,F", "cancel", _("Close"), id="facets.close")]
-
-    def __init__(self, found: Facets) -> None:
-        super().__init__()
-        self.found = found
-
-    def compose(self) -> ComposeResult:
-        lang = current_language()
-        found = self.found
-        with Vertical(id="facets-box", classes="dialog-box list-box") as box:
-            box.border_title = ngettext(
-                "What the list shows: {count} article", "What the list shows: {count} articles", found.total
-            ).format(count=number(found.total, lang))
-            box.border_subtitle = _("Enter adds it to the filter · Esc to close")
-            timeline = found.timeline
-            if timeline.busiest is not None:
-                day, most = timeline.busiest
-                unit = {"day": _("by day"), "week": _("by week"), "month": _("by month")}[timeline.unit]
-                busiest = ngettext(
-                    "Timeline ({unit}): busiest {period}, {count} article",
-                    "Timeline ({unit}): busiest {period}, {count} articles",
-                    most,
-                ).format(unit=unit, period=timeline.term(day).removeprefix("date:"), count=number(most, lang))
-                yield Static(busiest, id="timeline-text", classes="dialog-label", markup=False)
-                yield Sparkline([count for _day, count in timeline.points], id="timeline")
-            options: list[Option | None] = []
-            sections: list[tuple[str, str, Sequence[tuple[str | int, int]]]] = [
-                ("source", _("Source"), found.sources[:MOST]),
-                ("year", _("Year"), found.years[-MOST:]),
-                ("month", _("Month"), sorted(found.months, key=lambda item: -item[1])[:MOST]),
-                ("tag", _("Tag"), found.tags[:MOST]),
-            ]
-            for kind, heading, values in sections:
-                if not values:
-                    continue
-                if options:
-                    options.append(None)
-                for value, count in values:
-                    label = Text.assemble((f"{heading}: ", "bold"), f"{visible_line(str(value))}  ")
-                    label.append(f"({number(count, lang)})")
-                    options.append(Option(label, id=term_for(kind, value)))
-            if not options:
-                yield Static(_("Nothing to count: the list is empty."), classes="dialog-label")
-            yield Options(*options, id="facet-options")
-
-
-class ArticlesScreen(OptionDialog[int]):
-    """A few articles (copies, related ones) with their source, date and length; Enter reads one."""
-
-    BINDINGS = [Binding("escape,q", "cancel", _("Close"), id="articles_dialog.close")]
-
-    def __init__(self, title: str, rows: Sequence[Row], empty: str) -> None:
-        super().__init__()
-        self.heading = title
-        self.rows = rows
-        self.empty = empty
-
-    def compose(self) -> ComposeResult:
-        lang = current_language()
-        with Vertical(id="articles-box", classes="dialog-box list-box") as box:
-            box.border_title = self.heading
-            box.border_subtitle = _("Enter reads it · Esc to close")
-            options = []
-            for row in self.rows:
-                details = " · ".join(
-                    part
-                    for part in (
-                        visible_line(row.source or ""),
-                        short_date(row.date, lang),
-                        ngettext("{count} word", "{count} words", row.words).format(
-                            count=count_words(row.words)
-                        ),
-                    )
-                    if part
-                )
-                options.append(Option(Text(f"{visible_line(row.title)}\n  {details}"), id=str(row.key)))
-            if not options:
-                yield Static(self.empty, classes="dialog-label", markup=False)
-            yield Options(*options, id="article-options")
-
-    def choice(self, option_id: str | None) -> int | None:
-        return int(option_id) if option_id else None
+from tui.library.interface import LibraryLike
+from tui.session import Session
+from tui.widgets.article_list import ArticleList
 
 
 class CollectionKeys:
-    """What F, D and R do for the main screen."""
+    """What F, D and R do for the main screen.
 
-    def __init__(self, screen: MainScreen) -> None:
-        self.screen = screen
+    Given the app, the session, the library, the list, the filter's text, where to run a worker and post
+    its result (the screen) and callbacks: `apply_filter` (a facet chosen) and `read` (an article the list
+    does not show).
+    """
+
+    BINDINGS = [
+        Binding("F", "facets", _("Facets and timeline of the list"), show=False, id="app.facets"),
+        Binding("D", "copies", _("Near-copies of this article"), show=False, id="app.copies"),
+        Binding("R", "related", _("Articles like this one"), show=False, id="app.related"),
+    ]
+
+    @dataclass
+    class Counted(Message):
+        """What the list shows, counted (posted from the counting thread)."""
+
+        found: Facets
+
+    @dataclass
+    class Looked(Message):
+        """The articles found for D or R (posted from the worker that looked them up)."""
+
+        title: str
+        rows: list[Row]
+        empty: str
+
+    def __init__(
+        self,
+        app: App[object],
+        session: Session,
+        library: LibraryLike,
+        articles: ArticleList,
+        filter_text: Callable[[], str],
+        run_worker: Callable[..., object],
+        post: Callable[[Message], object],
+        apply_filter: Callable[[str], None],
+        read: Callable[[int], None],
+    ) -> None:
+        self.app = app
+        self.session = session
+        self.library = library
+        self.articles = articles
+        self.filter_text = filter_text
+        self.run_worker = run_worker
+        self.post = post
+        self.apply_filter = apply_filter
+        self.read = read
 
     def facets(self) -> None:
-        keys = list(self.screen.articles.keys)
+        keys = list(self.articles.keys)
 
         def count() -> None:
             worker = get_current_worker()
             try:
-                found = self.screen.session.facets(keys, stop=lambda: worker.is_cancelled)
+                found = self.session.facets(keys, stop=lambda: worker.is_cancelled)
             except Stopped:
                 return
             if not worker.is_cancelled:
-                self.screen.app.call_from_thread(self._show_facets, found)
+                self.post(self.Counted(found))
 
-        self.screen.run_worker(count, thread=True, exclusive=True, group="facets", exit_on_error=False)
+        self.run_worker(count, thread=True, exclusive=True, group="facets", exit_on_error=False)
 
-    def _show_facets(self, found: Facets) -> None:
+    def counted(self, found: Facets) -> None:
         def chosen(term: str | None) -> None:
             if term:
-                text = self.screen.filter_bar.value.strip()
-                self.screen.apply_filter(f"{text} {term}".strip())
+                text = self.filter_text().strip()
+                self.apply_filter(f"{text} {term}".strip())
 
-        self.screen.app.push_screen(FacetsScreen(found), chosen)
+        self.app.push_screen(FacetsScreen(found), chosen)
 
     def copies(self) -> None:
-        key = self.screen.articles.current_key
+        key = self.articles.current_key
         if key is None:
             return
-        self._articles(
-            key,
-            lambda: [other for other in self.screen.library.group(key) if other != key],
+        self._articles_of(
+            lambda: [other for other in self.library.group(key) if other != key],
             _("Copies of this article"),
             _("No near-copies of this article."),
         )
 
     def related(self) -> None:
-        key = self.screen.articles.current_key
+        key = self.articles.current_key
         if key is None:
             return
-        self._articles(
-            key,
-            lambda: self.screen.library.related(key),
-            _("Articles like this one"),
-            _("No related articles found."),
+        self._articles_of(
+            lambda: self.library.related(key), _("Articles like this one"), _("No related articles found.")
         )
 
-    def _articles(self, key: int, find: Callable[[], list[int]], title: str, empty: str) -> None:
+    def _articles_of(self, find: Callable[[], list[int]], title: str, empty: str) -> None:
         def look() -> None:
             keys = find()
-            for notice in self.screen.library.take_notices():  # a team library: not available there
-                self.screen.app.call_from_thread(self.screen.notify, notice, severity="warning", markup=False)
+            for notice in self.library.take_notices():  # a team library: not available there
+                self.app.notify(notice, severity="warning", markup=False)  # (thread-safe)
             if get_current_worker().is_cancelled:
                 return
-            rows = self.screen.session.rows
-            found = [rows[other] for other in keys if other in rows]
-            self.screen.app.call_from_thread(self._show_articles, title, found, empty)
+            rows = self.session.rows
+            self.post(self.Looked(title, [rows[other] for other in keys if other in rows], empty))
 
-        self.screen.run_worker(look, thread=True, exclusive=True, group="collection", exit_on_error=False)
+        self.run_worker(look, thread=True, exclusive=True, group="collection", exit_on_error=False)
 
-    def _show_articles(self, title: str, rows: list[Row], empty: str) -> None:
-        self.screen.app.push_screen(ArticlesScreen(title, rows, empty), self.go_to)
+    def looked(self, found: Looked) -> None:
+        self.app.push_screen(ArticlesScreen(found.title, found.rows, found.empty), self.go_to)
 
     def go_to(self, key: int | None) -> None:
         """The chosen article under the list's cursor when the list shows it, else in the reader."""
         if key is None:
             return
-        articles = self.screen.articles
+        articles = self.articles
         try:
             articles.cursor = list(articles.keys).index(key)
         except ValueError:
-            self.screen.read(key)
+            self.read(key)

@@ -30,10 +30,10 @@ if TYPE_CHECKING:
 class Loading:
     """Reads the folders into the session and keeps it up to date with the disk.
 
-    Given the app, the library, the session, the folders, the screen's watcher and fetcher, the
-    list and the progress bar (read through callables: they are the screen's widgets), where to
-    run the `load` worker (the screen, which tells its failures) and callbacks: `update_status`
-    and `search_again` (the list is due for the rows that came in).
+    Given the app, the library, the session, the folders, the screen's watcher and fetcher, the list and
+    the progress bar (the screen's widgets), where to run the `load` worker (the screen, which tells its
+    failures) and callbacks: `update_status` and `search_again` (the list is due for the rows that came
+    in).
     """
 
     BINDINGS = [Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload")]
@@ -47,8 +47,8 @@ class Loading:
         processes: int | None,
         watcher: Watcher,
         fetcher: Fetcher,
-        articles: Callable[[], ArticleList],
-        progress: Callable[[], ProgressBar],
+        articles: ArticleList,
+        progress: ProgressBar,
         run_worker: Callable[..., object],
         update_status: Callable[[], None],
         search_again: Callable[[], None],
@@ -60,7 +60,7 @@ class Loading:
         self.processes = processes
         self.watcher = watcher  # the folders, watched off the event loop
         self.fetcher = fetcher  # what the reader shows, with each source's chrome
-        self._articles = articles
+        self.articles = articles
         self.progress = progress
         self.run_worker = run_worker
         self._update_status = update_status
@@ -73,10 +73,6 @@ class Loading:
         # The cursor's article, whose file changed: its key until its new row comes, then the new key
         # until the list shows it. Meanwhile the reader keeps it and the cursor does not move.
         self._following: int | None = None
-
-    @property
-    def articles(self) -> ArticleList:
-        return self._articles()
 
     def notify(self, message: str, **kwargs: Any) -> None:
         self.app.notify(message, **kwargs)
@@ -137,7 +133,7 @@ class Loading:
             articles.forget(applied.removed, quiet=edited)  # rows and keys handed to the list always agree
         if self._following is not None and self._following in applied.replaced:
             self._following = applied.replaced[self._following]
-        progress = self.progress()
+        progress = self.progress
         if not self._reloading:
             progress.update(total=max(1, update.total), progress=update.done)
         if applied.finished:
@@ -229,6 +225,6 @@ class Loading:
         """The load failed (the screen told why): what it loaded stays, and watching goes on."""
         self.session.stopped_loading()
         self.watcher.resume(catch_up=False)
-        self.progress().display = False
+        self.progress.display = False
         self.refresh_if_due()
         self._update_status()

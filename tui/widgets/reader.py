@@ -256,9 +256,13 @@ class Reader(ScrollView, can_focus=True):
                 (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
             )
             texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
-            note = self.marks.note(article.digest) if self.marks is not None else ""
-            if note:
+            notes = self.marks.notes_shown(article.digest) if self.marks is not None else []
+            for author, note in notes:  # a team library's carry their author (tui.marks)
                 texts.append((Text(""), ""))
+                if author is not None:
+                    texts.append(
+                        (Text(visible_line(author) + ":", style=self._style("reader--note")), "  ✎ ")
+                    )
                 for line in note.split("\n"):
                     texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
             texts.append((Text(""), ""))
@@ -354,7 +358,8 @@ class Reader(ScrollView, can_focus=True):
             parts.append(_("title from first sentence"))
         tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
         if tags:
-            parts.append(" ".join("#" + visible_line(tag) for tag in tags))
+            label = self.marks.tag_label if self.marks else lambda _digest, tag: tag  # with its author
+            parts.append(" ".join("#" + visible_line(label(article.digest, tag)) for tag in tags))
         return " · ".join(part for part in parts if part)
 
     def _block_text(self, block: Block, style: Style) -> tuple[Text, str]:

@@ -1,0 +1,319 @@
+"""People on a team library (issue 23): who you are is the database role. Each person's read marks,
+stars and positions are their own, tags and notes are the team's with their author, PostgreSQL's
+rights and row-level security guard them, and one person's tags and notes reach the others' apps."""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import os
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.app.test_app import settle, titles
+from tests.helpers import small_collection
+from tui.cli import main
+from tui.library.records import Row
+from tui.marks import Marks
+from tui.query import parse
+from tui.state import ReadingState
+
+_numbers = itertools.count(1)
+PEOPLE_TABLES = "marks, imported, tags, notes, searches"
+
+
+@dataclass
+class Team:
+    """A synced library and three roles: two people who may write and one who may only read."""
+
+    owner: str  # the URL the library was synced through
+    alice: str
+    bob: str
+    reader: str
+    names: dict[str, str]
+
+
+def _as(url: str, role: str) -> str:
+    from psycopg.conninfo import conninfo_to_dict, make_conninfo
+
+    return make_conninfo(**{**conninfo_to_dict(url), "user": role})
+
+
+@pytest.fixture
+def team(tmp_path: Path, pg_url: str) -> Iterator[Team]:
+    """The roles and grants docs/TEAM.md gives, made for this test and dropped after it."""
+    import psycopg
+    from psycopg import sql
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    number = f"{os.getpid()}_{next(_numbers)}"
+    names = {who: f"{who}_{number}" for who in ("alice", "bob", "reader")}
+    roles = [sql.Identifier(name) for name in names.values()]
+    writers = [sql.Identifier(names["alice"]), sql.Identifier(names["bob"])]
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        database = sql.Identifier(conn.info.dbname)
+        for role in roles:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN").format(role))
+        everyone, people = sql.SQL(", ").join(roles), sql.SQL(", ").join(writers)
+        conn.execute(sql.SQL("GRANT CONNECT ON DATABASE {} TO {}").format(database, everyone))
+        conn.execute(sql.SQL("GRANT USAGE ON SCHEMA public TO {}").format(everyone))
+        conn.execute(sql.SQL("GRANT SELECT ON ALL TABLES IN SCHEMA public TO {}").format(everyone))
+        conn.execute(sql.SQL("GRANT INSERT, UPDATE, DELETE ON " + PEOPLE_TABLES + " TO {}").format(people))
+    try:
+        for name in names.values():
+            try:
+                psycopg.connect(_as(pg_url, name)).close()
+            except psycopg.OperationalError as error:
+                pytest.skip(f"cannot log in as a new role on this server ({error})")
+        urls = {who: _as(pg_url, name) for who, name in names.items()}
+        yield Team(pg_url, urls["alice"], urls["bob"], urls["reader"], names)
+    finally:
+        with psycopg.connect(pg_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP OWNED BY {}").format(sql.SQL(", ").join(roles)))
+        with psycopg.connect(pg_url, dbname="postgres", autocommit=True) as conn:
+            conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = ANY(%s)",
+                (list(names.values()),),
+            )
+            for role in roles:
+                conn.execute(sql.SQL("DROP ROLE IF EXISTS {}").format(role))
+
+
+class Person:
+    """One person's kliping without a screen: the team library, their marks and their rows."""
+
+    def __init__(self, url: str, tmp_path: Path, name: str) -> None:
+        from tui.library.pg import PgLibrary
+
+        self.library = PgLibrary(url)
+        self.state = self.library.reading_state(ReadingState(tmp_path / f"{name}.sqlite3"))
+        self.marks = Marks(self.state)
+        self.rows: dict[str, Row] = {row.title.split()[0]: row for row in self.library.rows()}
+        self.marks.add_rows(self.rows.values())
+
+    def close(self) -> None:
+        self.state.close()
+        self.library.close()
+
+
+@pytest.fixture
+def people(team: Team, tmp_path: Path) -> Iterator[tuple[Person, Person]]:
+    alice, bob = Person(team.alice, tmp_path, "alice"), Person(team.bob, tmp_path, "bob")
+    yield alice, bob
+    alice.close()
+    bob.close()
+
+
+def _again(person: Person, tmp_path: Path, url: str, name: str) -> Person:
+    """The same person opening kliping again: what the server kept."""
+    person.close()
+    return Person(url, tmp_path, name + "-again")
+
+
+def test_two_people_share_tags_and_notes_and_keep_their_own_read_marks(
+    team: Team, people: tuple[Person, Person], tmp_path: Path
+) -> None:
+    alice, bob = people
+    forum = alice.rows["Forum"]
+    alice.marks.put("read", forum, True)
+    alice.marks.put("starred", forum, True)
+    alice.state.set_position(forum.digest, 0.5)
+    alice.marks.set_tag(forum, "jejaring", True)
+    alice.marks.set_note(forum, "Bahan rapat Senin.")
+    bob.marks.set_note(bob.rows["Forum"], "Cek angka peserta.")
+
+    alice = _again(alice, tmp_path, team.alice, "alice")
+    bob = _again(bob, tmp_path, team.bob, "bob")
+    forum_a, forum_b = alice.rows["Forum"], bob.rows["Forum"]
+    assert alice.marks.has("read", forum_a.key) and alice.marks.has("starred", forum_a.key)
+    assert alice.state.position(forum_a.digest) == 0.5
+    assert not bob.marks.has("read", forum_b.key) and not bob.marks.has("starred", forum_b.key)
+    assert bob.state.position(forum_b.digest) is None
+    assert bob.marks.tags_of(forum_b) == ["jejaring"]  # the team's tag
+    assert bob.marks.tag_author(forum_b.digest, "jejaring") == team.names["alice"]
+    assert bob.marks.notes_shown(forum_b.digest) == [
+        (team.names["bob"], "Cek angka peserta."),
+        (team.names["alice"], "Bahan rapat Senin."),
+    ]
+    assert alice.marks.note(forum_a.digest) == "Bahan rapat Senin."  # the note dialog edits one's own
+    assert bob.marks.flags()["read"] == set()
+    query = parse("note:rapat")
+    assert bob.library.search(query, flags=bob.marks.flags(query)).keys == [
+        forum_b.key
+    ]  # another's note is found by everyone's filter
+    alice.close()
+    bob.close()
+
+
+def test_nobody_changes_another_s_marks_or_notes_even_by_hand(
+    team: Team, people: tuple[Person, Person]
+) -> None:
+    import psycopg
+
+    alice, bob = people
+    forum = alice.rows["Forum"]
+    alice.marks.put("read", forum, True)
+    alice.marks.set_note(forum, "Bahan rapat Senin.")
+    bob.marks.set_note(bob.rows["Forum"], "Punya Bob.")
+    with psycopg.connect(team.bob, autocommit=True) as conn:
+        assert conn.execute("SELECT count(*) FROM marks").fetchone() == (0,)  # not even seen
+        assert conn.execute("UPDATE marks SET read = false").rowcount == 0
+        assert conn.execute("DELETE FROM marks").rowcount == 0
+        assert conn.execute("UPDATE notes SET note = 'diganti' WHERE author <> current_user").rowcount == 0
+        assert conn.execute("DELETE FROM notes WHERE author <> current_user").rowcount == 0
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO marks(person, digest, read) VALUES (%s, 'x', true)", (team.names["alice"],)
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):
+            conn.execute(
+                "INSERT INTO notes(digest, author, note) VALUES (%s, %s, 'palsu')",
+                (forum.digest, team.names["alice"]),
+            )
+        with pytest.raises(psycopg.errors.InsufficientPrivilege):  # a note is not handed to another
+            conn.execute("UPDATE notes SET author = %s", (team.names["alice"],))
+        assert conn.execute("UPDATE notes SET note = 'diubah Bob'").rowcount == 1  # his own only
+    with psycopg.connect(team.alice, autocommit=True) as conn:
+        assert conn.execute("SELECT digest, read FROM marks").fetchall() == [(forum.digest, True)]
+        assert conn.execute("SELECT author, note FROM notes ORDER BY author").fetchall() == [
+            (team.names["alice"], "Bahan rapat Senin."),
+            (team.names["bob"], "diubah Bob"),
+        ]
+
+
+def test_a_read_only_role_browses_and_is_told_it_cannot_write(team: Team, tmp_path: Path) -> None:
+    import psycopg
+
+    reader = Person(team.reader, tmp_path, "reader")
+    forum = reader.rows["Forum"]
+    assert len(reader.rows) == 3
+    assert reader.state.take_notices() == []
+    reader.marks.put("read", forum, True)  # kept for the run
+    reader.marks.set_tag(forum, "jejaring", True)
+    told = reader.state.take_notices()
+    assert len(told) == 1 and f"You are {team.names['reader']}" in told[0] and "read it only" in told[0]
+    assert reader.marks.has("read", forum.key)
+    assert reader.state.take_notices() == []  # said once
+    reader.close()
+    with psycopg.connect(team.owner) as conn:
+        assert conn.execute("SELECT count(*) FROM marks").fetchone() == (0,)
+        assert conn.execute("SELECT count(*) FROM tags").fetchone() == (0,)
+
+
+async def test_the_app_of_a_read_only_role_says_so_when_marking(team: Team, tmp_path: Path) -> None:
+    from tui.app import KlipingApp
+    from tui.library.pg import PgLibrary
+
+    app = KlipingApp([], library=PgLibrary(team.reader), state_path=tmp_path / "state.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+        await pilot.press("u")
+        for _ in range(40):
+            await pilot.pause(0.05)
+            told = [n.message for n in app._notifications]
+            if any("read it only" in message for message in told):
+                break
+        assert any("read it only" in message for message in told), told
+        assert app.is_running and app.return_code is None
+
+
+def test_one_person_s_tags_and_notes_are_heard_by_the_others(
+    team: Team, people: tuple[Person, Person]
+) -> None:
+    alice, bob = people
+    heard = threading.Event()
+    bob.state.watch(heard.set)
+    forum = alice.rows["Forum"]
+    for _ in range(50):  # the listener connects on its thread; a change made before it is not heard
+        alice.marks.set_tag(forum, f"tanda{_}", True)
+        if heard.wait(0.1):
+            break
+    heard.clear()
+    alice.marks.set_note(forum, "Bahan rapat Senin.")
+    assert heard.wait(3.0)
+    bob.marks.take_shared(bob.state.shared_now())
+    forum_b = bob.rows["Forum"]
+    assert (team.names["alice"], "Bahan rapat Senin.") in bob.marks.notes_shown(forum_b.digest)
+    assert "tanda0" in bob.marks.tags_of(forum_b)
+    assert forum_b.key in bob.marks.tag_keys["tanda0"]  # the filter tag:tanda0 finds it
+
+
+async def test_the_app_shows_another_person_s_note_and_tag_within_seconds(team: Team, tmp_path: Path) -> None:
+    from tui.app import KlipingApp
+    from tui.library.pg import PgLibrary
+    from tui.widgets.reader import Reader
+
+    app = KlipingApp([], library=PgLibrary(team.bob), state_path=tmp_path / "bob.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash", *"forum", "enter")
+        await settle(pilot)
+        assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
+        await asyncio.sleep(0.5)  # the app is listening
+        alice = await asyncio.to_thread(Person, team.alice, tmp_path, "alice")
+        forum = alice.rows["Forum"]
+        await asyncio.to_thread(alice.marks.set_note, forum, "Bahan rapat Senin.")
+        await asyncio.to_thread(alice.marks.set_tag, forum, "jejaring", True)
+        reader = app.query_one("#reader", Reader)
+        author = team.names["alice"]
+        for _ in range(60):  # within a couple of seconds
+            await pilot.pause(0.05)
+            shown = "\n".join(reader.text_lines)
+            if "Bahan rapat Senin." in shown and f"#jejaring ({author})" in shown:
+                break
+        assert f"{author}:" in shown and "Bahan rapat Senin." in shown
+        assert f"#jejaring ({author})" in shown
+        await asyncio.to_thread(alice.close)
+
+
+def test_json_carries_the_notes_and_tags_with_their_authors(
+    team: Team, people: tuple[Person, Person], capsys: pytest.CaptureFixture[str]
+) -> None:
+    alice, bob = people
+    alice.marks.set_tag(alice.rows["Forum"], "jejaring", True)
+    alice.marks.set_note(alice.rows["Forum"], "Bahan rapat Senin.")
+    bob.marks.set_note(bob.rows["Forum"], "Cek angka peserta.")
+    capsys.readouterr()
+    assert main(["--list", "--json", "--library", team.bob, "--filter", "forum"]) == 0
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["tags"] == ["jejaring"]
+    assert record["tag_authors"] == {"jejaring": team.names["alice"]}
+    assert record["notes"] == [
+        {"author": team.names["bob"], "text": "Cek angka peserta."},
+        {"author": team.names["alice"], "text": "Bahan rapat Senin."},
+    ]
+    assert f"{team.names['alice']}: Bahan rapat Senin." in record["note"]
+
+
+def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path, pg_url: str) -> None:
+    """A library synced by 50f2aa4's kliping (version 4: articles only) upgrades itself once."""
+    import psycopg
+
+    from tui.library.pg import VERSION, PgLibrary
+
+    folder = small_collection(tmp_path / "clips")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # as 50f2aa4 left it
+        conn.execute("DROP TABLE " + PEOPLE_TABLES)
+        conn.execute("DROP FUNCTION kliping_people_changed")
+        conn.execute("UPDATE kliping SET value = '4' WHERE name = 'version'")
+    library = PgLibrary(pg_url)
+    state = library.reading_state(ReadingState())
+    marks = Marks(state)
+    rows = library.rows()
+    marks.add_rows(rows)
+    marks.put("read", rows[0], True)
+    assert state.read() == {rows[0].digest}
+    state.close()
+    library.close()
+    with psycopg.connect(pg_url) as conn:
+        version: Any = conn.execute("SELECT value FROM kliping WHERE name = 'version'").fetchone()
+    assert version == (str(VERSION),) and VERSION == 5

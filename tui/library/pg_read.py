@@ -1,0 +1,121 @@
+"""Reading a team's library (`PgLibrary`): list lines, articles, problems, and the news that
+someone changed it (LISTEN/NOTIFY)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import time
+
+import psycopg
+
+from tui.article import Article, Problem
+from tui.i18n import _, decode
+from tui.library.pg_connect import PgConnections, like_escaped
+from tui.library.pg_query import DATE_DESC
+from tui.library.pg_write import NUL_STANDIN
+from tui.library.records import ARTICLE_COLUMNS, Row, article_from, tags_from
+
+QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
+_ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
+
+
+def _reason(stored: str) -> str:
+    return stored.replace(NUL_STANDIN, "\x00", 1) if stored.startswith(NUL_STANDIN) else stored
+
+
+class PgReading(PgConnections):
+    """What the app reads of a `PgLibrary` besides searching."""
+
+    def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
+        where, args = self._scope()
+        order = f" ORDER BY {DATE_DESC}" if newest_first else ""
+        sql = f"SELECT {_ROW_COLUMNS} FROM articles WHERE {where}{order} LIMIT %s"
+        found = self._read(lambda c: c.execute(sql, (*args, None if limit < 0 else limit)).fetchall())
+        parse = dt.datetime.fromisoformat
+        shown = self._paths.shown
+        return [
+            Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
+            for k, t, d, s, p, w, path, digest, g, c in found
+        ]
+
+    def shared_rows(self) -> tuple[list[Row], set[str]]:
+        rows = self.rows(newest_first=True)
+        given, self._given = self._given, {row.key: row.path for row in rows}
+        gone = {path for key, path in given.items() if key not in self._given}
+        return rows, gone
+
+    def wait_for_change(self, timeout: float) -> bool:
+        """Whether a sync committed within `timeout` s (LISTEN/NOTIFY); once one has, until none
+        has for QUIET s (at most BUSY s), so a sync's many batches make one reload, not dozens."""
+        try:
+            listener = self._listener
+            if listener is None or listener.closed:
+                listener = self._listener = psycopg.connect(
+                    self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+                )
+                listener.execute("LISTEN kliping")
+            if not any(True for _note in listener.notifies(timeout=timeout, stop_after=1)):
+                return False
+            started = time.monotonic()
+            while time.monotonic() - started < BUSY and any(
+                True for _note in listener.notifies(timeout=QUIET, stop_after=1)
+            ):
+                pass
+            return True
+        except psycopg.Error:  # the server went away: reads say so; listen again on the next call
+            self._listener = None
+            time.sleep(timeout)
+            return False
+
+    def problems(self) -> list[Problem]:
+        where, args = self._scope()
+        found = self._read(
+            lambda c: c.execute(f"SELECT path, reason FROM problems WHERE {where}", args).fetchall()
+        )
+        return [Problem(self._paths.shown(p), decode(_reason(r))) for p, r in found]
+
+    def article(self, key: int) -> Article | None:
+        sql = f"SELECT {ARTICLE_COLUMNS} FROM articles WHERE key = %s"
+        found = self._read(lambda c: c.execute(sql, (key,)).fetchone())
+        return None if found is None else article_from(found, self._paths.shown(found[1]))
+
+    def neighbours(self, article: Article, limit: int = 200, longest: int | None = None) -> list[list[str]]:
+        """The block texts of up to `limit` articles of the same source (or folder), for `tui.chrome`."""
+        if article.source:
+            where, args = "source = %s", (article.source,)
+        else:
+            folder = self._paths.stored(os.path.dirname(article.path) or ".") + os.sep
+            where, args = "source IS NULL AND path LIKE %s", (like_escaped(folder) + "%",)
+        found = self._read(
+            lambda c: c.execute(
+                f"SELECT blocks FROM articles WHERE {where} LIMIT %s", (*args, limit)
+            ).fetchall()
+        )
+        return [
+            [text for _kind, text in json.loads(blocks) if longest is None or len(text) <= longest]
+            for (blocks,) in found
+        ]
+
+    def stems(self, most: int) -> list[tuple[str, str]]:
+        found = self._read(lambda c: c.execute("SELECT term, stem FROM terms LIMIT %s", (most,)).fetchall())
+        return [(term, root) for term, root in found]
+
+    def group(self, key: int) -> list[int]:
+        """(tui.library.interface) No near-duplicate groups are kept here yet: each its own."""
+        return [key]
+
+    def group_sizes(self) -> dict[int, int]:
+        return {}
+
+    def group_ids(self) -> dict[str, str]:
+        return {}
+
+    def related(self, key: int, limit: int = 10) -> list[int]:
+        """(tui.library.interface) "More like this" is not available in a team library yet."""
+        message = _("related articles are not available in a team library yet")
+        with self._lock:
+            if message not in self._notices:
+                self._notices.append(message)
+        return []

@@ -1,0 +1,313 @@
+"""Searching a team's library (`PgLibrary`): the filter's `tsquery` plan (pg_query.py) read tier by
+tier, page by page, with the flags and long articles' phrases checked in Python."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import psycopg
+
+from tui.i18n import _
+from tui.library.duplicates import asks_groups
+from tui.library.interface import Flags
+from tui.library.keys import minute
+from tui.library.orders import SORTS
+from tui.library.pg_connect import PgConnections
+from tui.library.pg_query import COLUMNS, Plan, forward_order, matches, plan, term_query
+from tui.library.records import AtOnce, Page, Stopped, body
+from tui.query import Flag, Period, Query, Term
+
+FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
+WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
+
+
+class PgSearching(PgConnections):
+    """The one search of a `PgLibrary` (tui.library.interface), over the server's word indexes."""
+
+    def search(
+        self,
+        query: Query,
+        sort: str = "relevance",
+        reverse: bool = False,
+        flags: Flags | None = None,
+        *,
+        limit: int | None = None,
+        stop: Callable[[], bool] | None = None,
+        at_once: AtOnce | None = None,
+    ) -> Page:
+        """Keys of the matching articles in display order (each thread reads on a connection of its
+        own); `at_once` is met only on a connection of its own with quick round trips."""
+        if at_once is not None:
+            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            if page is None:
+                raise Stopped
+            return page
+        if limit is None:
+            return Page(self._answer(query, sort, reverse, flags, None, stop), True)
+        keys = self._answer(query, sort, reverse, flags, limit + 1, stop)
+        return Page(keys[:limit], len(keys) <= limit)
+
+    def _page_at_once(
+        self, query: Query, sort: str, reverse: bool, limit: int, seconds: float
+    ) -> Page | None:
+        """A first page for the event loop (search's `at_once`), or None where it could keep the loop waiting.
+
+        Only words (no phrase, no marks) in relevance or date order, only on a connection of its
+        own that answered a round trip within QUICK_TRIP (a server across a network never does),
+        and each statement bounded by the server to what is left of `seconds`: the caller then
+        asks for it on a thread. Through a thread the page reached the screen 5-8 times the
+        floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
+        """
+        if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
+            return None
+        if any(term.is_phrase for term in query.terms + query.excluded):
+            return None
+        conn = self._quick
+        if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
+            self._connect_quick()
+            return None
+        deadline = time.perf_counter() + seconds
+        found = plan(query, sort, reverse)
+        keys: list[int] = []
+        try:
+            for where, args in found.tiers:
+                left = deadline - time.perf_counter()
+                if len(keys) > limit:
+                    break
+                if left < 0.001:
+                    return None
+                sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
+                with conn.pipeline(), conn.transaction():
+                    conn.execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
+                    answer = conn.execute(sql, (*args, limit + 1 - len(keys)))
+                keys += [key for (key,) in answer.fetchall()]
+        except psycopg.errors.QueryCanceled:
+            return None  # a slow page: the thread finds it
+        except psycopg.Error:
+            self._quick = None  # gone: the thread's search says so, and connects again
+            return None
+        finally:
+            self._quick_lock.release()
+        return Page(keys[:limit], len(keys) <= limit)
+
+    def _answer(
+        self,
+        query: Query,
+        sort: str,
+        reverse: bool,
+        flags: Flags | None,
+        limit: int | None,
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        if sort not in SORTS:
+            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
+        if query.empty_range:
+            return []
+        if asks_groups(query):  # no groups here yet: is:dup and dup: find nothing, -is:dup all
+            message = _("near-duplicate groups (is:dup, dup:) are not kept in a team library yet")
+            with self._lock:
+                if message not in self._notices:
+                    self._notices.append(message)
+        found = plan(query, sort, reverse)
+        keep, drop = _sets(query, flags or {})
+        if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
+            keep = [*keep, _EitherSets(self, query, flags or {})]
+        checked = bool(keep or drop or found.loose)
+        columns = "key, exact" if found.loose else "key, TRUE"
+        if limit is None:
+            whole: list[int] = self._read(lambda conn: self._whole(conn, query, found, keep, drop, stop))
+            return whole
+
+        def read(conn: psycopg.Connection[Any]) -> list[int]:
+            keys: list[int] = []
+            for where, args in found.tiers:
+                if len(keys) >= limit:
+                    break
+                sql = f"SELECT {columns} FROM articles WHERE {where} ORDER BY {found.order}"
+                try:
+                    keys += self._tier_page(
+                        conn, query, sql, args, limit - len(keys), checked, keep, drop, True
+                    )
+                except psycopg.errors.QueryCanceled:
+                    keys += self._tier_page(
+                        conn, query, sql, args, limit - len(keys), checked, keep, drop, False
+                    )
+            return keys[:limit]
+
+        keys: list[int] = self._read(read)
+        return keys
+
+    def _tier_page(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        sql: str,
+        args: tuple[object, ...],
+        want: int,
+        checked: bool,
+        keep: list[Any],
+        drop: list[Any],
+        walk: bool,
+    ) -> list[int]:
+        """The first `want` keys of one tier. PostgreSQL walks the date index and checks each
+        article when it expects matches to be many (a page of a common word in 2 ms), but it cannot
+        tell a word in no article from a rare one: walking every article for nothing took 6 s at
+        100k. So the walk gets WALK_SECONDS; past them, the tier is read through the word index
+        and sorted (`walk` false), which a rare word makes quick."""
+        setting = (
+            f"SET LOCAL statement_timeout = {int(WALK_SECONDS * 1000)}"
+            if walk
+            else "SET LOCAL enable_indexscan = off"
+        )
+        if not checked:  # one round trip: the keys are the answer as they come
+            with conn.pipeline(), conn.transaction():
+                conn.execute(setting)
+                found = conn.execute(sql + " LIMIT %s", (*args, want))
+            return [key for key, _exact in found.fetchall()]
+        keys: list[int] = []
+        with conn.transaction(), conn.cursor(name="kliping_page") as cursor:
+            conn.execute(setting)
+            cursor.execute(sql, args)  # read in batches until the page is full
+            size = want  # a page's worth first: a fetch of FETCH rows walked ten times as far
+            while len(keys) < want:
+                batch = cursor.fetchmany(size)
+                size = min(size * 2, FETCH)
+                if not batch:
+                    break
+                keys += self._checked(conn, query, batch, keep, drop)
+        return keys
+
+    def _whole(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        found: Plan,
+        keep: list[Any],
+        drop: list[Any],
+        stop: Callable[[], bool] | None,
+    ) -> list[int]:
+        """Every match in the order, then sorted by tier (stable: the order stays within a tier).
+
+        Each tier's condition is its own query for the keys it holds, which the GIN index answers
+        alone; asked of every match row by row, it read each article's vector again (TOAST),
+        and the planner, which does not count that, read the whole table so (seconds at 100k).
+        """
+        where, args = found.whole
+        exact = "exact" if found.loose else "TRUE"
+        sql = f"SELECT key, {exact} FROM articles WHERE {where} ORDER BY {forward_order(found)}"
+        # One round trip (a pipeline): the indexes, however common the word; read at once, not
+        # through a cursor, which PostgreSQL plans for its first rows (a word in no article
+        # walked the date index through every article).
+        with conn.pipeline(), conn.transaction():
+            conn.execute("SET LOCAL enable_seqscan = off")
+            answer = conn.execute(sql, args)
+            tiers = [
+                conn.execute(f"SELECT key FROM articles WHERE {rank}", rank_args)
+                for rank, rank_args in found.ranks
+            ]
+        rows: list[tuple[int, bool]] = answer.fetchall()
+        held = [{k for (k,) in tier.fetchall()} for tier in tiers]
+        if stop is not None and stop():
+            raise Stopped
+        keys = (
+            self._checked(conn, query, rows, keep, drop)
+            if found.loose or keep or drop
+            else [k for k, _e in rows]
+        )
+        if held:
+            weight = [1 << (len(held) - 1 - i) for i in range(len(held))]
+            keys.sort(
+                key=lambda key: sum(w for w, keys_in in zip(weight, held, strict=True) if key not in keys_in)
+            )
+        return keys[::-1] if found.reverse else keys
+
+    def _checked(
+        self,
+        conn: psycopg.Connection[Any],
+        query: Query,
+        rows: list[tuple[int, bool]],
+        keep: list[Any],
+        drop: list[Any],
+    ) -> list[int]:
+        """The keys of the rows that pass the flags, and long articles' phrases checked in Python."""
+        wanted = [
+            (key, exact)
+            for key, exact in rows
+            if all(key in s for s in keep) and not any(key in s for s in drop)
+        ]
+        long = [key for key, exact in wanted if not exact]
+        passed = self._long_matches(conn, query, long) if long else set()
+        return [key for key, exact in wanted if exact or key in passed]
+
+    @staticmethod
+    def _long_matches(conn: psycopg.Connection[Any], query: Query, keys: list[int]) -> set[int]:
+        """The keys of articles too long for PostgreSQL's positions whose text has the phrases."""
+        found = conn.execute(
+            "SELECT key, title, blocks, source, place FROM articles WHERE key = ANY(%s)", (keys,)
+        ).fetchall()
+        return {
+            key
+            for key, title, blocks, source, place in found
+            if matches(query, title, body(blocks), source, place)
+        }
+
+
+class _EitherSets:
+    """The keys passing every OR group of `Query.either`, as a set `in` asks: a key is in when it is
+    in one of a group's flags' key sets (or out of a left-out one's), or found by the group's words
+    or dates, read from the server once, the first time a key is asked about."""
+
+    def __init__(self, library: PgConnections, query: Query, flags: Flags) -> None:
+        self._library, self._flags = library, flags
+        self._groups = query.either
+        self._found: list[set[int]] | None = None
+
+    def __contains__(self, key: object) -> bool:
+        if self._found is None:
+            self._found = [self._read(group) for group in self._groups]
+        flags = self._flags
+        for group, found in zip(self._groups, self._found, strict=True):
+            if key in found:
+                continue
+            for term in group:
+                if isinstance(term, Flag):
+                    name = "read" if term.name == "unread" else term.name
+                    inside = key in flags.get(name, frozenset())
+                    if inside != (term.negated != (term.name == "unread")):
+                        break
+            else:
+                return False
+        return True
+
+    def _read(self, group: Sequence[Term | Flag | Period]) -> set[int]:
+        parts: list[str] = []
+        args: list[object] = []
+        for term in group:
+            if isinstance(term, Term):
+                parts.append(f"{COLUMNS[term.field]} @@ %s::tsquery")
+                args.append(term_query(term, expand=True))
+            elif isinstance(term, Period):
+                dates = ["minute IS NOT NULL"]
+                if term.start is not None:
+                    dates.append("minute >= %s")
+                    args.append(minute(term.start))
+                if term.end is not None:
+                    dates.append("minute < %s")
+                    args.append(minute(term.end))
+                parts.append("(" + " AND ".join(dates) + ")")
+        if not parts:
+            return set()
+        sql = "SELECT key FROM articles WHERE " + " OR ".join(parts)
+        rows = self._library._read(lambda conn: conn.execute(sql, args).fetchall())
+        return {key for (key,) in rows}
+
+
+def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:
+    """The key sets an answer must be in, and those it must not be in (as tui.library.matching)."""
+    keep = [flags.get(flag, frozenset()) for flag in query.flags if flag != "unread"]
+    drop = [flags.get(flag, frozenset()) for flag in query.without]
+    if "unread" in query.flags:
+        drop.append(flags.get("read", frozenset()))
+    return keep, drop
