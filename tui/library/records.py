@@ -275,7 +275,8 @@ def article_from(found: Any, path: str) -> Article:
         places, acronyms = (tuple(found.split(MENTION_SEPARATOR)) if found else () for found in mentions)
     else:  # a library without them (PostgreSQL): found again, in the text shown
         linked = tuple(links.split(LINK_SEPARATOR)) if links else ()
-        places, acronyms = gazetteer.mentions(title, unmarked(body(blocks)[: gazetteer.LEAD * 2], linked), place)
+        lead = unmarked(body(blocks)[: gazetteer.LEAD * 2], linked)
+        places, acronyms = gazetteer.mentions(title, lead, place)
     return Article(
         id=ident,
         path=path,
