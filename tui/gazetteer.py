@@ -1,10 +1,11 @@
-"""Places and acronyms an article's text names, found in one pass over its capitalised words.
+"""Places and acronyms an article's text names, found once an article as it is parsed.
 
 The places are `places.txt` (Indonesian provinces, regencies and cities with their common
-spellings, countries and world cities; its header says where they come from). A name is matched
-as written with a capital (news capitalises places), the longest first ("Jakarta Selatan", not
-"Jakarta"), through one dict of folded names of one to four words; a name that is also a common
-word ("Batu", "Malang") counts only after a marker word or in the middle of a sentence.
+spellings, countries and world cities; its header says where they come from). The title and the
+body's lead are split into words once, in C, and only the words that may start a name are looked
+at: a name is matched as written with a capital (news capitalises places), the longest first
+("Jakarta Selatan", not "Jakarta"), up to four words; a name that is also a common word ("Batu",
+"Malang") counts only after a marker word or in the middle of a sentence.
 
 Acronyms are the known ones below (PKH, BPJS, KPK) written in capitals, and any capitalised
 token in parentheses after words one of which starts with its first letter ("Badan Penanggulangan
@@ -27,10 +28,10 @@ MARKERS = frozenset(
 _ACRONYM_TEXT = """
     PKH BPJS LSM KPK DPR DPRD MPR DPD TNI POLRI BUMN BUMD PLN BPBD BNPB OJK BPK BPS KPU BAWASLU MK
     KUHP APBN APBD UMKM PBB WHO UNICEF UNESCO ASEAN NGO OMS ORMAS PNS ASN BLT BST KIP KIS JKN PPKM BMKG BNN
-    BNPT BIN BRIN BKKBN BPOM BPN BPJPH KKP KLHK KEMENKES KEMENDAGRI KEMENDIKBUD KEMENSOS PUPR PDAM PKK RT RW
+    BNPT BIN BRIN BKKBN BPOM BPN BPJPH KKP KLHK KEMENKES KEMENDAGRI KEMENDIKBUD KEMENSOS PUPR PDAM PKK
     KPAI KOMNAS HAM LBH YLBHI WALHI ICW IMF ADB USAID AUSAID DFAT UNDP FAO ILO NATO OPEC IKN PMI MUI NU
-    PSSI KONI PGRI UMR UMP UMK BBM LPG SPBU PAUD SD SMP SMA SMK PTN BOS DAK DAU KUR PNPM TKI PMI BP2MI
-    PPATK LPSK KY PERTAMINA TELKOM BRI BNI BTN BSI GOJEK COVID"""
+    PSSI KONI PGRI UMR UMP UMK BBM LPG SPBU PAUD PTN BOS DAK DAU KUR PNPM TKI BP2MI
+    PPATK LPSK KY PERTAMINA TELKOM BRI BNI BTN BSI GOJEK"""
 KNOWN_ACRONYMS = frozenset(_ACRONYM_TEXT.split())
 # Capitalised words in parentheses that are no organisation: a news agency's dateline, time zones.
 NOT_ACRONYMS = frozenset(
