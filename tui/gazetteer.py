@@ -44,9 +44,9 @@ _PARENTHESISED = re.compile(rf"\(([{_CAPITAL}][{_CAPITAL}0-9&-]{{1,9}})\)")
 # A text's words in UTF-8: the marks that end a sentence or break a name made words of their own
 # (_MARKS), then every other ASCII byte but letters, digits, "-" and "'" made a space.
 _PUNCTUATION_SPACES = bytes(
-    byte if chr(byte).isalnum() or chr(byte) in "-'.,;:()" or byte > 127 else 32 for byte in range(256)
+    byte if chr(byte).isalnum() or chr(byte) in "-'.,(" or byte > 127 else 32 for byte in range(256)
 )
-_MARKS = (b".", b",", b";", b":", b"(", b")")
+_MARKS = (b".", b",", b"(")
 _BREAKS = frozenset(_MARKS[1:])  # after these a capitalised name is in the middle of a sentence
 _ACRONYM_FORMS = frozenset(token.encode() for token in KNOWN_ACRONYMS)
 _MARKER_FORMS = frozenset(marker.encode() for marker in MARKERS)
