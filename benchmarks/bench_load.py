@@ -4,7 +4,8 @@
 
 Uses `benchmarks/out/corpus-N` (generated first if missing, as bench_app.py does) and the cache
 `benchmarks/out/load-cache-N.sqlite`. Each phase runs in its own process. Prints JSON: for each
-phase the time to the first update with rows, to the last update, to the end of background
+phase the time to the first update with rows, to the first finished update (the list whole),
+to the last update (the near-duplicate groups in, made after a bulk load), to the end of background
 stemming and of the index's merging, the updates' count, the CPU time (user + system) of the
 process and of its parse workers, and the machine's load average before the phase (the machine
 is shared)."""
@@ -49,6 +50,8 @@ def phase(corpus: Path, cache: Path, cold: bool, processes: int | None) -> dict[
 
     library = Library(cache)
     first_rows: float | None = None
+    finished: float | None = None  # the first finished update: the list is whole (groups may follow)
+    cpu_finished: dict[str, float] = {}
     updates = rows = 0
     gaps: list[float] = []
     last = started
@@ -60,6 +63,9 @@ def phase(corpus: Path, cache: Path, cold: bool, processes: int | None) -> dict[
         rows += len(update.rows)
         if update.rows and first_rows is None:
             first_rows = now - started
+        if update.finished and finished is None:
+            finished = now - started
+            cpu_finished = cpu()
     full = time.perf_counter() - started
     cpu_full = cpu()
     library.wait_for_stems()
@@ -72,9 +78,11 @@ def phase(corpus: Path, cache: Path, cold: bool, processes: int | None) -> dict[
     return {
         "load_before": load,
         "first_rows_s": None if first_rows is None else round(first_rows, 3),
-        "full_s": round(full, 3),
+        "finished_s": None if finished is None else round(finished, 3),
+        "full_s": round(full, 3),  # the last update: with the near-duplicate groups in
         "stems_done_s": round(stems, 3),
         "merged_s": round(merged, 3),
+        "cpu_at_finished_s": cpu_finished,
         "cpu_at_full_s": cpu_full,
         "cpu_s": cpu(),
         "updates": updates,

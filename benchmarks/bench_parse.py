@@ -9,8 +9,9 @@ whole corpus's files of that format would cost at that mean (`projected_s`), sum
 Also the pickling a worker does to hand its results back. `mixed`: every n-th file of the corpus,
 formats mixed, in chunks of 200 as a worker gets them (best of --repeat runs), projected to the
 whole corpus: the estimate of a cold load's worker CPU that the machine's other load disturbs least.
-With `--profile txt|md|html`, prints cProfile's top functions (cumulative and own time) for that
-format's sample to stderr.
+As in a cold (bulk) load, no near-duplicate sketch is made (`--sketch`: as a small load, which
+makes them while parsing). With `--profile txt|md|html`, prints cProfile's top functions
+(cumulative and own time) for that format's sample to stderr.
 """
 
 from __future__ import annotations
@@ -34,6 +35,10 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from benchmarks.common import commit, ensure_corpus  # noqa: E402
+
+# Whether the workers make near-duplicate sketches: a bulk load's do not (they are made after it,
+# tui.library.grouping); --sketch times them as an everyday load's parse does.
+SKETCH = [False]
 
 
 def files_by_format(corpus: Path) -> dict[str, list[str]]:
@@ -60,7 +65,7 @@ def measure(paths: list[str]) -> dict[str, Any]:
     results = []
     for path in paths:
         start = time.process_time()
-        results.extend(parse_files([path]))
+        results.extend(parse_files([path], sketch=SKETCH[0]))
         times.append(time.process_time() - start)
     start = time.process_time()
     pickle.dumps(results, protocol=pickle.HIGHEST_PROTOCOL)
@@ -85,7 +90,8 @@ def mixed(corpus_files: list[str], size: int, repeat: int) -> dict[str, Any]:
     for _ in range(repeat):
         start = time.process_time()
         for first in range(0, len(paths), BATCH):
-            pickle.dumps(parse_files(paths[first : first + BATCH]), protocol=pickle.HIGHEST_PROTOCOL)
+            chunk = parse_files(paths[first : first + BATCH], sketch=SKETCH[0])
+            pickle.dumps(chunk, protocol=pickle.HIGHEST_PROTOCOL)
         runs.append(time.process_time() - start)
     best = min(runs)
     return {
@@ -106,10 +112,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=30)
     parser.add_argument("--mixed", type=int, default=4000, help="files in the mixed run (0: none)")
     parser.add_argument("--repeat", type=int, default=3, help="runs of the mixed sample (the best counts)")
+    parser.add_argument("--sketch", action="store_true", help="make sketches as a small load does")
     args = parser.parse_args(argv)
+    SKETCH[0] = args.sketch
     corpus, _info = ensure_corpus(args.count, args.seed)
     every = files_by_format(corpus)
     output: dict[str, Any] = {"commit": commit(), "count": args.count, "load_before": os.getloadavg()}
+    output["sketch_in_workers"] = args.sketch
     total = 0.0
     for name in (f.strip() for f in args.formats.split(",") if f.strip()):
         paths = sample(every.get(name, []), args.sample)
@@ -122,7 +131,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             profiler = cProfile.Profile(time.process_time)
             profiler.enable()
             for path in paths:
-                parse_files([path])
+                parse_files([path], sketch=SKETCH[0])
             profiler.disable()
             text = io.StringIO()
             stats = pstats.Stats(profiler, stream=text)

@@ -171,6 +171,7 @@ class KlipingApp(App[None]):
 
     def on_kliping_app_team_annotated(self, event: TeamAnnotated) -> None:
         self.session.marks.take_shared(event.shared)
+        self.main.annotations.take_searches(event.shared.searches)
         self.main.post_message(MainScreen.Annotated())
 
     def loaded(self) -> None:
@@ -220,7 +221,7 @@ class KlipingApp(App[None]):
         if settings.keymap != before.keymap:
             self.set_keymap(settings.keymap)
         if settings.measure != before.measure:
-            self.main.reader.measure = settings.measure
+            self.main.measure = settings.measure
         if settings.split != before.split:
             self.main.apply_split()
 

@@ -271,6 +271,14 @@ class Searcher:
                 self._post(job, Found(job.generation, match=self._match_in(job, top), cost=cost))
         else:
             self._rest(job, PAINT_WAIT_SECONDS, lambda: self._painted)
+            if not first.complete and len(first.keys) < self.page_rows:
+                # The loop's page was a screenful (a team library's): the rest of the page now.
+                page = self.library.search(
+                    query, job.sort, job.reverse, flags, limit=self.page_rows, stop=stop
+                )
+                keys = session.known(page.keys, stop)
+                first = Answer(job.text, query, keys, first.version, page.complete, True, in_rows=True)
+                self._post(job, Found(job.generation, first))
             cost = time.monotonic() - job.started if first.complete else None
             match = self._match_in(job, self._top(job, first))
             if match is not None or cost is not None:

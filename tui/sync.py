@@ -17,7 +17,7 @@ from pathlib import Path
 from tui import budget, documents
 from tui.article import Article, Problem
 from tui.library import Row
-from tui.library.interface import LibraryLike
+from tui.library.interface import Grouped, LibraryLike
 from tui.library.records import Prepared, carrying, prepare
 from tui.listing import Listing, scan
 from tui.loader import SUMMARY_EXAMPLES, find_paths, load_file, stream_records, summary
@@ -37,6 +37,7 @@ BULK_MOST = 2000  # files per transaction in a bulk load, reached by doubling fr
 # prefixes) while loading; after them, the words come from the index when it is merged
 # (vocabulary.index_words). By then nearly every word has been seen: the 100k corpus has ~1,500.
 EVERY_WORD_FILES = 10_000
+GROUPS_WAIT = 0.2  # seconds between looks at should_stop while the groups are being made
 
 # A JSON list or JSON Lines file this large is read and written a piece at a time, in the load's
 # thread, never held whole: a million-record export took 1.87 GB and wrote nothing in 15 minutes.
@@ -63,7 +64,10 @@ class Update:
 
 
 def parse_files(
-    paths: Sequence[str], every_word: bool = True, should_stop: Callable[[], bool] | None = None
+    paths: Sequence[str],
+    every_word: bool = True,
+    should_stop: Callable[[], bool] | None = None,
+    sketch: bool = True,
 ) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
 
@@ -73,7 +77,8 @@ def parse_files(
     The articles come prepared for the writer (records.prepare): that work is done here, in
     parallel, and not on the writer's thread. A chunk is always written in one transaction, so
     the words of all its articles travel once, with its last article (without `every_word`, only
-    those with a non-ASCII letter: records.prepare).
+    those with a non-ASCII letter: records.prepare). Without `sketch` (a bulk load), near-duplicate
+    sketches are made after the load (tui.library.grouping).
     """
     out: list[FileItems] = []
     words: set[bytes] = set()
@@ -95,7 +100,7 @@ def parse_files(
         for item in found:
             if isinstance(item, Article):
                 last = (len(out), len(items))
-                items.append(prepare(item, words, every_word))
+                items.append(prepare(item, words, every_word, sketch))
             else:
                 items.append(item)
         out.append((path, size, mtime, items))
@@ -206,6 +211,9 @@ def sync(
         BULK_MOST if bulk else BATCH,
         sizes,
         EVERY_WORD_FILES if bulk else None,
+        # A bulk load's sketches are made after it by a library that groups later (grouping.py);
+        # a team library groups from the sketches its sync brings.
+        sketch=not (bulk and isinstance(library, Grouped)),
     )
     with library.bulk_load() if bulk else nullcontext():
         for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
@@ -225,6 +233,13 @@ def sync(
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
     yield Update(done=done, total=total, finished=True, notices=library.take_notices())
+    if isinstance(library, Grouped) and not library.wait_for_groups(0):
+        # The near-duplicate groups a bulk load left are made in the background (grouping.py):
+        # once they are in, finished again, so the list takes its `×3` marks.
+        while not library.wait_for_groups(GROUPS_WAIT):
+            if stop():
+                return
+        yield Update(done=done, total=total, finished=True, notices=library.take_notices())
 
 
 def changed_on_disk(library: LibraryLike, paths: Iterable[str | os.PathLike[str]]) -> bool:
@@ -349,10 +364,12 @@ def _parse(
     ahead: int = BATCH,
     sizes: Mapping[str, int] | None = None,
     every_word_files: int | None = None,
+    sketch: bool = True,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.
-    After `every_word_files` files (a bulk load), the workers leave plain words to the index."""
+    After `every_word_files` files (a bulk load), the workers leave plain words to the index.
+    Without `sketch`, the near-duplicate sketches are left to the library to make after the load."""
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     sizes = sizes or {}
     if workers < 2 or len(paths) < PARALLEL_FROM:
@@ -360,7 +377,7 @@ def _parse(
         for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):
             if should_stop():
                 return
-            yield parse_files(chunk, words, should_stop)
+            yield parse_files(chunk, words, should_stop, sketch)
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
     paths = sorted(paths, key=_is_document)  # a document may take its whole budget: not among them
@@ -391,11 +408,12 @@ def _parse(
             while next_chunk < len(chunks) and len(pending) < workers * 3 + ahead // BATCH:
                 if pending and in_hand() >= PENDING_BYTES:
                     break  # large files: fewer in hand, so memory does not grow with them
-                pending.append(pool.submit(parse_files, chunks[next_chunk], every_word[next_chunk]))
+                words = every_word[next_chunk]
+                pending.append(pool.submit(parse_files, chunks[next_chunk], words, None, sketch))
                 next_chunk += 1
 
         refill()
-        yield parse_files(head, should_stop=should_stop)
+        yield parse_files(head, should_stop=should_stop, sketch=sketch)
         while pending:
             future = pending.pop(0)
             refill()

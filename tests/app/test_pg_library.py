@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, titles
-from tests.helpers import many_articles, small_collection, write_article
+from tests.helpers import many_articles, reader_lines, small_collection, write_article
 from tui.cli import main
 from tui.config import load_settings
 from tui.sync import sync
@@ -238,7 +238,7 @@ async def test_the_app_browses_and_filters_a_team_library(tmp_path: Path, pg_url
         await settle(pilot)
         assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
         reader = app.query_one("#reader", Reader)
-        assert "penguatan jejaring" in "\n".join(reader.text_lines)
+        assert "penguatan jejaring" in "\n".join(reader_lines(reader))
         assert "Articles · the team library" in str(app.query_one("#articles").border_title)
 
 
@@ -318,3 +318,31 @@ async def test_a_server_gone_mid_session_is_told_and_the_next_try_reconnects(tmp
             assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
     finally:
         server.stop()
+
+
+def test_a_bulk_sync_into_a_team_library_keeps_its_near_copies_grouped(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A bulk load into the local cache leaves its sketches to be made after it; a team library's
+    sync brings them itself, or its groups would be empty."""
+    import tui.sync
+    from tests.unit.test_duplicates import story
+    from tui.library.pg import PgLibrary
+
+    monkeypatch.setattr(tui.sync, "FIRST", 0)  # no file read before the load is told bulk
+    monkeypatch.setattr(tui.sync, "BULK_FROM", 4)
+    folder = tmp_path / "news"
+    folder.mkdir()
+    for n in range(6):
+        (folder / f"lain-{n}.txt").write_text(
+            f"Berita lain {n}\n\n" + "\n\n".join(story(100 + n)), encoding="utf-8"
+        )
+    copy = story(7)
+    (folder / "asli.txt").write_text("Berita asli\n\n" + "\n\n".join(copy), encoding="utf-8")
+    (folder / "salinan.txt").write_text("Berita salinan\n\n" + "\n\n".join(copy[:-1]), encoding="utf-8")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    library = PgLibrary(pg_url)
+    try:
+        assert sorted(library.group_sizes().values()) == [2]
+    finally:
+        library.close()

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.app.test_app import settle, titles
-from tests.helpers import small_collection
+from tests.helpers import reader_lines, small_collection
 from tui.cli import main
 from tui.library.records import Row
 from tui.marks import Marks
@@ -258,19 +258,22 @@ async def test_the_app_shows_another_person_s_note_and_tag_within_seconds(team: 
         await settle(pilot)
         assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
         await asyncio.sleep(0.5)  # the app is listening
+        assert app.main.annotations.searches == []  # read once, as the saved searches dialog does
         alice = await asyncio.to_thread(Person, team.alice, tmp_path, "alice")
         forum = alice.rows["Forum"]
         await asyncio.to_thread(alice.marks.set_note, forum, "Bahan rapat Senin.")
         await asyncio.to_thread(alice.marks.set_tag, forum, "jejaring", True)
+        await asyncio.to_thread(alice.state.save_search, "Rapat", "note:rapat")
         reader = app.query_one("#reader", Reader)
         author = team.names["alice"]
         for _ in range(60):  # within a couple of seconds
             await pilot.pause(0.05)
-            shown = "\n".join(reader.text_lines)
+            shown = "\n".join(reader_lines(reader))
             if "Bahan rapat Senin." in shown and f"#jejaring ({author})" in shown:
                 break
         assert f"{author}:" in shown and "Bahan rapat Senin." in shown
         assert f"#jejaring ({author})" in shown
+        assert ("Rapat", "note:rapat") in app.main.annotations.searches  # the team's saved search
         await asyncio.to_thread(alice.close)
 
 
@@ -293,6 +296,26 @@ def test_json_carries_the_notes_and_tags_with_their_authors(
     assert f"{team.names['alice']}: Bahan rapat Senin." in record["note"]
 
 
+def _as_version_4(url: str) -> None:
+    """The library as 50f2aa4's kliping left it: articles only, version 4."""
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute("DROP TABLE " + PEOPLE_TABLES)
+        conn.execute("DROP FUNCTION kliping_people_changed")
+        conn.execute("UPDATE kliping SET value = '4' WHERE name = 'version'")
+
+
+def test_a_person_opening_a_library_of_the_last_version_is_told_who_may_upgrade_it(team: Team) -> None:
+    from tui.library.pg import LibraryError, PgLibrary
+
+    _as_version_4(team.owner)
+    with pytest.raises(LibraryError, match=r"open it once as its owner \(kliping sync --library\)"):
+        PgLibrary(team.alice)
+    PgLibrary(team.owner).close()  # the owner's opening brings it up to date
+    PgLibrary(team.alice).close()
+
+
 def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path, pg_url: str) -> None:
     """A library synced by 50f2aa4's kliping (version 4: articles only) upgrades itself once."""
     import psycopg
@@ -301,10 +324,7 @@ def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path
 
     folder = small_collection(tmp_path / "clips")
     assert main(["sync", "--library", pg_url, str(folder)]) == 0
-    with psycopg.connect(pg_url, autocommit=True) as conn:  # as 50f2aa4 left it
-        conn.execute("DROP TABLE " + PEOPLE_TABLES)
-        conn.execute("DROP FUNCTION kliping_people_changed")
-        conn.execute("UPDATE kliping SET value = '4' WHERE name = 'version'")
+    _as_version_4(pg_url)
     library = PgLibrary(pg_url)
     state = library.reading_state(ReadingState())
     marks = Marks(state)
@@ -317,3 +337,26 @@ def test_a_library_of_the_last_version_takes_the_people_tables_in(tmp_path: Path
     with psycopg.connect(pg_url) as conn:
         version: Any = conn.execute("SELECT value FROM kliping WHERE name = 'version'").fetchone()
     assert version == (str(VERSION),) and VERSION == 5
+
+
+def test_an_export_s_marks_are_taken_in_once_by_each_person(team: Team, tmp_path: Path) -> None:
+    """A wallabag export's starred, read and note become each person's own marks and their note."""
+    from tests.unit.test_imports_marks import exports
+
+    assert main(["sync", "--library", team.owner, str(exports(tmp_path))]) == 0
+    alice = Person(team.alice, tmp_path, "alice")
+    banjir = alice.rows["Banjir"]
+    assert alice.marks.has("starred", banjir.key) and alice.marks.has("read", banjir.key)
+    assert alice.marks.note(banjir.digest)  # the export's annotation
+    alice.marks.put("starred", banjir, False)  # her own choice wins from now on
+    alice.close()
+    alice = Person(team.alice, tmp_path, "alice-again")
+    bob = Person(team.bob, tmp_path, "bob")
+    assert not alice.marks.has("starred", alice.rows["Banjir"].key)
+    assert bob.marks.has("starred", bob.rows["Banjir"].key)  # taken in for him too
+    assert [author for author, _note in bob.marks.notes_shown(banjir.digest)] == [
+        team.names["bob"],
+        team.names["alice"],
+    ]
+    alice.close()
+    bob.close()

@@ -184,28 +184,45 @@ def test_parse_reads_the_terms() -> None:
     assert parse("is:dup").describe() == "is:dup"
 
 
-def test_a_team_library_says_it_keeps_no_groups(tmp_path: Path, pg_admin_url: str) -> None:
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict, make_conninfo
-
+def test_a_team_library_keeps_groups_from_sync_to_sync(pg_url: str) -> None:
     from tui.library.pg import PgLibrary
 
-    name = "kliping_duplicates"
-    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
-        conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-        conn.execute(f"CREATE DATABASE {name}")
-    team = PgLibrary(make_conninfo(**{**conninfo_to_dict(pg_admin_url), "dbname": name}), syncing=True)
+    team = PgLibrary(pg_url, syncing=True)
+    reader = PgLibrary(pg_url)
+
+    def sizes() -> dict[str, int]:
+        ids = {row.key: row.path for row in reader.rows()}
+        return {ids[key]: size for key, size in reader.group_sizes().items()}
+
+    def found(text: str) -> set[str]:
+        ids = {row.key: row.path for row in reader.rows()}
+        return {ids[key] for key in reader.search(parse(text)).keys}
+
     try:
-        team.put_files(
-            [(a.path, 100, 1, [a]) for a in (make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)))]
+        original, syndicated, again = (
+            make(2, ORIGINAL, day(1)),
+            make(1, SYNDICATED, day(3)),
+            make(3, SYNDICATED, None),
         )
-        assert team.search(parse("is:dup")).keys == []
-        assert len(team.search(parse("-is:dup")).keys) == 2
-        assert team.take_notices() == [
-            "near-duplicate groups (is:dup, dup:) are not kept in a team library yet"
-        ]
-        assert team.group_sizes() == {}
+        team.put_files([(a.path, 100, 1, [a]) for a in (original, syndicated, make(4, story(9), day(2)))])
+        team.merge_leftovers()  # (the sync's end)
+        assert sizes() == {"/c/2.txt": 2}
+        assert found("is:dup") == {"/c/1.txt"} and found("-is:dup") == {"/c/2.txt", "/c/4.txt"}
+        assert found("dup:a0001") == found("dup:a0002") == {"/c/1.txt", "/c/2.txt"}
+        team.put_files([(again.path, 100, 1, [again])])  # a later sync: joins the group there
+        team.merge_leftovers()
+        assert sizes() == {"/c/2.txt": 3}
+        team.forget_files(["/c/2.txt"])  # the face gone: the earliest dated copy left is the face
+        team.merge_leftovers()
+        assert sizes() == {"/c/1.txt": 2} and found("is:dup") == {"/c/3.txt"}
+        assert (
+            reader.group(reader.search(parse("dup:a0003")).keys[0])[0] in reader.search(parse("-is:dup")).keys
+        )
+        team.forget_files(["/c/1.txt"])
+        team.merge_leftovers()
+        assert sizes() == {} and found("is:dup") == set()
     finally:
+        reader.close()
         team.close()
 
 
@@ -232,6 +249,7 @@ def test_a_bulk_load_groups_when_it_ends() -> None:
         put(lib, make(1, SYNDICATED, day(3)), make(5, story(2), day(4)))
         put(lib, make(4, REWORDED, day(5)), make(8, story(1)[:5], day(10)))
         assert groups(lib) == set()  # stored, grouped when the load ends
+    assert lib.wait_for_groups(timeout=30)  # in the background
     assert groups(lib) == {frozenset({"1", "2", "4"}), frozenset({"3", "8"})}
     put(lib, make(6, CUT, day(6)))  # and an everyday write after it meets the load's articles
     assert groups(lib) == {frozenset({"1", "2", "4", "6"}), frozenset({"3", "8"})}
@@ -243,6 +261,7 @@ def test_a_cold_bulk_load_groups_when_it_ends() -> None:
     lib = Library()
     with lib.bulk_load():
         put(lib, make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)), make(3, story(1), day(2)))
+    assert lib.wait_for_groups(timeout=30)
     assert groups(lib) == {frozenset({"1", "2"})}
     lib.close()
 

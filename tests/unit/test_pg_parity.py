@@ -43,6 +43,17 @@ def _corpus(folder: Path) -> Path:
         "6 Mei 2023 11:00",
         ["Nelayan membahas anggaran. Pertemuan berikutnya bulan depan."],
     )
+    story = (
+        "Banjir merendam ratusan rumah warga di bantaran sungai sejak Senin malam. Petugas gabungan "
+        "mengevakuasi lansia dan anak-anak ke balai desa, sementara dapur umum didirikan di halaman "
+        "masjid. Kepala desa meminta bantuan perahu karet dan obat-obatan kepada pemerintah kabupaten."
+    )
+    for name, title, date, extra in (  # near-copies: a story syndicated twice, and once undated
+        ("copy1.txt", "Banjir rendam ratusan rumah", "1 Maret 2023 08:00", ""),
+        ("copy2.txt", "Ratusan rumah terendam banjir", "2 Maret 2023 09:00", " Air mulai surut Rabu pagi."),
+    ):
+        write_article(folder, f"edges/{name}", title, date, [story + extra])
+    (folder / "edges" / "copy3.txt").write_text(f"Banjir di bantaran sungai\n\n{story}\n")
     undated = folder / "edges" / "undated.md"
     undated.write_text("# Catatan tanpa tanggal\n\nPenguatan kapasitas kader desa di Makassar.\n")
     (folder / "edges" / "undated2.txt").write_text(
@@ -157,12 +168,10 @@ FILTERS = [
     "title:desa OR is:starred",
     "source:kompas OR has:note pertemuan",
     "before:2022 OR after:2024 penguatan",
-    # SQLite looks for a source's phrase in the title and body (matching._phrase_check reads only
-    # title: apart); PostgreSQL in the source. Strict: passes once the SQLite side is fixed.
-    pytest.param(
-        'source:"mongabay indonesia"',
-        marks=pytest.mark.xfail(strict=True, reason="SQLite checks source: phrases in the body"),
-    ),
+    'source:"mongabay indonesia"',
+    "is:dup",
+    "-is:dup banjir",
+    "is:dup OR makassar",
 ]
 
 
@@ -191,6 +200,24 @@ def test_relevance_reversed_is_the_answer_backwards(both: tuple[Library, object]
     for library in (local, team):
         ahead = _answer(library, "pertemuan desa", "relevance")
         assert _answer(library, "pertemuan desa", "relevance", reverse=True) == ahead[::-1]
+
+
+def test_near_duplicate_groups_are_the_same(both: tuple[Library, object]) -> None:
+    """Group sizes, group ids and dup:ID over the same articles (duplicates.py's sketches)."""
+    local, team = both
+    sides = []
+    for library in (local, team):
+        known = _idents(library)
+        sizes = {known[key][0]: size for key, size in library.group_sizes().items()}  # type: ignore[attr-defined]
+        groups = {}
+        for key in library.group_sizes():  # type: ignore[attr-defined]
+            ident = library.article(key).id  # type: ignore[attr-defined]
+            found = _answer(library, f"dup:{ident}", "date")
+            groups[known[key][0]] = sorted(i for i, _r in found)
+            assert [known[k][0] for k in library.group(key)][0] == known[key][0]  # type: ignore[attr-defined]
+        sides.append((sizes, groups, sorted(library.group_ids().values())))  # type: ignore[attr-defined]
+    assert sides[0] == sides[1]
+    assert sum(sides[0][0].values()) >= 3  # the corpus's near-copies are a group
 
 
 def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> None:
@@ -265,6 +292,7 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
 
     from tui.library import AtOnce, Page, Stopped
     from tui.library.pg import PgLibrary
+    from tui.library.pg_search import AT_ONCE_ROWS
 
     def page_at_once(reader: PgLibrary, query: Query, sort: str = "relevance") -> Page | None:
         try:
@@ -282,8 +310,49 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
             while page is None and time.monotonic() < deadline:  # its connection is made on a thread
                 time.sleep(0.05)
                 page = page_at_once(reader, query)
-            assert page == reader.search(query, "relevance", limit=200), text
+            full = reader.search(query, "relevance", limit=200)
+            assert page is not None and page.keys == full.keys[:AT_ONCE_ROWS], text  # a screenful
+            assert page.complete == (full.complete and len(full.keys) <= AT_ONCE_ROWS), text
         assert page_at_once(reader, parse('"rumah inklusi"')) is None  # a phrase: the thread's
         assert page_at_once(reader, parse("is:unread desa")) is None  # marks: the thread's
     finally:
         reader.close()
+
+
+def test_a_walk_cut_short_is_walked_again_only_for_a_common_tier(both: tuple[Library, object]) -> None:
+    """A busy machine cuts a common word's walk short: sorting all its matches instead took a second."""
+    from tui.library.pg_query import plan
+    from tui.library.pg_search import _common
+
+    _local, team = both
+    conn = team._conn()  # type: ignore[attr-defined]
+    conn.execute("ANALYZE articles")
+    common = plan(parse("desa"), "relevance", False).tiers[0]
+    assert _common(conn, *common)
+    assert not _common(conn, *plan(parse("xyzzy"), "relevance", False).tiers[0])
+
+
+def test_a_search_nobody_wants_is_cancelled_on_the_server(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The next key's page waited for the last key's whole answer on the thread's connection."""
+    import time
+
+    from tui.library import Stopped
+    from tui.library.pg_search import PgSearching
+
+    _local, team = both
+    before = team.search(parse("desa"), "relevance").keys  # type: ignore[attr-defined]
+    slow = PgSearching._whole
+
+    def sleepy(self: PgSearching, conn: object, *args: object) -> list[int]:
+        conn.execute("SELECT pg_sleep(5)")  # type: ignore[attr-defined]
+        return slow(self, conn, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_whole", sleepy)
+    started = time.monotonic()
+    with pytest.raises(Stopped):
+        team.search(parse("desa"), "relevance", stop=lambda: time.monotonic() > started + 0.1)  # type: ignore[attr-defined]
+    assert time.monotonic() - started < 2
+    monkeypatch.setattr(PgSearching, "_whole", slow)
+    assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]

@@ -9,16 +9,17 @@ from tui.text import fold_words
 
 
 def _lexemes(vector: str) -> dict[str, str]:
-    return dict(part.split(":", 1) for part in vector.split(" ")) if vector else {}
+    return {lexeme: places for lexeme, _c, places in (part.partition(":") for part in vector.split())}
 
 
 def test_words_and_stems_at_their_positions_the_title_running_into_the_body() -> None:
     vectors = document("Pertemuan warga", "Warga bertemu di balai desa.", "Kompas.com", "Pasuruan")
     doc = _lexemes(vectors.doc)
     assert doc["'pertemuan'"] == "1" and doc["'warga'"] == "2,3" and doc["'bertemu'"] == "4"
-    assert doc["'~temu'"] == "1,4"  # pertemuan and bertemu share their stem
+    assert doc["'~temu'"] == ""  # pertemuan's and bertemu's stem, once, without positions
+    assert vectors.doc.count("'~temu'") == 1
     assert "'kompas'" not in doc and "'pasuruan'" not in doc  # fields are vectors of their own
-    assert _lexemes(vectors.title) == {"'pertemuan'": "1", "'warga'": "2", "'~temu'": "1"}
+    assert _lexemes(vectors.title) == {"'pertemuan'": "1", "'warga'": "2", "'~temu'": ""}
     assert _lexemes(vectors.source) == {"'kompas'": "1", "'com'": "2"}
     assert _lexemes(vectors.place) == {"'pasuruan'": "1"}
     assert vectors.exact
@@ -34,7 +35,8 @@ def test_an_article_longer_than_postgresql_keeps_positions_of_is_not_exact() -> 
 
 
 def test_words_of_is_fold_words_however_the_text_is_written() -> None:
-    for text in ("Café “kopi” — Rp 5.000…", "ÉCOLE d'été", "naïve ﬁle", "plain ascii", "\u00a0x\u00a0y"):
+    texts = ("Café “kopi” — Rp 5.000…", "ÉCOLE d'été", "naïve ﬁle", "plain ascii", "\u00a0x\u00a0y")
+    for text in (*texts, "a_b c-d e?f", "“Kutip” ½ x² — 3ª", "tab\tnew\nline\x00nul", "Kelvin \u212a"):
         assert words_of(text) == fold_words(text)
 
 
@@ -45,3 +47,14 @@ def test_fields_and_forms_as_tsquery_literals() -> None:
     where, args = plan(parse("title:desa -source:tempo"), "date", False).whole
     assert "title_doc @@" in where and "NOT (source_doc @@" in where
     assert args == ("(('desa' | '~desa'))", "('tempo':*)")
+
+
+def test_a_relevance_tier_reads_an_article_s_vector_once() -> None:
+    """Each `doc @@` reads the article's vector again (it is kept apart from the row)."""
+    for text in ("penguatan ka", "desa -kapasitas", "makassar OR surabaya", "title:desa pertemuan"):
+        tiers = plan(parse(text), "relevance", False).tiers
+        for where, args in tiers if text != "title:desa pertemuan" else tiers[:1]:  # (NOT (a AND b): apart)
+            assert where.count("doc @@") - where.count("_doc @@") == 1, (text, where)
+            assert where.count("%s") == len(args)
+    where, _args = plan(parse("penguatan ka"), "relevance", False).tiers[2]
+    assert "doc @@ (!!%s::tsquery && %s::tsquery)" in where  # exact words not, forms yes

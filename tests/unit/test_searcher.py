@@ -31,8 +31,9 @@ WAIT = 10  # seconds a test waits for a step it expects: only ever reached when 
 class Shelf:
     """A library whose every filter matches every key; it records each search and article fetch."""
 
-    def __init__(self, *, at_once: bool = True) -> None:
+    def __init__(self, *, at_once: bool = True, screenful: int | None = None) -> None:
         self.at_once = at_once
+        self.screenful = screenful  # the loop's page has this many keys (a team library's)
         self.asked: list[tuple[str, int | None, bool]] = []  # (text, limit, at once)
         self.fetched: list[int] = []
         self.whole_gate: threading.Event | None = None  # whole answers wait for it, asking stop()
@@ -55,6 +56,8 @@ class Shelf:
             raise self.fail
         if at_once is not None and not self.at_once:
             raise Stopped
+        if at_once is not None and self.screenful is not None and limit is not None:
+            limit = min(limit, self.screenful)
         if limit is None or query.is_empty:  # without a filter the whole answer is a kept order
             gate = self.whole_gate
             while gate is not None and not gate.wait(0.001):
@@ -143,6 +146,24 @@ def test_a_page_the_loop_cannot_have_comes_from_the_thread_with_its_snippet_in_o
     assert step.match is not None and step.match.key == KEYS[0]
     shown, match = searcher.take(step, [])
     assert shown is not None and list(shown.keys) == KEYS[:10] and match == step.match
+
+
+def test_a_screenful_on_the_loop_gets_the_rest_of_its_page_from_the_thread_after_the_frame(
+    searcher_for: Callable[..., Searcher], posted: queue.Queue[Found]
+) -> None:
+    shelf = Shelf(screenful=4)  # a team library reads a screenful on the event loop
+    searcher = searcher_for(shelf, rest_seconds=60)
+    shown = searcher.typed("desa", [])
+    assert shown is not None and list(shown.keys) == KEYS[:4] and not shown.complete
+    assert posted.empty()  # after the frame with the screenful
+    searcher.painted()
+    page = next_step(posted)
+    assert page.answer is not None and list(page.answer.keys) == KEYS[:10]
+    shown_page, _match = searcher.take(page, shown.keys)
+    assert shown_page is not None and shown_page.extend and list(shown_page.keys) == KEYS[:10]
+    step = next_step(posted)
+    assert step.match is not None and step.match.key == KEYS[0]
+    assert shelf.asked == [("desa", 10, True), ("desa", 10, False)]
 
 
 def test_the_query_is_parsed_once_and_the_library_asked_once_per_step(

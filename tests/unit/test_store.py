@@ -118,6 +118,21 @@ def test_phrase(library: Library) -> None:
     assert found(library, 'title:"kapasitas oms"') == {"Penguatan kapasitas OMS"}
 
 
+def test_a_fields_phrase_is_looked_for_in_that_field_only() -> None:
+    lib = Library()
+    articles = [
+        make(1, "Banjir", "Liputan The Guardian.", dt.datetime(2024, 1, 1), "Kompas", "Kota Baru"),
+        make(2, "Gempa", "Di kota lama.", dt.datetime(2024, 1, 2), "The Guardian", "Kota Lama"),
+    ]
+    lib.put_files([(a.path, 100, 1, [a]) for a in articles])
+    try:
+        assert found(lib, 'source:"the guardian"') == {"Gempa"}
+        assert found(lib, 'place:"kota lama"') == {"Gempa"}
+        assert found(lib, 'banjir -source:"the guardian"') == {"Banjir"}
+    finally:
+        lib.close()
+
+
 def test_exclusion(library: Library) -> None:
     assert found(library, "kesetaraan -forum") == {"Kesetaraan gender di desa", "Laporan tahunan"}
     assert found(library, '-"membahas kesetaraan" kesetaraan') == {"Kesetaraan gender di desa"}

@@ -20,11 +20,15 @@ How (docs/ARCHITECTURE.md, "Near-duplicates"):
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import zlib
 from array import array
 from collections.abc import Callable, Iterable, Sequence
+from itertools import repeat
+from operator import and_, rshift
+from typing import Any, NamedTuple
 
 from tui.library.keys import DATED
 from tui.query import Query
@@ -69,7 +73,7 @@ def word_ids(text: str) -> list[int]:
         known.clear()
     for piece in set(pieces).difference(known):
         known[piece] = zlib.crc32(" ".join(fold_words(piece)).encode())  # 0 when it has no word
-    return [number for number in map(known.__getitem__, pieces) if number]
+    return list(filter(None, map(known.__getitem__, pieces)))
 
 
 def sketch(text: str) -> bytes:
@@ -77,25 +81,30 @@ def sketch(text: str) -> bytes:
     when it is too short.
 
     Shingles are tuples of the words' CRC-32s; the hash of a tuple of ints is the same in every
-    process (only str and bytes hashes are salted), and is well mixed (xxHash's rounds).
+    process (only str and bytes hashes are salted), and is well mixed (xxHash's rounds). Every
+    step over the shingles is a C loop (map, zip, dict): a comprehension's bytecode a shingle
+    was most of the sketch's time.
     """
     ids = word_ids(text)
-    shingles = set(zip(*(ids[n:] for n in range(SHINGLE)), strict=False))
-    if len(shingles) < MIN_SHINGLES:
+    shingles = set(map(hash, zip(*(ids[n:] for n in range(SHINGLE)), strict=False)))
+    count = len(shingles)
+    if count < MIN_SHINGLES:
         return b""
     # 30 bits of each hash (6 pick the bin, 24 are its value): ints that small sort several times
     # faster. Read from the largest down, each bin keeps the last (smallest) value it is given.
-    hashes = sorted([h & _MASK30 for h in map(hash, shingles)], reverse=True)
-    smallest = {h & (BINS - 1): h >> 6 for h in hashes}
-    values = [smallest.get(bin_, -1) for bin_ in range(BINS)]
-    if len(smallest) < BINS:  # rotation densification: an empty bin borrows from the next full one
+    hashes = sorted(map(and_, shingles, repeat(_MASK30)), reverse=True)
+    smallest = dict(zip(map(and_, hashes, repeat(BINS - 1)), map(rshift, hashes, repeat(6)), strict=True))
+    if len(smallest) == BINS:
+        values = list(map(smallest.__getitem__, range(BINS)))
+    else:  # rotation densification: an empty bin borrows from the next full one
+        values = [smallest.get(bin_, -1) for bin_ in range(BINS)]
         for bin_ in range(BINS):
             if values[bin_] < 0:
                 step = 1
                 while (bin_ + step) % BINS not in smallest:
                     step += 1
                 values[bin_] = (smallest[(bin_ + step) % BINS] + (step << 24)) & _MASK32
-    return array("I", [min(len(shingles), _MASK32), *values]).tobytes()
+    return array("I", [min(count, _MASK32), *values]).tobytes()
 
 
 def values_of(stored: bytes) -> array[int]:
@@ -140,6 +149,109 @@ def face_of(members: Iterable[tuple[int, int]]) -> int:
     return max(found, key=lambda member: (member[1], -member[0]))[0]
 
 
+class Found(NamedTuple):
+    """What grouping a bulk load's articles found (`find`), for the library to store (`Duplicates.store`)."""
+
+    keys: list[int]  # the articles left ungrouped that were looked at, marked grouped once stored
+    made: list[tuple[int, bytes]]  # the sketches made here (b"": too short to have one)
+    parts: list[list[int]]  # the groups of two or more found among them and the articles held
+    buckets: array[int]  # the new buckets' rows, in bucket order: bucket, key, bucket, key, ...
+
+
+def find(conn: sqlite3.Connection, threshold: float, stopped: Callable[[], bool]) -> Found | None:
+    """Group what a bulk load stored ungrouped, reading only: the sketches it left to make are made
+    from the stored texts, candidates found band by band in memory, and the articles already held
+    are candidates through their buckets. None when there is nothing, or when stopped (then all is
+    still marked ungrouped: the next run groups it). Runs in a child process at scale (grouping.py),
+    so the app's process keeps its interpreter for the keys."""
+    pending = conn.execute("SELECT key, sketch FROM sketches WHERE grouped = 0").fetchall()
+    if not pending:
+        return None
+    known = {key: values_of(stored) for key, stored in pending if stored}
+    missing = [key for key, stored in pending if not stored]
+    made = dict.fromkeys(missing, b"")  # an article gone meanwhile loses its row too
+    for start in range(0, len(missing), 500):
+        if stopped():
+            return None
+        query = "SELECT articles.key, texts.blocks FROM articles JOIN texts USING (arrival) WHERE key IN ({})"
+        for key, blocks in _in(conn, query, missing[start : start + 500]):
+            made[key] = stored = sketch("\n\n".join(text for _kind, text in json.loads(blocks)))
+            if stored:
+                known[key] = values_of(stored)
+    bands = {key: bucket_keys(values) for key, values in known.items()}
+    parent: dict[int, int] = {}
+
+    def root(key: int) -> int:
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def near(one: Sequence[int], other: Sequence[int]) -> bool:
+        return containment(one, other) >= threshold
+
+    for band in range(BANDS):
+        if stopped():
+            return None
+        seen: dict[int, list[int]] = {}
+        for key, values in known.items():
+            others = seen.setdefault(bands[key][band], [])
+            for other in others[:BUCKET_PEERS]:
+                if root(key) != root(other) and near(values, known[other]):
+                    parent[root(key)] = root(other)
+            others.append(key)
+    if conn.execute("SELECT 1 FROM buckets LIMIT 1").fetchone() is not None:
+        # a bulk load into a cache that has articles: the ones already there are candidates
+        for key, other, other_values in _held_candidates(conn, bands):
+            if near(known[key], other_values) and root(key) != root(other):
+                parent[root(key)] = root(other)
+    parts: dict[int, list[int]] = {}
+    for key in list(parent):
+        parts.setdefault(root(key), []).append(key)
+    rows = array("q")
+    for bucket, key in sorted((bucket, key) for key, buckets in bands.items() for bucket in buckets):
+        rows.append(bucket)
+        rows.append(key)
+    return Found(
+        [key for key, _stored in pending],
+        list(made.items()),
+        [part for part in parts.values() if len(part) > 1],
+        rows,
+    )
+
+
+def _held_candidates(
+    conn: sqlite3.Connection, bands: dict[int, list[int]]
+) -> Iterable[tuple[int, int, array[int]]]:
+    """(key, other, other's values) for each article held before that shares a bucket with a key."""
+    wanted: dict[int, list[int]] = {}
+    for key, buckets in bands.items():
+        for bucket in buckets:
+            wanted.setdefault(bucket, []).append(key)
+    found: set[tuple[int, int]] = set()
+    order = sorted(wanted)
+    for start in range(0, len(order), 500):
+        rows = _in(conn, "SELECT bucket, key FROM buckets WHERE bucket IN ({})", order[start : start + 500])
+        found.update((key, other) for bucket, other in rows for key in wanted[bucket] if other != key)
+    others = dict(_sketches(conn, {other for _key, other in found}))
+    return [(key, other, others[other]) for key, other in found if other in others]
+
+
+def _in(conn: sqlite3.Connection, query: str, keys: Sequence[int]) -> list[tuple[Any, ...]]:
+    """The rows of a query whose `IN ({})` is these keys (at most 500 a time)."""
+    found: list[tuple[Any, ...]] = []
+    for start in range(0, len(keys), 500):
+        chunk = keys[start : start + 500]
+        found += conn.execute(query.format(",".join("?" * len(chunk))), chunk).fetchall()
+    return found
+
+
+def _sketches(conn: sqlite3.Connection, keys: Iterable[int]) -> list[tuple[int, array[int]]]:
+    rows = _in(conn, "SELECT key, sketch FROM sketches WHERE key IN ({})", list(keys))
+    return [(key, values_of(stored)) for key, stored in rows if stored]
+
+
 class Duplicates:
     """Keeps the sketches, buckets and groups in step with the articles; callers hold the lock
     and pass the connection of the transaction under way."""
@@ -149,19 +261,21 @@ class Duplicates:
         self.deferred = False  # a bulk load: sketches are only stored, and grouped by settle()
         self.stopping = threading.Event()  # the library is closing: settle() leaves the rest for later
 
-    def add(self, conn: sqlite3.Connection, items: Iterable[tuple[int, bytes]]) -> None:
+    def add(self, conn: sqlite3.Connection, items: Iterable[tuple[int, bytes | None]]) -> None:
         """Articles just written, as (key, sketch): each joins the group of its near-copies.
 
         A batch at a time: its buckets are looked up in the table in a few queries and written in
         one, in bucket order (one lookup and 21 inserts an article made grouping a fifth of a load).
+        A bulk load's sketches are stored ungrouped, None (not made by its workers) as b"": `find`
+        makes and groups them after it.
         """
         if self.deferred:
             conn.executemany(
                 "INSERT OR REPLACE INTO sketches(key, sketch, grouped) VALUES (?, ?, 0)",
-                [(key, stored) for key, stored in items if stored],
+                [(key, b"" if stored is None else stored) for key, stored in items if stored != b""],
             )
             return
-        new = [(key, values_of(stored)) for key, stored in items if stored]
+        new = [(key, values_of(stored)) for key, stored in items if stored]  # never None here (Writer)
         if not new:
             return
         bands = [(key, bucket_keys(values)) for key, values in new]
@@ -198,116 +312,75 @@ class Duplicates:
             if copies:
                 self._join(conn, key, copies)
 
-    def settle(self, db: Database, chunk: int = 100_000) -> None:
-        """Group what a bulk load stored ungrouped, all at once: candidates found band by band in
-        memory, the buckets written in their order, in transactions of `chunk` rows with the lock
-        let go between them. In the writer's transaction the buckets' 2.1M random inserts at 100k
-        were 30% of a cold load (206 s of 678 on a loaded machine)."""
-        with db.lock:
-            conn = db.conn
-            pending = [
-                (key, values_of(stored))
-                for key, stored in conn.execute("SELECT key, sketch FROM sketches WHERE grouped = 0")
-            ]
-            held = conn.execute("SELECT 1 FROM buckets LIMIT 1").fetchone() is not None
-        if not pending or self.stopping.is_set():
-            return
-        known = dict(pending)
-        bands = {key: bucket_keys(values) for key, values in pending}
-        parent: dict[int, int] = {}
+    def settle(self, db: Database) -> None:
+        """Group what a bulk load stored ungrouped, here and now (found, then stored)."""
+        found = self.find_with(db)
+        if found is not None:
+            self.store(db, found)
 
-        def root(key: int) -> int:
-            parent.setdefault(key, key)
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
+    def find_with(self, db: Database) -> Found | None:
+        """`find` on a connection of the database's own (WAL: the writer goes on meanwhile), or
+        under the lock when it is in memory."""
+        conn = db.reader()
+        if conn is None:
+            with db.lock:
+                return find(db.conn, self.threshold, self.stopping.is_set)
+        try:
+            return find(conn, self.threshold, self.stopping.is_set)
+        finally:
+            conn.close()
 
-        for band in range(BANDS):
-            if self.stopping.is_set():
-                return  # still marked ungrouped: the next run's library settles them (Library.__init__)
-            seen: dict[int, list[int]] = {}
-            for key, _values in pending:
-                others = seen.setdefault(bands[key][band], [])
-                for other in others[:BUCKET_PEERS]:
-                    if root(key) != root(other) and self.near(known[key], known[other]):
-                        parent[root(key)] = root(other)
-                others.append(key)
-        if held:  # a bulk load into a cache that has articles: the ones already there are candidates
-            self._settle_with_held(db, bands, known, root, parent)
-        parts: dict[int, set[int]] = {}
-        for key in list(parent):
-            parts.setdefault(root(key), set()).add(key)
-        rows = sorted((bucket, key) for key, buckets in bands.items() for bucket in buckets)
+    def store(self, db: Database, found: Found, chunk: int = 20_000) -> None:
+        """Write what `find` found: the sketches it made, the groups, then the buckets in their
+        order, in transactions of `chunk` rows with the lock let go between them. In the writer's
+        transaction the buckets' 2.1M random inserts at 100k were 30% of a cold load."""
 
-        def write_groups(conn: sqlite3.Connection) -> None:
-            for part in parts.values():
-                if len(part) > 1:
-                    self._write_group(conn, self._members(conn, part))
+        def write_sketches(part: list[tuple[int, bytes]]) -> Callable[[sqlite3.Connection], object]:
+            def write(conn: sqlite3.Connection) -> None:
+                conn.executemany(
+                    "UPDATE sketches SET sketch = ? WHERE key = ? AND grouped = 0",
+                    [(stored, key) for key, stored in part if stored],
+                )
+                conn.executemany(  # too short to have one: no row, as the writer would have left it
+                    "DELETE FROM sketches WHERE key = ? AND grouped = 0",
+                    [(key,) for key, stored in part if not stored],
+                )
 
-        with db.lock:
-            db.write(write_groups)
+            return write
 
-        def write_buckets(part: list[tuple[int, int]]) -> Callable[[sqlite3.Connection], object]:
-            return lambda conn: conn.executemany(
-                "INSERT OR IGNORE INTO buckets(bucket, key) VALUES (?, ?)", part
-            )
-
-        for start in range(0, len(rows), chunk):
+        for start in range(0, len(found.made), chunk):
             if self.stopping.is_set():
                 return
-            with db.lock:
-                db.write(write_buckets(rows[start : start + chunk]))
-        with db.lock:
-            db.write(lambda conn: conn.execute("UPDATE sketches SET grouped = 1 WHERE grouped = 0"))
+            db.write(write_sketches(found.made[start : start + chunk]))
+
+        def write_groups(conn: sqlite3.Connection) -> None:
+            for part in found.parts:
+                alive = [key for (key,) in _in(conn, "SELECT key FROM sketches WHERE key IN ({})", part)]
+                if len(alive) > 1:  # a member may have been taken out meanwhile
+                    self._write_group(conn, self._members(conn, alive))
+
+        if found.parts:
+            db.write(write_groups)
+        rows = found.buckets
+        for start in range(0, len(rows), 2 * chunk):
+            if self.stopping.is_set():
+                return
+            part = rows[start : start + 2 * chunk]
+            db.write(_insert_buckets(list(zip(part[::2], part[1::2], strict=True))))
+        keys = [(key,) for key in found.keys]
+        db.write(lambda conn: conn.executemany("UPDATE sketches SET grouped = 1 WHERE key = ?", keys))
 
     @staticmethod
     def pending(conn: sqlite3.Connection) -> bool:
-        """Whether a bulk load left sketches ungrouped (it was stopped before it could group them)."""
+        """Whether a bulk load left sketches to make or to group (it was stopped before, or they
+        are being made now, in the background)."""
         return conn.execute("SELECT 1 FROM sketches WHERE grouped = 0 LIMIT 1").fetchone() is not None
-
-    def _settle_with_held(
-        self,
-        db: Database,
-        bands: dict[int, list[int]],
-        known: dict[int, array[int]],
-        root: Callable[[int], int],
-        parent: dict[int, int],
-    ) -> None:
-        wanted: dict[int, list[int]] = {}
-        for key, buckets in bands.items():
-            for bucket in buckets:
-                wanted.setdefault(bucket, []).append(key)
-        found: set[tuple[int, int]] = set()
-        order = sorted(wanted)
-        for start in range(0, len(order), 500):
-            chunk = order[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            with db.lock:
-                rows = db.conn.execute(
-                    f"SELECT bucket, key FROM buckets WHERE bucket IN ({marks})", chunk
-                ).fetchall()
-            found.update((key, other) for bucket, other in rows for key in wanted[bucket] if other != key)
-        if not found:
-            return
-        with db.lock:
-            others = dict(self._sketches(db.conn, {other for _key, other in found}))
-        for key, other in found:
-            if other in others and self.near(known[key], others[other]) and root(key) != root(other):
-                parent[root(key)] = root(other)
 
     def near(self, one: Sequence[int], other: Sequence[int]) -> bool:
         return containment(one, other) >= self.threshold
 
     def _sketches(self, conn: sqlite3.Connection, keys: Iterable[int]) -> list[tuple[int, array[int]]]:
-        wanted = list(keys)
-        found: list[tuple[int, array[int]]] = []
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
-            rows = conn.execute(f"SELECT key, sketch FROM sketches WHERE key IN ({marks})", chunk)
-            found += [(k, values_of(s)) for k, s in rows]
-        return found
+        return _sketches(conn, keys)
 
     def _members(self, conn: sqlite3.Connection, keys: Iterable[int]) -> set[int]:
         """These keys and every member of their groups."""
@@ -345,9 +418,9 @@ class Duplicates:
             row = conn.execute("SELECT sketch FROM sketches WHERE key = ?", (key,)).fetchone()
             if row is None:
                 continue
-            conn.executemany(
+            conn.executemany(  # none for a sketch still to be made (b"", a bulk load's: find)
                 "DELETE FROM buckets WHERE bucket = ? AND key = ?",
-                [(b, key) for b in bucket_keys(values_of(row[0]))],
+                [(b, key) for b in bucket_keys(values_of(row[0]))] if row[0] else [],
             )
             conn.execute("DELETE FROM sketches WHERE key = ?", (key,))
             found = conn.execute("SELECT face FROM groups WHERE key = ?", (key,)).fetchone()
@@ -379,6 +452,10 @@ class Duplicates:
         for part in parts.values():
             if len(part) > 1:
                 self._write_group(conn, part)
+
+
+def _insert_buckets(pairs: list[tuple[int, int]]) -> Callable[[sqlite3.Connection], object]:
+    return lambda conn: conn.executemany("INSERT OR IGNORE INTO buckets(bucket, key) VALUES (?, ?)", pairs)
 
 
 # --- reading ----------------------------------------------------------------------------------

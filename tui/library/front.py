@@ -22,30 +22,29 @@ from __future__ import annotations
 import datetime as dt
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 from tui.article import Article, Problem
 from tui.i18n import decode
 from tui.library import duplicates, related, schema
 from tui.library.answers import Answers
+from tui.library.finder import Finder
 from tui.library.fts import Expressions
+from tui.library.grouping import Grouping
 from tui.library.matching import Matcher
 from tui.library.merges import LEFTOVERS_FROM, Merges
-from tui.library.orders import SORTS, Orders
+from tui.library.orders import Orders
 from tui.library.paths import Paths
 from tui.library.records import (
     ARTICLE_COLUMNS,
     MENTION_COLUMNS,
-    PAGE_ROWS,
     AtOnce,
     Page,
     Row,
-    Stopped,
     article_from,
     tags_from,
 )
@@ -71,12 +70,19 @@ class Library:
         self._fts = Expressions(lambda: self._db.conn)
         self._orders = Orders(lambda: self._db.conn)
         self._answers = Answers()
-        self._matcher = Matcher(lambda: self._db.conn, self._fts, self._orders)
+        self._finder = Finder(
+            self._db,
+            self._fts,
+            self._orders,
+            self._answers,
+            Matcher(lambda: self._db.conn, self._fts, self._orders),
+        )
         self._vocabulary = Vocabulary(self._db, self._fts.forms.clear)
         self._writer = Writer(
             self._db, self._paths, self._vocabulary, self._written, duplicates.Duplicates(duplicates_at)
         )
         self._merges = Merges(self._db, self._learned)
+        self._grouping = Grouping(self._db, self._writer.duplicates)
         if self._writer.in_bulk():  # a bulk load was cut short: back to merging as usual
             self._settle()
         else:
@@ -160,22 +166,17 @@ class Library:
         except sqlite3.Error:
             return  # the file went bad or read-only: nothing to merge
         self._merges.start()
+        self._grouping.start()  # after the merge has started: the groups need not hold it up
 
     def _settle_groups(self) -> None:
-        """Group, on a thread, what a bulk load stopped early left ungrouped (duplicates.settle)."""
-        duplicates = self._writer.duplicates
+        """Group, in the background, what a bulk load stopped early left ungrouped (grouping.py)."""
         with self._db.lock:
             try:
-                waiting = duplicates.pending(self._db.conn)
+                waiting = self._writer.duplicates.pending(self._db.conn)
             except sqlite3.Error:
                 return
         if waiting:
-
-            def settle() -> None:
-                with suppress(sqlite3.Error):  # closed or gone bad meanwhile: the next run tries again
-                    duplicates.settle(self._db)
-
-            threading.Thread(target=settle, name="kliping-groups", daemon=True).start()
+            self._grouping.start()
 
     def merge_leftovers(self) -> None:
         """Go on merging what an earlier run left unmerged, in the background.
@@ -193,6 +194,11 @@ class Library:
     def wait_for_stems(self, timeout: float | None = None) -> bool:
         """Block until background stemming is done (for tests and benchmarks); True when it is."""
         return self._vocabulary.wait(timeout)
+
+    def wait_for_groups(self, timeout: float | None = None) -> bool:
+        """Block until the near-duplicate groups a bulk load left to make are made (grouping.py);
+        True when they are (at once when none were)."""
+        return self._grouping.wait(timeout)
 
     # --- reading -------------------------------------------------------------------------
 
@@ -325,26 +331,14 @@ class Library:
             except sqlite3.OperationalError:  # an index too damaged to ask: nothing rather than fail
                 return []
 
-    def _with_groups(self, query: Query, flags: Mapping[str, AbstractSet[int]] | None) -> Flags | None:
-        """The flags with the key sets of `is:dup` and `dup:ID`, which the library itself holds."""
-        if not duplicates.asks_groups(query):
-            return flags
-        names = [name for name in query.flag_names if name == "dup" or name.startswith("dup:")]
-        found = dict(flags or {})
-        with self._db.lock:
-            for name in names:
-                conn = self._db.conn
-                found[name] = duplicates.copies(conn) if name == "dup" else duplicates.named(conn, name[4:])
-        return found
-
     def close(self) -> None:
         """Stop background stemming, merging and grouping, and close the database."""
-        self._writer.duplicates.stopping.set()
+        self._grouping.close()
         self._merges.close()
         self._vocabulary.close()
         self._db.close()
 
-    # --- searching -----------------------------------------------------------------------
+    # --- searching (finder.py) -------------------------------------------------------------
 
     def search(
         self,
@@ -357,161 +351,5 @@ class Library:
         stop: Callable[[], bool] | None = None,
         at_once: AtOnce | None = None,
     ) -> Page:
-        """The one search: keys of the matching articles in display order, everything the filter
-        bar can say (`flags`: the key sets of the reading flags the query names, `Marks.flags`).
-
-        `limit`: the first keys only, found without the rest where the index allows (relevance or
-        date order, no phrase: about a millisecond at 100k however many match); `complete` says
-        whether they are the whole answer. Without it the whole answer (40-150 ms at 100k), read
-        on a connection of its own, so the next keystroke's page does not wait behind it.
-        `stop` is asked now and then; when it says yes, Stopped is raised within a millisecond.
-        `at_once`: for the event loop, a first page of words only within its budget, else
-        Stopped at once (a phrase, reading flags, another sort, a busy lock, a slow page).
-        """
-        if sort not in SORTS:
-            raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
-        flags = self._with_groups(query, flags)  # is:dup and dup:ID: key sets the library holds
-        if at_once is not None:
-            return self._at_once(query, sort, reverse, flags, limit, at_once)
-        if limit is not None:
-            return self._page(query, sort, reverse, flags, limit, stop)
-        return Page(self._whole(query, sort, reverse, flags, stop), True)
-
-    def _whole(
-        self,
-        query: Query,
-        sort: str,
-        reverse: bool,
-        flags: Mapping[str, AbstractSet[int]] | None,
-        stop: Callable[[], bool] | None,
-    ) -> list[int]:
-        """The whole answer, on a connection of its own where it reads the index (else under the lock)."""
-        with self._lock_if_free() as free:  # else a write is on: go on without kept answers
-            cached, writes = self._recall(query, sort, reverse, flags) if free else (None, None)
-        if cached is not None:
-            return cached
-        indexed = bool(query.groups or query.excluded) and sort in ("relevance", "date")
-        conn = self._db.reader() if indexed else None
-        if conn is None:  # in memory, or an answer that reads the kept orders: under the lock
-            cached, writes = self._recall(query, sort, reverse, flags)
-            if cached is not None:
-                return cached
-            keys = self._search(query, sort, reverse, flags, None, stop)
-            if not flags:
-                with self._db.lock:
-                    self._answers.remember((query, sort, reverse), keys, writes)
-            return keys
-        try:
-            fts = Expressions(lambda: conn)
-            fts.forms, fts.prefixes = self._fts.forms, self._fts.prefixes  # what the index holds
-            # FTS5's rowid order is the date order: the kept orders are not read here.
-            keys = Matcher(lambda: conn, fts, self._orders).search(query, sort, reverse, flags, None, stop)
-        finally:
-            conn.close()
-        with self._lock_if_free() as free:
-            if free and writes is not None and not flags:
-                self._answers.remember((query, sort, reverse), keys, writes)
-        return keys
-
-    @contextmanager
-    def _lock_if_free(self) -> Iterator[bool]:
-        """The library's lock if nobody holds it (then True), without waiting for it."""
-        free = self._db.lock.acquire(blocking=False)
-        try:
-            yield free
-        finally:
-            if free:
-                self._db.lock.release()
-
-    def _page(
-        self,
-        query: Query,
-        sort: str,
-        reverse: bool,
-        flags: Mapping[str, AbstractSet[int]] | None,
-        limit: int,
-        stop: Callable[[], bool] | None,
-    ) -> Page:
-        """The first `limit` keys, and the whole answer when it was as cheap to give."""
-        cached, writes = self._recall(query, sort, reverse, flags)
-        if cached is not None:
-            return Page(cached, True)
-        if _has_phrase(query) or sort not in ("relevance", "date") or query.is_empty:
-            # No page to find: a phrase is checked on every match, another sort needs them all,
-            # and without a filter the whole answer is a kept order.
-            return Page(self._whole(query, sort, reverse, flags, stop), True)
-        # Marks, tags and notes are checked batch by batch, so their first page stops early too.
-        keys = self._search(query, sort, reverse, flags, limit + 1, stop)
-        if len(keys) > limit:
-            return Page(keys[:limit], False)
-        if flags:
-            return Page(keys, True)  # not kept: marks change without a write here
-        with self._db.lock:
-            self._answers.remember((query, sort, reverse), keys, writes)
-        return Page(keys, True)
-
-    def _at_once(
-        self,
-        query: Query,
-        sort: str,
-        reverse: bool,
-        flags: Mapping[str, AbstractSet[int]] | None,
-        limit: int | None,
-        at_once: AtOnce,
-    ) -> Page:
-        """A first page for the event loop, or Stopped where finding it could keep the loop waiting.
-
-        Only a filter of words (no phrase, no reading flags) in relevance or date order, only when
-        the library's lock comes within `at_once.wait` (reading an article holds it about a
-        millisecond, a load's write far longer), and given up after `at_once.seconds`. A merged
-        index at 100k answers in under 2 ms, so the keystroke's own frame can carry its first page.
-        """
-        if not query.groups or query.uses_marks or flags or sort not in ("relevance", "date"):
-            raise Stopped
-        if _has_phrase(query):
-            raise Stopped
-        limit = PAGE_ROWS if limit is None else limit
-        deadline = time.perf_counter() + at_once.seconds
-        lock, wait = self._db.lock, at_once.wait
-        if not (lock.acquire(timeout=wait) if wait > 0 else lock.acquire(blocking=False)):
-            raise Stopped
-        try:
-            cached = self._answers.get((query, sort, reverse))
-            if cached is not None:
-                return Page(cached[:limit], len(cached) <= limit)
-            late = lambda: time.perf_counter() > deadline  # noqa: E731
-            # Each look at the clock needs the interpreter's lock, which another thread may
-            # hold for a few ms: looking every 1000 instructions made 1 ms pages take 25.
-            keys = self._matcher.search(query, sort, reverse, None, limit + 1, late, stop_every=20000)
-        finally:
-            lock.release()
-        return Page(keys[:limit], len(keys) <= limit)
-
-    def _recall(
-        self, query: Query, sort: str, reverse: bool, flags: Mapping[str, AbstractSet[int]] | None
-    ) -> tuple[list[int] | None, int]:
-        """A kept answer, if there is one, and the count of writes to keep a new one against.
-
-        Answers with reading flags are not kept, since marks change without a write here.
-        """
-        with self._db.lock:
-            cached = None if flags else self._answers.get((query, sort, reverse))
-            return cached, self._answers.writes
-
-    def _search(
-        self,
-        query: Query,
-        sort: str,
-        reverse: bool,
-        flags: Mapping[str, AbstractSet[int]] | None,
-        limit: int | None,
-        stop: Callable[[], bool] | None,
-    ) -> list[int]:
-        """The answer, never kept (benchmarks time it uncached)."""
-        with self._db.lock:
-            return self._matcher.search(query, sort, reverse, flags, limit, stop)
-
-
-def _has_phrase(query: Query) -> bool:
-    """A phrase is checked on every match: no first page can be found without the rest."""
-    return any(term.is_phrase for term in query.terms + query.excluded)
+        """The one search (Finder.search says what each argument asks)."""
+        return self._finder.search(query, sort, reverse, flags, limit=limit, stop=stop, at_once=at_once)

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from contextlib import AbstractContextManager
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from tui.article import Article, Problem
 from tui.library.records import AtOnce, Page, Row
@@ -113,6 +113,14 @@ class LibraryLike(Protocol):
         or the whole answer; Stopped when `stop` says so, or when `at_once` cannot be met (a back
         end that never answers on the event loop raises it for every `at_once`)."""
         ...
+
+
+@runtime_checkable
+class Grouped(Protocol):
+    """A library that makes near-duplicate groups in the background after a bulk load (the local
+    cache): the load says when they are in, so the list can show its `×3` marks."""
+
+    def wait_for_groups(self, timeout: float | None = None) -> bool: ...
 
 
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)

@@ -248,16 +248,21 @@ class Matcher:
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, title, blocks, links in self._conn().execute(
-                "SELECT key, title, blocks, links FROM articles JOIN texts USING (arrival) "
+            for key, title, blocks, links, source, place in self._conn().execute(
+                "SELECT key, title, blocks, links, source, place FROM articles JOIN texts USING (arrival) "
                 f"WHERE key IN ({marks})",
                 chunk,
             ):
                 title_text = fold(title)
                 full_text: str | None = None
                 for column, pattern in patterns:
+                    # title:, source: and place: phrases are looked for in their own field only
                     if column == "title":
                         text = title_text
+                    elif column == "source":
+                        text = fold(source or "")
+                    elif column == "place":
+                        text = fold(place or "")
                     else:
                         if full_text is None:
                             text = body(blocks)  # as indexed: without its link markers

@@ -30,11 +30,11 @@ from tui.library.pg_connect import LibraryError, shown_url, unreachable
 from tui.library.pg_people import PgState
 from tui.library.pg_read import PgReading
 from tui.library.pg_schema import VERSION, open_library
-from tui.library.pg_search import PgSearching
+from tui.library.pg_search import WALK_SECONDS, PgSearching
 from tui.library.pg_write import PgWriting
 from tui.state import ReadingState, StateLike
 
-__all__ = ["VERSION", "LibraryError", "PgLibrary", "shown_url"]
+__all__ = ["VERSION", "WALK_SECONDS", "LibraryError", "PgLibrary", "shown_url"]  # as before the split
 
 
 class PgLibrary(PgWriting, PgReading, PgSearching):

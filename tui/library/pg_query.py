@@ -102,6 +102,43 @@ def _joined(parts: list[Where]) -> Where:
     return " AND ".join(sql for sql, _args in parts), tuple(arg for _sql, args in parts for arg in args)
 
 
+_ON_COLUMN = re.compile(r"(\w+) @@ %s::tsquery|NOT \((\w+) @@ %s::tsquery\)")
+
+
+def _combined(parts: list[Where]) -> Where:
+    """The parts joined by AND, those on one column's vector (`doc @@ q`, `NOT (doc @@ q)`) made one
+    `doc @@ (q && !!q2)` where the first of them stood: PostgreSQL reads an article's vector (kept
+    apart from its row) again for each, and a relevance tier read it twice a row."""
+    joined: list[tuple[str, list[str], list[object]]] = []  # a column ("": SQL as it is), its parts
+    at: dict[str, int] = {}
+    for sql, args in parts:
+        found = _ON_COLUMN.fullmatch(sql)
+        if found is None:
+            joined.append(("", [sql], list(args)))
+            continue
+        column = found[1] or found[2]
+        part = "%s::tsquery" if found[1] else "!!%s::tsquery"
+        if column in at:
+            joined[at[column]][1].append(part)
+            joined[at[column]][2].extend(args)
+        else:
+            at[column] = len(joined)
+            joined.append((column, [part], list(args)))
+    written: list[str] = []
+    values: list[object] = []
+    for column, queries, given in joined:
+        if not column or len(queries) == 1:
+            written.append(queries[0] if not column else _single(column, queries[0]))
+        else:
+            written.append(f"{column} @@ (" + " && ".join(queries) + ")")
+        values += given
+    return " AND ".join(written), tuple(values)
+
+
+def _single(column: str, query: str) -> str:
+    return f"{column} @@ {query}" if not query.startswith("!!") else f"NOT ({column} @@ {query[2:]})"
+
+
 @dataclass(frozen=True, slots=True)
 class Plan:
     """A query as SQL. A page reads `tiers` one after another, each in `order` (relevance tiers
@@ -148,17 +185,19 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
         else:
             strict_sql, strict_args = _joined(strict) if strict else ("FALSE", ())
             parts = first + loose + [(f"(NOT exact OR ({strict_sql}))", strict_args)]
-        return _joined(parts + dates) if parts + dates else ("TRUE", ())
+        return _combined(parts + dates) if parts + dates else ("TRUE", ())
 
     tiers: list[Where] = [where([])]
     ranks: list[Where] = []
     if sort == "relevance" and query.groups:
-        exact = _joined(conditions(query, expand=False, phrases=False, excluded=False))
+        exact_parts = conditions(query, expand=False, phrases=False, excluded=False)
+        exact = _joined(exact_parts)
         widened = exact != _joined(conditions(query, expand=True, phrases=False, excluded=False))
         titled = title_query(query)
         splits: list[list[Where]] = [[]]
         if widened:
-            splits = [[(f"({exact[0]})", exact[1])], [(f"NOT ({exact[0]})", exact[1])]]
+            # (as parts, each column's vector is read once in a tier: _combined)
+            splits = [exact_parts, [(f"NOT ({exact[0]})", exact[1])]]
             ranks.append(exact)
         heads: list[list[Where]] = [[]]
         if titled:

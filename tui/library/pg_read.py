@@ -12,6 +12,7 @@ import psycopg
 
 from tui.article import Article, Problem
 from tui.i18n import _, decode
+from tui.library import pg_groups
 from tui.library.pg_connect import PgConnections, like_escaped
 from tui.library.pg_query import DATE_DESC
 from tui.library.pg_write import NUL_STANDIN
@@ -103,14 +104,17 @@ class PgReading(PgConnections):
         return [(term, root) for term, root in found]
 
     def group(self, key: int) -> list[int]:
-        """(tui.library.interface) No near-duplicate groups are kept here yet: each its own."""
-        return [key]
+        """(tui.library.interface) The key's near-duplicate group, face first (pg_groups.py)."""
+        found: list[int] = self._read(pg_groups.kept(lambda c: pg_groups.group_of(c, key), [key]))
+        return found
 
     def group_sizes(self) -> dict[int, int]:
-        return {}
+        found: dict[int, int] = self._read(pg_groups.kept(pg_groups.group_sizes, {}))
+        return found
 
     def group_ids(self) -> dict[str, str]:
-        return {}
+        found: dict[str, str] = self._read(pg_groups.kept(pg_groups.group_ids, {}))
+        return found
 
     def related(self, key: int, limit: int = 10) -> list[int]:
         """(tui.library.interface) "More like this" is not available in a team library yet."""

@@ -3,13 +3,15 @@ tier, page by page, with the flags and long articles' phrases checked in Python.
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
+from contextlib import suppress
+from typing import Any, TypeVar
 
 import psycopg
 
-from tui.i18n import _
+from tui.library import pg_groups
 from tui.library.duplicates import asks_groups
 from tui.library.interface import Flags
 from tui.library.keys import minute
@@ -21,6 +23,20 @@ from tui.query import Flag, Period, Query, Term
 
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
+# A walk cut short whose tier PostgreSQL expects this share of the articles to match is walked
+# again, for WALK_AGAIN times as long: a busy machine made a page of a common prefix miss its
+# WALK_SECONDS, and sorting all its matches instead took 0.3-1 s at 100k (50k of them).
+COMMON_SHARE = 0.02
+# Rows of a first page read on the event loop: a tall terminal's screenful (each row of a page
+# costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
+# machine, and a page missing its 12 ms came from the thread 20-50 ms later); the search's thread
+# reads the rest of the page after the frame (tui.searching).
+AT_ONCE_ROWS = 60
+STOP_POLL = 0.005  # seconds between looks at a search's `stop` while the server answers it
+WALK_AGAIN = 4
+
+
+T = TypeVar("T")
 
 
 class PgSearching(PgConnections):
@@ -40,7 +56,8 @@ class PgSearching(PgConnections):
         """Keys of the matching articles in display order (each thread reads on a connection of its
         own); `at_once` is met only on a connection of its own with quick round trips."""
         if at_once is not None:
-            page = None if flags else self._page_at_once(query, sort, reverse, limit or 200, at_once.seconds)
+            rows = min(limit or 200, AT_ONCE_ROWS)
+            page = None if flags else self._page_at_once(query, sort, reverse, rows, at_once.seconds)
             if page is None:
                 raise Stopped
             return page
@@ -105,11 +122,10 @@ class PgSearching(PgConnections):
             raise ValueError(f"unknown sort {sort!r}; expected one of {', '.join(SORTS)}")
         if query.empty_range:
             return []
-        if asks_groups(query):  # no groups here yet: is:dup and dup: find nothing, -is:dup all
-            message = _("near-duplicate groups (is:dup, dup:) are not kept in a team library yet")
-            with self._lock:
-                if message not in self._notices:
-                    self._notices.append(message)
+        if asks_groups(query):  # is:dup and dup:ID are key sets the library holds (pg_groups.py)
+            none: dict[str, set[int]] = {}
+            groups = pg_groups.kept(lambda conn: pg_groups.flags_of(conn, query), none)
+            flags = {**(flags or {}), **self._read(groups)}
         found = plan(query, sort, reverse)
         keep, drop = _sets(query, flags or {})
         if query.either:  # tag:a OR tag:b, banjir OR is:starred: a key test for each group
@@ -117,7 +133,11 @@ class PgSearching(PgConnections):
         checked = bool(keep or drop or found.loose)
         columns = "key, exact" if found.loose else "key, TRUE"
         if limit is None:
-            whole: list[int] = self._read(lambda conn: self._whole(conn, query, found, keep, drop, stop))
+            whole: list[int] = self._read(
+                lambda conn: _unless_stopped(
+                    conn, stop, lambda: self._whole(conn, query, found, keep, drop, stop)
+                )
+            )
             return whole
 
         def read(conn: psycopg.Connection[Any]) -> list[int]:
@@ -126,17 +146,22 @@ class PgSearching(PgConnections):
                 if len(keys) >= limit:
                     break
                 sql = f"SELECT {columns} FROM articles WHERE {where} ORDER BY {found.order}"
+                want = limit - len(keys)
                 try:
-                    keys += self._tier_page(
-                        conn, query, sql, args, limit - len(keys), checked, keep, drop, True
-                    )
+                    keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, WALK_SECONDS)
                 except psycopg.errors.QueryCanceled:
-                    keys += self._tier_page(
-                        conn, query, sql, args, limit - len(keys), checked, keep, drop, False
-                    )
+                    if stop is not None and stop():
+                        raise Stopped from None
+                    again = WALK_SECONDS * WALK_AGAIN if _common(conn, where, args) else None
+                    try:
+                        keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, again)
+                    except psycopg.errors.QueryCanceled:
+                        if stop is not None and stop():
+                            raise Stopped from None
+                        keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, None)
             return keys[:limit]
 
-        keys: list[int] = self._read(read)
+        keys: list[int] = self._read(lambda conn: _unless_stopped(conn, stop, lambda: read(conn)))
         return keys
 
     def _tier_page(
@@ -149,16 +174,16 @@ class PgSearching(PgConnections):
         checked: bool,
         keep: list[Any],
         drop: list[Any],
-        walk: bool,
+        walk: float | None,
     ) -> list[int]:
         """The first `want` keys of one tier. PostgreSQL walks the date index and checks each
         article when it expects matches to be many (a page of a common word in 2 ms), but it cannot
         tell a word in no article from a rare one: walking every article for nothing took 6 s at
-        100k. So the walk gets WALK_SECONDS; past them, the tier is read through the word index
-        and sorted (`walk` false), which a rare word makes quick."""
+        100k. So the walk gets `walk` seconds (WALK_SECONDS); past them, the tier is read through
+        the word index and sorted (`walk` None), which a rare word makes quick."""
         setting = (
-            f"SET LOCAL statement_timeout = {int(WALK_SECONDS * 1000)}"
-            if walk
+            f"SET LOCAL statement_timeout = {int(walk * 1000)}"
+            if walk is not None
             else "SET LOCAL enable_indexscan = off"
         )
         if not checked:  # one round trip: the keys are the answer as they come
@@ -216,11 +241,8 @@ class PgSearching(PgConnections):
             if found.loose or keep or drop
             else [k for k, _e in rows]
         )
-        if held:
-            weight = [1 << (len(held) - 1 - i) for i in range(len(held))]
-            keys.sort(
-                key=lambda key: sum(w for w, keys_in in zip(weight, held, strict=True) if key not in keys_in)
-            )
+        for keys_in in held[::-1]:  # a stable partition a rank, the first rank's last: its tiers in order
+            keys = [key for key in keys if key in keys_in] + [key for key in keys if key not in keys_in]
         return keys[::-1] if found.reverse else keys
 
     def _checked(
@@ -302,6 +324,47 @@ class _EitherSets:
         sql = "SELECT key FROM articles WHERE " + " OR ".join(parts)
         rows = self._library._read(lambda conn: conn.execute(sql, args).fetchall())
         return {key for (key,) in rows}
+
+
+def _unless_stopped(
+    conn: psycopg.Connection[Any], stop: Callable[[], bool] | None, action: Callable[[], T]
+) -> T:
+    """`action()`, its statement cancelled on the server once `stop` says so (then Stopped): a
+    whole answer still being read when the next key came kept that key's page waiting for it
+    (the search thread's connection does one thing at a time), 100-300 ms at 100k."""
+    if stop is None:
+        return action()
+    done = threading.Event()
+    lock = threading.Lock()  # no cancel is under way once the action is over
+
+    def watch() -> None:
+        while not done.wait(STOP_POLL):
+            if stop():
+                with lock, suppress(psycopg.Error):
+                    if not done.is_set():
+                        conn.cancel_safe(timeout=1.0)
+                return
+
+    threading.Thread(target=watch, name="kliping-pg-stop", daemon=True).start()
+    try:
+        return action()
+    except psycopg.errors.QueryCanceled:
+        if stop():
+            raise Stopped from None
+        return action()  # a cancel that came late, meant for the statement before: once more
+    finally:
+        with lock:
+            done.set()
+
+
+def _common(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> bool:
+    """Whether PostgreSQL's statistics say a tier matches COMMON_SHARE of the articles or more
+    (a plan, not a run: a fraction of a millisecond)."""
+    plans = conn.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE {where}", args).fetchone()
+    table = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles'").fetchone()
+    if plans is None or table is None or table[0] <= 0:
+        return False
+    return bool(plans[0][0]["Plan"]["Plan Rows"] >= COMMON_SHARE * table[0])
 
 
 def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:

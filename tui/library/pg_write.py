@@ -11,6 +11,8 @@ from contextlib import contextmanager
 
 from tui.article import Article, Problem
 from tui.i18n import encode
+from tui.library import duplicates, pg_groups
+from tui.library.duplicates import THRESHOLD
 from tui.library.pg_connect import PgConnections, value
 from tui.library.pg_schema import DOC_INDEXES
 from tui.library.pg_text import document
@@ -42,7 +44,9 @@ class PgWriting(PgConnections):
         """Nothing to set aside: the server keeps its own files (a local cache's damage is not ours)."""
 
     def merge_leftovers(self) -> None:
-        """Nothing is left to merge: PostgreSQL's GIN index takes its pending entries in itself."""
+        """Nothing is left to merge (PostgreSQL's GIN index takes its pending entries in itself):
+        the sync's new articles join their near-duplicate groups."""
+        pg_groups.settle(self._conn(), THRESHOLD)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
         return True
@@ -60,16 +64,18 @@ class PgWriting(PgConnections):
         if empty:
             conn.execute(
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
-                "articles_place_doc"
+                "articles_place_doc, sketches_bands"
             )
         try:
             yield
         finally:
             if empty:
-                conn.execute("SET maintenance_work_mem = '256MB'")
+                # (the GIN index of a million articles is built from fewer runs merged)
+                conn.execute("SET maintenance_work_mem = '512MB'")
                 for statement in DOC_INDEXES:
                     conn.execute(statement)
                 conn.execute("ANALYZE articles")
+        pg_groups.settle(conn, THRESHOLD)  # (a sync stopped short leaves them to the next)
 
     def file_state(self) -> dict[str, tuple[int, int]]:
         where, args = self._scope()
@@ -123,6 +129,7 @@ class PgWriting(PgConnections):
                     prepared.append((path, articles))
             changed = [path for path, _articles in prepared]
             if not keep:
+                pg_groups.forget(conn, "path = ANY(%s)", (changed,))
                 conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
                 conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             count = sum(len(articles) for _path, articles in prepared)
@@ -133,6 +140,7 @@ class PgWriting(PgConnections):
                 )
             ]
             key_of = iter(keys)
+            sketches: list[tuple[int, bytes, list[int]]] = []
             with conn.cursor() as cursor, cursor.copy(_COPY) as copy:
                 for path, articles in prepared:
                     for article in articles:
@@ -174,6 +182,15 @@ class PgWriting(PgConnections):
                             ]  # fmt: skip
                         )
                         rows.append(_row(key, article))
+                        made = (
+                            article.sketch if article.sketch is not None else duplicates.sketch(article.text)
+                        )
+                        sketch = pg_groups.row(key, made)
+                        if sketch is not None:
+                            sketches.append(sketch)
+            with conn.cursor() as cursor, cursor.copy(pg_groups.COPY) as copy:
+                for sketch in sketches:
+                    copy.write_row(sketch)
             conn.execute("SELECT pg_notify('kliping', 'files')")  # told to readers at commit
             if problems:
                 with conn.cursor() as cursor:
@@ -199,6 +216,7 @@ class PgWriting(PgConnections):
         conn = self._conn()
         with conn.transaction():
             conn.execute("DELETE FROM files WHERE path = ANY(%s)", (stored,))
+            pg_groups.forget(conn, "path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (stored,))
             conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
             conn.execute("SELECT pg_notify('kliping', 'files')")

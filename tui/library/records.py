@@ -188,19 +188,24 @@ class Prepared(NamedTuple):
     blocks: str
     text: str  # the body as indexed
     terms: bytes  # raw words (vocabulary.raw_words), space-separated: its own, or see prepare's `words`
-    sketch: bytes = b""  # the body's MinHash sketch, for near-duplicate groups (duplicates.py)
+    sketch: bytes | None = b""  # the body's MinHash sketch (duplicates.py); None: made after the load
     places: str = ""  # Article.places, one a line (MENTION_SEPARATOR)
     acronyms: str = ""  # Article.acronyms, one a line
 
 
-def prepare(article: Article, words: set[bytes] | None = None, every_word: bool = True) -> Prepared:
+def prepare(
+    article: Article, words: set[bytes] | None = None, every_word: bool = True, sketch: bool = True
+) -> Prepared:
     """What the writer stores of an article. With `words`, its raw words go into that set and
     `terms` is left empty: the articles of one put_files call may share one set of words, carried
     by one of them (`carrying`), which costs a fifth of a set per article.
 
     Without `every_word` (late in a bulk load) only words with a non-ASCII letter go into `words`:
     the plain ASCII ones are taken from the index itself when it is merged (vocabulary.index_words),
-    and splitting every text was a tenth of a worker's time."""
+    and splitting every text was a tenth of a worker's time.
+
+    Without `sketch` (a bulk load), the near-duplicate sketch is left to be made after the load
+    (grouping.py): it was half a worker's time, and the cold load took twice as long."""
     text = article.text
     try:
         encoded = f"{article.title}\n{text}".encode()
@@ -253,7 +258,7 @@ def prepare(article: Article, words: set[bytes] | None = None, every_word: bool 
         _json_blocks(article.blocks, encoded),
         text,
         terms,
-        duplicates.sketch(text),
+        duplicates.sketch(text) if sketch else None,
         MENTION_SEPARATOR.join(article.places),
         MENTION_SEPARATOR.join(article.acronyms),
     )

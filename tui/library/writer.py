@@ -10,7 +10,7 @@ from operator import itemgetter
 from tui.article import Article, Problem
 from tui.i18n import encode
 from tui.library import schema
-from tui.library.duplicates import Duplicates
+from tui.library.duplicates import Duplicates, sketch
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots
 from tui.library.paths import Paths
@@ -76,9 +76,7 @@ class Writer:
 
         with self._db.lock:
             self._db.write(settings)
-        self.duplicates.deferred = on
-        if not on:  # what the load stored ungrouped joins its groups now (duplicates.settle)
-            self.duplicates.settle(self._db)
+        self.duplicates.deferred = on  # what a load stores ungrouped is grouped after it (grouping.py)
 
     def in_bulk(self) -> bool:
         """Whether the file was left in bulk mode (a load killed half-way)."""
@@ -116,7 +114,7 @@ class Writer:
             self.slots.read(conn)
             arrival = conn.execute("SELECT max(arrival) FROM articles").fetchone()[0] or 0
             text_rows: list[tuple[object, ...]] = []
-            sketches: list[tuple[int, bytes]] = []
+            sketches: list[tuple[int, bytes | None]] = []
             for _path, _size, _mtime, items in batch:
                 for item in items:
                     if isinstance(item, Problem):
@@ -135,7 +133,10 @@ class Writer:
                     text_rows.append((arrival, item.removed, item.blocks))
                     place = indexed_place(item.place, item.places)
                     index_rows.append((key, item.title, item.text, item.source, place, ALL))
-                    sketches.append((key, item.sketch))
+                    made = item.sketch
+                    if made is None and not self.duplicates.deferred:  # a worker of a load that ended
+                        made = sketch(item.text)
+                    sketches.append((key, made))
                     raw.update(item.terms.split())
                     rows.append(
                         Row(

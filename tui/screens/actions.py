@@ -39,7 +39,8 @@ class ArticleActions:
 
     Given the app, the session, the library, the list and the reader (the screen's widgets), where to run
     a worker (the screen, which tells its failures) and callbacks: `marked` (a mark changed by a key),
-    `reload` (the file may have changed in the editor) and `search_again` (the order changed).
+    `reload` (the file may have changed in the editor), `search_again` (the order changed) and
+    `set_measure` (the reading width).
     """
 
     BINDINGS = [
@@ -68,6 +69,7 @@ class ArticleActions:
         marked: Callable[[], None],
         reload: Callable[[], None],
         search_again: Callable[[], None],
+        set_measure: Callable[[int], None],
     ) -> None:
         self.app = app
         self.session = session
@@ -78,6 +80,7 @@ class ArticleActions:
         self.marked = marked
         self.reload = reload
         self.search_again = search_again
+        self.set_measure = set_measure
 
     def notify(self, message: str, **kwargs: Any) -> None:
         self.app.notify(message, **kwargs)
@@ -120,9 +123,9 @@ class ArticleActions:
             # Wider than the pane does nothing: say so once, not a "width: 96" per key press.
             self.notify(_("The text already fills the pane."), timeout=2, markup=False)
             return
-        reader.measure = wanted
-        self.app.save_settings(measure=reader.measure)
-        self.notify(_("Reading width: {count} columns").format(count=reader.measure), timeout=2, markup=False)
+        self.set_measure(wanted)  # the screen's, bound to the reader's
+        self.app.save_settings(measure=wanted)
+        self.notify(_("Reading width: {count} columns").format(count=wanted), timeout=2, markup=False)
 
     def copy_text(self) -> None:
         article = self.reader.article

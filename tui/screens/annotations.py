@@ -148,6 +148,10 @@ class Annotations:
             self._searches = self.app.state.searches()
         return self._searches
 
+    def take_searches(self, searches: list[tuple[str, str]]) -> None:
+        """The team's saved searches as its library has them now (another person changed them)."""
+        self._searches = searches
+
     def saved_searches(self) -> None:
         screen = SavedSearchesScreen(self.searches, self.session.query_text.strip())
         self.app.push_screen(screen, self._search_chosen)

@@ -1,9 +1,11 @@
 """The main screen: the filter bar, the article list and the reader, and the workers that feed them.
 
-The screen wires; the rules live in `tui.session` (what the list shows as loading and searching go
-on) and the widgets (how a row or an article looks). Workers run in threads and hand their results
-back with `call_from_thread` or a message; only handlers on the event loop change the session and
-the widgets. What a keystroke searches, and when, is the searcher's (`tui.searching`).
+The screen wires: what each key does is held by a plain object (`Panes`, `Answers`, `Following`,
+`ArticleActions`, `Loading`, `Annotations`, `Bulk`, `CollectionKeys`), given what it works with.
+The rules live in `tui.session` (what the list shows as loading and searching go on) and the
+widgets (how a row or an article looks). Workers run in threads and post their results as
+messages, which the screen hands to their object; only handlers on the event loop change the
+session and the widgets. What a keystroke searches, and when, is the searcher's (`tui.searching`).
 """
 
 from __future__ import annotations
@@ -13,7 +15,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, cast
 
 from textual import events, on
-from textual.actions import SkipAction
 from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -23,7 +24,6 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, ProgressBar
 from textual.worker import Worker, WorkerState
 
-from tui.config import SPLIT_MAX, SPLIT_MIN
 from tui.dialogs.modal import opens_dialog
 from tui.formatting import opened_title
 from tui.i18n import _, current_language
@@ -36,6 +36,7 @@ from tui.screens.bulk import Bulk
 from tui.screens.collection import CollectionKeys
 from tui.screens.following import Following
 from tui.screens.loading import Loading
+from tui.screens.panes import Panes
 from tui.searching import Found, Searcher
 from tui.session import Session, Status
 from tui.watcher import Watcher
@@ -70,36 +71,8 @@ DIALOG_ACTIONS = frozenset(
 # The article actions' keys by id, so the screen's list keeps the order the footer and the help show.
 ACTION_KEYS = {binding.id: binding for binding in ArticleActions.BINDINGS}
 
-# The screen's own keys: they move the focus, or lay the panes out.
-FOCUS_KEYS = [
-    # Keys that move focus are priority bindings: they act the moment the key arrives, so the
-    # keys typed right after them ("/kapasitas" in one burst) already go to the new focus. So
-    # are the keys that open a dialog ("t banjir Enter"), which the filter bar types instead.
-    Binding("slash", "focus_filter", _("Filter"), priority=True, id="app.filter"),
-    Binding(
-        "enter",
-        "enter",
-        _("Read the article (in the filter: go to the list)"),
-        show=False,
-        priority=True,
-        id="app.enter",
-    ),
-    Binding(
-        "escape",
-        "escape",
-        _("Back to the list (in the filter: clear it)"),
-        show=False,
-        priority=True,
-        id="app.escape",
-    ),
-]
-LAYOUT_KEYS = [
-    Binding("Z", "full_screen", _("Full-screen reading and back"), show=False, id="app.full_screen"),
-    Binding("less_than_sign", "split(-1)", _("Smaller list, larger reader"), show=False, id="app.split_less"),
-    Binding(
-        "greater_than_sign", "split(1)", _("Larger list, smaller reader"), show=False, id="app.split_more"
-    ),
-]
+# The panes' keys by id, likewise.
+PANE_KEYS = {binding.id: binding for binding in Panes.BINDINGS}
 
 
 def done_by(method: Callable[[MainScreen], Callable[[], object]]) -> Callable[[MainScreen], None]:
@@ -116,10 +89,10 @@ class MainScreen(Screen[None]):
     """The list, the reader and the filter bar, fed by the loader and the searches."""
 
     BINDINGS = [
-        *FOCUS_KEYS,
+        *(PANE_KEYS[name] for name in ("app.filter", "app.enter", "app.escape")),
         ACTION_KEYS["app.raw"],
         *Following.BINDINGS,
-        *LAYOUT_KEYS,
+        *(PANE_KEYS[name] for name in ("app.full_screen", "app.split_less", "app.split_more")),
         *(ACTION_KEYS[name] for name in ("app.wider", "app.narrower", "app.open", "app.copy", "app.read")),
         *(
             ACTION_KEYS[name]
@@ -137,6 +110,11 @@ class MainScreen(Screen[None]):
     # Not a repainting reactive: one on a screen repaints every widget on it (the reader too, 5-10 ms
     # a keystroke at 120x40); the status line it is bound to repaints itself.
     status: var[Status] = var(Status, always_update=False)
+    # Bound down to the widgets that show them (attributes down): the marks (read, starred, tags,
+    # notes) changed, tags or notes changed (the reader shows them), the reading width.
+    marks_changed: var[int] = var(0, init=False)
+    annotations_changed: var[int] = var(0, init=False)
+    measure: var[int] = var(80, init=False)
 
     def __init__(
         self, library: LibraryLike, session: Session, paths: list[str], processes: int | None
@@ -162,6 +140,7 @@ class MainScreen(Screen[None]):
     bulk: Bulk  # acting on everything shown, with undo
     collection: CollectionKeys  # facets and timeline, near-copies, related articles
     fetcher: Fetcher  # what the reader shows, fetched off the loop
+    panes: Panes  # the focus, and the room each pane has
     answers: Answers  # the searcher's answers shown in the list, the reader and the match line
 
     @classmethod
@@ -220,11 +199,11 @@ class MainScreen(Screen[None]):
         yield filter_bar
         with Horizontal(id="main"):
             with Vertical(id="left"):
-                yield ArticleList(id="articles")
+                yield ArticleList(id="articles").data_bind(MainScreen.marks_changed)
                 yield MatchLine(id="match-line")
                 yield StatusLine(id="status").data_bind(MainScreen.status)
                 yield ProgressBar(id="progress", show_eta=False)
-            self._reader = Reader(id="reader")
+            self._reader = Reader(id="reader").data_bind(MainScreen.annotations_changed, MainScreen.measure)
             yield self._reader
         yield Footer()
 
@@ -238,8 +217,9 @@ class MainScreen(Screen[None]):
             self.set_timer, post, self._marks_shown,
         )  # fmt: skip
         self.article_actions = ArticleActions(
-            app, session, library, articles, reader, run, self._marked, self.reload, self.search_again
-        )
+            app, session, library, articles, reader, run, self._marked, self.reload, self.search_again,
+            self._set_measure,
+        )  # fmt: skip
         self.folders = Loading(
             app, library, session, self.paths, self.processes, self.watcher, self.fetcher, articles,
             self.query_one(ProgressBar), run, self._update_status, self.search_again,
@@ -248,6 +228,9 @@ class MainScreen(Screen[None]):
             self.app, session, searcher, self.folders, articles, reader, self.filter_bar, match_line,
             self.query_one(StatusLine), lambda: self.focused, self.call_after_refresh, self._update_status,
         )  # fmt: skip
+        self.panes = Panes(
+            app, session, self, articles, reader, self.filter_bar, self.query_one("#left"), self.answers
+        )
         self.bulk = Bulk(self.app, session, library, lambda: articles.keys, self._marks_changed)
         self.annotations = Annotations(
             app, session, library, lambda: articles.current_key, lambda: reader.article, self.apply_filter,
@@ -260,13 +243,13 @@ class MainScreen(Screen[None]):
         self.articles.border_title = opened_title(self.paths)
         self.articles.marks = self.reader.marks = session.marks
         self.articles.lang = self.reader.lang = current_language()
-        self.reader.measure = app.settings.measure
+        self.measure = app.settings.measure
         self.reader.open_key, self.reader.links_key = (
             self._key_shown("app.open", "o"),
             self._key_shown("app.links", "l"),
         )
         self.set_focus(self.articles)
-        self.apply_split()
+        self.panes.apply_split()
         self.set_interval(REFRESH_SECONDS, self.folders.refresh_if_due)
         self.folders.load()
         self._update_status()
@@ -280,33 +263,16 @@ class MainScreen(Screen[None]):
 
     def on_resize(self) -> None:
         self.call_after_refresh(self._measure_match_line)
-        self.call_after_refresh(self.apply_split)  # the layout may have changed: side by side or stacked
+        self.call_after_refresh(
+            self.panes.apply_split
+        )  # the layout may have changed: side by side or stacked
 
     def action_split(self, step: int) -> None:
-        """Give the list (or the reader) more of the screen; kept for the next start."""
-        settings = self.kliping.settings
-        now = settings.split if settings.split is not None else (45 if self._stacked else 50)
-        split = min(SPLIT_MAX, max(SPLIT_MIN, now + SPLIT_STEP * step))
-        if split != settings.split:
-            self.kliping.save_settings(split=split)
-        self.apply_split()
-
-    @property
-    def _stacked(self) -> bool:
-        return self.app.has_class("-narrow") or self.has_class("-narrow")
+        self.panes.split(step)
 
     def apply_split(self) -> None:
-        """The list's share of the screen as the settings have it: its width side by side, its height
-        stacked (a terminal narrower than 100 columns); unset, the stylesheet's."""
-        split = self.kliping.settings.split
-        left = self.query_one("#left")
-        if split is None:
-            left.styles.clear_rule("width")
-            left.styles.clear_rule("height")
-        elif self._stacked:
-            left.styles.width, left.styles.height = "100%", f"{split}%"
-        else:
-            left.styles.width, left.styles.height = f"{split}%", "1fr"
+        """The settings' split, as the user edited it."""
+        self.panes.apply_split()
 
     def _measure_match_line(self) -> None:
         width = self.query_one(MatchLine).content_region.width or self.articles.content_region.width
@@ -375,17 +341,22 @@ class MainScreen(Screen[None]):
     def annotated(self, event: Annotated) -> None:
         """The list's rows, the reader and the status show the marks as they are now."""
         event.stop()
-        self.reader.refresh_annotations()
-        self._marks_shown()
+        self.annotations_changed += 1
+        self.marks_changed += 1
 
     def _marks_shown(self) -> None:
-        self.articles.refresh_rows()
+        self.marks_changed += 1
+
+    def watch_marks_changed(self) -> None:
         self._update_status()
 
     def _marked(self) -> None:
         """A key changed the cursor's article's mark: the resting timer must not undo it."""
         self.following.stop_resting()
         self._marks_shown()
+
+    def _set_measure(self, measure: int) -> None:
+        self.measure = measure
 
     def apply_filter(self, text: str) -> None:
         """Put a filter in the bar (its change runs the search) and go to the list."""
@@ -395,6 +366,10 @@ class MainScreen(Screen[None]):
 
     # -- what the keys do, each done by the object that holds the key ------------------------
 
+    action_focus_filter = done_by(lambda screen: screen.panes.focus_filter)
+    action_enter = done_by(lambda screen: screen.panes.enter)
+    action_escape = done_by(lambda screen: screen.panes.escape)
+    action_full_screen = done_by(lambda screen: screen.panes.full_screen)
     action_toggle_raw = done_by(lambda screen: screen.article_actions.toggle_raw)
     action_wider = done_by(lambda screen: screen.article_actions.wider)
     action_narrower = done_by(lambda screen: screen.article_actions.narrower)
@@ -429,7 +404,7 @@ class MainScreen(Screen[None]):
         """The palette's commands for this screen, beside Textual's own."""
         return [
             *self.article_actions.commands(),
-            SystemCommand(_("Filter"), _("Focus the filter bar"), self.action_focus_filter),
+            SystemCommand(_("Filter"), _("Focus the filter bar"), self.panes.focus_filter),
             SystemCommand(
                 _("Reload"),
                 _("Read the folders again (they are also watched for changes)"),
@@ -488,15 +463,6 @@ class MainScreen(Screen[None]):
         event.stop()
         self.collection.looked(event)
 
-    def action_focus_filter(self) -> None:
-        filter_bar = self.filter_bar
-        if self.focused is filter_bar:
-            # "/" is a priority key: it comes here before the keys typed just before it reach the bar,
-            # so it waits behind them in the bar's queue ("hello/world" in a burst was "/helloworld").
-            filter_bar.call_later(filter_bar.insert_text_at_cursor, "/")
-        else:
-            self.set_focus(filter_bar)
-
     # -- the filter bar -----------------------------------------------------------------------
 
     @on(events.DescendantFocus)
@@ -508,66 +474,9 @@ class MainScreen(Screen[None]):
     @on(FilterBar.Left)
     def filter_left(self, event: FilterBar.Left) -> None:
         event.stop()
-        self._to_list(first=not event.cleared)
-
-    def _to_list(self, *, first: bool) -> None:
-        if not first:
-            # Esc cleared the filter: the whole list comes back with the cursor on the article found.
-            self.answers.keep_after_clear(self.articles.current_key)
-        articles = self.articles
-        if self.focused is articles:
-            return
-        self.set_focus(articles)
-        if first:
-            articles.action_first()
+        self.panes.to_list(first=not event.cleared)
 
     @on(Input.Submitted, "#filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self._remember_filter()
-        self._to_list(first=True)
-
-    def _remember_filter(self) -> None:
-        text = self.session.query_text.strip()
-        if text:
-            self.filter_bar.remember(text)
-            self.kliping.remember_filter(text)
-
-    # -- keys ---------------------------------------------------------------------------------
-
-    def action_enter(self) -> None:
-        focused = self.focused
-        if isinstance(focused, FilterBar):
-            self._remember_filter()
-            self._to_list(first=True)
-        elif isinstance(focused, ArticleList):
-            # After the keys already on their way: "j j j j Enter" in one burst (a slow SSH link)
-            # opens the fifth article, not the first. Those keys find their bindings once they
-            # reach the app, with the focus it has then, so choosing (which moves the focus to
-            # the reader) waits until the app is idle again.
-            focused.call_after_refresh(focused.action_choose)
-        else:
-            raise SkipAction()
-
-    def action_escape(self) -> None:
-        if self.query("HelpPanel"):  # Textual's Keys panel, from the palette: Esc closes it
-            self.app.action_hide_help_panel()
-            return
-        focused = self.focused
-        if isinstance(focused, FilterBar):
-            focused.action_clear()
-        elif isinstance(focused, Reader):
-            self.set_focus(self.articles)
-        elif isinstance(focused, ArticleList) and self.filter_bar.value:
-            self.filter_bar.action_clear()
-        else:
-            raise SkipAction()
-
-    def action_full_screen(self) -> None:
-        """The reader alone on the screen (the list, the filter and the footer give it their room),
-        and back; Esc also comes back."""
-        if self.maximized is not None:
-            self.minimize()
-            return
-        self.set_focus(self.reader)
-        self.maximize(self.reader, container=False)
+        self.panes.filter_submitted()

@@ -13,7 +13,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
@@ -130,6 +130,7 @@ class ArticleList(ScrollView, can_focus=True):
     """
 
     cursor: reactive[int] = reactive(0, always_update=False, repaint=False)
+    marks_changed: var[int] = var(0, init=False)  # bound to the screen's: the rows' marks are redrawn
 
     @dataclass
     class Highlighted(Message):
@@ -242,6 +243,9 @@ class ArticleList(ScrollView, can_focus=True):
         elif current is not None:
             self.cursor = self._keys.index(current)
         self.refresh()
+
+    def watch_marks_changed(self) -> None:
+        self.refresh_rows()
 
     def refresh_rows(self) -> None:
         """Redraw after marks changed (read, starred): the rows are the same, their symbols are not."""

@@ -12,7 +12,7 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import reactive, var
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
@@ -80,6 +80,7 @@ class Reader(ScrollView, can_focus=True):
 
     raw: reactive[bool] = reactive(False)
     measure: reactive[int] = reactive(80)
+    annotations_changed: var[int] = var(0, init=False)  # bound to the screen's: tags or notes changed
 
     @dataclass
     class Shown(Message):
@@ -185,6 +186,9 @@ class Reader(ScrollView, can_focus=True):
 
     def watch_measure(self) -> None:
         self._rebuild()
+
+    def watch_annotations_changed(self) -> None:
+        self.refresh_annotations()
 
     def refresh_annotations(self) -> None:
         """The article's tags or note changed: show them where the reader is."""
@@ -470,14 +474,6 @@ class Reader(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._update_subtitle()
 
-    @property
-    def match_count(self) -> int:
-        return len(self._match_lines)
-
-    @property
-    def current_match(self) -> int:
-        return self._current_match
-
     def _goto_match(self, index: int) -> None:
         if index < 0:
             self._wrapping.wrap_all()  # the last match: all of it
@@ -525,8 +521,3 @@ class Reader(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
-
-    @property
-    def text_lines(self) -> list[str]:
-        """The pane's lines as plain text, for tests and copying."""
-        return [strip.text.rstrip() for strip in self._lines]

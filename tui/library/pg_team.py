@@ -1,0 +1,146 @@
+"""The team's tags, notes and saved searches on a team library, each with its author: everyone
+reads them, each is written in one's own name, a note changed only by its author (pg_schema.PEOPLE),
+and a change is heard by everyone's app (LISTEN/NOTIFY)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import psycopg
+
+from tui.library.pg_connect import LibraryError
+from tui.library.pg_person import PgPerson
+from tui.state import Shared, merged_note
+
+SETTLE = 0.2  # seconds: changes told within this of each other are one (a bulk tagging's statements)
+
+
+class PgTeam(PgPerson):
+    """The team's annotations, as a `PgState` reads and writes them."""
+
+    def tags(self) -> dict[str, dict[str, bool]]:
+        found: dict[str, dict[str, bool]] = {}
+        for digest, tag, present in self._rows("SELECT digest, tag, present FROM tags"):
+            found.setdefault(digest, {})[tag] = bool(present)
+        return found
+
+    def set_tag(self, digest: str, tag: str, present: bool | None) -> None:
+        self.set_tags([(digest, tag, present)])
+
+    def set_tags(self, choices: Iterable[tuple[str, str, bool | None]]) -> None:
+        """Tags chosen in this person's name; None forgets the choice, whoever made it."""
+        choices = list(choices)
+
+        def put(conn: psycopg.Connection[Any]) -> None:
+            with conn.cursor() as cursor:
+                cursor.executemany(
+                    "DELETE FROM tags WHERE digest = %s AND tag = %s",
+                    [(d, t) for d, t, p in choices if p is None],
+                )
+                cursor.executemany(
+                    "INSERT INTO tags(digest, tag, present) VALUES (%s, %s, %s) ON CONFLICT (digest, tag) "
+                    "DO UPDATE SET present = excluded.present, author = current_user, changed = now()",
+                    [(d, t, p) for d, t, p in choices if p is not None],
+                )
+
+        self._write(put, None)
+
+    def notes(self) -> dict[str, str]:
+        """This person's own notes (the ones the note dialog changes)."""
+        return dict(self._rows("SELECT digest, note FROM notes WHERE author = current_user"))
+
+    def set_note(self, digest: str, note: str, was: str | None = None) -> str:
+        """This person's note on an article, as `ReadingState.set_note` keeps one (the same person's
+        two windows keep both texts); nobody else's note is touched (row-level security)."""
+        note = note.strip()
+
+        def put(conn: psycopg.Connection[Any]) -> str:
+            row = conn.execute(
+                "SELECT note FROM notes WHERE digest = %s AND author = current_user FOR UPDATE", (digest,)
+            ).fetchone()
+            stored = row[0] if row else ""
+            kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
+            if kept == stored:
+                return kept
+            if kept:
+                conn.execute(
+                    "INSERT INTO notes(digest, note) VALUES (%s, %s) ON CONFLICT (digest, author) "
+                    "DO UPDATE SET note = excluded.note, changed = now()",
+                    (digest, kept),
+                )
+            else:
+                conn.execute("DELETE FROM notes WHERE digest = %s AND author = current_user", (digest,))
+            return kept
+
+        return self._write(put, note)
+
+    def shared_now(self) -> Shared:
+        tags: dict[str, dict[str, bool]] = {}
+        authors: dict[str, dict[str, str]] = {}
+        for digest, tag, present, author in self._rows("SELECT digest, tag, present, author FROM tags"):
+            tags.setdefault(digest, {})[tag] = bool(present)
+            authors.setdefault(digest, {})[tag] = str(author)
+        mine: dict[str, str] = {}
+        others: dict[str, list[tuple[str, str]]] = {}
+        for digest, author, note in self._rows(
+            "SELECT digest, author, note FROM notes ORDER BY digest, changed, author"
+        ):
+            if author == self.person:
+                mine[digest] = note
+            else:
+                others.setdefault(digest, []).append((str(author), note))
+        return Shared(tags, authors, mine, others, self.searches())
+
+    def watch(self, changed: Callable[[], object]) -> None:
+        """Hear the team's changes to tags, notes and saved searches (the tables' trigger NOTIFYs
+        `kliping_people`) on a thread with a connection of its own; a lost server is tried again."""
+
+        def run() -> None:
+            while not self._closed.is_set():
+                try:
+                    listener = self._listener = psycopg.connect(
+                        self._library.url, autocommit=True, connect_timeout=10, application_name="kliping"
+                    )
+                    listener.execute("LISTEN kliping_people")
+                    while not self._closed.is_set():
+                        if not any(True for _note in listener.notifies(timeout=0.5, stop_after=1)):
+                            continue
+                        while any(True for _note in listener.notifies(timeout=SETTLE, stop_after=1)):
+                            pass
+                        if not self._closed.is_set():
+                            changed()
+                except (psycopg.Error, LibraryError):  # the server went away: listen again in a second
+                    self._closed.wait(1.0)
+
+        threading.Thread(target=run, name="kliping-people", daemon=True).start()
+
+    # --- saved searches: the team's ----------------------------------------------------------
+
+    def searches(self) -> list[tuple[str, str]]:
+        return [(n, q) for n, q in self._rows("SELECT name, query FROM searches ORDER BY seq, name")]
+
+    def save_search(self, name: str, query: str) -> None:
+        self._write(
+            lambda conn: conn.execute(
+                "INSERT INTO searches(name, query, seq) "
+                "VALUES (%s, %s, (SELECT coalesce(max(seq), 0) + 1 FROM searches)) "
+                "ON CONFLICT (name) DO UPDATE SET query = excluded.query, author = current_user",
+                (name, query),
+            ),
+            None,
+        )
+
+    def rename_search(self, old: str, new: str) -> None:
+        def rename(conn: psycopg.Connection[Any]) -> None:
+            if old != new:
+                conn.execute("DELETE FROM searches WHERE name = %s", (new,))
+                conn.execute(
+                    "UPDATE searches SET name = %s, author = current_user WHERE name = %s", (new, old)
+                )
+
+        self._write(rename, None)
+
+    def delete_search(self, name: str) -> None:
+        self._write(lambda conn: conn.execute("DELETE FROM searches WHERE name = %s", (name,)), None)
