@@ -109,7 +109,10 @@ def document(
             found.append(position)
     exact = len(words) <= MAX_POSITION and all(len(places) <= MAX_POSITIONS for places in at.values())
     if exact:
-        parts = [f"'{word}':{','.join(map(str, places))}" for word, places in at.items()]
+        parts = [  # (most words are once in an article: no join for them)
+            f"'{word}':{places[0]}" if len(places) == 1 else f"'{word}':{','.join(map(str, places))}"
+            for word, places in at.items()
+        ]
     else:  # a phrase could need a position PostgreSQL would not keep
         parts = [f"'{word}':{_written(places)}" for word, places in at.items()]
     roots = _roots_of(at, stems)
