@@ -133,6 +133,7 @@ def main() -> int:
     from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
     corpus, info = ensure_corpus(args.count, args.seed)
+    load_at_start = [round(x, 1) for x in os.getloadavg()]
     server = None
     admin = args.url
     if admin is None:
@@ -153,9 +154,12 @@ def main() -> int:
         url = make_conninfo(**{**conninfo_to_dict(admin), "dbname": name})
         library = PgLibrary(url, syncing=True)
         started = time.perf_counter()
-        for _update in sync(library, [str(corpus)]):
-            pass
+        written = started  # when the last batch was written: the indexes and groups come after
+        for update in sync(library, [str(corpus)]):
+            if not update.finished:
+                written = time.perf_counter()
         sync_seconds = time.perf_counter() - started
+        batches_seconds = written - started
         started = time.perf_counter()
         for _update in sync(library, [str(corpus)]):
             pass
@@ -184,8 +188,10 @@ def main() -> int:
                 "commit": commit(),
                 "corpus": {"articles": info.get("articles"), "files": info.get("files")},
                 "load_average": [round(x, 1) for x in os.getloadavg()],
+                "load_average_at_start": load_at_start,
                 "kept": url if args.keep else None,
                 "sync_seconds": round(sync_seconds, 1),
+                "sync_batches_seconds": round(batches_seconds, 1),  # the rest: indexes, then groups
                 "sync_again_seconds": round(again_seconds, 2),
                 "articles": sizes[3],
                 "long_articles": sizes[4],

@@ -27,11 +27,12 @@ WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word in
 # again, for WALK_AGAIN times as long: a busy machine made a page of a common prefix miss its
 # WALK_SECONDS, and sorting all its matches instead took 0.3-1 s at 100k (50k of them).
 COMMON_SHARE = 0.02
-# Rows of a first page read on the event loop: a tall terminal's screenful (each row of a page
-# costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
-# machine, and a page missing its 12 ms came from the thread 20-50 ms later); the search's thread
-# reads the rest of the page after the frame (tui.searching).
-AT_ONCE_ROWS = 60
+# Rows of a first page read on the event loop: a screenful of a 40-line terminal (each row of a
+# page costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
+# machine, and a page missing its 12 ms came from the thread 20-50 ms later; the pty keystroke's
+# p50 was 3x the floor with 200 rows, 2.6-3x with 60, 1.4x with 40); the search's thread reads
+# the rest of the page after the frame (tui.searching).
+AT_ONCE_ROWS = 40
 STOP_POLL = 0.005  # seconds between looks at a search's `stop` while the server answers it
 WALK_AGAIN = 4
 
