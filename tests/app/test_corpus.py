@@ -188,3 +188,17 @@ async def _small_screen(app: KlipingApp) -> None:
         top = articles.scroll_offset.y
         assert top <= articles.cursor < top + articles.scrollable_content_region.height
         assert articles.render_line(articles.cursor - top).text.startswith("›")
+
+
+def test_the_panel_shows_every_kind_the_facets_count_places_and_acronyms_too() -> None:
+    from tui.facets import Facets, term_for
+    from tui.widgets.facets_panel import kinds
+
+    found = Facets(total=3, sources=[("Antara", 2)], places=[("Pasuruan", 2)], acronyms=[("KPK", 1)])
+    shown = dict(kinds(found))
+    assert list(shown) == ["source", "place", "acronym"]
+    assert [term_for(kind, value) for kind in shown for value, _count in shown[kind]] == [
+        "source:Antara",
+        "place:Pasuruan",
+        "KPK",
+    ]
