@@ -142,6 +142,8 @@ FILTERS = [
     "source:tempo OR title:desa",
     "place:manado",
     "place:surabaya",  # named in a text, not in its dateline (tui.gazetteer)
+    'place:"jawa timur"',
+    'place:"jawa barat" OR place:"timur tengah"',
     "tempat:jogja OR place:bali",
     "-place:jakarta desa",
     "year:2024",

@@ -162,6 +162,21 @@ def test_place_asks_for_the_places_a_text_names(tmp_path: Path, capsys: pytest.C
     assert listed(capsys, "--no-cache", "--filter", "place:sleman", folder) == ["Bantuan Sosial Cair"]
 
 
+def test_a_place_phrase_is_one_place_of_the_text_never_two(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """place:"jawa timur" finds an article whose text names Jawa Timur (not only a dateline), and no
+    phrase runs from one place into the next ("Jawa Timur" then "Pasuruan"), here and on PostgreSQL."""
+    folder = tmp_path / "clips"
+    body = ["Warga Kabupaten Pasuruan dan Kota Surabaya, Jawa Timur, berkumpul di balai desa pagi ini."]
+    write_article(folder, "rapat.txt", "Rapat Warga", "2024-05-02", body)
+    assert listed(capsys, "--filter", 'place:"jawa timur"', str(folder)) == ["Rapat Warga"]
+    assert main(["--list", "--filter", 'place:"timur pasuruan"', str(folder)]) == 1  # nothing found
+    vectors = document("Rapat", "Jawa Timur lalu Pasuruan", None, None)
+    positions = dict(part.split(":") for part in vectors.place.split())
+    assert int(positions["'pasuruan'"]) - int(positions["'timur'"]) > 1
+
+
 def test_stats_count_places_and_acronyms(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = str(collection(tmp_path / "clips"))
     assert main(["--list", "--stats", "--json", folder]) == 0

@@ -124,7 +124,9 @@ def document(
     title_parts = [f"'{word}':{_written(places)}" for word, places in title_at.items()]
     title_parts += dict.fromkeys(roots[word] for word in title_at if word in roots)
     place_text = indexed_place(place, MENTION_SEPARATOR.join(text_places(title, body, place)))
-    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text), exact)
+    return Vectors(
+        " ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text, names=True), exact
+    )
 
 
 def text_places(title: str, body: str, place: str | None) -> tuple[str, ...]:
@@ -157,10 +159,16 @@ def _written(places: list[int]) -> str:
     return ",".join(map(str, places))
 
 
-def _plain(text: str | None) -> str:
+def _plain(text: str | None, names: bool = False) -> str:
     """A source's or place's own vector: its words at their positions (never stemmed: SQLite's
-    source: and place: are prefixes of the words as written)."""
+    source: and place: are prefixes of the words as written). With `names` (the places, one a
+    line), a position is left out between two names, so no phrase runs from one into the next
+    ("Jawa" then "Timur Tengah" is no `place:"jawa timur"`)."""
     at: dict[str, list[int]] = {}
-    for position, word in enumerate(words_of(text) if text else [], 1):
-        at.setdefault(word, []).append(position)
+    position = 0
+    for name in (text.split(MENTION_SEPARATOR) if names else [text]) if text else []:
+        for word in words_of(name):
+            position += 1
+            at.setdefault(word, []).append(position)
+        position += 1
     return " ".join(f"'{word}':{_written(places)}" for word, places in at.items())
