@@ -116,7 +116,11 @@ class Gazetteer:
                 self.forms[form.encode()] = Form(alone, marked, near)
         # The words looked for in a text, in UTF-8: names' first words and the known acronyms (a
         # smaller set is looked up faster: the words near them are looked for among the text's).
-        self.wanted = frozenset(self.forms).union(_ACRONYM_FORMS)
+        self.starts = frozenset(self.forms)
+        self.wanted = self.starts.union(_ACRONYM_FORMS)
+        # Those and the words near them: a text's words are looked up in this set once, in C, and
+        # the few found stand for the text's words from then on (a set of all of them cost a third).
+        self.looked = self.wanted.union(*(form.near for form in self.forms.values()))
 
     def place(self, written: str) -> str | None:
         """The place a name is (its name as facets show it), or None: "JOGJA" is "Yogyakarta"."""
@@ -163,21 +167,18 @@ def mentions(title: str, body: str, dateline: str | None = None) -> tuple[tuple[
         if mark in data:
             data = data.replace(mark, b" " + mark + b" ")
     tokens = data.translate(_PUNCTUATION_SPACES).split()
-    distinct = set(tokens)  # small: looked up in the gazetteer's large set once a word
-    words = distinct.intersection(known.wanted)
+    nearby = known.looked.intersection(tokens)  # the text's words that matter, a few
     found: set[str] = set()
     elsewhere: list[bytes] = []
-    for word in words:
-        form = known.forms.get(word)
-        if form is None:
-            continue
-        if form.marked or (form.near and not form.near.isdisjoint(distinct)):
+    for word in nearby.intersection(known.starts):
+        form = known.forms[word]
+        if form.marked or (form.near and not form.near.isdisjoint(nearby)):
             elsewhere.append(word)
         elif form.alone:
             found.add(form.alone)
     if elsewhere:
         found.update(_places_at(tokens, elsewhere, known))
-    named = {word.decode() for word in words if word in _ACRONYM_FORMS}
+    named = {word.decode() for word in nearby.intersection(_ACRONYM_FORMS)}
     at = text.find("(")
     while at >= 0:
         match = _PARENTHESISED.match(text, at)
