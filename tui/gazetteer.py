@@ -94,7 +94,14 @@ class Gazetteer:
         for written, place in lowered.items():
             self.byte_names.setdefault(written, place)
         self.byte_marked = frozenset(name.encode() for name in self.marked)
-        self.seconds = frozenset(name.split(b" ")[1] for name in self.byte_names if b" " in name)
+        # The most words of a name that starts with these two ("jakarta selatan": 2): where a name's
+        # first word stands, only names that long and shorter are looked up, not four words each time.
+        self.spans: dict[bytes, int] = {}
+        for written in self.byte_names:
+            spelt = written.split(b" ")
+            if len(spelt) > 1:
+                pair = spelt[0] + b" " + spelt[1]
+                self.spans[pair] = max(self.spans.get(pair, 0), min(len(spelt), self.longest))
         # A word found in a text is a place alone (one look-up, without finding where it stands)
         # unless it is a common word, or the text also has a word that may make it part of a longer
         # name: the first words of names it is inside ("Bandar" for "Lampung"), the second words of
@@ -184,11 +191,7 @@ def mentions(title: str, body: str, dateline: str | None = None) -> tuple[tuple[
         match = _PARENTHESISED.match(text, at)
         if match is not None:
             token = match.group(1)
-            if (
-                token not in NOT_ACRONYMS
-                and sum(ch.isupper() for ch in token) > 1
-                and _expanded(text, at, token)
-            ):
+            if token not in NOT_ACRONYMS and sum(map(str.isupper, token)) > 1 and _expanded(text, at, token):
                 named.add(token)
         at = text.find("(", at + 1)
     first = (known.place(dateline) or dateline) if dateline else None
@@ -214,13 +217,12 @@ def _places_at(tokens: list[bytes], starts: list[bytes], known: Gazetteer) -> se
     for index in sorted(at):
         if index <= covered:
             continue
-        longest = (
-            min(known.longest, count - index)
-            if index + 1 < count and tokens[index + 1].lower() in known.seconds
-            else 1
-        )
+        first = tokens[index].lower()
+        longest = 1
+        if index + 1 < count:
+            longest = min(known.spans.get(first + b" " + tokens[index + 1].lower(), 1), count - index)
         for size in range(longest, 0, -1):
-            key = tokens[index].lower() if size == 1 else b" ".join(tokens[index : index + size]).lower()
+            key = first if size == 1 else b" ".join(tokens[index : index + size]).lower()
             place = known.byte_names.get(key)
             if place is None or (key in known.byte_marked and not _marked_ok(tokens, index)):
                 continue
@@ -243,4 +245,4 @@ def _marked_ok(tokens: list[bytes], index: int) -> bool:
 def _expanded(text: str, at: int, acronym: str) -> bool:
     """Whether one of the eight words before a parenthesis starts with the acronym's first letter."""
     words = text[max(0, at - 120) : at].split()[-8:]
-    return any(word[:1] == acronym[0] for word in words)
+    return f" {acronym[0]}" in " " + " ".join(words)  # a word starts with it: one scan, no loop
