@@ -581,7 +581,7 @@ def _blocks(units: list[Unit]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     numbers: dict[str, int] = {}
     # A text that already has its own "[2]" (a wiki's citations, code) gets no link numbers: they
     # would be read as its own, and its own taken out of exports (article.unmarked) as link numbers.
-    linking = any(unit.links for unit in units) and not any(
+    linking = any([unit.links for unit in units]) and not any(
         "[" in unit.text and _BRACKETED_NUMBER.search(unit.text) for unit in units
     )
     count = len(units)

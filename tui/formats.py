@@ -395,6 +395,8 @@ def _markdown_units(text: str) -> list[Unit]:
 
     def inline(line: str, new: bool) -> str:
         """_inline's reading of a line of the unit started next (`new`) or last, its links kept."""
+        if _MD_MARK.search(line) is None:  # most lines: no markup, so no links and no list for them
+            return line
         return _inline(line, found.setdefault(len(units) - (not new), []))
 
     fenced = False

@@ -131,6 +131,9 @@ FIELD_LIMIT = 500  # characters of a title, source or place kept: a 10 MB title 
 def plain_field(text: str, limit: int = FIELD_LIMIT) -> str:
     """A title, a source or a place from a file as it is kept: one plain line, spaces collapsed, cut at
     `limit` characters (what follows a long escape sequence is cut after it goes)."""
+    # Most titles are one printable line with single spaces already: told in C, and kept as they are.
+    if len(text) <= limit and text.isprintable() and "  " not in text and text[:1] != " " != text[-1:]:
+        return text
     return " ".join(plain_line(text[: limit + 8192]).split())[:limit].rstrip()
 
 

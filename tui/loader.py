@@ -210,6 +210,8 @@ SUMMARY_EXAMPLES = 3  # records named in a file's summary line
 def summarised(results: list[Article | Problem]) -> list[Article | Problem]:
     """A file's articles, and what it could not read in one line: a 6,000-row export with bad rows
     said thousands of lines; the line names the first few records and counts the rest."""
+    if len(results) < 2:  # a file of one article or one problem, as nearly every file is
+        return results
     problems = [item for item in results if isinstance(item, Problem)]
     if len(problems) < 2 or any(item.path != problems[0].path for item in problems):
         return results
@@ -247,7 +249,7 @@ def _load_file(path: str | os.PathLike[str], info: os.stat_result | None) -> lis
                 return _zip(stream, name)  # Pocket's download, whatever suffix it was saved with
             if suffix not in SUFFIXES:
                 return [Problem(name, unread_type(suffix))]  # as in a folder: named or found, one decision
-            stream.seek(0)
+            # Nothing was read to tell a zip (the suffix was known): the stream is at its start.
             # JSON Lines and JSON lists are read a record at a time, so their size costs no memory.
             if suffix == ".jsonl":
                 return _json_lines(stream.readline, name)

@@ -334,7 +334,14 @@ def _carried(items: Items, words: set[bytes]) -> Items:
 
 
 def _is_document(path: str) -> bool:
-    return os.path.splitext(path)[1].lower() in documents.SUFFIXES
+    # Most paths end otherwise, told without splitext (a microsecond a file in the workers).
+    return path[-_DOCUMENT_TAIL:].lower().endswith(_DOCUMENT_ENDINGS) and (
+        os.path.splitext(path)[1].lower() in documents.SUFFIXES
+    )
+
+
+_DOCUMENT_ENDINGS = tuple(documents.SUFFIXES)
+_DOCUMENT_TAIL = max(map(len, _DOCUMENT_ENDINGS))
 
 
 def _chunks(paths: list[str], sizes: Mapping[str, int]) -> list[list[str]]:
