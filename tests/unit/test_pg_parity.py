@@ -54,6 +54,13 @@ def _corpus(folder: Path) -> Path:
     ):
         write_article(folder, f"edges/{name}", title, date, [story + extra])
     (folder / "edges" / "copy3.txt").write_text(f"Banjir di bantaran sungai\n\n{story}\n")
+    write_article(  # the same story's rarer words, not a copy: related to it
+        folder,
+        "edges/aid.txt",
+        "Petugas mengevakuasi korban banjir",
+        "3 Maret 2023 10:00",
+        ["Ratusan petugas merendam karung pasir; banjir surut Senin, sementara perahu karet tiba."],
+    )
     undated = folder / "edges" / "undated.md"
     undated.write_text("# Catatan tanpa tanggal\n\nPenguatan kapasitas kader desa di Makassar.\n")
     (folder / "edges" / "undated2.txt").write_text(
@@ -215,6 +222,29 @@ def test_near_duplicate_groups_are_the_same(both: tuple[Library, object]) -> Non
         sides.append((sizes, groups, sorted(library.group_ids().values())))  # type: ignore[attr-defined]
     assert sides[0] == sides[1]
     assert sum(sides[0][0].values()) >= 3  # the corpus's near-copies are a group
+
+
+def test_related_articles_come_from_the_same_telling_words(both: tuple[Library, object]) -> None:
+    """ "More like this" of a near-copy: the articles with its most telling words (the same words
+    on both sides; bm25 and ts_rank order them otherwise), its own group left out."""
+    from tui.library import pg_related, related
+
+    sides = []
+    for library in both:
+        known = _idents(library)
+        [key] = [k for k, ((path, _d), _r) in known.items() if path.endswith("copy1.txt")]
+        found = library.related(key)  # type: ignore[attr-defined]
+        group = set(library.group(key))  # type: ignore[attr-defined]
+        assert found and not group & set(found) and key not in found, library
+        article = library.article(key)  # type: ignore[attr-defined]
+        if isinstance(library, Library):
+            with library._db.lock:
+                words = related.telling_words(library._db.conn, article.title, article.text)
+        else:
+            words = pg_related.telling_words(library._conn(), article.title, article.text)  # type: ignore[attr-defined]
+        sides.append((words, [known[k][0][0] for k in found]))
+    assert sides[0][0] == sides[1][0] and len(sides[0][0]) >= 3
+    assert sides[1][1][0].endswith("aid.txt")  # the one with most of them, in its title too
 
 
 def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> None:
