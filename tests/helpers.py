@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from textual.scroll_view import ScrollView
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -146,3 +151,21 @@ def run_kliping(
         env=dict(os.environ, PYTHONPATH=str(ROOT), **env),
         timeout=60,
     )
+
+
+def reader_lines(pane: ScrollView) -> list[str]:
+    """Every line of the reading pane as it is drawn when scrolled to it (its line API), so far as
+    the pane is laid out (an article still being wrapped: its first part)."""
+    top = pane.scroll_offset.y
+    return [pane.render_line(y - top).text.rstrip() for y in range(pane.virtual_size.height)]
+
+
+def lines_in_view(pane: ScrollView) -> list[str]:
+    """The lines the reading pane shows now."""
+    return [pane.render_line(y).text.rstrip() for y in range(pane.scrollable_content_region.height)]
+
+
+def matches_shown(pane: ScrollView) -> tuple[int, int]:
+    """The reader's "match 2/5" under its border as (2, 5); (0, 0) when it shows none."""
+    found = re.search(r"(\d+)/(\d+)", str(pane.border_subtitle))
+    return (int(found[1]), int(found[2])) if found else (0, 0)

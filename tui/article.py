@@ -69,6 +69,8 @@ class Article:
     carried: str = ""  # marks a read-it-later export gives (JSON: read, starred, note), taken in once
     whole_bytes: int = 0  # the whole clean text's size when only its first part is kept (KEEP_BYTES), else 0
     links: tuple[str, ...] = ()  # the body's links: link N is marked "[N]" in the block text after its words
+    places: tuple[str, ...] = ()  # the places it names (tui.gazetteer): the dateline's first, when it is one
+    acronyms: tuple[str, ...] = ()  # the organisations and programmes it names by acronym (KPK, PKH)
 
     def __post_init__(self) -> None:
         if self.words < 0:

@@ -9,6 +9,7 @@ from functools import lru_cache
 
 from tui.article import Block, BlockKind
 from tui.dates import find_date, is_date_line
+from tui.gazetteer import plausible_place
 
 
 def _phrases(table: str) -> frozenset[str]:
@@ -432,9 +433,11 @@ def _dateline(
     if (outlet := _OUTLET_DATELINE.match(text)) is not None:
         place = outlet.group("place") or outlet.group("glued")
         place = place.title() if place and place.isupper() else place
-        return place, outlet_name(outlet.group("site")), None
+        # "TEMPO.CO, Info Bisnis -" names a section, not a place: a place is known or looks like one.
+        return (place if place and plausible_place(place) else None), outlet_name(outlet.group("site")), None
     if (capital := _CAPITAL_DATELINE.match(text)) is not None:
-        return capital.group("place").title(), None, None
+        place = capital.group("place").title()
+        return (place if plausible_place(place) else None), None, None
     match = _DATELINE.match(text)
     if match is None:
         return None, None, None
@@ -442,6 +445,8 @@ def _dateline(
     if len(place) < 3:
         return None, None, None
     place = place.title() if place.isupper() else place
+    if not plausible_place(place):
+        return None, None, None
     if match.group("date"):
         found = find_date(match.group("date"))
         if found is None:

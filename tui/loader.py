@@ -19,9 +19,10 @@ from pathlib import Path
 from typing import IO, Any
 
 from tui import archive, documents, formats, imports, webpage
-from tui.article import KEEP_BYTES, Article, Problem, keep_first, utf8_size
+from tui.article import KEEP_BYTES, Article, Block, Problem, keep_first, unmarked, utf8_size
 from tui.cleaning import Cleaned, clean, outlet_name
 from tui.formatting import plain_field
+from tui.gazetteer import LEAD, mentions
 from tui.i18n import Said, _, said
 
 SUFFIXES: frozenset[str] = frozenset(
@@ -421,6 +422,9 @@ def _article(
     # its words are counted whole, so the list tells its real length.
     blocks, whole = keep_first(cleaned.blocks)
     words = sum(len(block.text.split()) for block in cleaned.blocks) if whole else cleaned.words
+    place = meta.get("place") or cleaned.place
+    # the text as it is indexed (without link markers), as the PostgreSQL library finds them again
+    places, acronyms = mentions(title, unmarked(_lead(blocks), cleaned.links), place)
     return Article(
         id=_article_id(path, record),
         path=path,
@@ -429,7 +433,7 @@ def _article(
         title_derived=derived,
         date=meta.get("date") or cleaned.date,
         source=outlet_name(meta["source"]) if meta.get("source") else cleaned.source,
-        place=meta.get("place") or cleaned.place,
+        place=place,
         url=meta.get("url"),
         digest=digest,
         record=record,
@@ -439,7 +443,21 @@ def _article(
         words=words,
         whole_bytes=whole,
         links=cleaned.links,
+        places=places,
+        acronyms=acronyms,
     )
+
+
+def _lead(blocks: tuple[Block, ...]) -> str:
+    """The body's first gazetteer.LEAD characters or so, joined as Article.text joins them."""
+    parts: list[str] = []
+    size = 0
+    for block in blocks:
+        parts.append(block.text)
+        size += len(block.text) + 2
+        if size >= LEAD:
+            break
+    return "\n\n".join(parts)
 
 
 def _text(

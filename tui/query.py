@@ -11,7 +11,9 @@ Grammar, informally (every slip is read as plain words and explained in `Query.h
                     below may stand on either side (tag:a OR has:note, is:starred OR year:2024)
     title:word      in the title (also `title:"a phrase"`)
     source:kompas   the source has a word starting with `kompas`
-    place:pasuruan  the dateline place has a word starting with `pasuruan`
+    place:pasuruan  the dateline place or a place the text names (tui.gazetteer) has a word
+                    starting with `pasuruan`; a known spelling asks for its place (place:jogja
+                    is place:yogyakarta, place:jaksel is place:"jakarta selatan")
     year:2024       dated within 2024
     date:2023       within a year, month (2023-05) or day (2023-05-01);
     date:A..B       from the start of period A to the end of period B (either side may be left open)
@@ -36,6 +38,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
+from tui.gazetteer import gazetteer
 from tui.i18n import _
 from tui.text import fold_words
 
@@ -340,6 +343,7 @@ class _Reader:
                 if phrase is None:
                     self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
                     return
+                phrase = _place_named(phrase) if name == "place" else phrase
                 self.add_words(phrase, negated=negated, field=name, prefix=name != "title", raw="")
                 return
             if not fold_words(value):
@@ -347,6 +351,9 @@ class _Reader:
                 self.add_words(name, negated=negated, field=None, prefix=False, raw=name)
                 return
             prefix = name != "title" or value.endswith("*")
+            if name == "place" and (known := _place_named(value)) != value:
+                self.add_words(known, negated=negated, field=name, prefix=prefix, raw="")
+                return
             self.add_words(value, negated=negated, field=name, prefix=prefix, raw=value)
             return
         if name in ("tag", "note"):
@@ -534,3 +541,10 @@ def parse(text: str) -> Query:
         empty_range=empty_range,
         either=tuple(either),
     )
+
+
+def _place_named(value: str) -> str:
+    """The place a known spelling names (jogja: Yogyakarta, jaksel: Jakarta Selatan), else the value:
+    the index holds each place the text names under its name (tui.gazetteer)."""
+    known = gazetteer().place(value)
+    return known if known and fold_words(known) != fold_words(value) else value

@@ -21,8 +21,11 @@ from typing import Protocol, TypeVar
 
 import platformdirs
 
+from tui import state_sql
 from tui.i18n import _
 from tui.sqlite import Database, Schema, Wording
+from tui.state_sql import NOTE_SEPARATOR as NOTE_SEPARATOR  # named here too, as the team's state and
+from tui.state_sql import merged_note as merged_note  # the exports keep notes by the same rule
 
 SCHEMA_VERSION = 2  # 2: tags, notes and saved searches
 HISTORY_LIMIT = 500
@@ -63,21 +66,35 @@ CREATE INDEX IF NOT EXISTS history_seq ON history(seq);
 T = TypeVar("T")
 
 
-NOTE_SEPARATOR = "\n\n-----\n\n"  # between two windows' texts of one note, so neither is lost
-
-
-def merged_note(theirs: str, mine: str) -> str:
-    """Both texts of a note two windows changed at once; deleting it in one keeps the other's."""
-    if not mine or mine in theirs:
-        return theirs
-    if theirs in mine:
-        return mine
-    return theirs + NOTE_SEPARATOR + mine
-
-
 def default_state_path() -> Path:
     """Where reading state lives, so it follows the platform's conventions (XDG data dir on Linux)."""
     return Path(platformdirs.user_data_dir("kliping", appauthor=False)) / "state.sqlite3"
+
+
+def _wording() -> Wording:
+    """What the reading state file's troubles are called, in the user's language when it is opened."""
+    return Wording(
+        damaged=_(
+            "The reading state file was unusable ({problem}), so it was moved to {path} "
+            "and a fresh one started."
+        ),
+        rebuilt="",  # user data is never rebuilt
+        unusable=_(
+            "Could not open the reading state file {path} ({error}), so read marks, stars "
+            "and history will not be kept this session."
+        ),
+        unwritable=_(
+            "Could not save to the reading state file {path} ({error}): marks made from now on "
+            "are kept in memory, and saved to it if it can be written again before kliping closes."
+        ),
+        busy=_(
+            "The reading state file {path} is held by another program ({error}): marks made "
+            "meanwhile are kept in memory and saved to it as soon as it is free."
+        ),
+        back=_(
+            "The reading state file {path} can be written again: the marks made meanwhile are saved in it."
+        ),
+    )
 
 
 class StateLike(Protocol):
@@ -143,32 +160,9 @@ class ReadingState:
 
     def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
         self.path = None if path is None else Path(path)
-        wording = Wording(
-            damaged=_(
-                "The reading state file was unusable ({problem}), so it was moved to {path} "
-                "and a fresh one started."
-            ),
-            rebuilt="",  # user data is never rebuilt
-            unusable=_(
-                "Could not open the reading state file {path} ({error}), so read marks, stars "
-                "and history will not be kept this session."
-            ),
-            unwritable=_(
-                "Could not save to the reading state file {path} ({error}): marks made from now on "
-                "are kept in memory, and saved to it if it can be written again before kliping closes."
-            ),
-            busy=_(
-                "The reading state file {path} is held by another program ({error}): marks made "
-                "meanwhile are kept in memory and saved to it as soon as it is free."
-            ),
-            back=_(
-                "The reading state file {path} can be written again: the marks made meanwhile "
-                "are saved in it."
-            ),
-        )
         # Opening waits a moment, not the ten seconds a write may: the screen waits for it.
         self._db = Database(
-            self.path, _SCHEMA, wording, retry_seconds=RETRY_SECONDS, open_wait_ms=OPEN_WAIT_MS
+            self.path, _SCHEMA, _wording(), retry_seconds=RETRY_SECONDS, open_wait_ms=OPEN_WAIT_MS
         )
         self.notice = self._db.notice
         self._closed = False
@@ -203,30 +197,9 @@ class ReadingState:
         with self._db.lock:
             return [r[0] for r in self._live().execute(sql)]
 
-    @staticmethod
-    def _tidy(conn: sqlite3.Connection, digest: str) -> None:
-        """Drop a row that no longer says anything, so the file holds only what users marked."""
-        conn.execute(
-            "DELETE FROM marks WHERE digest = ? AND read = 0 AND starred = 0 AND position IS NULL",
-            (digest,),
-        )
-
     def _set_flag(self, column: str, digest: str, value: bool | None) -> bool:
         """Set (or with None, flip) one flag in a single transaction, so concurrent toggles never race."""
-
-        def flip(conn: sqlite3.Connection) -> bool:
-            row = conn.execute(f"SELECT {column} FROM marks WHERE digest = ?", (digest,)).fetchone()
-            current = bool(row[0]) if row else False
-            new = (not current) if value is None else value
-            conn.execute(
-                f"INSERT INTO marks(digest, {column}, changed) VALUES (?, ?, ?) "
-                f"ON CONFLICT(digest) DO UPDATE SET {column} = excluded.{column}, changed = excluded.changed",
-                (digest, int(new), time.time()),
-            )
-            self._tidy(conn, digest)
-            return new
-
-        return self._write(flip)
+        return self._write(lambda conn: state_sql.set_flag(conn, column, digest, value))
 
     # --- marks ---------------------------------------------------------------------------
 
@@ -252,20 +225,7 @@ class ReadingState:
             raise ValueError(f"unknown mark {mark!r}")
         changed = time.time()
         rows = [(digest, int(value), changed) for digest in digests]
-
-        def put(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                f"INSERT INTO marks(digest, {mark}, changed) VALUES (?, ?, ?) "
-                f"ON CONFLICT(digest) DO UPDATE SET {mark} = excluded.{mark}, changed = excluded.changed",
-                rows,
-            )
-            if not value:
-                conn.executemany(
-                    "DELETE FROM marks WHERE digest = ? AND read = 0 AND starred = 0 AND position IS NULL",
-                    [(row[0],) for row in rows],
-                )
-
-        self._write(put)
+        self._write(lambda conn: state_sql.set_many(conn, mark, rows, value))
 
     def toggle_star(self, digest: str) -> bool:
         """Flip the star and say what it is now, so the caller need not read it back."""
@@ -277,44 +237,7 @@ class ReadingState:
         Marks the new digest already has are kept (read or starred stays so); the old digest's
         row goes unless another copy of that content is still in the library.
         """
-
-        def move(conn: sqlite3.Connection) -> None:
-            row = conn.execute(
-                "SELECT read, starred, position FROM marks WHERE digest = ?", (old,)
-            ).fetchone()
-            if row is None:
-                return
-            conn.execute(
-                "INSERT INTO marks(digest, read, starred, position, changed) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT(digest) DO UPDATE SET read = max(read, excluded.read), "
-                "starred = max(starred, excluded.starred), "
-                "position = coalesce(position, excluded.position), changed = excluded.changed",
-                (new, row[0], row[1], row[2], time.time()),
-            )
-            if not keep_old:
-                conn.execute("DELETE FROM marks WHERE digest = ?", (old,))
-
-        def move_annotations(conn: sqlite3.Connection) -> None:
-            # The new content's own tags and note win; what only the old one had comes along.
-            conn.execute(
-                "INSERT OR IGNORE INTO tags(digest, tag, present) SELECT ?, tag, present FROM tags "
-                "WHERE digest = ?",
-                (new, old),
-            )
-            conn.execute(
-                "INSERT OR IGNORE INTO notes(digest, note, changed) SELECT ?, note, changed FROM notes "
-                "WHERE digest = ?",
-                (new, old),
-            )
-            if not keep_old:
-                conn.execute("DELETE FROM tags WHERE digest = ?", (old,))
-                conn.execute("DELETE FROM notes WHERE digest = ?", (old,))
-
-        def both(conn: sqlite3.Connection) -> None:
-            move(conn)
-            move_annotations(conn)
-
-        self._write(both)
+        self._write(lambda conn: state_sql.follow(conn, old, new, keep_old))
 
     def position(self, digest: str) -> float | None:
         """How far through an article the reader got (0.0–1.0), so reopening it resumes there."""
@@ -328,22 +251,11 @@ class ReadingState:
             raise ValueError("a reading position cannot be NaN")
         fraction = min(1.0, max(0.0, float(fraction)))
         changed = time.time()
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT INTO marks(digest, position, changed) VALUES (?, ?, ?) "
-                "ON CONFLICT(digest) DO UPDATE SET position = excluded.position, changed = excluded.changed",
-                (digest, fraction, changed),
-            )
-        )
+        self._write(lambda conn: state_sql.set_position(conn, digest, fraction, changed))
 
     def clear_position(self, digest: str) -> None:
         """Forget a reading position, for when an article has been read to the end."""
-
-        def clear(conn: sqlite3.Connection) -> None:
-            conn.execute("UPDATE marks SET position = NULL WHERE digest = ?", (digest,))
-            self._tidy(conn, digest)
-
-        self._write(clear)
+        self._write(lambda conn: state_sql.clear_position(conn, digest))
 
     # --- tags and notes ------------------------------------------------------------------
 
@@ -357,32 +269,12 @@ class ReadingState:
 
     def set_tag(self, digest: str, tag: str, present: bool | None) -> None:
         """Add (True) or take away (False) a tag; None forgets the choice, leaving the file's say."""
-        if present is None:
-            self._write(
-                lambda conn: conn.execute("DELETE FROM tags WHERE digest = ? AND tag = ?", (digest, tag))
-            )
-            return
-        self._write(
-            lambda conn: conn.execute(
-                "INSERT OR REPLACE INTO tags(digest, tag, present) VALUES (?, ?, ?)",
-                (digest, tag, int(present)),
-            )
-        )
+        self.set_tags([(digest, tag, present)])
 
     def set_tags(self, choices: Iterable[tuple[str, str, bool | None]]) -> None:
         """Many (digest, tag, present) choices in one transaction, as `set_tag` makes one."""
         choices = list(choices)
-
-        def put(conn: sqlite3.Connection) -> None:
-            conn.executemany(
-                "DELETE FROM tags WHERE digest = ? AND tag = ?", [(d, t) for d, t, p in choices if p is None]
-            )
-            conn.executemany(
-                "INSERT OR REPLACE INTO tags(digest, tag, present) VALUES (?, ?, ?)",
-                [(d, t, int(p)) for d, t, p in choices if p is not None],
-            )
-
-        self._write(put)
+        self._write(lambda conn: state_sql.set_tags(conn, choices))
 
     def notes(self) -> dict[str, str]:
         """Every note by digest: a few thousand at most, read at once like the marks."""
@@ -396,23 +288,7 @@ class ReadingState:
         is lost (both kept, the other's first, under NOTE_SEPARATOR). Returns the note now kept.
         """
         note = note.strip()
-
-        def put(conn: sqlite3.Connection) -> str:
-            row = conn.execute("SELECT note FROM notes WHERE digest = ?", (digest,)).fetchone()
-            stored = row[0] if row else ""
-            kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
-            if kept == stored:
-                return kept
-            if kept:
-                conn.execute(
-                    "INSERT OR REPLACE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
-                    (digest, kept, time.time()),
-                )
-            else:
-                conn.execute("DELETE FROM notes WHERE digest = ?", (digest,))
-            return kept
-
-        return self._write(put)
+        return self._write(lambda conn: state_sql.set_note(conn, digest, note, was))
 
     # --- what read-it-later exports carry -------------------------------------------------
 
@@ -425,25 +301,7 @@ class ReadingState:
         added, a note only where there is none."""
         carried = list(carried)
         changed = time.time()
-
-        def put(conn: sqlite3.Connection) -> None:
-            for digest, read, starred, note in carried:
-                if conn.execute("INSERT OR IGNORE INTO imported(digest) VALUES (?)", (digest,)).rowcount != 1:
-                    continue
-                if read or starred:
-                    conn.execute(
-                        "INSERT INTO marks(digest, read, starred, changed) VALUES (?, ?, ?, ?) "
-                        "ON CONFLICT(digest) DO UPDATE SET read = max(read, excluded.read), "
-                        "starred = max(starred, excluded.starred)",
-                        (digest, int(read), int(starred), changed),
-                    )
-                if note:
-                    conn.execute(
-                        "INSERT OR IGNORE INTO notes(digest, note, changed) VALUES (?, ?, ?)",
-                        (digest, note, changed),
-                    )
-
-        self._write(put)
+        self._write(lambda conn: state_sql.take_in(conn, carried, changed))
 
     # --- saved searches ------------------------------------------------------------------
 
@@ -454,29 +312,11 @@ class ReadingState:
 
     def save_search(self, name: str, query: str) -> None:
         """Save a filter under a name; saving a name again replaces its filter and keeps its place."""
-
-        def save(conn: sqlite3.Connection) -> None:
-            row = conn.execute("SELECT seq FROM searches WHERE name = ?", (name,)).fetchone()
-            seq = (
-                row[0]
-                if row
-                else conn.execute("SELECT coalesce(max(seq), 0) + 1 FROM searches").fetchone()[0]
-            )
-            conn.execute(
-                "INSERT OR REPLACE INTO searches(name, query, seq) VALUES (?, ?, ?)", (name, query, seq)
-            )
-
-        self._write(save)
+        self._write(lambda conn: state_sql.save_search(conn, name, query))
 
     def rename_search(self, old: str, new: str) -> None:
         """Give a saved search another name; a search already called that is replaced."""
-
-        def rename(conn: sqlite3.Connection) -> None:
-            if old != new:
-                conn.execute("DELETE FROM searches WHERE name = ?", (new,))
-                conn.execute("UPDATE searches SET name = ? WHERE name = ?", (new, old))
-
-        self._write(rename)
+        self._write(lambda conn: state_sql.rename_search(conn, old, new))
 
     def delete_search(self, name: str) -> None:
         self._write(lambda conn: conn.execute("DELETE FROM searches WHERE name = ?", (name,)))
@@ -492,17 +332,7 @@ class ReadingState:
         query = query.strip()
         if not query:
             return
-
-        def add(conn: sqlite3.Connection) -> None:
-            top = conn.execute("SELECT coalesce(max(seq), 0) FROM history").fetchone()[0]
-            conn.execute("INSERT OR REPLACE INTO history(query, seq) VALUES (?, ?)", (query, top + 1))
-            conn.execute(
-                "DELETE FROM history WHERE seq < "
-                "(SELECT seq FROM history ORDER BY seq DESC LIMIT 1 OFFSET ?)",
-                (HISTORY_LIMIT - 1,),
-            )
-
-        self._write(add)
+        self._write(lambda conn: state_sql.add_history(conn, query, HISTORY_LIMIT))
 
     # --- a team's (none in one person's file) ----------------------------------------------
 

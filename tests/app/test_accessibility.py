@@ -8,7 +8,7 @@ import pytest
 from textual.color import Color
 
 from tests.app.test_app import settle
-from tests.helpers import small_collection
+from tests.helpers import matches_shown, reader_lines, small_collection
 from tui.app import KlipingApp
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
@@ -72,8 +72,8 @@ async def test_without_colour_the_cursor_and_current_match_are_symbols(
         assert article_list.render_line(0).text.startswith("›")
         assert not article_list.render_line(2).text.startswith("›")
         reader = app.query_one("#reader", Reader)
-        assert reader.match_count > 0
-        marked = [line for line in reader.text_lines if line.lstrip().startswith("▶")]
+        assert matches_shown(reader)[1] > 0
+        marked = [line for line in reader_lines(reader) if line.lstrip().startswith("▶")]
         assert len(marked) == 1
         # The focused pane's border is heavier, not only another colour.
         assert article_list.has_focus

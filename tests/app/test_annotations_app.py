@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, status, titles
-from tests.helpers import fake_browser
+from tests.helpers import fake_browser, reader_lines
 from tui.app import KlipingApp
 from tui.dialogs.annotations import (
     LinksScreen,
@@ -49,7 +49,7 @@ def app_for(clips: Path, tmp_path: Path) -> KlipingApp:
 
 
 def reader_text(app: KlipingApp) -> str:
-    return "\n".join(app.query_one("#reader", Reader).text_lines)
+    return "\n".join(reader_lines(app.query_one("#reader", Reader)))
 
 
 def list_line(app: KlipingApp, row: int = 0) -> str:

@@ -55,7 +55,7 @@ from textual.widgets._toast import Toast
 
 import tui.loader
 from tests.app.test_app import settle
-from tests.helpers import write_article
+from tests.helpers import reader_lines, write_article
 from tui.app import KlipingApp
 from tui.cli import display_path, main
 from tui.loader import parse_bytes
@@ -508,14 +508,14 @@ async def test_the_app_shows_control_characters_as_escapes(tmp_path: Path) -> No
         assert any("Judul berita tautan" in line for line in lines), lines  # the sequences taken out
         await pilot.press("enter")
         await settle(pilot)
-        for text in (*lines, *reader.text_lines):
+        for text in (*lines, *reader_lines(reader)):
             assert not RAW_CONTROL.search(text), text
-        assert any("\\x1b[2J" in line for line in reader.text_lines)
+        assert any("\\x1b[2J" in line for line in reader_lines(reader))
         await pilot.press("r")  # the raw file, as saved
         await settle(pilot)
         # The text file shows \x9b; the JSON Lines file holds the escape \u009b already.
-        assert any("\\x9b31m" in line or "\\u009b31m" in line for line in reader.text_lines)
-        for text in reader.text_lines:
+        assert any("\\x9b31m" in line or "\\u009b31m" in line for line in reader_lines(reader))
+        for text in reader_lines(reader):
             assert not RAW_CONTROL.search(text), text
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle
+from tests.helpers import reader_lines
 from tui import chrome
 from tui.app import KlipingApp
 from tui.article import KEEP_BYTES, Article, Block, keep_first
@@ -123,7 +124,7 @@ def test_chrome_taken_out_of_a_huge_article_keeps_its_whole_word_count(report: P
 
 def reader_text(app: KlipingApp) -> str:
     """The reading pane's text as one line (a notice is wrapped over several)."""
-    return " ".join(line.strip() for line in app.query_one("#reader", Reader).text_lines if line.strip())
+    return " ".join(line.strip() for line in reader_lines(app.query_one("#reader", Reader)) if line.strip())
 
 
 @pytest.mark.parametrize(

@@ -153,6 +153,7 @@ APP_SCRIPT = textwrap.dedent(
     from tui.i18n import set_language
     set_language(sys.argv[1])
     from tests.app.test_app import settle  # imported after the language is set: bindings read it
+    from tests.helpers import reader_lines
     from tui.app import KlipingApp
     from tui.sync import bundled_seeds
 
@@ -168,7 +169,7 @@ APP_SCRIPT = textwrap.dedent(
             print("PALETTE", " | ".join(command.title for command in app.get_system_commands(app.screen)))
             await pilot.press("enter")
             await settle(pilot)
-            print("READER", " ".join(line.strip() for line in app.query_one("#reader").text_lines[:8]))
+            print("READER", " ".join(line.strip() for line in reader_lines(app.query_one("#reader"))[:8]))
             await pilot.press("escape", "question_mark")
             await settle(pilot)
             help_text = app.screen.query_one("#help-text")

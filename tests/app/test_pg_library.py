@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, titles
-from tests.helpers import many_articles, small_collection, write_article
+from tests.helpers import many_articles, reader_lines, small_collection, write_article
 from tui.cli import main
 from tui.config import load_settings
 from tui.sync import sync
@@ -238,7 +238,7 @@ async def test_the_app_browses_and_filters_a_team_library(tmp_path: Path, pg_url
         await settle(pilot)
         assert titles(app) == ["Forum Pertemuan Mitra Program INKLUSI"]
         reader = app.query_one("#reader", Reader)
-        assert "penguatan jejaring" in "\n".join(reader.text_lines)
+        assert "penguatan jejaring" in "\n".join(reader_lines(reader))
         assert "Articles · the team library" in str(app.query_one("#articles").border_title)
 
 

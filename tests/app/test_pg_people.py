@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.app.test_app import settle, titles
-from tests.helpers import small_collection
+from tests.helpers import reader_lines, small_collection
 from tui.cli import main
 from tui.library.records import Row
 from tui.marks import Marks
@@ -268,7 +268,7 @@ async def test_the_app_shows_another_person_s_note_and_tag_within_seconds(team: 
         author = team.names["alice"]
         for _ in range(60):  # within a couple of seconds
             await pilot.pause(0.05)
-            shown = "\n".join(reader.text_lines)
+            shown = "\n".join(reader_lines(reader))
             if "Bahan rapat Senin." in shown and f"#jejaring ({author})" in shown:
                 break
         assert f"{author}:" in shown and "Bahan rapat Senin." in shown

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, status, titles
-from tests.helpers import small_collection
+from tests.helpers import lines_in_view, matches_shown, reader_lines, small_collection
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
 from tui.dialogs.common import ExportScreen
@@ -100,20 +100,20 @@ async def test_n_and_shift_n_step_through_matches_with_an_indicator(collection: 
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         reader = app.query_one("#reader", Reader)
-        count = reader.match_count
+        count = matches_shown(reader)[1]
         assert count >= 3  # title, "pertemuan rutin" caption, "Pertemuan ini"
-        assert reader.current_match == 0
+        assert matches_shown(reader)[0] == 1
         assert f"match 1/{count}" in str(reader.border_subtitle)
         await pilot.press("enter")
         await pilot.press("n")
-        assert reader.current_match == 1
+        assert matches_shown(reader)[0] == 2
         assert f"match 2/{count}" in str(reader.border_subtitle)
-        marked = [i for i, line in enumerate(reader.text_lines) if line.lstrip().startswith("▶")]
+        marked = [i for i, line in enumerate(reader_lines(reader)) if line.lstrip().startswith("▶")]
         assert len(marked) == 1
         await pilot.press("N", "N")
-        assert reader.current_match == count - 1  # wraps around
+        assert matches_shown(reader) == (count, count)  # wraps around
         await pilot.press("n")
-        assert reader.current_match == 0
+        assert matches_shown(reader)[0] == 1
 
 
 async def test_progress_reads_100_only_when_the_last_line_is_in_view(collection: Path) -> None:
@@ -394,15 +394,15 @@ async def test_a_long_article_shows_its_top_at_once_and_the_rest_as_it_is_wrappe
         article = reader.article
         assert article is not None
         reader.show(article)  # again, as the list's cursor would: the top first
-        assert reader.wrapping and len(reader.text_lines) < 200
+        assert reader.wrapping and len(reader_lines(reader)) < 200
         await settle(pilot)  # the rest, a slice at a time
         assert not reader.wrapping
-        assert any("nomor 2999" in line for line in reader.text_lines[-4:])
+        assert any("nomor 2999" in line for line in reader_lines(reader)[-4:])
         assert str(reader.border_subtitle).endswith("%")
         reader.set_query(parse("istimewa"))
         reader.show(article)  # the only match is near the end: wrapped up to it, and shown
-        assert reader.match_count == 1 and reader.current_match == 0
-        assert any("istimewa" in line for line in reader.text_lines[reader.scroll_offset.y :][:36])
+        assert matches_shown(reader) == (1, 1)
+        assert any("istimewa" in line for line in lines_in_view(reader))
 
 
 async def test_end_and_home_reach_the_ends_of_a_long_article_at_once(collection: Path) -> None:

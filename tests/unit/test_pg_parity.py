@@ -148,6 +148,9 @@ FILTERS = [
     "source:kompas",
     "source:tempo OR title:desa",
     "place:manado",
+    "place:surabaya",  # named in a text, not in its dateline (tui.gazetteer)
+    "tempat:jogja OR place:bali",
+    "-place:jakarta desa",
     "year:2024",
     "date:2023-05",
     "after:2024-06 desa",

@@ -55,6 +55,8 @@ class FacetsScreen(OptionChoice):
                 ("year", _("Year"), found.years[-MOST:]),
                 ("month", _("Month"), sorted(found.months, key=lambda item: -item[1])[:MOST]),
                 ("tag", _("Tag"), found.tags[:MOST]),
+                ("place", _("Place"), found.places[:MOST]),
+                ("acronym", _("Acronym"), found.acronyms[:MOST]),
             ]
             for kind, heading, values in sections:
                 if not values:

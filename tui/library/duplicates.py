@@ -330,7 +330,7 @@ class Duplicates:
         finally:
             conn.close()
 
-    def store(self, db: Database, found: Found, chunk: int = 100_000) -> None:
+    def store(self, db: Database, found: Found, chunk: int = 20_000) -> None:
         """Write what `find` found: the sketches it made, the groups, then the buckets in their
         order, in transactions of `chunk` rows with the lock let go between them. In the writer's
         transaction the buckets' 2.1M random inserts at 100k were 30% of a cold load."""

@@ -41,6 +41,7 @@ from tui.library.orders import Orders
 from tui.library.paths import Paths
 from tui.library.records import (
     ARTICLE_COLUMNS,
+    MENTION_COLUMNS,
     AtOnce,
     Page,
     Row,
@@ -222,14 +223,15 @@ class Library:
         order = " ORDER BY key DESC" if newest_first else ""
         with self._db.lock:
             cursor = self._db.conn.execute(
-                "SELECT key, title, date, source, place, words, path, digest, tags, carried FROM articles"
-                + order
-                + " LIMIT ?",
+                "SELECT key, title, date, source, place, words, path, digest, tags, carried, "
+                "places, acronyms FROM articles" + order + " LIMIT ?",
                 (limit,),
             )
             return [
-                Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
-                for k, t, d, s, p, w, path, digest, g, c in cursor
+                Row(
+                    k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c, m, a
+                )
+                for k, t, d, s, p, w, path, digest, g, c, m, a in cursor
             ]
 
     def shared_rows(self) -> tuple[list[Row], set[str]]:
@@ -251,7 +253,9 @@ class Library:
         """The whole article, fetched only when the reader shows it."""
         with self._db.lock:
             found = self._db.conn.execute(
-                f"SELECT {ARTICLE_COLUMNS} FROM articles JOIN texts USING (arrival) WHERE key = ?", (key,)
+                f"SELECT {ARTICLE_COLUMNS}, {MENTION_COLUMNS} FROM articles JOIN texts USING (arrival) "
+                "WHERE key = ?",
+                (key,),
             ).fetchone()
         return None if found is None else article_from(found, self._paths.shown(found[1]))
 

@@ -8,9 +8,10 @@ on reading what was there before (WAL) and wait for nothing; closing interrupts 
 next load or start merges again.
 
 The same transaction stores the words a bulk load left to the index in the terms table
-(vocabulary.index_words), read on a second connection while 'optimize' runs, from what the index
-held before it: the other core is idle then. A mark in FTS5's own settings table says they are
-still to be read, so a run that quits before then leaves them to the next merge.
+(vocabulary.index_words) and every word's document count (related.read_counts), read on a second
+connection while 'optimize' runs, from what the index held before it: the other core is idle then.
+A mark in FTS5's own settings table says the words are still to be read, so a run that quits
+before then leaves them to the next merge.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 
+from tui.library.related import read_counts, store_counts
 from tui.library.schema import WORDS_PENDING
 from tui.library.vocabulary import index_words, store_words
 from tui.sqlite import Database
@@ -102,17 +104,18 @@ class Merges:
             if segments(conn) < at_least and not pending:
                 return
             found: list[list[str]] = []
-            reading = threading.Thread(target=self._read_words, args=(found,), name="kliping-words")
-            if pending:
-                reading.start()
+            counted: list[list[tuple[str, int]]] = []
+            reading = threading.Thread(target=self._read_words, args=(found, counted), name="kliping-words")
+            reading.start()
             conn.execute("BEGIN IMMEDIATE")
             try:
                 if segments(conn) >= 2:
                     conn.execute("INSERT INTO fts(fts) VALUES ('optimize')")
             finally:
-                if pending:
-                    reading.join()
+                reading.join()
             learned = _words_only(conn, found[0] if found else None) if pending else []
+            if counted:
+                store_counts(conn, counted[0])
             conn.execute("COMMIT")
             self._learned(learned)
         except sqlite3.Error:
@@ -126,8 +129,10 @@ class Merges:
                 conn.close()
             self._thread = None
 
-    def _read_words(self, found: list[list[str]]) -> None:
-        """index_words on a connection of its own; nothing found when it fails (the merge reads them)."""
+    def _read_words(self, found: list[list[str]], counted: list[list[tuple[str, int]]]) -> None:
+        """index_words (when a bulk load left them) and the words' document counts (related.py)
+        on a connection of its own; nothing found when it fails (the merge reads the words, and
+        related articles ask the index)."""
         conn = self._db.reader()
         if conn is None:
             return
@@ -136,7 +141,11 @@ class Merges:
                 if self._stop.is_set():
                     return
                 self._words_conn = conn
-            found.append(index_words(conn))
+            conn.execute("BEGIN")  # both read from the same index, as it was before the merge
+            if words_pending(conn):
+                found.append(index_words(conn))
+            counted.append(read_counts(conn))
+            conn.execute("COMMIT")
         except sqlite3.Error:
             pass
         finally:

@@ -15,7 +15,8 @@ import re
 from dataclasses import dataclass
 
 from tui.library.keys import minute
-from tui.library.pg_text import STEM, quoted
+from tui.library.pg_text import STEM, quoted, text_places
+from tui.library.records import MENTION_SEPARATOR, indexed_place
 from tui.query import Query, Term
 from tui.search import MIN_STEM_LENGTH, stem
 from tui.text import fold, fold_words
@@ -257,6 +258,9 @@ def matches(query: Query, title: str, body: str, source: str | None, place: str 
     Read like the SQLite back end reads it: a phrase anywhere is looked for in the title and the
     body as one text, `title:"a b"` in the title, `source:"a b"` in the source.
     """
+    asked = [term.field for group in query.groups for term in group] + [term.field for term in query.excluded]
+    if "place" in asked:  # the dateline's place and the places the text names, as the vector holds them
+        place = indexed_place(place, MENTION_SEPARATOR.join(text_places(title, body, place)))
     texts = {"title": fold(title), "source": fold(source or ""), "place": fold(place or "")}
     texts[""] = texts["title"] + "\n" + fold(body)
     words = {name: set(fold_words(text)) for name, text in texts.items()}

@@ -9,7 +9,8 @@ Each word is a lexeme at its positions; a word whose stem differs from it also g
 `~stem`, without positions (no folded word holds `~`; no phrase asks for a stem). An article
 has four vectors: its words (the title running into the body, as SQLite's phrase check reads
 them), and its title, source and place each alone, so a field is a column, not a weight (see
-`document`).
+`document`); the place's holds the places the text names too (tui.gazetteer), as SQLite's place
+column does.
 
 PostgreSQL keeps positions up to 16,383 and 256 of them a lexeme: `exact` says the article's fit,
 and phrases in an article that does not are checked in Python (pg_query.matches).
@@ -20,6 +21,8 @@ from __future__ import annotations
 import re
 from typing import NamedTuple
 
+from tui.gazetteer import LEAD, mentions
+from tui.library.records import MENTION_SEPARATOR, indexed_place
 from tui.search import stem
 from tui.text import fold_words
 
@@ -120,7 +123,14 @@ def document(
         title_at.setdefault(word, []).append(position)
     title_parts = [f"'{word}':{_written(places)}" for word, places in title_at.items()]
     title_parts += dict.fromkeys(roots[word] for word in title_at if word in roots)
-    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place), exact)
+    place_text = indexed_place(place, MENTION_SEPARATOR.join(text_places(title, body, place)))
+    return Vectors(" ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text), exact)
+
+
+def text_places(title: str, body: str, place: str | None) -> tuple[str, ...]:
+    """The places an article names (Article.places), found again from its text as the loader found
+    them: the place vector holds them as SQLite's place column does (records.indexed_place)."""
+    return mentions(title, body[:LEAD], place)[0]
 
 
 def _roots_of(words: dict[str, list[int]], stems: dict[str, str] | None) -> dict[str, str]:

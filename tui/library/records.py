@@ -8,6 +8,7 @@ from dataclasses import dataclass, replace
 from json.encoder import encode_basestring
 from typing import Any, NamedTuple
 
+from tui import gazetteer
 from tui.article import Article, Block, BlockKind, unmarked
 from tui.library import duplicates
 from tui.library.keys import minute
@@ -38,10 +39,28 @@ class Row(NamedTuple):
     digest: str
     tags: tuple[str, ...] = ()  # the file's own tags; the user's are in the reading state
     carried: str = ""  # what a read-it-later export says (JSON: read, starred, note), taken in once
+    # The places and acronyms it names (Article.places, .acronyms), one a line as stored: split only
+    # when facets count them, so a warm start makes no tuple of them.
+    places: str = ""
+    acronyms: str = ""
 
 
 def tags_from(stored: str) -> tuple[str, ...]:
     return tuple(stored.split(TAG_SEPARATOR)) if stored else ()
+
+
+MENTION_SEPARATOR = "\n"  # a place or an acronym is one line (tui.gazetteer)
+MENTION_COLUMNS = "places, acronyms"  # the articles table's columns after ARTICLE_COLUMNS (SQLite only)
+
+
+def indexed_place(place: str | None, places: str) -> str | None:
+    """What the index's place column holds: the dateline's place as written and the places the text
+    names (`place:` asks both); rebuilt the same way to take an article out of the index."""
+    if not places or not place:
+        return places or place
+    if places.partition(MENTION_SEPARATOR)[0] == place:  # the dateline's place is the first place
+        return places
+    return f"{place}{MENTION_SEPARATOR}{places}"
 
 
 PAGE_ROWS = 200  # a first page: a few screenfuls, found in about a millisecond at 100k
@@ -170,6 +189,8 @@ class Prepared(NamedTuple):
     text: str  # the body as indexed
     terms: bytes  # raw words (vocabulary.raw_words), space-separated: its own, or see prepare's `words`
     sketch: bytes | None = b""  # the body's MinHash sketch (duplicates.py); None: made after the load
+    places: str = ""  # Article.places, one a line (MENTION_SEPARATOR)
+    acronyms: str = ""  # Article.acronyms, one a line
 
 
 def prepare(
@@ -238,6 +259,8 @@ def prepare(
         text,
         terms,
         duplicates.sketch(text) if sketch else None,
+        MENTION_SEPARATOR.join(article.places),
+        MENTION_SEPARATOR.join(article.acronyms),
     )
 
 
@@ -251,8 +274,14 @@ def article_from(found: Any, path: str) -> Article:
     ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
         found
     )
-    tags, carried, whole_bytes, links = more
+    tags, carried, whole_bytes, links, *mentions = more  # MENTION_COLUMNS, where the library has them
     kinds: list[tuple[BlockKind, str]] = json.loads(blocks)
+    if mentions:
+        places, acronyms = (tuple(found.split(MENTION_SEPARATOR)) if found else () for found in mentions)
+    else:  # a library without them (PostgreSQL): found again, in the text shown
+        linked = tuple(links.split(LINK_SEPARATOR)) if links else ()
+        lead = unmarked(body(blocks)[: gazetteer.LEAD * 2], linked)
+        places, acronyms = gazetteer.mentions(title, lead, place)
     return Article(
         id=ident,
         path=path,
@@ -271,4 +300,6 @@ def article_from(found: Any, path: str) -> Article:
         carried=carried,
         whole_bytes=whole_bytes,
         links=tuple(links.split(LINK_SEPARATOR)) if links else (),
+        places=places,
+        acronyms=acronyms,
     )

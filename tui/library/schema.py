@@ -3,17 +3,19 @@
 from __future__ import annotations
 
 from tui.i18n import _
-from tui.library import duplicates
+from tui.library import duplicates, related
 from tui.sqlite import Schema, Wording
 
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes: larger caches are not checked at open
 
-# 12: a sketch b"" is one a bulk load left to make (grouping.py); 11: the text indexed without its link
-# markers; 10: the body's links (Article.links); 9: near-duplicate groups (duplicates.py); 8: the whole
-# size of a huge article kept in part (whole_bytes); 7: the files' own tags and the marks of read-it-later
-# exports; 6: the text in its own table; 5: problem reasons kept as messages, put into words when shown;
-# 4: paths stored absolute, the version in PRAGMA user_version; 3: keys in date order.
-VERSION = 12
+# 14: the places and acronyms an article names (tui.gazetteer), the places in the index's place
+# column too; 13: the words' document counts (related.py); 12: a sketch b"" is one a bulk load left
+# to make (grouping.py); 11: the text indexed without its link markers; 10: the body's links
+# (Article.links); 9: near-duplicate groups (duplicates.py); 8: the whole size of a huge article
+# kept in part (whole_bytes); 7: the files' own tags and the marks of read-it-later exports; 6: the
+# text in its own table; 5: problem reasons kept as messages, put into words when shown; 4: paths
+# stored absolute, the version in PRAGMA user_version; 3: keys in date order.
+VERSION = 14
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)
@@ -37,7 +39,9 @@ CREATE TABLE IF NOT EXISTS articles(
     tags TEXT NOT NULL DEFAULT '',  -- the file's own tags, one per line
     carried TEXT NOT NULL DEFAULT '',  -- marks and a note from a read-it-later export (JSON)
     whole_bytes INTEGER NOT NULL DEFAULT 0,  -- the whole text's size when only its first part is kept
-    links TEXT NOT NULL DEFAULT ''  -- the body's links, one per line: link N is marked "[N]" in its text
+    links TEXT NOT NULL DEFAULT '',  -- the body's links, one per line: link N is marked "[N]" in its text
+    places TEXT NOT NULL DEFAULT '',  -- the places it names (tui.gazetteer), one per line
+    acronyms TEXT NOT NULL DEFAULT ''  -- the acronyms it names, one per line
 );
 -- The text apart from the list's columns: with it inline, every article row ran over 4 KB pages,
 -- and reading the list's columns of 100k articles read the whole 800 MB file (4 s, warm start).
@@ -58,9 +62,11 @@ CREATE VIRTUAL TABLE IF NOT EXISTS fts USING fts5(
 """
 
 SCHEMA = Schema(
-    statements=_TABLES + duplicates.TABLES,
+    statements=_TABLES + duplicates.TABLES + related.TABLES,
     version=VERSION,
-    tables=frozenset({"files", "articles", "texts", "problems", "terms", "fts"}) | duplicates.TABLE_NAMES,
+    tables=frozenset({"files", "articles", "texts", "problems", "terms", "fts"})
+    | duplicates.TABLE_NAMES
+    | related.TABLE_NAMES,
     rebuild_other_versions=True,  # a cache is only a copy of what the files say
     check="quick_check",
     check_below=QUICK_CHECK_BELOW,

@@ -14,7 +14,7 @@ from tui.library.duplicates import Duplicates, sketch
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots
 from tui.library.paths import Paths
-from tui.library.records import Prepared, Row, body, prepare
+from tui.library.records import Prepared, Row, body, indexed_place, prepare
 from tui.library.vocabulary import Vocabulary
 from tui.sqlite import Database
 
@@ -26,8 +26,8 @@ FileItems = tuple[str, int, int, Sequence[Article | Prepared | Problem]]
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
     "INSERT INTO articles(arrival, key, path, id, title, title_derived, date, stamp, day, source, place, "
-    "url, digest, record, words, tags, carried, whole_bytes, links) "
-    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    "url, digest, record, words, tags, carried, whole_bytes, links, places, acronyms) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
 )
 _INSERT_TEXT = "INSERT INTO texts(arrival, removed, blocks) VALUES (?, ?, ?)"
 _INSERT_INDEX = "INSERT INTO fts(rowid, title, body, source, place, every) VALUES (?, ?, ?, ?, ?, ?)"
@@ -127,9 +127,12 @@ class Writer:
                     key = self.slots.new_key(item.minute)
                     self._added.append(key)
                     arrival += 1
-                    article_rows.append((arrival, key, stored(item.path), *item.columns))
+                    article_rows.append(
+                        (arrival, key, stored(item.path), *item.columns, item.places, item.acronyms)
+                    )
                     text_rows.append((arrival, item.removed, item.blocks))
-                    index_rows.append((key, item.title, item.text, item.source, item.place, ALL))
+                    place = indexed_place(item.place, item.places)
+                    index_rows.append((key, item.title, item.text, item.source, place, ALL))
                     made = item.sketch
                     if made is None and not self.duplicates.deferred:  # a worker of a load that ended
                         made = sketch(item.text)
@@ -147,6 +150,8 @@ class Writer:
                             item.digest,
                             item.tags,
                             item.carried,
+                            item.places,
+                            item.acronyms,
                         )
                     )
             # FTS5 writes out what it holds each time a rowid comes lower than the last one, so
@@ -170,7 +175,7 @@ class Writer:
             chunk = stored_paths[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
             old = conn.execute(
-                "SELECT key, title, blocks, source, place FROM articles JOIN texts USING (arrival) "
+                "SELECT key, title, blocks, source, place, places FROM articles JOIN texts USING (arrival) "
                 f"WHERE path IN ({marks})",
                 chunk,
             ).fetchall()
@@ -180,7 +185,7 @@ class Writer:
                 conn.executemany(
                     "INSERT INTO fts(fts, rowid, title, body, source, place, every) "
                     "VALUES ('delete', ?, ?, ?, ?, ?, ?)",
-                    [(k, t, body(b), s, p, ALL) for k, t, b, s, p in old],
+                    [(k, t, body(b), s, indexed_place(p, m), ALL) for k, t, b, s, p, m in old],
                 )
                 conn.execute(
                     "DELETE FROM texts WHERE arrival IN "

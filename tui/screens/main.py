@@ -1,9 +1,11 @@
 """The main screen: the filter bar, the article list and the reader, and the workers that feed them.
 
-The screen wires; the rules live in `tui.session` (what the list shows as loading and searching go
-on) and the widgets (how a row or an article looks). Workers run in threads and hand their results
-back with `call_from_thread` or a message; only handlers on the event loop change the session and
-the widgets. What a keystroke searches, and when, is the searcher's (`tui.searching`).
+The screen wires: what each key does is held by a plain object (`Panes`, `Answers`, `Following`,
+`ArticleActions`, `Loading`, `Annotations`, `Bulk`, `CollectionKeys`), given what it works with.
+The rules live in `tui.session` (what the list shows as loading and searching go on) and the
+widgets (how a row or an article looks). Workers run in threads and post their results as
+messages, which the screen hands to their object; only handlers on the event loop change the
+session and the widgets. What a keystroke searches, and when, is the searcher's (`tui.searching`).
 """
 
 from __future__ import annotations

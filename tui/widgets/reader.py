@@ -474,14 +474,6 @@ class Reader(ScrollView, can_focus=True):
         super().watch_scroll_y(old_value, new_value)
         self._update_subtitle()
 
-    @property
-    def match_count(self) -> int:
-        return len(self._match_lines)
-
-    @property
-    def current_match(self) -> int:
-        return self._current_match
-
     def _goto_match(self, index: int) -> None:
         if index < 0:
             self._wrapping.wrap_all()  # the last match: all of it
@@ -529,8 +521,3 @@ class Reader(ScrollView, can_focus=True):
 
     def action_page_up(self) -> None:
         self.scroll_page_up(animate=False)
-
-    @property
-    def text_lines(self) -> list[str]:
-        """The pane's lines as plain text, for tests and copying."""
-        return [strip.text.rstrip() for strip in self._lines]
