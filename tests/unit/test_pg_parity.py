@@ -242,7 +242,9 @@ def test_related_articles_come_from_the_same_telling_words(both: tuple[Library, 
         article = library.article(key)  # type: ignore[attr-defined]
         if isinstance(library, Library):
             with library._db.lock:
-                words = related.telling_words(library._db.conn, article.title, article.text)
+                words = [
+                    w for _weight, w in related.telling_words(library._db.conn, article.title, article.text)
+                ]
         else:
             words = pg_related.telling_words(library._conn(), article.title, article.text)  # type: ignore[attr-defined]
         sides.append((words, [known[k][0][0] for k in found]))
