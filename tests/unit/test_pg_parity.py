@@ -388,3 +388,26 @@ def test_a_search_nobody_wants_is_cancelled_on_the_server(
     assert time.monotonic() - started < 2
     monkeypatch.setattr(PgSearching, "_whole", slow)
     assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]
+
+
+def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in no article waited out its walk of the date index (150 ms at any size) first."""
+    from tui.library.pg_search import PgSearching
+
+    _local, team = both
+    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
+    walks: list[float | None] = []
+    page = PgSearching._tier_page
+
+    def spied(self: PgSearching, *args: object) -> list[int]:
+        walks.append(args[-1])  # type: ignore[arg-type]
+        return page(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    assert team.search(parse("xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]
+    walks.clear()
+    assert team.search(parse("desa"), "date", limit=50).keys  # type: ignore[attr-defined]
+    assert walks and walks[0] is not None  # a common word: the walk
