@@ -282,3 +282,21 @@ def test_a_bulk_load_stopped_before_grouping_is_grouped_by_the_next_run(tmp_path
         time.sleep(0.02)
     assert groups(again) == {frozenset({"1", "2"})}
     again.close()
+
+
+def test_a_first_sync_stopped_before_grouping_is_grouped_by_the_next(pg_url: str) -> None:
+    """A first sync's sketches wait to be grouped under one mark (pg_groups.ALL_PENDING)."""
+    from tui.library.pg import PgLibrary
+
+    team = PgLibrary(pg_url, syncing=True)
+    try:
+        with pytest.raises(KeyboardInterrupt), team.bulk_load():
+            team.put_files(
+                [(a.path, 100, 1, [a]) for a in (make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)))]
+            )
+            raise KeyboardInterrupt
+        assert team.group_sizes() == {}
+        team.merge_leftovers()  # the next sync's end
+        assert list(team.group_sizes().values()) == [2]
+    finally:
+        team.close()

@@ -54,6 +54,13 @@ def _corpus(folder: Path) -> Path:
     ):
         write_article(folder, f"edges/{name}", title, date, [story + extra])
     (folder / "edges" / "copy3.txt").write_text(f"Banjir di bantaran sungai\n\n{story}\n")
+    write_article(  # the same story's rarer words, not a copy: related to it
+        folder,
+        "edges/aid.txt",
+        "Petugas mengevakuasi korban banjir",
+        "3 Maret 2023 10:00",
+        ["Ratusan petugas merendam karung pasir; banjir surut Senin, sementara perahu karet tiba."],
+    )
     undated = folder / "edges" / "undated.md"
     undated.write_text("# Catatan tanpa tanggal\n\nPenguatan kapasitas kader desa di Makassar.\n")
     (folder / "edges" / "undated2.txt").write_text(
@@ -222,6 +229,31 @@ def test_near_duplicate_groups_are_the_same(both: tuple[Library, object]) -> Non
     assert sum(sides[0][0].values()) >= 3  # the corpus's near-copies are a group
 
 
+def test_related_articles_come_from_the_same_telling_words(both: tuple[Library, object]) -> None:
+    """ "More like this" of a near-copy: the articles with its most telling words (the same words
+    on both sides; bm25 and ts_rank order them otherwise), its own group left out."""
+    from tui.library import pg_related, related
+
+    sides = []
+    for library in both:
+        known = _idents(library)
+        [key] = [k for k, ((path, _d), _r) in known.items() if path.endswith("copy1.txt")]
+        found = library.related(key)  # type: ignore[attr-defined]
+        group = set(library.group(key))  # type: ignore[attr-defined]
+        assert found and not group & set(found) and key not in found, library
+        article = library.article(key)  # type: ignore[attr-defined]
+        if isinstance(library, Library):
+            with library._db.lock:
+                words = [
+                    w for _weight, w in related.telling_words(library._db.conn, article.title, article.text)
+                ]
+        else:
+            words = pg_related.telling_words(library._conn(), article.title, article.text)  # type: ignore[attr-defined]
+        sides.append((words, [known[k][0][0] for k in found]))
+    assert sides[0][0] == sides[1][0] and len(sides[0][0]) >= 3
+    assert sides[1][1][0].endswith("aid.txt")  # the one with most of them, in its title too
+
+
 def test_a_first_page_is_the_answer_s_start(both: tuple[Library, object]) -> None:
     _local, team = both
     for text in ("desa", "is:unread desa", '"kata langka sekali" OR pertemuan'):
@@ -358,3 +390,26 @@ def test_a_search_nobody_wants_is_cancelled_on_the_server(
     assert time.monotonic() - started < 2
     monkeypatch.setattr(PgSearching, "_whole", slow)
     assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]
+
+
+def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in no article waited out its walk of the date index (150 ms at any size) first."""
+    from tui.library.pg_search import PgSearching
+
+    _local, team = both
+    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
+    walks: list[float | None] = []
+    page = PgSearching._tier_page
+
+    def spied(self: PgSearching, *args: object) -> list[int]:
+        walks.append(args[-1])  # type: ignore[arg-type]
+        return page(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    assert team.search(parse("xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]
+    walks.clear()
+    assert team.search(parse("desa"), "date", limit=50).keys  # type: ignore[attr-defined]
+    assert walks and walks[0] is not None  # a common word: the walk

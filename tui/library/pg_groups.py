@@ -35,16 +35,20 @@ CREATE TABLE IF NOT EXISTS groups(key bigint PRIMARY KEY, face bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_face ON groups(face);
 """
 BANDS_INDEX = "CREATE INDEX IF NOT EXISTS sketches_bands ON sketches USING gin(bands)"
-COPY = "COPY sketches(key, sketch, bands) FROM STDIN"
+COPY = "COPY sketches(key, sketch, bands, grouped) FROM STDIN"
+# A first sync writes its sketches marked grouped, and this mark says they all wait to be grouped
+# (marking 300k rows grouped after took over a minute); the mark goes when they are.
+ALL_PENDING = "INSERT INTO kliping VALUES ('groups', 'all') ON CONFLICT (name) DO UPDATE SET value = 'all'"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext('kliping groups'))"
 _HELD_CHUNK = 500  # ungrouped articles whose bands are looked up in the index at once
 
 
-def row(key: int, sketch: bytes) -> tuple[int, bytes, list[int]] | None:
-    """The sketches table's row of an article (None when it is too short to have a sketch)."""
+def row(key: int, sketch: bytes, bulk: bool = False) -> tuple[int, bytes, list[int], bool] | None:
+    """The sketches table's row of an article (None when it is too short to have a sketch); a
+    first sync's (`bulk`) is marked grouped, the library marked ALL_PENDING."""
     if not sketch:
         return None
-    return key, sketch, bucket_keys(values_of(sketch))
+    return key, sketch, bucket_keys(values_of(sketch)), bulk
 
 
 def forget(conn: psycopg.Connection[Any], where: str, args: Sequence[object]) -> None:
@@ -66,7 +70,12 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
     """Group the ungrouped sketches, in one transaction."""
     with conn.transaction():
         conn.execute(_LOCK)
-        pending: dict[int, bytes] = dict(conn.execute("SELECT key, sketch FROM sketches WHERE NOT grouped"))
+        everything = conn.execute("SELECT 1 FROM kliping WHERE name = 'groups' AND value = 'all'").fetchone()
+        if everything:
+            conn.execute("DELETE FROM kliping WHERE name = 'groups'")  # (at commit)
+            conn.execute("DELETE FROM groups")
+        which = "" if everything else " WHERE NOT grouped"
+        pending: dict[int, bytes] = dict(conn.execute(f"SELECT key, sketch FROM sketches{which}"))
         if not pending:
             return
         parent: dict[int, int] = {}
@@ -104,7 +113,8 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
                 for other in others[:BUCKET_PEERS]:
                     join(key, other, values(key), values(other))
                 others.append(key)
-        _with_held(conn, list(pending), values, join)
+        if not everything:
+            _with_held(conn, list(pending), values, join)
         parts: dict[int, set[int]] = {}
         for key in list(parent):
             parts.setdefault(root(key), set()).add(key)

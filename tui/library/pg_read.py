@@ -11,8 +11,8 @@ import time
 import psycopg
 
 from tui.article import Article, Problem
-from tui.i18n import _, decode
-from tui.library import pg_groups
+from tui.i18n import decode
+from tui.library import pg_groups, pg_related
 from tui.library.pg_connect import PgConnections, like_escaped
 from tui.library.pg_query import DATE_DESC
 from tui.library.pg_write import NUL_STANDIN
@@ -121,9 +121,7 @@ class PgReading(PgConnections):
         return found
 
     def related(self, key: int, limit: int = 10) -> list[int]:
-        """(tui.library.interface) "More like this" is not available in a team library yet."""
-        message = _("related articles are not available in a team library yet")
-        with self._lock:
-            if message not in self._notices:
-                self._notices.append(message)
-        return []
+        """(tui.library.interface) "More like this": the articles sharing its most telling words
+        (pg_related.py), its own near-duplicate group left out."""
+        found: list[int] = self._read(lambda conn: pg_related.related_of(conn, key, limit))
+        return found

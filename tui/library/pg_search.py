@@ -23,9 +23,12 @@ from tui.query import Flag, Period, Query, Term
 
 FETCH = 2048  # keys read from the server between checks of flags, long articles and `stop`
 WALK_SECONDS = 0.15  # a first page's walk of the date index, before the word index is asked instead
-# A walk cut short whose tier PostgreSQL expects this share of the articles to match is walked
-# again, for WALK_AGAIN times as long: a busy machine made a page of a common prefix miss its
-# WALK_SECONDS, and sorting all its matches instead took 0.3-1 s at 100k (50k of them).
+# A tier PostgreSQL's statistics expect to match less than this share of the articles is read
+# through the word index at once (its walk would pass most articles by: a word in no article gave
+# up its walk after WALK_SECONDS, at any size; PostgreSQL puts such a word, or prefix, at 0.5-1.5 %);
+# one expected to match more is walked, and a walk cut short is walked again, for WALK_AGAIN times
+# as long: a busy machine made a page of a common prefix miss its WALK_SECONDS, and sorting all
+# its matches instead took 0.3-1 s at 100k (50k of them).
 COMMON_SHARE = 0.02
 # Rows of a first page read on the event loop: a screenful of a 40-line terminal (each row of a
 # page costs the server a read of the article's vector: 200 of them took 8-25 ms at 100k on a busy
@@ -148,13 +151,16 @@ class PgSearching(PgConnections):
                     break
                 sql = f"SELECT {columns} FROM articles WHERE {where} ORDER BY {found.order}"
                 want = limit - len(keys)
+                if not _common(conn, where, args):  # a walk would pass most articles by
+                    keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, None)
+                    continue
                 try:
                     keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, WALK_SECONDS)
                 except psycopg.errors.QueryCanceled:
                     if stop is not None and stop():
                         raise Stopped from None
-                    again = WALK_SECONDS * WALK_AGAIN if _common(conn, where, args) else None
                     try:
+                        again = WALK_SECONDS * WALK_AGAIN
                         keys += self._tier_page(conn, query, sql, args, want, checked, keep, drop, again)
                     except psycopg.errors.QueryCanceled:
                         if stop is not None and stop():
@@ -358,14 +364,19 @@ def _unless_stopped(
             done.set()
 
 
-def _common(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> bool:
-    """Whether PostgreSQL's statistics say a tier matches COMMON_SHARE of the articles or more
-    (a plan, not a run: a fraction of a millisecond)."""
+def _share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> float:
+    """The share of the articles PostgreSQL's statistics say a tier matches (a plan, not a run: a
+    fraction of a millisecond); 1 where the table was never analyzed (a small new library)."""
     plans = conn.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE {where}", args).fetchone()
     table = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles'").fetchone()
     if plans is None or table is None or table[0] <= 0:
-        return False
-    return bool(plans[0][0]["Plan"]["Plan Rows"] >= COMMON_SHARE * table[0])
+        return 1.0
+    return float(plans[0][0]["Plan"]["Plan Rows"]) / float(table[0])
+
+
+def _common(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> bool:
+    """Whether PostgreSQL's statistics say a tier matches COMMON_SHARE of the articles or more."""
+    return _share(conn, where, args) >= COMMON_SHARE
 
 
 def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:

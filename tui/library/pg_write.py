@@ -40,6 +40,8 @@ def _stored_reason(reason: str) -> str:
 class PgWriting(PgConnections):
     """The loader's side of a `PgLibrary`: files in, files forgotten, what they held."""
 
+    _bulk = False  # a first sync's batches: their sketches wait for pg_groups.ALL_PENDING's grouping
+
     def set_aside(self, problem: str) -> None:
         """Nothing to set aside: the server keeps its own files (a local cache's damage is not ours)."""
 
@@ -66,11 +68,14 @@ class PgWriting(PgConnections):
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
                 "articles_place_doc, sketches_bands"
             )
+            conn.execute(pg_groups.ALL_PENDING)
+            self._bulk = True
         try:
             yield
             if empty:  # grouped before the bands' index is made: marking 100k sketches grouped
                 pg_groups.settle(conn, THRESHOLD)  # with it there updated it too (15 s at 100k)
         finally:
+            self._bulk = False
             if empty:
                 # (the GIN index of a million articles is built from fewer runs merged)
                 conn.execute("SET maintenance_work_mem = '512MB'")
@@ -143,7 +148,7 @@ class PgWriting(PgConnections):
                 )
             ]
             key_of = iter(keys)
-            sketches: list[tuple[int, bytes, list[int]]] = []
+            sketches: list[tuple[int, bytes, list[int], bool]] = []
             with conn.cursor() as cursor, cursor.copy(_COPY) as copy:
                 for path, articles in prepared:
                     for article in articles:
@@ -188,7 +193,7 @@ class PgWriting(PgConnections):
                         made = (
                             article.sketch if article.sketch is not None else duplicates.sketch(article.text)
                         )
-                        sketch = pg_groups.row(key, made)
+                        sketch = pg_groups.row(key, made, self._bulk)
                         if sketch is not None:
                             sketches.append(sketch)
             with conn.cursor() as cursor, cursor.copy(pg_groups.COPY) as copy:
