@@ -12,7 +12,7 @@ from tui.article import unmarked
 from tui.library.fts import Expressions
 from tui.library.keys import key_range
 from tui.library.orders import Orders
-from tui.library.records import LINK_SEPARATOR, Stopped, body
+from tui.library.records import LINK_SEPARATOR, MENTION_SEPARATOR, Stopped, body, indexed_place
 from tui.library.writer import CHUNK
 from tui.query import Flag, Period, Query, Term
 from tui.text import fold
@@ -248,9 +248,9 @@ class Matcher:
         for start in range(0, len(ordered), CHUNK):
             chunk = ordered[start : start + CHUNK]
             marks = ",".join("?" * len(chunk))
-            for key, title, blocks, links, source, place in self._conn().execute(
-                "SELECT key, title, blocks, links, source, place FROM articles JOIN texts USING (arrival) "
-                f"WHERE key IN ({marks})",
+            for key, title, blocks, links, source, place, places in self._conn().execute(
+                "SELECT key, title, blocks, links, source, place, places FROM articles "
+                f"JOIN texts USING (arrival) WHERE key IN ({marks})",
                 chunk,
             ):
                 title_text = fold(title)
@@ -261,8 +261,11 @@ class Matcher:
                         text = title_text
                     elif column == "source":
                         text = fold(source or "")
-                    elif column == "place":
-                        text = fold(place or "")
+                    elif column == "place":  # as indexed: the dateline's and the named places, one a line
+                        lines = fold(indexed_place(place, places) or "").split(MENTION_SEPARATOR)
+                        if not any(pattern.search(line) for line in lines):
+                            break
+                        continue
                     else:
                         if full_text is None:
                             text = body(blocks)  # as indexed: without its link markers
