@@ -125,6 +125,18 @@ def plain_line(text: str) -> str:
     return plain_text(_LINE_BREAKS.sub(" ", text))
 
 
+def clipped(text: str, limit: int) -> str:
+    """A title cut to `limit` characters for a short message, at a word and with "…": cut bare, a
+    toast's "… Bersama GEDSI Menolong" read "… Bersama GEDS", as if that were the title's end."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
+
+
 FIELD_LIMIT = 500  # characters of a title, source or place kept: a 10 MB title was kept whole
 
 
