@@ -178,7 +178,7 @@ def opened_title(paths: Sequence[str]) -> str:
     if not paths:  # a team library (--library): no folders opened
         return _("Articles · the team library")
     if len(paths) != 1:
-        return _("Articles · {count} places").format(count=len(paths))
+        return _("Articles · {count} folders and files").format(count=len(paths))
     path = os.path.abspath(paths[0])
     if os.path.basename(path) == "seeds" and os.path.basename(os.path.dirname(path)) == "tui":
         return _("Articles · {path}").format(path=_("the bundled sample"))
