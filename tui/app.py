@@ -121,6 +121,7 @@ class KlipingApp(App[None]):
         self.session = Session(
             marks, sort=self.settings.sort, reverse=self.settings.reverse, query_text=filter_text
         )
+        self.session.fold_copies = self.settings.fold_copies
         self._unsaved_told = False
         self._settings_refused_told = False
         self.messages = Messages()  # what the toasts said, for the messages dialog

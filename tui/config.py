@@ -60,6 +60,7 @@ class Settings:
     # is taken for a copy now and then; 0.65-0.7 keep recall 0.98-1.0 and precision 1.0.
     duplicates: float = 0.7
     split: int | None = None  # the list's share of the screen, SPLIT_MIN..SPLIT_MAX; None = as designed
+    fold_copies: bool = True  # a group of near-copies is one row in the list (X switches)
 
 
 @dataclass(frozen=True)
@@ -181,6 +182,13 @@ SETTINGS = (
         high=SPLIT_MAX,
         clamp=False,
         wrong=lambda: _("split must be a whole number from {low} to {high}, not {value} (ignored)"),
+    ),
+    Setting(
+        "fold_copies",
+        bool,
+        "near-copies in one row (m shows a group's copies)",
+        wrong=lambda: _("fold_copies must be true or false, not {value} (using true)"),
+        write_default=False,
     ),
     Setting("last", str, "the article read last (kliping keeps this)"),
     Setting(

@@ -139,7 +139,18 @@ class Searcher:
                 pass
             else:
                 version = session.rows_version
-                first = Answer(text, query, session.known(page.keys), version, page.complete, in_rows=True)
+                folded = session.fold(session.known(page.keys), query)
+                first = Answer(
+                    text,
+                    query,
+                    folded.keys,
+                    version,
+                    page.complete,
+                    in_rows=True,
+                    folded=folded.hidden,
+                    unfolded=folded.whole,
+                    folding=folded.folding,
+                )
                 shown = session.accept(first, on_screen)
                 if first.complete and (query.is_empty or not first.keys):
                     session.searched(time.monotonic() - started)  # nothing more to do: no thread
@@ -260,8 +271,19 @@ class Searcher:
             version = session.rows_version
             page = self.library.search(query, job.sort, job.reverse, flags, limit=self.page_rows, stop=stop)
             # Checked against the loaded rows here: a whole answer of 100k keys took 25 ms of the loop.
-            keys = session.known(page.keys, stop)
-            first = Answer(job.text, query, keys, version, page.complete, job.keep, in_rows=True)
+            folded = session.fold(session.known(page.keys, stop), query, stop)
+            first = Answer(
+                job.text,
+                query,
+                folded.keys,
+                version,
+                page.complete,
+                job.keep,
+                True,
+                folded=folded.hidden,
+                unfolded=folded.whole,
+                folding=folded.folding,
+            )
             top = self._top(job, first)
             cost = time.monotonic() - job.started if first.complete else None
             if top is None or len(top[1].text) <= SMALL_ARTICLE_CHARS:  # its snippet goes with the page
@@ -271,13 +293,26 @@ class Searcher:
                 self._post(job, Found(job.generation, match=self._match_in(job, top), cost=cost))
         else:
             self._rest(job, PAINT_WAIT_SECONDS, lambda: self._painted)
-            if not first.complete and len(first.keys) < self.page_rows:
+            shown_rows = len(first.unfolded if first.unfolded is not None else first.keys)  # before folding
+            if not first.complete and shown_rows < self.page_rows:
                 # The loop's page was a screenful (a team library's): the rest of the page now.
                 page = self.library.search(
                     query, job.sort, job.reverse, flags, limit=self.page_rows, stop=stop
                 )
                 keys = session.known(page.keys, stop)
-                first = Answer(job.text, query, keys, first.version, page.complete, True, in_rows=True)
+                folded = session.fold(keys, query, stop)
+                first = Answer(
+                    job.text,
+                    query,
+                    folded.keys,
+                    first.version,
+                    page.complete,
+                    True,
+                    True,
+                    folded=folded.hidden,
+                    unfolded=folded.whole,
+                    folding=folded.folding,
+                )
                 self._post(job, Found(job.generation, first))
             cost = time.monotonic() - job.started if first.complete else None
             match = self._match_in(job, self._top(job, first))
@@ -287,7 +322,19 @@ class Searcher:
             return
         self._rest(job, self.rest_seconds)
         keys = session.known(self.library.search(query, job.sort, job.reverse, flags, stop=stop).keys, stop)
-        rest = Answer(job.text, query, keys, first.version, True, True, in_rows=True)
+        folded = session.fold(keys, query, stop)  # a few ms at 100k, here rather than on the loop
+        rest = Answer(
+            job.text,
+            query,
+            folded.keys,
+            first.version,
+            True,
+            True,
+            True,
+            folded=folded.hidden,
+            unfolded=folded.whole,
+            folding=folded.folding,
+        )
         self._post(job, Found(job.generation, rest, cost=time.monotonic() - job.started))
 
     def _post(self, job: _Job, found: Found) -> None:

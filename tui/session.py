@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from tui.article import Problem
 from tui.facets import Facets, facets
+from tui.folding import Folded, Groups, asks_copies, fold
 from tui.i18n import _, ngettext
 from tui.library import SORTS, Row, Stopped
 from tui.marks import Mark, Marks
@@ -34,6 +35,7 @@ class Status:
     unread: int = 0
     starred: int = 0
     problems: int = 0
+    folded: int = 0  # near-copies the list folds into their group's row
     loading: bool = True
     sort: str = "relevance"
     reverse: bool = False
@@ -66,6 +68,9 @@ class Answer:
     # The keys are already only those in `rows` (the search's thread checked 100k keys, 15-40 ms
     # the event loop need not spend), which holds while the rows version has not moved since.
     in_rows: bool = False
+    folded: int = 0  # near-copies left out of `keys` (tui.folding)
+    unfolded: Sequence[int] | None = None  # the keys before folding, when any were left out
+    folding: bool = False  # the keys are folded: each group's row stands for its copies
 
 
 @dataclass(frozen=True)
@@ -78,6 +83,7 @@ class Shown:
     extend: bool = False  # the rest of the answer whose first page is on screen: cursor and rows stay
     reset: bool = True  # a new answer: the cursor goes to the top
     search_again: bool = False  # rows changed while the search ran: its answer is only a stopgap
+    folding: bool = False  # each near-duplicate group is one row (tui.folding)
 
 
 @dataclass
@@ -100,6 +106,11 @@ class Session:
     _dirty: bool = False
     _next_refresh: float = 0.0
     _rows_at_refresh: int = 0
+    groups: Groups = field(default_factory=Groups)  # near-duplicate groups, to fold in the list
+    fold_copies: bool = True  # a group shows as one row (config `fold_copies`, X)
+    folded: int = 0  # near-copies the shown answer folds
+    folding: bool = False  # the shown answer is folded (another is no extension of it)
+    matched: Sequence[int] = ()  # every key the shown answer has, its folded near-copies too
 
     def __post_init__(self) -> None:
         self.query: Query = parse(self.query_text)
@@ -234,6 +245,13 @@ class Session:
             found.extend([key for key in keys[start : start + KNOWN_CHUNK] if key in rows])
         return found
 
+    def fold(self, keys: Sequence[int], query: Query, stop: Callable[[], bool] | None = None) -> Folded:
+        """The keys with each near-duplicate group as one row, unless the user unfolded them or the
+        filter asks for copies (is:dup, dup:); on a search's thread for a whole answer."""
+        if not self.fold_copies or asks_copies(query):
+            return Folded(keys)
+        return fold(keys, self.groups, stop)
+
     def facets(self, keys: Sequence[int], stop: Callable[[], bool] | None = None) -> Facets:
         """Counts of what the list shows (tui.facets), for a search's thread once the first page is
         on screen; raises Stopped when `stop` says a newer key came."""
@@ -257,16 +275,35 @@ class Session:
                 self._next_refresh = 0.0
                 search_again = True  # loading is over: the answer for the final rows, now
         self.counting = not answer.complete
+        self.folded = answer.folded
+        self.matched = keys if answer.unfolded is None or stale else answer.unfolded
         page = on_screen
+        folding, self.folding = self.folding, answer.folding
         if (
             page
+            and answer.folding == folding
             and answer.query == self.query
             and len(keys) > len(page)
             and all(a == b for a, b in zip(page, keys, strict=False))
         ):
-            return Shown(keys, answer.query, answer.complete, True, reset=False, search_again=search_again)
+            return Shown(
+                keys,
+                answer.query,
+                answer.complete,
+                True,
+                reset=False,
+                search_again=search_again,
+                folding=answer.folding,
+            )
         self.query = answer.query
-        return Shown(keys, answer.query, answer.complete, reset=not answer.keep, search_again=search_again)
+        return Shown(
+            keys,
+            answer.query,
+            answer.complete,
+            reset=not answer.keep,
+            search_again=search_again,
+            folding=answer.folding,
+        )
 
     # -- marks, order and status --------------------------------------------------------------
 
@@ -314,6 +351,7 @@ class Session:
             unread=self.marks.unread,
             starred=self.marks.starred,
             problems=len(self.problems),
+            folded=self.folded,
             loading=self.loading,
             sort=self.sort,
             reverse=self.reverse,

@@ -57,7 +57,9 @@ def old_row(
 ) -> list[tuple[str, Style]]:
     """The row as the list drew it through Rich's Text before it built segments itself."""
     from tui.formatting import count_words, short_date, visible_line
-    from tui.widgets.article_list import _annotation_label, _fit, source_width
+    from tui.widgets.list_rows import annotation_label as _annotation_label
+    from tui.widgets.list_rows import fit as _fit
+    from tui.widgets.list_rows import source_width
 
     meta_style = Style() if is_cursor else widget._style("meta")
     style = widget._style("cursor") if is_cursor else base

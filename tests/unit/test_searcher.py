@@ -265,3 +265,26 @@ def test_a_failing_search_is_posted_not_raised(
     shelf.fail = None
     searcher.typed("desa warga", [])  # the thread is still there
     assert next_step(posted).answer is not None
+
+
+def test_pages_and_whole_answers_come_folded_and_a_folded_page_is_not_read_again(
+    searcher_for: Callable[..., Searcher], posted: queue.Queue[Found], session: Session
+) -> None:
+    from tui.folding import Groups
+
+    session.groups = Groups.of({100: 98, 98: 98, 97: 97, 60: 97})  # 100 and 98 copies, 97 and 60
+    shelf = Shelf()
+    searcher = searcher_for(shelf, rest_seconds=0.01)
+    shown = searcher.typed("desa", [])
+    assert shown is not None and shown.folding
+    assert list(shown.keys) == [100, 99, 97, 96, 95, 94, 93, 92, 91]  # 98 folded into 100's row
+    assert session.folded == 1
+    searcher.painted()
+    while True:
+        step = next_step(posted)
+        if step.answer is not None:
+            break
+    whole, _match = searcher.take(step, shown.keys)
+    assert whole is not None and whole.extend and 60 not in whole.keys and 98 not in whole.keys
+    assert session.folded == 2 and len(session.matched) == len(KEYS)
+    assert [limit for _text, limit, _now in shelf.asked] == [10, None]  # the folded page: not again

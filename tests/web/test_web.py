@@ -166,6 +166,9 @@ async def test_hostile_files_reach_the_page_as_visible_escapes(tmp_path: Path) -
     escape_clippings(tmp_path / "clips")
     write_article(tmp_path / "clips", "m.txt", "Judul [/] penutup [@click=app.quit]x[/]", "1 Mei 2024",
                   ["Isi berita. " * 20])  # fmt: skip
+    config = tmp_path / "home" / "xdg_config_home" / "kliping" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("fold_copies = false\n")  # both hostile files in a row each (they are copies)
     with Server([str(tmp_path / "clips")], env=served_env(tmp_path / "home")) as server:
         async with Page(server.url, columns=160, lines=40) as page:
             screen = await page.wait_for("3 of 3 articles", timeout=30)

@@ -87,6 +87,10 @@ class LibraryLike(Protocol):
         """Each group's face and its size; empty where no groups are kept (a team library, yet)."""
         ...
 
+    def group_faces(self) -> dict[int, int]:
+        """Each grouped article's key and its group's face (the list folds groups with it)."""
+        ...
+
     def group_ids(self) -> dict[str, str]:
         """Each grouped article's id and its group's id (its face's `Article.id`), for exports."""
         ...

@@ -208,6 +208,11 @@ def group_sizes(conn: psycopg.Connection[Any]) -> dict[int, int]:
     return dict(conn.execute("SELECT face, count(*) FROM groups GROUP BY face").fetchall())
 
 
+def group_faces(conn: psycopg.Connection[Any]) -> dict[int, int]:
+    """Each grouped article's key and its group's face (the list folds groups with it)."""
+    return dict(conn.execute("SELECT key, face FROM groups").fetchall())
+
+
 def group_ids(conn: psycopg.Connection[Any]) -> dict[str, str]:
     """Each grouped article's id and its group's id (its face's `Article.id`)."""
     return dict(

@@ -112,6 +112,10 @@ class PgReading(PgConnections):
         found: dict[int, int] = self._read(pg_groups.kept(pg_groups.group_sizes, {}))
         return found
 
+    def group_faces(self) -> dict[int, int]:
+        found: dict[int, int] = self._read(pg_groups.kept(pg_groups.group_faces, {}))
+        return found
+
     def group_ids(self) -> dict[str, str]:
         found: dict[str, str] = self._read(pg_groups.kept(pg_groups.group_ids, {}))
         return found

@@ -27,8 +27,8 @@ class Answers:
     """Shows each answer the searcher hands over in the list, the reader's marks and the match line.
 
     Given the app, the session, the searcher, the folders (an edited article followed, the cursor put back
-    on the one read last time), the widgets it feeds, what has focus, `after_refresh` (the screen's) and
-    `update_status`.
+    on the one read last time), the widgets it feeds, what has focus, `after_refresh` (the screen's),
+    `update_status` and `answered` (each answer shown).
     """
 
     def __init__(
@@ -45,6 +45,7 @@ class Answers:
         focused: Callable[[], Widget | None],
         after_refresh: Callable[[Callable[[], object]], object],
         update_status: Callable[[], None],
+        answered: Callable[[], None] = lambda: None,
     ) -> None:
         self.app = app
         self.session = session
@@ -58,12 +59,13 @@ class Answers:
         self.focused = focused
         self.after_refresh = after_refresh
         self.update_status = update_status
+        self.answered = answered  # an answer is shown (the facets panel counts it)
         self._keep_after_clear: int | None = None
 
     def typed(self, text: str) -> None:
         """The keystroke's first page, when the library gives it at once, goes out with the frame
         that echoes the key; the rest comes from the searcher's thread as `Searched` messages."""
-        shown = self.searcher.typed(text, self.articles.keys)
+        shown = self.searcher.typed(text, self.articles.answer)
         if shown is not None:
             self.show(shown)
             self._repaint_now()
@@ -90,7 +92,7 @@ class Answers:
             message = _("The search failed") + f": {found.failed}"
             self.app.notify(message, severity="error", timeout=15, markup=False)
             return
-        shown, match = self.searcher.take(found, self.articles.keys)
+        shown, match = self.searcher.take(found, self.articles.answer)
         if shown is not None:
             self.show(shown)
         if match is not None and self.articles.current_key == match.key:
@@ -122,7 +124,9 @@ class Answers:
                 keep_key, reset = self._keep_after_clear, False
                 articles.moved = True
             self._keep_after_clear = None
-            articles.show(self.session.rows, shown.keys, query, keep=keep_key, reset=reset)
+            articles.show(
+                self.session.rows, shown.keys, query, keep=keep_key, reset=reset, folding=shown.folding
+            )
             self.folders.put_cursor_back()
             self.give_the_match_line_its_row()  # in the answer's own frame: rows stay put
             if shown.reset:
@@ -130,6 +134,7 @@ class Answers:
         if shown.search_again:
             self.folders.refresh_if_due()
         self.update_status()
+        self.answered()
 
     def give_the_match_line_its_row(self) -> None:
         """The match line has a row of its own while the filter bar has focus or a filter is on.

@@ -57,6 +57,7 @@ class Following:
 
         fetched: Fetched | None  # None: the fetch failed (the worker's failure is told)
         asked: int  # which of the reader's fetches this answers
+        key: int = 0  # the article's row key
 
     @dataclass
     class RawRead(Message):
@@ -144,7 +145,7 @@ class Following:
             self.post(self.ArticleFetched(None, asked))
             raise
         if not get_current_worker().is_cancelled:  # a newer fetch has taken its place
-            self.post(self.ArticleFetched(fetched, asked))
+            self.post(self.ArticleFetched(fetched, asked, key))
 
     def fetched(self, fetched: Fetched | None, asked: int) -> None:
         self._answered = max(self._answered, asked)

@@ -13,6 +13,7 @@ from textual.binding import Binding
 from textual.widgets import ProgressBar
 from textual.worker import get_current_worker
 
+from tui.folding import Groups
 from tui.i18n import _
 from tui.library import Row
 from tui.library.interface import LibraryLike
@@ -140,7 +141,8 @@ class Loading:
             if self._following is not None and self._following not in self.session.rows:
                 self._stop_following()  # it did not come back (it cannot be read now, say)
             self.app.loaded()
-            articles.groups = self.library.group_sizes()  # the faces' `×3` (tui.library.duplicates)
+            # Near-duplicate groups (tui.library.duplicates): folded into one row by the next search.
+            self.session.groups = articles.groups = Groups.of(self.library.group_faces())
             articles.refresh_rows()
             progress.display = False
             self.watcher.resume()

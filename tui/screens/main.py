@@ -41,6 +41,7 @@ from tui.searching import Found, Searcher
 from tui.session import Session, Status
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
+from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
 from tui.widgets.reader import Reader
@@ -192,6 +193,7 @@ class MainScreen(Screen[None]):
             and not self.searcher.searching
             and not self.following.waiting
             and not (reader.wrapping or reader.raw_pending)
+            and not self.collection.finding
         )
 
     def compose(self) -> ComposeResult:
@@ -206,6 +208,7 @@ class MainScreen(Screen[None]):
                 yield ProgressBar(id="progress", show_eta=False)
             self._reader = Reader(id="reader").data_bind(MainScreen.annotations_changed, MainScreen.measure)
             yield self._reader
+            yield FacetsPanel(id="facets-panel")
         yield Footer()
 
     def on_mount(self) -> None:
@@ -228,6 +231,7 @@ class MainScreen(Screen[None]):
         self.answers = Answers(
             self.app, session, searcher, self.folders, articles, reader, self.filter_bar, match_line,
             self.query_one(StatusLine), lambda: self.focused, self.call_after_refresh, self._update_status,
+            lambda: self.collection.count_facets(),
         )  # fmt: skip
         self.panes = Panes(
             app, session, self, articles, reader, self.filter_bar, self.query_one("#left"), self.answers
@@ -238,8 +242,9 @@ class MainScreen(Screen[None]):
             self._marks_changed,
         )  # fmt: skip
         self.collection = CollectionKeys(
-            self.app, session, library, articles, lambda: self.filter_bar.value, run, post,
-            self.apply_filter, self.following.read,
+            app, session, library, articles, reader, self.query_one(FacetsPanel),
+            lambda: self.filter_bar.value, run, self.set_timer, post, self.apply_filter, self.following.read,
+            self.set_focus, self.search_again, self._key_shown,
         )  # fmt: skip
         self.articles.border_title = opened_title(self.paths)
         self.articles.marks = self.reader.marks = session.marks
@@ -400,6 +405,7 @@ class MainScreen(Screen[None]):
     action_facets = done_by(lambda screen: screen.collection.facets)
     action_copies = done_by(lambda screen: screen.collection.copies)
     action_related = done_by(lambda screen: screen.collection.related)
+    action_fold_copies = done_by(lambda screen: screen.collection.fold_copies)
 
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""
@@ -427,6 +433,8 @@ class MainScreen(Screen[None]):
     def article_fetched(self, event: Following.ArticleFetched) -> None:
         event.stop()
         self.following.fetched(event.fetched, event.asked)
+        if event.fetched is not None:  # its copies and related articles, once the reader rests on it
+            self.collection.find_extras(event.key, event.fetched.article)
 
     @on(Reader.RawWanted)
     def raw_wanted(self, event: Reader.RawWanted) -> None:
@@ -457,7 +465,22 @@ class MainScreen(Screen[None]):
     @on(CollectionKeys.Counted)
     def counted(self, event: CollectionKeys.Counted) -> None:
         event.stop()
-        self.collection.counted(event.found)
+        self.collection.counted(event)
+
+    @on(CollectionKeys.ExtrasFound)
+    def extras_found(self, event: CollectionKeys.ExtrasFound) -> None:
+        event.stop()
+        self.collection.extras_found(event.extras)
+
+    @on(FacetsPanel.Chosen)
+    def facet_chosen(self, event: FacetsPanel.Chosen) -> None:
+        event.stop()
+        self.collection.facet_chosen(event.term)
+
+    @on(FacetsPanel.Left)
+    def facets_left(self, event: FacetsPanel.Left) -> None:
+        event.stop()
+        self.set_focus(self.articles)
 
     @on(CollectionKeys.Looked)
     def looked(self, event: CollectionKeys.Looked) -> None:

@@ -5,8 +5,6 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence, Set
 from dataclasses import dataclass
 
-from rich.cells import cell_len, set_cell_size
-from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -18,74 +16,17 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.timer import Timer
 
-from tui.formatting import count_words, short_date, visible_line
+from tui.folding import Groups
 from tui.i18n import _
 from tui.library import Row
 from tui.marks import Marks
 from tui.query import Query
-from tui.search import match_spans
+from tui.widgets.list_groups import OpenGroups, ShownRows
+from tui.widgets.list_rows import DrawnRows, RowLook, list_style
 from tui.widgets.sizing import set_virtual_size
 
 DRAW_AHEAD_SECONDS = 0.012  # after the list stops moving, draw the next pages' rows
 DRAW_AHEAD_NEW_ROWS_SECONDS = 0.3  # or this long after new rows: typing brings new ones every key
-
-
-class ShownRows(Sequence[Row]):
-    """The rows the list shows, in order, without copying 100k of them."""
-
-    def __init__(self, rows: Mapping[int, Row], keys: Sequence[int]) -> None:
-        self._rows = rows
-        self._keys = keys
-
-    def __len__(self) -> int:
-        return len(self._keys)
-
-    def __getitem__(self, index: int) -> Row:  # type: ignore[override]
-        return self._rows[self._keys[index]]
-
-
-def _cut(
-    text: str, width: int, style: Style, match: Style, spans: Sequence[tuple[int, int]], pad: Style
-) -> list[Segment]:
-    """Text in exactly `width` cells: cut with an ellipsis when longer (which takes the style of
-    the character it replaces), padded with `pad` when shorter, the spans in the match style."""
-    if cell_len(text) > width:
-        text = set_cell_size(text, width - 1) + "…"
-    segments: list[Segment] = []
-    at = 0
-    for start, end in spans:
-        if start >= len(text):
-            break
-        if start > at:
-            segments.append(Segment(text[at:start], style))
-        end = min(end, len(text))
-        segments.append(Segment(text[start:end], match))
-        at = end
-    if at < len(text):
-        segments.append(Segment(text[at:], style))
-    room = width - cell_len(text)
-    if room > 0:
-        segments.append(Segment(" " * room, pad))
-    return segments
-
-
-def source_width(width: int) -> int:
-    """The source column's cells for a row `width` wide: more room for long outlet names on a wide pane."""
-    return max(11, min(24, (width - 30) // 3))
-
-
-def _fit(text: str, width: int) -> str:
-    """Text in at most `width` cells, cut with an ellipsis, so a cut name is not taken for a whole one."""
-    return text if cell_len(text) <= width else set_cell_size(text, width - 1) + "…"
-
-
-def _annotation_label(marks: Marks, row: Row) -> str:
-    """A pen when the article has a note, then its tags: "✎ #banjir #rob"."""
-    tags = marks.tags_of(row) if row.tags or marks.tag_keys else []
-    label = " ".join("#" + visible_line(tag) for tag in tags)
-    if marks.has_note(row.digest):
-        label = f"✎ {label}" if label else "✎"
-    return label
 
 
 class ArticleList(ScrollView, can_focus=True):
@@ -101,6 +42,7 @@ class ArticleList(ScrollView, can_focus=True):
         Binding("home,g", "first", _("First"), show=False, id="list.first"),
         Binding("end,G", "last", _("Last"), show=False, id="list.last"),
         Binding("enter", "choose", _("Read"), id="list.read"),
+        Binding("m", "toggle_copies", _("Show or hide a group's near-copies"), show=False, id="list.copies"),
     ]
 
     COMPONENT_CLASSES = {
@@ -150,10 +92,13 @@ class ArticleList(ScrollView, can_focus=True):
         self._keys: Sequence[int] = []
         self._query: Query | None = None
         self._ahead_timer: Timer | None = None
-        self._cache: dict[tuple[int, int, bool], Strip] = {}
+        self._cache = DrawnRows(self._draw)
         self.lang = "en"
         self.marks: Marks | None = None
-        self.groups: Mapping[int, int] = {}  # a near-duplicate group's face: how many articles it has
+        self.groups = Groups()  # near-duplicate groups: a row's `×3`, the copies `x` shows
+        self.folding = False  # the answer shows each group as one row (tui.folding)
+        self._open = OpenGroups()  # the keys as given, and the groups opened in them (m)
+        self._look = RowLook(self)
         self.moved = False  # has the user moved the cursor since the list was last reset?
         self.empty_text = ""  # said in the list when it shows nothing
         self._styles: dict[str, Style] = {}
@@ -167,7 +112,18 @@ class ArticleList(ScrollView, can_focus=True):
 
     @property
     def keys(self) -> Sequence[int]:
+        """The keys shown, in order (an opened group's copies too)."""
         return self._keys
+
+    @property
+    def answer(self) -> Sequence[int]:
+        """The keys the list was given (what the next answer is compared with)."""
+        return self._open.answer
+
+    @property
+    def filter_query(self) -> Query | None:
+        """The filter whose matches the rows mark."""
+        return self._query
 
     @property
     def current_key(self) -> int | None:
@@ -183,11 +139,14 @@ class ArticleList(ScrollView, can_focus=True):
         *,
         keep: int | None = None,
         reset: bool = False,
+        folding: bool = False,
     ) -> None:
-        """Show these keys; keep the cursor on `keep` when it is still shown, else go to the top."""
+        """Show these keys; keep the cursor on `keep` when it is still shown, else go to the top.
+        `folding`: each near-duplicate group is one row (tui.folding), which `x` opens."""
         before = (self.current_key, self._query)
         self._rows = rows
-        self._keys = keys
+        self.folding = folding
+        keys = self._keys = self._open.give(keys, keep_open=folding and not reset)
         self._query = query if query is not None and not query.is_empty else None
         self._cache.clear()
         if reset:
@@ -213,7 +172,7 @@ class ArticleList(ScrollView, can_focus=True):
     def extend(self, keys: Sequence[int]) -> None:
         """The whole answer, after its first page was shown: the rows on screen and the cursor stay."""
         shown_before = len(self._keys)
-        self._keys = keys
+        self._keys = self._open.give(keys, keep_open=True)
         self._update_size()  # the scrollbar moves; the rows on screen are drawn already, unless
         if self.scroll_offset.y + self.scrollable_content_region.height > shown_before:
             self.refresh()  # the view reaches past the first page's end
@@ -229,7 +188,7 @@ class ArticleList(ScrollView, can_focus=True):
         if not any(key in keys for key in self._keys):
             return
         current = self.current_key
-        self._keys = [key for key in self._keys if key not in keys]
+        self._keys = self._open.forget(keys)
         self._cache.clear()
         self._update_size()
         if current in keys:  # the cursor's article went: the cursor stays where it was
@@ -243,6 +202,25 @@ class ArticleList(ScrollView, can_focus=True):
         elif current is not None:
             self.cursor = self._keys.index(current)
         self.refresh()
+
+    # -- near-copies folded into their group's row (tui.folding) ----------------------------------
+
+    def action_toggle_copies(self) -> None:
+        """Show the near-copies of the cursor's group beneath its row, or hide them again."""
+        key = self.current_key
+        if key is None:
+            return
+        opened = self._open.group_row(key)
+        if not self._open.is_open(opened) and not self.folding:
+            self.notify(_("Every copy is in the list already (X folds them into one row)."), markup=False)
+        elif not self._open.toggle(key, self.groups, self._rows):
+            self.notify(_("This article has no near-copies."), markup=False)
+        else:
+            self._keys = self._open.keys
+            self._cache.clear()
+            self._update_size()
+            self.cursor = self._keys.index(opened)
+            self.refresh()
 
     def watch_marks_changed(self) -> None:
         self.refresh_rows()
@@ -275,8 +253,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.scroll_to_region(Region(0, self.cursor, 1, 1), animate=False, force=True, immediate=True)
 
     def watch_cursor(self, old: int, new: int) -> None:
-        self._cache.pop((old, self._width, True), None)
-        self._cache.pop((new, self._width, False), None)
+        self._cache.moved(old, new, self._width)
         self._scroll_to_cursor()
         self.refresh()
         self.post_message(self.Highlighted(self.current_key))
@@ -297,14 +274,8 @@ class ArticleList(ScrollView, can_focus=True):
         if not self._keys or self._width <= 0 or height <= 0:
             return
         top = self.scroll_offset.y
-        base = self._style("base")
         below = range(top + height, min(len(self._keys), top + 2 * height))
-        above = range(max(0, top - height), top)
-        for index in (*below, *above):
-            cache_key = (index, self._width, index == self.cursor)
-            if cache_key not in self._cache and len(self._cache) < 2000:
-                row = self._rows[self._keys[index]]
-                self._cache[cache_key] = self._render_row(row, self._width, index == self.cursor, base)
+        self._cache.ahead((*below, *range(max(0, top - height), top)), self._width, self.cursor)
 
     # -- rendering ----------------------------------------------------------------------------
 
@@ -323,86 +294,26 @@ class ArticleList(ScrollView, can_focus=True):
         """Styles looked up once per theme, not per row: computing them was a third of a row's cost."""
         style = self._styles.get(name)
         if style is None:
-            base = self.rich_style
-            if name == "base":
-                style = base
-            elif name == "cursor":
-                style = base + self.get_component_rich_style("article-list--cursor")
-            elif name in ("meta", "match"):
-                # Whole styles: a partial one cannot work out `auto` (as in $text) against its background.
-                style = base + self.get_component_rich_style(f"article-list--{name}")
-            else:
-                style = self.get_component_rich_style(f"article-list--{name}", partial=True)
-            self._styles[name] = style
+            style = self._styles[name] = list_style(self, name)
         return style
 
     def render_line(self, y: int) -> Strip:
-        scroll_y = self.scroll_offset.y
-        width = self._width
-        line = scroll_y + y
-        base = self._style("base")
-        index = line
-        if index >= len(self._keys):
-            if not self._keys and y == 0 and self.empty_text:
-                return self._render_empty(width)
-            return Strip.blank(width, base)
-        is_cursor = index == self.cursor
-        cache_key = (index, width, is_cursor)
-        strip = self._cache.get(cache_key)
-        if strip is None:
-            strip = self._render_row(self._rows[self._keys[index]], width, is_cursor, base)
-            if len(self._cache) > 2000:
-                self._cache.clear()
-            self._cache[cache_key] = strip
-        return strip
+        index, width = self.scroll_offset.y + y, self._width
+        if index < len(self._keys):
+            return self._cache.get(index, width, index == self.cursor)
+        if not self._keys and y == 0 and self.empty_text:
+            return self._render_empty(width)
+        return Strip.blank(width, self._style("base"))
+
+    def _draw(self, index: int, width: int, is_cursor: bool) -> Strip:
+        return self._render_row(self._rows[self._keys[index]], width, is_cursor, self._style("base"))
 
     def _render_row(self, row: Row, width: int, is_cursor: bool, base: Style) -> Strip:
-        """One row as segments, built directly: through Rich's Text it took 0.2 ms a row, most of
-        a new answer's frame at 100k (a screenful is drawn anew on every keystroke)."""
-        style = self._style("cursor") if is_cursor else base
-        meta = style if is_cursor else style + self._style("meta")  # the cursor row is one colour
-        date = short_date(row.date, self.lang)
-        words = count_words(row.words)
-        source = visible_line(row.source or "")
-        # Columns give way to the title as the pane narrows.
-        columns: list[tuple[str, int]] = []
-        if width >= 36:
-            columns.append((date, 11))
-        if width >= 48:  # the source widens with the pane (11 to 24 cells), cut with an ellipsis
-            columns.append((_fit(source, source_width(width)), source_width(width)))
-        if width >= 54:
-            columns.append((words, 5))
-        marks = self.marks
-        unread = marks is not None and not marks.has("read", row.key)
-        starred = marks is not None and marks.has("starred", row.key)
-        title_width = max(4, width - 3 - sum(w + 1 for _value, w in columns))
-        # Tags and a note, compactly after the title: a third of its room at most, the title first.
-        label = _annotation_label(marks, row) if marks is not None else ""
-        copies = self.groups.get(row.key)
-        if copies:
-            label = f"×{copies} {label}".rstrip()
-        label_width = min(len(label), title_width // 3) if title_width >= 15 else 0
-        if label_width:
-            title_width -= label_width + 1
-        # The cursor is also a symbol, so it shows without colour (NO_COLOR, monochrome terminals).
-        # Unread and starred are symbols as well as styles, never colour alone.
-        segments = [
-            Segment("›" if is_cursor else " ", style),
-            Segment("★" if starred else " ", style + self._style("star")),
-            Segment("•" if unread else " ", style),
-        ]
-        title = visible_line(row.title)
-        spans = match_spans(title, self._query) if self._query is not None else []
-        title_style = style + self._style("unread") if unread else style
-        segments += _cut(title, title_width, title_style, title_style + self._style("match"), spans, style)
-        if label_width:
-            segments.append(Segment(" ", style))
-            segments += _cut(label, label_width, meta, meta, [], meta)
-        for value, column_width in columns:
-            segments.append(Segment(" ", style))
-            padded = " " * (column_width - cell_len(value)) + value
-            segments.append(Segment(set_cell_size(padded, column_width), meta))
-        return Strip(segments).adjust_cell_length(width, style)
+        """One row as segments (tui.widgets.list_rows); a copy of an opened group indented."""
+        groups = self._open
+        return self._look.draw(
+            row, width, is_cursor, copy=row.key in groups.copies, opened=groups.is_open(row.key)
+        )
 
     def _render_empty(self, width: int) -> Strip:
         """Why the list is empty, in its first line: an empty folder, bad files, no match."""

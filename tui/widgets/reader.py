@@ -3,33 +3,26 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import partial
 
-from rich.console import Console
 from rich.style import Style
-from rich.text import Span, Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive, var
-from textual.scroll_view import ScrollView
-from textual.strip import Strip
 
-from tui.article import Article, Block, utf8_size
-from tui.formatting import display_path, long_date, size, visible, visible_line
-from tui.i18n import _, ngettext
+from tui.article import Article
+from tui.i18n import _
 from tui.marks import Marks
 from tui.query import Query
-from tui.search import match_spans
+from tui.widgets.reader_extras import Extras, extras_texts
+from tui.widgets.reader_text import ArticleText
 from tui.widgets.sizing import set_virtual_size
-from tui.widgets.wrapping import LIST_PREFIX, MATCH, Layout, Lines, Piece
-
-PREFIXES = {"quote": "  │ ", "caption": "  ◇ ", "list": LIST_PREFIX}
-WRAP_SLICE_SECONDS = 0.004  # past the first screenful, an article is wrapped this long at a time
+from tui.widgets.wrapped_view import WrappedView
+from tui.widgets.wrapping import Piece
 
 
-class Reader(ScrollView, can_focus=True):
+class Reader(WrappedView, can_focus=True):
     """Shows the article it is given; it touches no file or database (the screen fetches and saves)."""
 
     BINDING_GROUP_TITLE = _("Reading pane")  # in the palette's Keys panel
@@ -110,15 +103,10 @@ class Reader(ScrollView, can_focus=True):
         self._raw_whole = 0  # the raw text's whole size when only its first part was read, else 0
         self.open_key = "o"  # the key that opens the file (app.open), as the user's keymap has it
         self.links_key = "l"  # the key that lists the article's links to open one (app.links)
-        self._lines: list[Strip] = []
-        self._match_lines: list[int] = []
-        self._wrapping = Lines([], Layout(0, 0, 0, Style(), Style(), Style(), Style()), -1, Console())
-        self._current_match = -1
-        self._built_width = -1
         self._built_theme: str | None = None  # the theme whose colours the built lines hold
         self._notice = _("No article selected.")
-        self._pending_position: float | None = None
         self.marks: Marks | None = None  # the user's tags and notes, shown under the details
+        self._extras: Extras | None = None  # the article's copies and related articles, once found
 
     # -- what the app calls -------------------------------------------------------------------
 
@@ -221,212 +209,43 @@ class Reader(ScrollView, can_focus=True):
             return
         measure = max(20, min(self.measure, width - 4))
         margin = max(1, (width - measure) // 2)
-        texts: list[Piece] = []  # (text, prefix), or what makes it when it is wrapped
+        text = self._text()
         article = self.article
-        notice_style = self._style("reader--notice")
+        texts: list[Piece]  # (text, prefix), or what makes it when it is wrapped
         if article is None:
-            texts.append((Text(self._notice, style=self._style("reader--notice")), ""))
+            texts = [text.line(self._notice, "reader--notice")]
         elif self.raw:
-            raw = self._raw_text if self._raw_text is not None else _("Reading the file…")
-            header = Text(
-                _("Raw file: {path}").format(path=display_path(article.path)),
-                style=self._style("reader--meta"),
-            )
-            texts.append((header, ""))
-            cut = self._raw_cut_notice(raw)
-            if cut is not None:  # said before the text and again where it stops
-                texts.append((Text(cut, style=notice_style), ""))
-            if article.removed:
-                note = _("Struck-through lines were taken out of the clean article as page leftovers.")
-                texts.append((Text(note, style=self._style("reader--notice")), ""))
-            # What cleaning took out is shown where it stands in the file, struck through and dimmed.
-            removed = {line.strip() for line in article.removed if line.strip()}
-            removed_style = self._style("reader--removed")
-
-            def raw_line(line: str) -> tuple[Text, str]:
-                text = self._marked(Text(visible(line)))
-                if removed and line.strip() in removed:
-                    text.stylize(removed_style)
-                return text, ""
-
-            texts += [partial(raw_line, line) for line in raw.split("\n")]
-            if cut is not None:
-                texts.append((Text(""), ""))
-                texts.append((Text(cut, style=notice_style), ""))
+            texts = text.raw(article, self._raw_text, self._raw_whole)
             measure = max(20, width - 2)
             margin = 1
         else:
-            texts.append(
-                (self._marked(Text(visible_line(article.title), style=self._style("reader--title"))), "")
-            )
-            texts.append((Text(self._meta_line(article), style=self._style("reader--meta")), ""))
-            notes = self.marks.notes_shown(article.digest) if self.marks is not None else []
-            for author, note in notes:  # a team library's carry their author (tui.marks)
-                texts.append((Text(""), ""))
-                if author is not None:
-                    texts.append(
-                        (Text(visible_line(author) + ":", style=self._style("reader--note")), "  ✎ ")
-                    )
-                for line in note.split("\n"):
-                    texts.append((Text(visible_line(line), style=self._style("reader--note")), "  ✎ "))
-            texts.append((Text(""), ""))
-            cut = self._cut_notice(article)
-            if cut is not None:  # said before the text and again where it stops
-                texts.append((Text(cut, style=notice_style), ""))
-                texts.append((Text(""), ""))
-            if not article.blocks and article.url:
-                link = _("A link saved without its text: {url} (w opens it in the browser).")
-                texts.append(
-                    (
-                        Text(link.format(url=visible_line(article.url)), style=self._style("reader--notice")),
-                        "",
-                    )
-                )
-            styles = {kind: self._style(f"reader--{kind}") for kind in ("heading", "quote", "caption")}
-            for block in article.blocks:
-                texts.append(partial(self._block_text, block, styles.get(block.kind, Style())))
-                texts.append((Text(""), ""))
-            if article.links:  # what the "[3]" in the text point to, and how to open one
-                texts.append((Text(_("Links"), style=styles["heading"]), ""))
-                texts.append((Text(""), ""))
-                for number, url in enumerate(article.links, start=1):
-                    texts.append(
-                        (Text(f"[{number}] {visible_line(url)}", style=self._style("reader--meta")), "")
-                    )
-                hint = _("Press {key} to choose one to open in the browser.").format(key=self.links_key)
-                texts.append((Text(""), ""))
-                texts.append((Text(hint, style=notice_style), ""))
-                texts.append((Text(""), ""))
-            if cut is not None:
-                texts.append((Text(cut, style=notice_style), ""))
-        old_y = self.scroll_offset.y
-        layout = Layout(
-            measure,
-            margin,
-            width,
-            self.rich_style,
-            self._style("reader--match"),
-            self._style("reader--current-match"),
-            self._style("reader--prefix"),
+            texts = text.clean(article)
+            extras = self._extras
+            if extras is not None and extras.article_id == article.id:
+                texts += extras_texts(extras, article, text)
+        self.subtitle_head = _("raw") if self.raw else ""
+        self._lay_out(texts, measure, margin, keep_scroll)
+
+    def _text(self) -> ArticleText:
+        """What builds the texts, with the reader's styles, filter, marks and keys as they are now."""
+        return ArticleText(
+            self._style, self.lang, self.filter_query, self.marks, self.open_key, self.links_key
         )
-        wrapping = self._wrapping = Lines(texts, layout, self._current_match, self.app.console)
-        self._lines, self._match_lines = wrapping.lines, wrapping.match_lines
-        # What the pane shows now (and where it stays) at once; the rest a slice at a time.
-        wanted = (old_y if keep_scroll else 0) + 2 * max(1, self.scrollable_content_region.height)
-        wrapping.wrap_until(lambda: len(wrapping.lines) >= wanted)
-        if not wrapping.done:
-            self.call_later(self._wrap_more, wrapping)
-        elif self._match_lines and self._current_match >= len(self._match_lines):
-            self._current_match = 0
-        self._update_subtitle()
-        self.call_after_refresh(self._update_subtitle)  # the percentage read, once laid out again
-        set_virtual_size(self, Size(width, len(self._lines)))
-        if self._pending_position is not None and self.scrollable_content_region.height > 0 and wrapping.done:
-            old_y, keep_scroll = round(self._pending_position * len(self._lines)), True
-            self._pending_position = None
-        if not keep_scroll:
-            self.scroll_to(y=0, animate=False, immediate=True, force=True)
-        elif old_y:
-            self.scroll_to(y=old_y, animate=False, immediate=True, force=True)
-        self.refresh()
 
-    def _cut_notice(self, article: Article) -> str | None:
-        """What the reader says of a huge article of which only the first part is kept."""
-        if not article.whole_bytes:
-            return None
-        said = _(
-            "Only the first {kept} of this {whole} article is kept and searched; "
-            "press {key} to open the file and read it all."
-        )
-        kept, whole = size(utf8_size(article.text), self.lang), size(article.whole_bytes, self.lang)
-        return said.format(kept=kept, whole=whole, key=self.open_key)
-
-    def _raw_cut_notice(self, raw: str) -> str | None:
-        """What the raw view says when it holds only the first part of the file (or record)."""
-        if not self._raw_whole or self._raw_text is None:
-            return None
-        said = _(
-            "Only the first {kept} of {whole} is shown here; press {key} to open the file and see it all."
-        )
-        kept, whole = size(utf8_size(raw), self.lang), size(self._raw_whole, self.lang)
-        return said.format(kept=kept, whole=whole, key=self.open_key)
-
-    def _meta_line(self, article: Article) -> str:
-        parts = [long_date(article.date, self.lang), article.source or "", article.place or ""]
-        parts = [visible_line(part) for part in parts]
-        if article.words:  # a link saved without its text has neither
-            parts.append(ngettext("{count} word", "{count} words", article.words).format(count=article.words))
-            minutes = article.reading_minutes
-            parts.append(ngettext("{count} min read", "{count} min read", minutes).format(count=minutes))
-        if article.title_derived:
-            parts.append(_("title from first sentence"))
-        tags = self.marks.tags_of_digest(article.digest, article.tags) if self.marks else list(article.tags)
-        if tags:
-            label = self.marks.tag_label if self.marks else lambda _digest, tag: tag  # with its author
-            parts.append(" ".join("#" + visible_line(label(article.digest, tag)) for tag in tags))
-        return " · ".join(part for part in parts if part)
-
-    def _block_text(self, block: Block, style: Style) -> tuple[Text, str]:
-        return self._marked(Text(visible(block.text), style=style)), PREFIXES.get(block.kind, "")
-
-    def _marked(self, text: Text) -> Text:
-        if self.filter_query is not None:
-            for start, end in match_spans(text.plain, self.filter_query):
-                text.spans.append(Span(start, end, MATCH))
-        return text
-
-    def _wrap_more(self, wrapping: Lines) -> None:
-        """A slice of the rest of the article; then the next, after whatever else is waiting."""
-        if wrapping is not self._wrapping:
-            return  # another article, or the same one wrapped anew
-        before = len(self._lines)
-        wrapping.wrap_for(WRAP_SLICE_SECONDS)
-        if not wrapping.done:
-            # The scrollbar (a frame of its own) moves when the view nears the wrapped end, or
-            # every few hundred lines: a frame per slice slowed wrapping to a third of its pace.
-            near = self.scroll_offset.y + 3 * self.scrollable_content_region.height >= before
-            if near or len(self._lines) // 500 != before // 500:
-                set_virtual_size(self, Size(self._built_width, len(self._lines)))
-            self.call_later(self._wrap_more, wrapping)
-            return
-        set_virtual_size(self, Size(self._built_width, len(self._lines)))
-        if self._pending_position is not None:
-            self._restore_position(self._pending_position)
-        self._update_subtitle()
-
-    def action_scroll_home(self) -> None:
-        self.scroll_home(animate=False)  # at once, as paging is: an animation across a long article
-        # was still running when the next key came, and that key stopped it half-way
-
-    def action_scroll_end(self) -> None:
-        """The end of the article, wrapped up to it first (End, G)."""
-        self._wrapping.wrap_all()
-        set_virtual_size(self, Size(self._built_width, len(self._lines)))
-        self._update_subtitle()
-        self.scroll_end(animate=False, immediate=True)
+    def show_extras(self, extras: Extras) -> None:
+        """The article's near-copies and articles like it, found after it showed: added at its end."""
+        article = self.article
+        if article is None or article.id != extras.article_id:
+            return  # the reader has moved on
+        self._extras = extras
+        if self.raw:
+            return  # shown with the clean article
+        self._add(extras_texts(extras, article, self._text()))
 
     @property
     def raw_pending(self) -> bool:
         """The raw view is on and the file's text is still being read."""
         return self.raw and self.article is not None and self._raw_text is None
-
-    @property
-    def wrapping(self) -> bool:
-        """Part of the article is still to be wrapped (in slices, between the app's other work)."""
-        return not self._wrapping.done
-
-    def render_line(self, y: int) -> Strip:
-        index = self.scroll_offset.y + y
-        if 0 <= index < len(self._lines):
-            return self._lines[index]
-        return Strip.blank(self.scrollable_content_region.width, self.rich_style)
-
-    # -- matches and position -----------------------------------------------------------------
-
-    @property
-    def widest_measure(self) -> int:
-        """The widest reading column this pane can show (its width less the margins)."""
-        return max(20, self.scrollable_content_region.width - 4)
 
     @property
     def position(self) -> float | None:
@@ -440,39 +259,6 @@ class Reader(ScrollView, can_focus=True):
         position = self.position
         if self.article is not None and position is not None:
             self.post_message(self.PositionChanged(self.article.digest, position))
-
-    def _restore_position(self, fraction: float) -> None:
-        if not self._lines or self.scrollable_content_region.height <= 0 or self.wrapping:
-            self._pending_position = fraction  # not laid out or wrapped yet: restore once it is
-            return
-        self._pending_position = None
-        self.scroll_to(y=round(fraction * len(self._lines)), animate=False, immediate=True, force=True)
-        self._update_subtitle()
-
-    def _update_subtitle(self) -> None:
-        parts = []
-        if self.raw:
-            parts.append(_("raw"))
-        if self._match_lines:
-            current = self._current_match + 1 if self._current_match >= 0 else 0
-            parts.append(_("match {current}/{total}").format(current=current, total=len(self._match_lines)))
-        height = self.scrollable_content_region.height
-        if self._lines and height > 0 and not self.wrapping:
-            parts.append(f"{self._percent_read(height)}%")
-        subtitle = " · ".join(parts)
-        if subtitle != self.border_subtitle:  # setting it repaints the whole pane, even to the same text
-            self.border_subtitle = subtitle
-
-    def _percent_read(self, height: int) -> int:
-        """How far down the article the pane reaches: 100 only when its last line is in view."""
-        seen = self.scroll_offset.y + height
-        if seen >= len(self._lines):
-            return 100
-        return min(99, 100 * seen // len(self._lines))
-
-    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
-        super().watch_scroll_y(old_value, new_value)
-        self._update_subtitle()
 
     def _goto_match(self, index: int) -> None:
         if index < 0:
@@ -515,9 +301,3 @@ class Reader(ScrollView, can_focus=True):
                 _("No matches in this article.") if self.filter_query else _("Type a filter first."),
                 markup=False,
             )
-
-    def action_page_down(self) -> None:
-        self.scroll_page_down(animate=False)
-
-    def action_page_up(self) -> None:
-        self.scroll_page_up(animate=False)

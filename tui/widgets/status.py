@@ -47,6 +47,9 @@ class StatusLine(Static):
             articles.format(shown=n(status.shown) + ("+" if status.more else ""), total=n(status.loaded)),
             _("{count} unread").format(count=n(status.unread)),
         ]
+        if status.folded:
+            folded = ngettext("{count} near-copy folded (m)", "{count} near-copies folded (m)", status.folded)
+            parts.append(folded.format(count=n(status.folded)))
         if status.starred:
             parts.append(_("{count} starred").format(count=n(status.starred)))
         if status.loading:

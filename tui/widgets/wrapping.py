@@ -49,6 +49,10 @@ class Lines:
         self._current = current_match
         self._console = console
 
+    def add(self, texts: Sequence[Piece]) -> None:
+        """More texts after the article (its copies, related articles), wrapped after the rest."""
+        self._pending.extend(texts)
+
     @property
     def done(self) -> bool:
         return not self._pending
