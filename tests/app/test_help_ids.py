@@ -40,3 +40,18 @@ async def test_the_help_lists_each_key_once(tmp_path: Path) -> None:
         text = "\n".join(line.text for line in help_text)
     for binding_id in ("app.tags", "app.note", "app.searches", "app.bulk", "app.undo", "app.filter"):
         assert text.count(f"{binding_id} ") + text.count(f"{binding_id}\n") == 1, binding_id
+
+
+async def test_the_facets_panels_key_is_in_the_help_and_the_keymap(tmp_path: Path) -> None:
+    """facets.leave was remappable yet reported as an unknown id, and missing from the help."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keymap]\n"facets.leave" = "h"\n', encoding="utf-8")
+    app = KlipingApp([small_collection(tmp_path / "clips")], config_path=config)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "Unknown binding ids" in n.message]
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        leave = [b for _title, bindings in app.screen.sections for b in bindings if b.id == "facets.leave"]
+        assert [b.key for b in leave] == ["h"]

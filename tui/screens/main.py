@@ -158,6 +158,7 @@ class MainScreen(Screen[None]):
             (_("Article list"), bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), bindings(Reader.BINDINGS)),
             (_("Filter bar"), bindings(FilterBar.BINDINGS)),
+            (_("Facets panel"), bindings(FacetsPanel.BINDINGS)),
         ]
 
     @property
