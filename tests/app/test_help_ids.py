@@ -55,3 +55,15 @@ async def test_the_facets_panels_key_is_in_the_help_and_the_keymap(tmp_path: Pat
         assert isinstance(app.screen, HelpScreen)
         leave = [b for _title, bindings in app.screen.sections for b in bindings if b.id == "facets.leave"]
         assert [b.key for b in leave] == ["h"]
+
+
+def test_every_dialogs_binding_id_is_a_keymap_id() -> None:
+    """A dialog's keys (confirm.yes, tags.complete, note.keep, …) take the keymap too: naming one
+    was reported as an unknown id."""
+    from tui.dialogs.common import binding_ids
+    from tui.screens.main import MainScreen
+
+    known = binding_ids(MainScreen.key_groups(KlipingApp.BINDINGS))
+    for binding_id in ("confirm.yes", "tags.complete", "note.keep", "searches.rename", "links.close"):
+        assert binding_id in known
+    assert {"articles_dialog.close", "messages.close", "options.down", "tag_list.close"} <= known
