@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual.widgets import OptionList
+
 from tests.app.test_app import settle, titles
 from tests.unit.test_places import collection
 from tui.app import KlipingApp
-from tui.dialogs.annotations import Options
-from tui.dialogs.collection import FacetsScreen
+from tui.widgets.facets_panel import FacetsPanel
 from tui.widgets.filter_bar import FilterBar
 
 
@@ -20,12 +21,13 @@ async def test_f_counts_places_and_acronyms_and_a_place_filters_the_list(tmp_pat
         await settle(pilot)
         await pilot.press("F")
         await settle(pilot)
-        dialog = app.screen
-        assert isinstance(dialog, FacetsScreen)
-        assert ("Sidoarjo", 1) in dialog.found.places and ("PKH", 1) in dialog.found.acronyms
-        options = dialog.query_one("#facet-options", Options)
+        panel = app.query_one(FacetsPanel)
+        assert panel.found is not None
+        assert ("Sidoarjo", 1) in panel.found.places and ("PKH", 1) in panel.found.acronyms
+        assert "Sidoarjo (1)" in panel.text and "PKH (1)" in panel.text  # as text, for screen readers
+        options = panel.query_one("#facets-options", OptionList)
         ids = [options.get_option_at_index(index).id for index in range(options.option_count)]
-        assert "PKH" in ids
+        options.focus()
         options.highlighted = ids.index("place:Sidoarjo")
         await pilot.press("enter")
         await settle(pilot)
