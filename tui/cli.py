@@ -444,6 +444,9 @@ def _print_plain(library: LibraryLike, key: int, out: TextIO, annotate: Annotate
     out.write(". ".join(part for part in details if part) + ".\n")
     out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
     out.write(article.text + "\n\n")
+    if article.links:  # what its "[N]" markers point to, listed as the reader lists them
+        listed = "\n".join(f"[{n}] {visible_line(url)}" for n, url in enumerate(article.links, 1))
+        out.write(_("Links") + "\n\n" + listed + "\n\n")
     if marks.note:
         out.write(_("Note") + "\n\n" + marks.note + "\n\n")
     if article.whole_bytes:

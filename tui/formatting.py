@@ -125,6 +125,18 @@ def plain_line(text: str) -> str:
     return plain_text(_LINE_BREAKS.sub(" ", text))
 
 
+def clipped(text: str, limit: int) -> str:
+    """A title cut to `limit` characters for a short message, at a word and with "…": cut bare, a
+    toast's "… Bersama GEDSI Menolong" read "… Bersama GEDS", as if that were the title's end."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:-") + "…"
+
+
 FIELD_LIMIT = 500  # characters of a title, source or place kept: a 10 MB title was kept whole
 
 
@@ -169,7 +181,7 @@ def opened_title(paths: Sequence[str]) -> str:
     if not paths:  # a team library (--library): no folders opened
         return _("Articles · the team library")
     if len(paths) != 1:
-        return _("Articles · {count} places").format(count=len(paths))
+        return _("Articles · {count} folders and files").format(count=len(paths))
     path = os.path.abspath(paths[0])
     if os.path.basename(path) == "seeds" and os.path.basename(os.path.dirname(path)) == "tui":
         return _("Articles · {path}").format(path=_("the bundled sample"))

@@ -128,7 +128,14 @@ def sync(
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
         rows, taken = library.shared_rows()
-        yield Update(rows=rows, removed=taken, done=len(rows), total=len(rows), newest_first=True)
+        yield Update(
+            rows=rows,
+            removed=taken,
+            problems=library.problems(),  # found by the syncs, kept beside the articles
+            done=len(rows),
+            total=len(rows),
+            newest_first=True,
+        )
         yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
         return
     paths = list(paths)

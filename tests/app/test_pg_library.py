@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.app.test_app import settle, titles
+from tests.app.test_app import settle, status, titles
 from tests.helpers import many_articles, reader_lines, small_collection, write_article
 from tui.cli import main
 from tui.config import load_settings
@@ -240,6 +240,26 @@ async def test_the_app_browses_and_filters_a_team_library(tmp_path: Path, pg_url
         reader = app.query_one("#reader", Reader)
         assert "penguatan jejaring" in "\n".join(reader_lines(reader))
         assert "Articles · the team library" in str(app.query_one("#articles").border_title)
+
+
+async def test_the_app_counts_and_lists_the_problems_a_sync_found(tmp_path: Path, pg_url: str) -> None:
+    """The problems are shared with the articles: `p` said "Every file loaded" after a sync found one."""
+    from tui.app import KlipingApp
+    from tui.dialogs.common import ProblemsScreen
+    from tui.library.pg import PgLibrary
+
+    folder = small_collection(tmp_path / "clips")
+    (folder / "empty.txt").write_text("")
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    app = KlipingApp([], library=PgLibrary(pg_url), state_path=tmp_path / "state.sqlite3")
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        assert len(titles(app)) == 3
+        assert "1 problem" in status(app)
+        await pilot.press("p")
+        await pilot.pause()
+        assert isinstance(app.screen, ProblemsScreen)
+        assert any("empty.txt" in line for line in app.screen.query_one("#problems-log").lines)
 
 
 def test_what_one_person_syncs_the_others_are_told(tmp_path: Path, pg_url: str) -> None:

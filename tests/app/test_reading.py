@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.app.test_app import settle, status, titles
-from tests.helpers import lines_in_view, matches_shown, reader_lines, small_collection
+from tests.helpers import lines_in_view, matches_shown, reader_lines, small_collection, write_article
 from tui.app import KlipingApp
 from tui.config import default_config_path, load_settings
 from tui.dialogs.common import ExportScreen
@@ -424,3 +424,16 @@ async def test_end_and_home_reach_the_ends_of_a_long_article_at_once(collection:
         assert str(reader.border_subtitle).endswith("100%")
         await pilot.press("g", "space")  # no animation left running for the next key to stop
         assert 0 < reader.scroll_offset.y <= reader.scrollable_content_region.height
+
+
+async def test_a_long_title_in_a_mark_message_is_cut_at_a_word_and_says_so(tmp_path: Path) -> None:
+    """ "Starred: … Bersama GEDS" read as the title's end: the title is cut at a word, with "…"."""
+    title = "Dukung Struktur Masyarakat, KemenPPPA Bersama GEDSI Menolong Pemulihan Efektif"
+    folder = write_article(tmp_path / "clips", "a.txt", title, "3 Maret 2024 08:00", ["Isi berita."]).parent
+    app = KlipingApp([folder])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        await pilot.press("asterisk")
+        await pilot.pause()
+        said = list(app.messages)[-1].text
+    assert said == "Starred: Dukung Struktur Masyarakat, KemenPPPA Bersama…"

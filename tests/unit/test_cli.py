@@ -109,6 +109,22 @@ def test_plain_is_linear_text_without_boxes(tmp_path: Path, capsys: pytest.Captu
     assert not any(ch in out for ch in "│┃─━╭╮╰╯┌┐└┘")
 
 
+def test_plain_lists_the_links_its_markers_point_to(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A screen reader read "Semarang[1]" and no link: --plain ends with them, as the reader does."""
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    (folder / "a.md").write_text(
+        "---\ntitle: Banjir di Semarang\ndate: 2024-03-15\n---\n\n"
+        "Banjir melanda [Semarang](https://id.wikipedia.org/wiki/Semarang) dan [Demak](https://example.com/demak).\n"
+    )
+    assert main(["--list", "--plain", "--no-cache", str(folder)]) == 0
+    out = capsys.readouterr().out
+    assert "Semarang[1] dan Demak[2]." in out
+    assert "Links\n\n[1] https://id.wikipedia.org/wiki/Semarang\n[2] https://example.com/demak\n" in out
+
+
 def test_output_that_cannot_encode_or_a_closed_pipe_is_not_a_traceback(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(ROOT), PYTHONIOENCODING="ascii")
     result = subprocess.run(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -129,6 +130,34 @@ def test_a_fields_phrase_is_looked_for_in_that_field_only() -> None:
         assert found(lib, 'source:"the guardian"') == {"Gempa"}
         assert found(lib, 'place:"kota lama"') == {"Gempa"}
         assert found(lib, 'banjir -source:"the guardian"') == {"Banjir"}
+    finally:
+        lib.close()
+
+
+def test_a_place_phrase_finds_the_places_the_text_names() -> None:
+    """place:"jawa tengah" (what F's Enter types for that place) asks for the places the text names,
+    as place:tengah does, not the dateline's place alone: it found nothing."""
+    lib = Library()
+    named = replace(
+        make(
+            1,
+            "Banjir",
+            "Warga Demak di Jawa Tengah mengungsi.",
+            dt.datetime(2024, 1, 1),
+            "Kompas",
+            "Semarang",
+        ),
+        places=("Semarang", "Demak", "Jawa Tengah"),
+    )
+    other = replace(
+        make(2, "Gempa", "Demak, lalu Jawa Barat.", dt.datetime(2024, 1, 2)), places=("Demak", "Jawa Barat")
+    )
+    lib.put_files([(a.path, 100, 1, [a]) for a in (named, other)])
+    try:
+        assert found(lib, "place:tengah") == {"Banjir"}
+        assert found(lib, 'place:"jawa tengah"') == {"Banjir"}
+        assert found(lib, 'place:"semarang"') == {"Banjir"}
+        assert found(lib, 'place:"demak jawa"') == set()  # two places are no phrase
     finally:
         lib.close()
 

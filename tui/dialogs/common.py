@@ -12,10 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
+from textual.dom import DOMNode
 from textual.widgets import Input, Log, Static
 
 from tui.article import Problem
-from tui.dialogs.annotations import ConfirmScreen
+from tui.dialogs import collection, messages  # noqa: F401  (their dialogs' keys, for binding_ids)
+from tui.dialogs.annotations import ConfirmScreen, Options
 from tui.dialogs.modal import Dialog, ScrollingDialog, scroll_bindings
 from tui.export import format_for, unwritable
 from tui.formatting import display_path, number, visible_line
@@ -181,6 +183,13 @@ def help_sections(
 
 def binding_ids(groups: Iterable[tuple[str, Iterable[Binding | tuple[str, ...]]]]) -> set[str]:
     """Every binding id a keymap can name (the help's and the dialogs'), to report the others."""
-    dialogs = [*HelpScreen.BINDINGS, *ProblemsScreen.BINDINGS, *ExportScreen.BINDINGS]
+    kinds: list[type[DOMNode]] = [*_subclasses(Dialog), Options]
+    dialogs = [binding for kind in kinds for binding in kind.BINDINGS]
     every = [*dialogs, *(binding for _title, bindings in groups for binding in bindings)]
     return {b.id for b in every if isinstance(b, Binding) and b.id}
+
+
+def _subclasses(kind: type[DOMNode]) -> list[type[DOMNode]]:
+    """Every dialog class: those of tui.dialogs' modules (imported here) and their subclasses."""
+    found: list[type[DOMNode]] = kind.__subclasses__()
+    return [*found, *(deeper for sub in found for deeper in _subclasses(sub))]

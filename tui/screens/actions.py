@@ -17,7 +17,7 @@ from tui.article import Article
 from tui.dialogs.common import ExportScreen, ProblemsScreen
 from tui.dialogs.messages import MessagesScreen
 from tui.export import annotations_from, copied_text, export_articles, format_for
-from tui.formatting import display_path, number, plain_text, visible_line
+from tui.formatting import clipped, display_path, number, plain_text, visible_line
 from tui.i18n import _, current_language, ngettext
 from tui.library.interface import LibraryLike
 from tui.marks import Mark
@@ -95,7 +95,7 @@ class ArticleActions:
         self.marked()  # the user decided: the screen stops its resting timer and shows the mark
         words = {("read", True): _("Marked read"), ("read", False): _("Marked unread")}
         words |= {("starred", True): _("Starred"), ("starred", False): _("Unstarred")}
-        title = visible_line(self.session.rows[key].title)[:50]
+        title = clipped(visible_line(self.session.rows[key].title), 50)
         self.notify(f"{words[mark, value]}: {title}", timeout=2, markup=False)
 
     def toggle_read(self) -> None:
@@ -138,7 +138,7 @@ class ArticleActions:
         message = ngettext(
             "Copied “{title}” ({words} word).", "Copied “{title}” ({words} words).", article.words
         )
-        title = visible_line(article.title)[:40]
+        title = clipped(visible_line(article.title), 40)
         self.notify(message.format(title=title, words=words), timeout=3, markup=False)
 
     def open_file(self) -> None:

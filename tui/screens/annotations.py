@@ -25,7 +25,7 @@ from tui.dialogs.annotations import (
     TagsScreen,
 )
 from tui.export import citation
-from tui.formatting import plain_line, visible_line
+from tui.formatting import clipped, plain_line, visible_line
 from tui.i18n import _
 from tui.library import Row
 from tui.library.interface import LibraryLike
@@ -225,8 +225,8 @@ class Annotations:
             self.notify(_("No article to cite."), severity="warning", markup=False)
             return
         self.app.copy_to_clipboard(plain_line(citation(article, self.app.settings.cite)))
-        self.notify(_("Copied a citation of “{title}”.").format(title=visible_line(article.title)[:40]),
-                    timeout=3, markup=False)  # fmt: skip
+        title = clipped(visible_line(article.title), 40)
+        self.notify(_("Copied a citation of “{title}”.").format(title=title), timeout=3, markup=False)
 
     def open_url(self) -> None:
         article = self.reading()

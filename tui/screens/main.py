@@ -151,12 +151,14 @@ class MainScreen(Screen[None]):
         def bindings(*lists: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
             return [b for found in lists for b in found if isinstance(b, Binding)]
 
+        own = bindings(Annotations.BINDINGS, Bulk.BINDINGS)  # a section of their own, not listed twice
         return [
-            (_("Everywhere"), bindings(cls.BINDINGS, app_bindings)),
-            (_("Tags, notes, searches"), bindings(Annotations.BINDINGS, Bulk.BINDINGS)),
+            (_("Everywhere"), [b for b in bindings(cls.BINDINGS, app_bindings) if b not in own]),
+            (_("Tags, notes, searches"), own),
             (_("Article list"), bindings(ArticleList.BINDINGS)),
             (_("Reading pane"), bindings(Reader.BINDINGS)),
             (_("Filter bar"), bindings(FilterBar.BINDINGS)),
+            (_("Facets panel"), bindings(FacetsPanel.BINDINGS)),
         ]
 
     @property
