@@ -373,41 +373,6 @@ class MainScreen(Screen[None]):
 
     # -- what the keys do, each done by the object that holds the key ------------------------
 
-    action_focus_filter = done_by(lambda screen: screen.panes.focus_filter)
-    action_enter = done_by(lambda screen: screen.panes.enter)
-    action_escape = done_by(lambda screen: screen.panes.escape)
-    action_full_screen = done_by(lambda screen: screen.panes.full_screen)
-    action_toggle_raw = done_by(lambda screen: screen.article_actions.toggle_raw)
-    action_wider = done_by(lambda screen: screen.article_actions.wider)
-    action_narrower = done_by(lambda screen: screen.article_actions.narrower)
-    action_open_file = done_by(lambda screen: screen.article_actions.open_file)
-    action_copy_text = done_by(lambda screen: screen.article_actions.copy_text)
-    action_toggle_read = done_by(lambda screen: screen.article_actions.toggle_read)
-    action_toggle_star = done_by(lambda screen: screen.article_actions.toggle_star)
-    action_export = opens_dialog(done_by(lambda screen: screen.article_actions.export))
-    action_cycle_sort = done_by(lambda screen: screen.article_actions.cycle_sort)
-    action_reverse_sort = done_by(lambda screen: screen.article_actions.reverse_sort)
-    action_show_problems = opens_dialog(done_by(lambda screen: screen.article_actions.show_problems))
-    action_show_messages = opens_dialog(done_by(lambda screen: screen.article_actions.show_messages))
-    action_previous_article = done_by(lambda screen: screen.following.previous_article)
-    action_next_article = done_by(lambda screen: screen.following.next_article)
-    action_next_unread = done_by(lambda screen: screen.following.next_unread)
-    action_reload = done_by(lambda screen: screen.folders.reload_asked)
-    action_edit_tags = opens_dialog(done_by(lambda screen: screen.annotations.edit_tags))
-    action_tag_list = opens_dialog(done_by(lambda screen: screen.annotations.tag_list))
-    action_edit_note = opens_dialog(done_by(lambda screen: screen.annotations.edit_note))
-    action_saved_searches = opens_dialog(done_by(lambda screen: screen.annotations.saved_searches))
-    action_save_search = done_by(lambda screen: screen.annotations.save_search)
-    action_cite = done_by(lambda screen: screen.annotations.cite)
-    action_open_url = done_by(lambda screen: screen.annotations.open_url)
-    action_links = opens_dialog(done_by(lambda screen: screen.annotations.links))
-    action_bulk = opens_dialog(done_by(lambda screen: screen.bulk.start))
-    action_undo_bulk = done_by(lambda screen: screen.bulk.undo)
-    action_facets = done_by(lambda screen: screen.collection.facets)
-    action_copies = done_by(lambda screen: screen.collection.copies)
-    action_related = done_by(lambda screen: screen.collection.related)
-    action_fold_copies = done_by(lambda screen: screen.collection.fold_copies)
-
     def commands(self) -> list[SystemCommand]:
         """The palette's commands for this screen, beside Textual's own."""
         return [
@@ -505,3 +470,59 @@ class MainScreen(Screen[None]):
     def filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.panes.filter_submitted()
+
+
+# Each key's action on the screen, done by the object the screen holds for that key: a table, not
+# a method apiece (Textual looks an action up on the screen, never on a plain object).
+ROUTES: dict[str, Callable[[MainScreen], Callable[[], object]]] = {
+    "focus_filter": lambda screen: screen.panes.focus_filter,
+    "enter": lambda screen: screen.panes.enter,
+    "escape": lambda screen: screen.panes.escape,
+    "full_screen": lambda screen: screen.panes.full_screen,
+    "toggle_raw": lambda screen: screen.article_actions.toggle_raw,
+    "wider": lambda screen: screen.article_actions.wider,
+    "narrower": lambda screen: screen.article_actions.narrower,
+    "open_file": lambda screen: screen.article_actions.open_file,
+    "copy_text": lambda screen: screen.article_actions.copy_text,
+    "toggle_read": lambda screen: screen.article_actions.toggle_read,
+    "toggle_star": lambda screen: screen.article_actions.toggle_star,
+    "export": lambda screen: screen.article_actions.export,
+    "cycle_sort": lambda screen: screen.article_actions.cycle_sort,
+    "reverse_sort": lambda screen: screen.article_actions.reverse_sort,
+    "show_problems": lambda screen: screen.article_actions.show_problems,
+    "show_messages": lambda screen: screen.article_actions.show_messages,
+    "previous_article": lambda screen: screen.following.previous_article,
+    "next_article": lambda screen: screen.following.next_article,
+    "next_unread": lambda screen: screen.following.next_unread,
+    "reload": lambda screen: screen.folders.reload_asked,
+    "edit_tags": lambda screen: screen.annotations.edit_tags,
+    "tag_list": lambda screen: screen.annotations.tag_list,
+    "edit_note": lambda screen: screen.annotations.edit_note,
+    "saved_searches": lambda screen: screen.annotations.saved_searches,
+    "save_search": lambda screen: screen.annotations.save_search,
+    "cite": lambda screen: screen.annotations.cite,
+    "open_url": lambda screen: screen.annotations.open_url,
+    "links": lambda screen: screen.annotations.links,
+    "bulk": lambda screen: screen.bulk.start,
+    "undo_bulk": lambda screen: screen.bulk.undo,
+    "facets": lambda screen: screen.collection.facets,
+    "copies": lambda screen: screen.collection.copies,
+    "related": lambda screen: screen.collection.related,
+    "fold_copies": lambda screen: screen.collection.fold_copies,
+}
+OPENS_DIALOG = frozenset(
+    {
+        "export",
+        "show_problems",
+        "show_messages",
+        "edit_tags",
+        "tag_list",
+        "edit_note",
+        "saved_searches",
+        "links",
+        "bulk",
+    }
+)  # their keys after them are held
+for _name, _method in ROUTES.items():
+    _action = done_by(_method)
+    setattr(MainScreen, f"action_{_name}", opens_dialog(_action) if _name in OPENS_DIALOG else _action)
