@@ -159,6 +159,15 @@ def _lang_in(argv: Sequence[str]) -> str | None:
     return None
 
 
+def _without_lang(argv: list[str]) -> list[str]:
+    """The arguments without a leading --lang (already applied), so `kliping --lang id sync` syncs."""
+    if argv[:1] == ["--lang"] and len(argv) > 1:
+        return argv[2:]
+    if argv[:1] and argv[0].startswith("--lang="):
+        return argv[1:]
+    return argv
+
+
 def cache_file(paths: Sequence[str]) -> Path:
     """One cache per set of opened paths, in the platform's cache folder."""
     from platformdirs import user_cache_dir
@@ -175,10 +184,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     # Before tui.app is imported: its key bindings take their labels from the language at import time.
     set_language(_lang_in(argv) or load_settings()[0].lang)
     with _argparse_translated():
-        if argv[:1] == ["sync"]:  # `kliping sync --library URL PATH...` (a folder named sync: ./sync)
+        command = _without_lang(argv)
+        if command[:1] == ["sync"]:  # `kliping [--lang id] sync --library URL PATH...` (a folder: ./sync)
             from tui.cli_team import sync_command
 
-            return sync_command(argv[1:])
+            return sync_command(command[1:])
         return _run(argv)
 
 

@@ -14,6 +14,7 @@ import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from tui.config import LANGS
 from tui.formatting import display_path, visible_line
 from tui.i18n import _, ngettext
 
@@ -54,6 +55,7 @@ def sync_parser() -> argparse.ArgumentParser:
         ),
     )
     parser.add_argument("paths", nargs="+", metavar="PATH", help=_("folders or files to bring in"))
+    parser.add_argument("--lang", choices=LANGS, help=argparse.SUPPRESS)  # read before parsing (cli._lang_in)
     parser.add_argument(
         "--library",
         metavar="URL",
@@ -109,9 +111,9 @@ def sync_command(argv: Sequence[str]) -> int:
     written = library.written
     summary = ngettext(
         "{total} file: {read} read ({same} of them the same inside), {skipped} unchanged, {gone} gone, "
-        "{problems} problems; the library holds {articles} articles ({seconds:.1f} s)",
+        "{problems}; the library holds {articles} articles ({seconds:.1f} s)",
         "{total} files: {read} read ({same} of them the same inside), {skipped} unchanged, {gone} gone, "
-        "{problems} problems; the library holds {articles} articles ({seconds:.1f} s)",
+        "{problems}; the library holds {articles} articles ({seconds:.1f} s)",
         total,
     ).format(
         total=total,
@@ -119,7 +121,7 @@ def sync_command(argv: Sequence[str]) -> int:
         same=written["unchanged"],
         skipped=max(0, total - written["files"]),
         gone=written["forgotten"],
-        problems=problems,
+        problems=ngettext("{count} problem", "{count} problems", problems).format(count=problems),
         articles=articles,
         seconds=time.perf_counter() - started,
     )

@@ -366,3 +366,20 @@ def test_a_bulk_sync_into_a_team_library_keeps_its_near_copies_grouped(
         assert sorted(library.group_sizes().values()) == [2]
     finally:
         library.close()
+
+
+def test_sync_takes_the_language_before_or_after_it_and_counts_problems_in_words(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from tui.i18n import set_language
+
+    folder = small_collection(tmp_path / "clips")
+    (folder / "kosong.md").write_text("", encoding="utf-8")  # one problem: an empty file
+    try:
+        assert main(["--lang", "id", "sync", "--library", pg_url, str(folder)]) == 0
+        assert "kliping: 4 berkas: 4 dibaca" in capsys.readouterr().err
+        assert main(["sync", "--lang", "en", "--library", pg_url, str(folder)]) == 0
+        summary = _summary(capsys.readouterr().err)
+        assert "4 files: 0 read" in summary and "1 problem;" in summary
+    finally:
+        set_language("en")
