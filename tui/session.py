@@ -97,6 +97,7 @@ class Session:
     rows: dict[int, Row] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     loading: bool = True
+    grouping: bool = False  # the near-duplicate groups of a first load are still being made
     counting: bool = False
     rows_version: int = 0  # bumped whenever rows come or go, so an answer can tell it is stale
     added: int = 0  # rows new since loading (re)started, to say what a reload changed
@@ -149,6 +150,7 @@ class Session:
         first_rows = None
         if update.finished:
             self.loading = False
+            self.grouping = update.grouping
             refresh_now = True
         elif not shown_any:
             refresh_now = True  # the first rows appear at once, not after the next tick
@@ -324,8 +326,15 @@ class Session:
     def date_order(self) -> bool:
         return self.sort in ("relevance", "date") and not self.reverse
 
+    def _asks_for_groups(self) -> bool:
+        return any(name == "dup" or name.startswith("dup:") for name in self.query.flag_names)
+
     def why_empty(self) -> str:
         """What to say when the list shows nothing: still loading, no files, bad files, no match."""
+        if self.rows and self.grouping and self._asks_for_groups():
+            return _(
+                "Near-copies are still being found after the first load: the list follows when they are in."
+            )
         if self.rows:
             return _("No article matches “{filter}”. Esc clears the filter.").format(
                 filter=self.query_text.strip()

@@ -61,6 +61,7 @@ class Update:
     done: int = 0
     total: int = 0
     finished: bool = False
+    grouping: bool = False  # finished, but the near-duplicate groups are still being made (grouping.py)
 
 
 def parse_files(
@@ -239,8 +240,10 @@ def sync(
                 break
     if not bulk:
         library.merge_leftovers()  # after a bulk load, bulk_load's end has started merging
-    yield Update(done=done, total=total, finished=True, notices=library.take_notices())
-    if isinstance(library, Grouped) and not library.wait_for_groups(0):
+    grouping = isinstance(library, Grouped) and not library.wait_for_groups(0)
+    yield Update(done=done, total=total, finished=True, notices=library.take_notices(), grouping=grouping)
+    if grouping:
+        assert isinstance(library, Grouped)
         # The near-duplicate groups a bulk load left are made in the background (grouping.py):
         # once they are in, finished again, so the list takes its `×3` marks.
         while not library.wait_for_groups(GROUPS_WAIT):

@@ -170,3 +170,19 @@ def test_a_file_read_again_is_changed_not_gone_and_its_keys_are_paired(tmp_path:
     )
     assert applied.replaced == {1: 11, 3: 12}  # one article by its path, one of several by its title
     assert (s.added, s.taken_back) == (3, 0)  # "3 new or changed, 0 gone"
+
+
+def test_an_empty_answer_to_is_dup_says_the_groups_are_still_being_made(tmp_path: Path) -> None:
+    """After a first load the near-duplicate groups come later (grouping.py): meanwhile is:dup
+    finds nothing, and saying "No article matches" would be untrue."""
+    s = session(tmp_path)
+    s.apply(Update(rows=[row(1, "/a.txt", "Satu"), row(2, "/b.txt", "Dua")]), shown_any=False)
+    s.apply(Update(finished=True, grouping=True), shown_any=True)
+    s.typed("is:dup")
+    s.query = parse("is:dup")
+    assert "still being found" in s.why_empty()
+    s.query = parse("banjir")  # a filter that asks no group: no match is no match
+    assert s.why_empty().startswith("No article matches")
+    s.query = parse("is:dup")
+    s.apply(Update(finished=True), shown_any=True)  # the groups are in
+    assert s.why_empty().startswith("No article matches")
