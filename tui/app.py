@@ -38,7 +38,7 @@ from tui.library import Library
 from tui.library.interface import LibraryLike
 from tui.listing import Listing
 from tui.marks import Marks
-from tui.screens.main import MainScreen
+from tui.screens.main import MainScreen, commands, key_groups
 from tui.session import Session
 from tui.state import ReadingState, Shared, StateLike, default_state_path
 from tui.widgets.keys_panel import KeysPanel
@@ -147,7 +147,7 @@ class KlipingApp(App[None]):
             self.theme = settings.theme
         if settings.keymap:
             self.set_keymap(settings.keymap)
-            unknown = sorted(set(settings.keymap) - binding_ids(MainScreen.key_groups(self.BINDINGS)))
+            unknown = sorted(set(settings.keymap) - binding_ids(key_groups(self.BINDINGS)))
             if unknown:
                 ids = ", ".join(unknown)
                 message = _("Unknown binding ids in the config's keymap: {ids}").format(ids=ids)
@@ -305,9 +305,7 @@ class KlipingApp(App[None]):
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(
-                HelpScreen(help_sections(MainScreen.key_groups(self.BINDINGS), self.settings.keymap))
-            )
+            self.push_screen(HelpScreen(help_sections(key_groups(self.BINDINGS), self.settings.keymap)))
 
     def action_show_help_panel(self) -> None:
         """Textual's Keys panel, with Textual's own key descriptions in the interface's language."""
@@ -347,4 +345,4 @@ class KlipingApp(App[None]):
         for command in super().get_system_commands(screen):
             title = words.get(command.title, command.title)
             yield command._replace(title=title, help=words.get(command.help, command.help))
-        yield from self.main.commands()
+        yield from commands(self.main)

@@ -61,9 +61,9 @@ def test_every_dialogs_binding_id_is_a_keymap_id() -> None:
     """A dialog's keys (confirm.yes, tags.complete, note.keep, …) take the keymap too: naming one
     was reported as an unknown id."""
     from tui.dialogs.common import binding_ids
-    from tui.screens.main import MainScreen
+    from tui.screens.main import key_groups
 
-    known = binding_ids(MainScreen.key_groups(KlipingApp.BINDINGS))
+    known = binding_ids(key_groups(KlipingApp.BINDINGS))
     for binding_id in ("confirm.yes", "tags.complete", "note.keep", "searches.rename", "links.close"):
         assert binding_id in known
     assert {"articles_dialog.close", "messages.close", "options.down", "tag_list.close"} <= known

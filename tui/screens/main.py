@@ -144,23 +144,6 @@ class MainScreen(Screen[None]):
     panes: Panes  # the focus, and the room each pane has
     answers: Answers  # the searcher's answers shown in the list, the reader and the match line
 
-    @classmethod
-    def key_groups(cls, app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
-        """The keys of this screen and its widgets, by where they work: for the help and the keymap."""
-
-        def bindings(*lists: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
-            return [b for found in lists for b in found if isinstance(b, Binding)]
-
-        own = bindings(Annotations.BINDINGS, Bulk.BINDINGS)  # a section of their own, not listed twice
-        return [
-            (_("Everywhere"), [b for b in bindings(cls.BINDINGS, app_bindings) if b not in own]),
-            (_("Tags, notes, searches"), own),
-            (_("Article list"), bindings(ArticleList.BINDINGS)),
-            (_("Reading pane"), bindings(Reader.BINDINGS)),
-            (_("Filter bar"), bindings(FilterBar.BINDINGS)),
-            (_("Facets panel"), bindings(FacetsPanel.BINDINGS)),
-        ]
-
     @property
     def kliping(self) -> KlipingApp:
         return cast("KlipingApp", self.app)
@@ -373,20 +356,6 @@ class MainScreen(Screen[None]):
 
     # -- what the keys do, each done by the object that holds the key ------------------------
 
-    def commands(self) -> list[SystemCommand]:
-        """The palette's commands for this screen, beside Textual's own."""
-        return [
-            *self.article_actions.commands(),
-            SystemCommand(_("Filter"), _("Focus the filter bar"), self.panes.focus_filter),
-            SystemCommand(
-                _("Reload"),
-                _("Read the folders again (they are also watched for changes)"),
-                self.folders.reload_asked,
-            ),
-            *self.annotations.commands(),
-            *self.bulk.commands(),
-        ]
-
     # -- the reader follows the list ----------------------------------------------------------
 
     @on(ArticleList.Highlighted)
@@ -526,3 +495,35 @@ OPENS_DIALOG = frozenset(
 for _name, _method in ROUTES.items():
     _action = done_by(_method)
     setattr(MainScreen, f"action_{_name}", opens_dialog(_action) if _name in OPENS_DIALOG else _action)
+
+
+def key_groups(app_bindings: Iterable[Binding | tuple[str, ...]]) -> list[tuple[str, list[Binding]]]:
+    """The keys of this screen and its widgets, by where they work: for the help and the keymap."""
+
+    def bindings(*lists: Iterable[Binding | tuple[str, ...]]) -> list[Binding]:
+        return [b for found in lists for b in found if isinstance(b, Binding)]
+
+    own = bindings(Annotations.BINDINGS, Bulk.BINDINGS)  # a section of their own, not listed twice
+    return [
+        (_("Everywhere"), [b for b in bindings(MainScreen.BINDINGS, app_bindings) if b not in own]),
+        (_("Tags, notes, searches"), own),
+        (_("Article list"), bindings(ArticleList.BINDINGS)),
+        (_("Reading pane"), bindings(Reader.BINDINGS)),
+        (_("Filter bar"), bindings(FilterBar.BINDINGS)),
+        (_("Facets panel"), bindings(FacetsPanel.BINDINGS)),
+    ]
+
+
+def commands(screen: MainScreen) -> list[SystemCommand]:
+    """The palette's commands for this screen, beside Textual's own."""
+    return [
+        *screen.article_actions.commands(),
+        SystemCommand(_("Filter"), _("Focus the filter bar"), screen.panes.focus_filter),
+        SystemCommand(
+            _("Reload"),
+            _("Read the folders again (they are also watched for changes)"),
+            screen.folders.reload_asked,
+        ),
+        *screen.annotations.commands(),
+        *screen.bulk.commands(),
+    ]
