@@ -11,7 +11,6 @@ the body's, as bm25(3, 1) ranks them in the local cache.
 from __future__ import annotations
 
 import math
-from collections import Counter
 from collections.abc import Collection
 from typing import Any
 
@@ -20,17 +19,12 @@ import psycopg
 from tui.library import pg_groups
 from tui.library.pg_text import quoted
 from tui.library.records import body
-from tui.library.related import CANDIDATES, MIN_LENGTH, RARE, TERMS
-from tui.text import fold_words
+from tui.library.related import CANDIDATES, RARE, TERMS, word_counts
 
 
 def telling_words(conn: psycopg.Connection[Any], title: str, text: str) -> list[str]:
     """The article's TERMS most telling words, most telling first."""
-    counts = Counter(
-        word
-        for word in fold_words(f"{title}\n{title}\n{text}")
-        if len(word) >= MIN_LENGTH and not word.isdigit()
-    )
+    counts = word_counts(title, text)
     if not counts:
         return []
     frequent = [word for word, _count in counts.most_common(CANDIDATES)]

@@ -46,13 +46,19 @@ def store_counts(conn: sqlite3.Connection, found: list[tuple[str, int]]) -> None
     conn.executemany("INSERT INTO counts(term, docs) VALUES (?, ?)", found)
 
 
-def telling_words(conn: sqlite3.Connection, title: str, text: str) -> list[tuple[float, str]]:
-    """The article's TERMS most telling words with their weight (tf-idf), most telling first."""
-    counts = Counter(
+def word_counts(title: str, text: str) -> Counter[str]:
+    """How often an article uses each word that could tell it (the title counted twice more): the
+    same candidates for both back ends."""
+    return Counter(
         word
         for word in fold_words(f"{title}\n{title}\n{text}")
         if len(word) >= MIN_LENGTH and not word.isdigit()
     )
+
+
+def telling_words(conn: sqlite3.Connection, title: str, text: str) -> list[tuple[float, str]]:
+    """The article's TERMS most telling words with their weight (tf-idf), most telling first."""
+    counts = word_counts(title, text)
     if not counts:
         return []
     frequent = [word for word, _count in counts.most_common(CANDIDATES)]
