@@ -207,6 +207,28 @@ def test_a_read_only_role_browses_and_is_told_it_cannot_write(team: Team, tmp_pa
         assert conn.execute("SELECT count(*) FROM tags").fetchone() == (0,)
 
 
+def test_what_a_read_only_role_keeps_for_the_run_stays_when_others_change_theirs(
+    team: Team, tmp_path: Path
+) -> None:
+    """The notice says tags and notes are kept until you quit: another person's tag, which makes
+    the app ask the server again, must not take them away."""
+    reader = Person(team.reader, tmp_path, "reader")
+    alice = Person(team.alice, tmp_path, "alice")
+    try:
+        forum = reader.rows["Forum"]
+        reader.marks.set_tag(forum, "tamu", True)
+        reader.marks.set_note(forum, "catatan tamu")
+        alice.marks.set_tag(alice.rows["Forum"], "jejaring", True)  # heard by the reader's app
+        shared = reader.state.shared_now()
+        reader.marks.take_shared(shared)
+        assert "tamu" in reader.marks.tags_of(forum) and "jejaring" in reader.marks.tags_of(forum)
+        assert shared.tag_authors[forum.digest]["tamu"] == team.names["reader"]
+        assert reader.marks.note(forum.digest) == "catatan tamu"
+    finally:
+        alice.close()
+        reader.close()
+
+
 async def test_the_app_of_a_read_only_role_says_so_when_marking(team: Team, tmp_path: Path) -> None:
     from tui.app import KlipingApp
     from tui.library.pg import PgLibrary

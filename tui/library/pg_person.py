@@ -28,6 +28,9 @@ class PgPerson:
         self._refused = False
         self._closed = threading.Event()
         self._listener: psycopg.Connection[Any] | None = None
+        # What the server would not take (pg_team): kept for the run over what it has.
+        self._kept_tags: dict[str, dict[str, bool | None]] = {}
+        self._kept_notes: dict[str, str] = {}
         person, writable, standby = self._library._read(
             lambda c: c.execute(
                 "SELECT current_user, has_table_privilege('marks', 'INSERT') "

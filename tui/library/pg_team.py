@@ -18,12 +18,31 @@ SETTLE = 0.2  # seconds: changes told within this of each other are one (a bulk 
 
 
 class PgTeam(PgPerson):
-    """The team's annotations, as a `PgState` reads and writes them."""
+    """The team's annotations, as a `PgState` reads and writes them.
+
+    What the server would not take (a read-only role, a standby, a server gone) is kept for the run,
+    as the notice says, over what the server has: another person's change, which makes the app ask
+    the server again, does not take it away."""
+
+    def _kept(self) -> tuple[dict[str, dict[str, bool | None]], dict[str, str]]:
+        with self._lock:
+            return {d: dict(t) for d, t in self._kept_tags.items()}, dict(self._kept_notes)
+
+    def _with_kept_tags(self, found: dict[str, dict[str, bool]], authors: dict[str, dict[str, str]]) -> None:
+        for digest, chosen in self._kept()[0].items():
+            for tag, present in chosen.items():
+                if present is None:
+                    found.get(digest, {}).pop(tag, None)
+                    authors.get(digest, {}).pop(tag, None)
+                else:
+                    found.setdefault(digest, {})[tag] = present
+                    authors.setdefault(digest, {})[tag] = self.person or ""
 
     def tags(self) -> dict[str, dict[str, bool]]:
         found: dict[str, dict[str, bool]] = {}
         for digest, tag, present in self._rows("SELECT digest, tag, present FROM tags"):
             found.setdefault(digest, {})[tag] = bool(present)
+        self._with_kept_tags(found, {})
         return found
 
     def set_tag(self, digest: str, tag: str, present: bool | None) -> None:
@@ -45,11 +64,27 @@ class PgTeam(PgPerson):
                     [(d, t, p) for d, t, p in choices if p is not None],
                 )
 
-        self._write(put, None)
+        def written(conn: psycopg.Connection[Any]) -> bool:
+            put(conn)
+            return True
+
+        if not self._write(written, False):
+            with self._lock:
+                for digest, tag, present in choices:
+                    self._kept_tags.setdefault(digest, {})[tag] = present
 
     def notes(self) -> dict[str, str]:
         """This person's own notes (the ones the note dialog changes)."""
-        return dict(self._rows("SELECT digest, note FROM notes WHERE author = current_user"))
+        found = dict(self._rows("SELECT digest, note FROM notes WHERE author = current_user"))
+        return self._with_kept_notes(found)
+
+    def _with_kept_notes(self, found: dict[str, str]) -> dict[str, str]:
+        for digest, note in self._kept()[1].items():
+            if note:
+                found[digest] = note
+            else:
+                found.pop(digest, None)
+        return found
 
     def set_note(self, digest: str, note: str, was: str | None = None) -> str:
         """This person's note on an article, as `ReadingState.set_note` keeps one (the same person's
@@ -74,7 +109,12 @@ class PgTeam(PgPerson):
                 conn.execute("DELETE FROM notes WHERE digest = %s AND author = current_user", (digest,))
             return kept
 
-        return self._write(put, note)
+        kept: str | None = self._write(put, None)
+        if kept is None:  # not saved: kept for the run
+            with self._lock:
+                self._kept_notes[digest] = note
+            return note
+        return kept
 
     def shared_now(self) -> Shared:
         tags: dict[str, dict[str, bool]] = {}
@@ -91,7 +131,8 @@ class PgTeam(PgPerson):
                 mine[digest] = note
             else:
                 others.setdefault(digest, []).append((str(author), note))
-        return Shared(tags, authors, mine, others, self.searches())
+        self._with_kept_tags(tags, authors)
+        return Shared(tags, authors, self._with_kept_notes(mine), others, self.searches())
 
     def watch(self, changed: Callable[[], object]) -> None:
         """Hear the team's changes to tags, notes and saved searches (the tables' trigger NOTIFYs
