@@ -208,3 +208,23 @@ def test_postgresql_reads_the_places_a_text_names() -> None:
     assert "'sidoarjo'" in vectors.place and "'surabaya'" in vectors.place
     assert matches(parse("place:sidoarjo"), "Banjir", body, None, "Surabaya")
     assert not matches(parse("place:pasuruan"), "Banjir", body, None, "Surabaya")
+
+
+def test_after_warming_the_first_count_splits_nothing_again() -> None:
+    """A load's end splits every row's places and acronyms on a thread (facets.warm): the facets
+    panel's first count then costs what the next ones do."""
+    import tui.facets as facets_module
+
+    rows = {
+        key: Row(
+            key, "a", None, None, None, 10, f"/{key}", f"d{key}", (), "", f"Kota {key}\nPasuruan", f"K{key}"
+        )
+        for key in range(1, 50)
+    }
+    facets_module._SPLIT.clear()
+    facets_module.warm(list(rows.values()))
+    kept = dict(facets_module._SPLIT)
+    assert "Kota 7\nPasuruan" in kept and "K7" in kept
+    found = facets(list(rows), rows)
+    assert kept == facets_module._SPLIT  # nothing left to split
+    assert ("Pasuruan", 49) in found.places
