@@ -254,6 +254,36 @@ def copied_text(article: Article) -> str:
     return "\n\n".join(parts) + "\n"
 
 
+# What would make a live link of a text's own words to a script ("[x](javascript:...)",
+# "<javascript:...>"), and a backslash before what the reading back takes as an escape.
+_SCRIPT = r"(?i:\s*<?\s*(?:javascript|vbscript|data):)"
+_LINKING = re.compile(rf"\\(?=[\\<\]])|\](?=\({_SCRIPT})|<(?={_SCRIPT})")
+_UNLINKING = re.compile(r"\\([\\<\]])")
+
+
+def _inert(text: str) -> str:
+    """A text as Markdown in which its own words make no link to a script (a clipping's
+    "[x](javascript:...)" was a live link once exported), shown as it was: a backslash before that
+    `]` or `<`. Everything else is left as written, so kliping reads its export back as it was."""
+    return _LINKING.sub(lambda found: "\\" + found.group(), text)
+
+
+def _uninert(text: str) -> str:
+    return _UNLINKING.sub(r"\1", text)
+
+
+def _inert_linked(text: str, links: tuple[str, ...]) -> str:
+    """`linked`, the text between the link markers made inert."""
+    if not links:
+        return _inert(text)
+    parts: list[str] = []
+    last = 0
+    for marker in LINK_MARKER.finditer(text):
+        parts += [_inert(text[last : marker.start()]), linked(marker.group(), links)]
+        last = marker.end()
+    return "".join(parts) + _inert(text[last:])
+
+
 def _unlinked(text: str) -> str:
     """The text as it was before `linked`: each Markdown link to a link is its "[N]" again."""
     return _MARKDOWN_LINK.sub(r"[\1]", text) if "](<" in text else text
@@ -267,8 +297,8 @@ def _markdown(article: Article, annotate: Annotate) -> str:
         if value is not None and value is not False and value != []:
             lines.append(f"- {name}: {_escape_inline(_cell(value))}")
     note = record["note"]
-    under = _NOTE_HEADING + _escape_body(str(note)) if note else ""
-    body = _escape_body(linked(article.text, article.links))
+    under = _NOTE_HEADING + _escape_body(_inert(str(note))) if note else ""
+    body = _escape_body(_inert_linked(article.text, article.links))
     return "\n".join(lines) + "\n\n" + body + under + "\n"
 
 
@@ -387,10 +417,11 @@ def _read_markdown(text: str) -> Iterator[dict[str, str | None]]:
             index += 1
         body = "\n".join(lines[index + 1 :])
         found = _NOTE_LINE.search(body)
-        record["text"] = _unlinked(
-            _unescape_body(body[: found.start()].removesuffix("\n\n") if found else body)
+        record["text"] = _uninert(
+            _unlinked(_unescape_body(body[: found.start()].removesuffix("\n\n") if found else body))
         )
-        record["note"] = _unescape_body(body[found.end() :].removeprefix("\n\n")) if found else None
+        note = _unescape_body(body[found.end() :].removeprefix("\n\n")) if found else None
+        record["note"] = None if note is None else _uninert(note)
         yield record
 
 

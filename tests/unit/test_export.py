@@ -378,3 +378,22 @@ def test_output_to_a_symlink_writes_its_target(tmp_path: Path, fmt: str) -> None
     dangling.symlink_to(tmp_path / "real" / f"new.{fmt}")
     export_articles(TRICKY[:1], dangling, fmt)
     assert dangling.is_symlink() and len(read_back(tmp_path / "real" / f"new.{fmt}", fmt)) == 1
+
+
+def test_a_markdown_export_makes_no_link_of_the_text_s_own_words(tmp_path: Path) -> None:
+    """ "[x](javascript:...)" or "<javascript:...>" left in a clipping were live links once the
+    export was opened in a Markdown viewer; they are shown as written, and read back the same."""
+    from markdown_it import MarkdownIt
+
+    text = (
+        "Klik [di sini](javascript:alert(1)) atau <javascript:alert(2)> sekarang.\n\n"
+        "Rumus a < b dan \\] tetap, [kurung] biasa juga."
+    )
+    made = article("Tautan Jahat", text)
+    out = tmp_path / "out.md"
+    export_articles([made], str(out), "md")
+    viewer = MarkdownIt()
+    viewer.validateLink = lambda url: True  # type: ignore[method-assign]  # as a lax viewer: any address
+    html = viewer.render(out.read_text(encoding="utf-8"))
+    assert "href" not in html and "di sini](javascript" in html.replace("&quot;", '"')
+    assert read_back(out, "md")[0]["text"] == text
