@@ -22,6 +22,12 @@ def merged_note(theirs: str, mine: str) -> str:
     return theirs + NOTE_SEPARATOR + mine
 
 
+def note_to_keep(stored: str, note: str, was: str | None) -> str:
+    """The note to keep when `note` is saved over `stored`: merged with it when another window
+    changed it since this one read `was` (both back ends keep notes by this rule)."""
+    return note if was is None or stored in (was, "", note) else merged_note(stored, note)
+
+
 # --- marks -----------------------------------------------------------------------------------
 
 
@@ -122,7 +128,7 @@ def set_note(conn: sqlite3.Connection, digest: str, note: str, was: str | None) 
     """Keep a note, merged with another window's when it changed since `was`; the note now kept."""
     row = conn.execute("SELECT note FROM notes WHERE digest = ?", (digest,)).fetchone()
     stored = row[0] if row else ""
-    kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
+    kept = note_to_keep(stored, note, was)
     if kept == stored:
         return kept
     if kept:

@@ -12,7 +12,8 @@ import psycopg
 
 from tui.library.pg_connect import LibraryError
 from tui.library.pg_person import PgPerson
-from tui.state import Shared, merged_note
+from tui.state import Shared
+from tui.state_sql import note_to_keep
 
 SETTLE = 0.2  # seconds: changes told within this of each other are one (a bulk tagging's statements)
 
@@ -96,7 +97,7 @@ class PgTeam(PgPerson):
                 "SELECT note FROM notes WHERE digest = %s AND author = current_user FOR UPDATE", (digest,)
             ).fetchone()
             stored = row[0] if row else ""
-            kept = note if was is None or stored in (was, "", note) else merged_note(stored, note)
+            kept = note_to_keep(stored, note, was)
             if kept == stored:
                 return kept
             if kept:
