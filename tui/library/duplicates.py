@@ -158,6 +158,35 @@ class Found(NamedTuple):
     buckets: array[int]  # the new buckets' rows, in bucket order: bucket, key, bucket, key, ...
 
 
+class Unions:
+    """Keys joined into groups as pairs are confirmed (union-find, paths halved as they are walked):
+    the local cache's grouping and the team library's share it."""
+
+    def __init__(self) -> None:
+        self._parent: dict[int, int] = {}
+
+    def root(self, key: int) -> int:
+        parent = self._parent
+        parent.setdefault(key, key)
+        while parent[key] != key:
+            parent[key] = parent[parent[key]]
+            key = parent[key]
+        return key
+
+    def same(self, key: int, other: int) -> bool:
+        return self.root(key) == self.root(other)
+
+    def join(self, key: int, other: int) -> None:
+        self._parent[self.root(key)] = self.root(other)
+
+    def groups(self) -> list[list[int]]:
+        """Every key met, by group."""
+        parts: dict[int, list[int]] = {}
+        for key in list(self._parent):
+            parts.setdefault(self.root(key), []).append(key)
+        return list(parts.values())
+
+
 def find(conn: sqlite3.Connection, threshold: float, stopped: Callable[[], bool]) -> Found | None:
     """Group what a bulk load stored ungrouped, reading only: the sketches it left to make are made
     from the stored texts, candidates found band by band in memory, and the articles already held
@@ -179,14 +208,7 @@ def find(conn: sqlite3.Connection, threshold: float, stopped: Callable[[], bool]
             if stored:
                 known[key] = values_of(stored)
     bands = {key: bucket_keys(values) for key, values in known.items()}
-    parent: dict[int, int] = {}
-
-    def root(key: int) -> int:
-        parent.setdefault(key, key)
-        while parent[key] != key:
-            parent[key] = parent[parent[key]]
-            key = parent[key]
-        return key
+    unions = Unions()
 
     def near(one: Sequence[int], other: Sequence[int]) -> bool:
         return containment(one, other) >= threshold
@@ -198,17 +220,14 @@ def find(conn: sqlite3.Connection, threshold: float, stopped: Callable[[], bool]
         for key, values in known.items():
             others = seen.setdefault(bands[key][band], [])
             for other in others[:BUCKET_PEERS]:
-                if root(key) != root(other) and near(values, known[other]):
-                    parent[root(key)] = root(other)
+                if not unions.same(key, other) and near(values, known[other]):
+                    unions.join(key, other)
             others.append(key)
     if conn.execute("SELECT 1 FROM buckets LIMIT 1").fetchone() is not None:
         # a bulk load into a cache that has articles: the ones already there are candidates
         for key, other, other_values in _held_candidates(conn, bands):
-            if near(known[key], other_values) and root(key) != root(other):
-                parent[root(key)] = root(other)
-    parts: dict[int, list[int]] = {}
-    for key in list(parent):
-        parts.setdefault(root(key), []).append(key)
+            if near(known[key], other_values) and not unions.same(key, other):
+                unions.join(key, other)
     rows = array("q")
     for bucket, key in sorted((bucket, key) for key, buckets in bands.items() for bucket in buckets):
         rows.append(bucket)
@@ -216,7 +235,7 @@ def find(conn: sqlite3.Connection, threshold: float, stopped: Callable[[], bool]
     return Found(
         [key for key, _stored in pending],
         list(made.items()),
-        [part for part in parts.values() if len(part) > 1],
+        [part for part in unions.groups() if len(part) > 1],
         rows,
     )
 

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import psycopg
 
-from tui.library.duplicates import BANDS, BUCKET_PEERS, ROWS, bucket_keys, containment, values_of
+from tui.library.duplicates import BANDS, BUCKET_PEERS, ROWS, Unions, bucket_keys, containment, values_of
 from tui.query import Query
 
 T = TypeVar("T")
@@ -78,7 +78,7 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
         pending: dict[int, bytes] = dict(conn.execute(f"SELECT key, sketch FROM sketches{which}"))
         if not pending:
             return
-        parent: dict[int, int] = {}
+        unions = Unions()
         known: dict[int, array[int]] = {}  # the sketches compared, as numbers
 
         def values(key: int) -> array[int]:
@@ -87,16 +87,9 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
                 found = known[key] = values_of(pending[key])
             return found
 
-        def root(key: int) -> int:
-            parent.setdefault(key, key)
-            while parent[key] != key:
-                parent[key] = parent[parent[key]]
-                key = parent[key]
-            return key
-
         def join(key: int, other: int, one: Sequence[int], two: Sequence[int]) -> None:
-            if root(key) != root(other) and containment(one, two) >= threshold:
-                parent[root(key)] = root(other)
+            if not unions.same(key, other) and containment(one, two) >= threshold:
+                unions.join(key, other)
 
         # Among themselves, a band at a time (memory stays one band's); a band is a slice of the
         # stored bytes (turning each sketch into a tuple a band was most of the time: 8 s at 100k).
@@ -115,12 +108,9 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
                 others.append(key)
         if not everything:
             _with_held(conn, list(pending), values, join)
-        parts: dict[int, set[int]] = {}
-        for key in list(parent):
-            parts.setdefault(root(key), set()).add(key)
-        for part in parts.values():
+        for part in unions.groups():
             if len(part) > 1:
-                _write_group(conn, part)
+                _write_group(conn, set(part))
         conn.execute("UPDATE sketches SET grouped = true WHERE NOT grouped")
 
 
