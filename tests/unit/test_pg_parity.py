@@ -413,3 +413,47 @@ def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
     walks.clear()
     assert team.search(parse("desa"), "date", limit=50).keys  # type: ignore[attr-defined]
     assert walks and walks[0] is not None  # a common word: the walk
+
+
+def test_a_keystroke_s_page_never_waits_for_a_server_that_does_not_run(both: tuple[Library, object]) -> None:
+    """A server process not scheduled on a busy machine kept the event loop (and the key's echo)
+    waiting past the page's time: the server's own statement_timeout could not fire."""
+    import signal
+    import threading
+    import time
+
+    from tui.library import AtOnce, Stopped
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]
+    query = parse("desa")
+    try:
+        deadline = time.monotonic() + 10
+        while reader._quick is None and time.monotonic() < deadline:  # made on a thread
+            time.sleep(0.05)
+        assert reader._quick is not None
+        expected = reader.search(query, "relevance", limit=20)
+        pid = reader._quick.info.backend_pid
+        os.kill(pid, signal.SIGSTOP)
+        resumed = threading.Timer(3.0, os.kill, (pid, signal.SIGCONT))
+        resumed.start()
+        try:
+            started = time.monotonic()
+            with pytest.raises(Stopped):
+                reader.search(query, "relevance", limit=20, at_once=AtOnce(seconds=0.05))
+            waited = time.monotonic() - started
+        finally:
+            resumed.cancel()
+            os.kill(pid, signal.SIGCONT)
+        assert waited < 1.0
+        page = None
+        deadline = time.monotonic() + 10
+        while page is None and time.monotonic() < deadline:  # the late answer is read off first
+            try:
+                page = reader.search(query, "relevance", limit=20, at_once=AtOnce(seconds=5.0))
+            except Stopped:
+                time.sleep(0.05)
+        assert page is not None and page.keys == expected.keys[: len(page.keys)] and page.keys
+    finally:
+        reader.close()

@@ -3,6 +3,7 @@ tier, page by page, with the flags and long articles' phrases checked in Python.
 
 from __future__ import annotations
 
+import select
 import threading
 import time
 from collections.abc import Callable, Sequence
@@ -10,6 +11,7 @@ from contextlib import suppress
 from typing import Any, TypeVar
 
 import psycopg
+from psycopg import ClientCursor, pq
 
 from tui.library import pg_groups
 from tui.library.duplicates import asks_groups
@@ -77,9 +79,10 @@ class PgSearching(PgConnections):
 
         Only words (no phrase, no marks) in relevance or date order, only on a connection of its
         own that answered a round trip within QUICK_TRIP (a server across a network never does),
-        and each statement bounded by the server to what is left of `seconds`: the caller then
-        asks for it on a thread. Through a thread the page reached the screen 5-8 times the
-        floor of a keystroke at 100k (benchmarks/bench_pty.py --library).
+        in one round trip bounded to `seconds` by the server and by the wait for its answer
+        (`_bounded`): past them, the caller asks for it on a thread. Through a thread the page
+        reached the screen 5-8 times the floor of a keystroke at 100k (benchmarks/bench_pty.py
+        --library).
         """
         if not query.groups or query.uses_marks or sort not in ("relevance", "date"):
             return None
@@ -89,29 +92,30 @@ class PgSearching(PgConnections):
         if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
             self._connect_quick()
             return None
-        deadline = time.perf_counter() + seconds
         found = plan(query, sort, reverse)
-        keys: list[int] = []
+        # All tiers in one statement: PostgreSQL's Append reads its parts in order and stops at the
+        # LIMIT, so a first tier that fills the page is all that is read (one round trip, not one a tier).
+        parts = " UNION ALL ".join(
+            f"(SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT {limit + 1})"
+            for where, _args in found.tiers
+        )
+        args = tuple(arg for _where, tier_args in found.tiers for arg in tier_args)
         try:
-            for where, args in found.tiers:
-                left = deadline - time.perf_counter()
-                if len(keys) > limit:
-                    break
-                if left < 0.001:
-                    return None
-                sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
-                with conn.pipeline(), conn.transaction():
-                    conn.execute(f"SET LOCAL statement_timeout = {max(1, int(left * 1000))}")
-                    answer = conn.execute(sql, (*args, limit + 1 - len(keys)))
-                keys += [key for (key,) in answer.fetchall()]
-        except psycopg.errors.QueryCanceled:
-            return None  # a slow page: the thread finds it
+            sql = ClientCursor(conn).mogrify(f"SELECT key FROM ({parts}) AS page LIMIT {limit + 1}", args)
         except psycopg.Error:
-            self._quick = None  # gone: the thread's search says so, and connects again
-            return None
-        finally:
             self._quick_lock.release()
+            return None
+        timeout = max(1, int(seconds * 1000))
+        text = (  # one implicit transaction: SET LOCAL holds for the SELECT only
+            f"SET LOCAL statement_timeout = {timeout}; SET LOCAL max_parallel_workers_per_gather = 0; {sql}"
+        )
+        keys = _bounded(conn, text, time.perf_counter() + seconds, self._quick_lock, self._lost_quick)
+        if keys is None:
+            return None
         return Page(keys[:limit], len(keys) <= limit)
+
+    def _lost_quick(self) -> None:
+        self._quick = None  # gone: the thread's search says so, and connects again
 
     def _answer(
         self,
@@ -362,6 +366,69 @@ def _unless_stopped(
     finally:
         with lock:
             done.set()
+
+
+def _bounded(
+    conn: psycopg.Connection[Any],
+    text: str,
+    deadline: float,
+    lock: threading.Lock,
+    lost: Callable[[], None],
+) -> list[int] | None:
+    """The keys `text` (statements ending in one SELECT of keys) gives, waited for on the event loop
+    until `deadline` at most, else None; `lock` (held) is released once the connection is idle.
+
+    The server's statement_timeout alone did not bound the wait: on a busy machine its process
+    may not run for tens of milliseconds, and the loop waited in psycopg for it, the key's own
+    echo too. Here the socket is waited on with a timeout (libpq's asynchronous calls); a late
+    answer is cancelled and read to its end on a thread of its own, which frees the connection.
+    """
+    pgconn = conn.pgconn
+    try:
+        pgconn.send_query(text.encode())
+        results = _results(pgconn, deadline)
+    except psycopg.Error:
+        lost()
+        lock.release()
+        return None
+    if results is None:  # late: cancelled and drained on a thread, which frees the connection
+
+        def drain() -> None:
+            try:
+                with suppress(psycopg.Error):
+                    conn.cancel_safe(timeout=1.0)
+                if _results(pgconn, time.perf_counter() + 5.0) is None:
+                    lost()
+            except psycopg.Error:
+                lost()
+            finally:
+                lock.release()
+
+        threading.Thread(target=drain, name="kliping-pg-drain", daemon=True).start()
+        return None
+    if pgconn.status != pq.ConnStatus.OK:
+        lost()
+    lock.release()
+    last = results[-1] if results else None
+    if last is None or last.status != pq.ExecStatus.TUPLES_OK:
+        return None  # cancelled by statement_timeout (a slow page: the thread finds it), or failed
+    return [int(last.get_value(row, 0) or b"0") for row in range(last.ntuples)]
+
+
+def _results(pgconn: pq.abc.PGconn, deadline: float) -> list[pq.abc.PGresult] | None:
+    """Every result of the query sent, or None when `deadline` passed before they came."""
+    results: list[pq.abc.PGresult] = []
+    while True:
+        while pgconn.is_busy():
+            left = deadline - time.perf_counter()
+            if left <= 0:
+                return None
+            select.select([pgconn.socket], [], [], left)
+            pgconn.consume_input()
+        result = pgconn.get_result()
+        if result is None:
+            return results
+        results.append(result)
 
 
 def _share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> float:
