@@ -457,3 +457,62 @@ def test_a_keystroke_s_page_never_waits_for_a_server_that_does_not_run(both: tup
         assert page is not None and page.keys == expected.keys[: len(page.keys)] and page.keys
     finally:
         reader.close()
+
+
+def test_a_rare_tier_on_the_title_alone_is_walked_briefly_first(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's statistics called `title:desa`'s first tier rare (one in 5,000 for one in 20 at
+    1M): sorting its every match took 200-500 ms, where a walk of the row's own title finds a page
+    in a few. A rare tier asking the article's vector is still read through the word index."""
+    from tui.library.pg_search import SHORT_WALK_SECONDS, PgSearching
+
+    local, team = both
+    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
+    walks: list[float | None] = []
+    page = PgSearching._tier_page
+
+    def spied(self: PgSearching, *args: object) -> list[int]:
+        walks.append(args[-1])  # type: ignore[arg-type]
+        return page(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [SHORT_WALK_SECONDS]
+    walks.clear()
+    assert team.search(parse("xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]
+    for text in ("title:desa", "source:kompas year:2024", "title:rumah -title:desa"):
+        mine = _answer(local, text, "date")[:50]
+        keys = team.search(parse(text), "date", limit=50).keys  # type: ignore[attr-defined]
+        known = _idents(team)
+        assert [known[key][1].date for key in keys] == [r.date for _i, r in mine], text
+
+
+def test_a_tier_in_a_few_dates_is_common_among_them(both: tuple[Library, object]) -> None:
+    """The walk of the date index goes through the dates asked for only: `source:kompas year:2024`
+    is common there though rare in the library (it was sorted whole: 80-240 ms at 1M)."""
+    from tui.library.pg_query import plan
+    from tui.library.pg_search import _common
+
+    _local, team = both
+    conn = team._conn()  # type: ignore[attr-defined]
+    conn.execute("ANALYZE articles")
+    found = plan(parse("date:2023-05"), "date", False)
+    assert not _common(conn, *found.tiers[0])  # a month among years: rare in the whole library
+    assert _common(conn, *found.tiers[0], found.dates)  # every article of the month matches
+
+
+def test_the_app_s_connections_plan_without_jit_and_keep_bitmaps_exact(both: tuple[Library, object]) -> None:
+    """JIT compiling took longer than a first page's run; a 4 MB bitmap went lossy at 1M and a
+    tier read every article on its pages again (1-5 s)."""
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]
+    try:
+        conn = reader._conn()
+        assert conn.execute("SHOW jit").fetchone() == ("off",)
+        assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
+    finally:
+        reader.close()
