@@ -2,14 +2,15 @@
 
     python benchmarks/bench_pg_scale.py --serve   # a throwaway server: prints its URL, runs until killed
     python benchmarks/bench_pg_scale.py --url URL [--count 100000] [--times 10] [--repeat 7] [--measure]
+    python benchmarks/bench_pg_scale.py --library URL/kliping_bench_scaled_1000000 [--more]  (searches only)
 
 A sync of 1M files takes most of 15 minutes on this machine; this syncs `--count` generated
 articles once (into kliping_bench_COUNT, reused when there) and copies that database
 `--times` over in SQL into kliping_bench_scaled_N: each copy gets new keys, paths and digests and
 is moved back in time by a year per copy, so the dates spread and each word's share of the
 articles stays what it was. The word indexes are built after the copies, as a first sync does.
-With --measure, each bench_pg FILTER's first page (date, relevance) is timed (p50/p90, client
-and server). Prints JSON.
+With --measure (or --library), each bench_pg FILTER's first page (date, relevance) is timed
+(p50/p90, client and server; --more adds the README's other filter forms). Prints JSON.
 """
 
 from __future__ import annotations
@@ -25,13 +26,27 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.bench_pg import measure  # noqa: E402
+from benchmarks import bench_pg  # noqa: E402
 from benchmarks.common import commit, ensure_corpus  # noqa: E402
 from tui.library.pg import PgLibrary  # noqa: E402
 from tui.library.pg_schema import DOC_INDEXES  # noqa: E402
 from tui.sync import sync  # noqa: E402
 
 YEAR_MINUTES = 365 * 24 * 60
+# The README's filter forms bench_pg's FILTERS leave out (reading marks and tags: none set here).
+MORE_FILTERS = [
+    'desa -"rumah inklusi"',
+    "place:manado",
+    "-place:jakarta desa",
+    "date:2023-01..2023-06",
+    "before:2024 kapas",
+    "is:unread desa",
+    "tag:banjir",
+    "kota OR year:2024",
+    "has:note OR is:starred",
+    "-is:dup banjir",
+    "title:xyzzy",
+]
 # Every column of `articles` but `key` (a new one from the sequence for each copy).
 COPIED = (
     "id, title, title_derived, date, source, place, url, record, words, tags, carried, whole_bytes, "
@@ -140,16 +155,23 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--measure", action="store_true", help="time bench_pg's filters after")
+    parser.add_argument("--more", action="store_true", help="with --measure: the README's other forms too")
+    parser.add_argument("--library", help="measure this library only (made by an earlier run)")
     args = parser.parse_args()
     if args.serve:
         return _serve()
-    if not args.url:
-        parser.error("--url or --serve")
-    url, info = scaled(args.url, args.count, args.times, args.seed)
+    if not args.url and not args.library:
+        parser.error("--url, --library or --serve")
+    if args.library:
+        url, info = args.library, {}
+    else:
+        url, info = scaled(args.url, args.count, args.times, args.seed)
     result: dict[str, Any] = {"benchmark": "bench_pg_scale", "commit": commit(), "library": url, **info}
-    if args.measure:
+    if args.measure or args.library:
+        if args.more:
+            bench_pg.FILTERS = [*bench_pg.FILTERS, *MORE_FILTERS]
         library = PgLibrary(url)
-        result["first_page_200"] = measure(library, args.repeat)
+        result["first_page_200"] = bench_pg.measure(library, args.repeat)
         library.close()
     result["load_average"] = [round(x, 1) for x in os.getloadavg()]
     print(json.dumps(result, indent=1))

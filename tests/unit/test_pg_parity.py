@@ -516,3 +516,39 @@ def test_the_app_s_connections_plan_without_jit_and_keep_bitmaps_exact(both: tup
         assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
     finally:
         reader.close()
+
+
+def test_an_or_with_a_date_or_a_mark_is_asked_of_the_server_with_the_page(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kota OR year:2024` read the keys of its words and dates on the page's own connection, inside
+    the walk's time limit: cut short, the page failed ("current transaction is aborted"); read
+    whole, they were every article they found (10 s at 1M)."""
+    import tui.library.pg_search as pg
+
+    _local, team = both
+    monkeypatch.setattr(pg, "WALK_SECONDS", 0.02)
+    monkeypatch.setattr(pg, "_common", lambda *_args: True)  # every tier walked
+    for text in ("makassar OR year:2024", "desa tag:banjir OR year:2023", "-has:note OR is:starred desa"):
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        for sort in ("date", "relevance"):
+            whole = team.search(query, sort, False, flags).keys  # type: ignore[attr-defined]
+            page = team.search(query, sort, False, flags, limit=20).keys  # type: ignore[attr-defined]
+            assert page == whole[:20], (text, sort)
+
+
+def test_a_mark_s_or_a_tag_s_few_keys_are_asked_by_key(both: tuple[Library, object]) -> None:
+    """A tag nobody gave walked every article to check each in Python (1-2 s at 1M)."""
+    local, team = both
+    statements: list[str] = []
+    conn = team._conn()  # type: ignore[attr-defined]
+    trace = conn.execute
+    try:
+        conn.execute = lambda sql, *a, **k: (statements.append(str(sql)), trace(sql, *a, **k))[1]  # type: ignore[method-assign]
+        for text in ("tag:banjir", "is:starred desa"):
+            theirs = _answer(team, text, "date")
+            assert {i for i, _r in theirs} == {i for i, _r in _answer(local, text, "date")}
+    finally:
+        del conn.execute
+    assert any("key = ANY" in sql for sql in statements)

@@ -88,6 +88,8 @@ class PgConnections:
         """Run a read on this thread's connection, once more on a new one if the server went away."""
         try:
             return action(self._conn())
+        except psycopg.errors.QueryCanceled:
+            raise  # asked for (a timeout, a stop): the connection is still there
         except psycopg.OperationalError:
             self._local.conn = None
             try:
