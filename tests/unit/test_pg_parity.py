@@ -465,6 +465,7 @@ def test_a_rare_tier_on_the_title_alone_is_walked_briefly_first(
     """PostgreSQL's statistics called `title:desa`'s first tier rare (one in 5,000 for one in 20 at
     1M): sorting its every match took 200-500 ms, where a walk of the row's own title finds a page
     in a few. A rare tier asking the article's vector is still read through the word index."""
+    from tui.library import pg_search
     from tui.library.pg_search import SHORT_WALK_SECONDS, PgSearching
 
     local, team = both
@@ -477,6 +478,10 @@ def test_a_rare_tier_on_the_title_alone_is_walked_briefly_first(
         return page(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]  # expected in fewer than FEW_ROWS articles: no walk
+    walks.clear()
+    monkeypatch.setattr(pg_search, "FEW_ROWS", 0)  # (this library is too small for any other)
     assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
     assert walks == [SHORT_WALK_SECONDS]
     walks.clear()

@@ -40,8 +40,13 @@ COMMON_SHARE = 0.02
 # p50 was 3x the floor with 200 rows, 2.6-3x with 60, 1.4x with 40); the search's thread reads
 # the rest of the page after the frame (tui.searching).
 AT_ONCE_ROWS = 40
+FEW_ROWS = 100  # a tier expected to hold fewer is read through the word index, however small its vector
 SHORT_WALK_SECONDS = 0.04  # a rare tier's walk, where it asks only the row's own small vectors (walks)
 _ARTICLE_VECTOR = re.compile(r"(?<!\w)doc @@")  # `doc`, not `title_doc`: stored apart, read per row
+# A match in a row's own small vector, checked first in a walk: only the articles it passes have
+# their `doc` read (`desa -"rumah inklusi"`'s first tier: the word index's 54k title matches each
+# had `doc` read, 1.3 s at 1M; walked, 17k rows and 900 vectors, 25 ms).
+_SMALL_VECTOR = re.compile(r"(?<!NOT \()\b(?:title|source|place)_doc @@")
 KEY_SET_MOST = 50_000  # a flag's keys up to this many are asked of the server (`key = ANY`)
 STOP_POLL = 0.005  # seconds between looks at a search's `stop` while the server answers it
 WALK_AGAIN = 4
@@ -451,13 +456,19 @@ def _common(
     conn: psycopg.Connection[Any], where: str, args: tuple[object, ...], dates: Where = ("TRUE", ())
 ) -> bool:
     """Whether PostgreSQL's statistics say a tier matches COMMON_SHARE of the articles it walks or
-    more: of the articles in its dates (the walk goes through them only: `source:kompas
-    year:2024` was read through the word index, 8,700 matches sorted in 80-240 ms at 1M, where
-    the walk of 2024 found its page in a few)."""
+    more (`_walked_share`)."""
+    return _walked_share(conn, where, args, dates) >= COMMON_SHARE
+
+
+def _walked_share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...], dates: Where) -> float:
+    """The share of the articles a walk passes that PostgreSQL's statistics say match: of those in
+    the tier's dates (the walk goes through them only: `source:kompas year:2024` was read through
+    the word index, 8,700 matches sorted in 80-240 ms at 1M, where the walk of 2024 found its page
+    in a few)."""
     share = _share(conn, where, args)
     if dates[0] != "TRUE":
         share /= max(_share(conn, *dates), 1e-9)
-    return share >= COMMON_SHARE
+    return share
 
 
 def walks(
@@ -466,17 +477,30 @@ def walks(
     """How a tier's first page is read, one way after another until one answers in time: a walk of
     the date index given so many seconds, or None (through the word index, sorted).
 
-    A common tier is walked (twice, the second time longer); a rare one that asks only the
-    row's own small vectors (title, source, place) is walked briefly first, as such a walk passes
-    thousands of articles in a few milliseconds and PostgreSQL's statistics may call it rare
-    wrongly (`title:desa`'s first tier, one in 20 articles, at one in 5,000: reading its 54k
-    matches to sort them took 200-500 ms at 1M); a rare one asking the article's vector, stored
-    apart, is read through the word index at once."""
-    if _common(conn, where, args, dates):
+    A common tier is walked (twice, the second time longer). PostgreSQL's statistics may call a
+    tier rare wrongly: they multiply the shares of its words, which repeat (`title:desa`'s first
+    tier, one article in 20, at one in 5,000: reading its 54k matches to sort them took 200-500
+    ms at 1M). So a tier called rare that asks only the row's own small vectors (title, source,
+    place) is walked briefly first, unless it is called very rare (a word in no title: its walk
+    would be time lost), as such a walk passes thousands of articles in a few milliseconds; one
+    that asks a small vector first and the article's (stored apart) after is walked when called
+    less rare, as its walk reads the article's vector only for the rows the small one passes
+    (`desa -"rumah inklusi"`'s first tier: through the word index, each of its 54k title matches
+    had its vector read, 1 s; walked, 25 ms); any other is read through the word index at once."""
+    share = _walked_share(conn, where, args, dates)
+    if share >= COMMON_SHARE:
         return (WALK_SECONDS, WALK_SECONDS * WALK_AGAIN, None)
     if _ARTICLE_VECTOR.search(where) is None:
-        return (SHORT_WALK_SECONDS, None)
+        return (SHORT_WALK_SECONDS, None) if share * _articles(conn) >= FEW_ROWS else (None,)
+    if _SMALL_VECTOR.search(where) is not None and share >= COMMON_SHARE / 5:
+        return (WALK_SECONDS, None)
     return (None,)
+
+
+def _articles(conn: psycopg.Connection[Any]) -> float:
+    """How many articles PostgreSQL's statistics say the library holds."""
+    table = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles'").fetchone()
+    return float(table[0]) if table is not None else 0.0
 
 
 def _sets(query: Query, flags: Flags) -> tuple[list[Any], list[Any]]:
