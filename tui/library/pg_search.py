@@ -40,6 +40,10 @@ COMMON_SHARE = 0.02
 # p50 was 3x the floor with 200 rows, 2.6-3x with 60, 1.4x with 40); the search's thread reads
 # the rest of the page after the frame (tui.searching).
 AT_ONCE_ROWS = 40
+# The least time a first page on the event loop is given (the app asks 12 ms, what a local cache
+# needs): a team library's page given up came from the thread 45-60 ms after its key, where one
+# given 25 ms reached the screen within 30 (the pty keystroke at 100k, under load 3-4).
+AT_ONCE_SECONDS = 0.025
 FEW_ROWS = 100  # a tier expected to hold fewer is read through the word index, however small its vector
 SHORT_WALK_SECONDS = 0.04  # a rare tier's walk, where it asks only the row's own small vectors (walks)
 _ARTICLE_VECTOR = re.compile(r"(?<!\w)doc @@")  # `doc`, not `title_doc`: stored apart, read per row
@@ -73,7 +77,8 @@ class PgSearching(PgConnections):
         own); `at_once` is met only on a connection of its own with quick round trips."""
         if at_once is not None:
             rows = min(limit or 200, AT_ONCE_ROWS)
-            page = None if flags else self._page_at_once(query, sort, reverse, rows, at_once.seconds)
+            seconds = max(at_once.seconds, AT_ONCE_SECONDS)
+            page = None if flags else self._page_at_once(query, sort, reverse, rows, seconds)
             if page is None:
                 raise Stopped
             return page
