@@ -521,7 +521,9 @@ def commands(screen: MainScreen) -> list[SystemCommand]:
         SystemCommand(_("Filter"), _("Focus the filter bar"), screen.panes.focus_filter),
         SystemCommand(
             _("Reload"),
-            _("Read the folders again (they are also watched for changes)"),
+            _("Read the team library again from the server (others' syncs also show by themselves)")
+            if screen.library.shared
+            else _("Read the folders again (they are also watched for changes)"),
             screen.folders.reload_asked,
         ),
         *screen.annotations.commands(),
