@@ -188,11 +188,13 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield ArticleList(id="articles").data_bind(MainScreen.marks_changed)
                 yield MatchLine(id="match-line")
-                yield StatusLine(id="status").data_bind(MainScreen.status)
                 yield ProgressBar(id="progress", show_eta=False)
             self._reader = Reader(id="reader").data_bind(MainScreen.annotations_changed, MainScreen.measure)
             yield self._reader
             yield FacetsPanel(id="facets-panel")
+        # The screen's width, under the panes: under the list alone it was cut to the list's width,
+        # a third of the screen with the facets panel open.
+        yield StatusLine(id="status").data_bind(MainScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
