@@ -87,3 +87,37 @@ async def test_editing_keys_in_a_note_act_in_order(tmp_path: Path) -> None:
         app.post_message(events.Key("ctrl+s", None))
         await settle(pilot)
         assert app.session.marks.note(first.digest) == "catatan cepat"
+
+
+async def test_ctrl_s_keeps_the_whole_note_typed_before_it(tmp_path: Path) -> None:
+    """Ctrl+S acts as it reaches the app: "catatan dari rumah" then Ctrl+S in one write kept "cat"."""
+    app = KlipingApp([small_collection(tmp_path / "clips")])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        first = articles.articles[0]
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteScreen)
+        keys(app, "catatan dari rumah")
+        app.post_message(events.Key("ctrl+s", None))
+        keys(app, "j")  # after the note: the list's
+        await settle(pilot)
+        assert not isinstance(app.screen, NoteScreen)
+        assert app.session.marks.note(first.digest) == "catatan dari rumah"
+        assert articles.cursor == 1
+
+
+async def test_tab_completes_the_tag_typed_before_it(tmp_path: Path) -> None:
+    app = KlipingApp([small_collection(tmp_path / "clips")])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        app.session.marks.set_tag(articles.articles[1], "banjir", True)
+        await pilot.press("t")
+        await settle(pilot)
+        keys(app, "ban")
+        app.post_message(events.Key("tab", "\t"))
+        keys(app, "rob\r")
+        await settle(pilot)
+        assert app.session.marks.tags_of(articles.articles[0]) == ["banjir", "rob"]
