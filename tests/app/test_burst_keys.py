@@ -121,3 +121,16 @@ async def test_tab_completes_the_tag_typed_before_it(tmp_path: Path) -> None:
         keys(app, "rob\r")
         await settle(pilot)
         assert app.session.marks.tags_of(articles.articles[0]) == ["banjir", "rob"]
+
+
+async def test_enter_in_the_filter_bar_puts_the_cursor_on_the_first_article(tmp_path: Path) -> None:
+    app = KlipingApp([small_collection(tmp_path / "clips")])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        articles = app.query_one("#articles", ArticleList)
+        await pilot.press("G", "slash", "enter")  # the filter as it was: the list from its top
+        await settle(pilot)
+        assert app.focused is articles and articles.cursor == 0
+        keys(app, "/\rj")  # and a key right after Enter moves from there
+        await settle(pilot)
+        assert articles.cursor == 1
