@@ -39,7 +39,9 @@ def telling_words(conn: psycopg.Connection[Any], title: str, text: str) -> list[
             conn.execute("SELECT count(*) FROM articles WHERE doc @@ %s::tsquery", (quoted(word),))
             for word in rare
         ]
-    documents = {word: common[word] for word in frequent if word in common}  # the common: estimated
+    # The words pg_stats finds common are not weighed, even where nothing rarer is (related.FEW):
+    # ranking the many articles that hold one is long here (ts_rank reads each one's words).
+    documents: dict[str, float] = {}
     for word, cursor in zip(rare, asked, strict=True):
         row = cursor.fetchone()
         documents[word] = int(row[0]) if row else 0
