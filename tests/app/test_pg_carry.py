@@ -107,3 +107,25 @@ def test_carrying_adds_to_what_the_server_has_and_replaces_nothing(
     assert state.read() == {koperasi}
     state.close()
     library.close()
+
+
+def test_marks_the_server_refuses_are_one_line_and_the_sync_stands(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import psycopg
+
+    from tui.library import pg_carry
+
+    def refused(*_args: object) -> None:
+        raise psycopg.errors.InsufficientPrivilege("permission denied for table marks")
+
+    folder = small_collection(tmp_path / "clips")
+    with ReadingState(default_state_path()) as local:
+        local.set_read(digests(folder, tmp_path)["Pelatihan"])
+    monkeypatch.setattr(pg_carry, "_carry", refused)
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    err = capsys.readouterr().err
+    assert "the library holds 3 articles" in err
+    assert carried_line(err) == [
+        "kliping: your own marks were not carried into the library: permission denied for table marks"
+    ]
