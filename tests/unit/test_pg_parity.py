@@ -337,7 +337,17 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
     _local, team = both
     reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
     try:
-        for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
+        for text in (
+            "desa",
+            "pertemuan",
+            "makassar OR surabaya",
+            "title:desa",
+            "kapas -desa",
+            "xyzzy",
+            "desa makassar OR year:2024",  # (its page was desa's: the OR with a date left out)
+            "desa xyzzy OR year:2031",
+            "desa after:2025 before:2024",
+        ):
             query = parse(text)
             deadline = time.monotonic() + 10
             page = page_at_once(reader, query)

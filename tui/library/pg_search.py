@@ -103,11 +103,15 @@ class PgSearching(PgConnections):
             return None
         if any(term.is_phrase for term in query.terms + query.excluded):
             return None
+        if query.empty_range:
+            return Page([], True)
         conn = self._quick
         if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
             self._connect_quick()
             return None
         found = plan(query, sort, reverse)
+        if query.either:  # `desa kota OR year:2024`: its page was desa's alone (no marks: not here)
+            found = _with(found, _either(query, {}))
         # All tiers in one statement: PostgreSQL's Append reads its parts in order and stops at the
         # LIMIT, so a first tier that fills the page is all that is read (one round trip, not one a tier).
         parts = " UNION ALL ".join(
