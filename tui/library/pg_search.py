@@ -393,7 +393,7 @@ def _bounded(
     try:
         pgconn.send_query(text.encode())
         results = _results(pgconn, deadline)
-    except psycopg.Error:
+    except (psycopg.Error, OSError):  # (a connection closed meanwhile: its socket is gone)
         lost()
         lock.release()
         return None
@@ -405,7 +405,7 @@ def _bounded(
                     conn.cancel_safe(timeout=1.0)
                 if _results(pgconn, time.perf_counter() + 5.0) is None:
                     lost()
-            except psycopg.Error:
+            except (psycopg.Error, OSError):  # (the app closed the library meanwhile)
                 lost()
             finally:
                 lock.release()
