@@ -437,3 +437,40 @@ async def test_a_long_title_in_a_mark_message_is_cut_at_a_word_and_says_so(tmp_p
         await pilot.pause()
         said = list(app.messages)[-1].text
     assert said == "Starred: Dukung Struktur Masyarakat, KemenPPPA Bersama…"
+
+
+async def test_the_reader_wraps_the_article_it_follows_off_the_event_loop(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The article under the cursor is wrapped in the fetch thread and only swapped in on the loop
+    (wrapping it on the loop held up the next key's list by 10-40 ms), and it reads the same."""
+    import threading
+
+    from tui.widgets import reader as reader_module
+    from tui.widgets import wrapping
+
+    where: list[bool] = []  # each text wrapped: on the event loop's thread?
+    wrap = wrapping.Lines._wrap
+
+    def recorded_wrap(self: wrapping.Lines, text: object, prefix: str) -> None:
+        where.append(threading.current_thread() is threading.main_thread())
+        wrap(self, text, prefix)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(wrapping.Lines, "_wrap", recorded_wrap)
+    monkeypatch.setattr(reader_module, "extras_texts", lambda *args: [])  # "More like this" comes later
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one(Reader)
+        await pilot.press("slash", *"advokasi", "enter")
+        await settle(pilot)
+        where.clear()
+        await pilot.press("j")  # the list moves: the reader follows
+        await settle(pilot)
+        assert where and not any(where)  # the whole short article, wrapped off the loop
+        shown = reader_lines(reader)
+        assert reader.article is not None and reader.article.title == titles(app)[1]
+        assert matches_shown(reader)[1] > 0  # its matches marked
+        reader._rebuild()  # the same article wrapped on the loop, as before: the same lines
+        assert reader_lines(reader) == shown
+        assert where[-1]

@@ -25,7 +25,7 @@ from tui.session import Session
 from tui.widgets.article_list import ArticleList
 from tui.widgets.filter_bar import FilterBar
 from tui.widgets.match_line import MatchLine
-from tui.widgets.reader import Reader
+from tui.widgets.reader import Prepared, Reader
 
 if TYPE_CHECKING:
     from tui.app import KlipingApp
@@ -58,6 +58,7 @@ class Following:
         fetched: Fetched | None  # None: the fetch failed (the worker's failure is told)
         asked: int  # which of the reader's fetches this answers
         key: int = 0  # the article's row key
+        prepared: Prepared | None = None  # its first lines, wrapped in the worker
 
     @dataclass
     class RawRead(Message):
@@ -129,30 +130,37 @@ class Following:
         raw = self.reader.raw
         self._asked += 1
         asked = self._asked
+        prepare = self.reader.preparer()  # the reader's layout and styles now, for the worker to wrap with
         self.run_worker(
-            lambda: self._fetch(key, raw, asked),
+            lambda: self._fetch(key, raw, asked, prepare),
             thread=True,
             exclusive=True,
             group="reader-fetch",
             exit_on_error=False,
         )  # a library gone: told
 
-    def _fetch(self, key: int, raw: bool, asked: int) -> None:
-        """The article, its raw text when the raw view is on, and where the reader left it last time."""
+    def _fetch(self, key: int, raw: bool, asked: int, prepare: Callable[[Article], Prepared | None]) -> None:
+        """The article, its raw text when the raw view is on, and where the reader left it last time;
+        its first lines wrapped here, so that the event loop only swaps them in."""
         try:
             fetched = self.fetcher.fetch(key, raw)
         except Exception:
             self.post(self.ArticleFetched(None, asked))
             raise
-        if not get_current_worker().is_cancelled:  # a newer fetch has taken its place
-            self.post(self.ArticleFetched(fetched, asked, key))
+        worker = get_current_worker()
+        if worker.is_cancelled:  # a newer fetch has taken its place
+            return
+        prepared = prepare(fetched.article) if fetched.article is not None else None
+        if not worker.is_cancelled:
+            self.post(self.ArticleFetched(fetched, asked, key, prepared))
 
-    def fetched(self, fetched: Fetched | None, asked: int) -> None:
+    def fetched(self, fetched: Fetched | None, asked: int, prepared: Prepared | None = None) -> None:
         self._answered = max(self._answered, asked)
         if fetched is None:
             return
         self._match = fetched
-        self.reader.show(fetched.article, fetched.raw, fetched.position, raw_whole=fetched.raw_whole)
+        article, raw, position, whole = fetched.article, fetched.raw, fetched.position, fetched.raw_whole
+        self.reader.show(article, raw, position, raw_whole=whole, prepared=prepared)
 
     def raw_wanted(self, article: Article) -> None:
         self.run_worker(lambda: self._read_raw(article), thread=True, exclusive=True, group="reader-raw")

@@ -369,7 +369,7 @@ class MainScreen(Screen[None]):
     @on(Following.ArticleFetched)
     def article_fetched(self, event: Following.ArticleFetched) -> None:
         event.stop()
-        self.following.fetched(event.fetched, event.asked)
+        self.following.fetched(event.fetched, event.asked, event.prepared)
         if event.fetched is not None:  # its copies and related articles, once the reader rests on it
             self.collection.find_extras(event.key, event.fetched.article)
 

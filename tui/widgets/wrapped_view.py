@@ -32,11 +32,9 @@ class WrappedView(ScrollView):
         self._pending_position: float | None = None
         self.subtitle_head = ""  # said first in the subtitle (the reader's "raw")
 
-    def _lay_out(self, texts: list[Piece], measure: int, margin: int, keep_scroll: bool) -> None:
-        """Wrap these texts: what the pane shows (where it stays with `keep_scroll`) at once."""
-        width = self._built_width
-        old_y = self.scroll_offset.y
-        layout = Layout(
+    def _layout(self, measure: int, margin: int, width: int) -> Layout:
+        """Where the lines go and in which styles, as the pane is now."""
+        return Layout(
             measure,
             margin,
             width,
@@ -45,10 +43,25 @@ class WrappedView(ScrollView):
             self.get_component_rich_style("reader--current-match"),
             self.get_component_rich_style("reader--prefix"),
         )
-        wrapping = self._wrapping = Lines(texts, layout, self._current_match, self.app.console)
+
+    @property
+    def _first_lines(self) -> int:
+        """How many lines are wrapped before an article shows: two screenfuls (the second for paging)."""
+        return 2 * max(1, self.scrollable_content_region.height)
+
+    def _lay_out(self, texts: list[Piece] | Lines, measure: int, margin: int, keep_scroll: bool) -> None:
+        """Wrap these texts: what the pane shows (where it stays with `keep_scroll`) at once; or show
+        these lines, wrapped for this pane's layout on another thread (`Reader.preparer`)."""
+        width = self._built_width
+        old_y = self.scroll_offset.y
+        if isinstance(texts, Lines):
+            wrapping = self._wrapping = texts
+        else:
+            layout = self._layout(measure, margin, width)
+            wrapping = self._wrapping = Lines(texts, layout, self._current_match, self.app.console)
         self._lines, self._match_lines = wrapping.lines, wrapping.match_lines
         # What the pane shows now (and where it stays) at once; the rest a slice at a time.
-        wanted = (old_y if keep_scroll else 0) + 2 * max(1, self.scrollable_content_region.height)
+        wanted = (old_y if keep_scroll else 0) + self._first_lines
         wrapping.wrap_until(lambda: len(wrapping.lines) >= wanted)
         if not wrapping.done:
             self.call_later(self._wrap_more, wrapping)
