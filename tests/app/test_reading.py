@@ -474,3 +474,37 @@ async def test_the_reader_wraps_the_article_it_follows_off_the_event_loop(
         reader._rebuild()  # the same article wrapped on the loop, as before: the same lines
         assert reader_lines(reader) == shown
         assert where[-1]
+
+
+async def test_the_reader_does_not_follow_while_keys_keep_coming(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Typing at a steady pace slower than the reader's delay: the reader waits until typing rests
+    (following between keys wrapped and painted an article just as the next key came)."""
+    from tui.screens import following
+
+    monkeypatch.setattr(following, "READER_TYPING_DELAY_SECONDS", 0.05)
+    app = KlipingApp([collection])
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        reader = app.query_one(Reader)
+        shown: list[str] = []
+        show = reader.show
+
+        def recorded_show(article: object, *args: object, **kwargs: object) -> None:
+            shown.append(app.query_one(FilterBar).value)
+            show(article, *args, **kwargs)  # type: ignore[arg-type]
+
+        monkeypatch.setattr(reader, "show", recorded_show)
+        await pilot.press("slash")
+        for key in "advokasi":
+            await pilot.press(key)
+            await pilot.pause(0.3)  # six times the reader's delay, but the typist's pace
+        await settle(pilot)
+        # After the first key (its pace not known yet), then once typing rested, and only then.
+        assert shown == ["a", "advokasi"]
+        assert reader.article is not None and reader.article.title == titles(app)[0]
+        await pilot.pause(1.1)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert shown == ["a", "advokasi", "advokas"]

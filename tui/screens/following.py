@@ -7,6 +7,7 @@ A plain object the main screen holds. Its workers post what they found as messag
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -34,6 +35,9 @@ READER_DELAY_SECONDS = 0.06  # the reader follows the list's cursor this much la
 # key while a key is held (auto-repeat comes every 30-40 ms), and not in the middle of the next one
 READER_TYPING_DELAY_SECONDS = 0.3  # or this much when typing changed the list: wrapping an article
 # between keys (10 ms) was the largest cause of slow keys at 100k (p95 27 ms -> 11 ms at 150 ms a key)
+TYPING_PACE_TIMES = 1.5  # and, while keys keep coming, this many times the gap between the last two:
+# at a key every 0.4 s, a follow 0.3 s after each answer was wrapped and painted just as the next key came
+TYPING_GAP_SECONDS = 1.0  # keys further apart than this are not "typing on" (nor is the follow delayed more)
 READ_AFTER_SECONDS = 2.0  # resting this long on an article in the list marks it read
 
 
@@ -99,6 +103,8 @@ class Following:
         self._stepped_to: int | None = None  # the article `[` or `]` went to: read once the reader shows it
         self._asked = 0  # the reader's fetches asked for, and the last one whose answer was handled
         self._answered = 0
+        self._dropped = 0  # the fetches asked for before the last key typed: their answers are not shown
+        self._typed_at = (-TYPING_GAP_SECONDS, -TYPING_GAP_SECONDS)  # when the last two keys came (monotonic)
 
     # -- the reader follows the list ----------------------------------------------------------
 
@@ -117,8 +123,26 @@ class Following:
 
         # While typing, the list changes on every key; the article is wrapped once typing pauses.
         typing = isinstance(self.focused(), FilterBar)
-        delay = READER_TYPING_DELAY_SECONDS if typing else READER_DELAY_SECONDS
+        delay = self._typing_delay() if typing else READER_DELAY_SECONDS
         self.timer = self.set_timer(delay, follow)
+
+    def _typing_delay(self) -> float:
+        """How long typing must rest before the reader follows: longer than the typist's own pace,
+        so that the follow does not come just before their next key."""
+        before, last = self._typed_at
+        gap = last - before
+        if gap >= TYPING_GAP_SECONDS or time.monotonic() - last >= TYPING_GAP_SECONDS:
+            return READER_TYPING_DELAY_SECONDS
+        return max(READER_TYPING_DELAY_SECONDS, min(TYPING_GAP_SECONDS, TYPING_PACE_TIMES * gap))
+
+    def typed(self) -> None:
+        """A key in the filter bar: a follow on its way (its timer, or its article still being fetched)
+        waits until typing rests again; the key's answer moves the cursor, or leaves it where it is."""
+        self._typed_at = (self._typed_at[1], time.monotonic())
+        if self.timer is None and self._answered >= self._asked:
+            return
+        self._dropped = self._asked
+        self.highlighted(self.articles.current_key)
 
     @property
     def waiting(self) -> bool:
@@ -156,7 +180,7 @@ class Following:
 
     def fetched(self, fetched: Fetched | None, asked: int, prepared: Prepared | None = None) -> None:
         self._answered = max(self._answered, asked)
-        if fetched is None:
+        if fetched is None or asked <= self._dropped:
             return
         self._match = fetched
         article, raw, position, whole = fetched.article, fetched.raw, fetched.position, fetched.raw_whole

@@ -303,6 +303,7 @@ class MainScreen(Screen[None]):
     # -- searching ----------------------------------------------------------------------------
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
+        self.following.typed()
         self.answers.typed(event.value)
 
     def search_again(self) -> None:

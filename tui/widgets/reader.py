@@ -275,12 +275,20 @@ class Reader(WrappedView, can_focus=True):
         styles = {name: self._style(name) for name in self.COMPONENT_CLASSES}
         text = self._text(styles.__getitem__)
         layout = self._layout(measure, margin, width)
-        current = 0 if self.filter_query is not None else self._current_match  # as `show` sets it
+        filtered = self.filter_query is not None
+        current = 0 if filtered else self._current_match  # as `show` sets it
         wanted, console = self._first_lines, self.app.console
+
+        def enough(lines: Lines) -> bool:
+            """Two screenfuls, from the first match when there is a filter (where the article opens)."""
+            matches = lines.match_lines
+            if filtered and not matches:
+                return False
+            return len(lines.lines) >= (matches[0] if filtered else 0) + wanted
 
         def prepare(article: Article) -> Prepared:
             lines = Lines(text.clean(article), layout, current, console)
-            lines.wrap_until(lambda: len(lines.lines) >= wanted)
+            lines.wrap_until(lambda: enough(lines))
             return Prepared(article.id, made_for, lines)
 
         return prepare
