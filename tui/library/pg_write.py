@@ -58,11 +58,16 @@ class PgWriting(PgConnections):
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """A first sync into an empty library builds the word index once, after the articles
+        """A first sync into an empty library (or one holding only what this sync wrote so far)
+        builds the word index once, after the articles
         (several times faster than keeping it up to date article by article); otherwise as usual.
         A sync killed meanwhile leaves the index to the next opening to build."""
         conn = self._conn()
-        empty = value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
+        # Empty but for what this sync wrote first (sync.FIRST: the first rows a cold start shows
+        # at once): asked whether the library was empty, every first sync kept its indexes.
+        empty = value(
+            conn, "SELECT NOT EXISTS (SELECT 1 FROM articles OFFSET %s)", (self.written["articles"],)
+        )
         if empty:
             conn.execute(
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
