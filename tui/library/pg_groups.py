@@ -43,14 +43,6 @@ _LOCK = "SELECT pg_advisory_xact_lock(hashtext('kliping groups'))"
 _HELD_CHUNK = 500  # ungrouped articles whose bands are looked up in the index at once
 
 
-def row(key: int, sketch: bytes, bulk: bool = False) -> tuple[int, bytes, list[int], bool] | None:
-    """The sketches table's row of an article (None when it is too short to have a sketch); a
-    first sync's (`bulk`) is marked grouped, the library marked ALL_PENDING."""
-    if not sketch:
-        return None
-    return key, sketch, bucket_keys(values_of(sketch)), bulk
-
-
 def forget(conn: psycopg.Connection[Any], where: str, args: Sequence[object]) -> None:
     """Before the articles `where` says are deleted: their sketches go, and the other members of
     their groups are left to be grouped again (they may have lost their link, or their face)."""

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import threading
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -139,6 +140,38 @@ DOC_INDEXES = (
 )
 
 
+INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: a GIN build flushes less often
+
+
+def build_indexes(connect: Callable[[], psycopg.Connection[Any]], connections: int = 2) -> None:
+    """Build DOC_INDEXES on `connections` connections at once (PostgreSQL builds a GIN index on one
+    core), the largest first, as each connection is free; the first failure is raised after."""
+    waiting = list(DOC_INDEXES)  # (the words' index first: the largest by far)
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with connect() as conn:
+                conn.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+                while not failed:
+                    with lock:
+                        if not waiting:
+                            return
+                        statement = waiting.pop(0)
+                    conn.execute(statement)
+        except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
+            failed.append(error)
+
+    threads = [threading.Thread(target=work, name="kliping-pg-index") for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
+
+
 def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None:
     """Check the library's version; make its tables first when syncing into a new database."""
     if value(conn, "SELECT to_regclass('kliping') IS NULL"):
@@ -176,9 +209,6 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             )
         )
     if syncing:  # a sync killed during a first load left the word indexes to build
-        # lz4 where the server has it: pglz took a fifth of the server's time in a sync
-        with suppress(psycopg.Error):
-            conn.execute("SET default_toast_compression = 'lz4'")
         with conn.transaction():
             # The same lock: two syncs starting at once both made the indexes, and one failed
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").

@@ -1,0 +1,87 @@
+"""Writing into a team library: the COPY rows the parse workers make, and the sync's own session."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from tests.helpers import many_articles
+from tui.article import Article, Block
+from tui.query import parse
+from tui.sync import parse_files
+
+
+def awkward(n: int) -> Article:
+    return Article(
+        id=f"a{n}",
+        path=f"/c/{n}.txt",
+        title="Tab\there, a back\\slash, \\N and a NUL\x00",
+        blocks=(
+            Block("paragraph", "Baris\tdengan tab, \\n bukan baris baru, \\\\ dua garis"),
+            Block("quote", "Kembali\rke awal: desa"),
+        ),
+        date=dt.datetime(2024, 3, 1, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7))),
+        source="Sumber\\Satu",
+        place=None,
+        url="https://contoh.id/a\\b?c=d\te",
+        digest=f"d{n}",
+        removed=("Baca juga:\tlainnya",),
+        tags=("satu", "dua\\tiga"),
+        links=("https://contoh.id/x",),
+    )
+
+
+def test_what_copy_would_take_as_markup_comes_back_as_it_was(pg_url: str) -> None:
+    from tui.library.pg import PgLibrary
+    from tui.library.pg_text import NUL_STANDIN
+
+    given = awkward(1)
+    team = PgLibrary(pg_url, syncing=True)
+    try:
+        (row,) = team.put_files([(given.path, 100, 1, [given])])
+        found = team.article(row.key)
+        assert found is not None
+        assert found.title == given.title.replace("\x00", NUL_STANDIN)  # (as PostgreSQL cannot hold it)
+        assert found.source == given.source and found.url == given.url and found.blocks == given.blocks
+        assert found.removed == given.removed and found.tags == given.tags and found.links == given.links
+        assert found.date == given.date and found.place is None and found.record is None
+        assert team.search(parse("desa")).keys == [row.key]
+        assert team.search(parse('"dua garis"')).keys == [row.key]
+    finally:
+        team.close()
+
+
+def test_the_workers_rows_are_the_writers_own(tmp_path: Path, pg_url: str) -> None:
+    """Files parsed for a team library (as the parse workers do) give the rows the writer makes
+    of the same articles itself."""
+    from tui.library.pg import PgLibrary
+
+    folder = many_articles(tmp_path / "clips", 6)
+    paths = sorted(str(p) for p in folder.rglob("*.txt"))
+    team = PgLibrary(pg_url, syncing=True)
+    try:
+        made = team.put_files(parse_files(paths[:3], team=True))
+        plain = team.put_files(parse_files(paths[3:]))
+        assert [row._replace(key=0) for row in made + plain] == [
+            row._replace(key=0) for row in sorted(team.rows(), key=lambda row: row.key)
+        ]
+        assert len(team.search(parse("desa")).keys) == 6
+        assert {term for term, _stem in team.stems(1000)} >= {"artikel", "kegiatan", "membahas"}
+    finally:
+        team.close()
+
+
+def test_a_sync_does_not_wait_for_each_commit_to_reach_the_disk(pg_url: str) -> None:
+    """synchronous_commit off, for the sync's own session only: a kill of kliping loses nothing
+    committed, and the readers' sessions are left as the server has them."""
+    from tui.library.pg import PgLibrary
+    from tui.library.pg_connect import value
+
+    team = PgLibrary(pg_url, syncing=True)
+    reader = PgLibrary(pg_url)
+    try:
+        assert value(team._conn(), "SHOW synchronous_commit") == "off"
+        assert value(reader._conn(), "SHOW synchronous_commit") == "on"
+    finally:
+        reader.close()
+        team.close()
