@@ -10,7 +10,7 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 from multiprocessing import get_context
 from pathlib import Path
 
@@ -70,7 +70,7 @@ def parse_files(
     every_word: bool = True,
     should_stop: Callable[[], bool] | None = None,
     sketch: bool = True,
-    team: bool = False,
+    team: str = "",
 ) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
 
@@ -83,12 +83,14 @@ def parse_files(
     those with a non-ASCII letter: records.prepare). Without `sketch` (a bulk load), near-duplicate
     sketches are made after the load (tui.library.grouping).
 
-    With `team` (a team library: interface.Copying), the articles come made for its COPY instead
-    (pg_text.copied), and the chunk's words and their stems travel with its last article.
+    With `team` (a sync into a team library, interface.Copying: its name, see _stems_sent), the
+    articles come made for its COPY instead (pg_text.copied), and the words this process had not
+    sent that sync before, with their stems, travel with the chunk's last article.
     """
     out: list[FileItems] = []
     words: set[bytes] = set()
-    stems: dict[str, str] = {}
+    stems = _stems_sent(team) if team else {}
+    before = len(stems)
     last: tuple[int, int] | None = None  # where the chunk's last article is: file, item
     for path in paths:
         info: os.stat_result | None = None
@@ -118,11 +120,28 @@ def parse_files(
         file, index = last
         made = out[file][3][index]
         if isinstance(made, Copied):
-            out[file][3][index] = made._replace(stems=stems)
+            out[file][3][index] = made._replace(stems=dict(islice(stems.items(), before, None)))
         else:
             assert isinstance(made, Prepared)
             out[file][3][index] = carrying(made, words)
     return out
+
+
+_sent: dict[str, dict[str, str]] = {}  # the words and stems this process sent a team sync (one at a time)
+_SENT_MOST = 1 << 20  # words kept: past them, they are sent again (the writer skips what it has)
+_syncs = count(1)
+
+
+def _stems_sent(team: str) -> dict[str, str]:
+    """The words (and their stems) this process has sent the sync named `team`: each goes to the
+    writer once a process, not once a chunk (a chunk's were most of what a worker sent back). A
+    sync that stops has its processes end with it: what they sent and was not written goes with
+    them, and the next sync is another name."""
+    found = _sent.get(team)
+    if found is None or len(found) > _SENT_MOST:
+        _sent.clear()
+        found = _sent[team] = {}
+    return found
 
 
 def sync(
@@ -153,7 +172,7 @@ def sync(
         return
     paths = list(paths)
     library.typed_as(paths)
-    team = isinstance(library, Copying) and library.copies()
+    team = f"{os.getpid()}.{next(_syncs)}" if isinstance(library, Copying) and library.copies() else ""
     try:
         # The newest screenful first, before anything that reads every file's entry (0.2–1 s at
         # 100k): it is the top of the list as the user first sees it.
@@ -396,7 +415,7 @@ def _parse(
     sizes: Mapping[str, int] | None = None,
     every_word_files: int | None = None,
     sketch: bool = True,
-    team: bool = False,
+    team: str = "",
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.

@@ -8,7 +8,7 @@ from pathlib import Path
 from tests.helpers import many_articles
 from tui.article import Article, Block
 from tui.query import parse
-from tui.sync import parse_files
+from tui.sync import parse_files, sync
 
 
 def awkward(n: int) -> Article:
@@ -60,7 +60,7 @@ def test_the_workers_rows_are_the_writers_own(tmp_path: Path, pg_url: str) -> No
     paths = sorted(str(p) for p in folder.rglob("*.txt"))
     team = PgLibrary(pg_url, syncing=True)
     try:
-        made = team.put_files(parse_files(paths[:3], team=True))
+        made = team.put_files(parse_files(paths[:3], team="sync 1"))
         plain = team.put_files(parse_files(paths[3:]))
         assert [row._replace(key=0) for row in made + plain] == [
             row._replace(key=0) for row in sorted(team.rows(), key=lambda row: row.key)
@@ -69,6 +69,39 @@ def test_the_workers_rows_are_the_writers_own(tmp_path: Path, pg_url: str) -> No
         assert {term for term, _stem in team.stems(1000)} >= {"artikel", "kegiatan", "membahas"}
     finally:
         team.close()
+
+
+def test_each_word_goes_to_a_sync_once_a_process_and_to_every_sync(tmp_path: Path, pg_url: str) -> None:
+    """A worker sends a word's stem with the first chunk it finds it in, not again; another sync
+    (another library, in the same process) is sent it again."""
+    from tui.library.pg import PgLibrary
+    from tui.library.records import Copied
+
+    folder = many_articles(tmp_path / "clips", 4)
+    paths = sorted(str(p) for p in folder.rglob("*.txt"))
+
+    def sent(chunk: list[str], team: str) -> set[str]:
+        return {word for *_, items in parse_files(chunk, team=team) for item in items
+                if isinstance(item, Copied) for word in item.stems or ()}  # fmt: skip
+
+    assert "kegiatan" in sent(paths[:2], "sync 2")
+    assert "kegiatan" not in sent(paths[2:], "sync 2")
+    assert "kegiatan" in sent(paths[2:], "sync 3")
+    first, second = PgLibrary(pg_url, syncing=True), None  # two syncs in one process
+    try:
+        for _update in sync(first, [str(folder)], processes=0):
+            pass
+        first._conn().execute("TRUNCATE terms")
+        second = PgLibrary(pg_url, syncing=True)
+        for path in paths:  # touched: read again, into a library that lost its terms
+            Path(path).touch()
+        for _update in sync(second, [str(folder)], processes=0):
+            pass
+        assert "kegiatan" in {term for term, _stem in second.stems(1000)}
+    finally:
+        first.close()
+        if second is not None:
+            second.close()
 
 
 def test_a_sync_does_not_wait_for_each_commit_to_reach_the_disk(pg_url: str) -> None:

@@ -94,8 +94,9 @@ def document(
     places: str | None = None,
 ) -> Vectors:
     """An article's vectors; its words and their stems go into `stems` when given (the library's
-    terms, for highlighting). `places`: the places the text names (Article.places, one a line), as
-    the loader found them; found again from the text when not given.
+    terms, for highlighting), those not there yet. `places`: the places the text names
+    (Article.places, one a line), as the loader found them; found again from the text when not
+    given.
 
     No weights: a query that names weights (or phrases) makes PostgreSQL check every row its index
     finds against the row's own vector, which lives apart from the row (TOAST) and cost 20-70 us a
@@ -156,7 +157,7 @@ def _roots_of(words: dict[str, list[int]], stems: dict[str, str] | None) -> dict
             lexemes[word] = lexeme
     if stems is not None:
         root = _root
-        stems.update((word, root(word)) for word in words)
+        stems.update((word, root(word)) for word in words.keys() - stems.keys())
     return lexemes
 
 
