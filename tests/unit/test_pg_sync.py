@@ -118,3 +118,29 @@ def test_a_sync_does_not_wait_for_each_commit_to_reach_the_disk(pg_url: str) -> 
     finally:
         reader.close()
         team.close()
+
+
+def test_a_first_sync_groups_its_near_copies_under_the_earliest_dated(pg_url: str) -> None:
+    """A first sync's groups are written at once at its end (pg_groups._write_groups): each with
+    its face, the earliest dated copy, else the fullest."""
+    from tests.unit.test_duplicates import ORIGINAL, SYNDICATED, day, make, story
+    from tui.library.pg import PgLibrary
+
+    team = PgLibrary(pg_url, syncing=True)
+    try:
+        with team.bulk_load():
+            articles = [
+                make(1, SYNDICATED, day(3)),
+                make(2, ORIGINAL, day(1)),
+                make(3, story(1), None),
+                make(4, story(1)[:-1], None),  # the shorter, undated: not the face
+                make(5, story(2), day(4)),
+            ]
+            rows = team.put_files([(a.path, 100, 1, [a]) for a in articles])
+        key = {row.path: row.key for row in rows}
+        assert team.group(key["/c/1.txt"]) == [key["/c/2.txt"], key["/c/1.txt"]]
+        assert team.group(key["/c/4.txt"]) == [key["/c/3.txt"], key["/c/4.txt"]]
+        assert team.group(key["/c/5.txt"]) == [key["/c/5.txt"]]
+        assert sorted(team.group_sizes().values()) == [2, 2]
+    finally:
+        team.close()

@@ -100,8 +100,11 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
                 others.append(key)
         if not everything:
             _with_held(conn, list(pending), values, join)
-        for part in unions.groups():
-            if len(part) > 1:
+        parts = [part for part in unions.groups() if len(part) > 1]
+        if everything:
+            _write_groups(conn, parts, lambda key: values(key)[0])
+        else:
+            for part in parts:
                 _write_group(conn, set(part))
         conn.execute("UPDATE sketches SET grouped = true WHERE NOT grouped")
 
@@ -146,6 +149,25 @@ def _write_group(conn: psycopg.Connection[Any], part: set[int]) -> None:
     conn.execute("DELETE FROM groups WHERE key = ANY(%s)", (list(members),))
     with conn.cursor() as cursor:
         cursor.executemany("INSERT INTO groups(key, face) VALUES (%s, %s)", [(key, face) for key in members])
+
+
+def _write_groups(
+    conn: psycopg.Connection[Any], parts: list[list[int]], shingles: Callable[[int], int]
+) -> None:
+    """The groups of a library grouped whole (its groups emptied first), in one read of their
+    members' dates and one COPY: a group at a time, three statements each, was a round trip a
+    member for a first sync of a million articles."""
+    members = [key for part in parts for key in part]
+    if not members:
+        return
+    minutes: dict[int, int | None] = dict(
+        conn.execute("SELECT key, minute FROM articles WHERE key = ANY(%s)", (members,)).fetchall()
+    )
+    with conn.cursor() as cursor, cursor.copy("COPY groups(key, face) FROM STDIN") as copy:
+        for part in parts:
+            face = _face((key, minutes.get(key), shingles(key)) for key in part)
+            for key in part:
+                copy.write_row((key, face))
 
 
 def _face(members: Iterable[tuple[int, int | None, int]]) -> int:
