@@ -40,6 +40,7 @@ from tui.library.pg_write import PgWriting  # noqa: E402
 from tui.query import parse  # noqa: E402
 from tui.sync import sync  # noqa: E402
 
+ADDED = 1200  # files of another corpus a later sync brings (fewer than a bulk load's)
 FILTERS = [
     "desa",  # common: most articles
     "pertemuan",  # stems: temu, bertemu, menemukan...
@@ -251,6 +252,14 @@ def main() -> int:
         for _update in sync(library, [str(corpus)]):
             pass
         again_seconds = time.perf_counter() - started
+        # A later sync that brings new files: grouped with what the library holds (pg_groups'
+        # bands' indexes), not in a first sync's bulk.
+        added, _added_info = ensure_corpus(ADDED, seed=2)
+        print(f"bench_pg: a later sync of {ADDED} new files", file=sys.stderr, flush=True)
+        started = time.perf_counter()
+        for _update in sync(library, [str(corpus), str(added)]):
+            pass
+        added_seconds = time.perf_counter() - started
         conn = library._conn()
         conn.execute("VACUUM ANALYZE articles")
         sizes = conn.execute(
@@ -283,11 +292,12 @@ def main() -> int:
                 "sync_seconds": round(sync_seconds, 1),
                 "sync_batches_seconds": round(batches_seconds, 1),  # the rest: indexes, then groups
                 "sync_again_seconds": round(again_seconds, 2),
+                "sync_added_seconds": round(added_seconds, 2),  # ADDED new files, after
                 "sync_steps_seconds": {step: round(seconds, 1) for step, seconds in took.items()},
                 "cpu_batches": _spent(before, at_batches, count),
                 "cpu_after_batches": _spent(at_batches, after, count),  # indexes and groups, at once
                 "cpu_sync": _spent(before, after, count),
-                "articles": sizes[3],
+                "articles": sizes[3],  # (with the ADDED)
                 "long_articles": sizes[4],
                 "database_mb": round(sizes[0] / 2**20, 1),
                 "word_index_mb": round(sizes[1] / 2**20, 1),

@@ -144,3 +144,31 @@ def test_a_first_sync_groups_its_near_copies_under_the_earliest_dated(pg_url: st
         assert sorted(team.group_sizes().values()) == [2, 2]
     finally:
         team.close()
+
+
+def test_a_sync_gives_an_older_librarys_bands_a_btree_each(tmp_path: Path, pg_url: str) -> None:
+    """The bands' GIN index of an older library (slow to build, and a scan to ask) is replaced by
+    a btree a band the first time a sync opens it; a later sync's near-copies still find theirs."""
+    from tests.unit.test_duplicates import ORIGINAL, SYNDICATED, day, make
+    from tui.library.pg import PgLibrary
+    from tui.library.pg_connect import value
+
+    team = PgLibrary(pg_url, syncing=True)
+    conn = team._conn()
+    conn.execute(f"DROP INDEX {', '.join(f'sketches_band{band}' for band in range(1, 22))}")
+    conn.execute("CREATE INDEX sketches_bands ON sketches USING gin(bands)")  # as version 5 first made it
+    original = make(2, ORIGINAL, day(1))
+    team.put_files([(original.path, 100, 1, [original])])
+    team.merge_leftovers()
+    team.close()
+    again = PgLibrary(pg_url, syncing=True)
+    try:
+        conn = again._conn()
+        assert value(conn, "SELECT to_regclass('sketches_bands')") is None
+        assert value(conn, "SELECT count(*) FROM pg_indexes WHERE indexname ~ '^sketches_band[0-9]+$'") == 21
+        copy = make(1, SYNDICATED, day(3))
+        again.put_files([(copy.path, 100, 1, [copy])])
+        again.merge_leftovers()  # compared with the article held through the bands' indexes
+        assert list(again.group_sizes().values()) == [2]
+    finally:
+        again.close()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
 
@@ -136,16 +137,19 @@ DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
     "CREATE INDEX IF NOT EXISTS articles_source_doc ON articles USING gin(source_doc)",
     "CREATE INDEX IF NOT EXISTS articles_place_doc ON articles USING gin(place_doc)",
-    pg_groups.BANDS_INDEX,
+    *pg_groups.BANDS_INDEXES,
 )
 
 
 INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: a GIN build flushes less often
 
 
-def build_indexes(connect: Callable[[], psycopg.Connection[Any]], connections: int = 2) -> None:
+def build_indexes(
+    connect: Callable[[], psycopg.Connection[Any]], connections: int = 2, took: dict[str, float] | None = None
+) -> None:
     """Build DOC_INDEXES on `connections` connections at once (PostgreSQL builds a GIN index on one
-    core), the largest first, as each connection is free; the first failure is raised after."""
+    core), the largest first, as each connection is free; the first failure is raised after.
+    `took`: each index's seconds, by its name."""
     waiting = list(DOC_INDEXES)  # (the words' index first: the largest by far)
     lock = threading.Lock()
     failed: list[BaseException] = []
@@ -159,7 +163,10 @@ def build_indexes(connect: Callable[[], psycopg.Connection[Any]], connections: i
                         if not waiting:
                             return
                         statement = waiting.pop(0)
+                    started = time.perf_counter()
                     conn.execute(statement)
+                    if took is not None:
+                        took[statement.split(" ON ")[0].rsplit(" ", 1)[-1]] = time.perf_counter() - started
         except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
             failed.append(error)
 
@@ -214,6 +221,7 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
             conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
+            conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:
                 conn.execute(statement)
 

@@ -76,7 +76,7 @@ class PgWriting(PgConnections):
         if empty:
             conn.execute(
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
-                "articles_place_doc, sketches_bands"
+                f"articles_place_doc, {pg_groups.BANDS_INDEX_NAMES}"
             )
             conn.execute(pg_groups.ALL_PENDING)
             self._bulk = True
@@ -100,7 +100,7 @@ class PgWriting(PgConnections):
 
         def build() -> None:
             try:
-                build_indexes(self._spare, INDEX_CONNECTIONS)
+                build_indexes(self._spare, INDEX_CONNECTIONS, self.took)
             except BaseException as error:  # noqa: BLE001 (raised again below, on this thread)
                 failed.append(error)
             self.took["indexes"] = time.perf_counter() - started
