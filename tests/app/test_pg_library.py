@@ -155,6 +155,24 @@ def test_a_first_sync_builds_the_word_indexes_after_its_articles(
         library.close()
 
 
+def test_a_first_sync_says_when_its_files_are_in_and_the_indexes_follow(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The minutes a first sync of a million articles spends on its indexes after the last file
+    are said, not a bar standing at its end."""
+    import tui.sync
+
+    monkeypatch.setattr(tui.sync, "BULK_FROM", 5)
+    folder = many_articles(tmp_path / "clips", tui.sync.FIRST + 10)
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    step = "kliping: building the word indexes and finding the near-copies"
+    said = [n for n, line in enumerate(err) if line == step]
+    assert len(said) == 1 and said[0] < err.index(_summary("\n".join(err)))
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0  # nothing to build: not said
+    assert "word indexes" not in capsys.readouterr().err
+
+
 def test_two_people_syncing_the_same_folder_at_once_make_one_copy(tmp_path: Path, pg_url: str) -> None:
     from tui.library.pg import PgLibrary
 
