@@ -33,9 +33,9 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.common import commit, ensure_corpus  # noqa: E402
-from tui.library.pg import WALK_SECONDS, PgLibrary  # noqa: E402
+from tui.library.pg import PgLibrary  # noqa: E402
 from tui.library.pg_query import plan  # noqa: E402
-from tui.library.pg_search import _common  # noqa: E402
+from tui.library.pg_search import settings, walks  # noqa: E402
 from tui.library.pg_write import PgWriting  # noqa: E402
 from tui.query import parse  # noqa: E402
 from tui.sync import sync  # noqa: E402
@@ -62,9 +62,10 @@ def _p(values: list[float], q: float) -> float:
     return round(ordered[min(len(ordered) - 1, int(q * len(ordered)))], 2)
 
 
-def _explained(conn: Any, sql: str, args: tuple[object, ...], setting: str) -> tuple[float, int]:
+def _explained(conn: Any, sql: str, args: tuple[object, ...], setup: tuple[str, ...]) -> tuple[float, int]:
     with conn.transaction():
-        conn.execute(setting)
+        for setting in setup:
+            conn.execute(setting)
         found = conn.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, args).fetchone()
     assert found is not None
     return float(found[0][0]["Execution Time"]), int(found[0][0]["Plan"]["Actual Rows"])
@@ -72,8 +73,8 @@ def _explained(conn: Any, sql: str, args: tuple[object, ...], setting: str) -> t
 
 def _server_ms(library: PgLibrary, text: str, sort: str, limit: int = 200) -> float:
     """EXPLAIN ANALYZE's execution time of the first page's statements (a tier after another), as
-    PgLibrary runs them: a tier expected rare through the word index, else a walk of the date index
-    given WALK_SECONDS, then the word index (PgLibrary walks a second time first)."""
+    PgLibrary runs them (pg_search.walks): walks of the date index given so many seconds, or the
+    word index; a walk cut short counts its seconds."""
     import psycopg
 
     found = plan(parse(text), sort, False)
@@ -81,21 +82,14 @@ def _server_ms(library: PgLibrary, text: str, sort: str, limit: int = 200) -> fl
     total, rows = 0.0, 0
     for where, args in found.tiers:
         sql = f"SELECT key FROM articles WHERE {where} ORDER BY {found.order} LIMIT %s"
-        if not _common(conn, where, args):  # read through the word index at once, as PgLibrary does
-            ms, got = _explained(conn, sql, (*args, limit - rows), "SET LOCAL enable_indexscan = off")
+        for walk in walks(conn, where, args, found.dates):
+            try:
+                ms, got = _explained(conn, sql, (*args, limit - rows), settings(walk))
+            except psycopg.errors.QueryCanceled:
+                total += (walk or 0) * 1000
+                continue
             total, rows = total + ms, rows + got
-            if rows >= limit:
-                break
-            continue
-        try:
-            ms, got = _explained(
-                conn, sql, (*args, limit - rows), f"SET LOCAL statement_timeout = {int(WALK_SECONDS * 1000)}"
-            )
-        except psycopg.errors.QueryCanceled:
-            ms, got = _explained(conn, sql, (*args, limit - rows), "SET LOCAL enable_indexscan = off")
-            ms += WALK_SECONDS * 1000
-        total += ms
-        rows += got
+            break
         if rows >= limit:
             break
     return total

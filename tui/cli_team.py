@@ -66,6 +66,7 @@ def sync_parser() -> argparse.ArgumentParser:
 
 def sync_command(argv: Sequence[str]) -> int:
     """`kliping sync --library URL PATH...`: exit 0 when done, 2 when it could not start."""
+    from tui.library.pg_carry import carry_local_marks
     from tui.sync import sync
 
     parser = sync_parser()
@@ -101,6 +102,7 @@ def sync_command(argv: Sequence[str]) -> int:
                     progress.step(_("building the word indexes and finding the near-copies"))
                     bulk = False
         articles = library.article_count()
+        carried = carry_local_marks(library)  # after the batches: one's own marks, once (pg_carry)
     except Exception as error:  # the server went away, refused a write...: said in one line
         import psycopg
 
@@ -133,6 +135,8 @@ def sync_command(argv: Sequence[str]) -> int:
         seconds=time.perf_counter() - started,
     )
     print("kliping: " + summary, file=sys.stderr)
+    for line in carried.lines():
+        print("kliping: " + line, file=sys.stderr)
     return 0
 
 

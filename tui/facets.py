@@ -187,10 +187,11 @@ def timeline(days: Mapping[int, int]) -> Timeline:
 def term_for(kind: str, value: str | int) -> str:
     """The filter term that asks for one facet's value: source:kompas, year:2024, date:2024-03,
     tag:"banjir bandang", place:"Jawa Timur" (a phrase where the value has a space, as the filter
-    reads it); an acronym is the word itself (KPK)."""
+    reads it); an acronym is the word itself as a phrase ("KPK"): bare, and last in the filter, it
+    was a prefix, and OMS (1) found Omset too."""
     text = str(value)
     if kind == "acronym":
-        return text
+        return '"' + text.replace('"', " ") + '"'
     name = {
         "source": "source",
         "year": "year",

@@ -756,10 +756,10 @@ async def test_lines_that_repeat_across_a_source_are_learned_as_page_chrome(
             assert any(chrome_line in line for line in reader_lines(reader))  # struck through, not lost
 
 
-async def test_the_status_line_stays_one_line_when_the_list_is_narrow(collection: Path) -> None:
+async def test_the_status_line_stays_one_line_when_the_screen_is_narrow(collection: Path) -> None:
     (collection / "broken.json").write_text("{ not json", encoding="utf-8")
     app = KlipingApp([collection])
-    async with app.run_test(size=(100, 24)) as pilot:
+    async with app.run_test(size=(60, 24)) as pilot:
         await settle(pilot)
         await pilot.press("asterisk", "s", "s")  # a star and another order: a longer status
         await settle(pilot)

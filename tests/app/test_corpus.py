@@ -200,5 +200,5 @@ def test_the_panel_shows_every_kind_the_facets_count_places_and_acronyms_too() -
     assert [term_for(kind, value) for kind in shown for value, _count in shown[kind]] == [
         "source:Antara",
         "place:Pasuruan",
-        "KPK",
+        '"KPK"',
     ]

@@ -337,7 +337,17 @@ def test_a_keystroke_s_page_on_the_event_loop_is_search_page_s(both: tuple[Libra
     _local, team = both
     reader = PgLibrary(team.url)  # type: ignore[attr-defined]  # (the app's: not a syncing one)
     try:
-        for text in ("desa", "pertemuan", "makassar OR surabaya", "title:desa", "kapas -desa", "xyzzy"):
+        for text in (
+            "desa",
+            "pertemuan",
+            "makassar OR surabaya",
+            "title:desa",
+            "kapas -desa",
+            "xyzzy",
+            "desa makassar OR year:2024",  # (its page was desa's: the OR with a date left out)
+            "desa xyzzy OR year:2031",
+            "desa after:2025 before:2024",
+        ):
             query = parse(text)
             deadline = time.monotonic() + 10
             page = page_at_once(reader, query)
@@ -413,3 +423,147 @@ def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
     walks.clear()
     assert team.search(parse("desa"), "date", limit=50).keys  # type: ignore[attr-defined]
     assert walks and walks[0] is not None  # a common word: the walk
+
+
+def test_a_keystroke_s_page_never_waits_for_a_server_that_does_not_run(both: tuple[Library, object]) -> None:
+    """A server process not scheduled on a busy machine kept the event loop (and the key's echo)
+    waiting past the page's time: the server's own statement_timeout could not fire."""
+    import signal
+    import threading
+    import time
+
+    from tui.library import AtOnce, Stopped
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]
+    query = parse("desa")
+    try:
+        deadline = time.monotonic() + 10
+        while reader._quick is None and time.monotonic() < deadline:  # made on a thread
+            time.sleep(0.05)
+        assert reader._quick is not None
+        expected = reader.search(query, "relevance", limit=20)
+        pid = reader._quick.info.backend_pid
+        os.kill(pid, signal.SIGSTOP)
+        resumed = threading.Timer(3.0, os.kill, (pid, signal.SIGCONT))
+        resumed.start()
+        try:
+            started = time.monotonic()
+            with pytest.raises(Stopped):
+                reader.search(query, "relevance", limit=20, at_once=AtOnce(seconds=0.05))
+            waited = time.monotonic() - started
+        finally:
+            resumed.cancel()
+            os.kill(pid, signal.SIGCONT)
+        assert waited < 1.0
+        page = None
+        deadline = time.monotonic() + 10
+        while page is None and time.monotonic() < deadline:  # the late answer is read off first
+            try:
+                page = reader.search(query, "relevance", limit=20, at_once=AtOnce(seconds=5.0))
+            except Stopped:
+                time.sleep(0.05)
+        assert page is not None and page.keys == expected.keys[: len(page.keys)] and page.keys
+    finally:
+        reader.close()
+
+
+def test_a_rare_tier_on_the_title_alone_is_walked_briefly_first(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """PostgreSQL's statistics called `title:desa`'s first tier rare (one in 5,000 for one in 20 at
+    1M): sorting its every match took 200-500 ms, where a walk of the row's own title finds a page
+    in a few. A rare tier asking the article's vector is still read through the word index."""
+    from tui.library import pg_search
+    from tui.library.pg_search import SHORT_WALK_SECONDS, PgSearching
+
+    local, team = both
+    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
+    walks: list[float | None] = []
+    page = PgSearching._tier_page
+
+    def spied(self: PgSearching, *args: object) -> list[int]:
+        walks.append(args[-1])  # type: ignore[arg-type]
+        return page(self, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]  # expected in fewer than FEW_ROWS articles: no walk
+    walks.clear()
+    monkeypatch.setattr(pg_search, "FEW_ROWS", 0)  # (this library is too small for any other)
+    assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [SHORT_WALK_SECONDS]
+    walks.clear()
+    assert team.search(parse("xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
+    assert walks == [None]
+    for text in ("title:desa", "source:kompas year:2024", "title:rumah -title:desa"):
+        mine = _answer(local, text, "date")[:50]
+        keys = team.search(parse(text), "date", limit=50).keys  # type: ignore[attr-defined]
+        known = _idents(team)
+        assert [known[key][1].date for key in keys] == [r.date for _i, r in mine], text
+
+
+def test_a_tier_in_a_few_dates_is_common_among_them(both: tuple[Library, object]) -> None:
+    """The walk of the date index goes through the dates asked for only: `source:kompas year:2024`
+    is common there though rare in the library (it was sorted whole: 80-240 ms at 1M)."""
+    from tui.library.pg_query import plan
+    from tui.library.pg_search import _common
+
+    _local, team = both
+    conn = team._conn()  # type: ignore[attr-defined]
+    conn.execute("ANALYZE articles")
+    found = plan(parse("date:2023-05"), "date", False)
+    assert not _common(conn, *found.tiers[0])  # a month among years: rare in the whole library
+    assert _common(conn, *found.tiers[0], found.dates)  # every article of the month matches
+
+
+def test_the_app_s_connections_plan_without_jit_and_keep_bitmaps_exact(both: tuple[Library, object]) -> None:
+    """JIT compiling took longer than a first page's run; a 4 MB bitmap went lossy at 1M and a
+    tier read every article on its pages again (1-5 s)."""
+    from tui.library.pg import PgLibrary
+
+    _local, team = both
+    reader = PgLibrary(team.url)  # type: ignore[attr-defined]
+    try:
+        conn = reader._conn()
+        assert conn.execute("SHOW jit").fetchone() == ("off",)
+        assert conn.execute("SHOW work_mem").fetchone() == ("64MB",)
+    finally:
+        reader.close()
+
+
+def test_an_or_with_a_date_or_a_mark_is_asked_of_the_server_with_the_page(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`kota OR year:2024` read the keys of its words and dates on the page's own connection, inside
+    the walk's time limit: cut short, the page failed ("current transaction is aborted"); read
+    whole, they were every article they found (10 s at 1M)."""
+    import tui.library.pg_search as pg
+
+    _local, team = both
+    monkeypatch.setattr(pg, "WALK_SECONDS", 0.02)
+    monkeypatch.setattr(pg, "_common", lambda *_args: True)  # every tier walked
+    for text in ("makassar OR year:2024", "desa tag:banjir OR year:2023", "-has:note OR is:starred desa"):
+        query = parse(text)
+        flags = _flags(team) if query.uses_marks else None
+        for sort in ("date", "relevance"):
+            whole = team.search(query, sort, False, flags).keys  # type: ignore[attr-defined]
+            page = team.search(query, sort, False, flags, limit=20).keys  # type: ignore[attr-defined]
+            assert page == whole[:20], (text, sort)
+
+
+def test_a_mark_s_or_a_tag_s_few_keys_are_asked_by_key(both: tuple[Library, object]) -> None:
+    """A tag nobody gave walked every article to check each in Python (1-2 s at 1M)."""
+    local, team = both
+    statements: list[str] = []
+    conn = team._conn()  # type: ignore[attr-defined]
+    trace = conn.execute
+    try:
+        conn.execute = lambda sql, *a, **k: (statements.append(str(sql)), trace(sql, *a, **k))[1]  # type: ignore[method-assign]
+        for text in ("tag:banjir", "is:starred desa"):
+            theirs = _answer(team, text, "date")
+            assert {i for i, _r in theirs} == {i for i, _r in _answer(local, text, "date")}
+    finally:
+        del conn.execute
+    assert any("key = ANY" in sql for sql in statements)

@@ -199,7 +199,7 @@ def test_facets_count_places_and_acronyms_and_ask_for_them() -> None:
     assert as_record(found)["places"] == {"Pasuruan": 2, "Jawa Timur": 1}
     assert term_for("place", "Jawa Timur") == 'place:"Jawa Timur"'
     assert parse(term_for("place", "Jawa Timur")).groups == parse('place:"jawa timur"').groups
-    assert term_for("acronym", "KPK") == "KPK"
+    assert term_for("acronym", "KPK") == '"KPK"'  # the word, not a prefix
 
 
 def test_postgresql_reads_the_places_a_text_names() -> None:

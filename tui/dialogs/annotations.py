@@ -43,6 +43,11 @@ class TagSuggester(Suggester):
         self.tags = list(tags)
 
     async def get_suggestion(self, value: str) -> str | None:
+        return self.suggestion(value)
+
+    def suggestion(self, value: str) -> str | None:
+        """The value with the tag being typed completed; Tab asks at once, behind the keys before it
+        (the input's own suggestion comes a moment after each key)."""
         head, _comma, last = value.rpartition(",")
         typed = last.lstrip().lower()
         if not typed:
@@ -86,7 +91,11 @@ class TagsScreen(Dialog[list[str] | None]):
 
     def action_complete(self) -> None:
         field = self.query_one(Input)
-        suggestion = field._suggestion
+        self.after_typed(field, self._complete)
+
+    def _complete(self) -> None:
+        field = self.query_one(Input)
+        suggestion = TagSuggester(self.known).suggestion(field.value)
         if suggestion and suggestion != field.value:
             field.value = suggestion + ", "
             field.cursor_position = len(field.value)
@@ -134,7 +143,8 @@ class NoteScreen(Dialog[str | None]):
         area.move_cursor(area.document.end)
 
     def action_keep(self) -> None:
-        self.dismiss(self.query_one(TextArea).text)
+        area = self.query_one(TextArea)
+        self.after_typed(area, lambda: self.dismiss(area.text))
 
     def action_cancel(self) -> None:
         self.dismiss(None)

@@ -173,9 +173,29 @@ class Dialog(ModalScreen[ScreenResultType]):
     def on_mount(self) -> None:
         self.app.call_later(self._ready)
 
+    _dismissed = False
+
+    def after_typed(self, widget: Widget, then: Callable[[], object]) -> None:
+        """Run `then`, a priority key's action that reads what was typed, once the keys typed before
+        that key have reached `widget`: the key acts as it reaches the app, ahead of the letters still
+        on their way ("catatan" then Ctrl+S in one burst kept "cat"). The keys after it wait."""
+        held = held_keys(self.app)
+        if held is not None:
+            held.start()
+
+        def run() -> None:
+            try:
+                then()
+            finally:
+                if held is not None and not self._dismissed:  # a dismissal hands them on itself
+                    held.release()
+
+        widget.call_later(run)
+
     def dismiss(self, result: ScreenResultType | None = None) -> AwaitComplete:
         """Keys after the one that closes a dialog wait until what its answer does is done: it may
         open another dialog (a saved search's name), which takes them."""
+        self._dismissed = True
         held = held_keys(self.app)
         below = self.app.screen_stack[-2] if len(self.app.screen_stack) > 1 else None
         if held is not None and below is not None and self.is_current:

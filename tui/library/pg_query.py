@@ -152,6 +152,7 @@ class Plan:
     order: str
     reverse: bool
     loose: bool  # phrases: rows whose positions are not all kept (`exact` false) need matches()
+    dates: Where = ("TRUE", ())  # the dates' condition alone: the walk of the date index goes through them
 
 
 def plan(query: Query, sort: str, reverse: bool) -> Plan:
@@ -211,7 +212,13 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     if reverse:
         tiers.reverse()
     return Plan(
-        tuple(tiers), where([]), tuple(ranks), _reversed(order) if reverse else order, reverse, has_phrase
+        tuple(tiers),
+        where([]),
+        tuple(ranks),
+        _reversed(order) if reverse else order,
+        reverse,
+        has_phrase,
+        _joined(dates) if dates else ("TRUE", ()),
     )
 
 

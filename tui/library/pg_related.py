@@ -10,7 +10,6 @@ the body's, as bm25(3, 1) ranks them in the local cache.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Collection
 from typing import Any
 
@@ -19,7 +18,7 @@ import psycopg
 from tui.library import pg_groups
 from tui.library.pg_text import quoted
 from tui.library.records import body
-from tui.library.related import CANDIDATES, RARE, TERMS, word_counts
+from tui.library.related import CANDIDATES, RARE, most_telling, word_counts
 
 
 def telling_words(conn: psycopg.Connection[Any], title: str, text: str) -> list[str]:
@@ -40,16 +39,14 @@ def telling_words(conn: psycopg.Connection[Any], title: str, text: str) -> list[
             conn.execute("SELECT count(*) FROM articles WHERE doc @@ %s::tsquery", (quoted(word),))
             for word in rare
         ]
-    documents = {}
+    # The words pg_stats finds common are not weighed, even where nothing rarer is (related.FEW):
+    # ranking the many articles that hold one is long here (ts_rank reads each one's words).
+    documents: dict[str, float] = {}
     for word, cursor in zip(rare, asked, strict=True):
         row = cursor.fetchone()
         documents[word] = int(row[0]) if row else 0
-    scored = [
-        (counts[word] * math.log(total / documents[word]), word)
-        for word in rare
-        if 1 < documents[word] <= most  # in another article, and not in many
-    ]
-    return [word for _score, word in sorted(scored, reverse=True)[:TERMS]]
+    chosen = most_telling({word: counts[word] for word in frequent}, documents, total)
+    return [word for _score, word in chosen]
 
 
 def _common_words(conn: psycopg.Connection[Any], total: float) -> dict[str, float]:

@@ -14,13 +14,18 @@ import heapq
 import math
 import sqlite3
 from collections import Counter
-from collections.abc import Collection
+from collections.abc import Collection, Mapping
 
 from tui.library.records import body
 from tui.text import fold_words
 
 TERMS = 8  # words asked of the index
 RARE = 0.1  # a word in more than this share of the articles is not asked: its list is long to rank
+# ... unless fewer than FEW words are rarer: then up to FEW, from the words in up to COMMON of them.
+# In a collection on one subject most of an article's words are in more than RARE of the articles:
+# "More like this" was empty for 371 of 429 articles of a generated 3,000 like seeds/ (0 with this).
+FEW = 3
+COMMON = 0.5
 CANDIDATES = 60  # the article's most frequent words looked up in the index
 MIN_LENGTH = 4  # shorter words (yang, dan, di) tell little
 _VOCABULARY = "CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_rows USING fts5vocab(main, fts, 'row')"
@@ -75,12 +80,31 @@ def telling_words(conn: sqlite3.Connection, title: str, text: str) -> list[tuple
         conn.execute(_VOCABULARY)
         marks = ",".join("?" * len(missing))
         found.update(conn.execute(f"SELECT term, doc FROM temp.fts_rows WHERE term IN ({marks})", missing))
-    scored = [
-        (counts[word] * math.log(total / found[word]), word)
-        for word in frequent
-        if 1 < found.get(word, 0) <= max(50, total * RARE)  # in another article, and not in many
-    ]
-    return sorted(scored, reverse=True)[:TERMS]
+    return most_telling({word: counts[word] for word in frequent}, found, total)
+
+
+def most_telling(
+    counts: Mapping[str, int], documents: Mapping[str, float], total: float
+) -> list[tuple[float, str]]:
+    """The TERMS most telling of the words counted (tf-idf), from those in another article and not
+    in many (RARE); where fewer than FEW are, the most telling of the commoner ones make up FEW
+    (both back ends choose by this rule)."""
+
+    def weighed(fewest: float, most: float) -> list[tuple[float, str]]:
+        return sorted(
+            (
+                (count * math.log(total / documents[word]), word)
+                for word, count in counts.items()
+                if fewest < documents.get(word, 0) <= most
+            ),
+            reverse=True,
+        )
+
+    rare = max(50, total * RARE)
+    scored = weighed(1, rare)[:TERMS]
+    if len(scored) < FEW:
+        scored += weighed(rare, total * COMMON)[: FEW - len(scored)]
+    return scored
 
 
 def related(conn: sqlite3.Connection, key: int, limit: int, leave_out: Collection[int]) -> list[int]:

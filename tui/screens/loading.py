@@ -37,7 +37,11 @@ class Loading:
     in).
     """
 
-    BINDINGS = [Binding("ctrl+r", "reload", _("Read the folders again"), show=False, id="app.reload")]
+    BINDINGS = [
+        Binding(
+            "ctrl+r", "reload", _("Read the folders (or the team library) again"), show=False, id="app.reload"
+        )
+    ]
 
     def __init__(
         self,
@@ -200,11 +204,19 @@ class Loading:
     def _reloaded(self) -> None:
         self._reloading = False
         added, gone = self.session.added, self.session.taken_back
+        team = self.library.shared  # a team library reads no folders: the server is asked again
         if added or gone:
-            message = _("Updated from disk: {added} new or changed, {gone} gone.")
+            if team:
+                message = _("Updated from the server: {added} new or changed, {gone} gone.")
+            else:
+                message = _("Updated from disk: {added} new or changed, {gone} gone.")
             self.notify(message.format(added=added, gone=gone), timeout=4, markup=False)
         elif self._asked:
-            self.notify(_("The folders were read again: nothing changed."), timeout=3, markup=False)
+            if team:
+                message = _("The team library was read again from the server: nothing changed.")
+            else:
+                message = _("The folders were read again: nothing changed.")
+            self.notify(message, timeout=3, markup=False)
         self._asked = False
         if self._reload_pending:
             self.reload()
@@ -220,7 +232,11 @@ class Loading:
     def reload_asked(self) -> None:
         """Ctrl+R: read the folders again and say what was found, even nothing."""
         self._asked = True
-        self.notify(_("Reading the folders again…"), timeout=2, markup=False)
+        if self.library.shared:
+            message = _("Reading the team library again from the server…")
+        else:
+            message = _("Reading the folders again…")
+        self.notify(message, timeout=2, markup=False)
         self.reload()
 
     def stopped(self) -> None:

@@ -188,11 +188,13 @@ class MainScreen(Screen[None]):
             with Vertical(id="left"):
                 yield ArticleList(id="articles").data_bind(MainScreen.marks_changed)
                 yield MatchLine(id="match-line")
-                yield StatusLine(id="status").data_bind(MainScreen.status)
                 yield ProgressBar(id="progress", show_eta=False)
             self._reader = Reader(id="reader").data_bind(MainScreen.annotations_changed, MainScreen.measure)
             yield self._reader
             yield FacetsPanel(id="facets-panel")
+        # The screen's width, under the panes: under the list alone it was cut to the list's width,
+        # a third of the screen with the facets panel open.
+        yield StatusLine(id="status").data_bind(MainScreen.status)
         yield Footer()
 
     def on_mount(self) -> None:
@@ -521,7 +523,9 @@ def commands(screen: MainScreen) -> list[SystemCommand]:
         SystemCommand(_("Filter"), _("Focus the filter bar"), screen.panes.focus_filter),
         SystemCommand(
             _("Reload"),
-            _("Read the folders again (they are also watched for changes)"),
+            _("Read the team library again from the server (others' syncs also show by themselves)")
+            if screen.library.shared
+            else _("Read the folders again (they are also watched for changes)"),
             screen.folders.reload_asked,
         ),
         *screen.annotations.commands(),

@@ -99,7 +99,10 @@ class Panes:
     def enter(self) -> None:
         focused = self.screen.focused
         if isinstance(focused, FilterBar):
-            self.filter_submitted()
+            # A priority key, it comes before the keys typed just before it reach the bar: the
+            # list takes the keys typed after it at once, and the filter is kept behind the others.
+            self.to_list(first=True)
+            focused.call_later(self.remember_filter)
         elif isinstance(focused, ArticleList):
             # After the keys already on their way: "j j j j Enter" in one burst (a slow SSH link)
             # opens the fifth article, not the first. Those keys find their bindings once they
@@ -115,7 +118,9 @@ class Panes:
             return
         focused = self.screen.focused
         if isinstance(focused, FilterBar):
-            focused.action_clear()
+            # As Enter: "desa" then Esc in one burst left "desa" in the bar, cleared before it came.
+            self.screen.set_focus(self.articles)
+            focused.call_later(focused.action_clear)
         elif isinstance(focused, Reader):
             self.screen.set_focus(self.articles)
         elif isinstance(focused, ArticleList) and self.filter_bar.value:
@@ -125,11 +130,14 @@ class Panes:
 
     def filter_submitted(self) -> None:
         """Enter in the filter bar: the filter is kept in its history, and the list has the focus."""
-        text = self.session.query_text.strip()
+        self.remember_filter()
+        self.to_list(first=True)
+
+    def remember_filter(self) -> None:
+        text = self.filter_bar.value.strip()  # the session has it once the bar's Changed is handled
         if text:
             self.filter_bar.remember(text)
             self.app.remember_filter(text)
-        self.to_list(first=True)
 
     def to_list(self, *, first: bool) -> None:
         """The list takes the focus from the filter bar: at its first article, or (Esc cleared the
