@@ -86,6 +86,7 @@ def sync_command(argv: Sequence[str]) -> int:
     articles = 0
     try:
         with _Progress() as progress:
+            bulk = False
             for update in sync(library, args.paths):
                 for notice in update.notices:
                     progress.say(f"kliping: {notice}")
@@ -94,6 +95,12 @@ def sync_command(argv: Sequence[str]) -> int:
                     progress.say(f"kliping: {display_path(problem.path)}: {visible_line(problem.reason)}")
                 total = update.total or total
                 progress.show(update.done, update.total)
+                bulk = bulk or update.bulk
+                if bulk and not update.finished and update.total and update.done >= update.total:
+                    # A first sync's last batch: the word indexes are built and the near-copies
+                    # grouped before the next update (minutes at a million articles).
+                    progress.step(_("building the word indexes and finding the near-copies"))
+                    bulk = False
         articles = library.article_count()
         carried = carry_local_marks(library)  # after the batches: one's own marks, once (pg_carry)
     except Exception as error:  # the server went away, refused a write...: said in one line
@@ -151,7 +158,7 @@ class _Progress:
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
             bar = Progress(
-                TextColumn("kliping sync"),
+                TextColumn("kliping sync {task.description}"),
                 BarColumn(),
                 MofNCompleteColumn(),
                 TimeRemainingColumn(),
@@ -159,7 +166,7 @@ class _Progress:
                 transient=True,
             )
             bar.start()
-            self._bar, self._task = bar, bar.add_task("sync", total=None)
+            self._bar, self._task = bar, bar.add_task("", total=None)
         return self
 
     def show(self, done: int, total: int) -> None:
@@ -167,6 +174,15 @@ class _Progress:
 
         if isinstance(self._bar, Progress):
             self._bar.update(self._task, completed=done, total=total or None)  # type: ignore[arg-type]
+
+    def step(self, what: str) -> None:
+        """A step after the files are in: the bar's label on a terminal, a line on a pipe."""
+        from rich.progress import Progress
+
+        if isinstance(self._bar, Progress):
+            self._bar.update(self._task, description=what)  # type: ignore[arg-type]
+        else:
+            print(f"kliping: {what}", file=sys.stderr)
 
     def say(self, line: str) -> None:
         from rich.progress import Progress

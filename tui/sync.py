@@ -10,15 +10,16 @@ from collections.abc import Set as AbstractSet
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
-from itertools import islice
+from itertools import count, islice
 from multiprocessing import get_context
 from pathlib import Path
 
 from tui import budget, documents
 from tui.article import Article, Problem
 from tui.library import Row
-from tui.library.interface import Grouped, LibraryLike
-from tui.library.records import Prepared, carrying, prepare
+from tui.library.interface import Copying, Grouped, LibraryLike
+from tui.library.pg_text import copied
+from tui.library.records import Copied, Prepared, carrying, prepare
 from tui.listing import Listing, scan
 from tui.loader import SUMMARY_EXAMPLES, find_paths, load_file, stream_records, summary
 
@@ -44,7 +45,7 @@ GROUPS_WAIT = 0.2  # seconds between looks at should_stop while the groups are b
 STREAM_FROM = CHUNK_BYTES
 PIECE = 1000  # records of such a file a transaction, fewer when their text passes CHUNK_BYTES
 
-Items = list[Article | Prepared | Problem]
+Items = list[Article | Prepared | Copied | Problem]
 FileItems = tuple[str, int, int, Items]
 
 
@@ -69,6 +70,7 @@ def parse_files(
     every_word: bool = True,
     should_stop: Callable[[], bool] | None = None,
     sketch: bool = True,
+    team: str = "",
 ) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
 
@@ -80,9 +82,15 @@ def parse_files(
     the words of all its articles travel once, with its last article (without `every_word`, only
     those with a non-ASCII letter: records.prepare). Without `sketch` (a bulk load), near-duplicate
     sketches are made after the load (tui.library.grouping).
+
+    With `team` (a sync into a team library, interface.Copying: its name, see _stems_sent), the
+    articles come made for its COPY instead (pg_text.copied), and the words this process had not
+    sent that sync before, with their stems, travel with the chunk's last article.
     """
     out: list[FileItems] = []
     words: set[bytes] = set()
+    stems = _stems_sent(team) if team else {}
+    before = len(stems)
     last: tuple[int, int] | None = None  # where the chunk's last article is: file, item
     for path in paths:
         info: os.stat_result | None = None
@@ -91,7 +99,7 @@ def parse_files(
             size, mtime = info.st_size, info.st_mtime_ns
         except OSError:
             size, mtime = -1, -1  # load_file tries again and says what is wrong
-        items: list[Article | Prepared | Problem] = []
+        items: Items = []
         if _is_document(path):
             found = budget.load_document(path, should_stop or _never)
             if should_stop is not None and should_stop():
@@ -101,16 +109,39 @@ def parse_files(
         for item in found:
             if isinstance(item, Article):
                 last = (len(out), len(items))
-                items.append(prepare(item, words, every_word, sketch))
+                if team:  # (its raw words, the local cache's vocabulary, are not asked for)
+                    items.append(copied(prepare(item, set(), every_word=False), stems))
+                else:
+                    items.append(prepare(item, words, every_word, sketch))
             else:
                 items.append(item)
         out.append((path, size, mtime, items))
     if last is not None:
         file, index = last
-        prepared = out[file][3][index]
-        assert isinstance(prepared, Prepared)
-        out[file][3][index] = carrying(prepared, words)
+        made = out[file][3][index]
+        if isinstance(made, Copied):
+            out[file][3][index] = made._replace(stems=dict(islice(stems.items(), before, None)))
+        else:
+            assert isinstance(made, Prepared)
+            out[file][3][index] = carrying(made, words)
     return out
+
+
+_sent: dict[str, dict[str, str]] = {}  # the words and stems this process sent a team sync (one at a time)
+_SENT_MOST = 1 << 20  # words kept: past them, they are sent again (the writer skips what it has)
+_syncs = count(1)
+
+
+def _stems_sent(team: str) -> dict[str, str]:
+    """The words (and their stems) this process has sent the sync named `team`: each goes to the
+    writer once a process, not once a chunk (a chunk's were most of what a worker sent back). A
+    sync that stops has its processes end with it: what they sent and was not written goes with
+    them, and the next sync is another name."""
+    found = _sent.get(team)
+    if found is None or len(found) > _SENT_MOST:
+        _sent.clear()
+        found = _sent[team] = {}
+    return found
 
 
 def sync(
@@ -141,6 +172,7 @@ def sync(
         return
     paths = list(paths)
     library.typed_as(paths)
+    team = f"{os.getpid()}.{next(_syncs)}" if isinstance(library, Copying) and library.copies() else ""
     try:
         # The newest screenful first, before anything that reads every file's entry (0.2–1 s at
         # 100k): it is the top of the list as the user first sees it.
@@ -163,7 +195,7 @@ def sync(
         # appear within a second even when listing 100k files takes most of one.
         early = _first_files(paths)
         if early:
-            batch = parse_files(early, should_stop=should_stop)
+            batch = parse_files(early, should_stop=should_stop, team=team)
             early_read = {path for path, *_ in batch}
             rows = library.put_files(batch)
             problems = [item for *_, items in batch for item in items if isinstance(item, Problem)]
@@ -222,6 +254,7 @@ def sync(
         # A bulk load's sketches are made after it by a library that groups later (grouping.py);
         # a team library groups from the sketches its sync brings.
         sketch=not (bulk and isinstance(library, Grouped)),
+        team=team,
     )
     with library.bulk_load() if bulk else nullcontext():
         for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
@@ -382,6 +415,7 @@ def _parse(
     sizes: Mapping[str, int] | None = None,
     every_word_files: int | None = None,
     sketch: bool = True,
+    team: str = "",
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.
@@ -394,7 +428,7 @@ def _parse(
         for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):
             if should_stop():
                 return
-            yield parse_files(chunk, words, should_stop, sketch)
+            yield parse_files(chunk, words, should_stop, sketch, team)
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
     paths = sorted(paths, key=_is_document)  # a document may take its whole budget: not among them
@@ -426,11 +460,11 @@ def _parse(
                 if pending and in_hand() >= PENDING_BYTES:
                     break  # large files: fewer in hand, so memory does not grow with them
                 words = every_word[next_chunk]
-                pending.append(pool.submit(parse_files, chunks[next_chunk], words, None, sketch))
+                pending.append(pool.submit(parse_files, chunks[next_chunk], words, None, sketch, team))
                 next_chunk += 1
 
         refill()
-        yield parse_files(head, should_stop=should_stop, sketch=sketch)
+        yield parse_files(head, should_stop=should_stop, sketch=sketch, team=team)
         while pending:
             future = pending.pop(0)
             refill()

@@ -9,6 +9,7 @@ import subprocess
 import sys
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,6 +17,7 @@ from tests.app.test_app import settle, status, titles
 from tests.helpers import many_articles, reader_lines, small_collection, write_article
 from tui.cli import main
 from tui.config import load_settings
+from tui.query import parse
 from tui.sync import sync
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,6 +123,54 @@ def test_a_sync_killed_loses_nothing_committed_and_the_next_goes_on(
     library.close()
     assert main(["--list", "--library", pg_url, "--filter", "nomor 42"]) == 0
     assert "Artikel nomor 42 tentang" in capsys.readouterr().out
+
+
+def test_a_first_sync_builds_the_word_indexes_after_its_articles(
+    tmp_path: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The first files a cold start writes (sync.FIRST, at once) do not make it a sync into a
+    library already filled: its batches are written without the word indexes, built once after."""
+    import tui.sync
+    from tui.library.pg import PgLibrary
+    from tui.library.pg_connect import value
+
+    monkeypatch.setattr(tui.sync, "BULK_FROM", 5)
+    folder = many_articles(tmp_path / "clips", tui.sync.FIRST + 10)
+    indexed: list[bool] = []
+    put = PgLibrary.put_files
+
+    def put_and_look(self: PgLibrary, batch: Any, keep: bool = False) -> Any:
+        indexed.append(value(self._conn(), "SELECT to_regclass('articles_doc') IS NOT NULL"))
+        return put(self, batch, keep)
+
+    monkeypatch.setattr(PgLibrary, "put_files", put_and_look)
+    library = PgLibrary(pg_url, syncing=True)
+    try:
+        for _update in sync(library, [str(folder)], processes=0):
+            pass
+        assert indexed[0] and not indexed[-1]  # the first files', then the bulk's
+        assert value(library._conn(), "SELECT to_regclass('articles_doc') IS NOT NULL")
+        assert len(library.search(parse("desa")).keys) == tui.sync.FIRST + 10
+    finally:
+        library.close()
+
+
+def test_a_first_sync_says_when_its_files_are_in_and_the_indexes_follow(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The minutes a first sync of a million articles spends on its indexes after the last file
+    are said, not a bar standing at its end."""
+    import tui.sync
+
+    monkeypatch.setattr(tui.sync, "BULK_FROM", 5)
+    folder = many_articles(tmp_path / "clips", tui.sync.FIRST + 10)
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    err = capsys.readouterr().err.splitlines()
+    step = "kliping: building the word indexes and finding the near-copies"
+    said = [n for n, line in enumerate(err) if line == step]
+    assert len(said) == 1 and said[0] < err.index(_summary("\n".join(err)))
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0  # nothing to build: not said
+    assert "word indexes" not in capsys.readouterr().err
 
 
 def test_two_people_syncing_the_same_folder_at_once_make_one_copy(tmp_path: Path, pg_url: str) -> None:

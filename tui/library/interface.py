@@ -127,6 +127,14 @@ class Grouped(Protocol):
     def wait_for_groups(self, timeout: float | None = None) -> bool: ...
 
 
+@runtime_checkable
+class Copying(Protocol):
+    """A library whose writer takes articles made for its COPY in the parse workers (the team
+    library: tui.library.pg_text.copied), so the writer only sends bytes."""
+
+    def copies(self) -> bool: ...
+
+
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)
     local: LibraryLike = Library(None)
     team: LibraryLike = PgLibrary("")

@@ -34,21 +34,24 @@ CREATE INDEX IF NOT EXISTS sketches_pending ON sketches(key) WHERE NOT grouped;
 CREATE TABLE IF NOT EXISTS groups(key bigint PRIMARY KEY, face bigint NOT NULL);
 CREATE INDEX IF NOT EXISTS groups_face ON groups(face);
 """
-BANDS_INDEX = "CREATE INDEX IF NOT EXISTS sketches_bands ON sketches USING gin(bands)"
+# A btree a band, on its element of `bands`: a GIN on the array (kept until version 5's libraries
+# are opened by a sync: OLD_BANDS_INDEX) took 40 s to build at 300k, superlinearly (a key a sketch
+# and band, each met once), and its `&&` with a chunk's 10,000 bands was a 33 s scan at 100k;
+# these 21 build in 1.2 s at 100k (45 MB, not 112) and answer a chunk through a BitmapOr.
+BANDS_INDEXES = tuple(
+    f"CREATE INDEX IF NOT EXISTS sketches_band{band} ON sketches ((bands[{band}]))"
+    for band in range(1, BANDS + 1)
+)
+BANDS_INDEX_NAMES = ", ".join(f"sketches_band{band}" for band in range(1, BANDS + 1))
+OLD_BANDS_INDEX = "sketches_bands"
 COPY = "COPY sketches(key, sketch, bands, grouped) FROM STDIN"
 # A first sync writes its sketches marked grouped, and this mark says they all wait to be grouped
 # (marking 300k rows grouped after took over a minute); the mark goes when they are.
 ALL_PENDING = "INSERT INTO kliping VALUES ('groups', 'all') ON CONFLICT (name) DO UPDATE SET value = 'all'"
 _LOCK = "SELECT pg_advisory_xact_lock(hashtext('kliping groups'))"
 _HELD_CHUNK = 500  # ungrouped articles whose bands are looked up in the index at once
-
-
-def row(key: int, sketch: bytes, bulk: bool = False) -> tuple[int, bytes, list[int], bool] | None:
-    """The sketches table's row of an article (None when it is too short to have a sketch); a
-    first sync's (`bulk`) is marked grouped, the library marked ALL_PENDING."""
-    if not sketch:
-        return None
-    return key, sketch, bucket_keys(values_of(sketch)), bulk
+_ANY_BAND = " OR ".join(f"bands[{band}] = ANY(%s::bigint[])" for band in range(1, BANDS + 1))
+_HELD = f"SELECT key, sketch, bands FROM sketches WHERE grouped AND ({_ANY_BAND})"
 
 
 def forget(conn: psycopg.Connection[Any], where: str, args: Sequence[object]) -> None:
@@ -75,7 +78,9 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
             conn.execute("DELETE FROM kliping WHERE name = 'groups'")  # (at commit)
             conn.execute("DELETE FROM groups")
         which = "" if everything else " WHERE NOT grouped"
-        pending: dict[int, bytes] = dict(conn.execute(f"SELECT key, sketch FROM sketches{which}"))
+        # (in binary: a first sync of a million articles reads every sketch, twice as large in hex)
+        with conn.cursor(binary=True) as cursor:
+            pending: dict[int, bytes] = dict(cursor.execute(f"SELECT key, sketch FROM sketches{which}"))
         if not pending:
             return
         unions = Unions()
@@ -108,8 +113,11 @@ def settle(conn: psycopg.Connection[Any], threshold: float) -> None:
                 others.append(key)
         if not everything:
             _with_held(conn, list(pending), values, join)
-        for part in unions.groups():
-            if len(part) > 1:
+        parts = [part for part in unions.groups() if len(part) > 1]
+        if everything:
+            _write_groups(conn, parts, lambda key: values(key)[0])
+        else:
+            for part in parts:
                 _write_group(conn, set(part))
         conn.execute("UPDATE sketches SET grouped = true WHERE NOT grouped")
 
@@ -123,13 +131,12 @@ def _with_held(
     for start in range(0, len(keys), _HELD_CHUNK):
         chunk = keys[start : start + _HELD_CHUNK]
         by_band: dict[int, list[int]] = {}
+        wanted: list[list[int]] = [[] for _band in range(BANDS)]  # each band's buckets
         for key in chunk:
-            for bucket in bucket_keys(values(key)):
+            for band, bucket in enumerate(bucket_keys(values(key))):
                 by_band.setdefault(bucket, []).append(key)
-        found = conn.execute(
-            "SELECT key, sketch, bands FROM sketches WHERE grouped AND bands && %s::bigint[]",
-            (list(by_band),),
-        )
+                wanted[band].append(bucket)
+        found = conn.execute(_HELD, wanted)
         for other, sketch, bands in found:
             held = values_of(sketch)
             for bucket in bands:
@@ -154,6 +161,25 @@ def _write_group(conn: psycopg.Connection[Any], part: set[int]) -> None:
     conn.execute("DELETE FROM groups WHERE key = ANY(%s)", (list(members),))
     with conn.cursor() as cursor:
         cursor.executemany("INSERT INTO groups(key, face) VALUES (%s, %s)", [(key, face) for key in members])
+
+
+def _write_groups(
+    conn: psycopg.Connection[Any], parts: list[list[int]], shingles: Callable[[int], int]
+) -> None:
+    """The groups of a library grouped whole (its groups emptied first), in one read of their
+    members' dates and one COPY: a group at a time, three statements each, was a round trip a
+    member for a first sync of a million articles."""
+    members = [key for part in parts for key in part]
+    if not members:
+        return
+    minutes: dict[int, int | None] = dict(
+        conn.execute("SELECT key, minute FROM articles WHERE key = ANY(%s)", (members,)).fetchall()
+    )
+    with conn.cursor() as cursor, cursor.copy("COPY groups(key, face) FROM STDIN") as copy:
+        for part in parts:
+            face = _face((key, minutes.get(key), shingles(key)) for key in part)
+            for key in part:
+                copy.write_row((key, face))
 
 
 def _face(members: Iterable[tuple[int, int | None, int]]) -> int:

@@ -15,7 +15,7 @@ from tui.i18n import decode
 from tui.library import pg_groups, pg_related
 from tui.library.pg_connect import PgConnections, like_escaped
 from tui.library.pg_query import DATE_DESC
-from tui.library.pg_write import NUL_STANDIN
+from tui.library.pg_text import NUL_STANDIN
 from tui.library.records import ARTICLE_COLUMNS, Row, article_from, tags_from
 
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -135,8 +137,46 @@ DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
     "CREATE INDEX IF NOT EXISTS articles_source_doc ON articles USING gin(source_doc)",
     "CREATE INDEX IF NOT EXISTS articles_place_doc ON articles USING gin(place_doc)",
-    pg_groups.BANDS_INDEX,
+    *pg_groups.BANDS_INDEXES,
 )
+
+
+INDEX_MEMORY = "512MB"  # maintenance_work_mem of an index build: a GIN build flushes less often
+
+
+def build_indexes(
+    connect: Callable[[], psycopg.Connection[Any]], connections: int = 2, took: dict[str, float] | None = None
+) -> None:
+    """Build DOC_INDEXES on `connections` connections at once (PostgreSQL builds a GIN index on one
+    core), the largest first, as each connection is free; the first failure is raised after.
+    `took`: each index's seconds, by its name."""
+    waiting = list(DOC_INDEXES)  # (the words' index first: the largest by far)
+    lock = threading.Lock()
+    failed: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            with connect() as conn:
+                conn.execute(f"SET maintenance_work_mem = '{INDEX_MEMORY}'")
+                while not failed:
+                    with lock:
+                        if not waiting:
+                            return
+                        statement = waiting.pop(0)
+                    started = time.perf_counter()
+                    conn.execute(statement)
+                    if took is not None:
+                        took[statement.split(" ON ")[0].rsplit(" ", 1)[-1]] = time.perf_counter() - started
+        except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
+            failed.append(error)
+
+    threads = [threading.Thread(target=work, name="kliping-pg-index") for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if failed:
+        raise failed[0]
 
 
 def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None:
@@ -176,14 +216,12 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             )
         )
     if syncing:  # a sync killed during a first load left the word indexes to build
-        # lz4 where the server has it: pglz took a fifth of the server's time in a sync
-        with suppress(psycopg.Error):
-            conn.execute("SET default_toast_compression = 'lz4'")
         with conn.transaction():
             # The same lock: two syncs starting at once both made the indexes, and one failed
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
             conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
+            conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:
                 conn.execute(statement)
 

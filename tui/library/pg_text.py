@@ -22,7 +22,8 @@ import re
 from typing import NamedTuple
 
 from tui.gazetteer import LEAD, mentions
-from tui.library.records import MENTION_SEPARATOR, indexed_place
+from tui.library.duplicates import bucket_keys, sketch, values_of
+from tui.library.records import MENTION_SEPARATOR, Copied, Prepared, Row, indexed_place
 from tui.search import stem
 from tui.text import fold_words
 
@@ -85,10 +86,17 @@ class Vectors(NamedTuple):
 
 
 def document(
-    title: str, body: str, source: str | None, place: str | None, stems: dict[str, str] | None = None
+    title: str,
+    body: str,
+    source: str | None,
+    place: str | None,
+    stems: dict[str, str] | None = None,
+    places: str | None = None,
 ) -> Vectors:
     """An article's vectors; its words and their stems go into `stems` when given (the library's
-    terms, for highlighting).
+    terms, for highlighting), those not there yet. `places`: the places the text names
+    (Article.places, one a line), as the loader found them; found again from the text when not
+    given.
 
     No weights: a query that names weights (or phrases) makes PostgreSQL check every row its index
     finds against the row's own vector, which lives apart from the row (TOAST) and cost 20-70 us a
@@ -123,7 +131,9 @@ def document(
         title_at.setdefault(word, []).append(position)
     title_parts = [f"'{word}':{_written(places)}" for word, places in title_at.items()]
     title_parts += dict.fromkeys(roots[word] for word in title_at if word in roots)
-    place_text = indexed_place(place, MENTION_SEPARATOR.join(text_places(title, body, place)))
+    if places is None:
+        places = MENTION_SEPARATOR.join(text_places(title, body, place))
+    place_text = indexed_place(place, places)
     return Vectors(
         " ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text, names=True), exact
     )
@@ -147,7 +157,7 @@ def _roots_of(words: dict[str, list[int]], stems: dict[str, str] | None) -> dict
             lexemes[word] = lexeme
     if stems is not None:
         root = _root
-        stems.update((word, root(word)) for word in words)
+        stems.update((word, root(word)) for word in words.keys() - stems.keys())
     return lexemes
 
 
@@ -172,3 +182,69 @@ def _plain(text: str | None, names: bool = False) -> str:
             at.setdefault(word, []).append(position)
         position += 1
     return " ".join(f"'{word}':{_written(places)}" for word, places in at.items())
+
+
+NUL_STANDIN = "\ufffd"  # stands in for a NUL, which PostgreSQL's text cannot hold (pg_read.py reads it back)
+
+
+def copied(article: Prepared, stems: dict[str, str] | None = None) -> Copied:
+    """The article as a team library's COPY takes it: its vectors and every column but its key
+    and path in COPY's text format, and its sketch's row. Made in the parse workers, in parallel;
+    its words and their stems go into `stems` (one dict a chunk of files, carried by its last
+    article: tui.sync.parse_files)."""
+    vectors = document(article.title, article.text, article.source, article.place, stems, article.places)
+    (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words, tags, carried,
+     whole, links) = article.columns  # fmt: skip
+    line = "\t".join(
+        [
+            copy_text(ident),
+            copy_text(title),
+            str(derived),
+            copy_text(date),
+            copy_text(article.minute),
+            copy_text(source),
+            copy_text(place),
+            copy_text(url),
+            copy_text(digest),
+            copy_text(record),
+            str(words),
+            copy_text(tags),
+            copy_text(carried),
+            str(whole),
+            copy_text(links),
+            copy_text(article.removed),
+            copy_text(article.blocks),
+            "t" if vectors.exact else "f",
+            copy_text(vectors.doc),
+            copy_text(vectors.title),
+            copy_text(vectors.source),
+            copy_text(vectors.place),
+        ]
+    )
+    made = article.sketch if article.sketch is not None else sketch(article.text)
+    sketched = b""
+    if made:
+        bands = ",".join(map(str, bucket_keys(values_of(made))))
+        sketched = f"\\\\x{made.hex()}\t{{{bands}}}".encode()
+    row = Row(0, article.title, article.date, article.source, article.place, article.words, article.path,
+              article.digest, article.tags, article.carried)  # fmt: skip
+    return Copied(row, (line + "\n").encode("utf-8", "replace"), sketched)
+
+
+def copy_text(value: object) -> str:
+    """A value in COPY's text format: NULL as \\N, a backslash, newline, return or tab escaped."""
+    if value is None:
+        return "\\N"
+    if not isinstance(value, str):
+        return str(value)
+    if "\\" in value:
+        value = value.replace("\\", "\\\\")
+    if "\n" in value:
+        value = value.replace("\n", "\\n")
+    if "\r" in value:
+        value = value.replace("\r", "\\r")
+    if "\t" in value:
+        value = value.replace("\t", "\\t")
+    if "\x00" in value:
+        value = value.replace("\x00", NUL_STANDIN)
+    return value

@@ -6,21 +6,26 @@ only the mtime moved (same digests)."""
 
 from __future__ import annotations
 
+import threading
+import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from typing import Any
+
+import psycopg
+from psycopg import Copy
 
 from tui.article import Article, Problem
 from tui.i18n import encode
-from tui.library import duplicates, pg_groups
+from tui.library import pg_groups
 from tui.library.duplicates import THRESHOLD
-from tui.library.pg_connect import PgConnections, value
-from tui.library.pg_schema import DOC_INDEXES
-from tui.library.pg_text import document
-from tui.library.records import Prepared, Row, prepare
+from tui.library.pg_connect import LibraryError, PgConnections, tune, unreachable, value
+from tui.library.pg_schema import build_indexes
+from tui.library.pg_text import NUL_STANDIN, copied, copy_text
+from tui.library.records import Copied, Prepared, Row, prepare
 from tui.library.writer import FileItems
 
-_NUL = "\x00"  # PostgreSQL's text cannot hold it
-NUL_STANDIN = "\ufffd"
+INDEX_CONNECTIONS = 2  # connections a first sync's indexes are built on at once (one core each)
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
     "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
@@ -29,18 +34,18 @@ _COPY = (
 )
 
 
-def _clean(value: object) -> object:
-    return value.replace(_NUL, NUL_STANDIN) if isinstance(value, str) and _NUL in value else value
-
-
 def _stored_reason(reason: str) -> str:
-    return reason.replace(_NUL, NUL_STANDIN)
+    return reason.replace("\x00", NUL_STANDIN)
 
 
 class PgWriting(PgConnections):
     """The loader's side of a `PgLibrary`: files in, files forgotten, what they held."""
 
     _bulk = False  # a first sync's batches: their sketches wait for pg_groups.ALL_PENDING's grouping
+
+    def copies(self) -> bool:
+        """Articles come made for COPY (interface.Copying): sync.parse_files with `team`."""
+        return True
 
     def set_aside(self, problem: str) -> None:
         """Nothing to set aside: the server keeps its own files (a local cache's damage is not ours)."""
@@ -58,32 +63,70 @@ class PgWriting(PgConnections):
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """A first sync into an empty library builds the word index once, after the articles
-        (several times faster than keeping it up to date article by article); otherwise as usual.
-        A sync killed meanwhile leaves the index to the next opening to build."""
+        """A first sync into an empty library (or one holding only what this sync wrote so far)
+        builds the word indexes once, after the articles (several times faster than keeping them
+        up to date article by article), and groups the near-duplicates meanwhile; otherwise as
+        usual. A sync killed meanwhile leaves the indexes to the next opening to build."""
         conn = self._conn()
-        empty = value(conn, "SELECT NOT EXISTS (SELECT 1 FROM articles)")
+        # Empty but for what this sync wrote first (sync.FIRST: the first rows a cold start shows
+        # at once): asked whether the library was empty, every first sync kept its indexes.
+        empty = value(
+            conn, "SELECT NOT EXISTS (SELECT 1 FROM articles OFFSET %s)", (self.written["articles"],)
+        )
         if empty:
             conn.execute(
                 "DROP INDEX IF EXISTS articles_doc, articles_title_doc, articles_source_doc, "
-                "articles_place_doc, sketches_bands"
+                f"articles_place_doc, {pg_groups.BANDS_INDEX_NAMES}"
             )
             conn.execute(pg_groups.ALL_PENDING)
             self._bulk = True
+        written = False
         try:
             yield
-            if empty:  # grouped before the bands' index is made: marking 100k sketches grouped
-                pg_groups.settle(conn, THRESHOLD)  # with it there updated it too (15 s at 100k)
+            written = True
         finally:
             self._bulk = False
             if empty:
-                # (the GIN index of a million articles is built from fewer runs merged)
-                conn.execute("SET maintenance_work_mem = '512MB'")
-                for statement in DOC_INDEXES:
-                    conn.execute(statement)
-                conn.execute("ANALYZE articles")
+                self._index_and_group(group=written)
         if not empty:
             pg_groups.settle(conn, THRESHOLD)  # (a sync stopped short leaves them to the next)
+
+    def _index_and_group(self, group: bool) -> None:
+        """A first sync's end: the word indexes built on INDEX_CONNECTIONS connections of their own
+        (one GIN build keeps one core busy), while this thread groups the near-duplicates (the
+        bands' index is not used for that: none were grouped before)."""
+        started = time.perf_counter()
+        failed: list[BaseException] = []
+
+        def build() -> None:
+            try:
+                build_indexes(self._spare, INDEX_CONNECTIONS, self.took)
+            except BaseException as error:  # noqa: BLE001 (raised again below, on this thread)
+                failed.append(error)
+            self.took["indexes"] = time.perf_counter() - started
+
+        builder = threading.Thread(target=build, name="kliping-pg-indexes")
+        builder.start()
+        try:
+            if group:
+                pg_groups.settle(self._conn(), THRESHOLD)
+                self.took["groups"] = time.perf_counter() - started
+        finally:
+            builder.join()
+        if failed:
+            raise failed[0]
+        self._conn().execute("ANALYZE articles")
+
+    def _spare(self) -> psycopg.Connection[Any]:
+        """A connection of its own, for a thread that closes it (an index build)."""
+        try:
+            conn = psycopg.connect(
+                self.url, autocommit=True, connect_timeout=self._timeout, application_name="kliping"
+            )
+        except psycopg.Error as error:
+            raise LibraryError(unreachable(self.url, error)) from None
+        tune(conn)
+        return conn
 
     def file_state(self) -> dict[str, tuple[int, int]]:
         where, args = self._scope()
@@ -99,7 +142,10 @@ class PgWriting(PgConnections):
 
     def put_files(self, batch: Sequence[FileItems], keep: bool = False) -> list[Row]:
         """Replace what each file had with its newly parsed items, in one transaction; with `keep`,
-        add them to what the file has (a large file written in pieces: sync.STREAM_FROM)."""
+        add them to what the file has (a large file written in pieces: sync.STREAM_FROM).
+
+        The articles come made for COPY by the parse workers (pg_text.copied: sync.parse_files
+        with `team`), or are made so here; the writer gives each its key and path and sends bytes."""
         files = sorted(
             ((self._paths.stored(path), path, size, mtime, items) for path, size, mtime, items in batch)
         )
@@ -108,38 +154,43 @@ class PgWriting(PgConnections):
         conn = self._conn()
         new_terms: dict[str, str] = {}
         with conn.transaction():
-            # The files' rows first, in path order: a second sync of the same file waits here.
-            with conn.cursor() as cursor:
-                cursor.executemany(
-                    "INSERT INTO files(path, size, mtime_ns) VALUES (%s, %s, %s) "
+            # The files' rows first, in path order: a second sync of the same file waits here. A
+            # file new to the library has nothing to take back (most of a first sync's).
+            existing = [
+                path
+                for path, inserted in conn.execute(
+                    "INSERT INTO files(path, size, mtime_ns) "
+                    "SELECT * FROM unnest(%s::text[], %s::bigint[], %s::bigint[]) ORDER BY 1 "
                     "ON CONFLICT (path) DO UPDATE SET size = excluded.size, mtime_ns = excluded.mtime_ns, "
-                    "synced = now(), synced_by = current_user",
-                    [(path, size, mtime) for path, _typed, size, mtime, _items in files],
+                    "synced = now(), synced_by = current_user "
+                    "RETURNING path, xmax = 0",
+                    (stored, [f[2] for f in files], [f[3] for f in files]),
                 )
+                if not inserted
+            ]
             kept: dict[str, list[tuple[int, str]]] = {}
-            for key, path, digest in conn.execute(
-                "SELECT key, path, digest FROM articles WHERE path = ANY(%s) ORDER BY key", (stored,)
-            ):
-                kept.setdefault(path, []).append((key, digest))
-            prepared: list[tuple[str, list[Prepared]]] = []
+            if existing:
+                for key, path, digest in conn.execute(
+                    "SELECT key, path, digest FROM articles WHERE path = ANY(%s) ORDER BY key", (existing,)
+                ):
+                    kept.setdefault(path, []).append((key, digest))
+            prepared: list[tuple[str, list[Copied]]] = []
             problems: list[tuple[str, str]] = []
             unchanged: list[str] = []
             for path, _typed, _size, _mtime, items in files:
-                articles = [
-                    prepare(i) if isinstance(i, Article) else i for i in items if not isinstance(i, Problem)
-                ]
+                articles = [_copied(item, new_terms) for item in items if not isinstance(item, Problem)]
                 problems += [(path, _stored_reason(encode(i.said))) for i in items if isinstance(i, Problem)]
                 old = kept.get(path, [])
-                if not keep and old and sorted(d for _k, d in old) == sorted(a.digest for a in articles):
+                if not keep and old and sorted(d for _k, d in old) == sorted(a.row.digest for a in articles):
                     unchanged.append(path)  # the same content, touched: its rows (and keys) stay
-                    rows += [_row(key, a) for (key, _d), a in zip(old, articles, strict=True)]
+                    rows += [a.row._replace(key=key) for (key, _d), a in zip(old, articles, strict=True)]
                 else:
                     prepared.append((path, articles))
-            changed = [path for path, _articles in prepared]
-            if not keep:
+            changed = [path for path, _articles in prepared if path in kept]
+            if not keep and existing:
                 pg_groups.forget(conn, "path = ANY(%s)", (changed,))
                 conn.execute("DELETE FROM articles WHERE path = ANY(%s)", (changed,))
-                conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (stored,))
+                conn.execute("DELETE FROM problems WHERE path = ANY(%s)", (existing,))
             count = sum(len(articles) for _path, articles in prepared)
             keys = [
                 k
@@ -148,57 +199,21 @@ class PgWriting(PgConnections):
                 )
             ]
             key_of = iter(keys)
-            sketches: list[tuple[int, bytes, list[int], bool]] = []
+            lines: list[bytes] = []
+            sketches: list[bytes] = []
+            grouped = b"\tt\n" if self._bulk else b"\tf\n"
+            for path, articles in prepared:
+                head = b"\t" + copy_text(path).encode("utf-8", "replace") + b"\t"
+                for article in articles:
+                    key = next(key_of)
+                    lines.append(b"%d%s%s" % (key, head, article.line))
+                    rows.append(article.row._replace(key=key))
+                    if article.sketch:
+                        sketches.append(b"%d\t%s%s" % (key, article.sketch, grouped))
             with conn.cursor() as cursor, cursor.copy(_COPY) as copy:
-                for path, articles in prepared:
-                    for article in articles:
-                        key = next(key_of)
-                        vectors = document(
-                            article.title, article.text, article.source, article.place, new_terms
-                        )
-                        (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words,
-                         tags, carried, whole, links) = article.columns  # fmt: skip
-                        copy.write_row(
-                            [
-                                _clean(value)
-                                for value in (
-                                    key,
-                                    path,
-                                    ident,
-                                    title,
-                                    derived,
-                                    date,
-                                    article.minute,
-                                    source,
-                                    place,
-                                    url,
-                                    digest,
-                                    record,
-                                    words,
-                                    tags,
-                                    carried,
-                                    whole,
-                                    links,
-                                    article.removed,
-                                    article.blocks,
-                                    vectors.exact,
-                                    vectors.doc,
-                                    vectors.title,
-                                    vectors.source,
-                                    vectors.place,
-                                )
-                            ]  # fmt: skip
-                        )
-                        rows.append(_row(key, article))
-                        made = (
-                            article.sketch if article.sketch is not None else duplicates.sketch(article.text)
-                        )
-                        sketch = pg_groups.row(key, made, self._bulk)
-                        if sketch is not None:
-                            sketches.append(sketch)
+                _send(copy, lines)
             with conn.cursor() as cursor, cursor.copy(pg_groups.COPY) as copy:
-                for sketch in sketches:
-                    copy.write_row(sketch)
+                _send(copy, sketches)
             conn.execute("SELECT pg_notify('kliping', 'files')")  # told to readers at commit
             if problems:
                 with conn.cursor() as cursor:
@@ -235,16 +250,27 @@ class PgWriting(PgConnections):
         return int(self._read(lambda c: value(c, "SELECT count(*) FROM articles")))
 
 
-def _row(key: int, article: Prepared) -> Row:
-    return Row(
-        key,
-        article.title,
-        article.date,
-        article.source,
-        article.place,
-        article.words,
-        article.path,
-        article.digest,
-        article.tags,
-        article.carried,
-    )
+_SENT = 1 << 20  # bytes of COPY data sent at once
+
+
+def _send(copy: Copy, lines: list[bytes]) -> None:
+    """COPY text lines, about _SENT bytes a write (a write a row cost more than the row's bytes)."""
+    held: list[bytes] = []
+    size = 0
+    for line in lines:
+        held.append(line)
+        size += len(line)
+        if size >= _SENT:
+            copy.write(b"".join(held))
+            held, size = [], 0
+    if held:
+        copy.write(b"".join(held))
+
+
+def _copied(item: Article | Prepared | Copied, stems: dict[str, str]) -> Copied:
+    """The item as COPY takes it (made here when the parse worker did not), its stems in `stems`."""
+    if isinstance(item, Copied):
+        if item.stems:
+            stems.update(item.stems)
+        return item
+    return copied(prepare(item) if isinstance(item, Article) else item, stems)

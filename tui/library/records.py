@@ -193,6 +193,18 @@ class Prepared(NamedTuple):
     acronyms: str = ""  # Article.acronyms, one a line
 
 
+class Copied(NamedTuple):
+    """An article as a team library's COPY takes it (pg_text.copied), made where it was parsed:
+    the writer only gives it its key and path and sends the bytes. Its body travels once, in its
+    row; the Prepared it is made from held it twice (and the writer turned it into vectors and
+    COPY text itself: half a sync's writer time, on the one core the writer has)."""
+
+    row: Row  # its list line (key 0: the writer gives keys)
+    line: bytes  # the articles table's row after its key and path, in COPY's text format, with its newline
+    sketch: bytes  # the sketches table's row after its key, without `grouped`; b"" when it has no sketch
+    stems: dict[str, str] | None = None  # words and their stems, for the terms table (see copied)
+
+
 def prepare(
     article: Article, words: set[bytes] | None = None, every_word: bool = True, sketch: bool = True
 ) -> Prepared:

@@ -14,14 +14,15 @@ from tui.library.duplicates import Duplicates, sketch
 from tui.library.fts import ALL
 from tui.library.keys import KeySlots
 from tui.library.paths import Paths
-from tui.library.records import Prepared, Row, body, indexed_place, prepare
+from tui.library.records import Copied, Prepared, Row, body, indexed_place, prepare
 from tui.library.vocabulary import Vocabulary
 from tui.sqlite import Database
 
 CHUNK = 500  # SQL variables per IN (...) list
 
 # A file's items: articles as parsed, or already prepared (records.prepare) by the worker that parsed them.
-FileItems = tuple[str, int, int, Sequence[Article | Prepared | Problem]]
+# (Copied: for a team library only, tui.library.pg_write)
+FileItems = tuple[str, int, int, Sequence[Article | Prepared | Copied | Problem]]
 
 _first = itemgetter(0)
 _INSERT_ARTICLE = (
@@ -124,6 +125,8 @@ class Writer:
                         continue
                     if isinstance(item, Article):
                         item = prepare(item)
+                    if isinstance(item, Copied):
+                        raise TypeError("an article made for a team library (pg_text.copied)")
                     key = self.slots.new_key(item.minute)
                     self._added.append(key)
                     arrival += 1
