@@ -137,7 +137,7 @@ class Following:
 
     def typed(self) -> None:
         """A key in the filter bar: a follow on its way (its timer, or its article still being fetched)
-        waits until typing rests again; the key's answer moves the cursor, or leaves it where it is."""
+        waits until typing rests again, for the article the key's answer put under the cursor."""
         self._typed_at = (self._typed_at[1], time.monotonic())
         if self.timer is None and self._answered >= self._asked:
             return

@@ -303,8 +303,8 @@ class MainScreen(Screen[None]):
     # -- searching ----------------------------------------------------------------------------
     @on(Input.Changed, "#filter")
     def filter_changed(self, event: Input.Changed) -> None:
+        self.answers.typed(event.value)  # the key's list first: the reader's follow only waits
         self.following.typed()
-        self.answers.typed(event.value)
 
     def search_again(self) -> None:
         """The filter as it is, searched again (new rows, another order), keeping the cursor's article."""
