@@ -213,6 +213,10 @@ def test_q_quits_at_once_while_a_pdf_is_being_read(tmp_path: Path) -> None:
         term.kill()
 
 
+def _sigint_default() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
     hostile_files.pdf_shared_stream(tmp_path)
     good_files(tmp_path)
@@ -221,6 +225,9 @@ def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,  # a group of its own, as a shell's job: Ctrl+C reaches every process in it
+        # Ctrl+C as a foreground job gets it: a background job (`pytest &`, maybe a test runner's
+        # worker) passes SIGINT on ignored, and an ignored SIGINT stays ignored in the child.
+        preexec_fn=_sigint_default,
     )
     time.sleep(2.5)  # started, the good files read, the PDF under way
     os.killpg(listing.pid, signal.SIGINT)
