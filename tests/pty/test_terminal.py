@@ -183,7 +183,8 @@ def test_escape_sequences_in_files_never_reach_the_terminal(tmp_path: Path) -> N
             term.press(keys)
             time.sleep(0.3)
             term.pump(0.2)
-        term.wait_for(lambda screen: "bad\\x1b]0;pwned" in screen, "the problem's path shown escaped")
+        # (the dialog cuts a long path at its width: the temporary folder's name varies in length)
+        term.wait_for(lambda screen: "clips/bad\\x1b]0;" in screen, "the problem's path shown escaped")
         raw = bytes(term.raw)
         for planted in (b"\x1b]0;pwned", b"\x1b]52;", b"\x1b]8;;http://evil", "\x9b".encode()):
             assert planted not in raw, planted

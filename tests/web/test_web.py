@@ -181,7 +181,7 @@ async def test_hostile_files_reach_the_page_as_visible_escapes(tmp_path: Path) -
             await page.press("r")
             await page.wait_for(lambda s: "\\x9b31m" in s or "\\u009b31m" in s)
             await page.press("p")  # the problems: a file name with an escape
-            await page.wait_for("clips/bad\\x1b]0;pwned")
+            await page.wait_for("clips/bad\\x1b]0;")  # (a long temporary path is cut after it)
     raw = bytes(page.raw)
     for planted in (b"pwned\x07", b"\x1b]52;c;aGVsbG8=", b"evil.example\x07", b"\x9b2J", b"\xc2\x9b"):
         assert planted not in raw
