@@ -451,14 +451,13 @@ def settings(walk: float | None) -> tuple[str, ...]:
     )
 
 
-def _share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...]) -> float:
-    """The share of the articles PostgreSQL's statistics say a tier matches (a plan, not a run: a
+def _share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...], articles: float) -> float:
+    """The share of the `articles` PostgreSQL's statistics say a tier matches (a plan, not a run: a
     fraction of a millisecond); 1 where the table was never analyzed (a small new library)."""
     plans = conn.execute(f"EXPLAIN (FORMAT JSON) SELECT 1 FROM articles WHERE {where}", args).fetchone()
-    table = conn.execute("SELECT reltuples FROM pg_class WHERE relname = 'articles'").fetchone()
-    if plans is None or table is None or table[0] <= 0:
+    if plans is None or articles <= 0:
         return 1.0
-    return float(plans[0][0]["Plan"]["Plan Rows"]) / float(table[0])
+    return float(plans[0][0]["Plan"]["Plan Rows"]) / articles
 
 
 def _common(
@@ -466,17 +465,19 @@ def _common(
 ) -> bool:
     """Whether PostgreSQL's statistics say a tier matches COMMON_SHARE of the articles it walks or
     more (`_walked_share`)."""
-    return _walked_share(conn, where, args, dates) >= COMMON_SHARE
+    return _walked_share(conn, where, args, dates, _articles(conn)) >= COMMON_SHARE
 
 
-def _walked_share(conn: psycopg.Connection[Any], where: str, args: tuple[object, ...], dates: Where) -> float:
+def _walked_share(
+    conn: psycopg.Connection[Any], where: str, args: tuple[object, ...], dates: Where, articles: float
+) -> float:
     """The share of the articles a walk passes that PostgreSQL's statistics say match: of those in
     the tier's dates (the walk goes through them only: `source:kompas year:2024` was read through
     the word index, 8,700 matches sorted in 80-240 ms at 1M, where the walk of 2024 found its page
     in a few)."""
-    share = _share(conn, where, args)
+    share = _share(conn, where, args, articles)
     if dates[0] != "TRUE":
-        share /= max(_share(conn, *dates), 1e-9)
+        share /= max(_share(conn, *dates, articles), 1e-9)
     return share
 
 
@@ -496,11 +497,12 @@ def walks(
     less rare, as its walk reads the article's vector only for the rows the small one passes
     (`desa -"rumah inklusi"`'s first tier: through the word index, each of its 54k title matches
     had its vector read, 1 s; walked, 25 ms); any other is read through the word index at once."""
-    share = _walked_share(conn, where, args, dates)
+    articles = _articles(conn)  # (asked once: each of the shares below is of it)
+    share = _walked_share(conn, where, args, dates, articles)
     if share >= COMMON_SHARE:
         return (WALK_SECONDS, WALK_SECONDS * WALK_AGAIN, None)
     if _ARTICLE_VECTOR.search(where) is None:
-        return (SHORT_WALK_SECONDS, None) if share * _articles(conn) >= FEW_ROWS else (None,)
+        return (SHORT_WALK_SECONDS, None) if share * articles >= FEW_ROWS else (None,)
     if _SMALL_VECTOR.search(where) is not None and share >= COMMON_SHARE / 5:
         return (WALK_SECONDS, None)
     return (None,)
