@@ -402,14 +402,10 @@ def test_a_search_nobody_wants_is_cancelled_on_the_server(
     assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]
 
 
-def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
-    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """A word in no article waited out its walk of the date index (150 ms at any size) first."""
+def spied_walks(monkeypatch: pytest.MonkeyPatch) -> list[float | None]:
+    """Each tier page's way of reading, as the team library asks for it (a walk's seconds, or None)."""
     from tui.library.pg_search import PgSearching
 
-    _local, team = both
-    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
     walks: list[float | None] = []
     page = PgSearching._tier_page
 
@@ -418,6 +414,16 @@ def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
         return page(self, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    return walks
+
+
+def test_a_tier_expected_rare_is_read_through_the_word_index_without_a_walk(
+    both: tuple[Library, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word in no article waited out its walk of the date index (150 ms at any size) first."""
+    _local, team = both
+    team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
+    walks = spied_walks(monkeypatch)
     assert team.search(parse("xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
     assert walks == [None]
     walks.clear()
@@ -476,18 +482,11 @@ def test_a_rare_tier_on_the_title_alone_is_walked_briefly_first(
     1M): sorting its every match took 200-500 ms, where a walk of the row's own title finds a page
     in a few. A rare tier asking the article's vector is still read through the word index."""
     from tui.library import pg_search
-    from tui.library.pg_search import SHORT_WALK_SECONDS, PgSearching
+    from tui.library.pg_search import SHORT_WALK_SECONDS
 
     local, team = both
     team._conn().execute("ANALYZE articles")  # type: ignore[attr-defined]
-    walks: list[float | None] = []
-    page = PgSearching._tier_page
-
-    def spied(self: PgSearching, *args: object) -> list[int]:
-        walks.append(args[-1])  # type: ignore[arg-type]
-        return page(self, *args)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(PgSearching, "_tier_page", spied)
+    walks = spied_walks(monkeypatch)
     assert team.search(parse("title:xyzzy"), "date", limit=50).keys == []  # type: ignore[attr-defined]
     assert walks == [None]  # expected in fewer than FEW_ROWS articles: no walk
     walks.clear()
@@ -543,7 +542,7 @@ def test_an_or_with_a_date_or_a_mark_is_asked_of_the_server_with_the_page(
 
     _local, team = both
     monkeypatch.setattr(pg, "WALK_SECONDS", 0.02)
-    monkeypatch.setattr(pg, "_common", lambda *_args: True)  # every tier walked
+    monkeypatch.setattr(pg, "_walked_share", lambda *_args: 1.0)  # every tier walked
     for text in ("makassar OR year:2024", "desa tag:banjir OR year:2023", "-has:note OR is:starred desa"):
         query = parse(text)
         flags = _flags(team) if query.uses_marks else None
