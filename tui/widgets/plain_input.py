@@ -23,9 +23,10 @@ async def own_binding(widget: Widget, event: events.Key) -> bool:
     the keys typed before it; False when it has none (the key goes on up, as Textual sends it)."""
     if event.is_printable:
         return False  # text: the widget's own handler types it
-    bindings = widget._bindings.copy()  # Textual's, with the user's keymap applied as Textual does
+    bindings = widget._bindings  # Textual's, with the user's keymap applied as Textual does
     keymap = widget.app._keymap
-    if keymap:
+    if keymap:  # (a copy only then: the widget's own stay as they are)
+        bindings = bindings.copy()
         bindings.apply_keymap(keymap)
     for binding in bindings.key_to_bindings.get(event.key, ()):
         # A priority binding has already acted, when the key reached the app.
