@@ -132,6 +132,8 @@ def test_an_excluded_common_word_is_asked_of_the_row_before_its_vector(corpus: P
         text = json.dumps(found)
         assert "common, '{}'::smallint[]) &&" in text
         assert text.index("common, ") < text.index("doc @@")
+        for where, _args in plan(parse("desa -perempuan"), "relevance", False, team._common).tiers:
+            assert where.index("common") < where.index("doc @@"), where  # each tier: the note first
         # a prefix or a phrase excluded is not a word the note can tell
         for other in ("desa -perem*", 'desa -"perempuan desa"', "desa -title:perempuan"):
             tiers = plan(parse(other), "date", False, team._common).tiers

@@ -99,6 +99,9 @@ def fill(conn: psycopg.Connection[Any], words: tuple[str, ...]) -> int:
         after = keys[-1]
 
 
+NOTED = "NOT (coalesce(common, '{}') && "  # how `condition` begins
+
+
 def condition(excluded: list[str], words: tuple[str, ...]) -> str | None:
     """The SQL that passes by the articles holding any of the excluded words the library notes (an
     array literal of their numbers: no parameter), or None where it notes none of them.
@@ -108,4 +111,4 @@ def condition(excluded: list[str], words: tuple[str, ...]) -> str | None:
     numbers = sorted({words.index(word) for word in excluded if word in words})
     if not numbers:
         return None
-    return "NOT (coalesce(common, '{}') && '{" + ",".join(map(str, numbers)) + "}'::smallint[])"
+    return NOTED + "'{" + ",".join(map(str, numbers)) + "}'::smallint[])"

@@ -197,6 +197,9 @@ def plan(query: Query, sort: str, reverse: bool, common: tuple[str, ...] = ()) -
         else:
             strict_sql, strict_args = _joined(strict) if strict else ("FALSE", ())
             parts = first + loose + [(f"(NOT exact OR ({strict_sql}))", strict_args)]
+        # (the common words' note first of all: _combined puts a vector's conditions where the
+        # first of them stood, which may be before it)
+        parts = sorted(parts, key=lambda part: not part[0].startswith(pg_common.NOTED))
         return _combined(parts + dates) if parts + dates else ("TRUE", ())
 
     tiers: list[Where] = [where([])]
