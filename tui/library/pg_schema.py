@@ -48,7 +48,9 @@ CREATE TABLE IF NOT EXISTS articles(
     doc tsvector NOT NULL,  -- the title's and the body's words (pg_text.document)
     title_doc tsvector NOT NULL,  -- the title's alone: small, kept in the row (relevance tiers)
     source_doc tsvector NOT NULL,
-    place_doc tsvector NOT NULL
+    place_doc tsvector NOT NULL,
+    places text,  -- the places it names (Article.places), one a line; NULL: synced before they were kept
+    acronyms text  -- the acronyms it names, one a line (records.MENTION_SEPARATOR)
 );
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
@@ -132,6 +134,13 @@ CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON searches
     FOR EACH STATEMENT EXECUTE FUNCTION kliping_people_changed();
 """
 _MADE = "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'kliping')"
+# The places and acronyms an article names, for the facets panel: a library synced before they were
+# kept takes the columns in at a syncing open, its rows NULL (none) until their files are synced again.
+MENTIONS = "ALTER TABLE articles ADD COLUMN IF NOT EXISTS places text, ADD COLUMN IF NOT EXISTS acronyms text"
+MENTIONS_KEPT = (
+    "SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = 'articles'::regclass "
+    "AND attname IN ('places', 'acronyms') AND NOT attisdropped"
+)
 DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
@@ -221,6 +230,8 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
             conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
+            if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
+                conn.execute(MENTIONS)
             conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:
                 conn.execute(statement)
