@@ -77,7 +77,7 @@ def _server_ms(library: PgLibrary, text: str, sort: str, limit: int = 200) -> fl
     word index; a walk cut short counts its seconds."""
     import psycopg
 
-    found = plan(parse(text), sort, False)
+    found = plan(parse(text), sort, False, library._common)
     conn = library._conn()
     total, rows = 0.0, 0
     for where, args in found.tiers:

@@ -71,6 +71,7 @@ def parse_files(
     should_stop: Callable[[], bool] | None = None,
     sketch: bool = True,
     team: str = "",
+    common: tuple[str, ...] = (),
 ) -> list[FileItems]:
     """Parse a chunk of files; runs in a worker process, so it takes and returns plain picklable data.
 
@@ -85,7 +86,8 @@ def parse_files(
 
     With `team` (a sync into a team library, interface.Copying: its name, see _stems_sent), the
     articles come made for its COPY instead (pg_text.copied), and the words this process had not
-    sent that sync before, with their stems, travel with the chunk's last article.
+    sent that sync before, with their stems, travel with the chunk's last article; `common`: its
+    common words, once chosen, which each article's row notes (tui.library.pg_common).
     """
     out: list[FileItems] = []
     words: set[bytes] = set()
@@ -110,7 +112,7 @@ def parse_files(
             if isinstance(item, Article):
                 last = (len(out), len(items))
                 if team:  # (its raw words, the local cache's vocabulary, are not asked for)
-                    items.append(copied(prepare(item, set(), every_word=False), stems))
+                    items.append(copied(prepare(item, set(), every_word=False), stems, common or None))
                 else:
                     items.append(prepare(item, words, every_word, sketch))
             else:
@@ -255,6 +257,7 @@ def sync(
         # a team library groups from the sketches its sync brings.
         sketch=not (bulk and isinstance(library, Grouped)),
         team=team,
+        common=library.common_words if team and isinstance(library, Copying) else _none,
     )
     with library.bulk_load() if bulk else nullcontext():
         for batch in _grouped(batches, BULK_MOST if bulk else BATCH, sizes):
@@ -416,11 +419,14 @@ def _parse(
     every_word_files: int | None = None,
     sketch: bool = True,
     team: str = "",
+    common: Callable[[], tuple[str, ...]] | None = None,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.
     After `every_word_files` files (a bulk load), the workers leave plain words to the index.
-    Without `sketch`, the near-duplicate sketches are left to the library to make after the load."""
+    Without `sketch`, the near-duplicate sketches are left to the library to make after the load.
+    `common` gives a team library's common words as they are when a chunk is handed out."""
+    common = common or _none
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     sizes = sizes or {}
     if workers < 2 or len(paths) < PARALLEL_FROM:
@@ -428,7 +434,7 @@ def _parse(
         for chunk, words in zip(chunks, _every_word(chunks, 0, every_word_files), strict=True):
             if should_stop():
                 return
-            yield parse_files(chunk, words, should_stop, sketch, team)
+            yield parse_files(chunk, words, should_stop, sketch, team, common())
         return
     # The first few files are parsed here while the worker processes start, so rows appear at once.
     paths = sorted(paths, key=_is_document)  # a document may take its whole budget: not among them
@@ -460,11 +466,13 @@ def _parse(
                 if pending and in_hand() >= PENDING_BYTES:
                     break  # large files: fewer in hand, so memory does not grow with them
                 words = every_word[next_chunk]
-                pending.append(pool.submit(parse_files, chunks[next_chunk], words, None, sketch, team))
+                pending.append(
+                    pool.submit(parse_files, chunks[next_chunk], words, None, sketch, team, common())
+                )
                 next_chunk += 1
 
         refill()
-        yield parse_files(head, should_stop=should_stop, sketch=sketch, team=team)
+        yield parse_files(head, should_stop=should_stop, sketch=sketch, team=team, common=common())
         while pending:
             future = pending.pop(0)
             refill()
@@ -499,6 +507,10 @@ def _die_with_parent(parent: int) -> None:
     kliping's to handle, not a traceback from every worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     budget.die_with_parent(parent)
+
+
+def _none() -> tuple[str, ...]:
+    return ()
 
 
 def _never() -> bool:

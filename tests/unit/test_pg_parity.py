@@ -138,6 +138,9 @@ FILTERS = [
     '"desa warga" OR bertemu',
     '"masyarakat desa" OR penguatan title:desa',
     "desa -kapasitas",
+    "desa -perempuan",  # excluded common words: asked of the row's note first (pg_common.py)
+    "-perempuan -kapasitas",
+    "desa -perem*",
     '-"rumah inklusi"',
     "-desa",
     "makassar OR surabaya",

@@ -134,6 +134,8 @@ class Copying(Protocol):
 
     def copies(self) -> bool: ...
 
+    def common_words(self) -> tuple[str, ...]: ...
+
 
 def _both_satisfy() -> None:  # pragma: no cover (for mypy: both back ends are a LibraryLike)
     local: LibraryLike = Library(None)

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import psycopg
 
+from tui.library import pg_common
 from tui.library.pg_connect import LibraryError, shown_url, unreachable
 from tui.library.pg_people import PgState
 from tui.library.pg_read import PgReading
@@ -48,6 +49,7 @@ class PgLibrary(PgWriting, PgReading, PgSearching):
         super().__init__(url, syncing=syncing, connect_timeout=connect_timeout)
         try:
             open_library(self._conn(), url, syncing)
+            self._common = pg_common.stored(self._conn())
             if not syncing:
                 self._connect_quick()  # for the keystrokes' first pages (page_at_once)
         except psycopg.Error as error:  # a read-only role or a standby asked to sync, say

@@ -64,6 +64,7 @@ class PgConnections:
         self._quick: psycopg.Connection[Any] | None = None  # the event loop's (page_at_once)
         self._quick_lock = threading.Lock()
         self._connecting = False
+        self._common: tuple[str, ...] = ()  # the library's common words (pg_common.py), as last read
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         self.took: dict[str, float] = {}  # seconds of a first sync's last steps (pg_write, bench_pg)

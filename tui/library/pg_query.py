@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from tui.library import pg_common
 from tui.library.keys import minute
 from tui.library.pg_text import STEM, quoted, text_places
 from tui.library.records import MENTION_SEPARATOR, indexed_place
@@ -62,12 +63,15 @@ def term_query(term: Term, expand: bool, phrases: bool = True) -> str:
     return "(" + " | ".join(options) + ")"
 
 
-def conditions(query: Query, expand: bool, phrases: bool, excluded: bool = True) -> list[Where]:
+def conditions(
+    query: Query, expand: bool, phrases: bool, excluded: bool = True, common: tuple[str, ...] = ()
+) -> list[Where]:
     """The query's groups (and exclusions) as SQL conditions, all of which must hold.
 
     Groups of one field are one tsquery on its column (one look at the row's vector, and an index
     scan); a group across fields is an OR of a condition a column. Without `phrases`, excluded
-    phrases are left out (the loose match of long articles, checked in Python after)."""
+    phrases are left out (the loose match of long articles, checked in Python after). An excluded
+    word among the library's `common` words is asked of the row's note first (pg_common.py)."""
     merged: dict[str, list[str]] = {}
     found: list[Where] = []
     for group in query.groups:
@@ -95,7 +99,13 @@ def conditions(query: Query, expand: bool, phrases: bool, excluded: bool = True)
             text += " & !(" + " | ".join(unwanted.pop(column)) + ")"
         own.append((f"{column} @@ %s::tsquery", (text,)))
     own += [(f"NOT ({column} @@ %s::tsquery)", (" | ".join(parts),)) for column, parts in unwanted.items()]
-    return own + found
+    plain = [
+        term.words[0]
+        for term in (query.excluded if excluded else ())
+        if term.field is None and not term.is_phrase and not term.prefix
+    ]
+    noted = pg_common.condition(plain, common)
+    return ([(noted, ())] if noted else []) + own + found
 
 
 def _joined(parts: list[Where]) -> Where:
@@ -155,8 +165,9 @@ class Plan:
     dates: Where = ("TRUE", ())  # the dates' condition alone: the walk of the date index goes through them
 
 
-def plan(query: Query, sort: str, reverse: bool) -> Plan:
-    """The SQL of a query's answer in a sort order (`reverse` reverses it all).
+def plan(query: Query, sort: str, reverse: bool, common: tuple[str, ...] = ()) -> Plan:
+    """The SQL of a query's answer in a sort order (`reverse` reverses it all); `common`: the
+    library's common words (pg_common.py).
 
     Relevance is SQLite's tiers: exact words before stem-only matches, a word in the title
     before none, newest first in each, with phrases read as their words (as SQLite's index reads
@@ -169,8 +180,8 @@ def plan(query: Query, sort: str, reverse: bool) -> Plan:
     has_phrase = any(term.is_phrase for group in query.groups for term in group) or any(
         term.is_phrase for term in query.excluded
     )
-    strict = conditions(query, expand=True, phrases=True)
-    loose = conditions(query, expand=True, phrases=False) if has_phrase else strict
+    strict = conditions(query, expand=True, phrases=True, common=common)
+    loose = conditions(query, expand=True, phrases=False, common=common) if has_phrase else strict
     dates: list[Where] = []
     if query.start is not None:
         dates.append(("minute >= %s", (minute(query.start),)))

@@ -13,7 +13,7 @@ import psycopg
 
 from tui.article import Article, Problem
 from tui.i18n import decode
-from tui.library import pg_groups, pg_related
+from tui.library import pg_common, pg_groups, pg_related
 from tui.library.pg_connect import PgConnections, like_escaped, value
 from tui.library.pg_query import DATE_DESC
 from tui.library.pg_schema import MENTIONS_KEPT
@@ -51,6 +51,7 @@ class PgReading(PgConnections):
         ]
 
     def shared_rows(self) -> tuple[list[Row], set[str]]:
+        self._common = self._read(pg_common.stored)  # (chosen by the first sync: maybe since this opened)
         rows = self.rows(newest_first=True)
         given, self._given = self._given, {row.key: row.path for row in rows}
         gone = {path for key, path in given.items() if key not in self._given}

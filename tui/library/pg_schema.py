@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from tui.i18n import said
-from tui.library import pg_groups
+from tui.library import pg_common, pg_groups
 from tui.library.pg_connect import LibraryError, shown_url, value
 
 # Of the tables below (5: people; 4: links; 3: a vector a field). A library of version 4 takes the
@@ -49,9 +49,11 @@ CREATE TABLE IF NOT EXISTS articles(
     title_doc tsvector NOT NULL,  -- the title's alone: small, kept in the row (relevance tiers)
     source_doc tsvector NOT NULL,
     place_doc tsvector NOT NULL,
+    common smallint[],  -- which of the library's common words it holds (pg_common.py); NULL: not noted
     places text,  -- the places it names (Article.places), one a line; NULL: synced before they were kept
     acronyms text  -- the acronyms it names, one a line (records.MENTION_SEPARATOR)
 );
+ALTER TABLE articles ALTER COLUMN common SET STATISTICS 0;
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
 CREATE INDEX IF NOT EXISTS articles_date ON articles(minute DESC NULLS LAST, key DESC);
 CREATE TABLE IF NOT EXISTS problems(path text NOT NULL, reason text NOT NULL);
@@ -133,6 +135,9 @@ CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON notes
 CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON searches
     FOR EACH STATEMENT EXECUTE FUNCTION kliping_people_changed();
 """
+_NOTES_COMMON = (
+    "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'articles'::regclass AND attname = 'common')"
+)
 _MADE = "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'kliping')"
 # The places and acronyms an article names, for the facets panel: a library synced before they were
 # kept takes the columns in at a syncing open, its rows NULL (none) until their files are synced again.
@@ -230,6 +235,8 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
             conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
+            if not value(conn, _NOTES_COMMON):  # (nor one synced before its common words were noted)
+                conn.execute(pg_common.COLUMN)
             if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
                 conn.execute(MENTIONS)
             conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)

@@ -109,7 +109,7 @@ class PgSearching(PgConnections):
         if conn is None or conn.closed or not self._quick_lock.acquire(blocking=False):
             self._connect_quick()
             return None
-        found = plan(query, sort, reverse)
+        found = plan(query, sort, reverse, self._common)
         if query.either:  # `desa kota OR year:2024`: its page was desa's alone (no marks: not here)
             found = _with(found, _either(query, {}))
         # All tiers in one statement: PostgreSQL's Append reads its parts in order and stops at the
@@ -153,7 +153,7 @@ class PgSearching(PgConnections):
             none: dict[str, set[int]] = {}
             groups = pg_groups.kept(lambda conn: pg_groups.flags_of(conn, query), none)
             flags = {**(flags or {}), **self._read(groups)}
-        found = plan(query, sort, reverse)
+        found = plan(query, sort, reverse, self._common)
         keep, drop = _sets(query, flags or {})
         within = min(keep, key=len, default=None)
         if within is not None and len(within) <= KEY_SET_MOST:

@@ -83,6 +83,7 @@ class Vectors(NamedTuple):
     source: str
     place: str
     exact: bool
+    common: str | None = None  # which of the library's common words it holds (pg_common.py), if chosen
 
 
 def document(
@@ -92,11 +93,12 @@ def document(
     place: str | None,
     stems: dict[str, str] | None = None,
     places: str | None = None,
+    common: tuple[str, ...] | None = None,
 ) -> Vectors:
     """An article's vectors; its words and their stems go into `stems` when given (the library's
     terms, for highlighting), those not there yet. `places`: the places the text names
     (Article.places, one a line), as the loader found them; found again from the text when not
-    given.
+    given. `common`: the library's common words (`common_array`), when it has chosen them.
 
     No weights: a query that names weights (or phrases) makes PostgreSQL check every row its index
     finds against the row's own vector, which lives apart from the row (TOAST) and cost 20-70 us a
@@ -135,8 +137,19 @@ def document(
         places = MENTION_SEPARATOR.join(text_places(title, body, place))
     place_text = indexed_place(place, places)
     return Vectors(
-        " ".join(parts), " ".join(title_parts), _plain(source), _plain(place_text, names=True), exact
+        " ".join(parts),
+        " ".join(title_parts),
+        _plain(source),
+        _plain(place_text, names=True),
+        exact,
+        None if common is None else common_array(common, at),
     )
+
+
+def common_array(common: tuple[str, ...], words: dict[str, list[int]]) -> str:
+    """The `common` column's value (pg_common.py): the numbers of the library's common words the
+    article holds, as a smallint[] literal."""
+    return "{" + ",".join(str(number) for number, word in enumerate(common) if word in words) + "}"
 
 
 def text_places(title: str, body: str, place: str | None) -> tuple[str, ...]:
@@ -187,12 +200,16 @@ def _plain(text: str | None, names: bool = False) -> str:
 NUL_STANDIN = "\ufffd"  # stands in for a NUL, which PostgreSQL's text cannot hold (pg_read.py reads it back)
 
 
-def copied(article: Prepared, stems: dict[str, str] | None = None) -> Copied:
+def copied(
+    article: Prepared, stems: dict[str, str] | None = None, common: tuple[str, ...] | None = None
+) -> Copied:
     """The article as a team library's COPY takes it: its vectors and every column but its key
     and path in COPY's text format, and its sketch's row. Made in the parse workers, in parallel;
     its words and their stems go into `stems` (one dict a chunk of files, carried by its last
-    article: tui.sync.parse_files)."""
-    vectors = document(article.title, article.text, article.source, article.place, stems, article.places)
+    article: tui.sync.parse_files); `common`: the library's common words, once chosen (pg_common.py)."""
+    vectors = document(
+        article.title, article.text, article.source, article.place, stems, article.places, common
+    )
     (ident, title, derived, date, _stamp, _day, source, place, url, digest, record, words, tags, carried,
      whole, links) = article.columns  # fmt: skip
     line = "\t".join(
@@ -219,6 +236,7 @@ def copied(article: Prepared, stems: dict[str, str] | None = None) -> Copied:
             copy_text(vectors.title),
             copy_text(vectors.source),
             copy_text(vectors.place),
+            copy_text(vectors.common),
             copy_text(article.places),
             copy_text(article.acronyms),
         ]

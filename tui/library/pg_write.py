@@ -17,7 +17,7 @@ from psycopg import Copy
 
 from tui.article import Article, Problem
 from tui.i18n import encode
-from tui.library import pg_groups
+from tui.library import pg_common, pg_groups
 from tui.library.duplicates import THRESHOLD
 from tui.library.pg_connect import LibraryError, PgConnections, tune, unreachable, value
 from tui.library.pg_schema import build_indexes
@@ -29,7 +29,7 @@ INDEX_CONNECTIONS = 2  # connections a first sync's indexes are built on at once
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
     "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
-    "place_doc, places, acronyms) "
+    "place_doc, common, places, acronyms) "
     "FROM STDIN"
 )
 
@@ -42,6 +42,22 @@ class PgWriting(PgConnections):
     """The loader's side of a `PgLibrary`: files in, files forgotten, what they held."""
 
     _bulk = False  # a first sync's batches: their sketches wait for pg_groups.ALL_PENDING's grouping
+    _common_asked = False  # this sync tried to choose them (once it had written CHOOSE_FROM articles)
+
+    def common_words(self) -> tuple[str, ...]:
+        """The library's common words, for the parse workers to note in each article's row
+        (interface.Copying); none until they are chosen (pg_common.py)."""
+        return self._common
+
+    def _note_common(self) -> None:
+        """The sync's end: the common words chosen if they were not, and noted in the rows written
+        before (a first sync's first articles, or every article of a library synced before them)."""
+        conn = self._conn()
+        started = time.perf_counter()
+        if not self.common_words():
+            self._common = pg_common.choose(conn)
+        if pg_common.fill(conn, self._common):
+            self.took["common"] = time.perf_counter() - started
 
     def copies(self) -> bool:
         """Articles come made for COPY (interface.Copying): sync.parse_files with `team`."""
@@ -53,6 +69,7 @@ class PgWriting(PgConnections):
     def merge_leftovers(self) -> None:
         """Nothing is left to merge (PostgreSQL's GIN index takes its pending entries in itself):
         the sync's new articles join their near-duplicate groups."""
+        self._note_common()
         pg_groups.settle(self._conn(), THRESHOLD)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
@@ -86,6 +103,8 @@ class PgWriting(PgConnections):
             written = True
         finally:
             self._bulk = False
+            if written:  # (before the word indexes: a row noted after them changed them too)
+                self._note_common()
             if empty:
                 self._index_and_group(group=written)
         if not empty:
@@ -178,7 +197,8 @@ class PgWriting(PgConnections):
             problems: list[tuple[str, str]] = []
             unchanged: list[str] = []
             for path, _typed, _size, _mtime, items in files:
-                articles = [_copied(item, new_terms) for item in items if not isinstance(item, Problem)]
+                made = [item for item in items if not isinstance(item, Problem)]
+                articles = [_copied(item, new_terms, self._common or None) for item in made]
                 problems += [(path, _stored_reason(encode(i.said))) for i in items if isinstance(i, Problem)]
                 old = kept.get(path, [])
                 if not keep and old and sorted(d for _k, d in old) == sorted(a.row.digest for a in articles):
@@ -229,6 +249,10 @@ class PgWriting(PgConnections):
         self.written["files"] += len(files)
         self.written["unchanged"] += len(unchanged)
         self.written["articles"] += count
+        if not self._common_asked and self.written["articles"] >= pg_common.CHOOSE_FROM:
+            self._common_asked = True  # (the workers note them in the articles parsed from now on)
+            if not self.common_words():
+                self._common = pg_common.choose(conn)
         return rows
 
     def forget_files(self, paths: Iterable[str]) -> None:
@@ -267,10 +291,12 @@ def _send(copy: Copy, lines: list[bytes]) -> None:
         copy.write(b"".join(held))
 
 
-def _copied(item: Article | Prepared | Copied, stems: dict[str, str]) -> Copied:
+def _copied(
+    item: Article | Prepared | Copied, stems: dict[str, str], common: tuple[str, ...] | None
+) -> Copied:
     """The item as COPY takes it (made here when the parse worker did not), its stems in `stems`."""
     if isinstance(item, Copied):
         if item.stems:
             stems.update(item.stems)
         return item
-    return copied(prepare(item) if isinstance(item, Article) else item, stems)
+    return copied(prepare(item) if isinstance(item, Article) else item, stems, common or None)
