@@ -245,6 +245,12 @@ class ReadingState:
             row = self._live().execute("SELECT position FROM marks WHERE digest = ?", (digest,)).fetchone()
         return None if row is None or row[0] is None else float(row[0])
 
+    def positions(self) -> dict[str, float]:
+        """Every reading position by digest, for carrying them into a team library (pg_carry)."""
+        with self._db.lock:
+            found = self._live().execute("SELECT digest, position FROM marks WHERE position IS NOT NULL")
+            return {digest: float(position) for digest, position in found}
+
     def set_position(self, digest: str, fraction: float) -> None:
         """Remember the reading position, clamped to 0.0–1.0 so a stale scroll size cannot overshoot."""
         if math.isnan(fraction):

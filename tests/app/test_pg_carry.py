@@ -129,3 +129,38 @@ def test_marks_the_server_refuses_are_one_line_and_the_sync_stands(
     assert carried_line(err) == [
         "kliping: your own marks were not carried into the library: permission denied for table marks"
     ]
+
+
+def test_reading_positions_are_carried_where_the_server_has_none_and_never_replace_one(
+    tmp_path: Path, pg_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder = small_collection(tmp_path / "clips")
+    found = digests(folder, tmp_path)
+    pelatihan, forum, koperasi = found["Pelatihan"], found["Forum"], found["Koperasi"]
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    library, state = team_state(pg_url, tmp_path)
+    state.set_position(forum, 0.75)  # read on the team library already
+    state.close()
+    library.close()
+    with ReadingState(default_state_path()) as local:
+        local.set_position(pelatihan, 0.5)  # a position alone, no mark
+        local.set_position(forum, 0.25)
+        local.set_read(koperasi)
+        local.set_position(koperasi, 0.125)
+    capsys.readouterr()
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert carried_line(capsys.readouterr().err) == [
+        "kliping: carried from your own reading state: 1 article's read or star mark, 0 tags, 0 notes, "
+        "2 reading positions"
+    ]
+    library, state = team_state(pg_url, tmp_path)
+    assert (state.position(pelatihan), state.position(forum), state.position(koperasi)) == (0.5, 0.75, 0.125)
+    state.clear_position(pelatihan)  # read to the end in the team library: the cache's does not come back
+    state.close()
+    library.close()
+    assert main(["sync", "--library", pg_url, str(folder)]) == 0
+    assert carried_line(capsys.readouterr().err) == []
+    library, state = team_state(pg_url, tmp_path)
+    assert state.position(pelatihan) is None and state.position(forum) == 0.75
+    state.close()
+    library.close()

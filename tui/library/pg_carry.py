@@ -2,11 +2,12 @@
 
 A person who read, starred, tagged and noted articles in their own state file (the local cache)
 and then syncs the same folder into a team library would find none of it there: the team's marks
-are kept on the server. After the sync's batches, the syncing role's own read and star marks, tags
-and notes on the articles of the synced folders come along, in one transaction, adding to what the
-server has and never replacing it: a mark is only added, a tag the team already has a say on stays
-as it is, a note the person already has there keeps its text (the cache's is added under it when it
-differs, as two windows' texts are kept). Each article is carried once per person: `imported` (the
+are kept on the server. After the sync's batches, the syncing role's own read and star marks, tags,
+notes and reading positions on the articles of the synced folders come along, in one transaction,
+adding to what the server has and never replacing it: a mark is only added, a tag the team already
+has a say on stays as it is, a note the person already has there keeps its text (the cache's is
+added under it when it differs, as two windows' texts are kept), a reading position goes only where
+the person has none there. Each article is carried once per person: `imported` (the
 articles whose marks came from elsewhere once, an export's or the cache's) records it, so what the
 person later changes in the team library wins over their cache at the next sync.
 """
@@ -34,9 +35,12 @@ class Local:
     tags: dict[str, dict[str, bool]] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)
     imported: set[str] = field(default_factory=set)  # an export's marks taken in (maybe undone since)
+    positions: dict[str, float] = field(default_factory=dict)  # how far the person read (0.0-1.0)
 
     def digests(self) -> set[str]:
-        return self.read | self.starred | set(self.tags) | set(self.notes) | self.imported
+        return (
+            self.read | self.starred | set(self.tags) | set(self.notes) | self.imported | set(self.positions)
+        )
 
 
 @dataclass
@@ -46,6 +50,7 @@ class Carried:
     marks: int = 0  # articles whose read or star mark was added
     tags: int = 0
     notes: int = 0
+    positions: int = 0  # reading positions added
     problem: str | None = None
 
     def lines(self) -> list[str]:
@@ -53,25 +58,30 @@ class Carried:
         if self.problem is not None:
             message = _("your own marks were not carried into the library: {reason}")
             return [message.format(reason=self.problem)]
-        if not (self.marks or self.tags or self.notes):
+        if not (self.marks or self.tags or self.notes or self.positions):
             return []
-        counts = (
+        counts = [
             ngettext(
                 "{count} article's read or star mark", "{count} articles' read or star marks", self.marks
             ).format(count=self.marks),
             ngettext("{count} tag", "{count} tags", self.tags).format(count=self.tags),
             ngettext("{count} note", "{count} notes", self.notes).format(count=self.notes),
-        )
+        ]
+        if self.positions:  # (said only when some came: the line reads as before without them)
+            places = ngettext("{count} reading position", "{count} reading positions", self.positions)
+            counts.append(places.format(count=self.positions))
         return [_("carried from your own reading state: {counts}").format(counts=", ".join(counts))]
 
 
 def read_local(path: Path | None = None) -> Local:
-    """The person's own marks, tags and notes; none when they have no state file (none is made)."""
+    """The person's own marks, tags, notes and positions; none without a state file (none is made)."""
     path = path or default_state_path()
     if not path.exists():
         return Local()
     with ReadingState(path) as state:
-        return Local(state.read(), state.starred(), state.tags(), state.notes(), state.imported())
+        return Local(
+            state.read(), state.starred(), state.tags(), state.notes(), state.imported(), state.positions()
+        )
 
 
 def carry_local_marks(library: PgConnections, path: Path | None = None) -> Carried:
@@ -116,7 +126,10 @@ def _carry(conn: psycopg.Connection[Any], library: PgConnections, local: Local) 
                 (synced,),
             )
         }
-        return Carried(_marks(conn, local, fresh), _tags(conn, local, fresh), _notes(conn, local, fresh))
+        marks = _marks(conn, local, fresh)  # (first: a position joins the row a mark made)
+        return Carried(
+            marks, _tags(conn, local, fresh), _notes(conn, local, fresh), _positions(conn, local, fresh)
+        )
 
 
 def _marks(conn: psycopg.Connection[Any], local: Local, fresh: set[str]) -> int:
@@ -133,6 +146,20 @@ def _marks(conn: psycopg.Connection[Any], local: Local, fresh: set[str]) -> int:
         (marked, [d in local.read for d in marked], [d in local.starred for d in marked]),
     ).fetchall()
     return len(changed)
+
+
+def _positions(conn: psycopg.Connection[Any], local: Local, fresh: set[str]) -> int:
+    """The reading position where the person has none on the server: theirs there is never replaced."""
+    placed = sorted(d for d in fresh if d in local.positions)
+    if not placed:
+        return 0
+    added = conn.execute(
+        "INSERT INTO marks(digest, position) SELECT * FROM unnest(%s::text[], %s::real[]) "
+        "ON CONFLICT (person, digest) DO UPDATE SET position = excluded.position, changed = now() "
+        "WHERE marks.position IS NULL RETURNING digest",
+        (placed, [local.positions[d] for d in placed]),
+    ).fetchall()
+    return len(added)
 
 
 def _tags(conn: psycopg.Connection[Any], local: Local, fresh: set[str]) -> int:

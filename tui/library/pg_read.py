@@ -7,19 +7,23 @@ import datetime as dt
 import json
 import os
 import time
+from typing import Any
 
 import psycopg
 
 from tui.article import Article, Problem
 from tui.i18n import decode
 from tui.library import pg_common, pg_groups, pg_related
-from tui.library.pg_connect import PgConnections, like_escaped
+from tui.library.pg_connect import PgConnections, like_escaped, value
 from tui.library.pg_query import DATE_DESC
+from tui.library.pg_schema import MENTIONS_KEPT
 from tui.library.pg_text import NUL_STANDIN
 from tui.library.records import ARTICLE_COLUMNS, Row, article_from, tags_from
 
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
+# The places and acronyms (facets.py): none where NULL, an article synced before they were kept.
+_MENTIONS = ", coalesce(places, ''), coalesce(acronyms, '')"
 
 
 def _reason(stored: str) -> str:
@@ -32,13 +36,18 @@ class PgReading(PgConnections):
     def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]:
         where, args = self._scope()
         order = f" ORDER BY {DATE_DESC}" if newest_first else ""
-        sql = f"SELECT {_ROW_COLUMNS} FROM articles WHERE {where}{order} LIMIT %s"
-        found = self._read(lambda c: c.execute(sql, (*args, None if limit < 0 else limit)).fetchall())
+
+        def read(c: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+            mentions = _MENTIONS if value(c, MENTIONS_KEPT) else ", '', ''"
+            sql = f"SELECT {_ROW_COLUMNS}{mentions} FROM articles WHERE {where}{order} LIMIT %s"
+            return c.execute(sql, (*args, None if limit < 0 else limit)).fetchall()
+
+        found = self._read(read)
         parse = dt.datetime.fromisoformat
         shown = self._paths.shown
         return [
-            Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c)
-            for k, t, d, s, p, w, path, digest, g, c in found
+            Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c, m, a)
+            for k, t, d, s, p, w, path, digest, g, c, m, a in found
         ]
 
     def shared_rows(self) -> tuple[list[Row], set[str]]:

@@ -49,7 +49,9 @@ CREATE TABLE IF NOT EXISTS articles(
     title_doc tsvector NOT NULL,  -- the title's alone: small, kept in the row (relevance tiers)
     source_doc tsvector NOT NULL,
     place_doc tsvector NOT NULL,
-    common smallint[]  -- which of the library's common words it holds (pg_common.py); NULL: not noted
+    common smallint[],  -- which of the library's common words it holds (pg_common.py); NULL: not noted
+    places text,  -- the places it names (Article.places), one a line; NULL: synced before they were kept
+    acronyms text  -- the acronyms it names, one a line (records.MENTION_SEPARATOR)
 );
 ALTER TABLE articles ALTER COLUMN common SET STATISTICS 0;
 CREATE INDEX IF NOT EXISTS articles_path ON articles(path);
@@ -137,6 +139,13 @@ _NOTES_COMMON = (
     "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'articles'::regclass AND attname = 'common')"
 )
 _MADE = "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'kliping')"
+# The places and acronyms an article names, for the facets panel: a library synced before they were
+# kept takes the columns in at a syncing open, its rows NULL (none) until their files are synced again.
+MENTIONS = "ALTER TABLE articles ADD COLUMN IF NOT EXISTS places text, ADD COLUMN IF NOT EXISTS acronyms text"
+MENTIONS_KEPT = (
+    "SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = 'articles'::regclass "
+    "AND attname IN ('places', 'acronyms') AND NOT attisdropped"
+)
 DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
@@ -228,6 +237,8 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
             if not value(conn, _NOTES_COMMON):  # (nor one synced before its common words were noted)
                 conn.execute(pg_common.COLUMN)
+            if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
+                conn.execute(MENTIONS)
             conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:
                 conn.execute(statement)

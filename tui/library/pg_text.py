@@ -237,6 +237,8 @@ def copied(
             copy_text(vectors.source),
             copy_text(vectors.place),
             copy_text(vectors.common),
+            copy_text(article.places),
+            copy_text(article.acronyms),
         ]
     )
     made = article.sketch if article.sketch is not None else sketch(article.text)
@@ -245,7 +247,7 @@ def copied(
         bands = ",".join(map(str, bucket_keys(values_of(made))))
         sketched = f"\\\\x{made.hex()}\t{{{bands}}}".encode()
     row = Row(0, article.title, article.date, article.source, article.place, article.words, article.path,
-              article.digest, article.tags, article.carried)  # fmt: skip
+              article.digest, article.tags, article.carried, article.places, article.acronyms)  # fmt: skip
     return Copied(row, (line + "\n").encode("utf-8", "replace"), sketched)
 
 

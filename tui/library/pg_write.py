@@ -29,7 +29,7 @@ INDEX_CONNECTIONS = 2  # connections a first sync's indexes are built on at once
 _COPY = (
     "COPY articles(key, path, id, title, title_derived, date, minute, source, place, url, digest, record, "
     "words, tags, carried, whole_bytes, links, removed, blocks, exact, doc, title_doc, source_doc, "
-    "place_doc, common) "
+    "place_doc, common, places, acronyms) "
     "FROM STDIN"
 )
 
