@@ -50,7 +50,7 @@ MORE_FILTERS = [
 # Every column of `articles` but `key` (a new one from the sequence for each copy).
 COPIED = (
     "id, title, title_derived, date, source, place, url, record, words, tags, carried, whole_bytes, "
-    "links, removed, blocks, exact, doc, title_doc, source_doc, place_doc, common"
+    "links, removed, blocks, exact, doc, title_doc, source_doc, place_doc, common, places, acronyms"
 )
 
 
