@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from tests.app.test_app import settle, titles
-from tests.helpers import reader_lines, small_collection
+from tests.helpers import reader_lines, small_collection, write_article
 from tui.cli import main
 from tui.library.records import Row
 from tui.marks import Marks
@@ -382,3 +382,38 @@ def test_an_export_s_marks_are_taken_in_once_by_each_person(team: Team, tmp_path
     ]
     alice.close()
     bob.close()
+
+
+# What docs/TEAM.md grants a person who syncs as themselves (to bring their own marks along).
+SYNC_GRANTS = (
+    "GRANT INSERT, UPDATE, DELETE ON files, articles, problems, terms, sketches, groups, kliping TO {}; "
+    "GRANT USAGE ON SEQUENCE articles_key TO {}"
+)
+
+
+def test_a_person_given_the_right_to_sync_syncs_as_themselves(
+    team: Team, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Not the tables' owner: the sync's opening makes nothing that is there already (CREATE ... IF
+    NOT EXISTS asked for the owner's rights even so: 'must be owner of table sketches')."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(team.owner, autocommit=True) as conn:
+        alice = sql.Identifier(team.names["alice"])
+        conn.execute(sql.SQL(SYNC_GRANTS).format(alice, alice))
+    more = tmp_path / "more"
+    write_article(
+        more, "d.txt", "Nelayan Membahas Anggaran Desa", "9 Mei 2024 10:00", ["Rapat nelayan desa."]
+    )
+    capsys.readouterr()
+    assert main(["sync", "--library", team.alice, str(more)]) == 0, capsys.readouterr().err
+    person = Person(team.alice, tmp_path, "alice")
+    assert "Nelayan" in person.rows and len(person.rows) == 4
+    person.close()
+    assert main(["sync", "--library", team.bob, str(more)]) == 0  # nothing new: nothing to write
+    write_article(more, "e.txt", "Kapal Nelayan Baru", "10 Mei 2024 10:00", ["Kapal baru untuk nelayan."])
+    capsys.readouterr()
+    assert main(["sync", "--library", team.bob, str(more)]) == 1  # not given it: refused in a line
+    err = capsys.readouterr().err
+    assert "permission denied" in err and "Traceback" not in err

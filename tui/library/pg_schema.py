@@ -180,7 +180,7 @@ def build_indexes(
                     started = time.perf_counter()
                     conn.execute(statement)
                     if took is not None:
-                        took[statement.split(" ON ")[0].rsplit(" ", 1)[-1]] = time.perf_counter() - started
+                        took[index_name(statement)] = time.perf_counter() - started
         except BaseException as error:  # noqa: BLE001 (raised again by the caller's thread)
             failed.append(error)
 
@@ -234,14 +234,36 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             # The same lock: two syncs starting at once both made the indexes, and one failed
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
-            conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
+            # Only what is missing is made: CREATE ... IF NOT EXISTS and DROP INDEX IF EXISTS ask
+            # for the owner's rights (or CREATE on the schema) even where nothing is to be done,
+            # and a person syncing as themselves (docs/TEAM.md) has neither.
+            present = _relations(conn)
+            if not {"sketches", "groups", "sketches_pending", "groups_face"} <= present:
+                conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
             if not value(conn, _NOTES_COMMON):  # (nor one synced before its common words were noted)
                 conn.execute(pg_common.COLUMN)
             if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
                 conn.execute(MENTIONS)
-            conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
+            if pg_groups.OLD_BANDS_INDEX in present:
+                conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:
-                conn.execute(statement)
+                if index_name(statement) not in present:
+                    conn.execute(statement)
+
+
+def index_name(statement: str) -> str:
+    """The name a `CREATE INDEX IF NOT EXISTS name ON ...` statement gives its index."""
+    return statement.split(" ON ")[0].rsplit(" ", 1)[-1]
+
+
+def _relations(conn: psycopg.Connection[Any]) -> set[str]:
+    """The names of the tables and indexes in the library's schema."""
+    return {
+        name
+        for (name,) in conn.execute(
+            "SELECT relname FROM pg_class WHERE relnamespace = current_schema()::regnamespace"
+        )
+    }
 
 
 def _upgrade(conn: psycopg.Connection[Any], url: str) -> None:
