@@ -9,7 +9,7 @@ from typing import Any
 
 import psycopg
 
-from tui.i18n import said
+from tui.i18n import _, said
 from tui.library import pg_common, pg_groups
 from tui.library.pg_connect import LibraryError, shown_url, value
 
@@ -234,6 +234,7 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             # The same lock: two syncs starting at once both made the indexes, and one failed
             # on PostgreSQL's own catalogue ("duplicate key value ... pg_class_relname_nsp_index").
             conn.execute("SELECT pg_advisory_xact_lock(hashtext('kliping schema'))")
+            _may_write(conn, url)
             # Only what is missing is made: CREATE ... IF NOT EXISTS and DROP INDEX IF EXISTS ask
             # for the owner's rights (or CREATE on the schema) even where nothing is to be done,
             # and a person syncing as themselves (docs/TEAM.md) has neither.
@@ -249,6 +250,23 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             for statement in DOC_INDEXES:
                 if index_name(statement) not in present:
                     conn.execute(statement)
+
+
+def _may_write(conn: psycopg.Connection[Any], url: str) -> None:
+    """Refuse a sync at once, in one line, where it could write nothing: into a standby, or as a
+    role not given the right to write the articles (PostgreSQL refused it only at the first
+    file changed, or never when none had)."""
+    if value(conn, "SELECT pg_is_in_recovery()"):
+        reason = _("the server is a read-only standby: sync into its primary")
+    elif not value(
+        conn,
+        "SELECT has_table_privilege('articles', 'INSERT') AND has_table_privilege('files', 'INSERT') "
+        "AND has_sequence_privilege('articles_key', 'USAGE')",
+    ):
+        reason = _("this role may not write the library's articles (its owner can grant it: docs/TEAM.md)")
+    else:
+        return
+    raise LibraryError(str(said("cannot use the library {url}: {reason}", url=shown_url(url), reason=reason)))
 
 
 def index_name(statement: str) -> str:
