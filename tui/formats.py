@@ -94,7 +94,14 @@ _MD_INLINE = (
     (re.compile(r"`([^`]*)`"), r"\1"),
 )
 _WEB_LINK = re.compile(r"(?i)https?://[^\s/?#]+")  # a link a browser may be sent to (the opener's own rule)
-_MD_MARK = re.compile(r"[\[*_`]")
+_MD_MARK = re.compile(r"[\[*_`\\]")
+# A backslash before ASCII punctuation (CommonMark's escape: `\*` is a star, not emphasis), or a
+# code span, whose backslashes stay as written. An escaped mark is hidden as a private-use
+# character while the spans are read, and shown as itself after.
+_MD_ESCAPE_OR_CODE = re.compile(r"(`+)(?:.+?)\1|\\([!-/:-@\[-`{-~])")
+_HIDDEN = 0xE000  # an escaped character c is held as chr(_HIDDEN + ord(c)) (U+E021-U+E07E)
+_SHOWN = {_HIDDEN + c: chr(c) for c in range(0x21, 0x7F)}
+_HIDDEN_RANGE = re.compile("[\ue021-\ue07e]")
 # Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
     "title": ("title", "headline", "judul", "judul_berita", "name"),
@@ -368,16 +375,28 @@ def _inline(text: str, links: list[tuple[str, str]] | None = None) -> str:
     if _MD_MARK.search(text) is None:  # most lines have no inline markup: skip the six passes
         return text
 
+    escapes = "\\" in text and _HIDDEN_RANGE.search(text) is None  # (a text holding them: as written)
+
     def words(link: re.Match[str]) -> str:
         target = link.group(3).split()
         if not link.group(1) and target and links is not None:
-            links.append((link.group(2), target[0].strip("<>")))
+            shown = link.group(2).translate(_SHOWN) if escapes else link.group(2)
+            links.append(
+                (shown, target[0].strip("<>").translate(_SHOWN) if escapes else target[0].strip("<>"))
+            )
         return link.group(2)
 
+    if escapes:
+        text = _MD_ESCAPE_OR_CODE.sub(_hidden, text)
     text = _MD_LINK.sub(words, text)
     for pattern, replacement in _MD_INLINE:
         text = pattern.sub(replacement, text)
-    return text
+    return text.translate(_SHOWN) if escapes else text
+
+
+def _hidden(found: re.Match[str]) -> str:
+    """An escaped character, hidden from the span patterns; a code span as it is."""
+    return chr(_HIDDEN + ord(found[2])) if found[2] else found[0]
 
 
 def _markdown_units(text: str) -> list[Unit]:

@@ -162,6 +162,27 @@ def test_markdown_title_from_first_heading_without_front_matter() -> None:
     assert [block.text for block in article.blocks] == ["Some body text here."]
 
 
+def test_markdown_backslash_escapes_are_the_characters_themselves() -> None:
+    """CommonMark: `\\*` is a star, not emphasis, and the backslash goes; in a code span it stays."""
+    text = (
+        "# Judul \\*penting\\*\n\n"
+        "Harga naik 10\\% dan \\_bukan miring\\_, tanda \\# bukan judul, *miring* dan \\\\ satu.\n\n"
+        "\\# Bukan judul\n\n"
+        "1\\. Bukan daftar, [tautan \\*](https://contoh.id/a) dan `kode a\\*b`.\n\n"
+        "Garis C:\\Users tetap: \\w bukan tanda baca.\n"
+    )
+    article = only_article(parse_bytes(text.encode(), "e.md"))
+    assert article.title == "Judul *penting*"
+    assert [block.text for block in article.blocks] == [
+        "Harga naik 10% dan _bukan miring_, tanda # bukan judul, miring dan \\ satu.",
+        "# Bukan judul",
+        "1. Bukan daftar, tautan *[1] dan kode a\\*b.",
+        "Garis C:\\Users tetap: \\w bukan tanda baca.",
+    ]
+    assert [block.kind for block in article.blocks] == ["paragraph"] * 4
+    assert article.links == ("https://contoh.id/a",)
+
+
 def test_markdown_malformed_front_matter_still_loads() -> None:
     text = "---\ntitle: [unclosed\n  - : :\n---\n# Real Title\n\nBody text stays.\n"
     article = only_article(parse_bytes(text.encode(), "bad.md"))
