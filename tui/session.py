@@ -335,6 +335,12 @@ class Session:
             return _(
                 "Near-copies are still being found after the first load: the list follows when they are in."
             )
+        if self.rows and self.loading:  # (a list in title order waits for every row: 15 s at 1M)
+            if self.query.is_empty:
+                return _("Reading the articles… ({count} so far)").format(count=f"{len(self.rows):,}")
+            return _("No article matches “{filter}” yet: the articles are still being read.").format(
+                filter=self.query_text.strip()
+            )
         if self.rows:
             return _("No article matches “{filter}”. Esc clears the filter.").format(
                 filter=self.query_text.strip()

@@ -161,14 +161,20 @@ def sync(
     the folders listed by a child process since launch (tui.listing), if there is one.
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
+        # The newest screenful first: reading every row took 5.5 s at 1M (0.5 s at 100k), and the
+        # list stayed empty meanwhile; this takes a few milliseconds through the date index.
+        head = library.rows(newest_first=True, limit=FIRST_SCREEN)
+        if head:
+            yield Update(rows=head, done=0, total=0, newest_first=True)
+        shown = {row.key for row in head}
         rows, taken = library.shared_rows()
         yield Update(
-            rows=rows,
+            rows=[row for row in rows if row.key not in shown],
             removed=taken,
             problems=library.problems(),  # found by the syncs, kept beside the articles
             done=len(rows),
             total=len(rows),
-            newest_first=True,
+            newest_first=not head,
         )
         yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
         return
