@@ -153,17 +153,20 @@ def sync(
     processes: int | None = None,
     should_stop: Callable[[], bool] | None = None,
     listing: Listing | None = None,
+    again: bool = False,
 ) -> Iterator[Update]:
     """Yield the cached rows first, then what changed on disk, then the rows of each parsed batch.
 
     The cached rows come before the folders are even listed, so a warm start shows the whole list
     at once; the next update takes back the rows of files since deleted or changed. `listing` is
-    the folders listed by a child process since launch (tui.listing), if there is one.
+    the folders listed by a child process since launch (tui.listing), if there is one. `again`:
+    the list shows the library already (a reload).
     """
     if library.shared:  # kept by `kliping sync --library`: what it holds, and no folder read here
         # The newest screenful first: reading every row took 5.5 s at 1M (0.5 s at 100k), and the
         # list stayed empty meanwhile; this takes a few milliseconds through the date index.
-        head = library.rows(newest_first=True, limit=FIRST_SCREEN)
+        # (not on a reload: the list would drop to them while the rest is read)
+        head = [] if again else library.rows(newest_first=True, limit=FIRST_SCREEN)
         if head:
             yield Update(rows=head, done=0, total=0, newest_first=True)
         shown = {row.key for row in head}
@@ -184,7 +187,8 @@ def sync(
     try:
         # The newest screenful first, before anything that reads every file's entry (0.2–1 s at
         # 100k): it is the top of the list as the user first sees it.
-        head = library.rows(newest_first=True, limit=FIRST_SCREEN)
+        # (not on a reload: the list would drop to them while the rest is read)
+        head = [] if again else library.rows(newest_first=True, limit=FIRST_SCREEN)
         if head:
             count = library.file_count()
             yield Update(rows=head, done=count, total=count, newest_first=True)

@@ -199,5 +199,8 @@ def test_a_team_library_s_newest_screenful_comes_before_its_other_rows(
             r.key for r in everything[2:]
         )
         assert rest.total == len(everything) == 5
+        # a reload gives them at once: the list, already full, would drop to the newest meanwhile
+        again = [update for update in sync(browsing, [], again=True) if update.rows]
+        assert len(again) == 1 and len(again[0].rows) == 5
     finally:
         browsing.close()

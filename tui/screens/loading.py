@@ -100,6 +100,7 @@ class Loading:
             processes=self.processes,
             should_stop=lambda: worker.is_cancelled,
             listing=listing,
+            again=self._reloading,
         ):
             if worker.is_cancelled:
                 return
