@@ -170,16 +170,16 @@ def sync(
         if head:
             yield Update(rows=head, done=0, total=0, newest_first=True)
         shown = {row.key for row in head}
-        rows, taken = library.shared_rows()
+        rows, taken, held = library.shared_rows()  # (on a reload, only what changed)
         yield Update(
             rows=[row for row in rows if row.key not in shown],
             removed=taken,
             problems=library.problems(),  # found by the syncs, kept beside the articles
-            done=len(rows),
-            total=len(rows),
+            done=held,
+            total=held,
             newest_first=not head,
         )
-        yield Update(done=len(rows), total=len(rows), finished=True, notices=library.take_notices())
+        yield Update(done=held, total=held, finished=True, notices=library.take_notices())
         return
     paths = list(paths)
     library.typed_as(paths)

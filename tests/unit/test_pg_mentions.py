@@ -56,7 +56,7 @@ def test_a_team_library_s_rows_name_what_the_cache_s_rows_name_and_filter_the_sa
     team.close()
     reader = PgLibrary(pg_url)  # as the app opens it
     try:
-        rows, _gone = reader.shared_rows()
+        rows, _gone, _held = reader.shared_rows()
         assert by_digest(rows) == by_digest(synced) == by_digest(local.rows()) == by_digest(made)
         counted = facets([row.key for row in rows], {row.key: row for row in rows})
         cached = local.rows()

@@ -234,9 +234,10 @@ class Library:
                 for k, t, d, s, p, w, path, digest, g, c, m, a in cursor
             ]
 
-    def shared_rows(self) -> tuple[list[Row], set[str]]:
+    def shared_rows(self) -> tuple[list[Row], set[str], int]:
         """(tui.library.interface) A local cache is not shared: its rows, and nothing gone."""
-        return self.rows(newest_first=True), set()
+        rows = self.rows(newest_first=True)
+        return rows, set(), len(rows)
 
     def wait_for_change(self, timeout: float) -> bool:
         """(tui.library.interface) Nobody else writes a local cache: its folders are watched."""

@@ -54,9 +54,10 @@ class LibraryLike(Protocol):
     # --- reading ---------------------------------------------------------------------------------
 
     def rows(self, newest_first: bool = False, limit: int = -1) -> list[Row]: ...
-    def shared_rows(self) -> tuple[list[Row], set[str]]:
-        """Every row, newest first, and the paths whose rows given by the last call are gone (a
-        shared library's load: what others synced since shows, what they took back leaves)."""
+    def shared_rows(self) -> tuple[list[Row], set[str], int]:
+        """A shared library's load: every row, newest first, the first time; after, the rows new
+        since the last call (and all rows of the paths some of whose rows are gone), the paths
+        whose rows given before are gone, and how many rows the library holds now."""
         ...
 
     def wait_for_change(self, timeout: float) -> bool:
