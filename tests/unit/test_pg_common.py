@@ -66,6 +66,13 @@ def test_a_sync_notes_the_common_words_in_every_row(
         assert not any(word.startswith("~") for word in words)  # (stems: no exclusion asks for one)
         assert _wrongly_noted(conn) == 0
         assert team.common_words() == words
+        # the next sync's look for rows not noted asks an index of them, not every row
+        conn.execute("SET enable_seqscan = off")
+        (plan,) = conn.execute(
+            "EXPLAIN (FORMAT JSON) SELECT key FROM articles "
+            "WHERE common IS NULL AND key > -1 ORDER BY key LIMIT 5"
+        ).fetchone()
+        assert pg_common.UNNOTED_INDEX in json.dumps(plan)
     finally:
         team.close()
 

@@ -243,6 +243,8 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
                 conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
             if not value(conn, _NOTES_COMMON):  # (nor one synced before its common words were noted)
                 conn.execute(pg_common.COLUMN)
+            if pg_common.UNNOTED_INDEX not in present:
+                conn.execute(pg_common.UNNOTED)
             if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
                 conn.execute(MENTIONS)
             if pg_groups.OLD_BANDS_INDEX in present:
