@@ -32,7 +32,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import commit, ensure_corpus  # noqa: E402
+from benchmarks.common import commit, ensure_corpus, throwaway_server  # noqa: E402
 from tui.library.pg import PgLibrary  # noqa: E402
 from tui.library.pg_query import plan  # noqa: E402
 from tui.library.pg_search import settings, walks  # noqa: E402
@@ -194,14 +194,10 @@ def main() -> int:
     server = None
     admin = args.url
     if admin is None:
-        from tests.pg_server import Server, binaries
-
-        bin_dir = binaries()
-        if bin_dir is None:
+        server = throwaway_server()
+        if server is None:
             print(json.dumps({"error": "no PostgreSQL binaries; see .ci/postgres.sh or pass --url"}))
             return 2
-        server = Server(bin_dir)
-        server.start()
         admin = server.url()
     name = f"kliping_bench_{args.count}"
     try:

@@ -27,7 +27,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks import bench_pg  # noqa: E402
-from benchmarks.common import commit, ensure_corpus  # noqa: E402
+from benchmarks.common import commit, ensure_corpus, throwaway_server  # noqa: E402
 from tui.library.pg import PgLibrary  # noqa: E402
 from tui.library.pg_schema import DOC_INDEXES  # noqa: E402
 from tui.sync import sync  # noqa: E402
@@ -56,14 +56,10 @@ COPIED = (
 
 def _serve() -> int:
     """A throwaway server until SIGTERM or Ctrl-C (stopped and removed then)."""
-    from tests.pg_server import Server, binaries
-
-    bin_dir = binaries()
-    if bin_dir is None:
+    server = throwaway_server()
+    if server is None:
         print(json.dumps({"error": "no PostgreSQL binaries; see .ci/postgres.sh"}))
         return 2
-    server = Server(bin_dir)
-    server.start()
     print(json.dumps({"url": server.url(), "pid": os.getpid()}), flush=True)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
     try:

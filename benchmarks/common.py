@@ -52,3 +52,16 @@ def commit() -> str | None:
     except (OSError, subprocess.CalledProcessError):
         return None
     return done.stdout.strip() + ("+dirty" if dirty.stdout.strip() else "")
+
+
+def throwaway_server() -> Any:
+    """A throwaway PostgreSQL server started from the system's binaries (tests/pg_server.py; stop
+    it with `.stop()`), or None where there are none."""
+    from tests.pg_server import Server, binaries
+
+    bin_dir = binaries()
+    if bin_dir is None:
+        return None
+    server = Server(bin_dir)
+    server.start()
+    return server

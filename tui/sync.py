@@ -146,6 +146,10 @@ def _stems_sent(team: str) -> dict[str, str]:
     return found
 
 
+def _none() -> tuple[str, ...]:
+    return ()
+
+
 def sync(
     library: LibraryLike,
     paths: Iterable[str | os.PathLike[str]],
@@ -429,14 +433,13 @@ def _parse(
     every_word_files: int | None = None,
     sketch: bool = True,
     team: str = "",
-    common: Callable[[], tuple[str, ...]] | None = None,
+    common: Callable[[], tuple[str, ...]] = _none,
 ) -> Iterator[list[FileItems]]:
     """Batches of parsed files, in order; with worker processes, `ahead` files are kept parsing
     beyond what the workers hold, so they do not wait while a large transaction is written.
     After `every_word_files` files (a bulk load), the workers leave plain words to the index.
     Without `sketch`, the near-duplicate sketches are left to the library to make after the load.
     `common` gives a team library's common words as they are when a chunk is handed out."""
-    common = common or _none
     workers = processes if processes is not None else min(2, os.cpu_count() or 1)
     sizes = sizes or {}
     if workers < 2 or len(paths) < PARALLEL_FROM:
@@ -517,10 +520,6 @@ def _die_with_parent(parent: int) -> None:
     kliping's to handle, not a traceback from every worker."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     budget.die_with_parent(parent)
-
-
-def _none() -> tuple[str, ...]:
-    return ()
 
 
 def _never() -> bool:

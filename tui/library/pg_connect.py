@@ -65,6 +65,7 @@ class PgConnections:
         self._quick_lock = threading.Lock()
         self._connecting = False
         self._common: tuple[str, ...] = ()  # the library's common words (pg_common.py), as last read
+        self._mentions_kept = False  # its rows have their places and acronyms (pg_schema.MENTIONS)
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         self.took: dict[str, float] = {}  # seconds of a first sync's last steps (pg_write, bench_pg)

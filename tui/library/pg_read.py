@@ -14,9 +14,9 @@ import psycopg
 from tui.article import Article, Problem
 from tui.i18n import decode
 from tui.library import pg_common, pg_groups, pg_related
-from tui.library.pg_connect import PgConnections, like_escaped, value
+from tui.library.pg_connect import PgConnections, like_escaped
 from tui.library.pg_query import DATE_DESC
-from tui.library.pg_schema import MENTIONS_KEPT
+from tui.library.pg_schema import MENTIONS_COLUMNS, article_columns
 from tui.library.pg_text import NUL_STANDIN
 from tui.library.records import ARTICLE_COLUMNS, Row, article_from, tags_from
 
@@ -42,7 +42,9 @@ class PgReading(PgConnections):
         """The list lines of the articles `where` (SQL after WHERE) picks."""
 
         def read(c: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
-            mentions = _MENTIONS if value(c, MENTIONS_KEPT) else ", '', ''"
+            if not self._mentions_kept:  # (asked until they are there: a sync may add them meanwhile)
+                self._mentions_kept = article_columns(c) >= MENTIONS_COLUMNS
+            mentions = _MENTIONS if self._mentions_kept else ", '', ''"
             return c.execute(f"SELECT {_ROW_COLUMNS}{mentions} FROM articles WHERE {where}", args).fetchall()
 
         found = self._read(read)

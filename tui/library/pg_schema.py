@@ -135,17 +135,24 @@ CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON notes
 CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON searches
     FOR EACH STATEMENT EXECUTE FUNCTION kliping_people_changed();
 """
-_NOTES_COMMON = (
-    "SELECT EXISTS (SELECT FROM pg_attribute WHERE attrelid = 'articles'::regclass AND attname = 'common')"
-)
 _MADE = "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'kliping')"
 # The places and acronyms an article names, for the facets panel: a library synced before they were
 # kept takes the columns in at a syncing open, its rows NULL (none) until their files are synced again.
 MENTIONS = "ALTER TABLE articles ADD COLUMN IF NOT EXISTS places text, ADD COLUMN IF NOT EXISTS acronyms text"
-MENTIONS_KEPT = (
-    "SELECT count(*) = 2 FROM pg_attribute WHERE attrelid = 'articles'::regclass "
-    "AND attname IN ('places', 'acronyms') AND NOT attisdropped"
-)
+MENTIONS_COLUMNS = {"places", "acronyms"}
+
+
+def article_columns(conn: psycopg.Connection[Any]) -> set[str]:
+    """The names of the `articles` table's columns (a library made before some was added lacks them)."""
+    return {
+        name
+        for (name,) in conn.execute(
+            "SELECT attname FROM pg_attribute WHERE attrelid = 'articles'::regclass "
+            "AND attnum > 0 AND NOT attisdropped"
+        )
+    }
+
+
 DOC_INDEXES = (
     "CREATE INDEX IF NOT EXISTS articles_doc ON articles USING gin(doc)",
     "CREATE INDEX IF NOT EXISTS articles_title_doc ON articles USING gin(title_doc)",
@@ -241,11 +248,12 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
             present = _relations(conn)
             if not {"sketches", "groups", "sketches_pending", "groups_face"} <= present:
                 conn.execute(pg_groups.TABLES)  # (a library synced before groups were kept gets them)
-            if not value(conn, _NOTES_COMMON):  # (nor one synced before its common words were noted)
+            columns = article_columns(conn)  # (asked first: ALTER TABLE waits for every reader)
+            if "common" not in columns:  # (a library synced before its common words were noted)
                 conn.execute(pg_common.COLUMN)
             if pg_common.UNNOTED_INDEX not in present:
                 conn.execute(pg_common.UNNOTED)
-            if not value(conn, MENTIONS_KEPT):  # (asked first: ALTER TABLE waits for every reader)
+            if not columns >= MENTIONS_COLUMNS:
                 conn.execute(MENTIONS)
             if pg_groups.OLD_BANDS_INDEX in present:
                 conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
