@@ -477,10 +477,13 @@ def test_the_folders_listed_by_a_child_since_launch_are_what_sync_would_list(
     other = Listing.start([str(folder)])
     assert other is not None
     assert other.take([str(tmp_path)]) is None  # another folder's listing is not taken
-    dead = Listing.start([str(folder)])
+    listed = listing_module.scan
+    monkeypatch.setattr(listing_module, "scan", lambda paths: time.sleep(60) or listed(paths))
+    dead = Listing.start([str(folder)])  # a child that cannot have finished before it is killed
     assert dead is not None
     os.kill(dead._pid, signal.SIGKILL)
     assert dead.take([str(folder)]) is None  # the child died: sync lists in place
+    monkeypatch.setattr(listing_module, "scan", listed)
     unused = Listing.start([str(folder)])
     assert unused is not None
     unused.close()  # the app stopped first: the child is ended and reaped
