@@ -86,6 +86,7 @@ def sync_command(argv: Sequence[str]) -> int:
     articles = 0
     try:
         with _Progress() as progress:
+            library.noting = lambda noted, of: progress.stage(_("noting the common words, once"), noted, of)
             bulk = False
             for update in sync(library, args.paths):
                 for notice in update.notices:
@@ -151,6 +152,9 @@ class _Progress:
     def __init__(self) -> None:
         self._bar: object = None
         self._task: object = None
+        self._stage = ""  # what stage() last said on a pipe
+        self._label = ""  # the bar's label before a stage
+        self._shown = (0, 0)  # the files' done and total before a stage
 
     def __enter__(self) -> _Progress:
         if sys.stderr.isatty():
@@ -172,6 +176,7 @@ class _Progress:
     def show(self, done: int, total: int) -> None:
         from rich.progress import Progress
 
+        self._shown = (done, total)
         if isinstance(self._bar, Progress):
             self._bar.update(self._task, completed=done, total=total or None)  # type: ignore[arg-type]
 
@@ -179,10 +184,26 @@ class _Progress:
         """A step after the files are in: the bar's label on a terminal, a line on a pipe."""
         from rich.progress import Progress
 
+        self._label = what
         if isinstance(self._bar, Progress):
             self._bar.update(self._task, description=what)  # type: ignore[arg-type]
         else:
             print(f"kliping: {what}", file=sys.stderr)
+
+    def stage(self, what: str, done: int, total: int) -> None:
+        """A step after the files are in that counts its own work: the bar shows it on a terminal
+        (then what it showed before, once it is done), a line says it once on a pipe."""
+        from rich.progress import Progress
+
+        if not isinstance(self._bar, Progress):
+            if what != self._stage:
+                print(f"kliping: {what}", file=sys.stderr)
+            self._stage = what
+        elif done < total:
+            self._bar.update(self._task, description=what, completed=done, total=total)  # type: ignore[arg-type]
+        else:
+            self._bar.update(self._task, description=self._label)  # type: ignore[arg-type]
+            self.show(*self._shown)
 
     def say(self, line: str) -> None:
         from rich.progress import Progress

@@ -56,7 +56,7 @@ class PgWriting(PgConnections):
         started = time.perf_counter()
         if not self.common_words():
             self._common = pg_common.choose(conn)
-        if pg_common.fill(conn, self._common):
+        if pg_common.fill(conn, self._common, self.noting):
             self.took["common"] = time.perf_counter() - started
 
     def copies(self) -> bool:
