@@ -103,8 +103,13 @@ _PLAIN_IMAGE = re.compile(r"!\[([^\[\]*_`\\<&]*)\]\([^()\s<>\\&]*\)")
 _MD_DEFINITION = re.compile(
     r" {0,3}\[(?!\^)((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*"
     r"(<(?:[^<>\n\\]|\\.)*>|[^\s<]\S*)"
-    r"(?:[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*"
+    r"(?:[ \t]+(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*"
 )
+# A definition's title alone on the line after it, as writers that wrap lines put it.
+_MD_TITLE_LINE = re.compile(r"[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*")
+# A code block's opening fence: three or more backticks (none after them: "```a``" is a code span)
+# or tildes, at any indent (lists indent theirs).
+_MD_FENCE = re.compile(r"`{3,}(?=[^`]*\Z)|~{3,}")
 # Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
     "title": ("title", "headline", "judul", "judul_berita", "name"),
@@ -469,7 +474,7 @@ def _markdown_units(text: str) -> list[Unit]:
     current: list[str] | None = None  # the pieces of the open quote, list item or paragraph
     kind = ""
     references: dict[str, Any] = {}  # link reference definitions: links anywhere may use them
-    defining = False  # the last line was a definition: another may follow it
+    defining = ""  # the last line was a definition ("titled" or "untitled"): another may follow it
     found: dict[int, list[tuple[str, str]]] = {}  # the units' links (words, URL), by unit
 
     def start(unit_kind: str, first: str, mode: str = "") -> list[str]:
@@ -478,14 +483,18 @@ def _markdown_units(text: str) -> list[Unit]:
         modes.append(mode)
         return pieces[-1]
 
-    fenced = False
+    fence = ""  # the open code block's fence ("```", "~~~~"); "" outside one
     for line in text.split("\n"):
-        after_definition, defining = defining, False
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced, current = not fenced, None
+        after_definition, defining = defining, ""
+        if fence:
+            closing = line.strip()
+            if closing.startswith(fence) and not closing.strip(fence[0]):  # its mark, as long or longer
+                fence = ""
+            else:
+                start("paragraph", line, "code")
             continue
-        if fenced:
-            start("paragraph", line, "code")
+        if line.lstrip().startswith(("```", "~~~")) and (opening := _MD_FENCE.match(line.lstrip())):
+            fence, current = opening.group(), None
             continue
         if line[:1].isalpha():
             # No block mark starts with a letter: a paragraph's line (most lines), without the
@@ -498,6 +507,8 @@ def _markdown_units(text: str) -> list[Unit]:
         if not line.strip() or _MD_RULE.match(line):
             current = None
             continue
+        if after_definition == "untitled" and _MD_TITLE_LINE.fullmatch(line):
+            continue  # the title of the definition above
         if (
             (current is None or after_definition)
             and "]:" in line
@@ -506,7 +517,7 @@ def _markdown_units(text: str) -> list[Unit]:
             label, target = _definition(definition)
             if label:
                 references.setdefault(label, target)  # the first of a label counts
-                current, defining = None, True
+                current, defining = None, "titled" if definition.group(3) else "untitled"
                 continue
         if line.lstrip().startswith("|"):  # a table's row: a line of its own, its cells between bars
             current = None

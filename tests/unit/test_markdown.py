@@ -158,3 +158,21 @@ def test_omnivore_notes_keep_their_links() -> None:
     assert isinstance(note, Article)
     assert "https://organicdonut.com/2024/06/cuda-one/" in note.links
     assert "https://youtu.be/KuXjwB4LzSA" in note.links
+
+
+def test_a_definition_may_have_its_title_on_the_next_line() -> None:
+    """As writers that wrap lines put it (pandoc): the title is no text of the note."""
+    text = 'Baca [laporan][1].\n\n  [1]: https://example.org/r\n    "Laporan tahunan 2024"\n'
+    assert units(text) == [("", "Baca laporan.", (("laporan", "https://example.org/r"),))]
+
+
+def test_a_code_fence_closes_only_with_its_own_mark() -> None:
+    """A "~~~" inside a "```" block is code, and "```js```" in a line is a code span, not a fence
+    that took the rest of the note as code."""
+    text = "```py\nx = 1\n~~~\n```\n\n```js``` is how code is marked.\n\nAfter *that*.\n"
+    assert units(text) == [
+        ("paragraph", "x = 1", ()),
+        ("paragraph", "~~~", ()),
+        ("", "js is how code is marked.", ()),
+        ("", "After that.", ()),
+    ]
