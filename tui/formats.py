@@ -98,6 +98,7 @@ _MAY_BE_IMAGE = re.compile(r"[ \t]*\[?!\[.{0,4000}\)[ \t]*\Z", re.S)
 # An image whose alt text holds no markup and whose address no space, parenthesis, escape or entity:
 # its caption is its alt text as written, without the parser (~40 us a line).
 _PLAIN_IMAGE = re.compile(r"!\[([^\[\]*_`\\<&]*)\]\([^()\s<>\\&]*\)")
+_HTML_BREAK = re.compile(r"(?i)<br\b")
 # A link reference definition ("[1]: https://example.org/a 'Title'"), on one line; "[^1]: ..." is a
 # footnote (Obsidian, GitHub), kept as text. Its link is read by the parser, as a link's would be.
 _MD_DEFINITION = re.compile(
@@ -419,16 +420,18 @@ def _parser() -> MarkdownIt:
 
 
 def _plain(tokens: list[Token], links: list[tuple[str, str]] | None) -> str:
-    """Inline tokens as the words they show: an image as its alt text, a break as a space, raw HTML
-    as written; each link's words and URL go to `links`."""
+    """Inline tokens as the words they show: an image as its alt text, a break as a space, no HTML
+    tags; each link's words and URL go to `links`."""
     parts: list[str] = []
     opened: list[tuple[int, str]] = []  # where the open link's words start, and its URL
     for token in tokens:
         kind = token.type
-        if kind in ("text", "text_special", "code_inline", "html_inline"):
+        if kind in ("text", "text_special", "code_inline"):
             parts.append(token.content)
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
+        elif kind == "html_inline":  # a tag or comment is no word ("<sup>1.2</sup>" shows "1.2"); <br> a space
+            parts.append(" " if _HTML_BREAK.match(token.content) else "")
         elif kind == "image":
             parts.append(_plain(token.children or [], None))
         elif kind == "link_open":

@@ -176,3 +176,9 @@ def test_a_code_fence_closes_only_with_its_own_mark() -> None:
         ("", "js is how code is marked.", ()),
         ("", "After that.", ()),
     ]
+
+
+def test_html_tags_in_a_note_are_no_words() -> None:
+    """What a note's own HTML marks shows as its words ("<sup>1.10.0</sup>" as "1.10.0"), a <br> a space."""
+    text = "Versi <sup>1.10.0</sup> dan <mark>penting</mark>,<br>baris <!-- catatan --> baru.\n"
+    assert [block.text for block in article(text).blocks] == ["Versi 1.10.0 dan penting, baris baru."]
