@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,7 +17,7 @@ from psycopg import Copy
 
 from tui.article import Article, Problem
 from tui.i18n import encode
-from tui.library import pg_common, pg_groups
+from tui.library import pg_common, pg_groups, pg_mentions
 from tui.library.duplicates import THRESHOLD
 from tui.library.pg_connect import LibraryError, PgConnections, tune, unreachable, value
 from tui.library.pg_schema import build_indexes
@@ -51,13 +51,21 @@ class PgWriting(PgConnections):
 
     def _note_common(self) -> None:
         """The sync's end: the common words chosen if they were not, and noted in the rows written
-        before (a first sync's first articles, or every article of a library synced before them)."""
+        before (a first sync's first articles, or every article of a library synced before them);
+        the places and acronyms of the rows a library kept before it stored them."""
         conn = self._conn()
         started = time.perf_counter()
         if not self.common_words():
             self._common = pg_common.choose(conn)
-        if pg_common.fill(conn, self._common):
+        if pg_common.fill(conn, self._common, self._telling("common")):
             self.took["common"] = time.perf_counter() - started
+        started = time.perf_counter()
+        if pg_mentions.fill(conn, self._telling("mentions")):
+            self.took["mentions"] = time.perf_counter() - started
+
+    def _telling(self, step: str) -> Callable[[int, int], None] | None:
+        telling = self.telling
+        return None if telling is None else lambda done, of: telling(step, done, of)
 
     def copies(self) -> bool:
         """Articles come made for COPY (interface.Copying): sync.parse_files with `team`."""
