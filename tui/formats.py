@@ -430,7 +430,7 @@ def _plain(tokens: list[Token], links: list[tuple[str, str]] | None) -> str:
             parts.append(token.content)
         elif kind in ("softbreak", "hardbreak"):
             parts.append(" ")
-        elif kind == "html_inline":  # a tag or comment is no word ("<sup>1.2</sup>" shows "1.2"); <br> a space
+        elif kind == "html_inline":  # a tag or comment is no word ("<sup>1.2</sup>" shows 1.2); <br> a space
             parts.append(" " if _HTML_BREAK.match(token.content) else "")
         elif kind == "image":
             parts.append(_plain(token.children or [], None))
