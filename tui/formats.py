@@ -88,6 +88,8 @@ _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 _MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _MD_TABLE_RULE = re.compile(r":?-{1,}:?|")  # a cell of the line under a table's head: |---|:--:|
+_MD_CELL_BAR = re.compile(r"(?<!\\)\|")  # between a row's cells; "\|" is a bar in a cell, code too (GFM)
+_MD_ROW_ENDS = re.compile(r"^\s*\||(?<!\\)\|\s*$|^\s+|\s+$")  # a row's outer bars
 _WEB_LINK = re.compile(r"(?i)https?://[^\s/?#]+")  # a link a browser may be sent to (the opener's own rule)
 # What may start inline markup: a link or image, emphasis, code, an escape, an autolink or an entity.
 # Most lines have none and are taken as they are, without the parser.
@@ -524,7 +526,8 @@ def _markdown_units(text: str) -> list[Unit]:
                 continue
         if line.lstrip().startswith("|"):  # a table's row: a line of its own, its cells between bars
             current = None
-            cells = [cell.strip() for cell in line.strip().strip("|").split("|")]
+            row = _MD_ROW_ENDS.sub("", line)
+            cells = [cell.strip().replace("\\|", "|") for cell in _MD_CELL_BAR.split(row)]
             if not all(_MD_TABLE_RULE.fullmatch(cell) for cell in cells):
                 start("", cells[0], "cells").extend(cells[1:])
             continue

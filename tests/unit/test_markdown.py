@@ -182,3 +182,9 @@ def test_html_tags_in_a_note_are_no_words() -> None:
     """What a note's own HTML marks shows as its words ("<sup>1.10.0</sup>" as "1.10.0"), a <br> a space."""
     text = "Versi <sup>1.10.0</sup> dan <mark>penting</mark>,<br>baris <!-- catatan --> baru.\n"
     assert [block.text for block in article(text).blocks] == ["Versi 1.10.0 dan penting, baris baru."]
+
+
+def test_an_escaped_bar_in_a_table_cell_is_the_cells_own() -> None:
+    """GFM: "\\|" is a bar within a cell (Obsidian writes "[[note\\|alias]]" in tables), in code too."""
+    text = "| Nama | Kode |\n|---|---|\n| a \\| b | `x\\|y` |\n"
+    assert [unit[1] for unit in units(text)] == ["Nama | Kode", "a | b | x|y"]
