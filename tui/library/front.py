@@ -220,6 +220,10 @@ class Library:
         """
         parse = dt.datetime.fromisoformat
         shown = self._paths.shown
+        # The same source, place, places or acronyms one string, not one a row (a third of a 1M
+        # team list's memory: pg_read._rows_where).
+        same: dict[str, str] = {}
+        one = same.setdefault
         order = " ORDER BY key DESC" if newest_first else ""
         with self._db.lock:
             cursor = self._db.conn.execute(
@@ -228,11 +232,10 @@ class Library:
                 (limit,),
             )
             return [
-                Row(
-                    k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c, m, a
-                )
+                Row(k, t, None if d is None else parse(d), s and one(s, s), p and one(p, p), w, shown(path),
+                    digest, tags_from(g), c, m and one(m, m), a and one(a, a))
                 for k, t, d, s, p, w, path, digest, g, c, m, a in cursor
-            ]
+            ]  # fmt: skip
 
     def shared_rows(self) -> tuple[list[Row], set[str], int]:
         """(tui.library.interface) A local cache is not shared: its rows, and nothing gone."""
