@@ -9,6 +9,7 @@ import pytest
 
 from tests.app.test_app import settle, status, titles
 from tests.helpers import fake_browser, reader_lines
+from tests.unit.test_links import WIKI_PAGE
 from tui.app import KlipingApp
 from tui.dialogs.annotations import (
     LinksScreen,
@@ -237,6 +238,23 @@ async def test_the_links_of_an_article_are_listed_and_opened(
         await settle(pilot)
         assert not isinstance(app.screen, LinksScreen)
         assert opened == ["https://peta.example/rob"]
+
+
+async def test_a_wiki_page_shows_its_links_and_its_citations_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "gecko.html").write_text(WIKI_PAGE)
+    app = app_for(folder, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = reader_text(app)
+        assert "Firefox[2] di Demak.[1] Mesin ini" in " ".join(text.split())
+        assert "\u2060" not in text and "\\u2060" not in text
+        assert "[2] https://www.mozilla.org/firefox/" in text
+        assert "[3] https://id.wikipedia.org/wiki/Servo" in text
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen) and len(app.screen.links) == 3
 
 
 async def test_a_link_without_text_says_so(tmp_path: Path) -> None:

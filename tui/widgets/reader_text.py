@@ -10,7 +10,7 @@ from functools import partial
 from rich.style import Style
 from rich.text import Span, Text
 
-from tui.article import Article, Block, utf8_size
+from tui.article import Article, Block, as_written, utf8_size
 from tui.formatting import display_path, long_date, size, visible, visible_line
 from tui.i18n import _, ngettext
 from tui.marks import Marks
@@ -137,4 +137,4 @@ class ArticleText:
         return " · ".join(part for part in parts if part)
 
     def block_text(self, block: Block, style: Style) -> tuple[Text, str]:
-        return self.marked(Text(visible(block.text), style=style)), PREFIXES.get(block.kind, "")
+        return self.marked(Text(visible(as_written(block.text)), style=style)), PREFIXES.get(block.kind, "")
