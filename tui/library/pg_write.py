@@ -49,7 +49,7 @@ class PgWriting(PgConnections):
         (interface.Copying); none until they are chosen (pg_common.py)."""
         return self._common
 
-    def _note_common(self) -> None:
+    def _fill_in_older_rows(self) -> None:
         """The sync's end: the common words chosen if they were not, and noted in the rows written
         before (a first sync's first articles, or every article of a library synced before them);
         the places and acronyms of the rows a library kept before it stored them."""
@@ -77,7 +77,7 @@ class PgWriting(PgConnections):
     def merge_leftovers(self) -> None:
         """Nothing is left to merge (PostgreSQL's GIN index takes its pending entries in itself):
         the sync's new articles join their near-duplicate groups."""
-        self._note_common()
+        self._fill_in_older_rows()
         pg_groups.settle(self._conn(), THRESHOLD)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
@@ -112,7 +112,7 @@ class PgWriting(PgConnections):
         finally:
             self._bulk = False
             if written:  # (before the word indexes: a row noted after them changed them too)
-                self._note_common()
+                self._fill_in_older_rows()
             if empty:
                 self._index_and_group(group=written)
         if not empty:
