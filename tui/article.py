@@ -97,13 +97,33 @@ _ARTICLE_FIELDS = tuple(f.name for f in fields(Article))
 LINK_MARKER = re.compile(r"\[(\d+)\]")  # link N of an article's `links`, after its words in the text
 
 
+# A text with link markers that has its own "[2]" too (a wiki's citations, a footnote, code's `a[0]`)
+# keeps its own with a WORD JOINER after the "[": LINK_MARKER cannot match it, and cleaned text holds
+# none (cleaning.tidy takes invisible characters out). `as_written` undoes it wherever text leaves.
+OWN_MARK = "\u2060"
+_OWN_NUMBER = re.compile(r"\[(?=\d+\])")
+_KEPT = "[" + OWN_MARK
+
+
+def kept_own(text: str) -> str:
+    """The text with its own "[2]" written "[\u20602]", so they are not read as link markers."""
+    return _OWN_NUMBER.sub(_KEPT, text) if "[" in text else text
+
+
+def as_written(text: str) -> str:
+    """The text with its own "[2]" as written again (`kept_own` undone): what a reader or a file sees."""
+    return text.replace(_KEPT, "[") if OWN_MARK in text else text
+
+
 def unmarked(text: str, links: tuple[str, ...]) -> str:
     """The text without its link markers: a "[3]" after "kapas" is no word of the article, so it is
-    neither searched (it broke the phrase "kapas padi") nor carried as data; the links go apart."""
+    neither searched (it broke the phrase "kapas padi") nor carried as data; the links go apart.
+    Its own "[2]" stay, as written."""
     if not links:
-        return text
-    return LINK_MARKER.sub(
-        lambda marker: "" if 1 <= int(marker.group(1)) <= len(links) else marker.group(), text
+        return as_written(text)
+    count = len(links)
+    return as_written(
+        LINK_MARKER.sub(lambda marker: "" if 1 <= int(marker.group(1)) <= count else marker.group(), text)
     )
 
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from tui.article import Block, BlockKind
+from tui.article import Block, BlockKind, as_written, kept_own, unmarked
 from tui.dates import find_date, is_date_line
 from tui.gazetteer import plausible_place
 
@@ -557,7 +557,7 @@ def clean(units: list[Unit], title: str | None = None, raw: str | None = None) -
     out.blocks, out.links = _blocks(kept)
     first = next((block for block in out.blocks if block.kind == "paragraph"), None)
     if out.title is None and out.blocks:
-        out.title = derive_title((first or out.blocks[0]).text)
+        out.title = derive_title(unmarked((first or out.blocks[0]).text, out.links))
         out.title_derived = True
     if first is not None:
         place, site, when = _dateline(first.text)
@@ -579,11 +579,10 @@ def _blocks(units: list[Unit]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
     blocks kept (only theirs: a dropped menu's or sidebar's links do not come back)."""
     blocks: list[Block] = []
     numbers: dict[str, int] = {}
-    # A text that already has its own "[2]" (a wiki's citations, code) gets no link numbers: they
-    # would be read as its own, and its own taken out of exports (article.unmarked) as link numbers.
-    linking = any([unit.links for unit in units]) and not any(
-        "[" in unit.text and _BRACKETED_NUMBER.search(unit.text) for unit in units
-    )
+    linking = any([unit.links for unit in units])
+    # A text with links that already has its own "[2]" (a wiki's citations, code) keeps them as
+    # "[\u20602]" (article.kept_own), which no reader of link markers takes for one.
+    own = linking and any(["[" in unit.text and _BRACKETED_NUMBER.search(unit.text) for unit in units])
     count = len(units)
     start = 0
     while start < count:
@@ -594,11 +593,17 @@ def _blocks(units: list[Unit]) -> tuple[tuple[Block, ...], tuple[str, ...]]:
         # Most paragraphs are one line: its text as it is, no join.
         text = first.text if end == start + 1 else " ".join([unit.text for unit in units[start:end]])
         kind = first.kind or classify(text)
+        if own:
+            text = kept_own(text)
         if linking and (first.links or end > start + 1):
             anchors = [link for unit in units[start:end] for link in unit.links]
+            if own:
+                anchors = [(kept_own(words), url) for words, url in anchors]
             text = numbered(text, anchors, numbers) if anchors else text
         blocks.append(Block(kind, text))  # type: ignore[arg-type]
         start = end
+    if own and not numbers:  # no link's words were found: its own "[2]" need no keeping
+        blocks = [Block(block.kind, as_written(block.text)) for block in blocks]
     return tuple(blocks), tuple(numbers)
 
 

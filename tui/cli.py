@@ -19,7 +19,7 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import Problem, utf8_size
+from tui.article import Problem, as_written, utf8_size
 from tui.config import LANGS, load_settings
 from tui.export import (
     FORMATS,
@@ -453,7 +453,7 @@ def _print_plain(library: LibraryLike, key: int, out: TextIO, annotate: Annotate
     out.write(f"{visible_line(article.title)}\n")
     out.write(". ".join(part for part in details if part) + ".\n")
     out.write(_("File: {path}").format(path=display_path(article.path)) + "\n\n")
-    out.write(article.text + "\n\n")
+    out.write(as_written(article.text) + "\n\n")
     if article.links:  # what its "[N]" markers point to, listed as the reader lists them
         listed = "\n".join(f"[{n}] {visible_line(url)}" for n, url in enumerate(article.links, 1))
         out.write(_("Links") + "\n\n" + listed + "\n\n")

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from tui.article import LINK_MARKER, Article, carried_marks, unmarked
+from tui.article import LINK_MARKER, Article, as_written, carried_marks, kept_own, unmarked
 from tui.config import write_atomically, written_through
 from tui.formatting import display_path
 from tui.i18n import _
@@ -246,7 +246,7 @@ def linked(text: str, links: tuple[str, ...]) -> str:
 def copied_text(article: Article) -> str:
     """What `y` puts on the clipboard: the title, the clean text and, as the reader lists them, the
     links its "[N]" markers point to (a pasted "[2]" without them pointed nowhere)."""
-    parts = [article.title, article.text]
+    parts = [article.title, as_written(article.text)]
     if article.links:
         parts.append(
             _("Links") + "\n\n" + "\n".join(f"[{n}] {url}" for n, url in enumerate(article.links, 1))
@@ -273,20 +273,23 @@ def _uninert(text: str) -> str:
 
 
 def _inert_linked(text: str, links: tuple[str, ...]) -> str:
-    """`linked`, the text between the link markers made inert."""
+    """`linked`, the text between the link markers made inert and its own "[2]" as written."""
     if not links:
-        return _inert(text)
+        return _inert(as_written(text))
     parts: list[str] = []
     last = 0
     for marker in LINK_MARKER.finditer(text):
-        parts += [_inert(text[last : marker.start()]), linked(marker.group(), links)]
+        parts += [_inert(as_written(text[last : marker.start()])), linked(marker.group(), links)]
         last = marker.end()
-    return "".join(parts) + _inert(text[last:])
+    return "".join(parts) + _inert(as_written(text[last:]))
 
 
 def _unlinked(text: str) -> str:
-    """The text as it was before `linked`: each Markdown link to a link is its "[N]" again."""
-    return _MARKDOWN_LINK.sub(r"[\1]", text) if "](<" in text else text
+    """The text as it was before `linked`: each Markdown link to a link is its "[N]" again, and its
+    own "[2]" kept from being read as one (article.kept_own), as the cleaning keeps them."""
+    if "](<" not in text or not _MARKDOWN_LINK.search(text):
+        return text
+    return _MARKDOWN_LINK.sub(r"[\1]", kept_own(text))
 
 
 def _markdown(article: Article, annotate: Annotate) -> str:

@@ -24,7 +24,7 @@ import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 
-from tui.article import Article
+from tui.article import Article, as_written
 from tui.library import PAGE_ROWS, AtOnce, Stopped
 from tui.library.interface import LibraryLike
 from tui.query import Query, parse
@@ -78,7 +78,7 @@ def match_of(article: Article, query: Query, text: str, key: int, width: int) ->
     512 KB article: never on the event loop)."""
     if query.is_empty:
         return None
-    line, spans = snippet(article.text, query, width=width)
+    line, spans = snippet(as_written(article.text), query, width=width)
     return Match(text, key, line, spans) if spans else None
 
 

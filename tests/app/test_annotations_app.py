@@ -6,10 +6,13 @@ import json
 from pathlib import Path
 
 import pytest
+from rich.style import Style
 
 from tests.app.test_app import settle, status, titles
 from tests.helpers import fake_browser, reader_lines
+from tests.unit.test_links import WIKI_PAGE
 from tui.app import KlipingApp
+from tui.article import Article
 from tui.dialogs.annotations import (
     LinksScreen,
     NameScreen,
@@ -18,9 +21,11 @@ from tui.dialogs.annotations import (
     TagListScreen,
     TagsScreen,
 )
+from tui.loader import parse_bytes
 from tui.state import ReadingState
 from tui.widgets.article_list import ArticleList
 from tui.widgets.reader import Reader
+from tui.widgets.reader_text import ArticleText
 
 
 @pytest.fixture
@@ -237,6 +242,34 @@ async def test_the_links_of_an_article_are_listed_and_opened(
         await settle(pilot)
         assert not isinstance(app.screen, LinksScreen)
         assert opened == ["https://peta.example/rob"]
+
+
+async def test_a_wiki_page_shows_its_links_and_its_citations_as_written(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "gecko.html").write_text(WIKI_PAGE)
+    app = app_for(folder, tmp_path)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await settle(pilot)
+        text = reader_text(app)
+        assert "Firefox[2] di Demak.[1] Mesin ini" in " ".join(text.split())
+        assert "\u2060" not in text and "\\u2060" not in text
+        assert "[2] https://www.mozilla.org/firefox/" in text
+        assert "[3] https://id.wikipedia.org/wiki/Servo" in text
+        await pilot.press("l")
+        await settle(pilot)
+        assert isinstance(app.screen, LinksScreen) and len(app.screen.links) == 3
+
+
+def test_the_reader_shows_a_link_marker_as_a_link_and_a_citation_as_written() -> None:
+    article = next(a for a in parse_bytes(WIKI_PAGE.encode(), "gecko.html") if isinstance(a, Article))
+    link = Style(color="red")
+    texts = ArticleText(style=lambda name: link if name == "reader--link" else Style()).clean(article)
+    shown = [piece()[0] for piece in texts if callable(piece)]
+    first = next(text for text in shown if "Firefox" in text.plain)
+    styled = [first.plain[span.start : span.end] for span in first.spans if span.style == link]
+    assert styled == ["[1]", "[2]"]  # Mozilla's, Firefox's; not the citations "[1]" and "[2]"
+    assert "Firefox[2] di Demak.[1] Mesin ini" in " ".join(first.plain.split())
 
 
 async def test_a_link_without_text_says_so(tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ import io
 import json
 from pathlib import Path
 
-from tui.article import Article, Problem
+from tui.article import OWN_MARK, Article, Problem, as_written, unmarked
 from tui.export import copied_text, export_articles, read_back, write_articles
 from tui.library import Library
 from tui.loader import parse_bytes
@@ -126,14 +126,111 @@ def test_markdown_export_writes_markdown_links_and_reads_back(tmp_path: Path) ->
     assert json.loads(lines.getvalue())["links"] == list(article.links)
 
 
-def test_a_text_with_its_own_bracketed_numbers_gets_no_link_numbers() -> None:
+# A wiki's page: its citations "[1]" are its own text, its links are links (a fragment link is none).
+WIKI_PAGE = """<html><head><title>Gecko (mesin peramban) - Wikipedia</title>
+<link rel="canonical" href="https://id.wikipedia.org/wiki/Gecko"></head><body>
+<nav><a href="/wiki/Halaman_Utama">Halaman Utama</a></nav>
+<main><h1>Gecko (mesin peramban)</h1>
+<p><b>Gecko</b> adalah mesin peramban buatan <a href="/wiki/Mozilla">Mozilla</a> sejak tahun 1997 yang dipakai
+<a href="https://www.mozilla.org/firefox/">Firefox</a> di Demak.<sup><a href="#cite_note-1">[1]</a></sup>
+Mesin ini ditulis dalam bahasa C++ dan Rust.<sup><a href="#cite_note-2">[2]</a></sup></p>
+<p>Pada tahun 2017 sebagian komponennya diganti dengan kode dari proyek <a href="/wiki/Servo">Servo</a>,
+sehingga halaman web ditampilkan lebih cepat di komputer dengan banyak inti prosesor.<sup>
+<a href="#cite_note-3">[3]</a></sup></p>
+<p>Gecko juga dipakai oleh peramban lain seperti Thunderbird dan SeaMonkey, serta oleh sejumlah aplikasi yang
+menampilkan isi web di dalam jendelanya sendiri tanpa membuka peramban terpisah, kata KPK.</p>
+</main></body></html>"""
+
+WIKI_LINKS = (
+    "https://id.wikipedia.org/wiki/Mozilla",
+    "https://www.mozilla.org/firefox/",
+    "https://id.wikipedia.org/wiki/Servo",
+)
+WIKI_WRITTEN = (
+    "adalah mesin peramban buatan Mozilla sejak tahun 1997 yang dipakai Firefox di Demak.[1] Mesin ini "
+    "ditulis dalam bahasa C++ dan Rust.[2]"
+)
+
+
+def written(text: str) -> str:
+    return " ".join(text.split())
+
+
+def test_a_text_with_its_own_bracketed_numbers_keeps_its_links_and_its_own_numbers() -> None:
     note = "# Wiki\n\nBrowsers use [Gecko](https://gecko.example/) widely.[1] Code: `map[[32]byte]`.\n"
     article = only_article(parse_bytes(note.encode(), "wiki.md"))
-    assert article.text == "Browsers use Gecko widely.[1] Code: map[[32]byte]."
-    assert article.links == ()
+    assert article.links == ("https://gecko.example/",)
+    assert unmarked(article.text, article.links) == "Browsers use Gecko widely.[1] Code: map[[32]byte]."
+    assert as_written(article.text) == "Browsers use Gecko[1] widely.[1] Code: map[[32]byte]."
     lines = io.StringIO()
     write_articles([article], lines, "jsonl")
-    assert json.loads(lines.getvalue())["text"] == article.text  # its own "[1]" stays
+    assert json.loads(lines.getvalue())["text"] == "Browsers use Gecko widely.[1] Code: map[[32]byte]."
+    markdown = io.StringIO()
+    write_articles([article], markdown, "md")
+    assert "Gecko[\\[1\\]](<https://gecko.example/>) widely.[1] Code: map[[32]byte]." in markdown.getvalue()
+    assert OWN_MARK not in markdown.getvalue() and OWN_MARK not in copied_text(article)
+    assert "widely.[1] Code" in copied_text(article)
+
+
+def test_a_markdown_link_whose_words_hold_a_bracketed_number_is_kept() -> None:
+    note = "# Laporan\n\nLihat [Laporan [1] tahunan](https://example.org/a) dari BPS.\n"
+    article = only_article(parse_bytes(note.encode(), "laporan.md"))
+    assert article.links == ("https://example.org/a",)
+    assert as_written(article.text) == "Lihat Laporan [1] tahunan[1] dari BPS."
+    assert unmarked(article.text, article.links) == "Lihat Laporan [1] tahunan dari BPS."
+
+
+def test_a_wiki_page_keeps_its_links_and_its_citations_as_written(tmp_path: Path) -> None:
+    article = only_article(parse_bytes(WIKI_PAGE.encode(), "gecko.html"))
+    assert article.links == WIKI_LINKS
+    assert "buatan Mozilla[1] sejak" in written(as_written(article.text))
+    assert "Firefox[2] di Demak.[1] Mesin" in written(as_written(article.text))
+    assert "proyek Servo[3], sehingga" in written(as_written(article.text))
+    for fmt in ("jsonl", "csv", "md"):
+        path = tmp_path / f"out.{fmt}"
+        export_articles([article], path, fmt)
+        exported = path.read_text(encoding="utf-8")
+        assert OWN_MARK not in exported
+        text = read_back(path, fmt)[0]["text"]
+        assert text is not None
+        if fmt == "md":  # the links as Markdown links, read back as the article has them
+            assert "Firefox[\\[2\\]](<https://www.mozilla.org/firefox/>) di Demak.[1]" in exported
+            assert text == article.text
+        else:
+            assert WIKI_WRITTEN in written(text)
+    lines = io.StringIO()
+    write_articles([article], lines, "jsonl")
+    assert json.loads(lines.getvalue())["links"] == list(WIKI_LINKS)
+    assert article.places[:1] == ("Demak",) and "KPK" in article.acronyms
+
+
+def test_a_wiki_page_is_searched_as_written_and_read_back_from_the_cache() -> None:
+    article = only_article(parse_bytes(WIKI_PAGE.encode(), "/c/gecko.html"))
+    library = Library()
+    try:
+        library.put_files([(article.path, 100, 1, [article])])
+        library.merge_leftovers()
+        (row,) = library.rows()
+        stored = library.article(row.key)
+        assert stored is not None and stored.links == WIKI_LINKS and stored.text == article.text
+        assert stored.places == article.places and stored.acronyms == article.acronyms
+
+        def found(text: str) -> int:
+            return len(library.search(parse(text)).keys)
+
+        # across a link marker, and a word its own "[2]" follows
+        assert found('"firefox di demak"') == 1 and found("rust") == 1
+        assert found('"servo sehingga"') == 1 and found("2060") == 0
+    finally:
+        library.close()
+
+
+def test_an_old_text_with_link_markers_reads_as_before() -> None:
+    """A cache or a team library written before its own "[2]" were kept: plain markers are links."""
+    old = "Menurut BMKG[1], air naik; lihat peta[2]."
+    links = ("https://bmkg.go.id/rob", "https://peta.example/rob")
+    assert unmarked(old, links) == "Menurut BMKG, air naik; lihat peta."
+    assert as_written(old) == old
 
 
 def test_json_lines_carry_the_text_without_link_numbers() -> None:

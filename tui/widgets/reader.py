@@ -60,6 +60,7 @@ class Reader(WrappedView, can_focus=True):
         "reader--notice",
         "reader--removed",
         "reader--note",
+        "reader--link",
     }
 
     DEFAULT_CSS = """
@@ -78,6 +79,7 @@ class Reader(WrappedView, can_focus=True):
         & > .reader--removed { text-style: dim strike; }
         & > .reader--notice { color: $text-muted; text-style: italic; }
         & > .reader--note { color: $secondary; }
+        & > .reader--link { color: $text-primary; }  /* a link marker "[2]", not the text's own "[1]" */
     }
     """
 

@@ -10,7 +10,7 @@ from functools import partial
 from rich.style import Style
 from rich.text import Span, Text
 
-from tui.article import Article, Block, utf8_size
+from tui.article import LINK_MARKER, Article, Block, as_written, utf8_size
 from tui.formatting import display_path, long_date, size, visible, visible_line
 from tui.i18n import _, ngettext
 from tui.marks import Marks
@@ -61,8 +61,9 @@ class ArticleText:
             link = _("A link saved without its text: {url} (w opens it in the browser).")
             texts.append(self.line(link.format(url=visible_line(article.url)), "reader--notice"))
         styles = {kind: self.style(f"reader--{kind}") for kind in ("heading", "quote", "caption")}
+        links = len(article.links)
         for block in article.blocks:
-            texts += [partial(self.block_text, block, styles.get(block.kind, Style())), BLANK]
+            texts += [partial(self.block_text, block, styles.get(block.kind, Style()), links), BLANK]
         if article.links:  # what the "[3]" in the text point to, and how to open one
             texts += [self.line(_("Links"), "reader--heading"), BLANK]
             texts += [
@@ -136,5 +137,20 @@ class ArticleText:
             parts.append(" ".join("#" + visible_line(label(article.digest, tag)) for tag in tags))
         return " · ".join(part for part in parts if part)
 
-    def block_text(self, block: Block, style: Style) -> tuple[Text, str]:
-        return self.marked(Text(visible(block.text), style=style)), PREFIXES.get(block.kind, "")
+    def block_text(self, block: Block, style: Style, links: int = 0) -> tuple[Text, str]:
+        """A block as written, its link markers in the link style: a wiki's own "[1]" (a citation)
+        is shown as written and plain, the "[2]" after a link's words as a link."""
+        if not links or "]" not in block.text:
+            return self.marked(Text(visible(as_written(block.text)), style=style)), PREFIXES.get(
+                block.kind, ""
+            )
+        text = Text(style=style)
+        link = self.style("reader--link")
+        last = 0
+        for marker in LINK_MARKER.finditer(block.text):  # found before its own "[1]" are as written
+            if 1 <= int(marker.group(1)) <= links:
+                text.append(visible(as_written(block.text[last : marker.start()])))
+                text.append(marker.group(), style=link)
+                last = marker.end()
+        text.append(visible(as_written(block.text[last:])))
+        return self.marked(text), PREFIXES.get(block.kind, "")
