@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -131,3 +132,23 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
     yield make_conninfo(**{**conninfo_to_dict(pg_admin_url), "dbname": name})
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until_listening(url: str, channel: str, timeout: float = 60) -> None:
+    """Block until a session of `url`'s role and database has run `LISTEN channel` (as the server
+    shows it): a change made before that is never heard, however long a test waits after it."""
+    import psycopg
+
+    listen = f"LISTEN {channel}"
+    deadline = time.monotonic() + timeout  # only reached when it fails
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            found = conn.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                "AND usename = current_user AND pid <> pg_backend_pid() AND state = 'idle' AND query = %s",
+                (listen,),
+            ).fetchone()
+            if found is not None:
+                return
+            assert time.monotonic() < deadline, f"no session ran {listen} within {timeout} s"
+            time.sleep(0.02)
