@@ -157,9 +157,10 @@ def test_filter_read_help_and_quit_in_a_real_terminal(terminal: Terminal) -> Non
     for _ in range(40):  # a small terminal shows the first keys; the rest is a scroll away
         if "Quit" in terminal.text:
             break
-        terminal.press("j")  # a line at a time, so a slow screen cannot make it scroll past
-        terminal.pump(0.1)
-    terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys", timeout=2)
+        shown = terminal.text
+        terminal.press("j")  # a line at a time, each drawn before the next: never scrolled past
+        terminal.wait_for(lambda screen, shown=shown: screen != shown, "the help to scroll a line")
+    terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys")
     terminal.press("\x1b")
     terminal.wait_for(
         lambda screen: "Keys" not in screen and "1 of 2 articles" in screen, "the help to close"
