@@ -25,6 +25,14 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture(autouse=True)
+def no_user_programs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No editor, pager or browser of the developer's: a test that wants one sets it (a VISUAL,
+    read before EDITOR, made the tests that set EDITOR run the developer's editor instead)."""
+    for name in ("VISUAL", "EDITOR", "PAGER", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
+
+
+@pytest.fixture(autouse=True)
 def english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Tests see the English interface whatever the developer's locale, and leave it English."""
     from tui.i18n import set_language
