@@ -74,7 +74,8 @@ class Terminal:
         self.stream.feed(data)
         return True
 
-    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 10) -> None:
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 30) -> None:
+        """Until the screen shows it; `timeout` is a ceiling, only reached when it fails."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate(self.text):
@@ -87,7 +88,7 @@ class Terminal:
     def press(self, keys: str) -> None:
         self.child.send(keys)
 
-    def exit_status(self, timeout: float = 5) -> int | None:
+    def exit_status(self, timeout: float = 30) -> int | None:
         """Read the program's last output, then its exit status, or None if it is still running."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.pump(0.1):
