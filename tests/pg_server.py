@@ -3,9 +3,10 @@
 `KLIPING_TEST_PG` (a libpq URL of a server where the role may create databases) is used when set;
 otherwise the system's PostgreSQL binaries (Debian's `/usr/lib/postgresql/N/bin`, or `initdb` on the
 PATH) start a server in a temporary folder, on a Unix socket only, with `initdb --no-sync -A trust`
-and no locale, whatever the developer's: ready in under a second. initdb refuses to run as root, so as root the server runs as the
-`postgres` user (`runuser`). Without either the PostgreSQL tests are skipped with one line saying
-how to run them; with `KLIPING_REQUIRE_PG=1` (.ci/run) that is a failure instead.
+and no locale, whatever the developer's: ready in under a second. initdb refuses to run as root,
+so as root the server runs as the `postgres` user (`runuser`). Without either the PostgreSQL tests
+are skipped with one line saying how to run them; with `KLIPING_REQUIRE_PG=1` (.ci/run) that is a
+failure instead.
 """
 
 from __future__ import annotations
