@@ -31,6 +31,14 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
 
 
 @pytest.fixture(autouse=True)
+def usual_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 80x24 terminal whatever the developer's: an exported COLUMNS=20 wrapped argparse's help
+    mid-phrase, and a subprocess's app drew itself that small in a larger pty."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+
+
+@pytest.fixture(autouse=True)
 def no_user_programs(monkeypatch: pytest.MonkeyPatch) -> None:
     """No editor, pager or browser of the developer's: a test that wants one sets it (a VISUAL,
     read before EDITOR, made the tests that set EDITOR run the developer's editor instead)."""
