@@ -180,7 +180,15 @@ class KlipingApp(App[None]):
     def loaded(self) -> None:
         """Loading is done: what is loaded now lives as long as the app."""
         rows = list(self.session.rows.values())  # taken here: the loop may change the dict meanwhile
-        self.run_worker(partial(warm_facets, rows), thread=True, group="facets-warm", exit_on_error=False)
+        # (A description of its own: Textual's default is the work's repr, here every row's: 2.7 s
+        # on the event loop at 1M rows, keys typed meanwhile shown that much later.)
+        self.run_worker(
+            partial(warm_facets, rows),
+            description="facets-warm",
+            thread=True,
+            group="facets-warm",
+            exit_on_error=False,
+        )
         if self.tune_gc:
             # The collector need not scan it again, which removes pauses of up to 80 ms at 100k
             # (benchmarks/README.md); then thresholds for typing (AFTER_LOADING_GC).

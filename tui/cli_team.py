@@ -86,6 +86,11 @@ def sync_command(argv: Sequence[str]) -> int:
     articles = 0
     try:
         with _Progress() as progress:
+            steps = {
+                "common": _("noting the common words, once"),
+                "mentions": _("finding the places and acronyms, once"),
+            }
+            library.telling = lambda step, done, of: progress.stage(steps[step], done, of)
             bulk = False
             for update in sync(library, args.paths):
                 for notice in update.notices:
@@ -151,6 +156,8 @@ class _Progress:
     def __init__(self) -> None:
         self._bar: object = None
         self._task: object = None
+        self._stage = ""  # the step stage() tells of
+        self._staged: int | None = None  # its task on the bar
 
     def __enter__(self) -> _Progress:
         if sys.stderr.isatty():
@@ -183,6 +190,28 @@ class _Progress:
             self._bar.update(self._task, description=what)  # type: ignore[arg-type]
         else:
             print(f"kliping: {what}", file=sys.stderr)
+
+    def stage(self, what: str, done: int, total: int) -> None:
+        """A step after the files are in that counts its own work: a bar of its own on a terminal
+        (the files' bar again once it is done), a line said once on a pipe."""
+        from rich.progress import Progress, TaskID
+
+        bar = self._bar
+        if not isinstance(bar, Progress):
+            if what != self._stage:
+                print(f"kliping: {what}", file=sys.stderr)
+        elif what != self._stage:  # (its own task: the files' time left would be reckoned from theirs)
+            if isinstance(self._staged, int):
+                bar.remove_task(TaskID(self._staged))
+            bar.update(self._task, visible=False)  # type: ignore[arg-type]
+            self._staged = bar.add_task(what, total=total, completed=done)
+        elif isinstance(self._staged, int):
+            bar.update(TaskID(self._staged), completed=done, total=total)
+        self._stage = what
+        if isinstance(bar, Progress) and done >= total and isinstance(self._staged, int):
+            bar.remove_task(TaskID(self._staged))
+            bar.update(self._task, visible=True)  # type: ignore[arg-type]
+            self._staged, self._stage = None, ""
 
     def say(self, line: str) -> None:
         from rich.progress import Progress

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import re
 from collections.abc import Iterator, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin
 
 import yaml
@@ -17,6 +18,10 @@ from tui.dates import is_date_line, parse_date
 from tui.formatting import FIELD_LIMIT, plain_field, plain_line, plain_text
 from tui.i18n import said
 from tui.imports import clippers
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 
 def text_units(text: str) -> list[Unit]:
@@ -81,27 +86,33 @@ _FRONT_MATTER = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)"
 _MD_HEADING = re.compile(r"^(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _MD_LIST = re.compile(r"^\s*(?:[-*+]|(\d+)[.)])\s+(.*)$")
 _MD_QUOTE = re.compile(r"^\s*>\s?(.*)$")
-_MD_IMAGE = re.compile(r"^!\[([^\]]*)\]\([^)]*\)\s*$")
 _MD_RULE = re.compile(r"^\s*(?:[-*_]\s*){3,}$")
 _MD_TABLE_RULE = re.compile(r":?-{1,}:?|")  # a cell of the line under a table's head: |---|:--:|
-# Each span stops at the next opening mark, so a line of unpaired marks costs linear time, not quadratic.
-_MD_LINK = re.compile(r"(!?)\[([^\[\]]*)\]\(([^()]*)\)")
-_MD_INLINE = (
-    (re.compile(r"\*\*(?=\S)((?:[^*]|\*(?!\*))+?)(?<=\S)\*\*"), r"\1"),
-    (re.compile(r"__(?=\S)((?:[^_]|_(?!_))+?)(?<=\S)__"), r"\1"),
-    (re.compile(r"(?<![\w*])\*(?=\S)([^*]+?)(?<=\S)\*(?![\w*])"), r"\1"),
-    (re.compile(r"(?<!\w)_(?=\S)([^_]+?)(?<=\S)_(?!\w)"), r"\1"),
-    (re.compile(r"`([^`]*)`"), r"\1"),
-)
+_MD_CELL_BAR = re.compile(r"(?<!\\)\|")  # between a row's cells; "\|" is a bar in a cell, code too (GFM)
+_MD_ROW_ENDS = re.compile(r"^\s*\||(?<!\\)\|\s*$|^\s+|\s+$")  # a row's outer bars
 _WEB_LINK = re.compile(r"(?i)https?://[^\s/?#]+")  # a link a browser may be sent to (the opener's own rule)
-_MD_MARK = re.compile(r"[\[*_`\\]")
-# A backslash before ASCII punctuation (CommonMark's escape: `\*` is a star, not emphasis), or a
-# code span, whose backslashes stay as written. An escaped mark is hidden as a private-use
-# character while the spans are read, and shown as itself after.
-_MD_ESCAPE_OR_CODE = re.compile(r"(`+)(?:.+?)\1|\\([!-/:-@\[-`{-~])")
-_HIDDEN = 0xE000  # an escaped character c is held as chr(_HIDDEN + ord(c)) (U+E021-U+E07E)
-_SHOWN = {_HIDDEN + c: chr(c) for c in range(0x21, 0x7F)}
-_HIDDEN_RANGE = re.compile("[\ue021-\ue07e]")
+# What may start inline markup: a link or image, emphasis, code, an escape, an autolink or an entity.
+# Most lines have none and are taken as they are, without the parser.
+_MD_MARK = re.compile(r"[\[*_`\\<&]")  # one class: a scan as fast as str.find (an alternation: 5x slower)
+# A line that may be an image alone (or a link holding one), short as they are: only these are read
+# ahead of the rest (100 kB of "![" took the parser 1.4 s; every line read twice would double it).
+_MAY_BE_IMAGE = re.compile(r"[ \t]*\[?!\[.{0,4000}\)[ \t]*\Z", re.S)
+# An image whose alt text holds no markup and whose address no space, parenthesis, escape or entity:
+# its caption is its alt text as written, without the parser (~40 us a line).
+_PLAIN_IMAGE = re.compile(r"!\[([^\[\]*_`\\<&]*)\]\([^()\s<>\\&]*\)")
+_HTML_BREAK = re.compile(r"(?i)<br\b")
+# A link reference definition ("[1]: https://example.org/a 'Title'"), on one line; "[^1]: ..." is a
+# footnote (Obsidian, GitHub), kept as text. Its link is read by the parser, as a link's would be.
+_MD_DEFINITION = re.compile(
+    r" {0,3}\[(?!\^)((?:[^\[\]\\]|\\.){1,999})\]:[ \t]*"
+    r"(<(?:[^<>\n\\]|\\.)*>|[^\s<]\S*)"
+    r"(?:[ \t]+(\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\)))?[ \t]*"
+)
+# A definition's title alone on the line after it, as writers that wrap lines put it.
+_MD_TITLE_LINE = re.compile(r"[ \t]+(?:\"(?:[^\"\\]|\\.)*\"|'(?:[^'\\]|\\.)*'|\((?:[^()\\]|\\.)*\))[ \t]*")
+# A code block's opening fence: three or more backticks (none after them: "```a``" is a code span)
+# or tildes, at any indent (lists indent theirs).
+_MD_FENCE = re.compile(r"`{3,}(?=[^`]*\Z)|~{3,}")
 # Record keys as scrapers and feeds name them, in English and Indonesian; the first one present wins.
 _META_KEYS = {
     "title": ("title", "headline", "judul", "judul_berita", "name"),
@@ -370,99 +381,189 @@ def _empty_entry(source: str, error: yaml.YAMLError) -> bool:
     return line[mark.column : mark.column + 1] == "," and bool(_FLOW_EMPTY.search(line, 0, mark.column))
 
 
-def _inline(text: str, links: list[tuple[str, str]] | None = None) -> str:
-    """A line's words without inline markup; its links (words, URL) go to `links`."""
-    if _MD_MARK.search(text) is None:  # most lines have no inline markup: skip the six passes
+def _inline(
+    text: str, links: list[tuple[str, str]] | None = None, references: dict[str, Any] | None = None
+) -> str:
+    """A text's words without inline markup, as CommonMark reads them; its links (words, URL) go to
+    `links`, and `references` (label: {"href", "title"}) are the link reference definitions it may use."""
+    if _MD_MARK.search(text) is None:  # most lines have no inline markup: no parser for them
         return text
-
-    escapes = "\\" in text and _HIDDEN_RANGE.search(text) is None  # (a text holding them: as written)
-
-    def words(link: re.Match[str]) -> str:
-        target = link.group(3).split()
-        if not link.group(1) and target and links is not None:
-            shown = link.group(2).translate(_SHOWN) if escapes else link.group(2)
-            links.append(
-                (shown, target[0].strip("<>").translate(_SHOWN) if escapes else target[0].strip("<>"))
-            )
-        return link.group(2)
-
-    if escapes:
-        text = _MD_ESCAPE_OR_CODE.sub(_hidden, text)
-    text = _MD_LINK.sub(words, text)
-    for pattern, replacement in _MD_INLINE:
-        text = pattern.sub(replacement, text)
-    return text.translate(_SHOWN) if escapes else text
+    return _plain(_tokens(text, references), links)
 
 
-def _hidden(found: re.Match[str]) -> str:
-    """An escaped character, hidden from the span patterns; a code span as it is."""
-    return chr(_HIDDEN + ord(found[2])) if found[2] else found[0]
+def _tokens(text: str, references: dict[str, Any] | None = None) -> list[Token]:
+    """A text's inline tokens: the inline rules alone, without the core's passes that parseInline
+    adds around them (a fifth of the time; text_special tokens are read as text)."""
+    parser = _parser()
+    tokens: list[Token] = []
+    parser.inline.parse(text, parser, {"references": references} if references else {}, tokens)
+    return tokens
+
+
+@functools.cache
+def _parser() -> MarkdownIt:
+    """markdown-it-py's CommonMark reader, its links kept as written; imported on first use, so a
+    worker that reads no Markdown markup does not load it."""
+    from markdown_it import MarkdownIt
+
+    class Reader(MarkdownIt):
+        # A URL as written (after its escapes and entities), not percent-encoded for HTML, and every
+        # link kept: web_links decides which a browser may be sent to, as for HTML pages.
+        def normalizeLink(self, url: str) -> str:
+            return url
+
+        def normalizeLinkText(self, link: str) -> str:
+            return link
+
+        def validateLink(self, url: str) -> bool:
+            return True
+
+    return Reader("commonmark")
+
+
+def _plain(tokens: list[Token], links: list[tuple[str, str]] | None) -> str:
+    """Inline tokens as the words they show: an image as its alt text, a break as a space, no HTML
+    tags; each link's words and URL go to `links`."""
+    parts: list[str] = []
+    opened: list[tuple[int, str]] = []  # where the open link's words start, and its URL
+    for token in tokens:
+        kind = token.type
+        if kind in ("text", "text_special", "code_inline"):
+            parts.append(token.content)
+        elif kind in ("softbreak", "hardbreak"):
+            parts.append(" ")
+        elif kind == "html_inline":  # a tag or comment is no word ("<sup>1.2</sup>" shows 1.2); <br> a space
+            parts.append(" " if _HTML_BREAK.match(token.content) else "")
+        elif kind == "image":
+            parts.append(_plain(token.children or [], None))
+        elif kind == "link_open":
+            opened.append((len(parts), str(token.attrGet("href") or "")))
+        elif kind == "link_close" and opened:
+            start, href = opened.pop()
+            if links is not None:
+                links.append(("".join(parts[start:]), href))
+    return "".join(parts)
+
+
+def _lone_image(line: str) -> tuple[str, list[tuple[str, str]]] | None:
+    """An image alone on its line, or a link holding only an image: its alt text (the caption) and
+    the link; None for any other line."""
+    if (plain := _PLAIN_IMAGE.fullmatch(line)) is not None:  # most: the parser would read the same
+        return plain.group(1), []
+    links: list[tuple[str, str]] = []
+    tokens = [token for token in _tokens(line) if token.type != "text" or token.content.strip()]
+    kinds = [token.type for token in tokens]
+    if kinds not in (["image"], ["link_open", "image", "link_close"]):
+        return None
+    return _plain(tokens, links), links
+
+
+def _definition(found: re.Match[str]) -> tuple[str, dict[str, str]]:
+    """A link reference definition's label, as links name it, and its URL, as a link's is read."""
+    from markdown_it.common.utils import normalizeReference, unescapeAll
+
+    href = found.group(2)
+    return normalizeReference(found.group(1)), {
+        "href": unescapeAll(href[1:-1] if href[0] == "<" else href),
+        "title": "",
+    }
 
 
 def _markdown_units(text: str) -> list[Unit]:
     """Markdown blocks as units: headings, quotes, list items, images and paragraphs."""
     units: list[Unit] = []
-    pieces: list[list[str]] = []  # each unit's lines, joined once at the end: a long block stays linear
+    pieces: list[list[str]] = []  # each unit's lines as written, read once the whole text is
+    # How each unit's pieces are read: "" lines of Markdown, "code" as they are, "cells" a table
+    # row's cells, "read" a caption read already.
+    modes: list[str] = []
     current: list[str] | None = None  # the pieces of the open quote, list item or paragraph
     kind = ""
+    references: dict[str, Any] = {}  # link reference definitions: links anywhere may use them
+    defining = ""  # the last line was a definition ("titled" or "untitled"): another may follow it
     found: dict[int, list[tuple[str, str]]] = {}  # the units' links (words, URL), by unit
 
-    def start(unit_kind: str, first: str) -> list[str]:
+    def start(unit_kind: str, first: str, mode: str = "") -> list[str]:
         units.append(Unit(unit_kind, "", len(units)))
         pieces.append([first])
+        modes.append(mode)
         return pieces[-1]
 
-    def inline(line: str, new: bool) -> str:
-        """_inline's reading of a line of the unit started next (`new`) or last, its links kept."""
-        if _MD_MARK.search(line) is None:  # most lines: no markup, so no links and no list for them
-            return line
-        return _inline(line, found.setdefault(len(units) - (not new), []))
-
-    fenced = False
+    fence = ""  # the open code block's fence ("```", "~~~~"); "" outside one
     for line in text.split("\n"):
-        if line.lstrip().startswith(("```", "~~~")):
-            fenced, current = not fenced, None
+        after_definition, defining = defining, ""
+        if fence:
+            closing = line.strip()
+            if closing.startswith(fence) and not closing.strip(fence[0]):  # its mark, as long or longer
+                fence = ""
+            else:
+                start("paragraph", line, "code")
             continue
-        if fenced:
-            start("paragraph", line)
+        if line.lstrip().startswith(("```", "~~~")) and (opening := _MD_FENCE.match(line.lstrip())):
+            fence, current = opening.group(), None
             continue
         if line[:1].isalpha():
-            # No block mark starts with a letter: a paragraph's line (most lines), without the five
+            # No block mark starts with a letter: a paragraph's line (most lines), without the
             # patterns below (~1.3 us a line).
             if current is not None and kind in ("", "list"):
-                current.append(inline(line, False))
+                current.append(line)
             else:
-                current, kind = start("", inline(line, True)), ""
+                current, kind = start("", line), ""
             continue
         if not line.strip() or _MD_RULE.match(line):
             current = None
             continue
+        if after_definition == "untitled" and _MD_TITLE_LINE.fullmatch(line):
+            continue  # the title of the definition above
+        if (
+            (current is None or after_definition)
+            and "]:" in line
+            and (definition := _MD_DEFINITION.fullmatch(line)) is not None
+        ):
+            label, target = _definition(definition)
+            if label:
+                references.setdefault(label, target)  # the first of a label counts
+                current, defining = None, "titled" if definition.group(3) else "untitled"
+                continue
         if line.lstrip().startswith("|"):  # a table's row: a line of its own, its cells between bars
             current = None
-            cells = [inline(cell.strip(), True) for cell in line.strip().strip("|").split("|")]
+            row = _MD_ROW_ENDS.sub("", line)
+            cells = [cell.strip().replace("\\|", "|") for cell in _MD_CELL_BAR.split(row)]
             if not all(_MD_TABLE_RULE.fullmatch(cell) for cell in cells):
-                start("", " | ".join(cells))
+                start("", cells[0], "cells").extend(cells[1:])
             continue
         if (heading := _MD_HEADING.match(line)) is not None:
-            start("heading", inline(heading.group(2), True))
+            start("heading", heading.group(2))
             current = None
         elif (quote := _MD_QUOTE.match(line)) is not None:
             if current is None or kind != "quote":
                 current, kind = start("quote", ""), "quote"
-            current.append(inline(quote.group(1), False))
+            current.append(quote.group(1))
         elif (item := _MD_LIST.match(line)) is not None:
             number = f"{item.group(1)}. " if item.group(1) else ""
-            current, kind = start("list", number + inline(item.group(2), True)), "list"
-        elif (image := _MD_IMAGE.match(line.strip())) is not None:
-            if image.group(1).strip():
-                start("caption", image.group(1))
+            current, kind = start("list", number + item.group(2)), "list"
+        elif _MAY_BE_IMAGE.match(line) and (image := _lone_image(line.strip())) is not None:
+            caption, links = image
+            if caption.strip():
+                start("caption", caption, "read")
+                found[len(units) - 1] = links
             current = None
         elif current is not None and (kind in ("", "list") or line.startswith(" ")):
-            current.append(inline(line, False))
+            current.append(line)
         else:
-            current, kind = start("", inline(line, True)), ""
-    for index, (unit, lines) in enumerate(zip(units, pieces, strict=True)):
-        unit.text = " ".join(lines)
+            current, kind = start("", line), ""
+    for index, (unit, lines, mode) in enumerate(zip(units, pieces, modes, strict=True)):
+        if mode == "":
+            # Read whole, so a link or emphasis may go on past a line's end; most units are one line
+            # of no markup, taken as it is.
+            joined = lines[0] if len(lines) == 1 else "\n".join(lines)
+            if _MD_MARK.search(joined) is None:
+                unit.text = joined if len(lines) == 1 else " ".join(lines)
+            else:
+                unit.text = _inline(joined, found.setdefault(index, []), references)
+        elif mode == "cells":
+            unit.text = " | ".join([_inline(cell, found.setdefault(index, []), references) for cell in lines])
+        else:
+            unit.text = " ".join(lines)
         if found.get(index):
             unit.links = tuple(found[index])
     web_links(units, None)

@@ -98,6 +98,52 @@ def test_a_library_synced_before_the_notes_gets_them_at_its_next_sync(corpus: Pa
         team.close()
 
 
+def test_the_sync_command_says_it_is_noting_a_library_synced_before_the_notes(
+    corpus: Path, pg_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The one-time notes of an older library are minutes at 1M: the command says what it is doing
+    (on a pipe, a line; on a terminal, the bar counts the rows), and only when there are many."""
+    import psycopg
+
+    from tui.cli import main
+    from tui.library import pg_common
+
+    noting = "kliping: noting the common words, once"
+    assert main(["sync", "--library", pg_url, str(corpus)]) == 0
+    assert noting not in capsys.readouterr().err.splitlines()  # a first sync notes as it goes
+    with psycopg.connect(pg_url, autocommit=True) as conn:  # as the previous version left it
+        conn.execute("ALTER TABLE articles DROP COLUMN common")
+    monkeypatch.setattr(pg_common, "TELL_FROM", 100)  # (260 articles stand for a million)
+    assert main(["sync", "--library", pg_url, str(corpus)]) == 0
+    assert capsys.readouterr().err.splitlines().count(noting) == 1
+    assert main(["sync", "--library", pg_url, str(corpus)]) == 0
+    assert noting not in capsys.readouterr().err.splitlines()
+
+
+def test_filling_the_notes_reports_how_far_it_is(
+    corpus: Path, pg_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tui.library import pg_common
+
+    team = _synced(corpus, pg_url)
+    try:
+        conn = team._conn()
+        conn.execute("UPDATE articles SET common = NULL")
+        monkeypatch.setattr(pg_common, "FILL_BATCH", 100)
+        monkeypatch.setattr(pg_common, "TELL_FROM", 100)
+        told: list[tuple[int, int]] = []
+        count = conn.execute("SELECT count(*) FROM articles").fetchone()[0]
+        assert pg_common.fill(conn, team.common_words(), lambda noted, of: told.append((noted, of))) == count
+        assert told[0] == (0, count) and told[-1] == (count, count)
+        assert [noted for noted, _ in told] == sorted({noted for noted, _ in told})  # each step forward
+        assert len(told) == 1 + -(-count // 100)
+        told.clear()
+        assert pg_common.fill(conn, team.common_words(), lambda noted, of: told.append((noted, of))) == 0
+        assert told == []  # nothing to note: nothing said
+    finally:
+        team.close()
+
+
 def _opened(url: str) -> Any:
     from tui.library.pg import PgLibrary
 

@@ -78,6 +78,7 @@ def test_a_team_library_s_rows_name_what_the_cache_s_rows_name_and_filter_the_sa
 def test_a_library_synced_before_mentions_were_kept_opens_and_takes_them_at_the_next_sync(
     tmp_path: Path, pg_url: str
 ) -> None:
+    from tui.library import pg_mentions
     from tui.library.pg import PgLibrary
 
     folder = mentioning(tmp_path / "clips")
@@ -101,7 +102,35 @@ def test_a_library_synced_before_mentions_were_kept_opens_and_takes_them_at_the_
             pass
         assert sorted((row.title, row.places, row.acronyms) for row in team.rows()) == [
             ("Banjir di Jawa Timur", "Jawa Timur\nSidoarjo", "BPBD"),
-            ("Rapat OMS di Surabaya", "", ""),  # unchanged since: NULL, none
+            ("Rapat OMS di Surabaya", "Makassar\nSurabaya", "OMS"),  # found again from its stored text
         ]
+        assert team.took["mentions"] > 0
+        assert pg_mentions.fill(team._conn()) == 0  # all found: the next sync has none to find
+    finally:
+        team.close()
+
+
+def test_the_places_and_acronyms_found_again_are_the_loader_s(tmp_path: Path, pg_url: str) -> None:
+    """Every row of a library synced before they were kept gets, at the next sync, what a sync from
+    the files gives it (a generated corpus's datelines, links and lead places, and the few above)."""
+    from benchmarks.gen_corpus import generate
+    from tui.library import pg_mentions
+    from tui.library.pg import PgLibrary
+
+    folder = tmp_path / "clips"
+    generate(folder, 300, seed=11, formats=("txt", "md", "html"))
+    mentioning(folder / "named")
+    team = PgLibrary(pg_url, syncing=True)
+    try:
+        synced = [row for update in sync(team, [str(folder)]) for row in update.rows]
+        assert (
+            sum(bool(row.places) for row in synced) > 100 and sum(bool(row.acronyms) for row in synced) > 50
+        )
+        conn = team._conn()
+        conn.execute("UPDATE articles SET places = NULL, acronyms = NULL")  # as an upgrade leaves them
+        told: list[tuple[int, int]] = []
+        assert pg_mentions.fill(conn, lambda done, of: told.append((done, of))) == len(synced)
+        assert told == []  # fewer than TELL_FROM: nothing said
+        assert by_digest(team.rows()) == by_digest(synced)
     finally:
         team.close()

@@ -523,3 +523,36 @@ def test_a_text_told_free_of_words_beyond_ascii_by_its_bytes_is_so() -> None:
         prepared = records.prepare(article)
         assert prepared.blocks == json.dumps([[b.kind, b.text] for b in blocks], ensure_ascii=False)
         assert prepared.removed == json.dumps(list(article.removed), ensure_ascii=False)
+
+
+def test_a_large_update_comes_in_pieces_that_say_the_same() -> None:
+    """tui.sync.in_pieces: the event loop takes a 1M-row update in pieces (keys typed meanwhile are
+    seen between them); together they take back, report and end as the whole did."""
+    from tui.article import Problem
+    from tui.library import Row
+    from tui.sync import in_pieces
+
+    rows = [Row(n, f"Judul {n}", None, None, None, 10, f"/c/{n}.txt", f"d{n}") for n in range(45)]
+    whole = Update(
+        rows=rows,
+        problems=[Problem("/c/bad.txt", "cannot read")],
+        removed={"/c/old.txt"},
+        newest_first=True,
+        notices=["the cache could not be written"],
+        done=45,
+        total=45,
+        finished=True,
+        grouping=True,
+    )
+    pieces = list(in_pieces(whole, 20))
+    assert [len(p.rows) for p in pieces] == [20, 20, 5]
+    assert [row for p in pieces for row in p.rows] == rows
+    assert [p.problems for p in pieces] == [whole.problems, [], []]
+    assert [p.removed for p in pieces] == [{"/c/old.txt"}, set(), set()]
+    assert [p.notices for p in pieces] == [whole.notices, [], []]
+    assert [p.newest_first for p in pieces] == [True, False, False]
+    assert [(p.finished, p.grouping) for p in pieces] == [(False, False), (False, False), (True, True)]
+    assert all((p.done, p.total) == (45, 45) for p in pieces)
+    assert list(in_pieces(whole, 45)) == [whole]
+    assert [len(p.rows) for p in in_pieces(Update(rows=rows[:40], finished=True), 20)] == [20, 20]
+    assert [p.finished for p in in_pieces(Update(rows=rows[:40], finished=True), 20)] == [False, True]

@@ -18,6 +18,7 @@ as before, so the answers never depend on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import psycopg
@@ -31,6 +32,7 @@ SHARE = 0.2  # the least share of the sample a word must be in to be noted (an e
 SAMPLE = 2000  # the newest articles the words are chosen from
 CHOOSE_FROM = 1000  # a sync chooses them once the library holds this many articles (or at its end)
 FILL_BATCH = 20_000  # rows noted a transaction when the words come after their articles
+TELL_FROM = 10_000  # rows to note from which `fill` tells how far it is (fewer take a second or two)
 # The planner must not count an exclusion twice (in `doc @@ q` and in its note): with no statistics
 # the note's condition is estimated to pass 99 % of the rows, and a tier's share is what it was.
 COLUMN = (
@@ -74,12 +76,24 @@ def choose(conn: psycopg.Connection[Any]) -> tuple[str, ...]:
     return stored(conn)
 
 
-def fill(conn: psycopg.Connection[Any], words: tuple[str, ...]) -> int:
+def fill(
+    conn: psycopg.Connection[Any],
+    words: tuple[str, ...],
+    report: Callable[[int, int], None] | None = None,
+) -> int:
     """Note the common words of the articles written before they were chosen, FILL_BATCH rows a
-    transaction (a sync killed meanwhile leaves the rest to the next); how many were noted."""
+    transaction (a sync killed meanwhile leaves the rest to the next); how many were noted.
+    `report(noted, of)` is told before the first transaction and after each, when there are at
+    least TELL_FROM rows to note: a library synced before the notes has every row to note once
+    (~4 minutes at 1M)."""
     if not words:
         return 0
     noted, after = 0, -1
+    unnoted = 0 if report is None else value(conn, "SELECT count(*) FROM articles WHERE common IS NULL")
+    if unnoted < TELL_FROM:
+        report = None
+    if report is not None:
+        report(0, unnoted)
     while True:
         with conn.transaction():
             keys = [
@@ -101,6 +115,8 @@ def fill(conn: psycopg.Connection[Any], words: tuple[str, ...]) -> int:
             )
         noted += len(keys)
         after = keys[-1]
+        if report is not None:
+            report(min(noted, unnoted), unnoted)
 
 
 NOTED = "NOT (coalesce(common, '{}') && "  # how `condition` begins

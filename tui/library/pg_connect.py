@@ -69,6 +69,10 @@ class PgConnections:
         # What this process's writes did, for the sync command's summary.
         self.written = {"files": 0, "unchanged": 0, "articles": 0, "forgotten": 0}
         self.took: dict[str, float] = {}  # seconds of a first sync's last steps (pg_write, bench_pg)
+        # Told how far a sync's one-time last steps are (step, done, of): the common words' notes
+        # ("common", pg_common.fill) and the places and acronyms ("mentions", pg_mentions.fill) of
+        # a library synced before they were kept (minutes at 1M): the sync command's bar.
+        self.telling: Callable[[str, int, int], None] | None = None
 
     @property
     def shared(self) -> bool:

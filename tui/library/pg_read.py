@@ -21,6 +21,7 @@ from tui.library.pg_text import NUL_STANDIN
 from tui.library.records import ARTICLE_COLUMNS, Row, article_from, tags_from
 
 QUIET, BUSY = 1.0, 5.0  # seconds: a sync's batches are one change once none came for QUIET (at most BUSY)
+FETCHED_ROWS = 5_000  # rows made into Python values at a time (see _rows_where)
 _ROW_COLUMNS = "key, title, date, source, place, words, path, digest, tags, carried"
 # The places and acronyms (facets.py): none where NULL, an article synced before they were kept.
 _MENTIONS = ", coalesce(places, ''), coalesce(acronyms, '')"
@@ -41,19 +42,29 @@ class PgReading(PgConnections):
     def _rows_where(self, where: str, args: tuple[object, ...]) -> list[Row]:
         """The list lines of the articles `where` (SQL after WHERE) picks."""
 
-        def read(c: psycopg.Connection[Any]) -> list[tuple[Any, ...]]:
+        parse = dt.datetime.fromisoformat
+        shown = self._paths.shown
+
+        def when(stored: str | None) -> dt.datetime | None:
+            return None if stored is None else parse(stored)
+
+        def read(c: psycopg.Connection[Any]) -> list[Row]:
             if not self._mentions_kept:  # (asked until they are there: a sync may add them meanwhile)
                 self._mentions_kept = article_columns(c) >= MENTIONS_COLUMNS
             mentions = _MENTIONS if self._mentions_kept else ", '', ''"
-            return c.execute(f"SELECT {_ROW_COLUMNS}{mentions} FROM articles WHERE {where}", args).fetchall()
+            cursor = c.execute(f"SELECT {_ROW_COLUMNS}{mentions} FROM articles WHERE {where}", args)
+            rows: list[Row] = []
+            # A batch at a time: psycopg makes a fetch's Python values in C, holding the interpreter's
+            # lock throughout (every row at 1M: ~1 s in which the event loop saw no key).
+            while found := cursor.fetchmany(FETCHED_ROWS):
+                rows += [
+                    Row(k, t, when(d), s, p, w, shown(path), digest, tags_from(g), carried, m, a)
+                    for k, t, d, s, p, w, path, digest, g, carried, m, a in found
+                ]
+            return rows
 
-        found = self._read(read)
-        parse = dt.datetime.fromisoformat
-        shown = self._paths.shown
-        return [
-            Row(k, t, None if d is None else parse(d), s, p, w, shown(path), digest, tags_from(g), c, m, a)
-            for k, t, d, s, p, w, path, digest, g, c, m, a in found
-        ]
+        rows: list[Row] = self._read(read)
+        return rows
 
     def shared_rows(self) -> tuple[list[Row], set[str], int]:
         """Every row the first time; after, what changed since (interface.LibraryLike): a row's

@@ -10,7 +10,7 @@ from typing import Any
 import psycopg
 
 from tui.i18n import _, said
-from tui.library import pg_common, pg_groups
+from tui.library import pg_common, pg_groups, pg_mentions
 from tui.library.pg_connect import LibraryError, shown_url, value
 
 # Of the tables below (5: people; 4: links; 3: a vector a field). A library of version 4 takes the
@@ -137,7 +137,8 @@ CREATE TRIGGER told AFTER INSERT OR UPDATE OR DELETE ON searches
 """
 _MADE = "SELECT EXISTS (SELECT FROM pg_tables WHERE schemaname = current_schema() AND tablename = 'kliping')"
 # The places and acronyms an article names, for the facets panel: a library synced before they were
-# kept takes the columns in at a syncing open, its rows NULL (none) until their files are synced again.
+# kept takes the columns in at a syncing open, its rows NULL (none) until that sync's end finds
+# them again from their stored text (pg_mentions.py).
 MENTIONS = "ALTER TABLE articles ADD COLUMN IF NOT EXISTS places text, ADD COLUMN IF NOT EXISTS acronyms text"
 MENTIONS_COLUMNS = {"places", "acronyms"}
 
@@ -255,6 +256,8 @@ def open_library(conn: psycopg.Connection[Any], url: str, syncing: bool) -> None
                 conn.execute(pg_common.UNNOTED)
             if not columns >= MENTIONS_COLUMNS:
                 conn.execute(MENTIONS)
+            if pg_mentions.INDEX not in present:
+                conn.execute(pg_mentions.UNMENTIONED)
             if pg_groups.OLD_BANDS_INDEX in present:
                 conn.execute(f"DROP INDEX IF EXISTS {pg_groups.OLD_BANDS_INDEX}")  # (BANDS_INDEXES instead)
             for statement in DOC_INDEXES:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -17,7 +17,7 @@ from psycopg import Copy
 
 from tui.article import Article, Problem
 from tui.i18n import encode
-from tui.library import pg_common, pg_groups
+from tui.library import pg_common, pg_groups, pg_mentions
 from tui.library.duplicates import THRESHOLD
 from tui.library.pg_connect import LibraryError, PgConnections, tune, unreachable, value
 from tui.library.pg_schema import build_indexes
@@ -49,15 +49,23 @@ class PgWriting(PgConnections):
         (interface.Copying); none until they are chosen (pg_common.py)."""
         return self._common
 
-    def _note_common(self) -> None:
+    def _fill_in_older_rows(self) -> None:
         """The sync's end: the common words chosen if they were not, and noted in the rows written
-        before (a first sync's first articles, or every article of a library synced before them)."""
+        before (a first sync's first articles, or every article of a library synced before them);
+        the places and acronyms of the rows a library kept before it stored them."""
         conn = self._conn()
         started = time.perf_counter()
         if not self.common_words():
             self._common = pg_common.choose(conn)
-        if pg_common.fill(conn, self._common):
+        if pg_common.fill(conn, self._common, self._telling("common")):
             self.took["common"] = time.perf_counter() - started
+        started = time.perf_counter()
+        if pg_mentions.fill(conn, self._telling("mentions")):
+            self.took["mentions"] = time.perf_counter() - started
+
+    def _telling(self, step: str) -> Callable[[int, int], None] | None:
+        telling = self.telling
+        return None if telling is None else lambda done, of: telling(step, done, of)
 
     def copies(self) -> bool:
         """Articles come made for COPY (interface.Copying): sync.parse_files with `team`."""
@@ -69,7 +77,7 @@ class PgWriting(PgConnections):
     def merge_leftovers(self) -> None:
         """Nothing is left to merge (PostgreSQL's GIN index takes its pending entries in itself):
         the sync's new articles join their near-duplicate groups."""
-        self._note_common()
+        self._fill_in_older_rows()
         pg_groups.settle(self._conn(), THRESHOLD)
 
     def wait_for_merges(self, timeout: float | None = None) -> bool:
@@ -104,7 +112,7 @@ class PgWriting(PgConnections):
         finally:
             self._bulk = False
             if written:  # (before the word indexes: a row noted after them changed them too)
-                self._note_common()
+                self._fill_in_older_rows()
             if empty:
                 self._index_and_group(group=written)
         if not empty:

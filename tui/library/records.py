@@ -281,6 +281,15 @@ def carrying(prepared: Prepared, words: set[bytes]) -> Prepared:
     return prepared._replace(terms=b" ".join(words))
 
 
+def stored_mentions(
+    title: str, blocks: str, links: str | None, place: str | None
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The places and acronyms of an article as stored (blocks as JSON, links one a line), found
+    again as the loader found them: in the title and the lead as indexed, without link markers."""
+    linked = tuple(links.split(LINK_SEPARATOR)) if links else ()
+    return gazetteer.mentions(title, unmarked(body(blocks)[: gazetteer.LEAD * 2], linked), place)
+
+
 def article_from(found: Any, path: str) -> Article:
     """An article from the articles table's ARTICLE_COLUMNS, with its path as shown."""
     ident, _path, title, derived, date, source, place, url, digest, record, removed, words, blocks, *more = (
@@ -291,9 +300,7 @@ def article_from(found: Any, path: str) -> Article:
     if mentions:
         places, acronyms = (tuple(found.split(MENTION_SEPARATOR)) if found else () for found in mentions)
     else:  # a library without them (PostgreSQL): found again, in the text shown
-        linked = tuple(links.split(LINK_SEPARATOR)) if links else ()
-        lead = unmarked(body(blocks)[: gazetteer.LEAD * 2], linked)
-        places, acronyms = gazetteer.mentions(title, lead, place)
+        places, acronyms = stored_mentions(title, blocks, links, place)
     return Article(
         id=ident,
         path=path,

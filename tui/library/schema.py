@@ -8,6 +8,8 @@ from tui.sqlite import Schema, Wording
 
 QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes: larger caches are not checked at open
 
+# 16: Markdown's inline text read as CommonMark reads it (markdown-it-py): links whose words hold brackets,
+# reference links, entities, images in links.
 # 15: Markdown's backslash escapes read (`\*` a star, not emphasis); 14: the places and acronyms an article
 # names (tui.gazetteer), the places in the index's place column too; 13: the words' document counts
 # (related.py); 12: a sketch b"" is one a bulk load left to make (grouping.py); 11: the text indexed
@@ -15,7 +17,7 @@ QUICK_CHECK_BELOW = 64 * 1024 * 1024  # bytes: larger caches are not checked at 
 # 8: the whole size of a huge article kept in part (whole_bytes); 7: the files' own tags and the marks of
 # read-it-later exports; 6: the text in its own table; 5: problem reasons kept as messages, put into words
 # when shown; 4: paths stored absolute, the version in PRAGMA user_version; 3: keys in date order.
-VERSION = 15
+VERSION = 16
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS files(path TEXT PRIMARY KEY, size INTEGER NOT NULL, mtime_ns INTEGER NOT NULL)

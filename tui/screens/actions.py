@@ -187,8 +187,14 @@ class ArticleActions:
         def chosen(path: str | None) -> None:
             if path:
                 work = partial(self._export, keys, path)
-                self.run_worker(
-                    work, name="export", group="export", thread=True, exclusive=True, exit_on_error=False
+                self.run_worker(  # (described: Textual's default is the repr of every key)
+                    work,
+                    name="export",
+                    description="export",
+                    group="export",
+                    thread=True,
+                    exclusive=True,
+                    exit_on_error=False,
                 )
 
         self.app.push_screen(ExportScreen(len(keys), default), chosen)

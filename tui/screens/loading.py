@@ -20,7 +20,7 @@ from tui.library.interface import LibraryLike
 from tui.reading import Fetcher
 from tui.search import KNOWN_MOST, learn_stems, warm_up
 from tui.session import Session
-from tui.sync import Update, sync
+from tui.sync import Update, in_pieces, sync
 from tui.watcher import Watcher
 from tui.widgets.article_list import ArticleList
 
@@ -102,9 +102,10 @@ class Loading:
             listing=listing,
             again=self._reloading,
         ):
-            if worker.is_cancelled:
-                return
-            self.app.call_from_thread(self._take_update, update)
+            for piece in in_pieces(update):  # (keys typed meanwhile are seen between them)
+                if worker.is_cancelled:
+                    return
+                self.app.call_from_thread(self._take_update, piece)
         # Highlighting then needs no stemmer for the words the index knows (in this thread).
         learn_stems(self.library.stems(KNOWN_MOST))
 
