@@ -7,6 +7,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# Property tests check behaviour, not time: under Hypothesis's 200 ms deadline, one example
+# stalled 0.5 s (a loaded machine's scheduler, a GC pause) failed a test as "unreliable timings".
+settings.register_profile("kliping", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile("kliping")
 
 # Before any test module imports tui: the key bindings take their labels from the language at import.
 os.environ.pop("KLIPING_LANG", None)
@@ -22,6 +28,22 @@ def private_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.M
         monkeypatch.setenv(name, str(home / name.lower()))
     monkeypatch.delenv("NO_COLOR", raising=False)
     return home
+
+
+@pytest.fixture(autouse=True)
+def usual_terminal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An 80x24 terminal whatever the developer's: an exported COLUMNS=20 wrapped argparse's help
+    mid-phrase, and a subprocess's app drew itself that small in a larger pty."""
+    monkeypatch.setenv("COLUMNS", "80")
+    monkeypatch.setenv("LINES", "24")
+
+
+@pytest.fixture(autouse=True)
+def no_user_programs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No editor, pager or browser of the developer's: a test that wants one sets it (a VISUAL,
+    read before EDITOR, made the tests that set EDITOR run the developer's editor instead)."""
+    for name in ("VISUAL", "EDITOR", "PAGER", "BROWSER"):
+        monkeypatch.delenv(name, raising=False)
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,17 @@ import os
 import re
 import subprocess
 import sys
+import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import pytest
 
 if TYPE_CHECKING:
     from textual.scroll_view import ScrollView
+
+    from tui.watcher import Watcher
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -169,3 +173,22 @@ def matches_shown(pane: ScrollView) -> tuple[int, int]:
     """The reader's "match 2/5" under its border as (2, 5); (0, 0) when it shows none."""
     found = re.search(r"(\d+)/(\d+)", str(pane.border_subtitle))
     return (int(found[1]), int(found[2])) if found else (0, 0)
+
+
+def watches_in_place(monkeypatch: pytest.MonkeyPatch) -> Callable[[Watcher], bool]:
+    """Whether a folder watcher's current watch is in place: watchfiles has given its first answer
+    (a change, or none after tui.watcher.LOOK_UP_MS). A change made on disk before then is never
+    seen, so a test changes the folders only after it."""
+    import watchfiles
+
+    answered: list[threading.Event] = []  # the stop events of the watches that have answered
+    real = watchfiles.watch
+
+    def watch(*paths: Any, stop_event: threading.Event, **options: Any) -> Iterator[Any]:
+        for number, found in enumerate(real(*paths, stop_event=stop_event, **options)):
+            if number == 0:
+                answered.append(stop_event)
+            yield found
+
+    monkeypatch.setattr(watchfiles, "watch", watch)
+    return lambda watcher: any(stop is watcher._stop for stop in answered)

@@ -2,10 +2,11 @@
 
 `KLIPING_TEST_PG` (a libpq URL of a server where the role may create databases) is used when set;
 otherwise the system's PostgreSQL binaries (Debian's `/usr/lib/postgresql/N/bin`, or `initdb` on the
-PATH) start a server in a temporary folder, on a Unix socket only, with `initdb --no-sync -A trust`:
-ready in under a second. initdb refuses to run as root, so as root the server runs as the
-`postgres` user (`runuser`). Without either the PostgreSQL tests are skipped with one line saying
-how to run them; with `KLIPING_REQUIRE_PG=1` (.ci/run) that is a failure instead.
+PATH) start a server in a temporary folder, on a Unix socket only, with `initdb --no-sync -A trust`
+and no locale, whatever the developer's: ready in under a second. initdb refuses to run as root,
+so as root the server runs as the `postgres` user (`runuser`). Without either the PostgreSQL tests
+are skipped with one line saying how to run them; with `KLIPING_REQUIRE_PG=1` (.ci/run) that is a
+failure instead.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -54,7 +56,11 @@ class Server:
         subprocess.run([*self._as, *args], check=True, capture_output=True, cwd=self.root)
 
     def start(self) -> None:
-        self._run(str(self.bin / "initdb"), "--no-sync", "-A", "trust", "-E", "UTF8", "-D", str(self.data))
+        # No locale: the developer's (LANG=de_DE.UTF-8, or one not installed, where initdb refused to
+        # run) would set the server's messages and character rules; kliping builds its own words
+        # and sorts with COLLATE "C", so the tests need none.
+        initdb = str(self.bin / "initdb")
+        self._run(initdb, "--no-sync", "-A", "trust", "-E", "UTF8", "--no-locale", "-D", str(self.data))
         self._start()
 
     def standby(self) -> Server:
@@ -74,7 +80,8 @@ class Server:
 
     def stop(self) -> None:
         try:
-            self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
+            if (self.data / "postmaster.pid").exists():  # a server that never started has none to stop
+                self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "immediate", "stop")
         finally:
             shutil.rmtree(self.root, ignore_errors=True)
 
@@ -131,3 +138,23 @@ def pg_url(pg_admin_url: str) -> Iterator[str]:
     yield make_conninfo(**{**conninfo_to_dict(pg_admin_url), "dbname": name})
     with psycopg.connect(pg_admin_url, autocommit=True) as conn:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def wait_until_listening(url: str, channel: str, timeout: float = 60) -> None:
+    """Block until a session of `url`'s role and database has run `LISTEN channel` (as the server
+    shows it): a change made before that is never heard, however long a test waits after it."""
+    import psycopg
+
+    listen = f"LISTEN {channel}"
+    deadline = time.monotonic() + timeout  # only reached when it fails
+    with psycopg.connect(url, autocommit=True) as conn:
+        while True:
+            found = conn.execute(
+                "SELECT 1 FROM pg_stat_activity WHERE datname = current_database() "
+                "AND usename = current_user AND pid <> pg_backend_pid() AND state = 'idle' AND query = %s",
+                (listen,),
+            ).fetchone()
+            if found is not None:
+                return
+            assert time.monotonic() < deadline, f"no session ran {listen} within {timeout} s"
+            time.sleep(0.02)

@@ -14,7 +14,14 @@ from textual.pilot import Pilot
 from textual.widgets import Log
 from textual.worker import WorkerCancelled, WorkerFailed
 
-from tests.helpers import many_articles, matches_shown, reader_lines, small_collection, write_article
+from tests.helpers import (
+    many_articles,
+    matches_shown,
+    reader_lines,
+    small_collection,
+    watches_in_place,
+    write_article,
+)
 from tui import sync
 from tui.app import KlipingApp
 from tui.dialogs.common import HelpScreen, ProblemsScreen
@@ -46,6 +53,15 @@ async def settle(pilot: Pilot[None]) -> None:
         else:
             await pilot.pause(0.01)  # a timer (the reader's follow) is due: let the loop run it
     await pilot.pause()
+
+
+async def until(pilot: Pilot[None], check: Callable[[], bool], what: str, seconds: float = 60) -> None:
+    """Let the app run until `check()` holds; `seconds` is a ceiling, only reached when it fails."""
+    for _ in range(int(seconds / 0.02)):
+        if check():
+            return
+        await pilot.pause(0.02)
+    raise AssertionError(f"{what}: not within {seconds} s")
 
 
 def titles(app: KlipingApp) -> list[str]:
@@ -512,14 +528,19 @@ async def test_an_empty_list_says_why(
         assert "kliping-folder" in str(article_list.border_title)  # what was opened
 
 
-async def test_changes_on_disk_show_up_on_reload_and_when_watched(collection: Path) -> None:
+async def test_changes_on_disk_show_up_on_reload_and_when_watched(
+    collection: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    in_place = watches_in_place(monkeypatch)
     app = KlipingApp([collection], watch_files=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert len(titles(app)) == 3
+        watcher = app.main.watcher
+        await until(pilot, lambda: in_place(watcher), "the watch in place")  # what came before: unseen
         (collection / "a.txt").unlink()
         (collection / "d.txt").write_text("Artikel Baru dari Disk\n\nIsi artikel baru yang cukup panjang.\n")
-        for _ in range(400):  # the watcher debounces for 1.6 s, then the folders are read again
+        for _ in range(3000):  # the watcher debounces for 1.6 s, then the folders are read again
             await pilot.pause(0.02)
             if "Artikel Baru dari Disk" in titles(app) and len(titles(app)) == 3:
                 break
@@ -561,7 +582,7 @@ def during_a_bulk_load(monkeypatch: pytest.MonkeyPatch, batch_written: Callable[
 
 async def wait_for_new_title(pilot: Pilot[None], app: KlipingApp) -> None:
     """Until the file added shows up (the watcher debounces, compares, then reads the folders)."""
-    for _ in range(400):
+    for _ in range(3000):  # a ceiling of a minute: it ends when the title shows
         await pilot.pause(0.02)
         if NEW_TITLE in titles(app):
             break
@@ -603,11 +624,14 @@ async def test_the_watcher_comes_back_after_a_bulk_load_that_failed(
         raise RuntimeError("disk gone for a moment")
 
     during_a_bulk_load(monkeypatch, fail)
+    in_place = watches_in_place(monkeypatch)
     app = KlipingApp([collection], watch_files=True)
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert any("disk gone for a moment" in n.message for n in app._notifications)
-        await pilot.pause(0.6)  # the watch in place again
+        watcher = app.main.watcher
+        assert watcher.watching
+        await until(pilot, lambda: in_place(watcher), "the watch in place again")
         add_a_file(collection)
         await wait_for_new_title(pilot, app)
         assert len(titles(app)) == 4 and NEW_TITLE in titles(app)

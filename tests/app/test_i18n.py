@@ -319,7 +319,7 @@ def test_kliping_with_an_indonesian_locale_starts_in_indonesian() -> None:
     kliping = Path(sys.executable).parent / "kliping"
     if not kliping.exists():
         pytest.skip("the kliping script is not installed in this environment")
-    env = english_env() | {"LANG": "id_ID.UTF-8", "TERM": "xterm-256color"}
+    env = english_env() | {"LANG": "id_ID.UTF-8", "TERM": "xterm-256color", "COLUMNS": "120", "LINES": "36"}
     child = pexpect.spawn(str(kliping), env=env, dimensions=(36, 120), encoding="utf-8", timeout=30)
     try:
         child.expect("belum dibaca")

@@ -15,6 +15,7 @@ import pytest
 
 from tests.app.test_app import settle, status, titles
 from tests.helpers import many_articles, reader_lines, small_collection, write_article
+from tests.pg_server import wait_until_listening
 from tui.cli import main
 from tui.config import load_settings
 from tui.query import parse
@@ -55,7 +56,10 @@ def test_a_second_sync_reads_only_what_changed(
     )
     (folder / "a.txt").unlink()
     write_article(folder, "d.txt", "Panen Raya Petani Garam", "3 Maret 2024 08:00", ["Petani garam panen."])
-    os.utime(folder / "b.txt")  # touched, the same inside: its rows stay
+    written = (folder / "b.txt").stat().st_mtime_ns
+    # Touched, the same inside: its rows stay. A second on, not "now": a file system's clock (or
+    # its whole seconds) could give back the time it was written.
+    os.utime(folder / "b.txt", ns=(written, written + 1_000_000_000))
     assert main(["sync", "--library", pg_url, str(folder)]) == 0
     assert "3 files: 2 read (1 of them the same inside), 1 unchanged, 1 gone" in _summary(
         capsys.readouterr().err
@@ -345,13 +349,13 @@ async def test_the_app_shows_what_another_person_syncs_without_a_restart(tmp_pat
     async with app.run_test(size=(120, 36)) as pilot:
         await settle(pilot)
         assert len(titles(app)) == 3
-        await asyncio.sleep(0.7)  # the watcher is listening
+        await asyncio.to_thread(wait_until_listening, pg_url, "kliping")  # a sync before is not heard
         write_article(
             folder, "d.txt", "Panen Raya Petani Garam", "3 Maret 2024 08:00", ["Petani garam panen."]
         )
         done = await asyncio.to_thread(main, ["sync", "--library", pg_url, str(folder)])
         assert done == 0
-        for _ in range(100):  # within a couple of seconds (the watcher waits for a quiet second)
+        for _ in range(600):  # within a couple of seconds (the watcher waits for a quiet second)
             await pilot.pause(0.05)
             if "Panen Raya Petani Garam" in titles(app):
                 break

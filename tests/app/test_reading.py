@@ -361,14 +361,14 @@ async def test_the_article_read_last_is_under_the_cursor_with_the_first_rows(
     scan = sync_module.scan
 
     def held(*args: object, **kwargs: object) -> object:
-        checked.wait(10)
+        checked.wait(120)  # until the test has looked (a ceiling: the folder check must still be on)
         return scan(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(sync_module, "scan", held)
     app = KlipingApp([collection])
     async with app.run_test(size=(120, 36)) as pilot:
         article_list = app.query_one("#articles", ArticleList)
-        for _ in range(100):
+        for _ in range(3000):  # a ceiling of a minute (it was 2 s: a slow start failed it)
             await pilot.pause(0.02)
             if article_list.current_key == read:
                 break

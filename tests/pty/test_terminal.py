@@ -74,7 +74,8 @@ class Terminal:
         self.stream.feed(data)
         return True
 
-    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 10) -> None:
+    def wait_for(self, predicate: Callable[[str], bool], what: str, timeout: float = 30) -> None:
+        """Until the screen shows it; `timeout` is a ceiling, only reached when it fails."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if predicate(self.text):
@@ -87,7 +88,7 @@ class Terminal:
     def press(self, keys: str) -> None:
         self.child.send(keys)
 
-    def exit_status(self, timeout: float = 5) -> int | None:
+    def exit_status(self, timeout: float = 30) -> int | None:
         """Read the program's last output, then its exit status, or None if it is still running."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline and self.pump(0.1):
@@ -157,9 +158,10 @@ def test_filter_read_help_and_quit_in_a_real_terminal(terminal: Terminal) -> Non
     for _ in range(40):  # a small terminal shows the first keys; the rest is a scroll away
         if "Quit" in terminal.text:
             break
-        terminal.press("j")  # a line at a time, so a slow screen cannot make it scroll past
-        terminal.pump(0.1)
-    terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys", timeout=2)
+        shown = terminal.text
+        terminal.press("j")  # a line at a time, each drawn before the next: never scrolled past
+        terminal.wait_for(lambda screen, shown=shown: screen != shown, "the help to scroll a line")
+    terminal.wait_for(lambda screen: "Quit" in screen, "the help to list the keys")
     terminal.press("\x1b")
     terminal.wait_for(
         lambda screen: "Keys" not in screen and "1 of 2 articles" in screen, "the help to close"

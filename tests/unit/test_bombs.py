@@ -217,6 +217,23 @@ def _sigint_default() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
+def reading_child_of(pid: int) -> bool:
+    """Whether process `pid`'s child that reads documents (tui.budget) is up: started, and ignoring
+    Ctrl+C as it does from then on (one still starting would print a KeyboardInterrupt of its own)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            command = (stat.parent / "cmdline").read_bytes()
+            status = (stat.parent / "status").read_text()
+        except (OSError, ValueError, IndexError):
+            continue  # a process that ended meanwhile
+        ignored = int(next(line for line in status.splitlines() if line.startswith("SigIgn:")).split()[1], 16)
+        if parent == pid and b"spawn_main" in command and ignored & (1 << (signal.SIGINT - 1)):
+            return True
+    return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads process states from /proc")
 def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
     hostile_files.pdf_shared_stream(tmp_path)
     good_files(tmp_path)
@@ -229,10 +246,15 @@ def test_ctrl_c_stops_list_without_a_traceback(tmp_path: Path) -> None:
         # worker) passes SIGINT on ignored, and an ignored SIGINT stays ignored in the child.
         preexec_fn=_sigint_default,
     )
-    time.sleep(2.5)  # started, the good files read, the PDF under way
+    # Started, the good files read, the PDF under way in its child: a fixed 2.5 s sleep was
+    # sometimes still Python's start on a loaded machine, whose Ctrl+C is a traceback.
+    deadline = time.monotonic() + 60  # a ceiling: the child starts within a second or two
+    while not reading_child_of(listing.pid) and listing.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert listing.poll() is None, "the listing ended before the PDF was read"
     os.killpg(listing.pid, signal.SIGINT)
     try:
-        _out, err = listing.communicate(timeout=5)
+        _out, err = listing.communicate(timeout=30)
     finally:
         listing.kill()
     assert listing.returncode == 128 + signal.SIGINT

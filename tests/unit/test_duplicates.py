@@ -267,8 +267,6 @@ def test_a_cold_bulk_load_groups_when_it_ends() -> None:
 
 
 def test_a_bulk_load_stopped_before_grouping_is_grouped_by_the_next_run(tmp_path: Path) -> None:
-    import time
-
     lib = Library(tmp_path / "cache.sqlite")
     with lib.bulk_load():
         put(lib, make(2, ORIGINAL, day(1)), make(1, SYNDICATED, day(3)))
@@ -276,10 +274,7 @@ def test_a_bulk_load_stopped_before_grouping_is_grouped_by_the_next_run(tmp_path
     assert groups(lib) == set()
     lib.close()
     again = Library(tmp_path / "cache.sqlite")
-    for _ in range(200):  # grouped on a thread of its own
-        if again.group_sizes():
-            break
-        time.sleep(0.02)
+    assert again.wait_for_groups(timeout=60)  # grouped on a thread of its own, started by the opening
     assert groups(again) == {frozenset({"1", "2"})}
     again.close()
 

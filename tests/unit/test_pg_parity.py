@@ -393,14 +393,14 @@ def test_a_search_nobody_wants_is_cancelled_on_the_server(
     slow = PgSearching._whole
 
     def sleepy(self: PgSearching, conn: object, *args: object) -> list[int]:
-        conn.execute("SELECT pg_sleep(5)")  # type: ignore[attr-defined]
+        conn.execute("SELECT pg_sleep(30)")  # type: ignore[attr-defined]
         return slow(self, conn, *args)  # type: ignore[arg-type]
 
     monkeypatch.setattr(PgSearching, "_whole", sleepy)
     started = time.monotonic()
     with pytest.raises(Stopped):
         team.search(parse("desa"), "relevance", stop=lambda: time.monotonic() > started + 0.1)  # type: ignore[attr-defined]
-    assert time.monotonic() - started < 2
+    assert time.monotonic() - started < 10  # cancelled at once; not cancelled, it takes 30 s
     monkeypatch.setattr(PgSearching, "_whole", slow)
     assert team.search(parse("desa"), "relevance").keys == before  # type: ignore[attr-defined]
 
@@ -455,7 +455,7 @@ def test_a_keystroke_s_page_never_waits_for_a_server_that_does_not_run(both: tup
         expected = reader.search(query, "relevance", limit=20)
         pid = reader._quick.info.backend_pid
         os.kill(pid, signal.SIGSTOP)
-        resumed = threading.Timer(3.0, os.kill, (pid, signal.SIGCONT))
+        resumed = threading.Timer(10.0, os.kill, (pid, signal.SIGCONT))  # a page that waited: 10 s
         resumed.start()
         try:
             started = time.monotonic()
@@ -465,7 +465,7 @@ def test_a_keystroke_s_page_never_waits_for_a_server_that_does_not_run(both: tup
         finally:
             resumed.cancel()
             os.kill(pid, signal.SIGCONT)
-        assert waited < 1.0
+        assert waited < 3.0  # its 0.05 s, and a loaded machine's delays
         page = None
         deadline = time.monotonic() + 10
         while page is None and time.monotonic() < deadline:  # the late answer is read off first

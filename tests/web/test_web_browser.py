@@ -159,7 +159,7 @@ def test_the_page_in_chromium_filters_reads_copies_opens_and_downloads(
         keys.send_keys(Keys.ENTER)  # the name offered: kliping-export.jsonl
         tab.wait_for("downloading kliping-export.jsonl")
         saved = downloads / "kliping-export.jsonl"
-        for _ in range(200):
+        for _ in range(1200):  # a ceiling of a minute: Chromium renames the download once it is whole
             if saved.exists():
                 break
             time.sleep(0.05)
@@ -173,7 +173,7 @@ def test_the_page_in_chromium_filters_reads_copies_opens_and_downloads(
         tab.wait_for("Air laut naik")
         keys.send_keys("w")  # a new tab of this browser
         tab.wait_for("Opened https://example.org/rob")
-        for _ in range(100):
+        for _ in range(1200):  # a ceiling of a minute: it ends when the tab is there
             if set(chromium.window_handles) - before:
                 break
             time.sleep(0.05)
