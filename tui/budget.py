@@ -16,13 +16,14 @@ import threading
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from multiprocessing import get_context, resource_tracker
+from multiprocessing import resource_tracker
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from tui.article import Article, Problem
 from tui.i18n import said
 from tui.loader import load_file
+from tui.spawning import CONTEXT, sigint_ignored
 
 SECONDS = 10.0  # one document's time at most, start of the child included; then it is ended
 MEMORY = 1024 * 1024 * 1024  # the child's address space: a file wanting more is a problem, not a swap storm
@@ -41,9 +42,8 @@ class _Child:
 
     def __init__(self) -> None:
         start_resource_tracker()
-        context = get_context("spawn")  # the app has threads: forking a threaded process is unsafe
-        self.conn, theirs = context.Pipe()
-        self.process: BaseProcess = context.Process(
+        self.conn, theirs = CONTEXT.Pipe()
+        self.process: BaseProcess = CONTEXT.Process(
             target=_serve, args=(theirs, os.getpid()), name="kliping-reader", daemon=True
         )
         self.process.start()
@@ -155,16 +155,19 @@ def die_with_parent(parent: int) -> None:
 
 
 def start_resource_tracker() -> None:
-    """Start multiprocessing's helper with a real stderr: under Textual, sys.stderr has no file descriptor."""
+    """Start multiprocessing's helper before the children that use it: with a real stderr (under
+    Textual, sys.stderr has no file descriptor), and ignoring Ctrl+C from its start (tui.spawning)."""
     try:
         usable = sys.stderr is not None and sys.stderr.fileno() >= 0
     except (AttributeError, OSError, ValueError):
         usable = False
-    if usable or sys.__stderr__ is None:
+    if not usable and sys.__stderr__ is None:
         return
     captured = sys.stderr
-    sys.stderr = sys.__stderr__
+    if not usable:
+        sys.stderr = sys.__stderr__
     try:
-        resource_tracker.ensure_running()
+        with sigint_ignored():
+            resource_tracker.ensure_running()
     finally:
         sys.stderr = captured

@@ -11,10 +11,9 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import nullcontext, suppress
 from dataclasses import dataclass, field
 from itertools import count, islice
-from multiprocessing import get_context
 from pathlib import Path
 
-from tui import budget, documents
+from tui import budget, documents, spawning
 from tui.article import Article, Problem
 from tui.library import Row
 from tui.library.interface import Copying, Grouped, LibraryLike
@@ -484,10 +483,9 @@ def _parse(
     chunks = _chunks(rest, sizes)
     every_word = _every_word(chunks, len(head), every_word_files)
     budget.start_resource_tracker()
-    # "spawn": the app has threads running, and forking a threaded process is unsafe.
     pool = ProcessPoolExecutor(
         max_workers=workers,
-        mp_context=get_context("spawn"),
+        mp_context=spawning.CONTEXT,  # "spawn", and Ctrl+C ignored from the workers' start
         initializer=_die_with_parent,
         initargs=(os.getpid(),),
     )

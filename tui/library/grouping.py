@@ -15,10 +15,9 @@ import sqlite3
 import threading
 from concurrent.futures import BrokenExecutor, ProcessPoolExecutor
 from contextlib import suppress
-from multiprocessing import get_context
 from pathlib import Path
 
-from tui import budget
+from tui import budget, spawning
 from tui.library.duplicates import Duplicates, Found, find
 from tui.sqlite import Database, connect
 
@@ -95,9 +94,10 @@ class Grouping:
             return None
         if path is None or count < CHILD_FROM:
             return duplicates.find_with(db)
+        budget.start_resource_tracker()
         pool = ProcessPoolExecutor(
             max_workers=1,
-            mp_context=get_context("spawn"),  # the app has threads: forking it is unsafe
+            mp_context=spawning.CONTEXT,  # "spawn" (the app has threads), and Ctrl+C ignored from its start
             initializer=_child_start,
             initargs=(os.getpid(),),
         )
@@ -107,7 +107,6 @@ class Grouping:
                 return None
             self._pool = pool
         try:
-            budget.start_resource_tracker()
             future = pool.submit(find_in, str(path), duplicates.threshold)
             while not duplicates.stopping.is_set():
                 with suppress(TimeoutError):
