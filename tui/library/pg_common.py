@@ -23,7 +23,7 @@ from typing import Any
 
 import psycopg
 
-from tui.library.pg_connect import value
+from tui.library.pg_connect import in_batches, value
 
 NAME = "common words"  # their row in the `kliping` table: the words, a space between, in number order
 MOST = 64  # words noted: a generated one-subject corpus has ~70 in two thirds of its articles
@@ -88,35 +88,18 @@ def fill(
     (~4 minutes at 1M)."""
     if not words:
         return 0
-    noted, after = 0, -1
-    unnoted = 0 if report is None else value(conn, "SELECT count(*) FROM articles WHERE common IS NULL")
-    if unnoted < TELL_FROM:
-        report = None
-    if report is not None:
-        report(0, unnoted)
-    while True:
-        with conn.transaction():
-            keys = [
-                key
-                for (key,) in conn.execute(
-                    "SELECT key FROM articles WHERE common IS NULL AND key > %s ORDER BY key LIMIT %s",
-                    (after, FILL_BATCH),
-                )
-            ]
-            if not keys:
-                return noted
-            conn.execute(
-                "UPDATE articles AS a SET common = ("
-                "  SELECT coalesce(array_agg(w.n - 1 ORDER BY w.n), '{}')::smallint[]"
-                "  FROM unnest(tsvector_to_array(a.doc)) AS l(word)"
-                "  JOIN unnest(%s::text[]) WITH ORDINALITY AS w(word, n) USING (word)) "
-                "WHERE key = ANY(%s)",
-                (list(words), keys),
-            )
-        noted += len(keys)
-        after = keys[-1]
-        if report is not None:
-            report(min(noted, unnoted), unnoted)
+    noted = 0
+    for found in in_batches(conn, "common IS NULL", "", FILL_BATCH, report, TELL_FROM):
+        conn.execute(
+            "UPDATE articles AS a SET common = ("
+            "  SELECT coalesce(array_agg(w.n - 1 ORDER BY w.n), '{}')::smallint[]"
+            "  FROM unnest(tsvector_to_array(a.doc)) AS l(word)"
+            "  JOIN unnest(%s::text[]) WITH ORDINALITY AS w(word, n) USING (word)) "
+            "WHERE key = ANY(%s)",
+            (list(words), [key for (key,) in found]),
+        )
+        noted += len(found)
+    return noted
 
 
 NOTED = "NOT (coalesce(common, '{}') && "  # how `condition` begins

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -205,6 +205,40 @@ def value(conn: psycopg.Connection[Any], sql: str, args: Sequence[object] = ()) 
     found = conn.execute(sql, args).fetchone()
     assert found is not None
     return found[0]
+
+
+def in_batches(
+    conn: psycopg.Connection[Any],
+    where: str,
+    columns: str,
+    size: int,
+    report: Callable[[int, int], None] | None = None,
+    tell_from: int = 0,
+) -> Iterator[list[tuple[Any, ...]]]:
+    """The articles' rows `where` picks (their key, then `columns`), `size` at a time in key order,
+    each batch in a transaction of its own that the caller's writes to it share (a sync killed
+    meanwhile leaves only the rest to the next). `report(done, of)` is told before the first batch
+    and after each, when at least `tell_from` rows are to do. The caller's writes must take the
+    batch out of `where`, or it comes again."""
+    todo = 0 if report is None else value(conn, f"SELECT count(*) FROM articles WHERE {where}")
+    if todo < tell_from:
+        report = None
+    if report is not None:
+        report(0, todo)
+    done, after = 0, -1
+    while True:
+        with conn.transaction():
+            found = conn.execute(
+                f"SELECT key{columns} FROM articles WHERE {where} AND key > %s ORDER BY key LIMIT %s",
+                (after, size),
+            ).fetchall()
+            if not found:
+                return
+            yield found
+        done += len(found)
+        after = found[-1][0]
+        if report is not None:
+            report(min(done, todo), todo)
 
 
 def like_escaped(text: str) -> str:

@@ -17,7 +17,7 @@ from typing import Any
 
 import psycopg
 
-from tui.library.pg_connect import value
+from tui.library.pg_connect import in_batches
 from tui.library.records import MENTION_SEPARATOR, stored_mentions
 
 BATCH = 5_000  # rows read, found again and written a transaction
@@ -30,34 +30,20 @@ def fill(conn: psycopg.Connection[Any], report: Callable[[int, int], None] | Non
     """Find again and store the places and acronyms of the rows without them; how many.
     `report(done, of)` is told before the first transaction and after each, when there are at
     least TELL_FROM rows to do."""
-    todo = 0 if report is None else value(conn, "SELECT count(*) FROM articles WHERE places IS NULL")
-    if todo < TELL_FROM:
-        report = None
-    if report is not None:
-        report(0, todo)
-    done, after = 0, -1
-    while True:
-        with conn.transaction():
-            found = conn.execute(
-                "SELECT key, title, place, links, blocks FROM articles "
-                "WHERE places IS NULL AND key > %s ORDER BY key LIMIT %s",
-                (after, BATCH),
-            ).fetchall()
-            if not found:
-                return done
-            keys, places, acronyms = [], [], []
-            for key, title, place, links, blocks in found:
-                named, acronymed = stored_mentions(title, blocks, links, place)
-                keys.append(key)
-                places.append(MENTION_SEPARATOR.join(named))
-                acronyms.append(MENTION_SEPARATOR.join(acronymed))
-            conn.execute(
-                "UPDATE articles AS a SET places = f.places, acronyms = f.acronyms "
-                "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS f(key, places, acronyms) "
-                "WHERE a.key = f.key",
-                (keys, places, acronyms),
-            )
+    done = 0
+    rows = "places IS NULL"
+    for found in in_batches(conn, rows, ", title, place, links, blocks", BATCH, report, TELL_FROM):
+        keys, places, acronyms = [], [], []
+        for key, title, place, links, blocks in found:
+            named, acronymed = stored_mentions(title, blocks, links, place)
+            keys.append(key)
+            places.append(MENTION_SEPARATOR.join(named))
+            acronyms.append(MENTION_SEPARATOR.join(acronymed))
+        conn.execute(
+            "UPDATE articles AS a SET places = f.places, acronyms = f.acronyms "
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[]) AS f(key, places, acronyms) "
+            "WHERE a.key = f.key",
+            (keys, places, acronyms),
+        )
         done += len(found)
-        after = keys[-1]
-        if report is not None:
-            report(min(done, todo), todo)
+    return done
